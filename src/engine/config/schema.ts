@@ -1,0 +1,79 @@
+// The shape of hexarch.yaml, as zod schemas: the single source for validation, types and the JSON Schema export.
+import { z } from "zod";
+
+/** `block`, `warn`, `require_confirmation`, or `warn_at_N%` (a budget/rate warning threshold; blocks at 100%). */
+export const ACTION_PATTERN = /^(block|warn|require_confirmation|warn_at_(\d{1,3})%)$/;
+/** `HH:MM-HH:MM`, 24-hour clock; the end may be `24:00`; a range whose end is before its start crosses midnight. */
+export const HOUR_RANGE_PATTERN = /^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]|24):([0-5]\d)$/;
+export const DAY_NAMES = ["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"] as const;
+
+const stringOrList = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
+const positiveNumber = z.number().positive();
+const positiveInteger = z.number().int().positive();
+
+/** Built-in counter keys; any other name refers to a custom key function given to createGuardian. */
+export const BUILTIN_KEYS = ["client", "user", "api_key", "route", "global"] as const;
+
+export const RuleSchema = z.strictObject({
+  description: z.string().optional(),
+  // Scope: which calls the rule applies to. Absent means "any".
+  resource: z.string().min(1).optional().describe('Resource name, or "*" for every resource'),
+  resource_types: z.array(z.string().min(1)).min(1).optional(),
+  operation: stringOrList.optional().describe("Operation tag(s): read, create, update, delete, or your own"),
+  route: stringOrList.optional().describe('Path pattern(s): "/users/:id", "/admin/*"'),
+  methods: z.array(z.string().min(1)).min(1).optional(),
+  environments: z.array(z.string().min(1)).min(1).optional().describe("Apply only in these environments"),
+  feature: z.string().min(1).optional().describe("Feature flag this rule governs"),
+  // Counters.
+  requests_per_second: positiveInteger.optional(),
+  requests_per_minute: positiveInteger.optional(),
+  requests_per_hour: positiveInteger.optional(),
+  requests_per_day: positiveInteger.optional(),
+  daily_budget: positiveNumber.optional(),
+  monthly_budget: positiveNumber.optional(),
+  cost: z.number().nonnegative().optional().describe("Fixed cost charged per call against the budget"),
+  key: z.string().min(1).optional().describe("Counter key: client, user, api_key, route, global, or a custom key name"),
+  alert_at_percentage: z.number().gt(0).lte(100).optional(),
+  // Checks.
+  allowed_users: z.array(z.string().min(1)).min(1).optional(),
+  allowed_roles: z.array(z.string().min(1)).min(1).optional(),
+  allowed_hours: z.array(z.string()).min(1).optional(),
+  forbidden_hours: z.array(z.string()).min(1).optional(),
+  allowed_days: z.array(z.string()).min(1).optional(),
+  forbidden_days: z.array(z.string()).min(1).optional(),
+  timezone: z.string().min(1).optional().describe("IANA time zone, e.g. America/New_York (default UTC)"),
+  require_environment: stringOrList.optional(),
+  require_facts: z
+    .union([z.array(z.string().min(1)).min(1), z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]))])
+    .optional(),
+  enabled: z.boolean().optional().describe("With feature: whether the feature is on"),
+  requires_approval: z.boolean().optional().describe("With feature: calls need confirmation"),
+  action: z.string().regex(ACTION_PATTERN).optional(),
+});
+
+export const PolicySchema = z.strictObject({
+  id: z.string().regex(/^[A-Za-z0-9_.-]+$/, "letters, digits, _ . - only"),
+  description: z.string().optional(),
+  enabled: z.boolean().optional(),
+  enforcement: z.enum(["strict", "warn"]).optional(),
+  fail: z.enum(["closed", "open"]).optional().describe("What a counter store outage means: closed (503) or open (allow + warn)"),
+  rules: z.array(RuleSchema).min(1),
+});
+
+export const StoreSchema = z.strictObject({
+  redis_url: z.string().min(1).optional(),
+  prefix: z.string().min(1).optional(),
+  timeout_ms: z.number().int().positive().optional(),
+});
+
+export const PolicyFileSchema = z.strictObject({
+  version: z.union([z.string(), z.number()]).optional(),
+  enforcement: z.enum(["strict", "warn"]).optional(),
+  opa: z.unknown().optional(),
+  store: StoreSchema.optional(),
+  policies: z.array(PolicySchema),
+});
+
+export type RuleSpec = z.infer<typeof RuleSchema>;
+export type PolicySpec = z.infer<typeof PolicySchema>;
+export type PolicyFileSpec = z.infer<typeof PolicyFileSchema>;
