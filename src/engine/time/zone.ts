@@ -1,0 +1,194 @@
+// IANA time zones for the hot path: UTC offsets cached per 15-minute bucket, local wall time by plain arithmetic.
+import { MS_PER_DAY, MS_PER_MINUTE, civilFromDays, dayOfWeekFromDays, daysFromCivil } from "./civil.js";
+
+/** The local wall time of an instant in some zone. */
+export interface WallClock {
+  /** Full year, e.g. 2026. */
+  readonly year: number;
+  /** Month, 1-12. */
+  readonly month: number;
+  /** Day of the month, 1-31. */
+  readonly day: number;
+  /** Day of the week, 0 = Sunday … 6 = Saturday. */
+  readonly dayOfWeek: number;
+  /** Whole minutes since local midnight, 0-1439. */
+  readonly minuteOfDay: number;
+}
+
+/** A time zone that turns instants into local wall time and back. Get one with {@link getZone}. */
+export interface Zone {
+  /** Canonical zone name as resolved by Intl, e.g. `America/New_York` or `UTC`. */
+  readonly name: string;
+  /** Offset of local time from UTC at the instant, in milliseconds (local = epochMs + offset). */
+  offsetAt(epochMs: number): number;
+  /** Local year, month, day, weekday and minute of day at the instant. */
+  wallClock(epochMs: number): WallClock;
+  /**
+   * The instant at which the local clock shows the given date and minute of day (`minuteOfDay` may be 1440 = next
+   * midnight). In a spring-forward gap it returns the first instant after the gap; in a fall-back overlap, the first
+   * occurrence.
+   */
+  toEpoch(year: number, month: number, day: number, minuteOfDay: number): number;
+}
+
+/** Width of an offset-cache bucket: every real offset change happens on a 15-minute UTC boundary. */
+const BUCKET_MS = 15 * MS_PER_MINUTE;
+/** Cached buckets per zone before the cache is emptied (≈ 43 days of distinct buckets, far more than live traffic needs). */
+const MAX_CACHED_BUCKETS = 4096;
+
+/** One zone: offset lookup with a one-entry fast path, a bounded bucket map, and a last-day date cache. */
+class CachedZone implements Zone {
+  readonly name: string;
+  private readonly isUtc: boolean;
+  private readonly probe: Intl.DateTimeFormat | undefined;
+  private readonly offsetsByBucket = new Map<number, number>();
+  private lastBucket = Number.NaN;
+  private lastOffset = 0;
+  private lastDays = Number.NaN;
+  private lastYear = 0;
+  private lastMonth = 0;
+  private lastDay = 0;
+
+  constructor(name: string) {
+    this.name = name;
+    this.isUtc = name === "UTC";
+    this.probe = this.isUtc
+      ? undefined
+      : new Intl.DateTimeFormat("en-US", {
+          timeZone: name,
+          hourCycle: "h23",
+          era: "short",
+          year: "numeric",
+          month: "numeric",
+          day: "numeric",
+          hour: "numeric",
+          minute: "numeric",
+          second: "numeric",
+        });
+  }
+
+  offsetAt(epochMs: number): number {
+    if (this.isUtc) return 0;
+    const bucket = Math.floor(epochMs / BUCKET_MS);
+    if (bucket === this.lastBucket) return this.lastOffset;
+    let offset = this.offsetsByBucket.get(bucket);
+    if (offset === undefined) {
+      offset = this.probeOffset(bucket * BUCKET_MS);
+      if (this.offsetsByBucket.size >= MAX_CACHED_BUCKETS) this.offsetsByBucket.clear();
+      this.offsetsByBucket.set(bucket, offset);
+    }
+    this.lastBucket = bucket;
+    this.lastOffset = offset;
+    return offset;
+  }
+
+  wallClock(epochMs: number): WallClock {
+    const localMs = epochMs + this.offsetAt(epochMs);
+    const days = Math.floor(localMs / MS_PER_DAY);
+    if (days !== this.lastDays) {
+      const date = civilFromDays(days);
+      this.lastDays = days;
+      this.lastYear = date.year;
+      this.lastMonth = date.month;
+      this.lastDay = date.day;
+    }
+    return {
+      year: this.lastYear,
+      month: this.lastMonth,
+      day: this.lastDay,
+      dayOfWeek: dayOfWeekFromDays(days),
+      minuteOfDay: Math.floor((localMs - days * MS_PER_DAY) / MS_PER_MINUTE),
+    };
+  }
+
+  toEpoch(year: number, month: number, day: number, minuteOfDay: number): number {
+    const localMs = daysFromCivil(year, month, day) * MS_PER_DAY + minuteOfDay * MS_PER_MINUTE;
+    if (this.isUtc) return localMs;
+    const offsetBefore = this.offsetAt(localMs - MS_PER_DAY);
+    const offsetAfter = this.offsetAt(localMs + MS_PER_DAY);
+    const guessed = this.offsetAt(localMs - this.offsetAt(localMs));
+    let earliest = Number.POSITIVE_INFINITY;
+    for (const candidate of [offsetBefore, offsetAfter, guessed]) {
+      const instant = localMs - candidate;
+      if (instant < earliest && this.offsetAt(instant) === candidate) earliest = instant;
+    }
+    if (earliest !== Number.POSITIVE_INFINITY) return earliest;
+    if (offsetAfter > offsetBefore) return this.firstInstantWithNewOffset(localMs - offsetAfter, localMs - offsetBefore);
+    return localMs - guessed;
+  }
+
+  /** Binary search over buckets for the transition instant that ends a gap lying between the two instants. */
+  private firstInstantWithNewOffset(fromMs: number, toMs: number): number {
+    const oldOffset = this.offsetAt(fromMs);
+    let low = Math.floor(fromMs / BUCKET_MS);
+    let high = Math.ceil(toMs / BUCKET_MS);
+    while (high - low > 1) {
+      const middle = Math.floor((low + high) / 2);
+      if (this.offsetAt(middle * BUCKET_MS) === oldOffset) low = middle;
+      else high = middle;
+    }
+    return high * BUCKET_MS;
+  }
+
+  /** The slow, exact way: ask Intl for the local wall time at a bucket start and subtract. */
+  private probeOffset(epochMs: number): number {
+    let year = 0;
+    let month = 1;
+    let day = 1;
+    let hour = 0;
+    let minute = 0;
+    let second = 0;
+    let beforeCommonEra = false;
+    for (const part of (this.probe as Intl.DateTimeFormat).formatToParts(epochMs)) {
+      switch (part.type) {
+        case "year": year = Number(part.value); break;
+        case "month": month = Number(part.value); break;
+        case "day": day = Number(part.value); break;
+        case "hour": hour = Number(part.value); break;
+        case "minute": minute = Number(part.value); break;
+        case "second": second = Number(part.value); break;
+        case "era": beforeCommonEra = part.value.startsWith("B"); break;
+        default: break;
+      }
+    }
+    if (beforeCommonEra) year = 1 - year;
+    const localMs = daysFromCivil(year, month, day) * MS_PER_DAY + ((hour * 60 + minute) * 60 + second) * 1000;
+    return localMs - epochMs;
+  }
+}
+
+const zonesByRequestedName = new Map<string, Zone>();
+const zonesByCanonicalName = new Map<string, Zone>();
+
+/**
+ * The zone for an IANA name (any case, aliases such as `Etc/UTC` or `GMT` resolve to `UTC`), cached per name so its
+ * offset cache is shared by every caller. Throws a RangeError for a name Intl does not know.
+ * @example getZone("America/New_York").wallClock(Date.UTC(2026, 10, 24, 23, 5)).minuteOfDay // 1085 (18:05)
+ */
+export function getZone(timeZone: string): Zone {
+  const cached = zonesByRequestedName.get(timeZone);
+  if (cached !== undefined) return cached;
+  const canonical = new Intl.DateTimeFormat("en-US", { timeZone }).resolvedOptions().timeZone;
+  let zone = zonesByCanonicalName.get(canonical);
+  if (zone === undefined) {
+    zone = new CachedZone(canonical);
+    zonesByCanonicalName.set(canonical, zone);
+  }
+  zonesByRequestedName.set(timeZone, zone);
+  return zone;
+}
+
+/**
+ * Whether Intl knows the IANA zone name (e.g. `Europe/London`, `UTC`); never throws.
+ * @example isValidTimeZone("Mars/Olympus") // false
+ */
+export function isValidTimeZone(timeZone: string): boolean {
+  if (zonesByRequestedName.has(timeZone)) return true;
+  if (typeof timeZone !== "string" || timeZone === "") return false;
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone });
+    return true;
+  } catch {
+    return false;
+  }
+}
