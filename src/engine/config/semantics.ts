@@ -1,0 +1,49 @@
+// File-wide semantic checks: runs the rule checks on every schema-valid rule and finds duplicate policy ids.
+import { RuleSchema } from "./schema.js";
+import type { ProblemReport } from "./problem-report.js";
+import { checkRule } from "./rule-checks.js";
+
+/** The items of `value` when it is a list, else an empty list. */
+function listItems(value: unknown): readonly unknown[] {
+  return Array.isArray(value) ? value : [];
+}
+
+/** The named field of `value` when it is a mapping, else undefined. */
+function field(value: unknown, name: string): unknown {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return undefined;
+  return Object.prototype.hasOwnProperty.call(value, name) ? (value as Record<string, unknown>)[name] : undefined;
+}
+
+/** Reports each policy id that was already used by an earlier policy, naming where the first one is. */
+function checkDuplicateIds(policies: readonly unknown[], report: ProblemReport): void {
+  const firstIndex = new Map<string, number>();
+  policies.forEach((policy, index) => {
+    const id = field(policy, "id");
+    if (typeof id !== "string") return;
+    const first = firstIndex.get(id);
+    if (first === undefined) {
+      firstIndex.set(id, index);
+      return;
+    }
+    report.add(["policies", index, "id"], {
+      message: `policy id "${id}" is also defined at ${report.describePlace(["policies", first, "id"])}`,
+      fix: "give each policy its own id, or merge the two policies",
+    });
+  });
+}
+
+/**
+ * Adds every semantic problem in parsed policy-file data to `report`.
+ * Works on raw data so it also covers rules in files that fail schema validation elsewhere:
+ * each rule that passes `RuleSchema` on its own is checked.
+ */
+export function checkSemantics(data: unknown, report: ProblemReport): void {
+  const policies = listItems(field(data, "policies"));
+  policies.forEach((policy, policyIndex) => {
+    listItems(field(policy, "rules")).forEach((rule, ruleIndex) => {
+      const parsed = RuleSchema.safeParse(rule);
+      if (parsed.success) checkRule(parsed.data, ["policies", policyIndex, "rules", ruleIndex], report);
+    });
+  });
+  checkDuplicateIds(policies, report);
+}
