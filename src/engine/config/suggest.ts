@@ -8,7 +8,7 @@ function normalizeWord(word: string): string {
 
 /** How many edits a word of this length may be away from a candidate and still count as a likely typo. */
 function allowedEdits(word: string): number {
-  return Math.max(1, Math.floor(word.length / 3));
+  return word.length <= 3 ? 1 : Math.max(2, Math.floor(word.length / 3));
 }
 
 /**
