@@ -50,14 +50,15 @@ export function formatMinuteOfDay(minuteOfDay: number): string {
 }
 
 /**
- * Compact wording of a set of weekdays, week starting Monday, runs of three or more joined with a dash and runs
- * wrapping over the weekend kept together: `monday-friday`, `saturday, sunday`, `friday-monday`.
+ * Compact wording of a set of weekdays, week starting Monday, runs of three or more joined with a dash and a run
+ * wrapping from Sunday into Monday kept together: `monday-friday`, `saturday, sunday`, `friday-monday`.
  * @example describeDays(new Set([1, 2, 3, 4, 5])) // "monday-friday"
  */
 export function describeDays(days: ReadonlySet<number>): string {
   const mondayFirst = [1, 2, 3, 4, 5, 6, 0];
-  const firstMissing = mondayFirst.findIndex((day) => !days.has(day));
-  const rotation = firstMissing < 0 ? 0 : firstMissing + 1;
+  // A run through Sunday into Monday is listed from its start, so the week is rotated to begin after the last gap.
+  const wraps = days.has(0) && days.has(1) && days.size < 7;
+  const rotation = wraps ? mondayFirst.findLastIndex((day) => !days.has(day)) + 1 : 0;
   const ordered = [...mondayFirst.slice(rotation), ...mondayFirst.slice(0, rotation)];
   const runs: number[][] = [];
   let run: number[] = [];

@@ -160,12 +160,11 @@ class CompiledTimeWindow implements TimeWindow {
 
   /** First minute boundary after the instant at which the window allows calls, or the search bound (8 days). */
   private findReopening(epochMs: number): number {
-    let candidate = (Math.floor(epochMs / MS_PER_MINUTE) + 1) * MS_PER_MINUTE;
-    for (let step = 0; step < MAX_SEARCH_MINUTES; step++) {
+    const giveUpAt = epochMs + MAX_SEARCH_MINUTES * MS_PER_MINUTE;
+    for (let candidate = (Math.floor(epochMs / MS_PER_MINUTE) + 1) * MS_PER_MINUTE; candidate <= giveUpAt; candidate += MS_PER_MINUTE) {
       if (this.verdictAt(candidate) === VERDICT_OK) return candidate;
-      candidate += MS_PER_MINUTE;
     }
-    return candidate;
+    return giveUpAt;
   }
 
   /** e.g. `outside allowed hours 09:00-17:00 on monday-friday (America/New_York); it is 18:05 on tuesday there`. */
