@@ -1,0 +1,226 @@
+// Turns one validated rule into its compiled form: scope matchers, checks, counters and an action.
+import type { RuleSpec } from "../config/schema.js";
+import { ACTION_PATTERN, BUILTIN_KEYS } from "../config/schema.js";
+import type { FindingKind, RuleRef } from "../decision.js";
+import { compileRoute, type RouteMatcher } from "../route.js";
+import { compileTimeWindow } from "../time/window.js";
+import { getZone } from "../time/zone.js";
+import { periodTracker, type Period } from "../time/period.js";
+import type { GuardContext } from "../context.js";
+import { summarizeRule } from "./summary.js";
+
+export type Action = "block" | "warn" | "require_confirmation";
+/** Who a counter is kept for. A custom key names a key function given to createGuardian. */
+export type KeyKind = (typeof BUILTIN_KEYS)[number] | { readonly custom: string };
+
+export interface RateCounter {
+  readonly kind: "rate";
+  readonly limit: number;
+  readonly windowMs: number;
+  readonly window: "1s" | "1m" | "1h" | "1d";
+  readonly key: KeyKind;
+}
+
+export interface BudgetCounter {
+  readonly kind: "budget";
+  /** The budget in millionths of its unit, so stores only ever add whole numbers. */
+  readonly limitMicros: number;
+  readonly window: "day" | "month";
+  readonly period: (epochMs: number) => Period;
+  readonly key: KeyKind;
+  readonly fixedCostMicros: number | undefined;
+}
+
+export type Counter = RateCounter | BudgetCounter;
+
+/** A failed check: why, and when trying again could succeed. */
+export interface CheckFailure {
+  readonly reason: string;
+  readonly retryAfter?: number;
+}
+
+export interface Check {
+  readonly kind: FindingKind;
+  readonly describe: string;
+  test(ctx: GuardContext, environment: string, now: number): CheckFailure | undefined;
+}
+
+/** Which calls a rule applies to. Undefined means "any". */
+export interface Scope {
+  readonly resources: ReadonlySet<string> | undefined;
+  readonly resourceTypes: ReadonlySet<string> | undefined;
+  readonly operations: ReadonlySet<string> | undefined;
+  readonly routes: readonly RouteMatcher[] | undefined;
+  readonly methods: ReadonlySet<string> | undefined;
+  readonly environments: ReadonlySet<string> | undefined;
+  readonly feature: string | undefined;
+}
+
+export interface CompiledRule {
+  readonly ref: RuleRef;
+  readonly spec: RuleSpec;
+  readonly scope: Scope;
+  readonly action: Action;
+  /** Warning threshold as a fraction of a counter's limit. */
+  readonly warnAt: number | undefined;
+  readonly counters: readonly Counter[];
+  readonly checks: readonly Check[];
+  /** What the finding is called when the rule has no check or counter and triggers on scope alone. */
+  readonly unconditionalKind: FindingKind | undefined;
+}
+
+const MICROS = 1_000_000;
+const RATE_WINDOWS = [
+  ["requests_per_second", "1s", 1_000],
+  ["requests_per_minute", "1m", 60_000],
+  ["requests_per_hour", "1h", 3_600_000],
+  ["requests_per_day", "1d", 86_400_000],
+] as const;
+
+/** Converts an amount in a budget's unit to the whole millionths that stores count in. */
+export function toMicros(amount: number): number {
+  return Math.round(amount * MICROS);
+}
+
+/** Converts millionths back to the budget's unit. */
+export function fromMicros(micros: number): number {
+  return micros / MICROS;
+}
+
+function list(value: string | readonly string[] | undefined): readonly string[] | undefined {
+  return value === undefined ? undefined : typeof value === "string" ? [value] : value;
+}
+
+function setOf(values: readonly string[] | undefined, normalize: (v: string) => string = (v) => v): ReadonlySet<string> | undefined {
+  return values === undefined ? undefined : new Set(values.map(normalize));
+}
+
+function keyKind(name: string | undefined, fallback: KeyKind): KeyKind {
+  if (name === undefined) return fallback;
+  return (BUILTIN_KEYS as readonly string[]).includes(name) ? (name as KeyKind) : { custom: name };
+}
+
+function parseAction(spec: RuleSpec): { action: Action; warnAt: number | undefined } {
+  const match = ACTION_PATTERN.exec(spec.action ?? "block");
+  const threshold = match?.[2] === undefined ? spec.alert_at_percentage : Number(match[2]);
+  const warnAt = threshold === undefined ? undefined : threshold / 100;
+  if (spec.requires_approval === true) return { action: "require_confirmation", warnAt };
+  const named = match?.[1] ?? "block";
+  return { action: named === "warn" || named === "require_confirmation" ? named : "block", warnAt };
+}
+
+function compileScope(spec: RuleSpec): Scope {
+  const resource = spec.resource === undefined || spec.resource === "*" ? undefined : [spec.resource];
+  const routes = list(spec.route);
+  return {
+    resources: setOf(resource),
+    resourceTypes: setOf(spec.resource_types),
+    operations: setOf(list(spec.operation), (v) => v.toLowerCase()),
+    routes: routes?.map(compileRoute),
+    methods: setOf(spec.methods, (v) => v.toUpperCase()),
+    environments: setOf(spec.environments),
+    feature: spec.feature,
+  };
+}
+
+function compileCounters(spec: RuleSpec): Counter[] {
+  const counters: Counter[] = [];
+  for (const [field, window, windowMs] of RATE_WINDOWS) {
+    const limit = spec[field];
+    if (limit !== undefined) counters.push({ kind: "rate", limit, window, windowMs, key: keyKind(spec.key, "client") });
+  }
+  const budget = spec.monthly_budget ?? spec.daily_budget;
+  if (budget !== undefined) {
+    const window = spec.monthly_budget !== undefined ? "month" : "day";
+    counters.push({
+      kind: "budget",
+      limitMicros: toMicros(budget),
+      window,
+      period: periodTracker(getZone(spec.timezone ?? "UTC"), window),
+      key: keyKind(spec.key, "global"),
+      fixedCostMicros: spec.cost === undefined ? undefined : toMicros(spec.cost),
+    });
+  }
+  return counters;
+}
+
+function factFailure(spec: RuleSpec, facts: Readonly<Record<string, unknown>> | undefined): string | undefined {
+  const wanted = spec.require_facts;
+  if (wanted === undefined) return undefined;
+  const pairs: [string, unknown][] = Array.isArray(wanted) ? wanted.map((name) => [name, true]) : Object.entries(wanted);
+  for (const [name, expected] of pairs) {
+    const actual = facts?.[name];
+    const ok = expected === true ? actual === true : actual === expected;
+    if (!ok) return `fact "${name}" must be ${JSON.stringify(expected)} (got ${actual === undefined ? "nothing" : JSON.stringify(actual)})`;
+  }
+  return undefined;
+}
+
+function compileChecks(spec: RuleSpec): Check[] {
+  const checks: Check[] = [];
+  const hasWindow = [spec.allowed_hours, spec.forbidden_hours, spec.allowed_days, spec.forbidden_days].some((v) => v !== undefined);
+  if (hasWindow) {
+    const window = compileTimeWindow(spec);
+    checks.push({
+      kind: "time",
+      describe: "time window",
+      test: (_ctx, _env, now) => {
+        const result = window.check(now);
+        return result.ok ? undefined : { reason: result.reason, retryAfter: result.retryAfterSeconds };
+      },
+    });
+  }
+  const requiredEnvironments = setOf(list(spec.require_environment));
+  if (requiredEnvironments !== undefined) {
+    const names = [...requiredEnvironments].join(" or ");
+    checks.push({
+      kind: "environment",
+      describe: `environment must be ${names}`,
+      test: (_ctx, environment) =>
+        requiredEnvironments.has(environment) ? undefined : { reason: `environment must be ${names} (it is ${environment})` },
+    });
+  }
+  if (spec.require_facts !== undefined) {
+    checks.push({
+      kind: "facts",
+      describe: "required facts",
+      test: (ctx) => {
+        const failure = factFailure(spec, ctx.facts);
+        return failure === undefined ? undefined : { reason: failure };
+      },
+    });
+  }
+  const users = setOf(spec.allowed_users);
+  const roles = setOf(spec.allowed_roles);
+  if (users !== undefined || roles !== undefined) {
+    checks.push({
+      kind: "access",
+      describe: "allowed users and roles",
+      test: (ctx) => {
+        if (ctx.user !== undefined && users?.has(ctx.user) === true) return undefined;
+        if (roles !== undefined && ctx.roles?.some((role) => roles.has(role)) === true) return undefined;
+        return { reason: ctx.user === undefined ? "no user was identified" : `user "${ctx.user}" is not allowed` };
+      },
+    });
+  }
+  if (spec.feature !== undefined && spec.enabled === false) {
+    const feature = spec.feature;
+    checks.push({ kind: "feature", describe: `feature ${feature} is off`, test: () => ({ reason: `feature "${feature}" is disabled` }) });
+  }
+  return checks;
+}
+
+/** Compiles one validated rule. `where` is its place in the file, when known. */
+export function compileRule(policyId: string, index: number, spec: RuleSpec, where?: { line: number; column: number }): CompiledRule {
+  const { action, warnAt } = parseAction(spec);
+  const counters = compileCounters(spec);
+  const checks = compileChecks(spec);
+  const ref: RuleRef = { policyId, index, summary: summarizeRule(spec), ...(where ?? {}) };
+  const unconditional = counters.length === 0 && checks.length === 0;
+  const unconditionalKind: FindingKind | undefined = !unconditional
+    ? undefined
+    : action === "require_confirmation"
+      ? "confirm"
+      : "block";
+  return { ref, spec, scope: compileScope(spec), action, warnAt, counters, checks, unconditionalKind };
+}

@@ -1,0 +1,52 @@
+// One human line per rule, for reasons, explanations, logs and `hexarch list`.
+import type { RuleSpec } from "../config/schema.js";
+
+const RATE_FIELDS = [
+  ["requests_per_second", "second"],
+  ["requests_per_minute", "minute"],
+  ["requests_per_hour", "hour"],
+  ["requests_per_day", "day"],
+] as const;
+
+function joined(value: string | readonly string[] | undefined): string | undefined {
+  return value === undefined ? undefined : typeof value === "string" ? value : value.join(", ");
+}
+
+/** Describes what a rule limits or checks, then its scope: `100 requests per minute per client, on resource *`. */
+export function summarizeRule(spec: RuleSpec): string {
+  const parts: string[] = [];
+  for (const [field, unit] of RATE_FIELDS) {
+    const limit = spec[field];
+    if (limit !== undefined) parts.push(`${limit} requests per ${unit} per ${spec.key ?? "client"}`);
+  }
+  const budget = spec.monthly_budget ?? spec.daily_budget;
+  if (budget !== undefined) {
+    const period = spec.monthly_budget !== undefined ? "monthly" : "daily";
+    parts.push(`${period} budget ${budget}${spec.key === undefined ? "" : ` per ${spec.key}`}`);
+  }
+  if (spec.allowed_hours !== undefined) parts.push(`allowed hours ${spec.allowed_hours.join(", ")}`);
+  if (spec.forbidden_hours !== undefined) parts.push(`forbidden hours ${spec.forbidden_hours.join(", ")}`);
+  if (spec.allowed_days !== undefined) parts.push(`allowed days ${spec.allowed_days.join(", ")}`);
+  if (spec.forbidden_days !== undefined) parts.push(`forbidden days ${spec.forbidden_days.join(", ")}`);
+  if (spec.require_environment !== undefined) parts.push(`environment must be ${joined(spec.require_environment)}`);
+  if (spec.require_facts !== undefined) {
+    const facts = Array.isArray(spec.require_facts) ? spec.require_facts : Object.keys(spec.require_facts);
+    parts.push(`requires ${facts.join(", ")}`);
+  }
+  if (spec.allowed_users !== undefined) parts.push(`only users ${spec.allowed_users.join(", ")}`);
+  if (spec.allowed_roles !== undefined) parts.push(`only roles ${spec.allowed_roles.join(", ")}`);
+  if (spec.feature !== undefined) parts.push(`feature ${spec.feature}${spec.enabled === false ? " off" : ""}`);
+  const action = spec.requires_approval === true ? "require_confirmation" : (spec.action ?? "block");
+  if (parts.length === 0) parts.push(action === "require_confirmation" ? "confirmation required" : action === "warn" ? "warn" : "blocked");
+  else if (action !== "block") parts.push(`action ${action}`);
+  if (spec.timezone !== undefined) parts.push(`in ${spec.timezone}`);
+  const scope = [
+    spec.operation === undefined ? undefined : `operation ${joined(spec.operation)}`,
+    spec.resource === undefined ? undefined : `resource ${spec.resource}`,
+    spec.resource_types === undefined ? undefined : `resource type ${spec.resource_types.join(", ")}`,
+    spec.route === undefined ? undefined : `route ${joined(spec.route)}`,
+    spec.methods === undefined ? undefined : `methods ${spec.methods.join(", ")}`,
+    spec.environments === undefined ? undefined : `in ${spec.environments.join(", ")}`,
+  ].filter((part) => part !== undefined);
+  return scope.length === 0 ? parts.join(", ") : `${parts.join(", ")}, on ${scope.join(", ")}`;
+}

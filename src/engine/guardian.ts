@@ -1,0 +1,180 @@
+// createGuardian(): loads the policy file once, builds the engine, and offers check() and protect().
+import { MemoryStore } from "../stores/memory.js";
+import type { CounterStore } from "../stores/store.js";
+import { discoverPolicyFile } from "./config/discover.js";
+import { loadPolicyFile, parsePolicyText, type LoadedPolicyFile } from "./config/load.js";
+import { compilePolicySet, type Mode, type PolicySet } from "./compile/policy-set.js";
+import type { GuardContext } from "./context.js";
+import type { Decision } from "./decision.js";
+import { PolicyConfigError, PolicyViolation, type ConfigProblem } from "./errors.js";
+import { Engine, type KeyFunction } from "./evaluate.js";
+import { configWarning, SILENT_LOGGER, type Logger } from "./logger.js";
+
+/** Options for createGuardian. Everything is optional: by default hexarch.yaml is discovered and counters live in memory. */
+export interface GuardianOptions {
+  /** Path of the policy file. Default: `HEXARCH_POLICY_FILE`, else the first hexarch.yaml/yml walking up from `cwd`. */
+  readonly policyFile?: string;
+  /** Policy file content given directly (tests, generated policies); `policyFile` then only names it in errors. */
+  readonly policyText?: string;
+  /** Where discovery starts. Default: `process.cwd()`. */
+  readonly cwd?: string;
+  /** Counter store. Default: a new MemoryStore. */
+  readonly store?: CounterStore;
+  /** Overrides every policy's enforcement: `strict`, `warn` (shadow: report, block nothing) or `off`. Default: `HEXARCH_MODE`, else per policy/file. */
+  readonly mode?: Mode | "off";
+  /** Deployment environment. Default: `HEXARCH_ENV`, then `NODE_ENV`, then `development`. */
+  readonly environment?: string;
+  /** Clock in epoch milliseconds, for calendar budgets and time windows. Default: `Date.now`. */
+  readonly clock?: () => number;
+  /** Custom counter keys named by `key:` in policies. */
+  readonly keys?: Readonly<Record<string, KeyFunction>>;
+  /** Prefix of every counter key. Default: `hexarch:`. */
+  readonly prefix?: string;
+  /** Seconds to suggest in Retry-After after a store failure. Default: 5. */
+  readonly storeRetryAfter?: number;
+  /** pino-shaped logger. Default: silent (one-time configuration warnings still go to process warnings). */
+  readonly logger?: Logger;
+  /** Environment variables to read. Default: `process.env`. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+}
+
+/** Options for protect(). */
+export interface ProtectOptions<A extends unknown[], R> {
+  /** Facts about the call, fixed or computed from its arguments (`{ confirm: true }` once confirmation was obtained). */
+  readonly context?: GuardContext | ((...args: A) => GuardContext);
+  /** Estimated cost of the call, reserved against budgets before it runs. */
+  readonly cost?: number | ((...args: A) => number);
+  /** Actual cost computed from the result; replaces the estimate after the call. */
+  readonly settle?: (result: Awaited<R>) => number;
+}
+
+/** Policies loaded once, with the engine that enforces them. */
+export interface Guardian {
+  /** The compiled policy set. */
+  readonly policies: PolicySet;
+  /** The counter store in use. */
+  readonly store: CounterStore;
+  /** Decides a call against one named policy (or several). Never throws for a refusal. */
+  check(policyId: string | readonly string[], context?: GuardContext): Promise<Decision>;
+  /** Decides a call against every enabled policy whose rules match it (what `hexarch()` middleware does). */
+  evaluate(context: GuardContext): Promise<Decision>;
+  /** Wraps a function so it runs only when the policy allows; otherwise it rejects with PolicyViolation without running. */
+  protect<A extends unknown[], R>(policyId: string, fn: (...args: A) => R, options?: ProtectOptions<A, R>): (...args: A) => Promise<Awaited<R>>;
+  /** Throws PolicyConfigError (listing the known ids) when a policy id is unknown. */
+  assertPolicy(policyId: string): void;
+  /** Releases the store. */
+  close(): Promise<void>;
+}
+
+const MODES = ["strict", "warn", "off"] as const;
+
+function readMode(options: GuardianOptions, env: Readonly<Record<string, string | undefined>>): Mode | "off" | undefined {
+  if (options.mode !== undefined) return options.mode;
+  const fromEnv = env["HEXARCH_MODE"];
+  if (fromEnv === undefined || fromEnv === "") return undefined;
+  if ((MODES as readonly string[]).includes(fromEnv)) return fromEnv as Mode | "off";
+  throw new PolicyConfigError([
+    { file: "<environment>", path: "HEXARCH_MODE", message: `unknown mode "${fromEnv}"`, fix: "use strict, warn or off" },
+  ]);
+}
+
+function loadFile(options: GuardianOptions, env: Readonly<Record<string, string | undefined>>): LoadedPolicyFile {
+  if (options.policyText !== undefined) return parsePolicyText(options.policyText, options.policyFile ?? "<policyText>");
+  const discovery = { env, ...(options.policyFile === undefined ? {} : { policyFile: options.policyFile }), ...(options.cwd === undefined ? {} : { cwd: options.cwd }) };
+  return loadPolicyFile(discoverPolicyFile(discovery));
+}
+
+function checkCustomKeys(set: PolicySet, keys: Readonly<Record<string, KeyFunction>>): void {
+  const problems: ConfigProblem[] = [];
+  for (const [name, indexed] of set.customKeys) {
+    if (typeof keys[name] === "function") continue;
+    const { ref } = indexed.rule;
+    problems.push({
+      file: set.file,
+      ...(ref.line === undefined ? {} : { line: ref.line, column: ref.column ?? 1 }),
+      policyId: ref.policyId,
+      path: `policies.${ref.policyId}.rules[${ref.index}].key`,
+      message: `key "${name}" is neither a built-in key (client, user, api_key, route, global) nor a key function`,
+      fix: `pass createGuardian({ keys: { ${name}: (ctx) => ... } }), or use a built-in key`,
+    });
+  }
+  if (problems.length > 0) throw new PolicyConfigError(problems);
+}
+
+/**
+ * Loads and validates the policy file once and returns a Guardian. A broken file throws PolicyConfigError
+ * here, naming file, line, column and the fix, never later per call.
+ * @example
+ * const guardian = createGuardian();
+ * const cleanup = guardian.protect("safe_delete", cleanupOldData);
+ * await cleanup(); // rejects with PolicyViolation: Policy 'safe_delete' requires confirmation…
+ */
+export function createGuardian(options: GuardianOptions = {}): Guardian {
+  const env = options.env ?? process.env;
+  const mode = readMode(options, env);
+  const set = compilePolicySet(loadFile(options, env));
+  const keys = options.keys ?? {};
+  checkCustomKeys(set, keys);
+  const logger = options.logger ?? SILENT_LOGGER;
+  for (const notice of set.notices) configWarning(logger, "HEXARCH_NOTICE", notice);
+  const store: CounterStore = options.store ?? new MemoryStore();
+  const engine = new Engine(set, {
+    store,
+    mode,
+    environment: options.environment ?? env["HEXARCH_ENV"] ?? env["NODE_ENV"] ?? "development",
+    clock: options.clock ?? Date.now,
+    keys,
+    prefix: options.prefix ?? "hexarch:",
+    storeRetryAfter: options.storeRetryAfter ?? 5,
+    onStoreError: (error) => {
+      logger.error({ err: error, store: store.name }, "hexarch: counter store failed");
+      configWarning(logger, "HEXARCH_STORE_UNAVAILABLE", `counter store ${store.name} failed; policies follow their fail mode`);
+    },
+  });
+
+  const assertPolicy = (policyId: string): void => {
+    if (set.policies.has(policyId)) return;
+    const known = [...set.policies.keys()];
+    throw new PolicyConfigError([
+      {
+        file: set.file,
+        path: "policies",
+        message: `no policy with id "${policyId}"`,
+        fix: known.length === 0 ? "add the policy to the file" : `use one of: ${known.join(", ")}`,
+      },
+    ]);
+  };
+
+  const check = (policyId: string | readonly string[], context: GuardContext = {}): Promise<Decision> => {
+    const ids = typeof policyId === "string" ? [policyId] : policyId;
+    ids.forEach(assertPolicy);
+    return engine.decide(context, ids);
+  };
+
+  const protect = <A extends unknown[], R>(policyId: string, fn: (...args: A) => R, protectOptions: ProtectOptions<A, R> = {}) => {
+    assertPolicy(policyId);
+    const ids = [policyId];
+    const { context, cost, settle } = protectOptions;
+    return async (...args: A): Promise<Awaited<R>> => {
+      const base = typeof context === "function" ? context(...args) : (context ?? {});
+      const estimate = typeof cost === "function" ? cost(...args) : cost;
+      const decision = await engine.decide(estimate === undefined ? base : { ...base, cost: estimate }, ids);
+      if (decision.isDenied()) throw new PolicyViolation(decision);
+      const result = await fn(...args);
+      if (settle !== undefined) await decision.settle(settle(result));
+      return result;
+    };
+  };
+
+  return {
+    policies: set,
+    store,
+    check,
+    evaluate: (context) => engine.decide(context),
+    protect,
+    assertPolicy,
+    close: async () => {
+      await store.close?.();
+    },
+  };
+}

@@ -1,0 +1,25 @@
+// The logger shape hexarch writes to (pino-compatible), and one-time configuration warnings.
+
+/** Any pino-shaped logger: `info`, `warn` and `error` taking an object and a message. */
+export interface Logger {
+  info(object: Record<string, unknown>, message: string): void;
+  warn(object: Record<string, unknown>, message: string): void;
+  error(object: Record<string, unknown>, message: string): void;
+}
+
+/** The default: writes nothing. Configuration warnings still reach `process` warnings once. */
+export const SILENT_LOGGER: Logger = Object.freeze({ info() {}, warn() {}, error() {} });
+
+const warned = new Set<string>();
+
+/**
+ * Emits a configuration warning once per process and code+message: to the app's logger when one was given,
+ * else as a Node process warning (`node --no-warnings` silences it).
+ */
+export function configWarning(logger: Logger, code: string, message: string): void {
+  const id = `${code}\u0000${message}`;
+  if (warned.has(id)) return;
+  warned.add(id);
+  if (logger === SILENT_LOGGER) process.emitWarning(message, { code, type: "HexarchWarning" });
+  else logger.warn({ code }, `hexarch: ${message}`);
+}

@@ -1,0 +1,30 @@
+// Path patterns in policies ("/users/:id", "/admin/*"), compiled once into segment matchers.
+
+/** Tests a request path against one compiled pattern. */
+export type RouteMatcher = (segments: readonly string[]) => boolean;
+
+/** Splits a path into its non-empty segments, ignoring the query string and a trailing slash. */
+export function pathSegments(path: string): string[] {
+  const query = path.indexOf("?");
+  const bare = query === -1 ? path : path.slice(0, query);
+  return bare.split("/").filter((segment) => segment !== "");
+}
+
+/**
+ * Compiles a pattern: `:name` matches one segment, `*` matches one segment, a trailing `*` matches
+ * the rest of the path (including nothing), anything else matches itself exactly.
+ * @example compileRoute("/users/:id")(pathSegments("/users/7")) // true
+ */
+export function compileRoute(pattern: string): RouteMatcher {
+  const parts = pathSegments(pattern);
+  const open = parts.at(-1) === "*";
+  const fixed = open ? parts.slice(0, -1) : parts;
+  return (segments) => {
+    if (open ? segments.length < fixed.length : segments.length !== fixed.length) return false;
+    for (let i = 0; i < fixed.length; i++) {
+      const part = fixed[i] as string;
+      if (part !== "*" && !part.startsWith(":") && part !== segments[i]) return false;
+    }
+    return true;
+  };
+}

@@ -1,0 +1,78 @@
+// Decides whether a rule's scope covers a call, and says which part did not when it does not.
+import type { Scope } from "./compile/rule.js";
+import type { GuardContext } from "./context.js";
+import { pathSegments } from "./route.js";
+
+/** The scope dimension that excluded a call. */
+export type ScopeMiss = "resource" | "resource type" | "operation" | "route" | "method" | "environment" | "feature";
+
+/** A call prepared once for scope tests: operation tags lower-cased, path split on first use. */
+export interface ScopedCall {
+  readonly ctx: GuardContext;
+  readonly operations: readonly string[] | undefined;
+  /** The path's segments, or undefined when the call states no route. */
+  segments(): readonly string[] | undefined;
+  readonly environment: string;
+  /** When true (a policy was named explicitly), a dimension the call does not state counts as matching. */
+  readonly lenient: boolean;
+}
+
+/** Normalizes the context's operation tags (lower case, as a list). */
+export function operationsOf(ctx: GuardContext): readonly string[] | undefined {
+  const op = ctx.operation;
+  if (op === undefined) return undefined;
+  return typeof op === "string" ? [op.toLowerCase()] : op.map((o) => o.toLowerCase());
+}
+
+/** Prepares a call for scope tests. */
+export function scopedCall(ctx: GuardContext, environment: string, lenient: boolean): ScopedCall {
+  let segments: readonly string[] | undefined;
+  return {
+    ctx,
+    operations: operationsOf(ctx),
+    segments: () => (segments ??= ctx.route === undefined ? undefined : pathSegments(ctx.route)),
+    environment,
+    lenient,
+  };
+}
+
+function unstated(call: ScopedCall, value: unknown): boolean {
+  return value === undefined && call.lenient;
+}
+
+/** Returns undefined when the scope covers the call, else the first dimension that excludes it. */
+export function scopeMiss(scope: Scope, call: ScopedCall): ScopeMiss | undefined {
+  const { ctx } = call;
+  if (scope.resources !== undefined && !unstated(call, ctx.resource) && !scope.resources.has(ctx.resource ?? "")) return "resource";
+  if (scope.resourceTypes !== undefined && !unstated(call, ctx.resourceType) && !scope.resourceTypes.has(ctx.resourceType ?? "")) {
+    return "resource type";
+  }
+  if (scope.operations !== undefined && !unstated(call, call.operations)) {
+    const operations = scope.operations;
+    if (!(call.operations ?? []).some((op) => operations.has(op))) return "operation";
+  }
+  if (scope.routes !== undefined && !unstated(call, ctx.route)) {
+    const segments = call.segments() ?? [];
+    if (!scope.routes.some((matches) => matches(segments))) return "route";
+  }
+  if (scope.methods !== undefined && !unstated(call, ctx.method) && !scope.methods.has(ctx.method?.toUpperCase() ?? "")) return "method";
+  if (scope.environments !== undefined && !scope.environments.has(call.environment)) return "environment";
+  if (scope.feature !== undefined && !unstated(call, ctx.feature) && scope.feature !== ctx.feature) return "feature";
+  return undefined;
+}
+
+/** Says in words why a scope dimension excluded the call. */
+export function describeMiss(miss: ScopeMiss, call: ScopedCall): string {
+  const { ctx } = call;
+  const stated: Record<ScopeMiss, unknown> = {
+    resource: ctx.resource,
+    "resource type": ctx.resourceType,
+    operation: call.operations?.join(", "),
+    route: ctx.route,
+    method: ctx.method,
+    environment: call.environment,
+    feature: ctx.feature,
+  };
+  const value = stated[miss];
+  return value === undefined ? `the call states no ${miss}` : `${miss} ${String(value)} is outside the rule's scope`;
+}

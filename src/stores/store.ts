@@ -1,0 +1,40 @@
+// The counter contract every store implements: batched consume and refund, readings, and single-use claims.
+
+/** One counter to add to. `points` are whole numbers (budgets are kept in millionths of their unit). */
+export interface CounterOp {
+  /** Full counter key, already namespaced by the engine. */
+  readonly key: string;
+  readonly points: number;
+  /** How long the counter lives from its first point, in milliseconds. */
+  readonly windowMs: number;
+}
+
+/** A counter's value after an operation. */
+export interface CounterReading {
+  readonly used: number;
+  /** When the counter expires, in epoch milliseconds. */
+  readonly resetAt: number;
+}
+
+/**
+ * Where counters live. `consume` adds every op in one go (one round trip for a remote store) and must
+ * settle, resolved or rejected, within the store's own time bound: the engine never waits longer.
+ * @example
+ * const store: CounterStore = new MemoryStore();
+ */
+export interface CounterStore {
+  /** Short name for logs and explanations: `memory`, `redis`. */
+  readonly name: string;
+  /** Adds each op's points to its counter and returns the readings, in the same order. */
+  consume(ops: readonly CounterOp[]): Promise<readonly CounterReading[]>;
+  /** Takes back points added by `consume` (a refused call consumes nothing), or settles a reservation. */
+  refund(ops: readonly CounterOp[]): Promise<void>;
+  /** Reads a counter without changing it; undefined when it does not exist or has expired. */
+  peek(key: string): Promise<CounterReading | undefined>;
+  /** Sets a counter outright (test fixtures, `hexarch test` starting state). */
+  set(key: string, used: number, windowMs: number): Promise<void>;
+  /** True the first time `key` is claimed within `ttlMs`, false afterwards: single-use tokens. */
+  claimOnce(key: string, ttlMs: number): Promise<boolean>;
+  /** Releases connections or timers the store owns. */
+  close?(): Promise<void>;
+}
