@@ -1,6 +1,6 @@
 // Reads and validates a hexarch.yaml: YAML parsing, schema and semantic checks, all problems reported at once.
 import { readFileSync, statSync } from "node:fs";
-import { LineCounter, parseDocument, type YAMLError } from "yaml";
+import { isScalar, LineCounter, parseDocument, visit, type Document, type YAMLError } from "yaml";
 import { PolicyConfigError } from "../errors.js";
 import { PolicyFileSchema, type PolicyFileSpec } from "./schema.js";
 import { createSourceLocator, type KeyPath, type SourcePosition } from "./locate.js";
@@ -31,7 +31,6 @@ const SYNTAX_HINTS: Partial<Record<YAMLError["code"], { message: string; fix: st
   MULTIPLE_DOCS: { message: "the file holds more than one YAML document", fix: "keep everything in one document: remove the extra --- line" },
   BAD_INDENT: { message: "this line is not indented consistently", fix: "indent it with spaces like the other entries at the same level, and close any open [ or {" },
   MISSING_CHAR: { message: "a closing character is missing", fix: "check for an unclosed quote, [ or {" },
-  BLOCK_AS_IMPLICIT_KEY: { message: "a nested key cannot start on the same line as its parent key", fix: "put the nested key on its own line, indented under its parent" },
   MULTILINE_IMPLICIT_KEY: { message: "a key must fit on one line", fix: "check for a missing colon or an unclosed quote on the line above" },
 };
 
@@ -40,14 +39,29 @@ function asClause(message: string): string {
   return message.charAt(0).toLowerCase() + message.slice(1);
 }
 
-/** Adds one located problem per YAML syntax error. */
-function reportSyntaxErrors(errors: readonly YAMLError[], text: string, lineCounter: LineCounter, report: ProblemReport): void {
-  for (const error of errors) {
+/** The source text of the mapping key that starts at `offset`, for naming a duplicate key. */
+function keyTextAt(doc: Document, offset: number): string | undefined {
+  let found: string | undefined;
+  visit(doc, {
+    Pair(_index, pair) {
+      if (isScalar(pair.key) && pair.key.range?.[0] === offset) {
+        found = String(pair.key.value);
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return found;
+}
+
+/** Adds one located problem per YAML syntax error, in the parser's order (the first is usually the cause). */
+function reportSyntaxErrors(doc: Document, text: string, lineCounter: LineCounter, report: ProblemReport): void {
+  for (const error of doc.errors) {
     const { line, col } = lineCounter.linePos(error.pos[0]);
     const position: SourcePosition | undefined = line >= 1 && col >= 1 ? { line, column: col } : undefined;
     let hint = SYNTAX_HINTS[error.code];
     if (error.code === "DUPLICATE_KEY") {
-      const key = text.slice(error.pos[0], error.pos[1]).trim();
+      const key = keyTextAt(doc, error.pos[0]) ?? text.slice(error.pos[0], error.pos[1]).trim();
       hint = { message: `duplicate key ${JSON.stringify(key)}: a key may appear only once in the same mapping`, fix: "remove or rename one of them" };
     }
     const message = `YAML syntax error: ${hint?.message ?? asClause(error.message)}`;
@@ -77,9 +91,9 @@ function isMapping(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === "object" && !Array.isArray(value);
 }
 
-/** Throws the report's problems when there are any. */
-function throwIfProblems(report: ProblemReport): void {
-  if (report.problems.length > 0) throw new PolicyConfigError(report.sortedProblems());
+/** Throws the report's problems when there are any, in file order unless `inFileOrder` is false. */
+function throwIfProblems(report: ProblemReport, inFileOrder = true): void {
+  if (report.problems.length > 0) throw new PolicyConfigError(inFileOrder ? report.sortedProblems() : report.problems);
 }
 
 /** The parsing pipeline; may throw PolicyConfigError (or, on a library bug, something else, caught by the caller). */
@@ -92,8 +106,8 @@ function parseChecked(text: string, file: string): LoadedPolicyFile {
   }
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, logLevel: "error" });
-  reportSyntaxErrors(doc.errors, text, lineCounter, early);
-  throwIfProblems(early);
+  reportSyntaxErrors(doc, text, lineCounter, early);
+  throwIfProblems(early, false);
   const converted = toPlainData(() => doc.toJS({ maxAliasCount: MAX_YAML_ALIASES }), early);
   throwIfProblems(early);
   const data = converted.ok ? converted.data : undefined;

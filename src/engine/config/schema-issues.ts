@@ -38,6 +38,8 @@ export function validKeysAt(path: readonly PropertyKey[]): string[] {
 function describeValue(value: unknown): string {
   if (value === undefined) return "nothing";
   if (value === null) return "empty value";
+  if (typeof value === "number" && !Number.isFinite(value)) return String(value);
+  if (value instanceof Uint8Array) return "binary data";
   if (Array.isArray(value)) return "list";
   if (typeof value === "object") return "mapping";
   return typeof value;

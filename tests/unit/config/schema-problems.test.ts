@@ -78,6 +78,8 @@ describe("schema problems", () => {
   it("reports a fractional request limit as needing a whole number", () => {
     const problem = problemAt(problemsOf(ruleFile('resource: "*"', "requests_per_minute: 1.5")), "policies[0].rules[0].requests_per_minute");
     expect(problem.message).toBe("expected a whole number, got 1.5");
+    const infinite = problemAt(problemsOf(ruleFile('resource: "*"', "daily_budget: .inf")), "policies[0].rules[0].daily_budget");
+    expect(infinite.message).toBe("expected number, got Infinity");
   });
 
   it("lists the valid actions for an unknown action and proposes the nearest", () => {
