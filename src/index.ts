@@ -8,6 +8,6 @@ export type { Outcome, FindingKind, RuleRef, CounterReport, DecisionWarning, Exp
 export { PolicyConfigError, PolicyViolation, formatProblem } from "./engine/errors.js";
 export type { ConfigProblem } from "./engine/errors.js";
 export type { Logger } from "./engine/logger.js";
-export type { KeyFunction } from "./engine/evaluate.js";
+export type { KeyFunction, CounterSlot } from "./engine/evaluate.js";
 export { MemoryStore } from "./stores/memory.js";
 export type { CounterStore, CounterOp, CounterReading } from "./stores/store.js";

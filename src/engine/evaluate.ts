@@ -3,7 +3,7 @@ import type { CounterOp, CounterReading, CounterStore } from "../stores/store.js
 import type { IndexedRule, Mode, PolicySet } from "./compile/policy-set.js";
 import { fromMicros, toMicros, type Counter, type KeyKind } from "./compile/rule.js";
 import type { GuardContext } from "./context.js";
-import { Decision, type CounterReport, type DecisionWarning, type Outcome } from "./decision.js";
+import { Decision, type CounterReport, type DecisionWarning, type Outcome, type RuleRef } from "./decision.js";
 import { explainDecision, type RuleNote } from "./explain.js";
 import { counterFinding, findingReason, findingOutcome, rateWarning, budgetWarning, type Finding } from "./finding.js";
 import { scopedCall, scopeMiss, type ScopedCall } from "./scope.js";
@@ -23,6 +23,22 @@ export interface EngineOptions {
   /** Seconds a client is told to wait after a store failure under a fail-closed policy. */
   readonly storeRetryAfter: number;
   readonly onStoreError: (error: unknown) => void;
+}
+
+/** One counter a call would count against, as `guardian.countersFor()` reports it. */
+export interface CounterSlot {
+  readonly rule: RuleRef;
+  readonly kind: "rate" | "budget";
+  /** `1s`, `1m`, `1h`, `1d`, `day` or `month`. */
+  readonly window: string;
+  /** The counter's partition, e.g. the client address (`*` for a global counter). */
+  readonly partition: string;
+  /** The full store key, namespaced and (for budgets) including the calendar period. */
+  readonly key: string;
+  /** How long the counter lives from now, in milliseconds. */
+  readonly windowMs: number;
+  /** Store points for an amount: requests for a rate limit, the budget's unit for a budget. */
+  points(amount: number): number;
 }
 
 interface PendingCounter {
@@ -79,6 +95,25 @@ export class Engine {
     return rules;
   }
 
+  #applicable(call: ScopedCall, policyIds: readonly string[] | undefined): readonly IndexedRule[] {
+    return this.#rulesFor(call, policyIds).filter((indexed) => scopeMiss(indexed.rule.scope, call) === undefined);
+  }
+
+  /** The counters a call would count against, with their store keys, without touching the store. */
+  countersFor(ctx: GuardContext, policyIds?: readonly string[]): CounterSlot[] {
+    const call = scopedCall(ctx, ctx.environment ?? this.#options.environment, policyIds !== undefined);
+    const pending = this.#counterOps(this.#applicable(call, policyIds), ctx, ctx.now ?? this.#options.clock());
+    return pending.map(({ indexed, counter, partition, op }) => ({
+      rule: indexed.rule.ref,
+      kind: counter.kind,
+      window: counter.window,
+      partition,
+      key: op.key,
+      windowMs: op.windowMs,
+      points: (amount: number) => (counter.kind === "rate" ? Math.round(amount) : toMicros(amount)),
+    }));
+  }
+
   #modeOf(indexed: IndexedRule): Mode {
     return this.#options.mode === "strict" || this.#options.mode === "warn" ? this.#options.mode : (indexed.policy.mode ?? this.set.mode);
   }
@@ -89,7 +124,7 @@ export class Engine {
     const call = scopedCall(ctx, ctx.environment ?? options.environment, policyIds !== undefined);
     if (options.mode === "off") return new Decision({ outcome: "allow", reason: "enforcement is off", explain: () => this.#explain(call, policyIds, []) });
     const now = ctx.now ?? options.clock();
-    const applicable = this.#rulesFor(call, policyIds).filter((indexed) => scopeMiss(indexed.rule.scope, call) === undefined);
+    const applicable = this.#applicable(call, policyIds);
     const state = new Verdict(ctx);
 
     for (const indexed of applicable) {

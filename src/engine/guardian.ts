@@ -7,7 +7,7 @@ import { compilePolicySet, type Mode, type PolicySet } from "./compile/policy-se
 import type { GuardContext } from "./context.js";
 import type { Decision } from "./decision.js";
 import { PolicyConfigError, PolicyViolation, type ConfigProblem } from "./errors.js";
-import { Engine, type KeyFunction } from "./evaluate.js";
+import { Engine, type CounterSlot, type KeyFunction } from "./evaluate.js";
 import { configWarning, SILENT_LOGGER, type Logger } from "./logger.js";
 
 /** Options for createGuardian. Everything is optional: by default hexarch.yaml is discovered and counters live in memory. */
@@ -60,6 +60,13 @@ export interface Guardian {
   evaluate(context: GuardContext): Promise<Decision>;
   /** Wraps a function so it runs only when the policy allows; otherwise it rejects with PolicyViolation without running. */
   protect<A extends unknown[], R>(policyId: string, fn: (...args: A) => R, options?: ProtectOptions<A, R>): (...args: A) => Promise<Awaited<R>>;
+  /**
+   * The counters a call would count against (every matching policy, or only `policyIds`), with their store
+   * keys, without counting. For tools that read or preset counters, such as `hexarch test` starting state.
+   * @example
+   * for (const slot of guardian.countersFor({ resource: "openai" })) await guardian.store.set(slot.key, slot.points(9), slot.windowMs);
+   */
+  countersFor(context: GuardContext, policyIds?: readonly string[]): readonly CounterSlot[];
   /** Throws PolicyConfigError (listing the known ids) when a policy id is unknown. */
   assertPolicy(policyId: string): void;
   /** Releases the store. */
@@ -171,6 +178,10 @@ export function createGuardian(options: GuardianOptions = {}): Guardian {
     store,
     check,
     evaluate: (context) => engine.decide(context),
+    countersFor: (context, policyIds) => {
+      policyIds?.forEach(assertPolicy);
+      return engine.countersFor(context, policyIds);
+    },
     protect,
     assertPolicy,
     close: async () => {
