@@ -12,8 +12,11 @@ function joined(value: string | readonly string[] | undefined): string | undefin
   return value === undefined ? undefined : typeof value === "string" ? value : value.join(", ");
 }
 
-/** Describes what a rule limits or checks, then its scope: `100 requests per minute per client, on resource *`. */
-export function summarizeRule(spec: RuleSpec): string {
+/**
+ * What a rule limits or checks, and its action: `100 requests per minute per client`.
+ * @example describeTriggers({ monthly_budget: 10, action: "warn_at_80%" }) // "monthly budget 10, action warn_at_80%"
+ */
+export function describeTriggers(spec: RuleSpec): string {
   const parts: string[] = [];
   for (const [field, unit] of RATE_FIELDS) {
     const limit = spec[field];
@@ -40,6 +43,14 @@ export function summarizeRule(spec: RuleSpec): string {
   if (parts.length === 0) parts.push(action === "require_confirmation" ? "confirmation required" : action === "warn" ? "warn" : "blocked");
   else if (action !== "block") parts.push(`action ${action}`);
   if (spec.timezone !== undefined) parts.push(`in ${spec.timezone}`);
+  return parts.join(", ");
+}
+
+/**
+ * Which calls a rule covers, or undefined when it covers every call: `operation delete, resource openai`.
+ * @example describeScope({ operation: "delete" }) // "operation delete"
+ */
+export function describeScope(spec: RuleSpec): string | undefined {
   const scope = [
     spec.operation === undefined ? undefined : `operation ${joined(spec.operation)}`,
     spec.resource === undefined ? undefined : `resource ${spec.resource}`,
@@ -48,5 +59,11 @@ export function summarizeRule(spec: RuleSpec): string {
     spec.methods === undefined ? undefined : `methods ${spec.methods.join(", ")}`,
     spec.environments === undefined ? undefined : `in ${spec.environments.join(", ")}`,
   ].filter((part) => part !== undefined);
-  return scope.length === 0 ? parts.join(", ") : `${parts.join(", ")}, on ${scope.join(", ")}`;
+  return scope.length === 0 ? undefined : scope.join(", ");
+}
+
+/** Describes what a rule limits or checks, then its scope: `100 requests per minute per client, on resource *`. */
+export function summarizeRule(spec: RuleSpec): string {
+  const scope = describeScope(spec);
+  return scope === undefined ? describeTriggers(spec) : `${describeTriggers(spec)}, on ${scope}`;
 }
