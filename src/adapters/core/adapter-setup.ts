@@ -1,0 +1,84 @@
+// Construction shared by every adapter: validate options once, pick or create the guardian, resolve guard() ids.
+import { createGuardian, type Guardian, type GuardianOptions } from "../../engine/guardian.js";
+import { PolicyConfigError } from "../../engine/errors.js";
+import { GUARDIAN_OPTION_SPEC, HTTP_OPTION_SPEC, validateOptions, type GuardianChoice, type HttpGuardOptions, type OptionSpec } from "./options.js";
+import { existingSharedGuardian, offerSharedGuardian, sharedGuardian } from "./shared-guardian.js";
+
+/** A guardian with the options a `hexarch()` or `guard()` runs with. */
+export interface GuardSetup<Options> {
+  readonly guardian: Guardian;
+  readonly options: Options;
+}
+
+type AnyHttpOptions = HttpGuardOptions<never> & GuardianChoice;
+
+const GUARDIAN_KEYS = Object.keys(GUARDIAN_OPTION_SPEC) as (keyof GuardianOptions)[];
+
+function guardianOptionsIn(options: Record<string, unknown>): Record<string, unknown> {
+  const picked: Record<string, unknown> = {};
+  for (const key of GUARDIAN_KEYS) if (options[key] !== undefined) picked[key] = options[key];
+  return picked;
+}
+
+function withoutGuardianOptions<Options extends object>(options: Options): Options {
+  const copy: Record<string, unknown> = { ...(options as Record<string, unknown>) };
+  for (const key of GUARDIAN_KEYS) delete copy[key];
+  return copy as Options;
+}
+
+/**
+ * Sets up an adapter's `hexarch()`: validates the options (HTTP options, guardian options and the adapter's own),
+ * uses `options.guardian`, else creates a guardian from the guardian options (a broken policy file throws
+ * PolicyConfigError here), else shares the adapter's process-wide one. The first `hexarch()` becomes the
+ * process-wide guardian that bare `guard()` calls use.
+ * @example const { guardian, options } = setupHexarch("express", userOptions, "hexarch()", { onDenied: ["function"] });
+ */
+export function setupHexarch<Options extends AnyHttpOptions>(adapter: string, options: Options | undefined, label: string, adapterSpec: OptionSpec = {}): GuardSetup<Options> {
+  validateOptions(options, { ...HTTP_OPTION_SPEC, ...GUARDIAN_OPTION_SPEC, ...adapterSpec }, label);
+  const given = (options ?? {}) as Options;
+  const guardianOptions = guardianOptionsIn(given as Record<string, unknown>);
+  const creates = Object.keys(guardianOptions).length > 0;
+  if (given.guardian !== undefined && creates) {
+    throw new PolicyConfigError(
+      [{ file: "<options>", path: `${label}.guardian`, message: `guardian was given together with ${Object.keys(guardianOptions).join(", ")}`, fix: "pass those options to createGuardian() instead" }],
+      `invalid options for ${label}`,
+    );
+  }
+  const environment = typeof given.environment === "string" ? { environment: given.environment } : {};
+  const logger = given.logger === undefined ? {} : { logger: given.logger };
+  let guardian = given.guardian;
+  if (guardian === undefined && creates) guardian = createGuardian({ ...guardianOptions, ...environment, ...logger } as GuardianOptions);
+  if (guardian === undefined) {
+    const existing = existingSharedGuardian<Options>(adapter);
+    guardian = existing?.guardian ?? createGuardian({ ...environment, ...logger });
+  }
+  const resolved = withoutGuardianOptions(given);
+  offerSharedGuardian(adapter, guardian, resolved);
+  return { guardian, options: resolved };
+}
+
+/**
+ * Sets up an adapter's `guard(policyId)`: validates the options, checks every id exists (an unknown id throws
+ * PolicyConfigError listing the known ones) and merges the options over those of the `hexarch()` it belongs to,
+ * or of the adapter's process-wide guardian (created from the discovered policy file when none exists yet).
+ * @example const { guardian, options } = setupGuard("express", ["safe_delete"], { resource: "db" }, undefined, 'guard("safe_delete")');
+ */
+export function setupGuard<Options extends AnyHttpOptions>(
+  adapter: string,
+  policyIds: readonly string[],
+  options: Options | undefined,
+  parent: GuardSetup<Options> | undefined,
+  label: string,
+  adapterSpec: OptionSpec = {},
+): GuardSetup<Options> {
+  validateOptions(options, { ...HTTP_OPTION_SPEC, ...adapterSpec }, label);
+  if (policyIds.length === 0) {
+    throw new PolicyConfigError([{ file: "<options>", path: label, message: "no policy id given", fix: 'name a policy, e.g. guard("rate_limit")' }]);
+  }
+  const given = (options ?? {}) as Options;
+  const base = parent ?? (given.guardian === undefined ? sharedGuardian<Options>(adapter) : undefined);
+  const guardian = given.guardian ?? (base as GuardSetup<Options>).guardian;
+  for (const id of policyIds) guardian.assertPolicy(id);
+  const inherited = base?.options ?? ({} as Options);
+  return { guardian, options: { ...inherited, ...given } };
+}

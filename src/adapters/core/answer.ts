@@ -1,0 +1,38 @@
+// The HTTP contract: a decision in, the status, headers and body every adapter copies out.
+import type { Decision } from "../../engine/decision.js";
+import { DEFAULT_HEADERS, decisionHeaders, type HeaderSwitches } from "./rate-headers.js";
+import { DEFAULT_PROBLEM_TYPE_BASE, problemFor, type ConfirmState, type ProblemBody } from "./problem.js";
+
+/** What to do with a request: let it through with these headers, or answer it with this problem. */
+export type HttpAnswer =
+  | { readonly proceed: true; readonly status: undefined; readonly headers: Readonly<Record<string, string>>; readonly body: undefined }
+  | { readonly proceed: false; readonly status: number; readonly headers: Readonly<Record<string, string>>; readonly body: ProblemBody };
+
+/** How answers are built. */
+export interface AnswerOptions {
+  /** Which headers to send. Default: `DEFAULT_HEADERS` (IETF fields, budget warnings, Retry-After). */
+  readonly headers?: HeaderSwitches;
+  /** Confirmation token issued for this request, and why the one it carried was refused. */
+  readonly confirm?: ConfirmState;
+  /** Prefix of problem `type` URIs. Default: `urn:hexarch:problem:`. */
+  readonly problemTypeBase?: string;
+  /** The instant used for reset times, in epoch milliseconds. Default: `Date.now()`. */
+  readonly now?: number;
+}
+
+/**
+ * Turns a decision into an HTTP answer: `allow`/`warn` proceed with rate-limit and budget-warning headers;
+ * `deny` → 403, `limit` → 429, `confirm` → 428, `error` → 503, each with an RFC 9457 problem body, `Retry-After`
+ * when the deciding rule says when to retry, and `Cache-Control: no-store`. A pure function of its arguments.
+ * @example
+ * const answer = answerFor(decision);
+ * if (!answer.proceed) reply(answer.status, answer.headers, JSON.stringify(answer.body));
+ */
+export function answerFor(decision: Decision, options: AnswerOptions = {}): HttpAnswer {
+  const headers = decisionHeaders(decision, options.headers ?? DEFAULT_HEADERS, options.now ?? Date.now());
+  if (decision.isAllowed()) return { proceed: true, status: undefined, headers, body: undefined };
+  const body = problemFor(decision, options.confirm, options.problemTypeBase ?? DEFAULT_PROBLEM_TYPE_BASE);
+  headers["Content-Type"] = "application/problem+json";
+  headers["Cache-Control"] = "no-store";
+  return { proceed: false, status: body.status, headers, body };
+}

@@ -1,0 +1,32 @@
+// The framework-free HTTP contract shared by the Express, Koa and Next.js adapters.
+export { answerFor } from "./answer.js";
+export type { AnswerOptions, HttpAnswer } from "./answer.js";
+export { bodyDigest } from "./body-digest.js";
+export { clientKeyForAddress } from "./client-address.js";
+export { configuredSecret, processConfirmSecret, MIN_SECRET_LENGTH } from "./confirm-secret.js";
+export { ConfirmTokens, CONFIRM_HEADER, MAX_TOKEN_LENGTH } from "./confirm-token.js";
+export type { ConfirmBinding, ConfirmTokenOptions, IssuedToken, TokenCheck, TokenRejection } from "./confirm-token.js";
+export { createHttpGuard, headerSwitches } from "./http-guard.js";
+export type { GuardedRequest, HttpGuard, HttpGuardConfig } from "./http-guard.js";
+export { GUARDIAN_OPTION_SPEC, HTTP_OPTION_SPEC, validateOptions } from "./options.js";
+export type { FromRequest, GuardianChoice, HttpGuardOptions, OptionSpec, RequestFacts } from "./options.js";
+export { problemFor, STATUS_FOR, DEFAULT_PROBLEM_TYPE_BASE } from "./problem.js";
+export type { ConfirmInstructions, ConfirmState, ProblemBody } from "./problem.js";
+export {
+  BUDGET_WARNING_HEADER,
+  DEFAULT_HEADERS,
+  NO_HEADERS,
+  budgetWarningHeaders,
+  decisionHeaders,
+  legacyRateLimitHeaders,
+  standardRateLimitHeaders,
+} from "./rate-headers.js";
+export type { HeaderSwitches } from "./rate-headers.js";
+export { ledgerFor } from "./request-handle.js";
+export type { RequestHandle } from "./request-handle.js";
+export { contextBuilder, toContext } from "./request-view.js";
+export type { ContextBuilder, HttpRequestView } from "./request-view.js";
+export { existingSharedGuardian, offerSharedGuardian, sharedGuardian } from "./shared-guardian.js";
+export type { SharedGuardian } from "./shared-guardian.js";
+export { setupGuard, setupHexarch } from "./adapter-setup.js";
+export type { GuardSetup } from "./adapter-setup.js";

@@ -1,0 +1,115 @@
+// Response headers built from a decision: IETF RateLimit fields, legacy X-RateLimit-*, Retry-After and budget warnings.
+import type { CounterReport, Decision } from "../../engine/decision.js";
+
+/** Which headers to send. */
+export interface HeaderSwitches {
+  /** `RateLimit-Policy` and `RateLimit` (draft-ietf-httpapi-ratelimit-headers-08 and later). Default: true. */
+  readonly standard: boolean;
+  /** `X-RateLimit-Limit`, `X-RateLimit-Remaining`, `X-RateLimit-Reset` (epoch seconds). Default: false. */
+  readonly legacy: boolean;
+  /** `Hexarch-Budget-Warning` on calls that pass a budget's warning threshold. Default: true. */
+  readonly budget: boolean;
+  /** `Retry-After` on refusals that say when to retry. Default: true. */
+  readonly retryAfter: boolean;
+}
+
+/** The header name of budget warnings. */
+export const BUDGET_WARNING_HEADER = "Hexarch-Budget-Warning";
+
+/** Every header on, except the legacy ones. */
+export const DEFAULT_HEADERS: HeaderSwitches = Object.freeze({ standard: true, legacy: false, budget: true, retryAfter: true });
+
+/** Every header off. */
+export const NO_HEADERS: HeaderSwitches = Object.freeze({ standard: false, legacy: false, budget: false, retryAfter: false });
+
+function secondsUntil(epochMs: number, now: number): number {
+  return Math.max(0, Math.ceil((epochMs - now) / 1000));
+}
+
+/** A structured-field decimal: at most three fractional digits. */
+function sfDecimal(n: number): string {
+  return Number.isInteger(n) ? String(n) : String(Math.round(n * 1000) / 1000);
+}
+
+/** A structured-field string: quotes and backslashes escaped, non-printable characters dropped. */
+function sfString(text: string): string {
+  return `"${text.replace(/[^\x20-\x7e]/g, "").replace(/[\\"]/g, (c) => `\\${c}`)}"`;
+}
+
+/** Remaining calls; a refused call gave its point back, so counters it did not exceed have one more left. */
+function remainingAfter(c: CounterReport, refunded: boolean): number {
+  return refunded && c.used <= c.limit ? Math.min(c.limit, c.remaining + 1) : c.remaining;
+}
+
+/** Names each counter after its policy; a policy with several counters gets its window appended. */
+function counterNames(counters: readonly CounterReport[]): string[] {
+  const perPolicy = new Map<string, number>();
+  for (const c of counters) perPolicy.set(c.rule.policyId, (perPolicy.get(c.rule.policyId) ?? 0) + 1);
+  return counters.map((c) => ((perPolicy.get(c.rule.policyId) ?? 0) > 1 ? `${c.rule.policyId}.${c.rule.index}.${c.window}` : c.rule.policyId));
+}
+
+/**
+ * `RateLimit-Policy` (quota `q`, window `w` in seconds) and `RateLimit` (remaining `r`, seconds to reset `t`) for
+ * every rate counter of the decision, each item named after its policy.
+ * @example standardRateLimitHeaders(decision, Date.now())
+ * // { "RateLimit-Policy": '"rate_limit";q=100;w=60', "RateLimit": '"rate_limit";r=99;t=60' }
+ */
+export function standardRateLimitHeaders(decision: Decision, now: number): Record<string, string> {
+  const rates = decision.counters.filter((c) => c.kind === "rate");
+  if (rates.length === 0) return {};
+  const names = counterNames(rates);
+  const refunded = decision.isDenied();
+  return {
+    "RateLimit-Policy": rates.map((c, i) => `${sfString(names[i] as string)};q=${c.limit};w=${c.windowSeconds}`).join(", "),
+    RateLimit: rates.map((c, i) => `${sfString(names[i] as string)};r=${remainingAfter(c, refunded)};t=${secondsUntil(c.resetAt, now)}`).join(", "),
+  };
+}
+
+/**
+ * `X-RateLimit-*` for the rate counter closest to its limit (reset as epoch seconds, as most legacy clients expect).
+ * @example legacyRateLimitHeaders(decision) // { "X-RateLimit-Limit": "100", "X-RateLimit-Remaining": "99", ... }
+ */
+export function legacyRateLimitHeaders(decision: Decision): Record<string, string> {
+  let tightest: CounterReport | undefined;
+  for (const c of decision.counters) {
+    if (c.kind === "rate" && (tightest === undefined || c.remaining < tightest.remaining)) tightest = c;
+  }
+  if (tightest === undefined) return {};
+  return {
+    "X-RateLimit-Limit": String(tightest.limit),
+    "X-RateLimit-Remaining": String(remainingAfter(tightest, decision.isDenied())),
+    "X-RateLimit-Reset": String(Math.ceil(tightest.resetAt / 1000)),
+  };
+}
+
+/**
+ * `Hexarch-Budget-Warning` for each budget past its warning threshold: the policy, amount spent, the budget and
+ * seconds until it resets, as a structured-field list. Sent only with calls that go ahead.
+ * @example budgetWarningHeaders(decision, Date.now())
+ * // { "Hexarch-Budget-Warning": '"api_budget";spent=8;limit=10;reset=1296000' }
+ */
+export function budgetWarningHeaders(decision: Decision, now: number): Record<string, string> {
+  const items: string[] = [];
+  for (const c of decision.counters) {
+    if (c.kind !== "budget" || c.warnAt === undefined || c.used < c.warnAt * c.limit) continue;
+    items.push(`${sfString(c.rule.policyId)};spent=${sfDecimal(c.used)};limit=${sfDecimal(c.limit)};reset=${secondsUntil(c.resetAt, now)}`);
+  }
+  return items.length === 0 ? {} : { [BUDGET_WARNING_HEADER]: items.join(", ") };
+}
+
+/**
+ * Every header the switches ask for. `Retry-After` is included for refusals whose deciding rule says when to retry.
+ * @example decisionHeaders(decision, DEFAULT_HEADERS, Date.now())
+ */
+export function decisionHeaders(decision: Decision, switches: HeaderSwitches, now: number): Record<string, string> {
+  const headers: Record<string, string> = {};
+  if (decision.counters.length > 0) {
+    if (switches.standard) Object.assign(headers, standardRateLimitHeaders(decision, now));
+    if (switches.legacy) Object.assign(headers, legacyRateLimitHeaders(decision));
+    if (switches.budget && decision.isAllowed()) Object.assign(headers, budgetWarningHeaders(decision, now));
+  }
+  if (switches.retryAfter && decision.isDenied() && decision.retryAfter !== undefined) {
+    headers["Retry-After"] = String(Math.max(1, Math.ceil(decision.retryAfter)));
+  }
+  return headers;
+}

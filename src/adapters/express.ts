@@ -1,0 +1,114 @@
+// Express adapter: `app.use(hexarch())` applies every policy, `guard(id)` one policy to one route.
+import type { NextFunction, Request, RequestHandler, Response } from "express";
+import type { Decision } from "../engine/decision.js";
+import type { Guardian } from "../engine/guardian.js";
+import {
+  createHttpGuard,
+  setupGuard,
+  setupHexarch,
+  type GuardianChoice,
+  type GuardSetup,
+  type HttpAnswer,
+  type HttpGuardOptions,
+  type RequestHandle,
+} from "./core/index.js";
+import { ExpressRequestView } from "./express/request-view.js";
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Express {
+    interface Locals {
+      /** Set by hexarch()/guard(): this request's decisions and `charge(actualCost)`. */
+      hexarch?: RequestHandle;
+    }
+  }
+}
+
+/** What a custom refusal handler receives. */
+export interface DeniedRequest {
+  readonly decision: Decision;
+  /** The answer hexarch would send: status, headers (already set on `res`), problem body. */
+  readonly answer: Extract<HttpAnswer, { proceed: false }>;
+  readonly req: Request;
+  readonly res: Response;
+  readonly next: NextFunction;
+}
+
+/** Options of `guard()` (and of `hexarch()`, which adds the guardian options). */
+export interface ExpressGuardOptions extends HttpGuardOptions<Request> {
+  /** The guardian to use. Default: the one of the first `hexarch()`, else one created from the discovered policy file. */
+  readonly guardian?: Guardian;
+  /** Answers refused requests instead of the problem+json response. Default: hexarch's answer. */
+  readonly onDenied?: (denied: DeniedRequest) => void;
+}
+
+/** Options of `hexarch()`: guard options plus, when no `guardian` is given, the options to create one. */
+export type HexarchOptions = ExpressGuardOptions & GuardianChoice;
+
+/** The `hexarch()` middleware, with its guardian and a `guard()` bound to it. */
+export interface HexarchMiddleware extends RequestHandler {
+  readonly guardian: Guardian;
+  /** `guard()` sharing this middleware's guardian and options. */
+  guard(policyId: string | readonly string[], options?: ExpressGuardOptions): RequestHandler;
+}
+
+const ADAPTER = "express";
+const ADAPTER_SPEC = { onDenied: ["function"] } as const;
+
+function applyHeaders(res: Response, headers: Readonly<Record<string, string>>): void {
+  for (const name in headers) res.setHeader(name, headers[name] as string);
+}
+
+function middleware(setup: GuardSetup<ExpressGuardOptions>, policies: readonly string[] | undefined): RequestHandler {
+  const run = createHttpGuard<Request>({ guardian: setup.guardian, policies, options: setup.options });
+  const { onDenied } = setup.options;
+  return function hexarchGuard(req: Request, res: Response, next: NextFunction): void {
+    run(req, new ExpressRequestView(req)).then((guarded) => {
+      if (guarded === undefined) return next();
+      const { answer } = guarded;
+      res.locals.hexarch = guarded.handle;
+      applyHeaders(res, answer.headers);
+      if (answer.proceed) return next();
+      if (onDenied !== undefined) return onDenied({ decision: guarded.decision, answer, req, res, next });
+      res.statusCode = answer.status;
+      res.end(JSON.stringify(answer.body));
+    }, next);
+  };
+}
+
+/**
+ * Applies every enabled policy whose rules match each request. Loads and validates the policy file now: a broken
+ * file or a bad option throws PolicyConfigError at start-up, never per request. The handler never runs unless the
+ * decision is allow or warn. The first `hexarch()` becomes the guardian of bare `guard()` calls.
+ * @example
+ * app.use(express.json());
+ * app.use(hexarch());                                  // finds hexarch.yaml
+ * app.use(hexarch({ policyFile: "config/hexarch.yaml", headers: { legacy: true } }));
+ */
+export function hexarch(options?: HexarchOptions): HexarchMiddleware {
+  const setup = setupHexarch<HexarchOptions>(ADAPTER, options, "hexarch()", ADAPTER_SPEC);
+  const handler = middleware(setup, undefined);
+  const bound = (policyId: string | readonly string[], guardOptions?: ExpressGuardOptions): RequestHandler =>
+    guardWith(policyId, guardOptions, setup);
+  return Object.assign(handler, { guardian: setup.guardian, guard: bound });
+}
+
+function guardWith(policyId: string | readonly string[], options: ExpressGuardOptions | undefined, parent: GuardSetup<HexarchOptions> | undefined): RequestHandler {
+  const ids = typeof policyId === "string" ? [policyId] : [...policyId];
+  const label = `guard(${ids.map((id) => JSON.stringify(id)).join(", ")})`;
+  return middleware(setupGuard<HexarchOptions>(ADAPTER, ids, options, parent, label, ADAPTER_SPEC), ids);
+}
+
+/**
+ * Applies one policy (or several) to one route. An unknown id throws PolicyConfigError at start-up listing the
+ * known ids. Scopes the request does not state count as matching, so `guard("safe_delete")` covers any DELETE.
+ * Uses the guardian of the first `hexarch()`, else one created from the discovered policy file.
+ * @example
+ * app.delete("/users/:id", guard("safe_delete"), deleteUser);
+ * app.post("/chat", guard("api_budget", { resource: "openai", cost: (req) => estimate(req.body) }), chat);
+ */
+export function guard(policyId: string | readonly string[], options?: ExpressGuardOptions): RequestHandler {
+  return guardWith(policyId, options, undefined);
+}
+
+export type { RequestHandle } from "./core/index.js";

@@ -1,0 +1,33 @@
+// An Express request seen through the core's structural HttpRequestView.
+import type { Request } from "express";
+import type { HttpRequestView } from "../core/index.js";
+
+/** Reads method, URL, headers, `req.ip` (so `trust proxy` decides about X-Forwarded-For) and the parsed body. */
+export class ExpressRequestView implements HttpRequestView {
+  readonly #req: Request;
+
+  constructor(req: Request) {
+    this.#req = req;
+  }
+
+  get method(): string {
+    return this.#req.method;
+  }
+
+  get url(): string {
+    return this.#req.originalUrl;
+  }
+
+  get clientAddress(): string | undefined {
+    return this.#req.ip;
+  }
+
+  header(name: string): string | undefined {
+    const value = this.#req.headers[name];
+    return Array.isArray(value) ? value.join(", ") : value;
+  }
+
+  body(): unknown {
+    return this.#req.body;
+  }
+}
