@@ -1,0 +1,87 @@
+// The `hexarch` program: every command registered on one commander instance, errors mapped to exit codes.
+import { Command, CommanderError } from "commander";
+import { formatProblem, PolicyConfigError, type ConfigProblem } from "../engine/errors.js";
+import { EXIT, UsageError, type ExitCode } from "./exit-codes.js";
+import { packageVersion } from "./package-version.js";
+import type { Palette, Terminal } from "./terminal.js";
+import { counted } from "./wording.js";
+import { registerInit } from "./commands/init.js";
+import { registerValidate } from "./commands/validate.js";
+import { registerList } from "./commands/list.js";
+import { registerExport } from "./commands/export.js";
+
+/** Wraps a command body so its exit code is recorded and its errors are reported the same way everywhere. */
+export type Act = <A extends unknown[]>(body: (...args: A) => ExitCode | Promise<ExitCode>) => (...args: A) => Promise<void>;
+
+/** One problem, location first, with its fix on the next line. */
+export function renderProblem(problem: ConfigProblem, paint: Palette): string {
+  const [head = "", ...rest] = formatProblem(problem).split("\n");
+  const colon = head.indexOf(" ");
+  const where = colon === -1 ? head : head.slice(0, colon);
+  return [`${paint.bold(where)}${head.slice(where.length)}`, ...rest.map((line) => paint.cyan(line))].join("\n");
+}
+
+/** Prints every problem of a PolicyConfigError to stderr, then how many there were. */
+export function reportConfigError(terminal: Terminal, error: PolicyConfigError): void {
+  for (const problem of error.problems) terminal.err(renderProblem(problem, terminal.paintErr));
+  terminal.err(terminal.paintErr.red(`${counted(error.problems.length, "problem")}: the policy file cannot be used`));
+}
+
+const EXIT_HELP = `
+Exit codes:
+  0  done: the policy is valid, every case passed
+  1  the policy file is invalid or missing, a case failed, or init would overwrite a file
+  2  the command line is wrong, or a case file is broken
+`;
+
+/**
+ * Builds the program for one run; `exitCode()` is what the run should exit with.
+ * @example const { program, exitCode } = buildProgram(processTerminal()); await program.parseAsync(process.argv);
+ */
+export function buildProgram(terminal: Terminal): { program: Command; exitCode(): ExitCode } {
+  let code: ExitCode = EXIT.OK;
+  const act: Act =
+    (body) =>
+    async (...args) => {
+      try {
+        code = await body(...args);
+      } catch (error) {
+        if (error instanceof PolicyConfigError) {
+          reportConfigError(terminal, error);
+          code = EXIT.FAILED;
+        } else if (error instanceof UsageError) {
+          terminal.err(`${terminal.paintErr.red("error:")} ${error.message}`);
+          code = EXIT.USAGE;
+        } else throw error;
+      }
+    };
+
+  const program = new Command("hexarch")
+    .description("Write, check, explain and test hexarch.yaml guardrails without running the app.")
+    .version(packageVersion())
+    .exitOverride()
+    .configureOutput({ writeOut: (text) => terminal.out(text.replace(/\n$/, "")), writeErr: (text) => terminal.err(text.replace(/\n$/, "")) })
+    .showHelpAfterError("(add --help for usage and an example)")
+    .addHelpText("after", `${EXIT_HELP}\nExample:\n  $ hexarch init && hexarch validate && hexarch test\n`);
+
+  registerInit(program, terminal, act);
+  registerValidate(program, terminal, act);
+  registerList(program, terminal, act);
+  registerExport(program, terminal, act);
+  return { program, exitCode: () => code };
+}
+
+/**
+ * Runs the CLI with `argv` (as process.argv: node, script, ...args) and returns the exit code.
+ * @example process.exitCode = await runCli(process.argv, processTerminal());
+ */
+export async function runCli(argv: readonly string[], terminal: Terminal): Promise<ExitCode> {
+  const { program, exitCode } = buildProgram(terminal);
+  try {
+    await program.parseAsync([...argv]);
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
+    throw error;
+  }
+  return exitCode();
+}
