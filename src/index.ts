@@ -10,4 +10,6 @@ export type { ConfigProblem } from "./engine/errors.js";
 export type { Logger } from "./engine/logger.js";
 export type { KeyFunction, CounterSlot } from "./engine/evaluate.js";
 export { MemoryStore } from "./stores/memory.js";
+export { RedisStore, RedisStoreError } from "./stores/redis.js";
+export type { RedisStoreOptions, RedisStoreErrorCode, RedisClientLike } from "./stores/redis.js";
 export type { CounterStore, CounterOp, CounterReading } from "./stores/store.js";

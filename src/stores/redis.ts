@@ -1,0 +1,239 @@
+// Counters shared by every process through Redis, on rate-limiter-flexible's RateLimiterRedis; every call bounded in time.
+import { RateLimiterRedis, type RateLimiterRes } from "rate-limiter-flexible";
+import { PolicyConfigError, type ConfigProblem } from "../engine/errors.js";
+import { MemoryStore } from "./memory.js";
+import { Readiness, type RedisClientLike } from "./redis/connection.js";
+import { Deadlines } from "./redis/deadlines.js";
+import type { CounterOp, CounterReading, CounterStore } from "./store.js";
+
+export type { RedisClientLike } from "./redis/connection.js";
+
+/** Options for RedisStore; validated once, in the constructor. */
+export interface RedisStoreOptions {
+  /** The app's ioredis client: `new Redis(url)` or `new Redis.Cluster(nodes)`. Required. */
+  readonly client: RedisClientLike;
+  /**
+   * Namespace of every key and its Redis Cluster hash tag: keys are `{prefix}:…`, so every key of one
+   * decision sits in one slot. A trailing `:` is dropped. Default: `hexarch`.
+   */
+  readonly prefix?: string;
+  /** Longest wait for Redis per store call, in milliseconds; then the call fails and each policy's fail mode applies. Default: 250. */
+  readonly timeoutMs?: number;
+  /**
+   * Keeps counting in this process while Redis is unavailable: `true` for a MemoryStore, or a store of your own.
+   * Limits then hold per process, not across processes. Default: false (store failures reach the fail mode).
+   */
+  readonly insurance?: boolean | CounterStore;
+  /** Quit the client when the store is closed. Default: false (the app that made the client closes it). */
+  readonly quitOnClose?: boolean;
+}
+
+/** Why a Redis store call failed without an answer from Redis. */
+export type RedisStoreErrorCode = "HEXARCH_REDIS_TIMEOUT" | "HEXARCH_REDIS_UNAVAILABLE";
+
+/**
+ * A RedisStore call that gave up: Redis did not answer within `timeoutMs`, or the client was not connected.
+ * The engine turns it into the policy's fail mode; apps see it in logs.
+ * @example
+ * logger.error({ err }) // err.code === "HEXARCH_REDIS_TIMEOUT"
+ */
+export class RedisStoreError extends Error {
+  readonly code: RedisStoreErrorCode;
+
+  constructor(code: RedisStoreErrorCode, message: string) {
+    super(message);
+    this.name = "RedisStoreError";
+    this.code = code;
+  }
+}
+
+/** Points large enough that the limiter itself never refuses: the engine compares against limits. */
+const UNLIMITED = Number.MAX_SAFE_INTEGER;
+const DEFAULT_TIMEOUT_MS = 250;
+
+interface ResolvedOptions {
+  readonly client: RedisClientLike;
+  readonly tag: string;
+  readonly timeoutMs: number;
+  readonly insurance: CounterStore | undefined;
+  readonly quitOnClose: boolean;
+}
+
+function optionProblem(path: string, message: string, fix: string): ConfigProblem {
+  return { file: "<options>", path: `RedisStore.${path}`, message, fix };
+}
+
+function resolveOptions(options: RedisStoreOptions): ResolvedOptions {
+  const problems: ConfigProblem[] = [];
+  const { client, prefix = "hexarch", timeoutMs = DEFAULT_TIMEOUT_MS, insurance = false, quitOnClose = false } = options;
+  if (typeof client !== "object" || client === null || typeof client.status !== "string" || typeof client.defineCommand !== "function") {
+    problems.push(optionProblem("client", "is not an ioredis client", "pass new Redis(url) or new Redis.Cluster(nodes) from the ioredis package"));
+  }
+  const tag = typeof prefix === "string" ? prefix.replace(/:+$/, "") : "";
+  if (tag === "" || /[{}\s]/.test(tag)) {
+    problems.push(optionProblem("prefix", `${JSON.stringify(prefix)} cannot be a key prefix`, 'use letters, digits and ":._-", e.g. "myapp:prod"'));
+  }
+  if (typeof timeoutMs !== "number" || !Number.isFinite(timeoutMs) || timeoutMs <= 0) {
+    problems.push(optionProblem("timeoutMs", `${String(timeoutMs)} is not a positive number of milliseconds`, `omit it for ${DEFAULT_TIMEOUT_MS}, or give e.g. 200`));
+  }
+  const isStore = typeof insurance === "object" && insurance !== null && typeof insurance.consume === "function" && typeof insurance.refund === "function";
+  if (typeof insurance !== "boolean" && !isStore) {
+    problems.push(optionProblem("insurance", "is neither a boolean nor a counter store", "use true for an in-memory fallback, or pass a CounterStore"));
+  }
+  if (problems.length > 0) throw new PolicyConfigError(problems, "RedisStore cannot be created");
+  return { client, tag, timeoutMs, insurance: insurance === true ? new MemoryStore() : isStore ? insurance : undefined, quitOnClose };
+}
+
+function toReading(res: RateLimiterRes): CounterReading {
+  return { used: res.consumedPoints, resetAt: Date.now() + Math.max(res.msBeforeNext, 0) };
+}
+
+/** Redis expiries are whole seconds here; rounding up never ends a window early. */
+function lifetime(windowMs: number): { customDuration: number } {
+  return { customDuration: Math.max(Math.ceil(windowMs / 1000), 1) };
+}
+
+function settledValues<T>(results: readonly PromiseSettledResult<T>[]): { values: T[]; failure: unknown; failed: boolean } {
+  const values: T[] = [];
+  for (const result of results) {
+    if (result.status === "rejected") return { values, failure: result.reason, failed: true };
+    values.push(result.value);
+  }
+  return { values, failure: undefined, failed: false };
+}
+
+/**
+ * Counters in Redis, shared by every process that uses the same Redis and prefix. One `consume` sends all of
+ * a decision's counters at once (one round trip; one command per counter, through rate-limiter-flexible's
+ * RateLimiterRedis script). Every call gives up within `timeoutMs`, never waits on ioredis' offline queue,
+ * and fails with RedisStoreError so each policy's fail mode decides. A call that fails leaves no trace:
+ * points that reach Redis after their call gave up are given back.
+ * @example
+ * import Redis from "ioredis";
+ * const store = new RedisStore({ client: new Redis(process.env.REDIS_URL), prefix: "shop:prod" });
+ * createGuardian({ store });
+ */
+export class RedisStore implements CounterStore {
+  readonly name = "redis";
+  readonly #options: ResolvedOptions;
+  readonly #limiter: RateLimiterRedis;
+  readonly #deadlines: Deadlines;
+  readonly #readiness: Readiness;
+  readonly #timeoutError: () => RedisStoreError;
+  #onInsurance = false;
+
+  constructor(options: RedisStoreOptions) {
+    const resolved = resolveOptions(options);
+    this.#options = resolved;
+    this.#limiter = new RateLimiterRedis({
+      storeClient: resolved.client,
+      points: UNLIMITED,
+      duration: 60,
+      keyPrefix: `{${resolved.tag}}`,
+      rejectIfRedisNotReady: true,
+    });
+    this.#deadlines = new Deadlines(resolved.timeoutMs);
+    this.#readiness = new Readiness(
+      resolved.client,
+      (status) => new RedisStoreError("HEXARCH_REDIS_UNAVAILABLE", `Redis is not connected (client status "${status}")`),
+    );
+    this.#timeoutError = () => new RedisStoreError("HEXARCH_REDIS_TIMEOUT", `Redis did not answer within ${resolved.timeoutMs} ms`);
+  }
+
+  consume(ops: readonly CounterOp[]): Promise<readonly CounterReading[]> {
+    const onRedis = () => this.#bounded(() => this.#consumeOnRedis(ops), () => this.#giveBack(ops));
+    return this.#insured(onRedis, (insurance) => insurance.consume(ops));
+  }
+
+  refund(ops: readonly CounterOp[]): Promise<void> {
+    return this.#insured(
+      () => this.#bounded(() => this.#refundOnRedis(ops)),
+      (insurance) => insurance.refund(ops),
+    );
+  }
+
+  peek(key: string): Promise<CounterReading | undefined> {
+    const onRedis = () =>
+      this.#bounded(async () => {
+        const res = await this.#limiter.get(key);
+        return res === null || res.msBeforeNext <= 0 ? undefined : toReading(res);
+      });
+    return this.#insured(onRedis, (insurance) => insurance.peek(key));
+  }
+
+  set(key: string, used: number, windowMs: number): Promise<void> {
+    const onRedis = () =>
+      this.#bounded(async () => {
+        await this.#limiter.set(key, used, lifetime(windowMs).customDuration);
+      });
+    return this.#insured(onRedis, (insurance) => insurance.set(key, used, windowMs));
+  }
+
+  /** `SET key 1 NX PX ttl`. Never falls back to insurance: a token used before an outage must stay used. */
+  claimOnce(key: string, ttlMs: number): Promise<boolean> {
+    const { client } = this.#options;
+    const redisKey = this.#limiter.getKey(key);
+    const claim = async () => (await client.set(redisKey, "1", "PX", Math.max(Math.ceil(ttlMs), 1), "NX")) === "OK";
+    return this.#bounded(claim, (claimed) => {
+      if (claimed) client.del(redisKey).catch(() => undefined);
+    });
+  }
+
+  async close(): Promise<void> {
+    this.#deadlines.stop();
+    const { client, quitOnClose } = this.#options;
+    if (!quitOnClose) return;
+    if (client.status !== "ready") return client.disconnect();
+    await this.#bounded(() => client.quit()).catch(() => client.disconnect());
+  }
+
+  /** Runs `run` once the client is ready, giving up after `timeoutMs`; `undo` gets what arrives after that. */
+  #bounded<T>(run: () => Promise<T>, undo?: (late: T) => void): Promise<T> {
+    let waiting: Promise<void> | undefined;
+    try {
+      waiting = this.#readiness.check();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.#deadlines.within(waiting === undefined ? run() : waiting.then(run), this.#timeoutError, undo);
+  }
+
+  async #insured<T>(onRedis: () => Promise<T>, onInsurance: (insurance: CounterStore) => Promise<T>): Promise<T> {
+    const insurance = this.#options.insurance;
+    if (insurance === undefined) return onRedis();
+    try {
+      const result = await onRedis();
+      this.#onInsurance = false;
+      return result;
+    } catch (error) {
+      if (!this.#onInsurance) {
+        this.#onInsurance = true;
+        const reason = error instanceof Error ? error.message : String(error);
+        process.emitWarning(`${reason}; counting in this process until Redis answers again`, { code: "HEXARCH_REDIS_INSURANCE", type: "HexarchWarning" });
+      }
+      return onInsurance(insurance);
+    }
+  }
+
+  async #consumeOnRedis(ops: readonly CounterOp[]): Promise<readonly CounterReading[]> {
+    const limiter = this.#limiter;
+    const sent = ops.map((op) => limiter.consume(op.key, op.points, lifetime(op.windowMs)));
+    if (sent.length === 1) return [toReading(await (sent[0] as Promise<RateLimiterRes>))];
+    const results = await Promise.allSettled(sent);
+    const { values, failure, failed } = settledValues(results);
+    if (!failed) return values.map(toReading);
+    this.#giveBack(ops.filter((_, i) => results[i]?.status === "fulfilled"));
+    throw failure;
+  }
+
+  async #refundOnRedis(ops: readonly CounterOp[]): Promise<void> {
+    const limiter = this.#limiter;
+    const { failure, failed } = settledValues(await Promise.allSettled(ops.map((op) => limiter.reward(op.key, op.points, lifetime(op.windowMs)))));
+    if (failed) throw failure;
+  }
+
+  /** Best-effort refund of points whose call already counts as failed. */
+  #giveBack(ops: readonly CounterOp[]): void {
+    if (ops.length > 0) this.#bounded(() => this.#refundOnRedis(ops)).catch(() => undefined);
+  }
+}

@@ -1,0 +1,87 @@
+// One shared timer that makes every pending store call give up at its deadline, instead of a timer per call.
+
+/** A call still waiting for its answer; `settled` flips once it resolved, failed or ran out of time. */
+interface PendingCall {
+  readonly deadline: number;
+  readonly expire: () => void;
+  settled: boolean;
+}
+
+/**
+ * Bounds promises by a fixed time budget. Every call gets the same budget, so deadlines arrive in the order
+ * calls started: a FIFO queue is a deadline queue, and one timer armed for the oldest pending call suffices.
+ */
+export class Deadlines {
+  readonly #budgetMs: number;
+  readonly #queue: PendingCall[] = [];
+  #head = 0;
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(budgetMs: number) {
+    this.#budgetMs = budgetMs;
+  }
+
+  /**
+   * Settles like `work`, or rejects with `timeoutError()` once the budget is spent. `onLate` receives the
+   * value of work that finished after its caller was already told it failed.
+   */
+  within<T>(work: Promise<T>, timeoutError: () => Error, onLate?: (value: T) => void): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const call: PendingCall = { deadline: performance.now() + this.#budgetMs, expire: () => reject(timeoutError()), settled: false };
+      work.then(
+        (value) => {
+          if (call.settled) onLate?.(value);
+          else {
+            call.settled = true;
+            resolve(value);
+          }
+        },
+        (error: unknown) => {
+          if (call.settled) return;
+          call.settled = true;
+          reject(error);
+        },
+      );
+      this.#queue.push(call);
+      if (this.#timer === undefined) this.#arm(this.#budgetMs);
+    });
+  }
+
+  /** Stops the timer; calls still pending keep waiting on their own promise. */
+  stop(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#queue.length = 0;
+    this.#head = 0;
+  }
+
+  #arm(delayMs: number): void {
+    this.#timer = setTimeout(() => this.#expire(), Math.max(delayMs, 0));
+    this.#timer.unref();
+  }
+
+  #expire(): void {
+    const now = performance.now();
+    const queue = this.#queue;
+    while (this.#head < queue.length) {
+      const call = queue[this.#head] as PendingCall;
+      if (!call.settled && call.deadline > now) break;
+      if (!call.settled) {
+        call.settled = true;
+        call.expire();
+      }
+      this.#head += 1;
+    }
+    if (this.#head === queue.length) {
+      queue.length = 0;
+      this.#head = 0;
+      this.#timer = undefined;
+      return;
+    }
+    if (this.#head > 1024 && this.#head * 2 > queue.length) {
+      queue.splice(0, this.#head);
+      this.#head = 0;
+    }
+    this.#arm((queue[this.#head] as PendingCall).deadline - now);
+  }
+}
