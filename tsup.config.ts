@@ -3,7 +3,7 @@ import { defineConfig } from "tsup";
 
 export default defineConfig([
   {
-    entry: { index: "src/index.ts" },
+    entry: { index: "src/index.ts", express: "src/adapters/express.ts" },
     format: ["esm", "cjs"],
     dts: true,
     sourcemap: true,
