@@ -3,6 +3,9 @@ import { isAbsolute, relative } from "node:path";
 import { compilePolicySet, type PolicySet } from "../engine/compile/policy-set.js";
 import { discoverPolicyFile } from "../engine/config/discover.js";
 import { loadPolicyFile, type LoadedPolicyFile } from "../engine/config/load.js";
+import { createGuardian, type Guardian, type GuardianOptions } from "../engine/guardian.js";
+import type { KeyFunction } from "../engine/evaluate.js";
+import type { Logger } from "../engine/logger.js";
 import type { Terminal } from "./terminal.js";
 
 /** A policy file read, validated and compiled for a command. */
@@ -31,4 +34,18 @@ export function loadPolicySource(terminal: Terminal, given: string | undefined):
   const file = displayPath(path, terminal.cwd);
   const loaded = loadPolicyFile(file === path ? path : file);
   return { file, path, loaded, set: compilePolicySet(loaded) };
+}
+
+/** A logger that drops everything: the CLI reports configuration remarks itself (`hexarch validate`). */
+export const QUIET_LOGGER: Logger = Object.freeze({ info() {}, warn() {}, error() {} });
+
+/**
+ * A guardian over an already loaded policy file. Custom counter keys (`key: tenant`) read the request's `keys`
+ * and otherwise fall back to the client, as the engine does when a key function returns nothing.
+ * @example guardianFor(source, { clock: () => at, store: new MemoryStore() })
+ */
+export function guardianFor(source: PolicySource, options: Pick<GuardianOptions, "clock" | "store" | "env" | "environment">): Guardian {
+  const keys: Record<string, KeyFunction> = {};
+  for (const name of source.set.customKeys.keys()) keys[name] = () => undefined;
+  return createGuardian({ ...options, policyFile: source.path, keys, logger: QUIET_LOGGER });
 }

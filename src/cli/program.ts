@@ -9,6 +9,7 @@ import { registerInit } from "./commands/init.js";
 import { registerValidate } from "./commands/validate.js";
 import { registerList } from "./commands/list.js";
 import { registerExport } from "./commands/export.js";
+import { registerExplain } from "./commands/explain.js";
 
 /** Wraps a command body so its exit code is recorded and its errors are reported the same way everywhere. */
 export type Act = <A extends unknown[]>(body: (...args: A) => ExitCode | Promise<ExitCode>) => (...args: A) => Promise<void>;
@@ -67,6 +68,7 @@ export function buildProgram(terminal: Terminal): { program: Command; exitCode()
   registerInit(program, terminal, act);
   registerValidate(program, terminal, act);
   registerList(program, terminal, act);
+  registerExplain(program, terminal, act);
   registerExport(program, terminal, act);
   return { program, exitCode: () => code };
 }

@@ -1,5 +1,7 @@
 // One request as the CLI describes it (flags of `explain`, steps of `hexarch test`), turned into a GuardContext.
-import { operationForMethod, type GuardContext } from "../engine/context.js";
+import { toContext, type HttpRequestView } from "../adapters/core/request-view.js";
+import type { RequestFacts } from "../adapters/core/options.js";
+import type { GuardContext } from "../engine/context.js";
 import { UsageError } from "./exit-codes.js";
 
 /** The client a request comes from when none is given. */
@@ -21,31 +23,46 @@ export interface RequestFields {
   readonly facts?: Readonly<Record<string, unknown>> | undefined;
   readonly confirm?: boolean | readonly string[] | undefined;
   readonly cost?: number | undefined;
+  /** Values for custom counter keys (`key: tenant` in a rule). */
+  readonly keys?: Readonly<Record<string, string>> | undefined;
+}
+
+/** Keeps the entries whose value is defined, so optional fields stay absent rather than undefined. */
+function defined<T extends object>(entries: Record<string, unknown>): T {
+  return Object.fromEntries(Object.entries(entries).filter(([, value]) => value !== undefined)) as T;
+}
+
+/** The request as the HTTP adapters see it: method, URL and peer address, with no headers or body. */
+function requestView(fields: RequestFields): HttpRequestView {
+  return {
+    method: (fields.method ?? "GET").toUpperCase(),
+    url: fields.path ?? "/",
+    header: () => undefined,
+    clientAddress: fields.client ?? DEFAULT_CLIENT,
+    body: () => undefined,
+  };
 }
 
 /**
- * The GuardContext the middleware would build for this request at `now`.
+ * The GuardContext the middleware would build for this request at `now`: with a method or a path, through the
+ * adapters' own context builder (operation from the method, path without its query, IPv6 clients grouped by /64);
+ * without either, a plain function call as `protect()` sees it.
  * @example requestContext({ method: "DELETE", path: "/users/7" }, now).operation // "delete"
  */
 export function requestContext(fields: RequestFields, now: number): GuardContext {
-  const method = fields.method?.toUpperCase();
-  const operation = fields.operation ?? (method === undefined ? undefined : operationForMethod(method));
-  const entries: [keyof GuardContext, unknown][] = [
-    ["method", method],
-    ["route", fields.path],
-    ["operation", operation],
-    ["resource", fields.resource],
-    ["user", fields.user],
-    ["roles", fields.roles],
-    ["client", fields.client ?? DEFAULT_CLIENT],
-    ["environment", fields.env],
-    ["feature", fields.feature],
-    ["facts", fields.facts],
-    ["confirm", fields.confirm],
-    ["cost", fields.cost],
-    ["now", now],
-  ];
-  return Object.fromEntries(entries.filter(([, value]) => value !== undefined)) as GuardContext;
+  const facts = defined<Pick<GuardContext, keyof RequestFacts<undefined>>>({
+    operation: fields.operation,
+    resource: fields.resource,
+    user: fields.user,
+    roles: fields.roles,
+    environment: fields.env,
+    feature: fields.feature,
+    facts: fields.facts,
+    cost: fields.cost,
+  });
+  const isHttp = fields.method !== undefined || fields.path !== undefined;
+  const base = isHttp ? toContext(requestView(fields), undefined, facts) : { ...facts, client: fields.client ?? DEFAULT_CLIENT };
+  return { ...base, ...defined<GuardContext>({ confirm: fields.confirm, keys: fields.keys, now }) };
 }
 
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
