@@ -18,9 +18,9 @@ export const STARTER_FIX = [
 /** Every action the schema accepts, as shown to people. */
 export const ACTION_CHOICES = "block, warn, require_confirmation, warn_at_N% (e.g. warn_at_80%)";
 
-/** The valid keys of the object the schema expects at `path`, or [] when that place is not an object. */
-export function validKeysAt(path: readonly PropertyKey[]): string[] {
-  let schema: unknown = PolicyFileSchema;
+/** The valid keys of the object `root` (default: the policy file schema) expects at `path`, or [] when that place is not an object. */
+export function validKeysAt(path: readonly PropertyKey[], root: z.ZodType = PolicyFileSchema): string[] {
+  let schema: unknown = root;
   const unwrap = (s: unknown): unknown => (s instanceof z.ZodOptional ? unwrap(s.unwrap()) : s);
   for (const segment of path) {
     schema = unwrap(schema);
@@ -116,13 +116,13 @@ function reportInvalidType(issue: Issue & { code: "invalid_type" }, data: unknow
 }
 
 /** Reports a union mismatch: either "expected A or B" or the issues of the branch that fit best. */
-function reportInvalidUnion(issue: Issue & { code: "invalid_union" }, data: unknown, report: ProblemReport): void {
+function reportInvalidUnion(issue: Issue & { code: "invalid_union" }, data: unknown, report: ProblemReport, root: z.ZodType): void {
   const branches = issue.errors;
   const isRootTypeMiss = (branch: readonly Issue[]): boolean =>
     branch.length === 1 && branch[0]?.code === "invalid_type" && branch[0].path.length === 0;
   const closer = branches.find((branch) => branch.length > 0 && !isRootTypeMiss(branch));
   if (closer !== undefined) {
-    for (const inner of closer) reportIssue({ ...inner, path: [...issue.path, ...inner.path] } as Issue, data, report);
+    for (const inner of closer) reportIssue({ ...inner, path: [...issue.path, ...inner.path] } as Issue, data, report, root);
     return;
   }
   const value = valueAtPath(data, issue.path);
@@ -166,10 +166,10 @@ function reportInvalidFormat(issue: Issue & { code: "invalid_format" }, data: un
 }
 
 /** Reports one zod issue (recursing into unions) as one or more problems. */
-function reportIssue(issue: Issue, data: unknown, report: ProblemReport): void {
+function reportIssue(issue: Issue, data: unknown, report: ProblemReport, root: z.ZodType): void {
   switch (issue.code) {
     case "unrecognized_keys": {
-      const valid = validKeysAt(issue.path);
+      const valid = validKeysAt(issue.path, root);
       for (const key of issue.keys) {
         report.add([...issue.path, key], { message: `unknown key "${key}"`, fix: suggestionFix(key, valid, "valid keys here"), anchor: "key" });
       }
@@ -178,7 +178,7 @@ function reportIssue(issue: Issue, data: unknown, report: ProblemReport): void {
     case "invalid_type":
       return reportInvalidType(issue, data, report);
     case "invalid_union":
-      return reportInvalidUnion(issue, data, report);
+      return reportInvalidUnion(issue, data, report, root);
     case "too_small":
     case "too_big":
       return reportOutOfRange(issue, data, report);
@@ -197,8 +197,9 @@ function reportIssue(issue: Issue, data: unknown, report: ProblemReport): void {
 
 /**
  * Adds one located problem per zod issue (one per key for unknown keys) to `report`.
- * `data` is the parsed YAML the issues were found in, used to quote what was written.
+ * `data` is the parsed YAML the issues were found in, used to quote what was written; `root` is the schema
+ * that produced the issues (default: the policy file's; `hexarch test` passes its case-file schema).
  */
-export function reportSchemaIssues(issues: readonly z.core.$ZodIssue[], data: unknown, report: ProblemReport): void {
-  for (const issue of issues) reportIssue(issue, data, report);
+export function reportSchemaIssues(issues: readonly z.core.$ZodIssue[], data: unknown, report: ProblemReport, root: z.ZodType = PolicyFileSchema): void {
+  for (const issue of issues) reportIssue(issue, data, report, root);
 }
