@@ -1,5 +1,6 @@
 // createGuardian(): loads the policy file once, builds the engine, and offers check() and protect().
 import { MemoryStore } from "../stores/memory.js";
+import { storeFromConfig } from "../stores/redis/config.js";
 import type { CounterStore } from "../stores/store.js";
 import { discoverPolicyFile } from "./config/discover.js";
 import { loadPolicyFile, parsePolicyText, type LoadedPolicyFile } from "./config/load.js";
@@ -18,7 +19,7 @@ export interface GuardianOptions {
   readonly policyText?: string;
   /** Where discovery starts. Default: `process.cwd()`. */
   readonly cwd?: string;
-  /** Counter store. Default: a new MemoryStore. */
+  /** Counter store. Default: a RedisStore when `HEXARCH_REDIS_URL` or the file's `store.redis_url` names one, else a new MemoryStore. */
   readonly store?: CounterStore;
   /** Overrides every policy's enforcement: `strict`, `warn` (shadow: report, block nothing) or `off`. Default: `HEXARCH_MODE`, else per policy/file. */
   readonly mode?: Mode | "off";
@@ -119,12 +120,13 @@ function checkCustomKeys(set: PolicySet, keys: Readonly<Record<string, KeyFuncti
 export function createGuardian(options: GuardianOptions = {}): Guardian {
   const env = options.env ?? process.env;
   const mode = readMode(options, env);
-  const set = compilePolicySet(loadFile(options, env));
+  const loaded = loadFile(options, env);
+  const set = compilePolicySet(loaded);
   const keys = options.keys ?? {};
   checkCustomKeys(set, keys);
   const logger = options.logger ?? SILENT_LOGGER;
   for (const notice of set.notices) configWarning(logger, "HEXARCH_NOTICE", notice);
-  const store: CounterStore = options.store ?? new MemoryStore();
+  const store: CounterStore = options.store ?? storeFromConfig(loaded, { env, cwd: options.cwd ?? process.cwd(), logger }) ?? new MemoryStore();
   const engine = new Engine(set, {
     store,
     mode,

@@ -210,3 +210,88 @@ export async function connectCluster(nodes: readonly { host: string; port: numbe
   await cluster.connect();
   return cluster;
 }
+
+/**
+ * Every command a client sends Redis whose arguments mention `marker` (a test's key prefix), seen through
+ * MONITOR on a connection of its own; commands run inside Lua scripts are not counted. `settled()` waits until everything sent before it has been seen.
+ */
+export class CommandLog {
+  readonly commands: string[][] = [];
+  readonly #monitor: Redis;
+  readonly #probe: Redis;
+  readonly #marker: string;
+  #sequence = 0;
+  #waiting: { token: string; resolve: () => void } | undefined;
+
+  private constructor(monitor: Redis, probe: Redis, marker: string) {
+    this.#monitor = monitor;
+    this.#probe = probe;
+    this.#marker = marker;
+    monitor.on("monitor", (_time: string, args: string[], source: string) => {
+      if (source === "lua") return;
+      const token = this.#waiting?.token;
+      if (token !== undefined && args.includes(token)) {
+        this.#waiting?.resolve();
+        return;
+      }
+      if (args.some((arg) => arg.includes(marker))) this.commands.push(args);
+    });
+  }
+
+  static async watch(url: string, marker: string): Promise<CommandLog> {
+    const monitor = await (await connectRedis(url)).monitor();
+    return new CommandLog(monitor, await connectRedis(url), marker);
+  }
+
+  /** Resolves once MONITOR has shown every command executed before this call. */
+  async settled(): Promise<void> {
+    this.#sequence += 1;
+    const token = `${this.#marker}:settled:${this.#sequence}`;
+    const seen = new Promise<void>((resolve) => {
+      this.#waiting = { token, resolve };
+    });
+    await this.#probe.echo(token);
+    await seen;
+  }
+
+  /** Forgets what was seen so far. */
+  clear(): void {
+    this.commands.length = 0;
+  }
+
+  stop(): void {
+    this.#monitor.disconnect();
+    this.#probe.disconnect();
+  }
+}
+
+/**
+ * Counts round trips on one client: a round trip is a run of commands written before any reply to them
+ * arrived. Commands sent in the same tick share one; a command sent after a reply starts the next.
+ */
+export function countRoundTrips(client: Redis): { readonly count: number; reset(): void } {
+  let count = 0;
+  let replied = true;
+  const send = client.sendCommand.bind(client);
+  client.sendCommand = (command, stream) => {
+    if (replied) {
+      count += 1;
+      replied = false;
+    }
+    const sent = send(command, stream);
+    command.promise.then(
+      () => (replied = true),
+      () => (replied = true),
+    );
+    return sent;
+  };
+  return {
+    get count() {
+      return count;
+    },
+    reset() {
+      count = 0;
+      replied = true;
+    },
+  };
+}

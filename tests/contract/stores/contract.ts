@@ -212,12 +212,13 @@ export function storeContract(makeStore: StoreFactory): void {
     expect((await guardian.evaluate({ resource: "openai", cost: 0.5 })).outcome).toBe("limit");
   });
 
-  it("counts in shadow mode but blocks nothing, and reports what strict mode would do", async () => {
+  it("blocks nothing in shadow mode, reports what strict mode would do, and counts as strict mode would", async () => {
     const guardian = guardianWith(SHADOW);
     const decisions = await inTurn(guardian, 3, { client: "c" });
     expect(outcomes(decisions)).toEqual(["allow", "warn", "warn"]);
-    expect(decisions[2]?.wouldBe).toBe("limit");
-    expect(decisions[2]?.counters[0]?.used).toBe(2);
+    expect(decisions.map((d) => d.wouldBe)).toEqual([undefined, "limit", "limit"]);
+    const [counter] = guardian.countersFor({ client: "c" });
+    expect((await guardian.store.peek(counter?.key ?? ""))?.used).toBe(1);
   });
 
   it("claims a token once, even when claims arrive together", async () => {

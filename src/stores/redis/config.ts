@@ -1,0 +1,89 @@
+// Picks RedisStore from HEXARCH_REDIS_URL or the policy file's `store:` section, loading ioredis only then.
+import { createRequire } from "node:module";
+import { join, resolve } from "node:path";
+import type { RedisOptions } from "ioredis";
+import type { LoadedPolicyFile } from "../../engine/config/load.js";
+import { PolicyConfigError, type ConfigProblem } from "../../engine/errors.js";
+import { configWarning, type Logger } from "../../engine/logger.js";
+import { RedisStore } from "../redis.js";
+import type { RedisClientLike } from "./connection.js";
+
+/** The ioredis constructor, as far as this file uses it. */
+type IoredisConstructor = new (url: string, options: RedisOptions) => RedisClientLike & {
+  on(event: "error", listener: (error: Error) => void): unknown;
+};
+
+/** Where the store settings come from, for environment lookups, module resolution and connection warnings. */
+export interface StoreSource {
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Folder ioredis is resolved from (the app's). */
+  readonly cwd: string;
+  readonly logger: Logger;
+}
+
+/**
+ * Loads ioredis synchronously, resolving it like the app would: from this package (CommonJS builds), from
+ * the app's entry script, then from the working folder.
+ */
+function loadIoredis(cwd: string): IoredisConstructor | undefined {
+  const requirers: NodeJS.Require[] = [];
+  if (typeof require === "function") requirers.push(require);
+  const entry = process.argv[1];
+  if (entry !== undefined && entry !== "") requirers.push(createRequire(resolve(entry)));
+  requirers.push(createRequire(join(resolve(cwd), "package.json")));
+  for (const load of requirers) {
+    try {
+      return load("ioredis") as IoredisConstructor;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "MODULE_NOT_FOUND") throw error;
+    }
+  }
+  return undefined;
+}
+
+function redisUrlProblem(url: string): string | undefined {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return `"${url}" is not a URL`;
+  }
+  return parsed.protocol === "redis:" || parsed.protocol === "rediss:" ? undefined : `"${url}" is not a redis:// or rediss:// URL`;
+}
+
+/**
+ * The RedisStore the configuration asks for, or undefined when it names no Redis. `HEXARCH_REDIS_URL` wins
+ * over the file's `store.redis_url`; `store.prefix` and `store.timeout_ms` apply either way. The store owns
+ * the client it creates and quits it on `guardian.close()`. Throws PolicyConfigError for a bad URL or a
+ * missing ioredis. The client connects when the first counter is needed.
+ * @example
+ * const store = storeFromConfig(loaded, { env: process.env, cwd: process.cwd(), logger }) ?? new MemoryStore();
+ */
+export function storeFromConfig(loaded: LoadedPolicyFile, source: StoreSource): RedisStore | undefined {
+  const section = loaded.spec.store;
+  const fromEnv = source.env["HEXARCH_REDIS_URL"];
+  const url = fromEnv !== undefined && fromEnv !== "" ? fromEnv : section?.redis_url;
+  if (url === undefined) return undefined;
+  const place: Omit<ConfigProblem, "message"> =
+    url === fromEnv
+      ? { file: "<environment>", path: "HEXARCH_REDIS_URL" }
+      : { file: loaded.file, ...loaded.locate(["store", "redis_url"]), path: "store.redis_url" };
+  const urlProblem = redisUrlProblem(url);
+  if (urlProblem !== undefined) {
+    throw new PolicyConfigError([{ ...place, message: urlProblem, fix: "use redis://host:6379, rediss://user:password@host:6380/0 or similar" }]);
+  }
+  const Redis = loadIoredis(source.cwd);
+  if (Redis === undefined) {
+    throw new PolicyConfigError([
+      { ...place, message: "a Redis store is configured but the ioredis package is not installed", fix: "npm install ioredis" },
+    ]);
+  }
+  const client = new Redis(url, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+  client.on("error", (error) => configWarning(source.logger, "HEXARCH_REDIS_CONNECTION", `Redis connection problem: ${error.message}`));
+  return new RedisStore({
+    client,
+    quitOnClose: true,
+    ...(section?.prefix === undefined ? {} : { prefix: section.prefix }),
+    ...(section?.timeout_ms === undefined ? {} : { timeoutMs: section.timeout_ms }),
+  });
+}
