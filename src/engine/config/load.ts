@@ -3,7 +3,7 @@ import { readFileSync, statSync } from "node:fs";
 import { isScalar, LineCounter, parseDocument, visit, type Document, type YAMLError } from "yaml";
 import { PolicyConfigError } from "../errors.js";
 import { PolicyFileSchema, type PolicyFileSpec } from "./schema.js";
-import { createSourceLocator, type KeyPath, type SourcePosition } from "./locate.js";
+import { createSourceLocator, type KeyPath, type SourceLocator, type SourcePosition } from "./locate.js";
 import { ProblemReport } from "./problem-report.js";
 import { reportSchemaIssues, STARTER_FIX } from "./schema-issues.js";
 import { checkSemantics } from "./semantics.js";
@@ -96,8 +96,18 @@ function throwIfProblems(report: ProblemReport, inFileOrder = true): void {
   if (report.problems.length > 0) throw new PolicyConfigError(inFileOrder ? report.sortedProblems() : report.problems);
 }
 
-/** The parsing pipeline; may throw PolicyConfigError (or, on a library bug, something else, caught by the caller). */
-function parseChecked(text: string, file: string): LoadedPolicyFile {
+/** YAML text read into plain data, with a way to locate key paths in the source. */
+export interface YamlSource {
+  readonly data: unknown;
+  readonly locator: SourceLocator;
+}
+
+/**
+ * Parses YAML text with the policy file's safeguards (1 MiB limit, unique keys, alias-bomb limit) and throws
+ * PolicyConfigError with every syntax problem located and explained. Shared with `hexarch test` case files.
+ * @example readYaml("a: 1", "x.yaml").data // { a: 1 }
+ */
+export function readYaml(text: string, file: string): YamlSource {
   const early = new ProblemReport(file);
   const size = Buffer.byteLength(text, "utf8");
   if (size > MAX_POLICY_FILE_BYTES) {
@@ -110,8 +120,12 @@ function parseChecked(text: string, file: string): LoadedPolicyFile {
   throwIfProblems(early, false);
   const converted = toPlainData(() => doc.toJS({ maxAliasCount: MAX_YAML_ALIASES }), early);
   throwIfProblems(early);
-  const data = converted.ok ? converted.data : undefined;
-  const locator = createSourceLocator(doc, lineCounter);
+  return { data: converted.ok ? converted.data : undefined, locator: createSourceLocator(doc, lineCounter) };
+}
+
+/** The parsing pipeline; may throw PolicyConfigError (or, on a library bug, something else, caught by the caller). */
+function parseChecked(text: string, file: string): LoadedPolicyFile {
+  const { data, locator } = readYaml(text, file);
   const report = new ProblemReport(file, locator, data);
   if (data === null || data === undefined) {
     report.addWholeFile({ message: "the policy file is empty", fix: STARTER_FIX });
