@@ -73,7 +73,7 @@ export class ConfirmTokens {
     this.#ttlMs = options.ttlMs;
     this.#store = options.store;
     this.#keyPrefix = options.keyPrefix;
-    this.#clock = options.clock ?? Date.now;
+    this.#clock = options.clock ?? (() => Date.now());
   }
 
   /** A fresh token confirming `policies` for exactly this request. */

@@ -36,11 +36,6 @@ function sfString(text: string): string {
   return `"${text.replace(/[^\x20-\x7e]/g, "").replace(/[\\"]/g, (c) => `\\${c}`)}"`;
 }
 
-/** Remaining calls; a refused call gave its point back, so counters it did not exceed have one more left. */
-function remainingAfter(c: CounterReport, refunded: boolean): number {
-  return refunded && c.used <= c.limit ? Math.min(c.limit, c.remaining + 1) : c.remaining;
-}
-
 /** Names each counter after its policy; a policy with several counters gets its window appended. */
 function counterNames(counters: readonly CounterReport[]): string[] {
   const perPolicy = new Map<string, number>();
@@ -58,10 +53,9 @@ export function standardRateLimitHeaders(decision: Decision, now: number): Recor
   const rates = decision.counters.filter((c) => c.kind === "rate");
   if (rates.length === 0) return {};
   const names = counterNames(rates);
-  const refunded = decision.isDenied();
   return {
     "RateLimit-Policy": rates.map((c, i) => `${sfString(names[i] as string)};q=${c.limit};w=${c.windowSeconds}`).join(", "),
-    RateLimit: rates.map((c, i) => `${sfString(names[i] as string)};r=${remainingAfter(c, refunded)};t=${secondsUntil(c.resetAt, now)}`).join(", "),
+    RateLimit: rates.map((c, i) => `${sfString(names[i] as string)};r=${c.remaining};t=${secondsUntil(c.resetAt, now)}`).join(", "),
   };
 }
 
@@ -77,7 +71,7 @@ export function legacyRateLimitHeaders(decision: Decision): Record<string, strin
   if (tightest === undefined) return {};
   return {
     "X-RateLimit-Limit": String(tightest.limit),
-    "X-RateLimit-Remaining": String(remainingAfter(tightest, decision.isDenied())),
+    "X-RateLimit-Remaining": String(tightest.remaining),
     "X-RateLimit-Reset": String(Math.ceil(tightest.resetAt / 1000)),
   };
 }

@@ -1,4 +1,5 @@
 // The HTTP contract as data: a policy file, a mount, and request steps with the status, headers and body each must get.
+import { readFileSync } from "node:fs";
 import { expect } from "vitest";
 import type { ContractMount, ContractOptions, ContractRequest } from "./driver.js";
 
@@ -41,25 +42,8 @@ export interface ContractCase {
   readonly burst?: ContractBurst;
 }
 
-const QUICK_START = `
-policies:
-  - id: api_budget
-    description: "Protect against overspending"
-    rules:
-      - resource: openai
-        monthly_budget: 10
-        action: "warn_at_80%"
-  - id: rate_limit
-    description: "Prevent API abuse"
-    rules:
-      - resource: "*"
-        requests_per_minute: 100
-  - id: safe_delete
-    description: "Require confirmation for destructive ops"
-    rules:
-      - operation: delete
-        action: require_confirmation
-`;
+/** The seed's Quick Start policies: api_budget (10/month, warn at 80%), rate_limit (100/min), safe_delete. */
+export const QUICK_START = readFileSync(new URL("../../fixtures/seed/quickstart.yaml", import.meta.url), "utf8");
 
 const CONFIRM_CREATE = `
 policies:

@@ -1,0 +1,135 @@
+// Attacks on the confirmation protocol and client identity: expired, concurrent replays, other clients, spoofed proxies.
+import request from "supertest";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { hexarch } from "../../../src/adapters/express.js";
+import { appWith, guardianFor, perMinute, SECRET } from "./app.js";
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+async function confirmToken(app: Parameters<typeof request>[0], path = "/users/1", forwardedFor?: string): Promise<string> {
+  const pending = request(app).delete(path);
+  const first = await (forwardedFor === undefined ? pending : pending.set("X-Forwarded-For", forwardedFor));
+  expect(first.status).toBe(428);
+  return first.body.confirm.token as string;
+}
+
+describe("confirmation tokens under attack", () => {
+  it("an expired token gets a fresh 428 saying so, and the handler never runs", async () => {
+    const { app, handled } = appWith(hexarch({ guardian: guardianFor(), secret: SECRET, confirmTtl: 60 }));
+    const token = await confirmToken(app);
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(Date.now() + 61_000);
+    const late = await request(app).delete("/users/1").set("Hexarch-Confirm", token);
+    expect(late.status).toBe(428);
+    expect(late.body.confirm.rejected).toBe("expired");
+    expect(late.body.confirm.token).not.toBe(token);
+    expect(handled()).toBe(0);
+  });
+
+  it("the same token sent by many requests at once admits exactly one", async () => {
+    const { app, handled } = appWith(hexarch({ guardian: guardianFor(), secret: SECRET }));
+    const token = await confirmToken(app);
+    const server = app.listen(0, "127.0.0.1");
+    try {
+      const answers = await Promise.all(Array.from({ length: 8 }, () => request(server).delete("/users/1").set("Hexarch-Confirm", token)));
+      expect(answers.filter((a) => a.status === 200)).toHaveLength(1);
+      expect(answers.filter((a) => a.status === 428 && a.body.confirm.rejected === "used")).toHaveLength(7);
+      expect(handled()).toBe(1);
+    } finally {
+      server.close();
+    }
+  });
+
+  it("a token issued to one client is refused for another (trust proxy on, different X-Forwarded-For)", async () => {
+    const { app, handled } = appWith(hexarch({ guardian: guardianFor(), secret: SECRET }), (a) => a.set("trust proxy", true));
+    const token = await confirmToken(app, "/users/1", "198.51.100.7");
+    const other = await request(app).delete("/users/1").set("X-Forwarded-For", "198.51.100.8").set("Hexarch-Confirm", token);
+    expect(other.status).toBe(428);
+    expect(other.body.confirm.rejected).toBe("invalid");
+    const owner = await request(app).delete("/users/1").set("X-Forwarded-For", "198.51.100.7").set("Hexarch-Confirm", token);
+    expect(owner.status).toBe(200);
+    expect(handled()).toBe(1);
+  });
+
+  it("a token signed by another instance's secret is refused", async () => {
+    const issuer = appWith(hexarch({ guardian: guardianFor(), secret: SECRET }));
+    const verifier = appWith(hexarch({ guardian: guardianFor(), secret: "a-different-secret-0123456789" }));
+    const token = await confirmToken(issuer.app);
+    const answer = await request(verifier.app).delete("/users/1").set("Hexarch-Confirm", token);
+    expect(answer.status).toBe(428);
+    expect(answer.body.confirm.rejected).toBe("invalid");
+  });
+
+  it("a token for one method does not confirm another method on the same path", async () => {
+    const policies = `policies:\n  - id: careful\n    rules:\n      - action: require_confirmation\n`;
+    const { app } = appWith(hexarch({ guardian: guardianFor(policies), secret: SECRET }));
+    const first = await request(app).put("/users/1").send({ name: "x" });
+    expect(first.status).toBe(428);
+    const other = await request(app).patch("/users/1").send({ name: "x" }).set("Hexarch-Confirm", first.body.confirm.token);
+    expect(other.body.confirm.rejected).toBe("invalid");
+  });
+
+  it.each([
+    ["a tampered policy list", (t: string) => t.replace("safe_delete", "safe_delete,rate_limit")],
+    ["a truncated signature", (t: string) => t.slice(0, -4)],
+    ["a pushed-back expiry", (t: string) => t.replace(/^v1\.[0-9a-z]+\./, "v1.zzzzzzz.")],
+    ["an illegal policy id", (t: string) => t.replace("safe_delete", "safe delete")],
+    ["two tokens in one header", (t: string) => `${t}, ${t}`],
+    ["a space inside", (t: string) => `${t.slice(0, 12)} ${t.slice(12)}`],
+  ])("%s is refused without a 500", async (_name, alter) => {
+    const { app, handled } = appWith(hexarch({ guardian: guardianFor(), secret: SECRET }));
+    const token = await confirmToken(app);
+    const answer = await request(app).delete("/users/1").set("Hexarch-Confirm", alter(token));
+    expect(answer.status).toBe(428);
+    expect(["invalid", "malformed"]).toContain(answer.body.confirm.rejected);
+    expect(handled()).toBe(0);
+  });
+
+  it("a header far beyond the token size is treated as absent", async () => {
+    const { app } = appWith(hexarch({ guardian: guardianFor(), secret: SECRET }));
+    const answer = await request(app).delete("/users/1").set("Hexarch-Confirm", "x".repeat(8000));
+    expect(answer.status).toBe(428);
+    expect(answer.body.confirm.rejected).toBe("malformed");
+  });
+});
+
+describe("client identity", () => {
+  it("with trust proxy off, spoofed X-Forwarded-For values all count as the one peer", async () => {
+    const { app } = appWith(hexarch({ guardian: guardianFor(perMinute(2)), secret: SECRET }));
+    const statuses: number[] = [];
+    for (const ip of ["203.0.113.1", "203.0.113.2", "203.0.113.3"]) statuses.push((await request(app).get("/").set("X-Forwarded-For", ip)).status);
+    expect(statuses).toEqual([200, 200, 429]);
+  });
+
+  it("with trust proxy on, X-Forwarded-For names the client", async () => {
+    const { app } = appWith(hexarch({ guardian: guardianFor(perMinute(1)), secret: SECRET }), (a) => a.set("trust proxy", "loopback"));
+    const statuses: number[] = [];
+    for (const ip of ["203.0.113.1", "203.0.113.2", "203.0.113.1"]) statuses.push((await request(app).get("/").set("X-Forwarded-For", ip)).status);
+    expect(statuses).toEqual([200, 200, 429]);
+  });
+
+  it("IPv6 clients in one /64 share a limit; another /64 has its own", async () => {
+    const { app } = appWith(hexarch({ guardian: guardianFor(perMinute(1)), secret: SECRET }), (a) => a.set("trust proxy", true));
+    const send = (ip: string) => request(app).get("/").set("X-Forwarded-For", ip);
+    expect((await send("2001:db8:1:2::1")).status).toBe(200);
+    expect((await send("2001:db8:1:2:ffff::9")).status).toBe(429);
+    expect((await send("2001:db8:1:3::1")).status).toBe(200);
+  });
+
+  it("ipv6Prefix: 128 counts every IPv6 address on its own", async () => {
+    const { app } = appWith(hexarch({ guardian: guardianFor(perMinute(1)), secret: SECRET, ipv6Prefix: 128 }), (a) => a.set("trust proxy", true));
+    const send = (ip: string) => request(app).get("/").set("X-Forwarded-For", ip);
+    expect((await send("2001:db8:1:2::1")).status).toBe(200);
+    expect((await send("2001:db8:1:2::2")).status).toBe(200);
+  });
+
+  it("a custom clientKey partitions limits by what it returns", async () => {
+    const clientKey = (req: { get(name: string): string | undefined }) => req.get("x-tenant");
+    const { app } = appWith(hexarch({ guardian: guardianFor(perMinute(1)), secret: SECRET, clientKey }));
+    expect((await request(app).get("/").set("x-tenant", "a")).status).toBe(200);
+    expect((await request(app).get("/").set("x-tenant", "b")).status).toBe(200);
+    expect((await request(app).get("/").set("x-tenant", "a")).status).toBe(429);
+  });
+});
