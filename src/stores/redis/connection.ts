@@ -45,7 +45,10 @@ export class Readiness {
    */
   check(): Promise<void> | undefined {
     const { status } = this.#client;
-    if (status === "ready") return undefined;
+    if (status === "ready") {
+      this.#started = true;
+      return undefined;
+    }
     if (this.#firstConnection !== undefined) return this.#firstConnection;
     if (this.#started || !STARTING.has(status)) throw this.#unavailable(status);
     this.#started = true;
