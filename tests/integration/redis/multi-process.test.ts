@@ -1,0 +1,93 @@
+// Several Node processes sharing one Redis, hit at once: limits and budgets hold exactly across all of them.
+import { fork, type ChildProcess } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import type { Redis } from "ioredis";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { createGuardian, RedisStore, type GuardContext } from "../../../src/index.js";
+import { connectRedis, describeWithRedis, redisForTests, uniquePrefix } from "../../support/redis.js";
+import type { WorkerJob, WorkerReport } from "./worker.js";
+
+const WORKER = fileURLToPath(new URL("./worker.ts", import.meta.url));
+const PROCESSES = 3;
+
+const SHARED_LIMIT = `
+policies:
+  - id: shared
+    rules:
+      - requests_per_minute: 150
+        key: global
+`;
+
+const SHARED_BUDGET = `
+policies:
+  - id: spend
+    rules:
+      - resource: openai
+        daily_budget: 10
+`;
+
+function once(child: ChildProcess): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    child.once("message", resolve);
+    child.once("exit", (code) => reject(new Error(`worker exited with ${String(code)} before answering`)));
+  });
+}
+
+/** Starts the workers, lets every one connect, then releases them together; returns all outcomes. */
+async function hitTogether(job: Omit<WorkerJob, "url" | "prefix">, url: string, prefix: string): Promise<string[]> {
+  const workers = Array.from({ length: PROCESSES }, () => fork(WORKER, { execArgv: ["--import", import.meta.resolve("tsx")], stdio: "inherit" }));
+  try {
+    const ready = workers.map(once);
+    for (const worker of workers) worker.send({ ...job, url, prefix } satisfies WorkerJob);
+    await Promise.all(ready);
+    const reports = workers.map(once);
+    for (const worker of workers) worker.send("go");
+    return ((await Promise.all(reports)) as WorkerReport[]).flatMap((r) => r.outcomes);
+  } finally {
+    for (const worker of workers) worker.kill();
+  }
+}
+
+describeWithRedis("several processes sharing one Redis", "any", () => {
+  let url: string;
+  let release: () => Promise<void>;
+  let client: Redis;
+
+  beforeAll(async () => {
+    ({ url, release } = await redisForTests());
+    client = await connectRedis(url);
+  });
+
+  afterAll(async () => {
+    client.disconnect();
+    await release();
+  });
+
+  /** The counter the given policy uses, read through a store of this process. */
+  const counterUsed = async (policyText: string, prefix: string, context: GuardContext): Promise<number | undefined> => {
+    const guardian = createGuardian({ policyText, env: {}, store: new RedisStore({ client, prefix }) });
+    const [slot] = guardian.countersFor(context);
+    return (await guardian.store.peek(slot?.key ?? ""))?.used;
+  };
+
+  it(`${PROCESSES} processes sending 300 calls at once against a limit of 150 admit exactly 150`, async () => {
+    const prefix = uniquePrefix("multi-rate");
+    const outcomes = await hitTogether({ policyText: SHARED_LIMIT, policyId: "shared", calls: 100, context: { client: "any" } }, url, prefix);
+    expect(outcomes).toHaveLength(300);
+    expect(outcomes.filter((o) => o === "allow")).toHaveLength(150);
+    expect(outcomes.filter((o) => o === "limit")).toHaveLength(150);
+    expect(await counterUsed(SHARED_LIMIT, prefix, {})).toBe(150);
+  });
+
+  // Each reservation is added and compared in one atomic step, and one that passes the budget is given back,
+  // so spend never exceeds the budget: not even by one in-flight reservation. (Settling above the estimate
+  // afterwards is the only way past the budget; these charges are reserved at their final cost.)
+  it(`${PROCESSES} processes charging 0.25 each against a budget of 10 admit exactly 40 charges and spend exactly 10`, async () => {
+    const prefix = uniquePrefix("multi-budget");
+    const context = { resource: "openai", cost: 0.25 };
+    const outcomes = await hitTogether({ policyText: SHARED_BUDGET, policyId: "spend", calls: 30, context }, url, prefix);
+    expect(outcomes.filter((o) => o === "allow")).toHaveLength(40);
+    expect(outcomes.filter((o) => o === "limit")).toHaveLength(50);
+    expect(await counterUsed(SHARED_BUDGET, prefix, context)).toBe(10_000_000);
+  });
+});
