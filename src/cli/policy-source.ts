@@ -26,11 +26,11 @@ export function displayPath(path: string, cwd: string): string {
 
 /**
  * Loads the file given on the command line, else `HEXARCH_POLICY_FILE`, else the first hexarch.yaml
- * walking up from the working folder. Throws PolicyConfigError with every problem found.
+ * walking up from `searchFrom` (default: the working folder). Throws PolicyConfigError with every problem found.
  * @example loadPolicySource(terminal, "hexarch.yaml").set.policies.size
  */
-export function loadPolicySource(terminal: Terminal, given: string | undefined): PolicySource {
-  const path = discoverPolicyFile({ cwd: terminal.cwd, env: { ...terminal.env }, ...(given === undefined ? {} : { policyFile: given }) });
+export function loadPolicySource(terminal: Terminal, given: string | undefined, searchFrom: string = terminal.cwd): PolicySource {
+  const path = discoverPolicyFile({ cwd: searchFrom, env: { ...terminal.env }, ...(given === undefined ? {} : { policyFile: given }) });
   const file = displayPath(path, terminal.cwd);
   const loaded = loadPolicyFile(file === path ? path : file);
   return { file, path, loaded, set: compilePolicySet(loaded) };

@@ -10,6 +10,7 @@ import { registerValidate } from "./commands/validate.js";
 import { registerList } from "./commands/list.js";
 import { registerExport } from "./commands/export.js";
 import { registerExplain } from "./commands/explain.js";
+import { registerTest } from "./commands/test.js";
 
 /** Wraps a command body so its exit code is recorded and its errors are reported the same way everywhere. */
 export type Act = <A extends unknown[]>(body: (...args: A) => ExitCode | Promise<ExitCode>) => (...args: A) => Promise<void>;
@@ -69,6 +70,7 @@ export function buildProgram(terminal: Terminal): { program: Command; exitCode()
   registerValidate(program, terminal, act);
   registerList(program, terminal, act);
   registerExplain(program, terminal, act);
+  registerTest(program, terminal, act);
   registerExport(program, terminal, act);
   return { program, exitCode: () => code };
 }

@@ -14,7 +14,11 @@ export interface RequestFields {
   /** Operation tag(s); default: from the method (GET → read, POST → create, PUT/PATCH → update, DELETE → delete). */
   readonly operation?: string | readonly string[] | undefined;
   readonly resource?: string | undefined;
+  /** Matched against a rule's `resource_types`. */
+  readonly resource_type?: string | undefined;
   readonly user?: string | undefined;
+  /** API key (or its digest), for `key: api_key`. */
+  readonly api_key?: string | undefined;
   readonly roles?: readonly string[] | undefined;
   /** Default: 127.0.0.1. */
   readonly client?: string | undefined;
@@ -53,7 +57,9 @@ export function requestContext(fields: RequestFields, now: number): GuardContext
   const facts = defined<Pick<GuardContext, keyof RequestFacts<undefined>>>({
     operation: fields.operation,
     resource: fields.resource,
+    resourceType: fields.resource_type,
     user: fields.user,
+    apiKey: fields.api_key,
     roles: fields.roles,
     environment: fields.env,
     feature: fields.feature,
@@ -65,14 +71,15 @@ export function requestContext(fields: RequestFields, now: number): GuardContext
   return { ...base, ...defined<GuardContext>({ confirm: fields.confirm, keys: fields.keys, now }) };
 }
 
-const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
+/** An ISO 8601 date and time with an explicit offset (`Z` or `±HH:MM`), seconds and milliseconds optional. */
+export const INSTANT_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
 
 /**
  * Reads an ISO 8601 instant with an explicit offset; a local time without one is refused as ambiguous.
  * @example parseInstant("2026-11-27T16:30:00-05:00") // 1795815000000
  */
 export function parseInstant(text: string): number {
-  const ms = INSTANT.test(text) ? Date.parse(text) : Number.NaN;
+  const ms = INSTANT_PATTERN.test(text) ? Date.parse(text) : Number.NaN;
   if (Number.isNaN(ms)) {
     throw new UsageError(`"${text}" is not a date and time with an offset; write e.g. 2026-11-27T16:30:00-05:00 or 2026-11-27T21:30:00Z`);
   }

@@ -1,0 +1,75 @@
+// The shape of a `hexarch test` case file, as zod schemas: validation, types and key suggestions in one place.
+import { z } from "zod";
+import { INSTANT_PATTERN } from "../request.js";
+
+const text = z.string().min(1);
+const textOrList = z.union([text, z.array(text).min(1)]);
+const instant = z.string().regex(INSTANT_PATTERN, "write a date and time with an offset, e.g. 2026-11-27T16:30:00-05:00");
+
+/** Every outcome a decision can have. */
+export const OUTCOMES = ["allow", "warn", "confirm", "limit", "deny", "error"] as const;
+const outcome = z.enum(OUTCOMES);
+
+/** What a request states, shared by requests and starting-state entries. */
+const requestFields = {
+  method: text.optional(),
+  path: text.optional(),
+  operation: textOrList.optional(),
+  resource: text.optional(),
+  resource_type: text.optional(),
+  user: text.optional(),
+  api_key: text.optional(),
+  roles: z.array(text).min(1).optional(),
+  client: text.optional(),
+  env: text.optional(),
+  feature: text.optional(),
+  facts: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+  keys: z.record(z.string(), text).optional(),
+};
+
+export const ExpectationSchema = z
+  .strictObject({
+    outcome: outcome.optional(),
+    status: z.number().int().min(100).max(599).optional().describe("200 stands for: the request reaches the route handler"),
+    reason: text.optional().describe("text the decision's reason must contain"),
+    would_be: outcome.optional().describe("in warn (shadow) mode: what strict enforcement would answer"),
+  })
+  .refine((e) => Object.keys(e).length > 0, "an expectation needs at least one of outcome, status, reason, would_be");
+
+export const StepSchema = z.strictObject({
+  name: text.optional(),
+  ...requestFields,
+  confirm: z.union([z.boolean(), z.array(text).min(1)]).optional(),
+  cost: z.number().nonnegative().optional(),
+  policy: textOrList.optional().describe("apply only these policies, as guard(id) does; default: every policy, as hexarch() does"),
+  at: instant.optional().describe("this request's instant; default: the case's at"),
+  repeat: z.number().int().positive().max(100_000).optional(),
+  expect: z.union([outcome, ExpectationSchema]),
+});
+
+export const StateSchema = z.strictObject({
+  policy: text,
+  rule: z.number().int().nonnegative().optional().describe("the rule's position in the policy; default: every counting rule"),
+  window: z.enum(["1s", "1m", "1h", "1d", "day", "month"]).optional(),
+  used: z.number().nonnegative().describe("requests already counted, or the amount of budget already spent"),
+  ...requestFields,
+});
+
+export const CaseSchema = z.strictObject({
+  name: text,
+  at: instant,
+  env: text.optional().describe("the deployment environment of every request; default: development"),
+  state: z.array(StateSchema).min(1).optional(),
+  requests: z.array(StepSchema).min(1),
+});
+
+export const CaseFileSchema = z.strictObject({
+  policy: text.optional().describe("policy file, relative to this file; default: hexarch.yaml found from this folder upwards"),
+  cases: z.array(CaseSchema).min(1),
+});
+
+export type Expectation = z.infer<typeof ExpectationSchema>;
+export type Step = z.infer<typeof StepSchema>;
+export type StateEntry = z.infer<typeof StateSchema>;
+export type Case = z.infer<typeof CaseSchema>;
+export type CaseFile = z.infer<typeof CaseFileSchema>;
