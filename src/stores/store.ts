@@ -29,6 +29,13 @@ export interface CounterStore {
   consume(ops: readonly CounterOp[]): Promise<readonly CounterReading[]>;
   /** Takes back points added by `consume` (a refused call consumes nothing), or settles a reservation. */
   refund(ops: readonly CounterOp[]): Promise<void>;
+  /**
+   * Optional, for in-process stores: `consume` answered synchronously. When a store has it, the engine decides
+   * without waiting on a promise per call. It must count in the same counters as `consume`.
+   */
+  readonly consumeSync?: ((ops: readonly CounterOp[]) => readonly CounterReading[]) | undefined;
+  /** Optional, with `consumeSync`: `refund` done synchronously. */
+  readonly refundSync?: ((ops: readonly CounterOp[]) => void) | undefined;
   /** Reads a counter without changing it; undefined when it does not exist or has expired. */
   peek(key: string): Promise<CounterReading | undefined>;
   /** Sets a counter outright (test fixtures, `hexarch test` starting state). */
