@@ -1,15 +1,16 @@
 // The engine: a compiled policy set and a call in, a Decision out. Checks first, then one batched counter update.
-import type { CounterOp, CounterReading, CounterStore } from "../stores/store.js";
+import type { CounterReading, CounterStore } from "../stores/store.js";
 import type { IndexedRule, Mode, PolicySet } from "./compile/policy-set.js";
-import { fromMicros, toMicros, type Counter, type KeyKind } from "./compile/rule.js";
+import { toMicros } from "./compile/rule.js";
 import type { GuardContext } from "./context.js";
-import { Decision, type CounterReport, type DecisionWarning, type Outcome, type RuleRef } from "./decision.js";
-import { explainDecision, type RuleNote } from "./explain.js";
-import { counterFinding, findingReason, findingOutcome, rateWarning, budgetWarning, type Finding } from "./finding.js";
-import { scopedCall, scopeMiss, type ScopedCall } from "./scope.js";
+import { counterKeyBases, counterReport, limitPoints, pendingCounters, type KeyFunction, type PendingCounter } from "./counters.js";
+import { Decision, type CounterReport, type RuleRef, type Settle } from "./decision.js";
+import { explainDecision, type Counting } from "./explain.js";
+import { budgetWarning, counterFinding, rateWarning } from "./finding.js";
+import { ScopedCall, scopeMiss } from "./scope.js";
+import { Verdict } from "./verdict.js";
 
-/** A function that derives a custom counter key from a call. */
-export type KeyFunction = (ctx: GuardContext) => string | undefined;
+export type { KeyFunction } from "./counters.js";
 
 export interface EngineOptions {
   readonly store: CounterStore;
@@ -41,52 +42,39 @@ export interface CounterSlot {
   points(amount: number): number;
 }
 
-interface PendingCounter {
-  readonly indexed: IndexedRule;
-  readonly counter: Counter;
-  readonly op: CounterOp;
-  readonly partition: string;
-  readonly periodEnd: number | undefined;
-}
-
-const SEVERITY: Record<Outcome, number> = { allow: 0, warn: 1, confirm: 2, limit: 3, deny: 4, error: 5 };
 const ALLOW_REASON = "no policy refused this call";
+const NO_RULES: readonly IndexedRule[] = Object.freeze([]);
+const NO_PENDING: readonly PendingCounter[] = Object.freeze([]);
 
-function partitionOf(key: KeyKind, ctx: GuardContext, keys: EngineOptions["keys"]): string {
-  const client = ctx.client ?? "unknown-client";
-  if (typeof key === "object") return ctx.keys?.[key.custom] ?? keys[key.custom]?.(ctx) ?? `client:${client}`;
-  switch (key) {
-    case "global":
-      return "*";
-    case "user":
-      return ctx.user ?? `client:${client}`;
-    case "api_key":
-      return ctx.apiKey ?? `client:${client}`;
-    case "route":
-      return ctx.route ?? "*";
-    default:
-      return client;
-  }
-}
+/** A decision, or a promise of one when the store answers asynchronously. */
+type Decided = Decision | Promise<Decision>;
 
-function isConfirmed(ctx: GuardContext, policyId: string): boolean {
-  const confirm = ctx.confirm;
-  return confirm === true || (Array.isArray(confirm) && confirm.includes(policyId));
-}
-
-/** Evaluates calls against one compiled policy set. Construct once; `decide` is the hot path. */
+/**
+ * Evaluates calls against one compiled policy set. Construct once; `decide` is the hot path. With a store that
+ * answers synchronously (MemoryStore), a decision is reached without waiting on any promise.
+ */
 export class Engine {
   readonly set: PolicySet;
   readonly #options: EngineOptions;
+  readonly #keyBases: readonly (readonly string[])[];
+  /** The enforcement mode of each rule, by its order in the file. */
+  readonly #modes: readonly Mode[];
 
   constructor(set: PolicySet, options: EngineOptions) {
     this.set = set;
     this.#options = options;
+    this.#keyBases = counterKeyBases(set.rules, options.prefix);
+    const forced = options.mode === "strict" || options.mode === "warn" ? options.mode : undefined;
+    this.#modes = set.rules.map((indexed) => forced ?? indexed.policy.mode ?? set.mode);
   }
 
   /** The rules a call reaches: every enabled policy through the index, or only the named policies. */
   #rulesFor(call: ScopedCall, policyIds: readonly string[] | undefined): readonly IndexedRule[] {
-    if (policyIds === undefined) return this.set.index.candidates(call.ctx.resource, call.operations);
+    if (policyIds === undefined) return this.set.index.candidates(call);
+    if (policyIds.length === 1) {
+      const policy = this.set.policies.get(policyIds[0] as string);
+      return policy?.enabled === true ? policy.rules : NO_RULES;
+    }
     const rules: IndexedRule[] = [];
     for (const id of policyIds) {
       const policy = this.set.policies.get(id);
@@ -99,115 +87,145 @@ export class Engine {
     return this.#rulesFor(call, policyIds).filter((indexed) => scopeMiss(indexed.rule.scope, call) === undefined);
   }
 
+  #call(ctx: GuardContext, policyIds: readonly string[] | undefined): ScopedCall {
+    return new ScopedCall(ctx, ctx.environment ?? this.#options.environment, policyIds !== undefined);
+  }
+
   /** The counters a call would count against, with their store keys, without touching the store. */
   countersFor(ctx: GuardContext, policyIds?: readonly string[]): CounterSlot[] {
-    const call = scopedCall(ctx, ctx.environment ?? this.#options.environment, policyIds !== undefined);
-    const pending = this.#counterOps(this.#applicable(call, policyIds), ctx, ctx.now ?? this.#options.clock());
-    return pending.map(({ indexed, counter, partition, op }) => ({
+    const call = this.#call(ctx, policyIds);
+    const { keys, clock } = this.#options;
+    const pending = pendingCounters(this.#applicable(call, policyIds), ctx, ctx.now ?? clock(), this.#keyBases, keys);
+    return pending.map(({ indexed, counter, partition, key, windowMs }) => ({
       rule: indexed.rule.ref,
       kind: counter.kind,
       window: counter.window,
       partition,
-      key: op.key,
-      windowMs: op.windowMs,
+      key,
+      windowMs,
       points: (amount: number) => (counter.kind === "rate" ? Math.round(amount) : toMicros(amount)),
     }));
   }
 
-  #modeOf(indexed: IndexedRule): Mode {
-    return this.#options.mode === "strict" || this.#options.mode === "warn" ? this.#options.mode : (indexed.policy.mode ?? this.set.mode);
+  /** Decides one call. Never throws for a refusal; store failures follow each policy's fail mode. */
+  decide(ctx: GuardContext, policyIds?: readonly string[]): Promise<Decision> {
+    let decided: Decided;
+    try {
+      decided = this.#decide(ctx, policyIds);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return decided instanceof Decision ? Promise.resolve(decided) : decided;
   }
 
-  /** Decides one call. Never throws for a refusal; store failures follow each policy's fail mode. */
-  async decide(ctx: GuardContext, policyIds?: readonly string[]): Promise<Decision> {
+  #decide(ctx: GuardContext, policyIds: readonly string[] | undefined): Decided {
     const options = this.#options;
-    const call = scopedCall(ctx, ctx.environment ?? options.environment, policyIds !== undefined);
-    if (options.mode === "off") return new Decision({ outcome: "allow", reason: "enforcement is off", explain: () => this.#explain(call, policyIds, []) });
+    const call = this.#call(ctx, policyIds);
+    if (options.mode === "off") return this.#finish(call, policyIds, new Verdict(ctx), "none", NO_PENDING, undefined);
     const now = ctx.now ?? options.clock();
-    const applicable = this.#applicable(call, policyIds);
-    const state = new Verdict(ctx);
-
-    for (const indexed of applicable) {
+    const verdict = new Verdict(ctx);
+    let counted: IndexedRule[] | undefined;
+    for (const indexed of this.#rulesFor(call, policyIds)) {
       const { rule } = indexed;
+      if (scopeMiss(rule.scope, call) !== undefined) continue;
       for (const check of rule.checks) {
         const failure = check.test(ctx, call.environment, now);
-        if (failure !== undefined) state.add(indexed, this.#modeOf(indexed), { kind: check.kind, ...failure });
+        if (failure !== undefined) verdict.add(indexed, this.#modes[indexed.seq] as Mode, { kind: check.kind, ...failure });
       }
-      if (rule.unconditionalKind !== undefined) state.add(indexed, this.#modeOf(indexed), { kind: rule.unconditionalKind, reason: "" });
+      if (rule.unconditionalKind !== undefined) verdict.add(indexed, this.#modes[indexed.seq] as Mode, { kind: rule.unconditionalKind, reason: "" });
+      if (rule.counters.length > 0) (counted ??= []).push(indexed);
     }
-    if (state.blocking !== undefined) return this.#finish(call, policyIds, state, []);
+    if (counted === undefined) return this.#finish(call, policyIds, verdict, "none", NO_PENDING, undefined);
+    if (verdict.blocking !== undefined) return this.#finish(call, policyIds, verdict, "refused-before", NO_PENDING, undefined);
 
-    const pending = this.#counterOps(applicable, ctx, now);
-    if (pending.length === 0) return this.#finish(call, policyIds, state, []);
-    let readings: readonly CounterReading[];
+    const pending = pendingCounters(counted, ctx, now, this.#keyBases, options.keys);
+    const { store } = options;
     try {
-      readings = await options.store.consume(pending.map((p) => p.op));
+      if (store.consumeSync !== undefined) return this.#judge(call, policyIds, verdict, pending, store.consumeSync(pending), now);
+      return store.consume(pending).then(
+        (readings) => this.#judge(call, policyIds, verdict, pending, readings, now),
+        (error: unknown) => this.#storeFailure(call, policyIds, verdict, pending, error),
+      );
     } catch (error) {
-      return this.#storeFailure(call, policyIds, state, pending, error);
+      return this.#storeFailure(call, policyIds, verdict, pending, error);
     }
-    const shadowRefunds: CounterOp[] = [];
-    pending.forEach((p, i) => {
+  }
+
+  /** Compares each counter with its limit, gives back every point of a refused call, and reports the counters. */
+  #judge(call: ScopedCall, policyIds: readonly string[] | undefined, verdict: Verdict, pending: readonly PendingCounter[], readings: readonly CounterReading[], now: number): Decided {
+    let shadowed: PendingCounter[] | undefined;
+    for (let i = 0; i < pending.length; i++) {
+      const p = pending[i] as PendingCounter;
       const reading = readings[i] as CounterReading;
-      const report = counterReport(p, reading);
-      state.counters.push(report);
-      const mode = this.#modeOf(p.indexed);
-      if (reading.used > (p.counter.kind === "rate" ? p.counter.limit : p.counter.limitMicros)) {
-        const triggered = state.add(p.indexed, mode, counterFinding(report, now));
-        if (triggered === "shadow") shadowRefunds.push(p.op);
-      } else if (p.indexed.rule.warnAt !== undefined && report.used >= p.indexed.rule.warnAt * report.limit) {
-        state.warnings.push(p.counter.kind === "rate" ? rateWarning(report) : budgetWarning(report));
-      }
-    });
-    const ops = pending.map((p) => p.op);
-    if (state.blocking !== undefined) await this.#refund(ops);
-    else if (shadowRefunds.length > 0) await this.#refund(shadowRefunds);
-    return this.#finish(call, policyIds, state, state.blocking === undefined ? pending : []);
-  }
-
-  #counterOps(applicable: readonly IndexedRule[], ctx: GuardContext, now: number): PendingCounter[] {
-    const pending: PendingCounter[] = [];
-    const { prefix, keys } = this.#options;
-    for (const indexed of applicable) {
-      indexed.rule.counters.forEach((counter, c) => {
-        const partition = partitionOf(counter.key, ctx, keys);
-        const base = `${prefix}${indexed.policy.id}:${indexed.rule.ref.index}:${c}:${partition}`;
-        if (counter.kind === "rate") {
-          pending.push({ indexed, counter, partition, periodEnd: undefined, op: { key: base, points: 1, windowMs: counter.windowMs } });
-        } else {
-          const period = counter.period(now);
-          const points = counter.fixedCostMicros ?? toMicros(ctx.cost ?? 1);
-          const windowMs = period.endsAt - now + 60_000;
-          pending.push({ indexed, counter, partition, periodEnd: period.endsAt, op: { key: `${base}:${period.id}`, points, windowMs } });
-        }
-      });
+      if (reading.used <= limitPoints(p.counter)) continue;
+      const counted = verdict.add(p.indexed, this.#modes[p.indexed.seq] as Mode, counterFinding(p, reading, now));
+      if (counted === "shadow") (shadowed ??= []).push(p);
     }
-    return pending;
+    const refused = verdict.blocking !== undefined;
+    const givenBack = refused ? pending : (shadowed ?? NO_PENDING);
+    const reports: CounterReport[] = [];
+    for (let i = 0; i < pending.length; i++) {
+      const p = pending[i] as PendingCounter;
+      const reading = readings[i] as CounterReading;
+      const back = refused || givenBack.includes(p);
+      const used = back ? reading.used - p.points : reading.used;
+      const report = counterReport(p, used, reading);
+      reports.push(report);
+      const { warnPoints } = p.counter;
+      if (back || warnPoints === undefined || used < warnPoints || reading.used > limitPoints(p.counter)) continue;
+      const warning = p.counter.kind === "rate" ? rateWarning(report) : budgetWarning(report, Math.floor((used * 100) / limitPoints(p.counter)));
+      verdict.warn(p.indexed, warning);
+    }
+    const kept = refused ? NO_PENDING : pending.filter((p) => !givenBack.includes(p));
+    const decision = this.#finish(call, policyIds, verdict, refused ? "given-back" : "kept", kept, reports);
+    return givenBack.length === 0 ? decision : this.#refund(givenBack, decision);
   }
 
-  async #refund(ops: readonly CounterOp[]): Promise<void> {
+  /** Gives points back; a failure is logged and never changes the decision. */
+  #refund(ops: readonly PendingCounter[], decision: Decision): Decided {
+    const { store, onStoreError } = this.#options;
     try {
-      await this.#options.store.refund(ops);
+      if (store.refundSync !== undefined) {
+        store.refundSync(ops);
+        return decision;
+      }
+      return store.refund(ops).then(
+        () => decision,
+        (error: unknown) => {
+          onStoreError(error);
+          return decision;
+        },
+      );
     } catch (error) {
-      this.#options.onStoreError(error);
+      onStoreError(error);
+      return decision;
     }
   }
 
-  #storeFailure(call: ScopedCall, policyIds: readonly string[] | undefined, state: Verdict, pending: readonly PendingCounter[], error: unknown): Decision {
+  #storeFailure(call: ScopedCall, policyIds: readonly string[] | undefined, verdict: Verdict, pending: readonly PendingCounter[], error: unknown): Decision {
     this.#options.onStoreError(error);
     const message = `counter store ${this.#options.store.name} failed: ${error instanceof Error ? error.message : String(error)}`;
     const closed = pending.find((p) => p.indexed.policy.fail === "closed");
     if (closed !== undefined) {
-      state.add(closed.indexed, "strict", { kind: "store", reason: message, retryAfter: this.#options.storeRetryAfter });
+      verdict.add(closed.indexed, this.#modes[closed.indexed.seq] as Mode, { kind: "store", reason: message, retryAfter: this.#options.storeRetryAfter });
     } else {
-      state.warnings.push({ kind: "store", message: `${message}; allowed because the policies fail open` });
+      verdict.warn(undefined, { kind: "store", message: `${message}; allowed because the policies fail open` });
     }
-    return this.#finish(call, policyIds, state, []);
+    return this.#finish(call, policyIds, verdict, "store-failed", NO_PENDING, undefined);
   }
 
-  #finish(call: ScopedCall, policyIds: readonly string[] | undefined, state: Verdict, reserved: readonly PendingCounter[]): Decision {
-    const notes = state.notes;
-    const explain = () => this.#explain(call, policyIds, notes);
-    const blocking = state.blocking;
+  #finish(
+    call: ScopedCall,
+    policyIds: readonly string[] | undefined,
+    verdict: Verdict,
+    counting: Counting,
+    kept: readonly PendingCounter[],
+    counters: readonly CounterReport[] | undefined,
+  ): Decision {
+    const { notes, warnings } = verdict;
+    const off = this.#options.mode === "off";
+    const explain = () => explainDecision(this.set, { call, policyIds, notes, counting, off });
+    const blocking = verdict.blocking;
     if (blocking !== undefined) {
       return new Decision({
         outcome: blocking.outcome,
@@ -215,122 +233,48 @@ export class Engine {
         reason: blocking.reason,
         rule: blocking.indexed.rule.ref,
         retryAfter: blocking.retryAfter,
-        counters: state.counters,
-        warnings: state.warnings,
+        counters,
+        warnings,
         explain,
       });
     }
-    const shadow = state.shadow;
+    const shadow = verdict.shadow;
     return new Decision({
-      outcome: state.warnings.length > 0 ? "warn" : "allow",
-      reason: shadow?.reason ?? state.warnings[0]?.message ?? ALLOW_REASON,
+      outcome: warnings === undefined ? "allow" : "warn",
+      reason: off ? "enforcement is off" : (shadow?.reason ?? warnings?.[0]?.message ?? ALLOW_REASON),
       rule: shadow?.indexed.rule.ref,
       wouldBe: shadow?.outcome,
-      counters: state.counters,
-      warnings: state.warnings,
+      counters,
+      warnings,
       explain,
-      settle: this.#settler(reserved),
+      settle: this.#settler(kept),
     });
   }
 
-  #settler(reserved: readonly PendingCounter[]): ((actual: number) => Promise<void>) | undefined {
-    const budgets = reserved.filter((p) => p.counter.kind === "budget" && p.counter.fixedCostMicros === undefined);
-    if (budgets.length === 0) return undefined;
+  /** Settles the budgets a call reserved with its estimate; fixed-cost budgets need no settling. */
+  #settler(kept: readonly PendingCounter[]): Settle | undefined {
+    let budgets: PendingCounter[] | undefined;
+    for (const p of kept) if (p.counter.kind === "budget" && p.counter.fixedCostMicros === undefined) (budgets ??= []).push(p);
+    if (budgets === undefined) return undefined;
+    const reserved = budgets;
     let settled = false;
     return async (actual) => {
       if (settled || !Number.isFinite(actual) || actual < 0) return;
       settled = true;
-      const extra: CounterOp[] = [];
-      const back: CounterOp[] = [];
-      for (const { op } of budgets) {
-        const delta = toMicros(actual) - op.points;
-        if (delta > 0) extra.push({ ...op, points: delta });
-        else if (delta < 0) back.push({ ...op, points: -delta });
+      const { store, onStoreError } = this.#options;
+      const extra: PendingCounter[] = [];
+      const back: PendingCounter[] = [];
+      for (const p of reserved) {
+        const delta = toMicros(actual) - p.points;
+        if (delta > 0) extra.push({ ...p, points: delta });
+        else if (delta < 0) back.push({ ...p, points: -delta });
       }
       try {
-        if (extra.length > 0) await this.#options.store.consume(extra);
-        if (back.length > 0) await this.#options.store.refund(back);
+        if (extra.length > 0) await store.consume(extra);
+        if (back.length > 0) await store.refund(back);
       } catch (error) {
-        this.#options.onStoreError(error);
+        onStoreError(error);
       }
     };
   }
-
-  #explain(call: ScopedCall, policyIds: readonly string[] | undefined, notes: readonly RuleNote[]) {
-    return explainDecision(this.set, call, policyIds, notes, this.#options.mode === "off");
-  }
 }
-
-function counterReport(p: PendingCounter, reading: CounterReading): CounterReport {
-  const { counter, indexed } = p;
-  if (counter.kind === "rate") {
-    return {
-      rule: indexed.rule.ref,
-      kind: "rate",
-      window: counter.window,
-      windowSeconds: counter.windowMs / 1000,
-      limit: counter.limit,
-      used: reading.used,
-      remaining: Math.max(counter.limit - reading.used, 0),
-      resetAt: reading.resetAt,
-      partition: p.partition,
-      warnAt: indexed.rule.warnAt,
-    };
-  }
-  const resetAt = p.periodEnd ?? reading.resetAt;
-  return {
-    rule: indexed.rule.ref,
-    kind: "budget",
-    window: counter.window,
-    windowSeconds: Math.round((resetAt - counter.period(resetAt - 1).startsAt) / 1000),
-    limit: fromMicros(counter.limitMicros),
-    used: fromMicros(reading.used),
-    remaining: Math.max(fromMicros(counter.limitMicros - reading.used), 0),
-    resetAt,
-    partition: p.partition,
-    warnAt: indexed.rule.warnAt,
-  };
-}
-
-/** What one evaluation has found so far: the most severe enforced finding, shadow findings, warnings, counters. */
-class Verdict {
-  blocking: (Finding & { outcome: Outcome; indexed: IndexedRule }) | undefined;
-  shadow: { outcome: Outcome; reason: string; indexed: IndexedRule } | undefined;
-  readonly warnings: DecisionWarning[] = [];
-  readonly counters: CounterReport[] = [];
-  readonly notes: RuleNote[] = [];
-  readonly #ctx: GuardContext;
-
-  constructor(ctx: GuardContext) {
-    this.#ctx = ctx;
-  }
-
-  /** Records a triggered rule; returns how it counted: enforced, shadow (warn mode), warned, or confirmed. */
-  add(indexed: IndexedRule, mode: Mode, finding: Finding): "enforced" | "shadow" | "warned" | "confirmed" {
-    const { rule, policy } = indexed;
-    const outcome = findingOutcome(rule.action, finding.kind);
-    const reason = findingReason(indexed, finding, outcome);
-    if (outcome === "confirm" && isConfirmed(this.#ctx, policy.id)) {
-      this.notes.push({ indexed, text: `${reason} (confirmed by the caller)` });
-      return "confirmed";
-    }
-    this.notes.push({ indexed, text: reason });
-    if (outcome === "warn") {
-      this.warnings.push({ kind: "rule", rule: rule.ref, message: reason });
-      return "warned";
-    }
-    if (mode === "warn") {
-      this.warnings.push({ kind: "shadow", rule: rule.ref, message: `shadow mode: ${reason}`, wouldBe: outcome });
-      if (this.shadow === undefined || SEVERITY[outcome] > SEVERITY[this.shadow.outcome]) this.shadow = { outcome, reason, indexed };
-      return "shadow";
-    }
-    const current = this.blocking;
-    // Among equally severe findings, the one that clears last decides, so Retry-After is never too early.
-    const laterRetry = current !== undefined && outcome === current.outcome && (finding.retryAfter ?? 0) > (current.retryAfter ?? 0);
-    if (current === undefined || SEVERITY[outcome] > SEVERITY[current.outcome] || laterRetry) {
-      this.blocking = { ...finding, outcome, reason, indexed };
-    }
-    return "enforced";
-  }
-}
-

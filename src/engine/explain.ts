@@ -9,6 +9,29 @@ export interface RuleNote {
   readonly text: string;
 }
 
+/**
+ * How far a call got with its counters: none reached, refused before counting, counted and kept, counted and
+ * given back because the call was refused, or not counted because the store failed.
+ */
+export type Counting = "none" | "refused-before" | "kept" | "given-back" | "store-failed";
+
+/** What explain() needs from one evaluation. */
+export interface Evaluation {
+  readonly call: ScopedCall;
+  readonly policyIds: readonly string[] | undefined;
+  readonly notes: readonly RuleNote[] | undefined;
+  readonly counting: Counting;
+  readonly off: boolean;
+}
+
+const COUNTING_WHY: Record<Counting, string> = {
+  none: "applied; its checks passed",
+  "refused-before": "applied; its counters were not touched because the call was refused before counting",
+  kept: "applied; within its limits",
+  "given-back": "applied; within its limits, and its points were given back because the call was refused",
+  "store-failed": "applied; its counters could not be read because the counter store failed",
+};
+
 function whyNot(indexed: IndexedRule, call: ScopedCall, policyIds: readonly string[] | undefined): string | undefined {
   if (policyIds !== undefined && !policyIds.includes(indexed.policy.id)) return `only ${policyIds.join(", ")} applied to this call`;
   if (!indexed.policy.enabled) return "the policy is disabled (enabled: false)";
@@ -18,19 +41,15 @@ function whyNot(indexed: IndexedRule, call: ScopedCall, policyIds: readonly stri
 }
 
 /** Every rule of the set with whether it applied and why. Computed only when asked for. */
-export function explainDecision(
-  set: PolicySet,
-  call: ScopedCall,
-  policyIds: readonly string[] | undefined,
-  notes: readonly RuleNote[],
-  off: boolean,
-): ExplanationEntry[] {
+export function explainDecision(set: PolicySet, evaluation: Evaluation): ExplanationEntry[] {
+  const { call, policyIds, notes, counting, off } = evaluation;
   return set.rules.map((indexed) => {
     const rule = indexed.rule.ref;
     if (off) return { rule, applied: false, why: "enforcement is off" };
     const excluded = whyNot(indexed, call, policyIds);
     if (excluded !== undefined) return { rule, applied: false, why: excluded };
-    const found = notes.filter((note) => note.indexed === indexed).map((note) => note.text);
-    return { rule, applied: true, why: found.length === 0 ? "applied; within its limits" : found.join("; ") };
+    const found = (notes ?? []).filter((note) => note.indexed === indexed).map((note) => note.text);
+    if (found.length > 0) return { rule, applied: true, why: found.join("; ") };
+    return { rule, applied: true, why: COUNTING_WHY[indexed.rule.counters.length === 0 ? "none" : counting] };
   });
 }

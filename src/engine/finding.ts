@@ -1,6 +1,8 @@
 // A triggered rule as a finding: what outcome it maps to, and the sentence that explains it.
+import type { CounterReading } from "../stores/store.js";
 import type { IndexedRule } from "./compile/policy-set.js";
-import type { Action } from "./compile/rule.js";
+import { fromMicros, type Action } from "./compile/rule.js";
+import type { PendingCounter } from "./counters.js";
 import type { CounterReport, DecisionWarning, FindingKind, Outcome } from "./decision.js";
 
 /** Why one rule triggered for a call. */
@@ -8,7 +10,7 @@ export interface Finding {
   readonly kind: FindingKind;
   /** Detail from the check or counter; empty when the rule triggers on its scope alone. */
   readonly reason: string;
-  readonly retryAfter?: number;
+  readonly retryAfter?: number | undefined;
 }
 
 /** Maps a rule's action and the kind of trigger to an outcome. */
@@ -45,24 +47,31 @@ function seconds(ms: number): number {
   return Math.max(1, Math.ceil(ms / 1000));
 }
 
+/** An amount in a budget's unit: `3`, `2.50`, `0.000125`. */
 function amount(n: number): string {
-  return Number.isInteger(n) ? String(n) : n.toFixed(2);
+  if (Number.isInteger(n)) return String(n);
+  return Math.abs(n * 100 - Math.round(n * 100)) < 1e-6 ? n.toFixed(2) : String(Number(n.toFixed(6)));
 }
 
-/** The finding for a counter that went past its limit. */
-export function counterFinding(report: CounterReport, now: number): Finding {
-  const clockNow = report.kind === "rate" ? Date.now() : now;
-  const retryAfter = seconds(report.resetAt - clockNow);
+const PERIOD_WORD = { day: "daily", month: "monthly" } as const;
+
+/** The finding for a counter this call took past its limit; `reading` is the counter with this call's points in it. */
+export function counterFinding(p: PendingCounter, reading: CounterReading, now: number): Finding {
+  const { counter } = p;
+  if (counter.kind === "rate") {
+    const retryAfter = seconds(reading.resetAt - Date.now());
+    return { kind: "rate", reason: `${p.indexed.rule.ref.summary}; retry in ${retryAfter} s`, retryAfter };
+  }
+  const resetAt = p.periodEnd ?? reading.resetAt;
+  const spent = amount(fromMicros(reading.used - p.points));
   const reason =
-    report.kind === "rate"
-      ? `${report.rule.summary}; retry in ${retryAfter} s`
-      : `${report.window}ly budget of ${amount(report.limit)} is spent (${amount(report.used)}); it resets at ${new Date(report.resetAt).toISOString()}`;
-  return { kind: report.kind, reason, retryAfter };
+    `${PERIOD_WORD[counter.window]} budget of ${amount(fromMicros(counter.limitMicros))} would be exceeded ` +
+    `(${spent} spent, this call costs ${amount(fromMicros(p.points))}); it resets at ${new Date(resetAt).toISOString()}`;
+  return { kind: "budget", reason, retryAfter: seconds(resetAt - now) };
 }
 
 /** A warning for a budget past its threshold: which budget, how much is spent, when it resets. */
-export function budgetWarning(report: CounterReport): DecisionWarning {
-  const percent = Math.floor((report.used / report.limit) * 100);
+export function budgetWarning(report: CounterReport, percent: number): DecisionWarning {
   return {
     kind: "budget",
     rule: report.rule,

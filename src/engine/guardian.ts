@@ -154,15 +154,21 @@ export function createGuardian(options: GuardianOptions = {}): Guardian {
     ]);
   };
 
-  const check = (policyId: string | readonly string[], context: GuardContext = {}): Promise<Decision> => {
-    const ids = typeof policyId === "string" ? [policyId] : policyId;
-    ids.forEach(assertPolicy);
-    return engine.decide(context, ids);
+  // One frozen id list per policy, so checking a single policy allocates no list per call.
+  const singleIds = new Map([...set.policies.keys()].map((id) => [id, Object.freeze([id])]));
+  const idsFor = (policyId: string | readonly string[]): readonly string[] => {
+    if (typeof policyId !== "string") {
+      policyId.forEach(assertPolicy);
+      return policyId;
+    }
+    const single = singleIds.get(policyId);
+    if (single === undefined) assertPolicy(policyId);
+    return single as readonly string[];
   };
+  const check = (policyId: string | readonly string[], context: GuardContext = {}): Promise<Decision> => engine.decide(context, idsFor(policyId));
 
   const protect = <A extends unknown[], R>(policyId: string, fn: (...args: A) => R, protectOptions: ProtectOptions<A, R> = {}) => {
-    assertPolicy(policyId);
-    const ids = [policyId];
+    const ids = idsFor(policyId);
     const { context, cost, settle } = protectOptions;
     return async (...args: A): Promise<Awaited<R>> => {
       const base = typeof context === "function" ? context(...args) : (context ?? {});

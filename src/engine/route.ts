@@ -11,6 +11,28 @@ export function pathSegments(path: string): string[] {
 }
 
 /**
+ * The first segment of a path, as {@link pathSegments} would give it, without splitting the rest; "" for `/`.
+ * @example firstSegment("/users/7?full=1") // "users"
+ */
+export function firstSegment(path: string): string {
+  let start = 0;
+  while (start < path.length && path.charCodeAt(start) === 47) start++;
+  let end = start;
+  while (end < path.length) {
+    const code = path.charCodeAt(end);
+    if (code === 47 || code === 63) break;
+    end++;
+  }
+  return path.slice(start, end);
+}
+
+/** The literal first segment every path matching `pattern` starts with, or undefined when it may start with anything. */
+export function literalHead(pattern: string): string | undefined {
+  const head = pathSegments(pattern)[0];
+  return head === undefined || head === "*" || head.startsWith(":") ? undefined : head;
+}
+
+/**
  * Compiles a pattern: `:name` matches one segment, `*` matches one segment, a trailing `*` matches
  * the rest of the path (including nothing), anything else matches itself exactly.
  * @example compileRoute("/users/:id")(pathSegments("/users/7")) // true

@@ -1,21 +1,10 @@
 // Decides whether a rule's scope covers a call, and says which part did not when it does not.
 import type { Scope } from "./compile/rule.js";
 import type { GuardContext } from "./context.js";
-import { pathSegments } from "./route.js";
+import { firstSegment, pathSegments } from "./route.js";
 
 /** The scope dimension that excluded a call. */
 export type ScopeMiss = "resource" | "resource type" | "operation" | "route" | "method" | "environment" | "feature";
-
-/** A call prepared once for scope tests: operation tags lower-cased, path split on first use. */
-export interface ScopedCall {
-  readonly ctx: GuardContext;
-  readonly operations: readonly string[] | undefined;
-  /** The path's segments, or undefined when the call states no route. */
-  segments(): readonly string[] | undefined;
-  readonly environment: string;
-  /** When true (a policy was named explicitly), a dimension the call does not state counts as matching. */
-  readonly lenient: boolean;
-}
 
 /** Normalizes the context's operation tags (lower case, as a list). */
 export function operationsOf(ctx: GuardContext): readonly string[] | undefined {
@@ -24,16 +13,39 @@ export function operationsOf(ctx: GuardContext): readonly string[] | undefined {
   return typeof op === "string" ? [op.toLowerCase()] : op.map((o) => o.toLowerCase());
 }
 
+/** A call prepared once for scope tests: operation tags lower-cased, the path split only when a rule needs it. */
+export class ScopedCall {
+  readonly ctx: GuardContext;
+  readonly operations: readonly string[] | undefined;
+  readonly environment: string;
+  /** When true (a policy was named explicitly), a dimension the call does not state counts as matching. */
+  readonly lenient: boolean;
+  #segments: readonly string[] | undefined;
+
+  constructor(ctx: GuardContext, environment: string, lenient: boolean) {
+    this.ctx = ctx;
+    this.operations = operationsOf(ctx);
+    this.environment = environment;
+    this.lenient = lenient;
+  }
+
+  /** The path's segments, or undefined when the call states no route. */
+  segments(): readonly string[] | undefined {
+    if (this.#segments === undefined && this.ctx.route !== undefined) this.#segments = pathSegments(this.ctx.route);
+    return this.#segments;
+  }
+
+  /** The path's first segment, or undefined when the call states no route. */
+  routeHead(): string | undefined {
+    const route = this.ctx.route;
+    if (route === undefined) return undefined;
+    return this.#segments === undefined ? firstSegment(route) : (this.#segments[0] ?? "");
+  }
+}
+
 /** Prepares a call for scope tests. */
 export function scopedCall(ctx: GuardContext, environment: string, lenient: boolean): ScopedCall {
-  let segments: readonly string[] | undefined;
-  return {
-    ctx,
-    operations: operationsOf(ctx),
-    segments: () => (segments ??= ctx.route === undefined ? undefined : pathSegments(ctx.route)),
-    environment,
-    lenient,
-  };
+  return new ScopedCall(ctx, environment, lenient);
 }
 
 function unstated(call: ScopedCall, value: unknown): boolean {
@@ -42,6 +54,7 @@ function unstated(call: ScopedCall, value: unknown): boolean {
 
 /** Returns undefined when the scope covers the call, else the first dimension that excludes it. */
 export function scopeMiss(scope: Scope, call: ScopedCall): ScopeMiss | undefined {
+  if (scope.unscoped) return scope.environments === undefined || scope.environments.has(call.environment) ? undefined : "environment";
   const { ctx } = call;
   if (scope.resources !== undefined && !unstated(call, ctx.resource) && !scope.resources.has(ctx.resource ?? "")) return "resource";
   if (scope.resourceTypes !== undefined && !unstated(call, ctx.resourceType) && !scope.resourceTypes.has(ctx.resourceType ?? "")) {

@@ -1,5 +1,7 @@
 // Compiles a validated policy file into policies with their rules, and indexes the rules by resource and operation.
 import type { LoadedPolicyFile } from "../config/load.js";
+import { literalHead } from "../route.js";
+import type { ScopedCall } from "../scope.js";
 import { compileRule, type CompiledRule } from "./rule.js";
 
 export type Mode = "strict" | "warn";
@@ -38,17 +40,7 @@ export interface PolicySet {
   readonly rules: readonly IndexedRule[];
 }
 
-interface Bucket {
-  readonly byOperation: Map<string, IndexedRule[]>;
-  readonly anyOperation: IndexedRule[];
-}
-
-const CACHE_LIMIT = 4096;
 const NONE: readonly IndexedRule[] = Object.freeze([]);
-
-function newBucket(): Bucket {
-  return { byOperation: new Map(), anyOperation: [] };
-}
 
 function push<K>(map: Map<K, IndexedRule[]>, key: K, value: IndexedRule): void {
   const list = map.get(key);
@@ -56,54 +48,71 @@ function push<K>(map: Map<K, IndexedRule[]>, key: K, value: IndexedRule): void {
   else list.push(value);
 }
 
+/** The literal first path segment of every route of a scope, or undefined when one of them may start anywhere. */
+function routeHeads(rule: IndexedRule): readonly string[] | undefined {
+  const patterns = rule.rule.spec.route;
+  if (patterns === undefined) return undefined;
+  const heads: string[] = [];
+  for (const pattern of typeof patterns === "string" ? [patterns] : patterns) {
+    const head = literalHead(pattern);
+    if (head === undefined) return undefined;
+    heads.push(head);
+  }
+  return heads;
+}
+
+/** Merges rule lists sorted by file order into one, without repeats. */
+function mergeByFileOrder(lists: readonly (readonly IndexedRule[] | undefined)[]): readonly IndexedRule[] {
+  const merged: IndexedRule[] = [];
+  for (const list of lists) for (const indexed of list ?? NONE) merged.push(indexed);
+  merged.sort((a, b) => a.seq - b.seq);
+  let kept = 0;
+  for (const indexed of merged) if (kept === 0 || merged[kept - 1] !== indexed) merged[kept++] = indexed;
+  merged.length = kept;
+  return merged;
+}
+
 /**
- * Finds the rules that can apply to a resource and a set of operation tags without scanning every policy.
- * A context that states no resource (or no operation) only reaches rules that do not scope on it.
+ * Finds the rules that can apply to a call without scanning every policy. Each enabled rule is filed under one
+ * dimension of its scope (its resource, else its operations, else the literal first segment of its routes, else
+ * "any call"); a call gathers the lists for what it states. A call that states no resource (or operation, or
+ * route) only reaches rules that do not scope on it. The full scope test still runs on every candidate.
  */
 export class RuleIndex {
-  readonly #byResource = new Map<string, Bucket>();
-  readonly #anyResource = newBucket();
-  readonly #cache = new Map<string, readonly IndexedRule[]>();
+  readonly #byResource = new Map<string, IndexedRule[]>();
+  readonly #byOperation = new Map<string, IndexedRule[]>();
+  readonly #byRouteHead = new Map<string, IndexedRule[]>();
+  readonly #anyCall: IndexedRule[] = [];
 
   constructor(rules: readonly IndexedRule[]) {
     for (const indexed of rules) {
       if (!indexed.policy.enabled) continue;
       const { resources, operations } = indexed.rule.scope;
-      const buckets = resources === undefined ? [this.#anyResource] : [...resources].map((r) => this.#bucket(r));
-      for (const bucket of buckets) {
-        if (operations === undefined) bucket.anyOperation.push(indexed);
-        else for (const op of operations) push(bucket.byOperation, op, indexed);
-      }
+      const heads = routeHeads(indexed);
+      if (resources !== undefined) for (const resource of resources) push(this.#byResource, resource, indexed);
+      else if (operations !== undefined) for (const op of operations) push(this.#byOperation, op, indexed);
+      else if (heads !== undefined) for (const head of heads) push(this.#byRouteHead, head, indexed);
+      else this.#anyCall.push(indexed);
     }
   }
 
-  #bucket(resource: string): Bucket {
-    let bucket = this.#byResource.get(resource);
-    if (bucket === undefined) this.#byResource.set(resource, (bucket = newBucket()));
-    return bucket;
-  }
-
-  /** Rules whose resource and operation scope can match, in file order. Cached per (resource, operations). */
-  candidates(resource: string | undefined, operations: readonly string[] | undefined): readonly IndexedRule[] {
-    const cacheKey = operations === undefined ? `${resource ?? ""}\u0001` : `${resource ?? ""}\u0001${operations.join("\u0002")}`;
-    const cached = this.#cache.get(cacheKey);
-    if (cached !== undefined) return cached;
-    const found = this.#collect(resource, operations);
-    if (this.#cache.size >= CACHE_LIMIT) this.#cache.clear();
-    this.#cache.set(cacheKey, found);
+  /** Rules whose resource, operation or route scope can match the call, in file order. */
+  candidates(call: ScopedCall): readonly IndexedRule[] {
+    const lists: (readonly IndexedRule[] | undefined)[] = [this.#anyCall];
+    const { resource } = call.ctx;
+    if (resource !== undefined && this.#byResource.size > 0) lists.push(this.#byResource.get(resource));
+    if (call.operations !== undefined && this.#byOperation.size > 0) for (const op of call.operations) lists.push(this.#byOperation.get(op));
+    if (this.#byRouteHead.size > 0) {
+      const head = call.routeHead();
+      if (head !== undefined) lists.push(this.#byRouteHead.get(head));
+    }
+    let found: readonly IndexedRule[] = NONE;
+    for (const list of lists) {
+      if (list === undefined || list.length === 0) continue;
+      if (found.length > 0) return mergeByFileOrder(lists);
+      found = list;
+    }
     return found;
-  }
-
-  #collect(resource: string | undefined, operations: readonly string[] | undefined): readonly IndexedRule[] {
-    const buckets = [this.#anyResource];
-    const named = resource === undefined ? undefined : this.#byResource.get(resource);
-    if (named !== undefined) buckets.push(named);
-    const found = new Set<IndexedRule>();
-    for (const bucket of buckets) {
-      for (const indexed of bucket.anyOperation) found.add(indexed);
-      for (const op of operations ?? []) for (const indexed of bucket.byOperation.get(op) ?? []) found.add(indexed);
-    }
-    return found.size === 0 ? NONE : [...found].sort((a, b) => a.seq - b.seq);
   }
 }
 

@@ -19,6 +19,8 @@ export interface RateCounter {
   readonly windowMs: number;
   readonly window: "1s" | "1m" | "1h" | "1d";
   readonly key: KeyKind;
+  /** Requests at or above which the rule warns (its warning threshold), when it has one. */
+  readonly warnPoints: number | undefined;
 }
 
 export interface BudgetCounter {
@@ -29,6 +31,8 @@ export interface BudgetCounter {
   readonly period: (epochMs: number) => Period;
   readonly key: KeyKind;
   readonly fixedCostMicros: number | undefined;
+  /** Millionths spent at or above which the rule warns (its warning threshold), when it has one. */
+  readonly warnPoints: number | undefined;
 }
 
 export type Counter = RateCounter | BudgetCounter;
@@ -54,6 +58,8 @@ export interface Scope {
   readonly methods: ReadonlySet<string> | undefined;
   readonly environments: ReadonlySet<string> | undefined;
   readonly feature: string | undefined;
+  /** True when no dimension but `environments` is set, so testing the scope is at most one environment lookup. */
+  readonly unscoped: boolean;
 }
 
 export interface CompiledRule {
@@ -100,19 +106,23 @@ function keyKind(name: string | undefined, fallback: KeyKind): KeyKind {
   return (BUILTIN_KEYS as readonly string[]).includes(name) ? (name as KeyKind) : { custom: name };
 }
 
-function parseAction(spec: RuleSpec): { action: Action; warnAt: number | undefined } {
+function parseAction(spec: RuleSpec): { action: Action; warnPercent: number | undefined } {
   const match = ACTION_PATTERN.exec(spec.action ?? "block");
-  const threshold = match?.[2] === undefined ? spec.alert_at_percentage : Number(match[2]);
-  const warnAt = threshold === undefined ? undefined : threshold / 100;
-  if (spec.requires_approval === true) return { action: "require_confirmation", warnAt };
+  const warnPercent = match?.[2] === undefined ? spec.alert_at_percentage : Number(match[2]);
+  if (spec.requires_approval === true) return { action: "require_confirmation", warnPercent };
   const named = match?.[1] ?? "block";
-  return { action: named === "warn" || named === "require_confirmation" ? named : "block", warnAt };
+  return { action: named === "warn" || named === "require_confirmation" ? named : "block", warnPercent };
+}
+
+/** The points at or above which a counter warns: percent × limit / 100, exact for whole percents, rounded up. */
+function warnPointsOf(warnPercent: number | undefined, limitPoints: number): number | undefined {
+  return warnPercent === undefined ? undefined : Math.ceil((warnPercent * limitPoints) / 100);
 }
 
 function compileScope(spec: RuleSpec): Scope {
   const resource = spec.resource === undefined || spec.resource === "*" ? undefined : [spec.resource];
   const routes = list(spec.route);
-  return {
+  const scope = {
     resources: setOf(resource),
     resourceTypes: setOf(spec.resource_types),
     operations: setOf(list(spec.operation), (v) => v.toLowerCase()),
@@ -121,20 +131,25 @@ function compileScope(spec: RuleSpec): Scope {
     environments: setOf(spec.environments),
     feature: spec.feature,
   };
+  const { environments: _environments, ...dimensions } = scope;
+  return { ...scope, unscoped: Object.values(dimensions).every((value) => value === undefined) };
 }
 
-function compileCounters(spec: RuleSpec): Counter[] {
+function compileCounters(spec: RuleSpec, warnPercent: number | undefined): Counter[] {
   const counters: Counter[] = [];
   for (const [field, window, windowMs] of RATE_WINDOWS) {
     const limit = spec[field];
-    if (limit !== undefined) counters.push({ kind: "rate", limit, window, windowMs, key: keyKind(spec.key, "client") });
+    if (limit === undefined) continue;
+    counters.push({ kind: "rate", limit, window, windowMs, key: keyKind(spec.key, "client"), warnPoints: warnPointsOf(warnPercent, limit) });
   }
   const budget = spec.monthly_budget ?? spec.daily_budget;
   if (budget !== undefined) {
     const window = spec.monthly_budget !== undefined ? "month" : "day";
+    const limitMicros = toMicros(budget);
     counters.push({
       kind: "budget",
-      limitMicros: toMicros(budget),
+      limitMicros,
+      warnPoints: warnPointsOf(warnPercent, limitMicros),
       window,
       period: periodTracker(getZone(spec.timezone ?? "UTC"), window),
       key: keyKind(spec.key, "global"),
@@ -212,11 +227,14 @@ function compileChecks(spec: RuleSpec): Check[] {
 
 /** Compiles one validated rule. `where` is its place in the file, when known. */
 export function compileRule(policyId: string, index: number, spec: RuleSpec, where?: { line: number; column: number }): CompiledRule {
-  const { action, warnAt } = parseAction(spec);
-  const counters = compileCounters(spec);
+  const { action, warnPercent } = parseAction(spec);
+  const warnAt = warnPercent === undefined ? undefined : warnPercent / 100;
+  const counters = compileCounters(spec, warnPercent);
   const checks = compileChecks(spec);
   const ref: RuleRef = { policyId, index, summary: summarizeRule(spec), ...(where ?? {}) };
-  const unconditional = counters.length === 0 && checks.length === 0;
+  // `feature: x` with `enabled: true` states that the flag is on: on its own it refuses nothing.
+  const declaresFeatureOn = spec.feature !== undefined && spec.enabled === true && action !== "require_confirmation";
+  const unconditional = counters.length === 0 && checks.length === 0 && !declaresFeatureOn;
   const unconditionalKind: FindingKind | undefined = !unconditional
     ? undefined
     : action === "require_confirmation"

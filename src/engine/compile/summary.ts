@@ -53,7 +53,7 @@ export function describeTriggers(spec: RuleSpec): string {
 export function describeScope(spec: RuleSpec): string | undefined {
   const scope = [
     spec.operation === undefined ? undefined : `operation ${joined(spec.operation)}`,
-    spec.resource === undefined ? undefined : `resource ${spec.resource}`,
+    spec.resource === undefined ? undefined : spec.resource === "*" ? "every resource" : `resource ${spec.resource}`,
     spec.resource_types === undefined ? undefined : `resource type ${spec.resource_types.join(", ")}`,
     spec.route === undefined ? undefined : `route ${joined(spec.route)}`,
     spec.methods === undefined ? undefined : `methods ${spec.methods.join(", ")}`,
@@ -62,7 +62,7 @@ export function describeScope(spec: RuleSpec): string | undefined {
   return scope.length === 0 ? undefined : scope.join(", ");
 }
 
-/** Describes what a rule limits or checks, then its scope: `100 requests per minute per client, on resource *`. */
+/** Describes what a rule limits or checks, then its scope: `100 requests per minute per client, on every resource`. */
 export function summarizeRule(spec: RuleSpec): string {
   const scope = describeScope(spec);
   return scope === undefined ? describeTriggers(spec) : `${describeTriggers(spec)}, on ${scope}`;

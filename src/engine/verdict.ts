@@ -1,0 +1,74 @@
+// What one evaluation has found so far: the most severe enforced finding, the shadow finding, warnings and notes.
+import type { IndexedRule, Mode } from "./compile/policy-set.js";
+import type { GuardContext } from "./context.js";
+import type { DecisionWarning, Outcome } from "./decision.js";
+import type { RuleNote } from "./explain.js";
+import { findingOutcome, findingReason, type Finding } from "./finding.js";
+
+const SEVERITY: Record<Outcome, number> = { allow: 0, warn: 1, confirm: 2, limit: 3, deny: 4, error: 5 };
+
+/** How a triggered rule counted: enforced, shadow (warn mode), warned (action warn), or confirmed by the caller. */
+export type Counted = "enforced" | "shadow" | "warned" | "confirmed";
+
+/** A finding that decides, or would decide in strict mode. */
+export interface DecidingFinding extends Finding {
+  readonly outcome: Outcome;
+  readonly indexed: IndexedRule;
+}
+
+function isConfirmed(ctx: GuardContext, policyId: string): boolean {
+  const confirm = ctx.confirm;
+  return confirm === true || (Array.isArray(confirm) && confirm.includes(policyId));
+}
+
+/** Findings of one call. Lists are created on first use: most calls find nothing. */
+export class Verdict {
+  blocking: DecidingFinding | undefined;
+  shadow: DecidingFinding | undefined;
+  warnings: DecisionWarning[] | undefined;
+  notes: RuleNote[] | undefined;
+  readonly #ctx: GuardContext;
+
+  constructor(ctx: GuardContext) {
+    this.#ctx = ctx;
+  }
+
+  /** Adds a warning, and notes it against its rule for explain(). */
+  warn(indexed: IndexedRule | undefined, warning: DecisionWarning): void {
+    (this.warnings ??= []).push(warning);
+    if (indexed !== undefined) this.note(indexed, warning.message);
+  }
+
+  /** Writes down what a rule found, for explain(). */
+  note(indexed: IndexedRule, text: string): void {
+    (this.notes ??= []).push({ indexed, text });
+  }
+
+  /** Records a triggered rule and says how it counted. */
+  add(indexed: IndexedRule, mode: Mode, finding: Finding): Counted {
+    const { rule, policy } = indexed;
+    const outcome = findingOutcome(rule.action, finding.kind);
+    const reason = findingReason(indexed, finding, outcome);
+    if (outcome === "confirm" && isConfirmed(this.#ctx, policy.id)) {
+      this.note(indexed, `${reason} (confirmed by the caller)`);
+      return "confirmed";
+    }
+    if (outcome === "warn") {
+      this.warn(indexed, { kind: "rule", rule: rule.ref, message: reason });
+      return "warned";
+    }
+    const found: DecidingFinding = { kind: finding.kind, reason, retryAfter: finding.retryAfter, outcome, indexed };
+    if (mode === "warn") {
+      this.warn(undefined, { kind: "shadow", rule: rule.ref, message: `shadow mode: ${reason}`, wouldBe: outcome });
+      this.note(indexed, reason);
+      if (this.shadow === undefined || SEVERITY[outcome] > SEVERITY[this.shadow.outcome]) this.shadow = found;
+      return "shadow";
+    }
+    this.note(indexed, reason);
+    const current = this.blocking;
+    // Among equally severe findings, the one that clears last decides, so Retry-After is never too early.
+    const laterRetry = current !== undefined && outcome === current.outcome && (finding.retryAfter ?? 0) > (current.retryAfter ?? 0);
+    if (current === undefined || SEVERITY[outcome] > SEVERITY[current.outcome] || laterRetry) this.blocking = found;
+    return "enforced";
+  }
+}
