@@ -1,0 +1,36 @@
+// Fetch adapter: guards Web `Request`s for any Fetch-based server (Bun, Deno and the like); the Next.js adapter builds on it.
+import { setupHexarch, type GuardianChoice } from "./core/index.js";
+import { checkTrustProxy } from "./fetch/forwarded-client.js";
+import { FETCH_OPTION_SPEC, fetchGuard, selectedPolicies, type FetchGuard, type FetchGuardOptions } from "./fetch/fetch-guard.js";
+
+/** Options of `createFetchGuard()`: guard options plus, when no `guardian` is given, the options to create one. */
+export type FetchHexarchOptions = FetchGuardOptions & GuardianChoice;
+
+const ADAPTER = "fetch";
+const LABEL = "createFetchGuard()";
+
+/**
+ * Creates a guard for Web `Request`s. Loads and validates the policy file now: a broken file, an unknown policy id
+ * or a bad option throws PolicyConfigError here, never per request. Without `guardian` or guardian options, guards
+ * share one process-wide guardian created from the discovered policy file; the first guard created with guardian
+ * options becomes that shared one. `check()` never runs the handler for you: send `response` when `proceed` is
+ * false, else run the handler and pass its response through `finish()`.
+ * @example
+ * const guard = createFetchGuard({ policy: "safe_delete" });
+ * Bun.serve({
+ *   async fetch(request, server) {
+ *     const verdict = await guard.check(request, server.requestIP(request)?.address);
+ *     if (!verdict.proceed) return verdict.response;
+ *     return verdict.finish(await deleteUser(request, verdict.handle));
+ *   },
+ * });
+ */
+export function createFetchGuard(options?: FetchHexarchOptions): FetchGuard {
+  const { guardian, options: resolved } = setupHexarch<FetchHexarchOptions>(ADAPTER, options, LABEL, FETCH_OPTION_SPEC);
+  checkTrustProxy(resolved.trustProxy, LABEL);
+  return fetchGuard(guardian, selectedPolicies(guardian, resolved.policy, LABEL), resolved);
+}
+
+export type { FetchDenied, FetchGuard, FetchGuardOptions, FetchVerdict } from "./fetch/fetch-guard.js";
+export type { TrustProxy } from "./fetch/forwarded-client.js";
+export type { RequestHandle } from "./core/index.js";

@@ -1,0 +1,119 @@
+// The Fetch request flow: a Web Request in, either a refusal Response or a handle and headers for the handler's Response.
+import type { Decision } from "../../engine/decision.js";
+import { PolicyConfigError } from "../../engine/errors.js";
+import type { Guardian } from "../../engine/guardian.js";
+import { createHttpGuard, ledgerFor, type HttpAnswer, type HttpGuardOptions, type RequestHandle } from "../core/index.js";
+import { forwardedClient, type TrustProxy } from "./forwarded-client.js";
+import { FetchRequestView } from "./request-view.js";
+
+/** What a custom refusal handler receives. */
+export interface FetchDenied {
+  readonly decision: Decision;
+  /** The answer hexarch would send: status, headers, problem body. */
+  readonly answer: Extract<HttpAnswer, { proceed: false }>;
+  readonly request: Request;
+}
+
+/** Options of a Fetch guard (and of Next's `withHexarch`). */
+export interface FetchGuardOptions extends HttpGuardOptions<Request> {
+  /** The guardian to use. Default: the adapter's process-wide one, created from the discovered policy file. */
+  readonly guardian?: Guardian;
+  /** Policy id(s) to apply. Default: every policy whose rules match the request (as `hexarch()` does). */
+  readonly policy?: string | readonly string[];
+  /** Whether X-Forwarded-For names the client: `true`, or the number of proxies in front of the app. Default: false. */
+  readonly trustProxy?: TrustProxy;
+  /** Answers refused requests instead of the problem+json response. Default: hexarch's answer. */
+  readonly onDenied?: (denied: FetchDenied) => Response | Promise<Response>;
+}
+
+/** The verdict on one request. */
+export type FetchVerdict =
+  | {
+      readonly proceed: true;
+      /** Undefined when the request was skipped. */
+      readonly decision: Decision | undefined;
+      /** This request's decisions and `charge(actualCost)`. */
+      readonly handle: RequestHandle;
+      /** Adds hexarch's headers (RateLimit, budget warning) to the handler's response; the handler's own headers win. */
+      finish(response: Response): Response;
+    }
+  | { readonly proceed: false; readonly decision: Decision; readonly response: Response };
+
+/** A guard for Web `Request`s, with its guardian. */
+export interface FetchGuard {
+  readonly guardian: Guardian;
+  /**
+   * Decides one request. `peerAddress` is the socket address when the server knows it (Bun's `server.requestIP`,
+   * Deno's `info.remoteAddr`); forwarding headers count only under `trustProxy`.
+   */
+  check(request: Request, peerAddress?: string): Promise<FetchVerdict>;
+}
+
+/** The option names only Fetch guards accept, with their kinds, for validation. */
+export const FETCH_OPTION_SPEC = { policy: ["string", "array"], trustProxy: ["boolean", "number"], onDenied: ["function"] } as const;
+
+function copyHeaders(target: Headers, headers: Readonly<Record<string, string>>): void {
+  for (const name in headers) if (!target.has(name)) target.set(name, headers[name] as string);
+}
+
+function finisher(headers: Readonly<Record<string, string>>): (response: Response) => Response {
+  return (response) => {
+    try {
+      copyHeaders(response.headers, headers);
+      return response;
+    } catch (error) {
+      if (!(error instanceof TypeError)) throw error;
+      const copy = new Response(response.body, response);
+      copyHeaders(copy.headers, headers);
+      return copy;
+    }
+  };
+}
+
+const unchanged = (response: Response): Response => response;
+
+function refusal(answer: Extract<HttpAnswer, { proceed: false }>): Response {
+  return new Response(JSON.stringify(answer.body), { status: answer.status, headers: answer.headers });
+}
+
+/**
+ * Builds the guard for options validated beforehand, for one guardian and policy selection.
+ * @example
+ * const guard = fetchGuard(guardian, ["safe_delete"], { trustProxy: 1 });
+ * const verdict = await guard.check(request);
+ * return verdict.proceed ? verdict.finish(await handle(request)) : verdict.response;
+ */
+export function fetchGuard(guardian: Guardian, policies: readonly string[] | undefined, options: FetchGuardOptions): FetchGuard {
+  const run = createHttpGuard<Request>({ guardian, policies, options });
+  const clientOf = forwardedClient(options.trustProxy);
+  const { onDenied } = options;
+  return {
+    guardian,
+    async check(request, peerAddress) {
+      const guarded = await run(request, new FetchRequestView(request, clientOf(request.headers, peerAddress)));
+      if (guarded === undefined) return { proceed: true, decision: undefined, handle: ledgerFor(request), finish: unchanged };
+      const { answer, decision, handle } = guarded;
+      if (answer.proceed) return { proceed: true, decision, handle, finish: finisher(answer.headers) };
+      const response = onDenied === undefined ? refusal(answer) : await onDenied({ decision, answer, request });
+      return { proceed: false, decision, response };
+    },
+  };
+}
+
+/**
+ * The policy ids a `policy` option selects (undefined = every policy), each checked against the guardian: an empty
+ * list or an unknown id throws PolicyConfigError at construction.
+ * @example selectedPolicies(guardian, "safe_delete", "withHexarch()") // ["safe_delete"]
+ */
+export function selectedPolicies(guardian: Guardian, policy: string | readonly string[] | undefined, label: string): readonly string[] | undefined {
+  if (policy === undefined) return undefined;
+  const ids = typeof policy === "string" ? [policy] : [...policy];
+  if (ids.length === 0) {
+    throw new PolicyConfigError(
+      [{ file: "<options>", path: `${label}.policy`, message: "an empty list of policy ids", fix: "name a policy, or leave policy out to apply every policy" }],
+      `invalid options for ${label}`,
+    );
+  }
+  for (const id of ids) guardian.assertPolicy(id);
+  return ids;
+}

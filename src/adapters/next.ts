@@ -1,0 +1,116 @@
+// Next.js adapter: `withHexarch(handler, options)` guards App Router route handlers on the Node.js runtime.
+import { PolicyConfigError } from "../engine/errors.js";
+import type { Guardian } from "../engine/guardian.js";
+import { GUARDIAN_OPTION_SPEC, HTTP_OPTION_SPEC, sharedGuardian, validateOptions, type RequestHandle } from "./core/index.js";
+import { FETCH_OPTION_SPEC, fetchGuard, selectedPolicies, type FetchGuardOptions } from "./fetch/fetch-guard.js";
+import { checkTrustProxy } from "./fetch/forwarded-client.js";
+
+/** Options of `withHexarch()`: the Fetch guard's options. */
+export type WithHexarchOptions = FetchGuardOptions;
+
+/** What `withHexarch` adds to the route context the handler receives. */
+export interface HexarchRouteContext {
+  /** This request's decisions and `charge(actualCost)` to settle budgets with the real cost. */
+  readonly hexarch: RequestHandle;
+}
+
+/** The context Next.js passes to a route handler when the handler does not say otherwise. */
+export interface DefaultRouteContext {
+  readonly params: Promise<Record<string, string | string[] | undefined>>;
+}
+
+const ADAPTER = "next";
+const SPEC = { ...HTTP_OPTION_SPEC, ...FETCH_OPTION_SPEC };
+const GUARDIAN_CREATING = Object.keys(GUARDIAN_OPTION_SPEC);
+
+let sharedFailure: { readonly error: unknown } | undefined;
+
+/** The process-wide guardian: the policy file is found and validated on first use; a failure is kept and rethrown. */
+function processGuardian(): Guardian {
+  if (sharedFailure !== undefined) throw sharedFailure.error;
+  try {
+    return sharedGuardian(ADAPTER).guardian;
+  } catch (error) {
+    sharedFailure = { error };
+    throw error;
+  }
+}
+
+function refuseEdgeRuntime(label: string): void {
+  if (typeof (globalThis as { EdgeRuntime?: unknown }).EdgeRuntime !== "string") return;
+  throw new PolicyConfigError(
+    [
+      {
+        file: "<runtime>",
+        path: label,
+        message: "hexarch-guardrails/next runs on the Node.js runtime only: the Edge runtime cannot read hexarch.yaml from disk, sign confirmation tokens with node:crypto, or open the TCP connection a Redis store needs",
+        fix: 'remove `export const runtime = "edge"` from this route, or write `export const runtime = "nodejs"`',
+      },
+    ],
+    `${label} cannot run on the Edge runtime`,
+  );
+}
+
+function refuseGuardianOptions(options: object | undefined, label: string): void {
+  const given = GUARDIAN_CREATING.filter((key) => (options as Record<string, unknown> | undefined)?.[key] !== undefined);
+  if (given.length === 0) return;
+  throw new PolicyConfigError(
+    given.map((key) => ({
+      file: "<options>",
+      path: `${label}.${key}`,
+      message: `"${key}" would create a guardian per route, so routes would not share counters`,
+      fix: "create one guardian in a shared module (createGuardian({ ... })) and pass it as guardian, or use HEXARCH_POLICY_FILE / HEXARCH_REDIS_URL",
+    })),
+    `invalid options for ${label}`,
+  );
+}
+
+/**
+ * Wraps an App Router route handler. The handler runs only when the decision is allow or warn, and receives the route
+ * context plus `hexarch` (its decisions and `charge(actualCost)`); its response gets hexarch's RateLimit and budget
+ * headers. Refusals answer 428/429/403/503 with a problem body, as in every adapter.
+ *
+ * Set-up happens here, at module scope, never per request: options are validated, the policy file is found (from
+ * `HEXARCH_POLICY_FILE`, else `hexarch.yaml` walking up from the working directory) and validated once per server
+ * process and shared by every route; a broken file throws PolicyConfigError here (and again, unchanged, for later
+ * routes). Without `policy`, every policy whose rules match the request applies.
+ *
+ * Client identity: Next gives no socket address, so the client is the X-Forwarded-For address only when
+ * `trustProxy` says the app sits behind proxies; else `clientKey(request)` when given; else every request shares one
+ * client (`unknown-client`), so per-client limits act as one global limit.
+ *
+ * Node.js runtime only: on the Edge runtime this throws a PolicyConfigError asking for `runtime = "nodejs"`.
+ * @example
+ * // app/users/[id]/route.ts
+ * export const DELETE = withHexarch(deleteUser, { policy: "safe_delete" });
+ * // app/chat/route.ts
+ * export const POST = withHexarch(
+ *   async (request, { hexarch }) => {
+ *     const reply = await model.chat(await request.json());
+ *     await hexarch.charge(reply.cost);
+ *     return Response.json(reply);
+ *   },
+ *   { policy: "api_budget", resource: "openai", cost: 0.05, trustProxy: 1 },
+ * );
+ */
+export function withHexarch<Context = DefaultRouteContext, Req extends Request = Request>(
+  handler: (request: Req, context: Context & HexarchRouteContext) => Response | Promise<Response>,
+  options?: WithHexarchOptions,
+): (request: Req, context: Context) => Promise<Response> {
+  const label = options?.policy === undefined ? "withHexarch()" : `withHexarch({ policy: ${JSON.stringify(options.policy)} })`;
+  refuseEdgeRuntime(label);
+  refuseGuardianOptions(options, label);
+  validateOptions(options, SPEC, label);
+  checkTrustProxy(options?.trustProxy, label);
+  const given = options ?? {};
+  const guardian = given.guardian ?? processGuardian();
+  const guard = fetchGuard(guardian, selectedPolicies(guardian, given.policy, label), given);
+  return async function hexarchRoute(request: Req, context: Context): Promise<Response> {
+    const verdict = await guard.check(request);
+    if (!verdict.proceed) return verdict.response;
+    return verdict.finish(await handler(request, { ...context, hexarch: verdict.handle }));
+  };
+}
+
+export type { FetchDenied as DeniedRequest, TrustProxy } from "./fetch.js";
+export type { RequestHandle } from "./core/index.js";
