@@ -11,6 +11,7 @@ import { registerList } from "./commands/list.js";
 import { registerExport } from "./commands/export.js";
 import { registerExplain } from "./commands/explain.js";
 import { registerTest } from "./commands/test.js";
+import { registerDiff } from "./commands/diff.js";
 
 /** Wraps a command body so its exit code is recorded and its errors are reported the same way everywhere. */
 export type Act = <A extends unknown[]>(body: (...args: A) => ExitCode | Promise<ExitCode>) => (...args: A) => Promise<void>;
@@ -71,6 +72,7 @@ export function buildProgram(terminal: Terminal): { program: Command; exitCode()
   registerList(program, terminal, act);
   registerExplain(program, terminal, act);
   registerTest(program, terminal, act);
+  registerDiff(program, terminal, act);
   registerExport(program, terminal, act);
   return { program, exitCode: () => code };
 }
