@@ -18,18 +18,30 @@ function scopeKey(indexed: IndexedRule): string {
   return JSON.stringify(Object.entries(scopeSets(indexed.rule.spec)).map(([name, values]) => [name, values === undefined ? null : [...values].sort()]));
 }
 
-/** Pairs old and new rules: same scope first (in order), then what is left by position; the rest were added or removed. */
+/** Removes and returns the first candidate with the same key, or undefined. */
+function takeMatching(candidates: IndexedRule[], key: (indexed: IndexedRule) => string, wanted: string): IndexedRule | undefined {
+  const at = candidates.findIndex((candidate) => key(candidate) === wanted);
+  return at === -1 ? undefined : candidates.splice(at, 1)[0];
+}
+
+/**
+ * Pairs old and new rules: identical rules first, then rules with the same scope, then what is left by position,
+ * so reordering rules is no change; the rest were added or removed.
+ */
 function pairRules(before: readonly IndexedRule[], after: readonly IndexedRule[]) {
   const pairs: [IndexedRule, IndexedRule][] = [];
+  let unmatchedOld = [...before];
   const unmatchedNew = [...after];
-  const unmatchedOld: IndexedRule[] = [];
-  for (const old of before) {
-    const at = unmatchedNew.findIndex((candidate) => scopeKey(candidate) === scopeKey(old));
-    if (at === -1) unmatchedOld.push(old);
-    else pairs.push([old, ...unmatchedNew.splice(at, 1)] as [IndexedRule, IndexedRule]);
+  for (const key of [(indexed: IndexedRule) => JSON.stringify(indexed.rule.spec), scopeKey]) {
+    unmatchedOld = unmatchedOld.filter((old) => {
+      const match = takeMatching(unmatchedNew, key, key(old));
+      if (match !== undefined) pairs.push([old, match]);
+      return match === undefined;
+    });
   }
   const leftover = Math.min(unmatchedOld.length, unmatchedNew.length);
   for (let i = 0; i < leftover; i++) pairs.push([unmatchedOld[i] as IndexedRule, unmatchedNew[i] as IndexedRule]);
+  pairs.sort((a, b) => a[1].seq - b[1].seq);
   return { pairs, removed: unmatchedOld.slice(leftover), added: unmatchedNew.slice(leftover) };
 }
 
