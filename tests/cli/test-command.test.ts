@@ -73,6 +73,25 @@ describe("hexarch test finding files", () => {
     expect(run.stdout).toMatch(/\n4 passed, 1 failed\n$/);
   });
 
+  it("presets starting state in the case's environment, so environment-scoped counters can be set", async () => {
+    project = tempProject();
+    writeFileSync(join(project.dir, "hexarch.yaml"), "policies:\n  - id: prod_limit\n    rules:\n      - environments: [production]\n        requests_per_minute: 3\n");
+    const cases = [
+      "cases:",
+      '  - name: "three already counted in production"',
+      '    at: "2026-11-27T16:30:00Z"',
+      "    env: production",
+      "    state: [{ policy: prod_limit, used: 3 }]",
+      "    requests:",
+      "      - { method: GET, path: /, expect: { outcome: limit, status: 429 } }",
+      "      - { method: GET, path: /, env: staging, expect: allow }",
+    ];
+    writeFileSync(join(project.dir, "hexarch.test.yaml"), `${cases.join("\n")}\n`);
+    const run = await runHexarch(["test"], { cwd: project.dir });
+    expect(run.stderr).toBe("");
+    expect(run.stdout).toMatch(/\n1 passed, 0 failed\n$/);
+  });
+
   it("exits 2 when there is no case file to run", async () => {
     project = tempProject(["quickstart.yaml"]);
     const run = await runHexarch(["test", "--file", "quickstart.yaml"], { cwd: project.dir });

@@ -84,7 +84,7 @@ function checkReferences(spec: CaseFile, policy: PolicySource, report: ProblemRe
     testCase.state?.forEach((entry, e) => {
       const path = ["cases", c, "state", e];
       if (unknownPolicy(entry.policy, [...path, "policy"])) return;
-      const all = guardian.countersFor(requestContext(entry, parseInstant(testCase.at)), [entry.policy]);
+      const all = guardian.countersFor(requestContext({ ...entry, env: entry.env ?? testCase.env }, parseInstant(testCase.at)), [entry.policy]);
       if (stateSlots(entry, all).length > 0) return;
       const available = all.map((slot) => `rule: ${slot.rule.index}, window: ${slot.window}`);
       report.add(path, {
