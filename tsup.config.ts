@@ -3,7 +3,7 @@ import { defineConfig } from "tsup";
 
 export default defineConfig([
   {
-    entry: { index: "src/index.ts", express: "src/adapters/express.ts", koa: "src/adapters/koa.ts", fetch: "src/adapters/fetch.ts", next: "src/adapters/next.ts" },
+    entry: { index: "src/index.ts", express: "src/adapters/express.ts", koa: "src/adapters/koa.ts", fetch: "src/adapters/fetch.ts", next: "src/adapters/next.ts", "next-edge": "src/adapters/next/edge.ts" },
     format: ["esm", "cjs"],
     dts: true,
     sourcemap: true,

@@ -4,6 +4,7 @@ import type { Guardian } from "../engine/guardian.js";
 import { GUARDIAN_OPTION_SPEC, HTTP_OPTION_SPEC, sharedGuardian, validateOptions, type RequestHandle } from "./core/index.js";
 import { FETCH_OPTION_SPEC, fetchGuard, selectedPolicies, type FetchGuardOptions } from "./fetch/fetch-guard.js";
 import { checkTrustProxy } from "./fetch/forwarded-client.js";
+import { edgeRuntimeError, onEdgeRuntime, routeLabel } from "./next/edge-runtime.js";
 
 /** Options of `withHexarch()`: the Fetch guard's options. */
 export type WithHexarchOptions = FetchGuardOptions;
@@ -34,21 +35,6 @@ function processGuardian(): Guardian {
     sharedFailure = { error };
     throw error;
   }
-}
-
-function refuseEdgeRuntime(label: string): void {
-  if (typeof (globalThis as { EdgeRuntime?: unknown }).EdgeRuntime !== "string") return;
-  throw new PolicyConfigError(
-    [
-      {
-        file: "<runtime>",
-        path: label,
-        message: "hexarch-guardrails/next runs on the Node.js runtime only: the Edge runtime cannot read hexarch.yaml from disk, sign confirmation tokens with node:crypto, or open the TCP connection a Redis store needs",
-        fix: 'remove `export const runtime = "edge"` from this route, or write `export const runtime = "nodejs"`',
-      },
-    ],
-    `${label} cannot run on the Edge runtime`,
-  );
 }
 
 function refuseGuardianOptions(options: object | undefined, label: string): void {
@@ -97,8 +83,8 @@ export function withHexarch<Context = DefaultRouteContext, Req extends Request =
   handler: (request: Req, context: Context & HexarchRouteContext) => Response | Promise<Response>,
   options?: WithHexarchOptions,
 ): (request: Req, context: Context) => Promise<Response> {
-  const label = options?.policy === undefined ? "withHexarch()" : `withHexarch({ policy: ${JSON.stringify(options.policy)} })`;
-  refuseEdgeRuntime(label);
+  const label = routeLabel(options?.policy);
+  if (onEdgeRuntime()) throw edgeRuntimeError(label);
   refuseGuardianOptions(options, label);
   validateOptions(options, SPEC, label);
   checkTrustProxy(options?.trustProxy, label);
