@@ -16,7 +16,7 @@ declare module "koa" {
 /** What a custom refusal handler receives. */
 export interface DeniedContext {
   readonly decision: Decision;
-  /** The answer hexarch would send: status, headers (already set on `ctx`), problem body. */
+  /** The answer hexarch would send: status, headers (set on `ctx` already, except Content-Type), problem body. */
   readonly answer: Extract<HttpAnswer, { proceed: false }>;
   readonly ctx: Context;
   readonly next: Next;
@@ -47,10 +47,15 @@ function middleware(setup: GuardSetup<KoaGuardOptions>, policies: readonly strin
     if (guarded === undefined) return next();
     const { answer } = guarded;
     ctx.state.hexarch = guarded.handle;
-    ctx.set(answer.headers);
-    if (answer.proceed) return next();
+    if (answer.proceed) {
+      ctx.set(answer.headers);
+      return next();
+    }
+    const { "Content-Type": contentType, ...policyHeaders } = answer.headers;
+    ctx.set(policyHeaders);
     if (onDenied !== undefined) return onDenied({ decision: guarded.decision, answer, ctx, next });
     ctx.status = answer.status;
+    ctx.type = contentType as string;
     ctx.body = JSON.stringify(answer.body);
   };
 }

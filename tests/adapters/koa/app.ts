@@ -2,6 +2,7 @@
 import Koa, { type Middleware } from "koa";
 
 export { guardianFor, perMinute, QUICK_START, SECRET } from "../express/app.js";
+export { configErrorOf } from "../next/route.js";
 
 async function readText(req: NodeJS.ReadableStream): Promise<string> {
   const chunks: Buffer[] = [];
