@@ -31,7 +31,7 @@ describe("guardian.countersFor", () => {
     await guardian.store.set(budget!.key, budget!.points(9.5), budget!.windowMs);
     const decision = await guardian.check("api_budget", { resource: "openai" });
     expect(decision.outcome).toBe("limit");
-    expect(decision.counters[0]?.used).toBe(10.5);
+    expect(decision.reason).toContain("(9.50 spent, this call costs 1)");
   });
 
   it("refuses an unknown policy id", () => {

@@ -36,7 +36,7 @@ describe("hexarch list", () => {
       mode: "strict",
       fail: "closed",
       line: 8,
-      rules: [{ index: 0, kinds: ["rate"], limits: "100 requests per minute per client", scope: "resource *", action: "block", line: 11, column: 9 }],
+      rules: [{ index: 0, kinds: ["rate"], limits: "100 requests per minute per client", scope: "every resource", action: "block", line: 11, column: 9 }],
     });
   });
 });
