@@ -106,8 +106,9 @@ function settledValues<T>(results: readonly PromiseSettledResult<T>[]): { values
  * Counters in Redis, shared by every process that uses the same Redis and prefix. One `consume` sends all of
  * a decision's counters at once (one round trip; one command per counter, through rate-limiter-flexible's
  * RateLimiterRedis script). Every call gives up within `timeoutMs`, never waits on ioredis' offline queue,
- * and fails with RedisStoreError so each policy's fail mode decides. A call that fails leaves no trace:
- * points that reach Redis after their call gave up are given back.
+ * and fails with RedisStoreError so each policy's fail mode decides; after a timeout, commands pause until
+ * one probe is answered, so none pile up. A call that fails leaves no trace: points that reach Redis after
+ * their call gave up are given back.
  * @example
  * import Redis from "ioredis";
  * const store = new RedisStore({ client: new Redis(process.env.REDIS_URL), prefix: "shop:prod" });
@@ -121,6 +122,10 @@ export class RedisStore implements CounterStore {
   readonly #readiness: Readiness;
   readonly #timeoutError: () => RedisStoreError;
   #onInsurance = false;
+  /** After a call timed out: no command is sent before this instant (performance.now()), so none pile up. */
+  #quietUntil = 0;
+  /** A call is testing whether Redis answers again. */
+  #probing = false;
 
   constructor(options: RedisStoreOptions) {
     const resolved = resolveOptions(options);
@@ -137,7 +142,10 @@ export class RedisStore implements CounterStore {
       resolved.client,
       (status) => new RedisStoreError("HEXARCH_REDIS_UNAVAILABLE", `Redis is not connected (client status "${status}")`),
     );
-    this.#timeoutError = () => new RedisStoreError("HEXARCH_REDIS_TIMEOUT", `Redis did not answer within ${resolved.timeoutMs} ms`);
+    this.#timeoutError = () => {
+      this.#quietUntil = performance.now() + resolved.timeoutMs;
+      return new RedisStoreError("HEXARCH_REDIS_TIMEOUT", `Redis did not answer within ${resolved.timeoutMs} ms`);
+    };
   }
 
   consume(ops: readonly CounterOp[]): Promise<readonly CounterReading[]> {
@@ -187,15 +195,37 @@ export class RedisStore implements CounterStore {
     await this.#bounded(() => client.quit()).catch(() => client.disconnect());
   }
 
-  /** Runs `run` once the client is ready, giving up after `timeoutMs`; `undo` gets what arrives after that. */
+  /**
+   * Runs `run` once the client is ready, giving up after `timeoutMs`; `undo` gets what arrives after that.
+   * Fails at once while the client is not connected. After a call timed out, calls fail at once for
+   * `timeoutMs`; then one call probes Redis while the others keep failing, and its answer restores service.
+   */
   #bounded<T>(run: () => Promise<T>, undo?: (late: T) => void): Promise<T> {
+    const probe = this.#quietUntil !== 0;
+    if (probe && (this.#probing || performance.now() < this.#quietUntil)) {
+      const message = `Redis did not answer within ${this.#options.timeoutMs} ms a moment ago; commands pause until it does`;
+      return Promise.reject(new RedisStoreError("HEXARCH_REDIS_UNAVAILABLE", message));
+    }
     let waiting: Promise<void> | undefined;
     try {
       waiting = this.#readiness.check();
     } catch (error) {
       return Promise.reject(error);
     }
-    return this.#deadlines.within(waiting === undefined ? run() : waiting.then(run), this.#timeoutError, undo);
+    const answer = this.#deadlines.within(waiting === undefined ? run() : waiting.then(run), this.#timeoutError, undo);
+    if (!probe) return answer;
+    this.#probing = true;
+    return answer.then(
+      (value) => {
+        this.#probing = false;
+        this.#quietUntil = 0;
+        return value;
+      },
+      (error: unknown) => {
+        this.#probing = false;
+        throw error;
+      },
+    );
   }
 
   async #insured<T>(onRedis: () => Promise<T>, onInsurance: (insurance: CounterStore) => Promise<T>): Promise<T> {
@@ -232,8 +262,8 @@ export class RedisStore implements CounterStore {
     if (failed) throw failure;
   }
 
-  /** Best-effort refund of points whose call already counts as failed. */
+  /** Best-effort refund of points whose call already counts as failed; sent even while commands pause, as Redis just answered. */
   #giveBack(ops: readonly CounterOp[]): void {
-    if (ops.length > 0) this.#bounded(() => this.#refundOnRedis(ops)).catch(() => undefined);
+    if (ops.length > 0) this.#refundOnRedis(ops).catch(() => undefined);
   }
 }
