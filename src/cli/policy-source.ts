@@ -18,7 +18,10 @@ export interface PolicySource {
   readonly set: PolicySet;
 }
 
-/** A path as shown to people: relative to `cwd` when it lies below it, else absolute. */
+/**
+ * A path as shown to people: relative to `cwd` when it lies below it, else absolute.
+ * @example displayPath("/app/hexarch.yaml", "/app") // "hexarch.yaml"
+ */
 export function displayPath(path: string, cwd: string): string {
   const shown = relative(cwd, path);
   return shown === "" || shown.startsWith("..") || isAbsolute(shown) ? path : shown;
@@ -37,7 +40,7 @@ export function loadPolicySource(terminal: Terminal, given: string | undefined, 
 }
 
 /** A logger that drops everything: the CLI reports configuration remarks itself (`hexarch validate`). */
-export const QUIET_LOGGER: Logger = Object.freeze({ info() {}, warn() {}, error() {} });
+const QUIET_LOGGER: Logger = Object.freeze({ info() {}, warn() {}, error() {} });
 
 /**
  * A guardian over an already loaded policy file. Custom counter keys (`key: tenant`) read the request's `keys`

@@ -16,7 +16,10 @@ import { registerDiff } from "./commands/diff.js";
 /** Wraps a command body so its exit code is recorded and its errors are reported the same way everywhere. */
 export type Act = <A extends unknown[]>(body: (...args: A) => ExitCode | Promise<ExitCode>) => (...args: A) => Promise<void>;
 
-/** One problem, location first, with its fix on the next line. */
+/**
+ * One problem, location first (bold on a terminal), with its fix on the next line.
+ * @example renderProblem({ file: "hexarch.yaml", line: 2, column: 1, path: "enforcment", message: 'unknown key "enforcment"' }, palette)
+ */
 export function renderProblem(problem: ConfigProblem, paint: Palette): string {
   const [head = "", ...rest] = formatProblem(problem).split("\n");
   const colon = head.indexOf(" ");
@@ -24,7 +27,10 @@ export function renderProblem(problem: ConfigProblem, paint: Palette): string {
   return [`${paint.bold(where)}${head.slice(where.length)}`, ...rest.map((line) => paint.cyan(line))].join("\n");
 }
 
-/** Prints every problem of a PolicyConfigError to stderr, then how many there were. */
+/**
+ * Prints every problem of a PolicyConfigError to stderr, then how many there were.
+ * @example reportConfigError(terminal, error) // hexarch.yaml:2:1 enforcment: unknown key … / 1 problem: …
+ */
 export function reportConfigError(terminal: Terminal, error: PolicyConfigError): void {
   for (const problem of error.problems) terminal.err(renderProblem(problem, terminal.paintErr));
   terminal.err(terminal.paintErr.red(`${counted(error.problems.length, "problem")}: the policy file cannot be used`));

@@ -5,7 +5,7 @@ import type { GuardContext } from "../engine/context.js";
 import { UsageError } from "./exit-codes.js";
 
 /** The client a request comes from when none is given. */
-export const DEFAULT_CLIENT = "127.0.0.1";
+const DEFAULT_CLIENT = "127.0.0.1";
 
 /** A request in the words of the command line and case files. */
 export interface RequestFields {
@@ -71,7 +71,10 @@ export function requestContext(fields: RequestFields, now: number): GuardContext
   return { ...base, ...defined<GuardContext>({ confirm: fields.confirm, keys: fields.keys, now }) };
 }
 
-/** An ISO 8601 date and time with an explicit offset (`Z` or `±HH:MM`), seconds and milliseconds optional. */
+/**
+ * An ISO 8601 date and time with an explicit offset (`Z` or `±HH:MM`), seconds and milliseconds optional.
+ * @example INSTANT_PATTERN.test("2026-11-27T16:30:00-05:00") // true
+ */
 export const INSTANT_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
 
 /**

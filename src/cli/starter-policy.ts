@@ -1,9 +1,15 @@
 // What `hexarch init` writes (a commented Quick Start policy file) and the lines it suggests for an Express app.
 
-/** Where the package ships the JSON Schema of hexarch.yaml, relative to a project root with the package installed. */
+/**
+ * Where the package ships the JSON Schema of hexarch.yaml, relative to a project root with the package installed.
+ * @example `# yaml-language-server: $schema=${SCHEMA_PATH}`
+ */
 export const SCHEMA_PATH = "./node_modules/hexarch-guardrails/hexarch.schema.json";
 
-/** The starter hexarch.yaml: the Quick Start policies, each key explained once. */
+/**
+ * The starter hexarch.yaml: the Quick Start policies, each key explained once.
+ * @example writeFileSync("hexarch.yaml", STARTER_POLICY)
+ */
 export const STARTER_POLICY = `# yaml-language-server: $schema=${SCHEMA_PATH}
 # hexarch.yaml: the guardrails of this app. Check it with \`npx hexarch validate\`,
 # see what a request would get with \`npx hexarch explain --method DELETE --path /users/7\`.
@@ -36,7 +42,10 @@ policies:
         action: "require_confirmation"   # answered 428 until confirmed
 `;
 
-/** The three lines that put the starter policies in front of an Express app. */
+/**
+ * The three lines that put the starter policies in front of an Express app.
+ * @example EXPRESS_LINES.forEach((line) => console.log(line))
+ */
 export const EXPRESS_LINES = [
   'import { hexarch, guard } from "hexarch-guardrails/express";',
   "app.use(hexarch());                                      // every policy that matches a request",

@@ -62,7 +62,10 @@ function isMapping(value: unknown): boolean {
   return value !== null && typeof value === "object" && !Array.isArray(value);
 }
 
-/** The counters a starting-state entry names: its policy, optionally one rule and one window. */
+/**
+ * The counters a starting-state entry names: its policy, optionally one rule and one window.
+ * @example stateSlots({ policy: "api_budget", used: 9 }, guardian.countersFor(ctx, ["api_budget"]))
+ */
 export function stateSlots(entry: StateEntry, slots: readonly CounterSlot[]): CounterSlot[] {
   return slots.filter((slot) => (entry.rule === undefined || slot.rule.index === entry.rule) && (entry.window === undefined || slot.window === entry.window));
 }
@@ -99,6 +102,7 @@ function checkReferences(spec: CaseFile, policy: PolicySource, report: ProblemRe
  * Reads and validates a case file and loads the policy file it tests: `policyOverride`, else its `policy:` key
  * (relative to the case file), else hexarch.yaml found from the case file's folder upwards.
  * Throws CaseFileError for a broken case file, PolicyConfigError for a broken policy file.
+ * @example loadCaseFile(processTerminal(), "hexarch.test.yaml", undefined).spec.cases.length
  */
 export function loadCaseFile(terminal: Terminal, path: string, policyOverride: string | undefined): LoadedCases {
   const absolute = resolve(terminal.cwd, path);

@@ -17,7 +17,7 @@ export interface CaseResult {
 }
 
 /** The status a decision is answered with; 200 stands for "reaches the route handler". */
-export function answeredStatus(decision: Decision, now: number): number {
+function answeredStatus(decision: Decision, now: number): number {
   const answer = answerFor(decision, { now });
   return answer.proceed ? 200 : answer.status;
 }
@@ -45,6 +45,7 @@ function describeStep(step: Step, index: number): string {
  * Runs one case on its own MemoryStore with the clock frozen at the case's `at` (or a request's own `at`):
  * presets the starting state, then sends each request `repeat` times and stops at the first mismatch.
  * Rate-limit windows run on the store's real clock; a case takes milliseconds, so it stays inside one window.
+ * @example const result = await runCase(loadCaseFile(terminal, "hexarch.test.yaml", undefined), 0); // { passed: true, ... }
  */
 export async function runCase(loaded: LoadedCases, caseIndex: number): Promise<CaseResult> {
   const testCase = loaded.spec.cases[caseIndex] as Case;

@@ -6,7 +6,7 @@ const text = z.string().min(1);
 const textOrList = z.union([text, z.array(text).min(1)]);
 const instant = z.string().regex(INSTANT_PATTERN, "write a date and time with an offset, e.g. 2026-11-27T16:30:00-05:00");
 
-/** Every outcome a decision can have. */
+/** Every outcome a decision can have; `expect: confirm` is shorthand for `expect: { outcome: confirm }`. */
 export const OUTCOMES = ["allow", "warn", "confirm", "limit", "deny", "error"] as const;
 const outcome = z.enum(OUTCOMES);
 
@@ -27,6 +27,7 @@ const requestFields = {
   keys: z.record(z.string(), text).optional(),
 };
 
+/** What a request must get: any of outcome, status, reason (a substring), would_be. */
 export const ExpectationSchema = z
   .strictObject({
     outcome: outcome.optional(),
@@ -36,6 +37,7 @@ export const ExpectationSchema = z
   })
   .refine((e) => Object.keys(e).length > 0, "an expectation needs at least one of outcome, status, reason, would_be");
 
+/** One request of a case; `repeat: N` sends it N times, each held to `expect`. */
 export const StepSchema = z.strictObject({
   name: text.optional(),
   ...requestFields,
@@ -47,6 +49,7 @@ export const StepSchema = z.strictObject({
   expect: z.union([outcome, ExpectationSchema]),
 });
 
+/** A starting counter: `{ policy: api_budget, used: 9 }` presets what was already counted or spent. */
 export const StateSchema = z.strictObject({
   policy: text,
   rule: z.number().int().nonnegative().optional().describe("the rule's position in the policy; default: every counting rule"),
@@ -55,6 +58,7 @@ export const StateSchema = z.strictObject({
   ...requestFields,
 });
 
+/** One golden case: a frozen instant, optional starting state, requests in order. */
 export const CaseSchema = z.strictObject({
   name: text,
   at: instant,
@@ -63,6 +67,10 @@ export const CaseSchema = z.strictObject({
   requests: z.array(StepSchema).min(1),
 });
 
+/**
+ * A case file: which policy file it tests, and its cases.
+ * @example CaseFileSchema.parse({ cases: [{ name: "n", at: "2026-11-27T16:30:00Z", requests: [{ expect: "allow" }] }] })
+ */
 export const CaseFileSchema = z.strictObject({
   policy: text.optional().describe("policy file, relative to this file; default: hexarch.yaml found from this folder upwards"),
   cases: z.array(CaseSchema).min(1),

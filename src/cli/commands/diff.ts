@@ -45,7 +45,10 @@ function diff(terminal: Terminal, oldFile: string, newFile: string, options: Dif
   return EXIT.OK;
 }
 
-/** Adds `hexarch diff <old> <new> [--json]`. */
+/**
+ * Adds `hexarch diff <old> <new> [--json]` to the program.
+ * @example registerDiff(program, terminal, act)
+ */
 export function registerDiff(program: Command, terminal: Terminal, act: Act): void {
   program
     .command("diff")

@@ -38,12 +38,12 @@ function parseFact(text: string, previous: [string, string | number | boolean][]
 }
 
 /** `safe_delete#0 (hexarch.yaml:17:9)`. */
-export function ruleLabel(rule: RuleRef, file: string): string {
+function ruleLabel(rule: RuleRef, file: string): string {
   return `${rule.policyId}#${rule.index}${rule.line === undefined ? "" : ` (${file}:${rule.line}:${rule.column ?? 1})`}`;
 }
 
 /** The answer's status line: `428 Precondition Required`, or `200` standing for "the handler runs". */
-export function statusLine(answer: HttpAnswer): string {
+function statusLine(answer: HttpAnswer): string {
   return answer.proceed ? "passes to the route handler (which answers, e.g. 200)" : `${answer.status} ${STATUS_CODES[answer.status] ?? ""}`.trimEnd();
 }
 
@@ -145,7 +145,10 @@ async function explain(terminal: Terminal, file: string | undefined, options: Ex
   return EXIT.OK;
 }
 
-/** Adds `hexarch explain [file] --method … --path … [--policy id] [--operation …] …`. */
+/**
+ * Adds `hexarch explain [file] --method … --path … [--policy id] [--operation …] …` to the program.
+ * @example registerExplain(program, terminal, act)
+ */
 export function registerExplain(program: Command, terminal: Terminal, act: Act): void {
   program
     .command("explain")

@@ -16,7 +16,7 @@ interface ExportOptions {
  * The policy file with every default written out (file and policy enforcement, enabled, fail, rule action),
  * still a valid policy file: JSON is YAML, so the output can be loaded back. The unused `opa:` section is dropped.
  */
-export function normalizedPolicies(spec: PolicyFileSpec, set: PolicySet): PolicyFileSpec {
+function normalizedPolicies(spec: PolicyFileSpec, set: PolicySet): PolicyFileSpec {
   return {
     ...(spec.version === undefined ? {} : { version: spec.version }),
     enforcement: set.mode,
@@ -42,7 +42,10 @@ function exportCommand(terminal: Terminal, file: string | undefined, options: Ex
   return EXIT.OK;
 }
 
-/** Adds `hexarch export [file] --format json|json-schema`. */
+/**
+ * Adds `hexarch export [file] --format json|json-schema` to the program.
+ * @example registerExport(program, terminal, act)
+ */
 export function registerExport(program: Command, terminal: Terminal, act: Act): void {
   program
     .command("export")

@@ -32,7 +32,10 @@ function init(terminal: Terminal, target: string, options: InitOptions): ExitCod
   return EXIT.OK;
 }
 
-/** Adds `hexarch init [file] [--force]`. */
+/**
+ * Adds `hexarch init [file] [--force]` to the program.
+ * @example registerInit(program, terminal, act)
+ */
 export function registerInit(program: Command, terminal: Terminal, act: Act): void {
   program
     .command("init")

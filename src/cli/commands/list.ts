@@ -13,7 +13,7 @@ interface ListOptions {
 }
 
 /** The kinds of finding a rule can produce, in evaluation order: checks, then counters, else its scope alone. */
-export function ruleKinds(indexed: IndexedRule): string[] {
+function ruleKinds(indexed: IndexedRule): string[] {
   const { rule } = indexed;
   const kinds = [...rule.checks.map((check) => check.kind), ...rule.counters.map((counter) => counter.kind)];
   if (rule.unconditionalKind !== undefined) kinds.push(rule.unconditionalKind);
@@ -74,7 +74,10 @@ function list(terminal: Terminal, file: string | undefined, options: ListOptions
   return EXIT.OK;
 }
 
-/** Adds `hexarch list [file] [--json]`. */
+/**
+ * Adds `hexarch list [file] [--json]` to the program.
+ * @example registerList(program, terminal, act)
+ */
 export function registerList(program: Command, terminal: Terminal, act: Act): void {
   program
     .command("list")

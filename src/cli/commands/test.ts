@@ -96,7 +96,10 @@ Examples:
   $ hexarch test cases.yaml --file hexarch.next.yaml
 `;
 
-/** Adds `hexarch test [cases…] [--file policy] [--json]`. */
+/**
+ * Adds `hexarch test [cases…] [--file policy] [--json]` to the program.
+ * @example registerTest(program, terminal, act)
+ */
 export function registerTest(program: Command, terminal: Terminal, act: Act): void {
   program
     .command("test")

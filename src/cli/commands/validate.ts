@@ -40,7 +40,10 @@ function validate(terminal: Terminal, file: string | undefined, options: Validat
   return EXIT.OK;
 }
 
-/** Adds `hexarch validate [file] [--json]`. */
+/**
+ * Adds `hexarch validate [file] [--json]` to the program.
+ * @example registerValidate(program, terminal, act)
+ */
 export function registerValidate(program: Command, terminal: Terminal, act: Act): void {
   program
     .command("validate")

@@ -13,7 +13,10 @@ export interface Change {
   readonly change: string;
 }
 
-/** A change to a limit where a bigger number lets more through (rate limits, budgets). Undefined when equal. */
+/**
+ * A change to a limit where a bigger number lets more through (rate limits, budgets). Undefined when equal.
+ * @example limitEffect(100, 50) // "tightened"
+ */
 export function limitEffect(before: number | undefined, after: number | undefined): Effect | undefined {
   if (before === after) return undefined;
   if (before === undefined) return "tightened";
@@ -21,7 +24,10 @@ export function limitEffect(before: number | undefined, after: number | undefine
   return after < before ? "tightened" : "loosened";
 }
 
-/** Compares two sets: `narrower` when after ⊂ before, `wider` when after ⊃ before. Undefined stands for "everything". */
+/**
+ * Compares two sets: `narrower` when after ⊂ before, `wider` when after ⊃ before. Undefined stands for "everything".
+ * @example setMove(new Set(["a", "b"]), new Set(["a"])) // "narrower"
+ */
 export function setMove(before: ReadonlySet<string> | undefined, after: ReadonlySet<string> | undefined): "same" | "narrower" | "wider" | "different" {
   if (before === undefined && after === undefined) return "same";
   if (before === undefined) return "narrower";
@@ -33,7 +39,10 @@ export function setMove(before: ReadonlySet<string> | undefined, after: Readonly
   return beforeInAfter ? "wider" : "different";
 }
 
-/** Shows a value in a change sentence: lists joined, nothing as `none`. */
+/**
+ * Shows a value in a change sentence: lists in brackets, nothing as `none`.
+ * @example shown(["mon", "tue"]) // "[mon, tue]"
+ */
 export function shown(value: unknown): string {
   if (value === undefined) return "none";
   if (Array.isArray(value)) return `[${value.join(", ")}]`;

@@ -77,7 +77,10 @@ function accessSet(spec: RuleSpec): ReadonlySet<string> | undefined {
   return new Set([...(spec.allowed_users ?? []).map((u) => `user:${u}`), ...(spec.allowed_roles ?? []).map((r) => `role:${r}`)]);
 }
 
-/** Every dimension of a rule's scope as a set (undefined = any), so scopes can be compared. */
+/**
+ * Every dimension of a rule's scope as a set (undefined = any), so scopes can be compared.
+ * @example scopeSets({ operation: "DELETE" }).operation // Set { "delete" }
+ */
 export function scopeSets(spec: RuleSpec): Record<(typeof SCOPE_FIELDS)[number], ReadonlySet<string> | undefined> {
   return {
     resource: spec.resource === undefined || spec.resource === "*" ? undefined : new Set([spec.resource]),
