@@ -4,8 +4,11 @@ import type { Decision } from "../engine/decision.js";
 import type { Guardian } from "../engine/guardian.js";
 import {
   createHttpGuard,
+  RequestLedger,
   setupGuard,
   setupHexarch,
+  type Guarded,
+  type GuardedRequest,
   type GuardianChoice,
   type GuardSetup,
   type HttpAnswer,
@@ -62,17 +65,27 @@ function applyHeaders(res: Response, headers: Readonly<Record<string, string>>):
 function middleware(setup: GuardSetup<ExpressGuardOptions>, policies: readonly string[] | undefined): RequestHandler {
   const run = createHttpGuard<Request>({ guardian: setup.guardian, policies, options: setup.options });
   const { onDenied } = setup.options;
+
+  const respond = (guarded: GuardedRequest | undefined, req: Request, res: Response, next: NextFunction): void => {
+    if (guarded === undefined) return next();
+    const { answer } = guarded;
+    applyHeaders(res, answer.headers);
+    if (answer.proceed) return next();
+    if (onDenied !== undefined) return onDenied({ decision: guarded.decision, answer, req, res, next });
+    res.statusCode = answer.status;
+    res.end(JSON.stringify(answer.body));
+  };
+
   return function hexarchGuard(req: Request, res: Response, next: NextFunction): void {
-    run(req, new ExpressRequestView(req)).then((guarded) => {
-      if (guarded === undefined) return next();
-      const { answer } = guarded;
-      res.locals.hexarch = guarded.handle;
-      applyHeaders(res, answer.headers);
-      if (answer.proceed) return next();
-      if (onDenied !== undefined) return onDenied({ decision: guarded.decision, answer, req, res, next });
-      res.statusCode = answer.status;
-      res.end(JSON.stringify(answer.body));
-    }, next);
+    let guarded: Guarded | undefined;
+    try {
+      const ledger = (res.locals.hexarch as RequestLedger | undefined) ?? (res.locals.hexarch = new RequestLedger());
+      guarded = run(req, new ExpressRequestView(req), ledger);
+    } catch (error) {
+      return next(error);
+    }
+    if (guarded instanceof Promise) guarded.then((value) => respond(value, req, res, next), next);
+    else respond(guarded, req, res, next);
   };
 }
 

@@ -1,5 +1,6 @@
 // The request flow every adapter runs: context, confirmation token, decision, answer, events, per-request handle.
-import type { Decision } from "../../engine/decision.js";
+import type { GuardContext } from "../../engine/context.js";
+import { Decision } from "../../engine/decision.js";
 import type { Guardian } from "../../engine/guardian.js";
 import { SILENT_LOGGER, type Logger } from "../../engine/logger.js";
 import { answerFor, type HttpAnswer } from "./answer.js";
@@ -19,8 +20,14 @@ export interface GuardedRequest {
   readonly handle: RequestHandle;
 }
 
-/** Guards one request; resolves undefined when the request is skipped. Never rejects for a refusal. */
-export type HttpGuard<Req> = (req: Req, view: HttpRequestView) => Promise<GuardedRequest | undefined>;
+/** A guarded request, directly when nothing had to wait (memory store, no token), else a promise of one. */
+export type Guarded = GuardedRequest | Promise<GuardedRequest>;
+
+/**
+ * Guards one request; undefined when the request is skipped. Never rejects for a refusal. `ledger` is the request's
+ * record shared by every guard it passes; by default it is kept on the request object.
+ */
+export type HttpGuard<Req> = (req: Req, view: HttpRequestView, ledger?: RequestLedger) => Guarded | undefined;
 
 /** What to guard with: the guardian, which policies (undefined = every policy, as `hexarch()`), and validated options. */
 export interface HttpGuardConfig<Req> {
@@ -62,7 +69,7 @@ function logDecision(logger: Logger, decision: Decision, view: HttpRequestView):
  * log refusals and warnings.
  * @example
  * const run = createHttpGuard<Request>({ guardian, policies: ["safe_delete"], options: {} });
- * const guarded = await run(req, view);
+ * const guarded = await run(req, view); // or without waiting, when it returns a value
  * if (guarded !== undefined && !guarded.answer.proceed) send(guarded.answer);
  */
 export function createHttpGuard<Req extends object>(config: HttpGuardConfig<Req>): HttpGuard<Req> {
@@ -75,48 +82,71 @@ export function createHttpGuard<Req extends object>(config: HttpGuardConfig<Req>
   const tokens = tokenIssuer(config as HttpGuardConfig<never>, logger);
   const decide = policies === undefined ? guardian.evaluate : (ctx: Parameters<Guardian["check"]>[1]) => guardian.check(policies, ctx);
 
-  const redeemToken = async (ledger: RequestLedger, header: string, binding: () => Promise<ConfirmBinding>): Promise<void> => {
+  const binding = async (view: HttpRequestView, ctx: GuardContext): Promise<ConfirmBinding> => ({
+    method: view.method,
+    target: view.url,
+    bodyDigest: bodyDigest(await view.body()),
+    client: ctx.client ?? "",
+  });
+
+  const redeemToken = async (ledger: RequestLedger, header: string, view: HttpRequestView, ctx: GuardContext): Promise<void> => {
     const raw = header.trim();
     if (raw === "") return;
     if (raw.length > MAX_TOKEN_LENGTH) {
       ledger.tokenRejection = "malformed";
       return;
     }
-    const check = await tokens().redeem(raw, await binding());
-    if (check.ok) for (const id of check.policies) ledger.confirmed.add(id);
+    const check = await tokens().redeem(raw, await binding(view, ctx));
+    if (check.ok) ledger.confirm(check.policies);
     else ledger.tokenRejection = check.rejection;
   };
 
-  return async function guardRequest(req, view) {
-    if (skip?.(req) === true) return undefined;
-    const ledger = ledgerFor(req);
-    const ctx = buildContext(req, view);
-    let bound: ConfirmBinding | undefined;
-    const binding = async (): Promise<ConfirmBinding> =>
-      (bound ??= { method: view.method, target: view.url, bodyDigest: bodyDigest(await view.body()), client: ctx.client ?? "" });
-
-    if (appConfirm !== undefined) {
-      if (await appConfirm(req)) ctx.confirm = true;
-    } else {
-      if (!ledger.tokenRead) {
-        ledger.tokenRead = true;
-        const header = view.header(CONFIRM_HEADER_NAME);
-        if (header !== undefined) await redeemToken(ledger, header, binding);
-      }
-      if (ledger.confirmed.size > 0) ctx.confirm = [...ledger.confirmed];
-    }
-
-    const decision = await decide(ctx);
-    let issued: IssuedToken | undefined;
-    if (decision.outcome === "confirm" && appConfirm === undefined && decision.policyId !== undefined) {
-      issued = tokens().issue(await binding(), [...new Set([...ledger.confirmed, decision.policyId])]);
-    }
+  const conclude = (req: Req, view: HttpRequestView, ledger: RequestLedger, decision: Decision, issued: IssuedToken | undefined): GuardedRequest => {
     const rejected = ledger.tokenRejection;
-    const confirmState = { ...(issued === undefined ? {} : { issued }), ...(rejected === undefined ? {} : { rejected }) };
-    const answer = answerFor(decision, { headers, confirm: confirmState, problemTypeBase });
+    const confirm = issued === undefined && rejected === undefined ? undefined : { ...(issued === undefined ? {} : { issued }), ...(rejected === undefined ? {} : { rejected }) };
+    const answer = answerFor(decision, confirm === undefined ? { headers, problemTypeBase } : { headers, confirm, problemTypeBase });
     ledger.record(decision, logger);
     onDecision?.(decision, req);
     logDecision(logger, decision, view);
     return { decision, answer, handle: ledger };
+  };
+
+  const withToken = async (req: Req, view: HttpRequestView, ledger: RequestLedger, ctx: GuardContext, decision: Decision, policyId: string): Promise<GuardedRequest> => {
+    const issued = tokens().issue(await binding(view, ctx), [...new Set([...(ledger.confirmed ?? []), policyId])]);
+    return conclude(req, view, ledger, decision, issued);
+  };
+
+  const settle = (req: Req, view: HttpRequestView, ledger: RequestLedger, ctx: GuardContext, decision: Decision): Guarded =>
+    decision.outcome === "confirm" && appConfirm === undefined && decision.policyId !== undefined
+      ? withToken(req, view, ledger, ctx, decision, decision.policyId)
+      : conclude(req, view, ledger, decision, undefined);
+
+  const decideAndConclude = (req: Req, view: HttpRequestView, ledger: RequestLedger, ctx: GuardContext): Guarded => {
+    const decided: Decision | PromiseLike<Decision> = decide(ctx);
+    if (decided instanceof Decision) return settle(req, view, ledger, ctx, decided);
+    return Promise.resolve(decided).then((decision) => settle(req, view, ledger, ctx, decision));
+  };
+
+  return function guardRequest(req, view, ledger = ledgerFor(req)) {
+    if (skip?.(req) === true) return undefined;
+    const ctx = buildContext(req, view);
+    if (appConfirm !== undefined) {
+      return Promise.resolve(appConfirm(req)).then((confirmed) => {
+        if (confirmed) ctx.confirm = true;
+        return decideAndConclude(req, view, ledger, ctx);
+      });
+    }
+    if (!ledger.tokenRead) {
+      ledger.tokenRead = true;
+      const header = view.header(CONFIRM_HEADER_NAME);
+      if (header !== undefined) {
+        return redeemToken(ledger, header, view, ctx).then(() => {
+          if (ledger.confirmed !== undefined) ctx.confirm = ledger.confirmed;
+          return decideAndConclude(req, view, ledger, ctx);
+        });
+      }
+    }
+    if (ledger.confirmed !== undefined) ctx.confirm = ledger.confirmed;
+    return decideAndConclude(req, view, ledger, ctx);
   };
 }

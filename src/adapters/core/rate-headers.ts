@@ -31,16 +31,19 @@ function sfDecimal(n: number): string {
   return Number.isInteger(n) ? String(n) : String(Math.round(n * 1000) / 1000);
 }
 
+const SAFE_STRING = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+
 /** A structured-field string: quotes and backslashes escaped, non-printable characters dropped. */
 function sfString(text: string): string {
+  if (SAFE_STRING.test(text)) return `"${text}"`;
   return `"${text.replace(/[^\x20-\x7e]/g, "").replace(/[\\"]/g, (c) => `\\${c}`)}"`;
 }
 
-/** Names each counter after its policy; a policy with several counters gets its window appended. */
-function counterNames(counters: readonly CounterReport[]): string[] {
-  const perPolicy = new Map<string, number>();
-  for (const c of counters) perPolicy.set(c.rule.policyId, (perPolicy.get(c.rule.policyId) ?? 0) + 1);
-  return counters.map((c) => ((perPolicy.get(c.rule.policyId) ?? 0) > 1 ? `${c.rule.policyId}.${c.rule.index}.${c.window}` : c.rule.policyId));
+/** Names counters after their policy; a policy with several counters gets its rule index and window appended. */
+function counterName(c: CounterReport, rates: readonly CounterReport[]): string {
+  const id = c.rule.policyId;
+  if (rates.length > 1 && rates.some((other) => other !== c && other.rule.policyId === id)) return `${id}.${c.rule.index}.${c.window}`;
+  return id;
 }
 
 /**
@@ -50,13 +53,17 @@ function counterNames(counters: readonly CounterReport[]): string[] {
  * // { "RateLimit-Policy": '"rate_limit";q=100;w=60', "RateLimit": '"rate_limit";r=99;t=60' }
  */
 export function standardRateLimitHeaders(decision: Decision, now: number): Record<string, string> {
-  const rates = decision.counters.filter((c) => c.kind === "rate");
-  if (rates.length === 0) return {};
-  const names = counterNames(rates);
-  return {
-    "RateLimit-Policy": rates.map((c, i) => `${sfString(names[i] as string)};q=${c.limit};w=${c.windowSeconds}`).join(", "),
-    RateLimit: rates.map((c, i) => `${sfString(names[i] as string)};r=${c.remaining};t=${secondsUntil(c.resetAt, now)}`).join(", "),
-  };
+  const counters = decision.counters;
+  const rates = counters.length === 1 && counters[0]?.kind === "rate" ? counters : counters.filter((c) => c.kind === "rate");
+  let policy = "";
+  let state = "";
+  for (const c of rates) {
+    const name = sfString(counterName(c, rates));
+    const separator = policy === "" ? "" : ", ";
+    policy += `${separator}${name};q=${c.limit};w=${c.windowSeconds}`;
+    state += `${separator}${name};r=${c.remaining};t=${secondsUntil(c.resetAt, now)}`;
+  }
+  return policy === "" ? {} : { "RateLimit-Policy": policy, RateLimit: state };
 }
 
 /**

@@ -22,18 +22,27 @@ export interface RequestHandle {
   charge(actualCost: number): Promise<void>;
 }
 
-/** Internal per-request record behind a RequestHandle. */
+/** The per-request record behind a RequestHandle. Adapters keep one per request (Express: `res.locals.hexarch`). */
 export class RequestLedger implements RequestHandle {
   readonly decisions: Decision[] = [];
-  /** Policies confirmed by a token or by the app earlier in this request. */
-  readonly confirmed = new Set<string>();
   /** True once the confirmation header was read: one token is redeemed once per request. */
   tokenRead = false;
   tokenRejection: TokenRejection | undefined;
-  readonly #counted = new Set<string>();
+  #confirmed: string[] | undefined;
 
   get decision(): Decision | undefined {
     return this.decisions.at(-1);
+  }
+
+  /** Policies confirmed by a token earlier in this request, or undefined when none. */
+  get confirmed(): readonly string[] | undefined {
+    return this.#confirmed;
+  }
+
+  /** Records policies confirmed by a redeemed token. */
+  confirm(policyIds: readonly string[]): void {
+    const confirmed = (this.#confirmed ??= []);
+    for (const id of policyIds) if (!confirmed.includes(id)) confirmed.push(id);
   }
 
   async charge(actualCost: number): Promise<void> {
@@ -42,22 +51,21 @@ export class RequestLedger implements RequestHandle {
 
   /** Records a decision; warns once when a counter was already charged for this request by an earlier guard. */
   record(decision: Decision, logger: Logger): void {
-    this.decisions.push(decision);
-    for (const { rule } of decision.counters) {
-      const id = `${rule.policyId}#${rule.index}`;
-      if (!this.#counted.has(id)) this.#counted.add(id);
-      else {
+    const earlier = this.decisions;
+    if (earlier.length > 0) {
+      for (const { rule } of decision.counters) {
+        if (!earlier.some((d) => d.counters.some((c) => c.rule.policyId === rule.policyId && c.rule.index === rule.index))) continue;
         configWarning(logger, "HEXARCH_COUNTED_TWICE", `policy '${rule.policyId}' rule ${rule.index} was counted twice for one request: it is applied both by hexarch() and by guard("${rule.policyId}") on the same route; keep one`);
       }
     }
+    earlier.push(decision);
   }
 }
 
-const ledgers = new WeakMap<object, RequestLedger>();
+const LEDGER = Symbol("hexarch.ledger");
 
-/** The ledger of a request, keyed by the framework's request object; created on first use. */
+/** The ledger of a request kept on the request object under a private symbol, for adapters without a per-request slot of their own. */
 export function ledgerFor(carrier: object): RequestLedger {
-  let ledger = ledgers.get(carrier);
-  if (ledger === undefined) ledgers.set(carrier, (ledger = new RequestLedger()));
-  return ledger;
+  const holder = carrier as { [LEDGER]?: RequestLedger };
+  return (holder[LEDGER] ??= new RequestLedger());
 }

@@ -22,6 +22,18 @@ type Writable<T> = { -readonly [K in keyof T]: T[K] };
 /** Writes one request fact into a context under construction. */
 type FactWriter<Req> = (req: Req, ctx: Writable<GuardContext>) => void;
 
+/** operationForMethod() results by method: HTTP knows few methods, so a small cache saves the per-request upper-casing. */
+const operationByMethod = new Map<string, string>();
+
+function cachedOperation(method: string): string {
+  let operation = operationByMethod.get(method);
+  if (operation === undefined) {
+    operation = operationForMethod(method);
+    if (operationByMethod.size < 64) operationByMethod.set(method, operation);
+  }
+  return operation;
+}
+
 const FACT_NAMES = ["resource", "resourceType", "cost", "user", "roles", "apiKey", "facts", "feature", "environment"] as const;
 
 function writerFor<Req, K extends (typeof FACT_NAMES)[number]>(name: K, source: FromRequest<Req, NonNullable<GuardContext[K]>>): FactWriter<Req> {
@@ -55,16 +67,20 @@ export function contextBuilder<Req>(options: RequestFacts<Req> & Pick<HttpGuardO
   }
   const { operation, clientKey } = options;
   const ipv6Prefix = options.ipv6Prefix ?? 64;
+  const operationOf = (req: Req, method: string): string | readonly string[] =>
+    (typeof operation === "function" ? operation(req) : operation) ?? cachedOperation(method);
   return (req, view) => {
-    const query = view.url.indexOf("?");
+    const url = view.url;
+    const query = url.indexOf("?");
+    const method = view.method;
     const address = view.clientAddress;
-    const ctx: Writable<GuardContext> = {
-      method: view.method,
-      route: query === -1 ? view.url : view.url.slice(0, query),
-      operation: (typeof operation === "function" ? operation(req) : operation) ?? operationForMethod(view.method),
-    };
-    const client = clientKey?.(req) ?? (address === undefined ? undefined : clientKeyForAddress(address, ipv6Prefix));
-    if (client !== undefined) ctx.client = client;
+    // One object shape for every request: client is written even when unknown (undefined reads as "not stated").
+    const ctx = {
+      method,
+      route: query === -1 ? url : url.slice(0, query),
+      operation: operationOf(req, method),
+      client: clientKey?.(req) ?? (address === undefined ? undefined : clientKeyForAddress(address, ipv6Prefix)),
+    } as Writable<GuardContext>;
     for (const write of writers) write(req, ctx);
     if (ctx.cost !== undefined && !(Number.isFinite(ctx.cost) && ctx.cost >= 0)) delete ctx.cost;
     return ctx;

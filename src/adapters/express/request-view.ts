@@ -18,8 +18,10 @@ export class ExpressRequestView implements HttpRequestView {
     return this.#req.originalUrl;
   }
 
+  /** `req.ip`; when `trust proxy` is off that is the socket's peer address, read directly to skip proxy parsing. */
   get clientAddress(): string | undefined {
-    return this.#req.ip;
+    const req = this.#req;
+    return req.app?.settings?.["trust proxy"] === false ? req.socket.remoteAddress : req.ip;
   }
 
   header(name: string): string | undefined {

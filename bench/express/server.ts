@@ -1,0 +1,49 @@
+// One benchmark server: bare Express, Express + hexarch(), or Express + express-rate-limit; prints its port, reports its CPU time.
+import express from "express";
+import { rateLimit } from "express-rate-limit";
+import type * as ExpressAdapter from "../../src/adapters/express.js";
+
+/** The adapter as users run it: the built bundle (`npx tsup`), unless BENCH_SOURCE=1 asks for the TypeScript source. */
+const adapterPath = process.env["BENCH_SOURCE"] === "1" ? "../../src/adapters/express.js" : "../../dist/express.js";
+const { hexarch } = (await import(adapterPath)) as typeof ExpressAdapter;
+
+/** The Quick Start policies with a rate limit no benchmark reaches, so every request takes the full allow path. */
+const POLICIES = `
+policies:
+  - id: api_budget
+    description: "Protect against overspending"
+    rules:
+      - resource: openai
+        monthly_budget: 10
+        action: "warn_at_80%"
+  - id: rate_limit
+    description: "Prevent API abuse"
+    rules:
+      - resource: "*"
+        requests_per_minute: 1000000000
+        action: block
+  - id: safe_delete
+    description: "Require confirmation for destructive ops"
+    rules:
+      - operation: delete
+        action: require_confirmation
+`;
+
+const variant = process.argv[2];
+const app = express();
+app.disable("x-powered-by");
+if (variant === "hexarch") app.use(hexarch({ policyText: POLICIES, secret: "bench-secret-0123456789abcdef" }));
+else if (variant === "express-rate-limit") app.use(rateLimit({ windowMs: 60_000, limit: 1_000_000_000, standardHeaders: "draft-8", legacyHeaders: false }));
+else if (variant !== "bare") throw new Error(`unknown variant ${variant}`);
+app.get("/cpu", (_req, res) => {
+  const { user, system } = process.cpuUsage();
+  res.json({ micros: user + system });
+});
+app.get("/items", (_req, res) => {
+  res.json({ items: [1, 2, 3] });
+});
+const server = app.listen(0, "127.0.0.1", () => {
+  const address = server.address();
+  console.log(`PORT ${typeof address === "object" && address !== null ? address.port : 0}`);
+});
+process.on("SIGTERM", () => process.exit(0));
