@@ -7,8 +7,8 @@ const HOST = process.env["HOST"] ?? "127.0.0.1";
 const PORT = Number(process.env["PORT"] ?? 3000);
 /** What one chat call is assumed to cost before it runs, in dollars. */
 const ESTIMATED_COST = 2.5;
-/** What a reply really costs: a pretend price of a cent per word. */
-const PRICE_PER_WORD = 0.01;
+/** What a call really costs: a pretend price per word of prompt and reply, in dollars. */
+const PRICE_PER_WORD = 0.15;
 
 const users = new Map([
   ["1", { id: "1", name: "Ada" }],
@@ -16,8 +16,8 @@ const users = new Map([
   ["3", { id: "3", name: "Linus" }],
 ]);
 
-function pretendModel(prompt: string): string {
-  return `You said: ${prompt}. `.repeat(Math.max(1, Math.min(40, Math.ceil(200 / (prompt.length + 1)))));
+function words(text: string): number {
+  return text.split(/\s+/).filter(Boolean).length;
 }
 
 const app = express();
@@ -25,7 +25,9 @@ app.use(express.json());
 app.use(
   hexarch({
     policyFile: fileURLToPath(new URL("./hexarch.yaml", import.meta.url)),
-    onDecision: (decision, req: Request) => console.log(`${req.method} ${req.originalUrl} → ${decision.outcome}: ${decision.reason}`),
+    onDecision: (decision, req: Request) => {
+      if (decision.outcome !== "allow") console.log(`${req.method} ${req.originalUrl} → ${decision.outcome}: ${decision.reason}`);
+    },
   }),
 );
 
@@ -45,10 +47,10 @@ app.delete("/users/:id", guard("safe_delete"), (req, res) => {
 
 app.post("/chat", guard("api_budget", { resource: "openai", cost: ESTIMATED_COST }), async (req, res) => {
   const prompt = typeof req.body?.prompt === "string" ? req.body.prompt : "hello";
-  const reply = pretendModel(prompt);
-  const cost = Math.round(reply.split(/\s+/).length * PRICE_PER_WORD * 100) / 100;
-  await res.locals.hexarch?.charge(cost);
-  res.json({ reply: reply.slice(0, 60), cost });
+  const reply = `Echo: ${prompt}`;
+  const cost = Math.round((words(prompt) + words(reply)) * PRICE_PER_WORD * 100) / 100;
+  await res.locals.hexarch?.charge(cost); // replaces the estimate reserved before the call
+  res.json({ reply, cost });
 });
 
 app.listen(PORT, HOST, () => {
