@@ -3,7 +3,16 @@ import type { Context, Middleware, Next } from "koa";
 import type { Decision } from "../engine/decision.js";
 import type { Guardian } from "../engine/guardian.js";
 import { adapterEntries, type BoundHexarch } from "./core/adapter-entries.js";
-import { createHttpGuard, type GuardianChoice, type GuardSetup, type HttpAnswer, type HttpGuardOptions, type RequestHandle } from "./core/index.js";
+import {
+  createHttpGuard,
+  RequestLedger,
+  type GuardedRequest,
+  type GuardianChoice,
+  type GuardSetup,
+  type HttpAnswer,
+  type HttpGuardOptions,
+  type RequestHandle,
+} from "./core/index.js";
 import { KoaRequestView } from "./koa/request-view.js";
 
 declare module "koa" {
@@ -42,11 +51,10 @@ const ADAPTER_SPEC = { onDenied: ["function"] } as const;
 function middleware(setup: GuardSetup<KoaGuardOptions>, policies: readonly string[] | undefined): Middleware {
   const run = createHttpGuard<Context>({ guardian: setup.guardian, policies, options: setup.options });
   const { onDenied } = setup.options;
-  return async function hexarchGuard(ctx: Context, next: Next): Promise<void> {
-    const guarded = await run(ctx, new KoaRequestView(ctx));
+
+  const respond = (guarded: GuardedRequest | undefined, ctx: Context, next: Next): unknown => {
     if (guarded === undefined) return next();
     const { answer } = guarded;
-    ctx.state.hexarch = guarded.handle;
     if (answer.proceed) {
       ctx.set(answer.headers);
       return next();
@@ -57,6 +65,13 @@ function middleware(setup: GuardSetup<KoaGuardOptions>, policies: readonly strin
     ctx.status = answer.status;
     ctx.type = contentType as string;
     ctx.body = JSON.stringify(answer.body);
+    return undefined;
+  };
+
+  return function hexarchGuard(ctx: Context, next: Next): unknown {
+    const ledger = (ctx.state.hexarch as RequestLedger | undefined) ?? (ctx.state.hexarch = new RequestLedger());
+    const guarded = run(ctx, new KoaRequestView(ctx), ledger);
+    return guarded instanceof Promise ? guarded.then((value) => respond(value, ctx, next)) : respond(guarded, ctx, next);
   };
 }
 
