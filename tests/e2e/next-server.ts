@@ -1,9 +1,13 @@
 // Builds a Next.js app with `next build` and runs it with `next start` on a free port, for end-to-end tests and benches.
 import { spawn, type ChildProcess } from "node:child_process";
+import { createRequire } from "node:module";
 import { createServer } from "node:net";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 
-const NEXT_BIN = fileURLToPath(new URL("../../node_modules/next/dist/bin/next", import.meta.url));
+/** The `next` executable the app in `cwd` would run: its own install, else the nearest one up the tree. */
+function nextBin(cwd: string): string {
+  return createRequire(join(cwd, "package.json")).resolve("next/dist/bin/next");
+}
 
 /** The environment a Next child process gets: telemetry off, production mode (vitest's NODE_ENV=test removed). */
 function nextEnv(extra: Readonly<Record<string, string>>): NodeJS.ProcessEnv {
@@ -15,7 +19,7 @@ function nextEnv(extra: Readonly<Record<string, string>>): NodeJS.ProcessEnv {
 /** Runs one Next CLI command to completion within `timeoutMs`; rejects with the output's tail on failure. */
 function runNext(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [NEXT_BIN, ...args], { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [nextBin(cwd), ...args], { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
     let output = "";
     const collect = (chunk: Buffer) => (output += chunk.toString());
     child.stdout.on("data", collect);
@@ -69,7 +73,7 @@ function stopper(child: ChildProcess): () => Promise<void> {
 /** `next start` of an app built before, on a free port; resolves once it answers HTTP, within `timeoutMs`. */
 export async function startNextApp(cwd: string, env: Readonly<Record<string, string>> = {}, timeoutMs = 60_000): Promise<NextServer> {
   const port = await freePort();
-  const child = spawn(process.execPath, [NEXT_BIN, "start", "-p", String(port), "-H", "127.0.0.1"], { cwd, env: nextEnv(env), stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [nextBin(cwd), "start", "-p", String(port), "-H", "127.0.0.1"], { cwd, env: nextEnv(env), stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
