@@ -3,8 +3,9 @@ import autocannon from "autocannon";
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
-const VARIANTS = ["bare", "hexarch", "express-rate-limit"] as const;
-type Variant = (typeof VARIANTS)[number];
+/** The three compared servers; BENCH_VARIANTS may add the diagnostic ones of server.ts. */
+type Variant = "bare" | "hexarch" | "express-rate-limit";
+const VARIANTS = (process.env["BENCH_VARIANTS"]?.split(",") ?? ["bare", "hexarch", "express-rate-limit"]) as readonly Variant[];
 
 const DURATION = Number(process.env["BENCH_DURATION"] ?? 5);
 const WARMUP = Number(process.env["BENCH_WARMUP"] ?? 2);
@@ -58,9 +59,10 @@ function median(values: readonly number[]): number {
 }
 
 if (process.env["BENCH_SOURCE"] !== "1") execFileSync("npx", ["tsup"], { cwd: fileURLToPath(new URL("../..", import.meta.url)), stdio: "ignore" });
-const results: Record<Variant, number[]> = { bare: [], hexarch: [], "express-rate-limit": [] };
-const latencies: Record<Variant, number[]> = { bare: [], hexarch: [], "express-rate-limit": [] };
-const cpu: Record<Variant, number[]> = { bare: [], hexarch: [], "express-rate-limit": [] };
+const perVariant = (): Record<Variant, number[]> => Object.fromEntries(VARIANTS.map((v) => [v, []])) as unknown as Record<Variant, number[]>;
+const results = perVariant();
+const latencies = perVariant();
+const cpu = perVariant();
 console.log(`GET /items, ${CONNECTIONS} connections, ${WARMUP} s warm-up + ${DURATION} s per run, ${ROUNDS} rounds, servers run one at a time`);
 for (let round = 1; round <= ROUNDS; round++) {
   for (const variant of VARIANTS) {
@@ -71,14 +73,15 @@ for (let round = 1; round <= ROUNDS; round++) {
     console.log(`round ${round}  ${variant.padEnd(20)} ${rps.toFixed(0).padStart(7)} req/s  p99 ${p99} ms  server CPU ${cpuPerRequest.toFixed(1)} µs/req`);
   }
 }
-const bare = median(results.bare);
-const guarded = median(results.hexarch);
-const erl = median(results["express-rate-limit"]);
+const bare = median(results.bare ?? []);
+const guarded = median(results.hexarch ?? []);
+const erl = median(results["express-rate-limit"] ?? []);
 const cpuOf = (variant: Variant) => median(cpu[variant]);
 console.log("\nmedians:");
 for (const variant of VARIANTS) {
   console.log(`  ${variant.padEnd(20)} ${median(results[variant]).toFixed(0).padStart(7)} req/s  p99 ${median(latencies[variant])} ms  server CPU ${cpuOf(variant).toFixed(1)} µs/req`);
 }
+if (!["bare", "hexarch", "express-rate-limit"].every((v) => VARIANTS.includes(v as Variant))) process.exit(0);
 console.log("\nthroughput ratios (median req/s):");
 console.log(`  hexarch / bare               ${(guarded / bare).toFixed(3)}  (target ≥ 0.95)`);
 console.log(`  hexarch / express-rate-limit ${(guarded / erl).toFixed(3)}  (target ≥ 1.20)`);

@@ -34,6 +34,15 @@ const app = express();
 app.disable("x-powered-by");
 if (variant === "hexarch") app.use(hexarch({ policyText: POLICIES, secret: "bench-secret-0123456789abcdef" }));
 else if (variant === "express-rate-limit") app.use(rateLimit({ windowMs: 60_000, limit: 1_000_000_000, standardHeaders: "draft-8", legacyHeaders: false }));
+// Diagnostic variants (BENCH_VARIANTS): where the cost of a guard goes.
+else if (variant === "bare+noop-middleware") app.use((_req, _res, next) => next());
+else if (variant === "bare+2-headers") {
+  app.use((_req, res, next) => {
+    res.setHeader("RateLimit-Policy", '"rate_limit";q=1000000000;w=60');
+    res.setHeader("RateLimit", '"rate_limit";r=999999999;t=60');
+    next();
+  });
+} else if (variant === "hexarch-no-headers") app.use(hexarch({ policyText: POLICIES, secret: "bench-secret-0123456789abcdef", headers: false }));
 else if (variant !== "bare") throw new Error(`unknown variant ${variant}`);
 app.get("/cpu", (_req, res) => {
   const { user, system } = process.cpuUsage();

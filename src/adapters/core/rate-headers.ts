@@ -105,12 +105,16 @@ export function budgetWarningHeaders(decision: Decision, now: number): Record<st
 export function decisionHeaders(decision: Decision, switches: HeaderSwitches, now: number): Record<string, string> {
   const headers: Record<string, string> = {};
   if (decision.counters.length > 0) {
-    if (switches.standard) Object.assign(headers, standardRateLimitHeaders(decision, now));
-    if (switches.legacy) Object.assign(headers, legacyRateLimitHeaders(decision));
-    if (switches.budget && decision.isAllowed()) Object.assign(headers, budgetWarningHeaders(decision, now));
+    if (switches.standard) copyInto(headers, standardRateLimitHeaders(decision, now));
+    if (switches.legacy) copyInto(headers, legacyRateLimitHeaders(decision));
+    if (switches.budget && decision.isAllowed()) copyInto(headers, budgetWarningHeaders(decision, now));
   }
-  if (switches.retryAfter && decision.isDenied() && decision.retryAfter !== undefined) {
+  if (switches.retryAfter && decision.retryAfter !== undefined && decision.isDenied()) {
     headers["Retry-After"] = String(Math.max(1, Math.ceil(decision.retryAfter)));
   }
   return headers;
+}
+
+function copyInto(target: Record<string, string>, source: Readonly<Record<string, string>>): void {
+  for (const name in source) target[name] = source[name] as string;
 }
