@@ -1,0 +1,93 @@
+// Shared HTTP bench plumbing: start a server process, load it with autocannon, read its CPU time, compare variants by median.
+import autocannon from "autocannon";
+import { spawn, type ChildProcess } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+/** Load settings from the environment: BENCH_DURATION, BENCH_WARMUP (seconds), BENCH_CONNECTIONS, BENCH_ROUNDS. */
+export const LOAD = {
+  duration: Number(process.env["BENCH_DURATION"] ?? 5),
+  warmup: Number(process.env["BENCH_WARMUP"] ?? 2),
+  connections: Number(process.env["BENCH_CONNECTIONS"] ?? 50),
+  rounds: Number(process.env["BENCH_ROUNDS"] ?? 5),
+};
+
+const TSX = fileURLToPath(new URL("../node_modules/tsx/dist/loader.mjs", import.meta.url));
+
+/** A TypeScript server script run under tsx that prints `PORT <n>` once listening; its base URL. */
+export function startTsServer(script: string, args: readonly string[]): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, ["--import", TSX, script, ...args], { stdio: ["ignore", "pipe", "inherit"] });
+  return new Promise((resolve, reject) => {
+    let output = "";
+    child.stdout?.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+      const port = /PORT (\d+)/.exec(output)?.[1];
+      if (port !== undefined) resolve({ child, url: `http://127.0.0.1:${port}` });
+    });
+    child.once("exit", (code) => reject(new Error(`${script} ${args.join(" ")} exited with ${code}`)));
+  });
+}
+
+/** What one loaded run measured. */
+export interface LoadRun {
+  readonly rps: number;
+  readonly p99: number;
+  /** Server CPU time per request in microseconds, when the server reports its CPU at `cpuUrl`. */
+  readonly cpuPerRequest: number;
+}
+
+async function serverCpuMicros(cpuUrl: string): Promise<number> {
+  return ((await (await fetch(cpuUrl)).json()) as { micros: number }).micros;
+}
+
+/**
+ * Warms `url` up, then loads it for the configured duration, reading the server's CPU time (`{ micros }` at `cpuUrl`)
+ * before and after. Any non-2xx answer or error aborts: a throughput bench must never be refused.
+ */
+export async function loadRun(url: string, cpuUrl: string): Promise<LoadRun> {
+  const run = (duration: number) => autocannon({ url, connections: LOAD.connections, duration, pipelining: 1 });
+  await run(LOAD.warmup);
+  const cpuBefore = await serverCpuMicros(cpuUrl);
+  const result = await run(LOAD.duration);
+  const cpuPerRequest = ((await serverCpuMicros(cpuUrl)) - cpuBefore) / result.requests.total;
+  const failed = result.non2xx + result.errors + result.timeouts;
+  if (failed > 0) throw new Error(`${url}: ${failed} requests were refused or failed; the bench must never block`);
+  return { rps: result.requests.average, p99: result.latency.p99, cpuPerRequest };
+}
+
+/** The median of a non-empty list. */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+}
+
+/**
+ * Runs every variant once per round, in turn, printing each run; then prints the medians and, for each
+ * `[variant, baseline, target]`, the throughput ratio and the CPU ratio (requests per CPU-second).
+ * @example await compareVariants(["bare", "hexarch"], (variant) => measureKoa(variant), [["hexarch", "bare", 0.9]]);
+ */
+export async function compareVariants<Variant extends string>(
+  variants: readonly Variant[],
+  measure: (variant: Variant) => Promise<LoadRun>,
+  ratios: readonly (readonly [Variant, Variant, number])[],
+): Promise<void> {
+  const runs = new Map<Variant, LoadRun[]>(variants.map((variant) => [variant, []]));
+  for (let round = 1; round <= LOAD.rounds; round++) {
+    for (const variant of variants) {
+      const run = await measure(variant);
+      runs.get(variant)?.push(run);
+      console.log(`round ${round}  ${variant.padEnd(12)} ${run.rps.toFixed(0).padStart(7)} req/s  p99 ${run.p99} ms  server CPU ${run.cpuPerRequest.toFixed(1)} µs/req`);
+    }
+  }
+  const of = (variant: Variant, pick: (run: LoadRun) => number) => median((runs.get(variant) ?? []).map(pick));
+  console.log("\nmedians:");
+  for (const variant of variants) {
+    console.log(`  ${variant.padEnd(12)} ${of(variant, (r) => r.rps).toFixed(0).padStart(7)} req/s  p99 ${of(variant, (r) => r.p99)} ms  server CPU ${of(variant, (r) => r.cpuPerRequest).toFixed(1)} µs/req`);
+  }
+  console.log("\nratios (medians):");
+  for (const [variant, baseline, target] of ratios) {
+    const throughput = of(variant, (r) => r.rps) / of(baseline, (r) => r.rps);
+    const cpu = of(baseline, (r) => r.cpuPerRequest) / of(variant, (r) => r.cpuPerRequest);
+    console.log(`  ${`${variant} / ${baseline}`.padEnd(24)} throughput ${throughput.toFixed(3)} (target ≥ ${target.toFixed(2)})  requests per CPU-second ${cpu.toFixed(3)}`);
+  }
+}

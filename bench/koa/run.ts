@@ -1,0 +1,20 @@
+// Koa throughput, side by side in one run: bare Koa vs hexarch() with the Quick Start policies on the memory store.
+import { execFileSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { compareVariants, LOAD, loadRun, startTsServer } from "../http-load.js";
+
+const VARIANTS = ["bare", "hexarch"] as const;
+const SERVER = fileURLToPath(new URL("./server.ts", import.meta.url));
+
+async function measure(variant: (typeof VARIANTS)[number]) {
+  const { child, url } = await startTsServer(SERVER, [variant]);
+  try {
+    return await loadRun(`${url}/items`, `${url}/cpu`);
+  } finally {
+    child.kill();
+  }
+}
+
+if (process.env["BENCH_SOURCE"] !== "1") execFileSync("npx", ["tsup"], { cwd: fileURLToPath(new URL("../..", import.meta.url)), stdio: "ignore" });
+console.log(`Koa: GET /items, ${LOAD.connections} connections, ${LOAD.warmup} s warm-up + ${LOAD.duration} s per run, ${LOAD.rounds} rounds, servers run one at a time`);
+await compareVariants(VARIANTS, measure, [["hexarch", "bare", 0.9]]);

@@ -1,0 +1,42 @@
+// One benchmark server: bare Koa, or Koa + hexarch() with the Quick Start policies on the memory store; prints its port.
+import Koa from "koa";
+import type * as KoaAdapter from "../../src/adapters/koa.js";
+
+/** The adapter as users run it: the built bundle (`npx tsup`), unless BENCH_SOURCE=1 asks for the TypeScript source. */
+const adapterPath = process.env["BENCH_SOURCE"] === "1" ? "../../src/adapters/koa.js" : "../../dist/koa.js";
+const { hexarch } = (await import(adapterPath)) as typeof KoaAdapter;
+
+/** The Quick Start policies with a rate limit no benchmark reaches, so every request takes the full allow path. */
+const POLICIES = `
+policies:
+  - id: api_budget
+    rules:
+      - resource: openai
+        monthly_budget: 10
+        action: "warn_at_80%"
+  - id: rate_limit
+    rules:
+      - resource: "*"
+        requests_per_minute: 1000000000
+        action: block
+  - id: safe_delete
+    rules:
+      - operation: delete
+        action: require_confirmation
+`;
+
+const variant = process.argv[2];
+const app = new Koa();
+if (variant === "hexarch") app.use(hexarch({ policyText: POLICIES, secret: "bench-secret-0123456789abcdef" }));
+else if (variant !== "bare") throw new Error(`unknown variant ${variant}`);
+app.use((ctx) => {
+  if (ctx.path === "/cpu") {
+    const { user, system } = process.cpuUsage();
+    ctx.body = { micros: user + system };
+  } else ctx.body = { items: [1, 2, 3] };
+});
+const server = app.listen(0, "127.0.0.1", () => {
+  const address = server.address();
+  console.log(`PORT ${typeof address === "object" && address !== null ? address.port : 0}`);
+});
+process.on("SIGTERM", () => process.exit(0));

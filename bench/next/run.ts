@@ -1,0 +1,18 @@
+// Next.js throughput in one run: GET /bare vs GET /guarded (withHexarch from the built package, Quick Start policies) on one `next start` server.
+import { execFileSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { buildNextApp, startNextApp } from "../../tests/e2e/next-server.js";
+import { compareVariants, LOAD, loadRun } from "../http-load.js";
+
+const APP = fileURLToPath(new URL(".", import.meta.url));
+const VARIANTS = ["bare", "guarded"] as const;
+
+execFileSync("npx", ["tsup"], { cwd: fileURLToPath(new URL("../..", import.meta.url)), stdio: "ignore" });
+await buildNextApp(APP);
+const server = await startNextApp(APP, { HEXARCH_SECRET: "bench-secret-0123456789abcdef" });
+try {
+  console.log(`Next.js (next start): GET /bare and /guarded, ${LOAD.connections} connections, ${LOAD.warmup} s warm-up + ${LOAD.duration} s per run, ${LOAD.rounds} rounds, routes in turn on one server`);
+  await compareVariants(VARIANTS, (variant) => loadRun(`${server.url}/${variant}`, `${server.url}/cpu`), [["guarded", "bare", 0.95]]);
+} finally {
+  await server.stop();
+}
