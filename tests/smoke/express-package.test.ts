@@ -1,12 +1,11 @@
-// Smoke test of the published shape: build, pack, install the tarball with Express in a fresh folder, get a 428 and a 429.
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+// Smoke test of the published shape: pack the package, install the tarball with Express in a fresh folder, get a 428 and a 429.
+import type { ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { getsInARow, packIsolated, run, startScript } from "./packed-app.js";
 
-const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const POLICIES = `policies:
   - id: rate_limit
     rules:
@@ -29,36 +28,15 @@ let folder: string;
 let child: ChildProcess | undefined;
 let base: string;
 
-function run(command: string, args: readonly string[], cwd: string): string {
-  return execFileSync(command, args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
-}
-
-function startApp(cwd: string): Promise<{ process: ChildProcess; port: number }> {
-  const started = spawn(process.execPath, ["app.mjs"], { cwd, env: { ...process.env, HEXARCH_SECRET: "smoke-secret-0123456789abcdef" }, stdio: ["ignore", "pipe", "pipe"] });
-  return new Promise((resolve, reject) => {
-    let output = "";
-    started.stdout.on("data", (chunk: Buffer) => {
-      output += chunk.toString();
-      const port = /PORT (\d+)/.exec(output)?.[1];
-      if (port !== undefined) resolve({ process: started, port: Number(port) });
-    });
-    started.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    started.once("exit", (code) => reject(new Error(`app exited with ${code}: ${output}`)));
-  });
-}
-
 beforeAll(async () => {
   folder = mkdtempSync(join(tmpdir(), "hexarch-smoke-"));
-  run("npx", ["tsup"], ROOT);
-  run("npm", ["pack", "--pack-destination", folder, "--silent"], ROOT);
-  const tarball = readdirSync(folder).find((name) => name.endsWith(".tgz"));
-  if (tarball === undefined) throw new Error("npm pack produced no tarball");
+  const tarball = packIsolated(folder);
   writeFileSync(join(folder, "package.json"), JSON.stringify({ name: "smoke-app", private: true, type: "module" }));
   writeFileSync(join(folder, "hexarch.yaml"), POLICIES);
   writeFileSync(join(folder, "app.mjs"), APP);
-  run("npm", ["install", `./${tarball}`, "express@5", "--no-audit", "--no-fund", "--prefer-offline", "--silent"], folder);
-  const app = await startApp(folder);
-  child = app.process;
+  run("npm", ["install", tarball, "express@5", "--no-audit", "--no-fund", "--prefer-offline", "--silent"], folder);
+  const app = await startScript("app.mjs", folder, { ...process.env, HEXARCH_SECRET: "smoke-secret-0123456789abcdef" });
+  child = app.child;
   base = `http://127.0.0.1:${app.port}`;
 }, 240_000);
 
@@ -78,13 +56,7 @@ describe("the packed package in a fresh Express app", () => {
   });
 
   it("answers the 4th request in a minute with 429 and Retry-After", async () => {
-    const statuses: number[] = [];
-    let retryAfter: string | null = null;
-    for (let i = 0; i < 4; i++) {
-      const answer = await fetch(`${base}/items`);
-      statuses.push(answer.status);
-      retryAfter = answer.headers.get("retry-after");
-    }
+    const { statuses, retryAfter } = await getsInARow(`${base}/items`, 4);
     expect(statuses).toEqual([200, 200, 200, 429]);
     expect(retryAfter).toMatch(/^\d+$/);
   });
