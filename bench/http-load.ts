@@ -1,6 +1,6 @@
 // Shared HTTP bench plumbing: start a server process, load it with autocannon, read its CPU time, compare variants by median.
 import autocannon from "autocannon";
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
 /** Load settings from the environment: BENCH_DURATION, BENCH_WARMUP (seconds), BENCH_CONNECTIONS, BENCH_ROUNDS. */
@@ -12,6 +12,14 @@ export const LOAD = {
 };
 
 const TSX = fileURLToPath(new URL("../node_modules/tsx/dist/loader.mjs", import.meta.url));
+
+/** Where the benches build the package (as users run it), apart from dist/ so other runs and tests are left alone. */
+export const BENCH_DIST = fileURLToPath(new URL("../.tmp/bench-dist/", import.meta.url));
+
+/** Builds the package with tsup into BENCH_DIST. */
+export function buildBenchDist(): void {
+  execFileSync("npx", ["tsup", "--out-dir", BENCH_DIST], { cwd: fileURLToPath(new URL("..", import.meta.url)), stdio: "ignore" });
+}
 
 /** A TypeScript server script run under tsx that prints `PORT <n>` once listening; its base URL. */
 export function startTsServer(script: string, args: readonly string[]): Promise<{ child: ChildProcess; url: string }> {

@@ -1,7 +1,6 @@
 // Koa throughput, side by side in one run: bare Koa vs hexarch() with the Quick Start policies on the memory store.
-import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { compareVariants, LOAD, loadRun, startTsServer } from "../http-load.js";
+import { buildBenchDist, compareVariants, LOAD, loadRun, startTsServer } from "../http-load.js";
 
 const VARIANTS = ["bare", "hexarch"] as const;
 const SERVER = fileURLToPath(new URL("./server.ts", import.meta.url));
@@ -15,6 +14,6 @@ async function measure(variant: (typeof VARIANTS)[number]) {
   }
 }
 
-if (process.env["BENCH_SOURCE"] !== "1") execFileSync("npx", ["tsup"], { cwd: fileURLToPath(new URL("../..", import.meta.url)), stdio: "ignore" });
+if (process.env["BENCH_SOURCE"] !== "1") buildBenchDist();
 console.log(`Koa: GET /items, ${LOAD.connections} connections, ${LOAD.warmup} s warm-up + ${LOAD.duration} s per run, ${LOAD.rounds} rounds, servers run one at a time`);
 await compareVariants(VARIANTS, measure, [["hexarch", "bare", 0.9]]);

@@ -1,9 +1,10 @@
 // One benchmark server: bare Koa, or Koa + hexarch() with the Quick Start policies on the memory store; prints its port.
 import Koa from "koa";
 import type * as KoaAdapter from "../../src/adapters/koa.js";
+import { BENCH_DIST } from "../http-load.js";
 
-/** The adapter as users run it: the built bundle (`npx tsup`), unless BENCH_SOURCE=1 asks for the TypeScript source. */
-const adapterPath = process.env["BENCH_SOURCE"] === "1" ? "../../src/adapters/koa.js" : "../../dist/koa.js";
+/** The adapter as users run it: the built bundle, unless BENCH_SOURCE=1 asks for the TypeScript source. */
+const adapterPath = process.env["BENCH_SOURCE"] === "1" ? "../../src/adapters/koa.js" : `${BENCH_DIST}koa.js`;
 const { hexarch } = (await import(adapterPath)) as typeof KoaAdapter;
 
 /** The Quick Start policies with a rate limit no benchmark reaches, so every request takes the full allow path. */
@@ -40,3 +41,4 @@ const server = app.listen(0, "127.0.0.1", () => {
   console.log(`PORT ${typeof address === "object" && address !== null ? address.port : 0}`);
 });
 process.on("SIGTERM", () => process.exit(0));
+process.on("SIGINT", () => process.exit(0));

@@ -1,4 +1,4 @@
-// Next.js settings of the bench app: the repository is the workspace root, so the package's built dist/ is compiled in.
+// Next.js settings of the bench app: the repository is the workspace root, so the package built into .tmp/ is compiled in.
 import { fileURLToPath } from "node:url";
 
 const repository = fileURLToPath(new URL("../..", import.meta.url));

@@ -1,13 +1,12 @@
-// Next.js throughput in one run: GET /bare vs GET /guarded (withHexarch from the built package, Quick Start policies) on one `next start` server.
-import { execFileSync } from "node:child_process";
+// Next.js throughput in one run: GET /bare vs GET /guarded (withHexarch from the package built into .tmp/bench-dist, Quick Start policies) on one `next start` server.
 import { fileURLToPath } from "node:url";
 import { buildNextApp, startNextApp } from "../../tests/e2e/next-server.js";
-import { compareVariants, LOAD, loadRun } from "../http-load.js";
+import { buildBenchDist, compareVariants, LOAD, loadRun } from "../http-load.js";
 
 const APP = fileURLToPath(new URL(".", import.meta.url));
 const VARIANTS = ["bare", "guarded"] as const;
 
-execFileSync("npx", ["tsup"], { cwd: fileURLToPath(new URL("../..", import.meta.url)), stdio: "ignore" });
+buildBenchDist();
 await buildNextApp(APP);
 const server = await startNextApp(APP, { HEXARCH_SECRET: "bench-secret-0123456789abcdef" });
 try {
