@@ -4,6 +4,7 @@ import type { IndexedRule } from "./compile/policy-set.js";
 import { fromMicros, toMicros, type Counter, type KeyKind } from "./compile/rule.js";
 import type { GuardContext } from "./context.js";
 import type { CounterReport } from "./decision.js";
+import type { ScopedCall } from "./scope.js";
 
 /** A function that derives a custom counter key from a call. */
 export type KeyFunction = (ctx: GuardContext) => string | undefined;
@@ -29,34 +30,94 @@ export function partitionOf(key: KeyKind, ctx: GuardContext, keys: Readonly<Reco
   return stated ?? `client:${ctx.client ?? "unknown-client"}`;
 }
 
-/** The store key prefix of every counter of every rule (`hexarch:policy:rule:counter:`), by rule order in the file. */
-export function counterKeyBases(rules: readonly IndexedRule[], prefix: string): readonly (readonly string[])[] {
-  return rules.map((indexed) => indexed.rule.counters.map((_, c) => `${prefix}${indexed.policy.id}:${indexed.rule.ref.index}:${c}:`));
+/** Most partitions whose full key one counter remembers. */
+const REMEMBERED_KEYS = 8_192;
+/** Lookups between reviews of how well remembering pays. */
+const REVIEW_EVERY = 65_536;
+/** Reviews to wait, after remembering stopped paying, before trying again. */
+const PAUSED_REVIEWS = 16;
+
+/**
+ * The store keys of one counter (`hexarch:policy:rule:counter:partition`). While the same partitions keep coming
+ * back, their full keys are remembered, so the counter map gets the same flat, already-hashed string instead of a
+ * new one to hash. Remembering pays only while the partitions fit in the processor's caches: a review every
+ * REVIEW_EVERY lookups stops it when fewer than 3 in 4 lookups hit, and tries again later. Memory stays bounded.
+ */
+export class CounterKeys {
+  readonly #base: string;
+  readonly #byPartition = new Map<string, string>();
+  /** The calendar period the remembered budget keys were made for. */
+  #period = "";
+  #lookups = 0;
+  #hits = 0;
+  #pausedFor = 0;
+
+  constructor(base: string) {
+    this.#base = base;
+  }
+
+  /** The key of the counter for a partition; a budget's key also names its calendar period (`…:partition:2026-11`). */
+  keyFor(partition: string, period?: string): string {
+    if (++this.#lookups === REVIEW_EVERY) this.#review();
+    if (this.#pausedFor > 0) return this.#make(partition, period);
+    if (period !== undefined && period !== this.#period) {
+      this.#byPartition.clear();
+      this.#period = period;
+    }
+    const known = this.#byPartition.get(partition);
+    if (known !== undefined) {
+      this.#hits++;
+      return known;
+    }
+    const key = this.#make(partition, period);
+    if (this.#byPartition.size < REMEMBERED_KEYS) this.#byPartition.set(partition, key);
+    return key;
+  }
+
+  #make(partition: string, period: string | undefined): string {
+    return period === undefined ? this.#base + partition : `${this.#base}${partition}:${period}`;
+  }
+
+  #review(): void {
+    if (this.#pausedFor > 0) this.#pausedFor--;
+    else if (this.#hits * 4 < this.#lookups * 3) {
+      this.#byPartition.clear();
+      this.#pausedFor = PAUSED_REVIEWS;
+    }
+    this.#lookups = 0;
+    this.#hits = 0;
+  }
 }
 
-/** The counters the given rules keep for this call, in rule order. */
+/** The keys of every counter of every rule, by rule order in the file. */
+export function counterKeys(rules: readonly IndexedRule[], prefix: string): readonly (readonly CounterKeys[])[] {
+  return rules.map((indexed) => indexed.rule.counters.map((_, c) => new CounterKeys(`${prefix}${indexed.policy.id}:${indexed.rule.ref.index}:${c}:`)));
+}
+
+/** The counters the given rules keep for this call, in rule order. The clock is read only when a budget needs it. */
 export function pendingCounters(
   rules: readonly IndexedRule[],
-  ctx: GuardContext,
-  now: number,
-  keyBases: readonly (readonly string[])[],
+  call: ScopedCall,
+  counterKeys: readonly (readonly CounterKeys[])[],
   keys: Readonly<Record<string, KeyFunction>>,
 ): PendingCounter[] {
+  const { ctx } = call;
   const pending: PendingCounter[] = [];
   for (const indexed of rules) {
     const counters = indexed.rule.counters;
-    const bases = keyBases[indexed.seq] as readonly string[];
+    const ruleKeys = counterKeys[indexed.seq] as readonly CounterKeys[];
     for (let c = 0; c < counters.length; c++) {
       const counter = counters[c] as Counter;
       const partition = partitionOf(counter.key, ctx, keys);
-      const key = (bases[c] as string) + partition;
+      const keysOfCounter = ruleKeys[c] as CounterKeys;
       if (counter.kind === "rate") {
-        pending.push({ key, points: 1, windowMs: counter.windowMs, indexed, counter, partition, periodEnd: undefined });
+        pending.push({ key: keysOfCounter.keyFor(partition), points: 1, windowMs: counter.windowMs, indexed, counter, partition, periodEnd: undefined });
       } else {
-        const period = counter.period(now);
+        const at = call.now();
+        const period = counter.period(at);
         const points = counter.fixedCostMicros ?? toMicros(ctx.cost ?? 1);
-        const windowMs = period.endsAt - now + BUDGET_GRACE_MS;
-        pending.push({ key: `${key}:${period.id}`, points, windowMs, indexed, counter, partition, periodEnd: period.endsAt });
+        const windowMs = period.endsAt - at + BUDGET_GRACE_MS;
+        pending.push({ key: keysOfCounter.keyFor(partition, period.id), points, windowMs, indexed, counter, partition, periodEnd: period.endsAt });
       }
     }
   }

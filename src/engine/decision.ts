@@ -55,6 +55,16 @@ export interface ExplanationEntry {
 /** Replaces the reserved cost estimate with the actual cost of the call on every budget it was charged to. */
 export type Settle = (actualCost: number) => Promise<void>;
 
+/** Something that explains a decision on demand (the engine passes its evaluation record, no closure per call). */
+export interface Explainer {
+  explain(): readonly ExplanationEntry[];
+}
+
+/** Something that settles a decision's reservations. */
+export interface Settler {
+  settle(actualCost: number): Promise<void>;
+}
+
 /** Fields from which a Decision is made. */
 export interface DecisionInit {
   readonly outcome: Outcome;
@@ -65,14 +75,14 @@ export interface DecisionInit {
   readonly counters?: readonly CounterReport[] | undefined;
   readonly warnings?: readonly DecisionWarning[] | undefined;
   readonly wouldBe?: Outcome | undefined;
-  readonly explain?: (() => readonly ExplanationEntry[]) | undefined;
-  readonly settle?: Settle | undefined;
+  readonly explain?: (() => readonly ExplanationEntry[]) | Explainer | undefined;
+  readonly settle?: Settle | Settler | undefined;
 }
 
 const NO_COUNTERS: readonly CounterReport[] = Object.freeze([]);
 const NO_WARNINGS: readonly DecisionWarning[] = Object.freeze([]);
-const NOTHING_TO_EXPLAIN = (): readonly ExplanationEntry[] => [];
-const NOTHING_TO_SETTLE: Settle = async () => {};
+const NOTHING_TO_EXPLAIN: Explainer = { explain: () => [] };
+const NOTHING_TO_SETTLE: Settler = { settle: async () => {} };
 
 /**
  * The answer for one call. A refusal is a value, not an exception: test it with `isAllowed()` / `isDenied()`.
@@ -96,8 +106,8 @@ export class Decision {
   readonly warnings: readonly DecisionWarning[];
   /** In warn (shadow) mode: the outcome strict enforcement would have produced. */
   readonly wouldBe: Outcome | undefined;
-  readonly #explain: () => readonly ExplanationEntry[];
-  readonly #settle: Settle;
+  readonly #explainer: Explainer;
+  readonly #settler: Settler;
 
   constructor(init: DecisionInit) {
     this.outcome = init.outcome;
@@ -109,8 +119,9 @@ export class Decision {
     this.counters = init.counters ?? NO_COUNTERS;
     this.warnings = init.warnings ?? NO_WARNINGS;
     this.wouldBe = init.wouldBe;
-    this.#explain = init.explain ?? NOTHING_TO_EXPLAIN;
-    this.#settle = init.settle ?? NOTHING_TO_SETTLE;
+    const { explain, settle } = init;
+    this.#explainer = explain === undefined ? NOTHING_TO_EXPLAIN : typeof explain === "function" ? { explain } : explain;
+    this.#settler = settle === undefined ? NOTHING_TO_SETTLE : typeof settle === "function" ? { settle } : settle;
   }
 
   /** True for `allow` and `warn`: the protected code may run. */
@@ -125,7 +136,7 @@ export class Decision {
 
   /** Every rule considered for this call, applied or not, and why. Computed on demand. */
   explain(): readonly ExplanationEntry[] {
-    return this.#explain();
+    return this.#explainer.explain();
   }
 
   /**
@@ -133,7 +144,7 @@ export class Decision {
    * Safe to call once; later calls are ignored.
    */
   settle(actualCost: number): Promise<void> {
-    return this.#settle(actualCost);
+    return this.#settler.settle(actualCost);
   }
 
   /** A plain object for logs and JSON. */

@@ -3,9 +3,9 @@ import type { CounterReading, CounterStore } from "../stores/store.js";
 import type { IndexedRule, Mode, PolicySet } from "./compile/policy-set.js";
 import { toMicros } from "./compile/rule.js";
 import type { GuardContext } from "./context.js";
-import { counterKeyBases, counterReport, limitPoints, pendingCounters, type KeyFunction, type PendingCounter } from "./counters.js";
-import { Decision, type CounterReport, type RuleRef, type Settle } from "./decision.js";
-import { explainDecision, type Counting } from "./explain.js";
+import { counterKeys, counterReport, limitPoints, pendingCounters, type CounterKeys, type KeyFunction, type PendingCounter } from "./counters.js";
+import { Decision, type CounterReport, type RuleRef, type Settler } from "./decision.js";
+import { Evaluation, type Counting } from "./explain.js";
 import { budgetWarning, counterFinding, rateWarning } from "./finding.js";
 import { ScopedCall, scopeMiss } from "./scope.js";
 import { Verdict } from "./verdict.js";
@@ -56,14 +56,14 @@ type Decided = Decision | Promise<Decision>;
 export class Engine {
   readonly set: PolicySet;
   readonly #options: EngineOptions;
-  readonly #keyBases: readonly (readonly string[])[];
+  readonly #counterKeys: readonly (readonly CounterKeys[])[];
   /** The enforcement mode of each rule, by its order in the file. */
   readonly #modes: readonly Mode[];
 
   constructor(set: PolicySet, options: EngineOptions) {
     this.set = set;
     this.#options = options;
-    this.#keyBases = counterKeyBases(set.rules, options.prefix);
+    this.#counterKeys = counterKeys(set.rules, options.prefix);
     const forced = options.mode === "strict" || options.mode === "warn" ? options.mode : undefined;
     this.#modes = set.rules.map((indexed) => forced ?? indexed.policy.mode ?? set.mode);
   }
@@ -88,14 +88,13 @@ export class Engine {
   }
 
   #call(ctx: GuardContext, policyIds: readonly string[] | undefined): ScopedCall {
-    return new ScopedCall(ctx, ctx.environment ?? this.#options.environment, policyIds !== undefined);
+    return new ScopedCall(ctx, ctx.environment ?? this.#options.environment, policyIds !== undefined, this.#options.clock);
   }
 
   /** The counters a call would count against, with their store keys, without touching the store. */
   countersFor(ctx: GuardContext, policyIds?: readonly string[]): CounterSlot[] {
     const call = this.#call(ctx, policyIds);
-    const { keys, clock } = this.#options;
-    const pending = pendingCounters(this.#applicable(call, policyIds), ctx, ctx.now ?? clock(), this.#keyBases, keys);
+    const pending = pendingCounters(this.#applicable(call, policyIds), call, this.#counterKeys, this.#options.keys);
     return pending.map(({ indexed, counter, partition, key, windowMs }) => ({
       rule: indexed.rule.ref,
       kind: counter.kind,
@@ -122,14 +121,13 @@ export class Engine {
     const options = this.#options;
     const call = this.#call(ctx, policyIds);
     if (options.mode === "off") return this.#finish(call, policyIds, new Verdict(ctx), "none", NO_PENDING, undefined);
-    const now = ctx.now ?? options.clock();
     const verdict = new Verdict(ctx);
     let counted: IndexedRule[] | undefined;
     for (const indexed of this.#rulesFor(call, policyIds)) {
       const { rule } = indexed;
       if (scopeMiss(rule.scope, call) !== undefined) continue;
       for (const check of rule.checks) {
-        const failure = check.test(ctx, call.environment, now);
+        const failure = check.test(ctx, call.environment, call.now());
         if (failure !== undefined) verdict.add(indexed, this.#modes[indexed.seq] as Mode, { kind: check.kind, ...failure });
       }
       if (rule.unconditionalKind !== undefined) verdict.add(indexed, this.#modes[indexed.seq] as Mode, { kind: rule.unconditionalKind, reason: "" });
@@ -138,12 +136,12 @@ export class Engine {
     if (counted === undefined) return this.#finish(call, policyIds, verdict, "none", NO_PENDING, undefined);
     if (verdict.blocking !== undefined) return this.#finish(call, policyIds, verdict, "refused-before", NO_PENDING, undefined);
 
-    const pending = pendingCounters(counted, ctx, now, this.#keyBases, options.keys);
+    const pending = pendingCounters(counted, call, this.#counterKeys, options.keys);
     const { store } = options;
     try {
-      if (store.consumeSync !== undefined) return this.#judge(call, policyIds, verdict, pending, store.consumeSync(pending), now);
+      if (store.consumeSync !== undefined) return this.#judge(call, policyIds, verdict, pending, store.consumeSync(pending));
       return store.consume(pending).then(
-        (readings) => this.#judge(call, policyIds, verdict, pending, readings, now),
+        (readings) => this.#judge(call, policyIds, verdict, pending, readings),
         (error: unknown) => this.#storeFailure(call, policyIds, verdict, pending, error),
       );
     } catch (error) {
@@ -152,13 +150,13 @@ export class Engine {
   }
 
   /** Compares each counter with its limit, gives back every point of a refused call, and reports the counters. */
-  #judge(call: ScopedCall, policyIds: readonly string[] | undefined, verdict: Verdict, pending: readonly PendingCounter[], readings: readonly CounterReading[], now: number): Decided {
+  #judge(call: ScopedCall, policyIds: readonly string[] | undefined, verdict: Verdict, pending: readonly PendingCounter[], readings: readonly CounterReading[]): Decided {
     let shadowed: PendingCounter[] | undefined;
     for (let i = 0; i < pending.length; i++) {
       const p = pending[i] as PendingCounter;
       const reading = readings[i] as CounterReading;
       if (reading.used <= limitPoints(p.counter)) continue;
-      const counted = verdict.add(p.indexed, this.#modes[p.indexed.seq] as Mode, counterFinding(p, reading, now));
+      const counted = verdict.add(p.indexed, this.#modes[p.indexed.seq] as Mode, counterFinding(p, reading, p.counter.kind === "rate" ? Date.now() : call.now()));
       if (counted === "shadow") (shadowed ??= []).push(p);
     }
     const refused = verdict.blocking !== undefined;
@@ -176,7 +174,7 @@ export class Engine {
       const warning = p.counter.kind === "rate" ? rateWarning(report) : budgetWarning(report, Math.floor((used * 100) / limitPoints(p.counter)));
       verdict.warn(p.indexed, warning);
     }
-    const kept = refused ? NO_PENDING : pending.filter((p) => !givenBack.includes(p));
+    const kept = refused ? NO_PENDING : givenBack.length === 0 ? pending : withoutGivenBack(pending, givenBack);
     const decision = this.#finish(call, policyIds, verdict, refused ? "given-back" : "kept", kept, reports);
     return givenBack.length === 0 ? decision : this.#refund(givenBack, decision);
   }
@@ -222,9 +220,9 @@ export class Engine {
     kept: readonly PendingCounter[],
     counters: readonly CounterReport[] | undefined,
   ): Decision {
-    const { notes, warnings } = verdict;
+    const { warnings } = verdict;
     const off = this.#options.mode === "off";
-    const explain = () => explainDecision(this.set, { call, policyIds, notes, counting, off });
+    const explain = new Evaluation(this.set, call, policyIds, verdict.notes, counting, off);
     const blocking = verdict.blocking;
     if (blocking !== undefined) {
       return new Decision({
@@ -251,30 +249,47 @@ export class Engine {
     });
   }
 
-  /** Settles the budgets a call reserved with its estimate; fixed-cost budgets need no settling. */
-  #settler(kept: readonly PendingCounter[]): Settle | undefined {
+  /** The settlement of the budgets a call reserved with its estimate; fixed-cost budgets need no settling. */
+  #settler(kept: readonly PendingCounter[]): Settler | undefined {
     let budgets: PendingCounter[] | undefined;
     for (const p of kept) if (p.counter.kind === "budget" && p.counter.fixedCostMicros === undefined) (budgets ??= []).push(p);
-    if (budgets === undefined) return undefined;
-    const reserved = budgets;
-    let settled = false;
-    return async (actual) => {
-      if (settled || !Number.isFinite(actual) || actual < 0) return;
-      settled = true;
-      const { store, onStoreError } = this.#options;
-      const extra: PendingCounter[] = [];
-      const back: PendingCounter[] = [];
-      for (const p of reserved) {
-        const delta = toMicros(actual) - p.points;
-        if (delta > 0) extra.push({ ...p, points: delta });
-        else if (delta < 0) back.push({ ...p, points: -delta });
-      }
-      try {
-        if (extra.length > 0) await store.consume(extra);
-        if (back.length > 0) await store.refund(back);
-      } catch (error) {
-        onStoreError(error);
-      }
-    };
+    return budgets === undefined ? undefined : new Reservation(budgets, this.#options);
+  }
+}
+
+function withoutGivenBack(pending: readonly PendingCounter[], givenBack: readonly PendingCounter[]): PendingCounter[] {
+  const kept: PendingCounter[] = [];
+  for (const p of pending) if (!givenBack.includes(p)) kept.push(p);
+  return kept;
+}
+
+/** Budgets charged with a call's estimate, until settle() replaces the estimate with the actual cost, once. */
+class Reservation implements Settler {
+  readonly #reserved: readonly PendingCounter[];
+  readonly #options: EngineOptions;
+  #settled = false;
+
+  constructor(reserved: readonly PendingCounter[], options: EngineOptions) {
+    this.#reserved = reserved;
+    this.#options = options;
+  }
+
+  async settle(actual: number): Promise<void> {
+    if (this.#settled || !Number.isFinite(actual) || actual < 0) return;
+    this.#settled = true;
+    const { store, onStoreError } = this.#options;
+    const extra: PendingCounter[] = [];
+    const back: PendingCounter[] = [];
+    for (const p of this.#reserved) {
+      const delta = toMicros(actual) - p.points;
+      if (delta > 0) extra.push({ ...p, points: delta });
+      else if (delta < 0) back.push({ ...p, points: -delta });
+    }
+    try {
+      if (extra.length > 0) await store.consume(extra);
+      if (back.length > 0) await store.refund(back);
+    } catch (error) {
+      onStoreError(error);
+    }
   }
 }

@@ -55,11 +55,14 @@ function amount(n: number): string {
 
 const PERIOD_WORD = { day: "daily", month: "monthly" } as const;
 
-/** The finding for a counter this call took past its limit; `reading` is the counter with this call's points in it. */
+/**
+ * The finding for a counter this call took past its limit; `reading` is the counter with this call's points in it.
+ * `now` is the store's clock for a rate limit (its windows run on it), the call's instant for a calendar budget.
+ */
 export function counterFinding(p: PendingCounter, reading: CounterReading, now: number): Finding {
   const { counter } = p;
   if (counter.kind === "rate") {
-    const retryAfter = seconds(reading.resetAt - Date.now());
+    const retryAfter = seconds(reading.resetAt - now);
     return { kind: "rate", reason: `${p.indexed.rule.ref.summary}; retry in ${retryAfter} s`, retryAfter };
   }
   const resetAt = p.periodEnd ?? reading.resetAt;

@@ -1,7 +1,7 @@
 // Decides whether a rule's scope covers a call, and says which part did not when it does not.
 import type { Scope } from "./compile/rule.js";
 import type { GuardContext } from "./context.js";
-import { firstSegment, pathSegments } from "./route.js";
+import { firstSegment, pathSegments, type RouteMatcher } from "./route.js";
 
 /** The scope dimension that excluded a call. */
 export type ScopeMiss = "resource" | "resource type" | "operation" | "route" | "method" | "environment" | "feature";
@@ -20,13 +20,21 @@ export class ScopedCall {
   readonly environment: string;
   /** When true (a policy was named explicitly), a dimension the call does not state counts as matching. */
   readonly lenient: boolean;
+  readonly #clock: () => number;
+  #now: number | undefined;
   #segments: readonly string[] | undefined;
 
-  constructor(ctx: GuardContext, environment: string, lenient: boolean) {
+  constructor(ctx: GuardContext, environment: string, lenient: boolean, clock: () => number) {
     this.ctx = ctx;
     this.operations = operationsOf(ctx);
     this.environment = environment;
     this.lenient = lenient;
+    this.#clock = clock;
+  }
+
+  /** The instant of the call: the context's `now`, else the clock, read once and only when a rule needs it. */
+  now(): number {
+    return (this.#now ??= this.ctx.now ?? this.#clock());
   }
 
   /** The path's segments, or undefined when the call states no route. */
@@ -43,9 +51,16 @@ export class ScopedCall {
   }
 }
 
-/** Prepares a call for scope tests. */
-export function scopedCall(ctx: GuardContext, environment: string, lenient: boolean): ScopedCall {
-  return new ScopedCall(ctx, environment, lenient);
+const NO_SEGMENTS: readonly string[] = Object.freeze([]);
+
+function anyIn(wanted: ReadonlySet<string>, stated: readonly string[] | undefined): boolean {
+  for (const value of stated ?? NO_SEGMENTS) if (wanted.has(value)) return true;
+  return false;
+}
+
+function anyRoute(routes: readonly RouteMatcher[], segments: readonly string[]): boolean {
+  for (const matches of routes) if (matches(segments)) return true;
+  return false;
 }
 
 function unstated(call: ScopedCall, value: unknown): boolean {
@@ -60,14 +75,8 @@ export function scopeMiss(scope: Scope, call: ScopedCall): ScopeMiss | undefined
   if (scope.resourceTypes !== undefined && !unstated(call, ctx.resourceType) && !scope.resourceTypes.has(ctx.resourceType ?? "")) {
     return "resource type";
   }
-  if (scope.operations !== undefined && !unstated(call, call.operations)) {
-    const operations = scope.operations;
-    if (!(call.operations ?? []).some((op) => operations.has(op))) return "operation";
-  }
-  if (scope.routes !== undefined && !unstated(call, ctx.route)) {
-    const segments = call.segments() ?? [];
-    if (!scope.routes.some((matches) => matches(segments))) return "route";
-  }
+  if (scope.operations !== undefined && !unstated(call, call.operations) && !anyIn(scope.operations, call.operations)) return "operation";
+  if (scope.routes !== undefined && !unstated(call, ctx.route) && !anyRoute(scope.routes, call.segments() ?? NO_SEGMENTS)) return "route";
   if (scope.methods !== undefined && !unstated(call, ctx.method) && !scope.methods.has(ctx.method?.toUpperCase() ?? "")) return "method";
   if (scope.environments !== undefined && !scope.environments.has(call.environment)) return "environment";
   if (scope.feature !== undefined && !unstated(call, ctx.feature) && scope.feature !== ctx.feature) return "feature";

@@ -110,10 +110,11 @@ export class MemoryStore implements CounterStore {
 
   readonly refundSync = this.#storage === undefined ? undefined : (ops: readonly CounterOp[]): void => {
     const storage = this.#storage as LimiterStorage;
-    const now = Date.now();
     for (const op of ops) {
-      const points = refundable(this.#reading(op.key, storage.get(op.key), now), op.points);
-      if (points > 0) storage.incrby(op.key, -points, 0);
+      // One step in the usual case; a counter that was gone is dropped again, one taken below zero is set back to 0.
+      const res = storage.incrby(op.key, -op.points, 0);
+      if (res.isFirstInDuration) storage.delete(op.key);
+      else if (res.consumedPoints < 0) storage.incrby(op.key, -res.consumedPoints, 0);
     }
   };
 
