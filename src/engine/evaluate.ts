@@ -1,14 +1,14 @@
 // The engine: a compiled policy set and a call in, a Decision out. Checks first, then one batched counter update.
 import type { CounterReading, CounterStore } from "../stores/store.js";
 import type { IndexedRule, Mode, PolicySet } from "./compile/policy-set.js";
-import { toMicros } from "./compile/rule.js";
+import { toMicros, type Check } from "./compile/rule.js";
 import type { GuardContext } from "./context.js";
 import { counterKeys, counterReport, limitPoints, pendingCounters, type CounterKeys, type KeyFunction, type PendingCounter } from "./counters.js";
 import { Decision, type CounterReport, type RuleRef, type Settler } from "./decision.js";
 import { Evaluation, type Counting } from "./explain.js";
 import { budgetWarning, counterFinding, rateWarning } from "./finding.js";
 import { ScopedCall, scopeMiss } from "./scope.js";
-import { Verdict } from "./verdict.js";
+import { Verdict, type DecidingFinding } from "./verdict.js";
 
 export type { KeyFunction } from "./counters.js";
 
@@ -45,6 +45,8 @@ export interface CounterSlot {
 const ALLOW_REASON = "no policy refused this call";
 const NO_RULES: readonly IndexedRule[] = Object.freeze([]);
 const NO_PENDING: readonly PendingCounter[] = Object.freeze([]);
+/** How far ahead a time-window refusal looks for the moment every window allows the call (the window search bound). */
+const MAX_WINDOW_SEARCH_MS = 8 * 86_400_000;
 
 /** A decision, or a promise of one when the store answers asynchronously. */
 type Decided = Decision | Promise<Decision>;
@@ -126,13 +128,17 @@ export class Engine {
     for (const indexed of this.#rulesFor(call, policyIds)) {
       const { rule } = indexed;
       if (scopeMiss(rule.scope, call) !== undefined) continue;
+      let failed = false;
       for (const check of rule.checks) {
         const failure = check.test(ctx, call.environment, call.now());
-        if (failure !== undefined) verdict.add(indexed, this.#modes[indexed.seq] as Mode, { kind: check.kind, ...failure });
+        if (failure === undefined) continue;
+        failed = true;
+        verdict.add(indexed, this.#modes[indexed.seq] as Mode, { kind: check.kind, ...failure });
       }
-      if (rule.unconditionalKind !== undefined) verdict.add(indexed, this.#modes[indexed.seq] as Mode, { kind: rule.unconditionalKind, reason: "" });
+      if (rule.unconditionalKind !== undefined && !failed) verdict.add(indexed, this.#modes[indexed.seq] as Mode, { kind: rule.unconditionalKind, reason: "" });
       if (rule.counters.length > 0) (counted ??= []).push(indexed);
     }
+    if (verdict.blocking?.kind === "time") verdict.blocking = this.#whenWindowsOpen(call, policyIds, verdict.blocking);
     if (counted === undefined) return this.#finish(call, policyIds, verdict, "none", NO_PENDING, undefined);
     if (verdict.blocking !== undefined) return this.#finish(call, policyIds, verdict, "refused-before", NO_PENDING, undefined);
 
@@ -147,6 +153,32 @@ export class Engine {
     } catch (error) {
       return this.#storeFailure(call, policyIds, verdict, pending, error);
     }
+  }
+
+  /**
+   * A time-window refusal whose Retry-After points at the first minute every enforced time window of the call allows:
+   * Friday 16:00-24:00 in one rule and the weekend in another reopen on Monday, not at Saturday midnight.
+   */
+  #whenWindowsOpen(call: ScopedCall, policyIds: readonly string[] | undefined, refusal: DecidingFinding): DecidingFinding {
+    const windows: Check[] = [];
+    for (const indexed of this.#rulesFor(call, policyIds)) {
+      if (indexed.rule.action === "block" && this.#modes[indexed.seq] === "strict" && scopeMiss(indexed.rule.scope, call) === undefined) {
+        for (const check of indexed.rule.checks) if (check.kind === "time") windows.push(check);
+      }
+    }
+    const now = call.now();
+    const giveUpAt = now + MAX_WINDOW_SEARCH_MS;
+    let at = now + (refusal.retryAfter ?? 0) * 1000;
+    for (let moved = true; moved && at < giveUpAt; ) {
+      moved = false;
+      for (const window of windows) {
+        const failure = window.test(call.ctx, call.environment, at);
+        if (failure === undefined) continue;
+        at += Math.max(failure.retryAfter ?? 60, 1) * 1000;
+        moved = true;
+      }
+    }
+    return { ...refusal, retryAfter: Math.ceil((Math.min(at, giveUpAt) - now) / 1000) };
   }
 
   /** Compares each counter with its limit, gives back every point of a refused call, and reports the counters. */
@@ -240,6 +272,7 @@ export class Engine {
     return new Decision({
       outcome: warnings === undefined ? "allow" : "warn",
       reason: off ? "enforcement is off" : (shadow?.reason ?? warnings?.[0]?.message ?? ALLOW_REASON),
+      kind: shadow?.kind,
       rule: shadow?.indexed.rule.ref,
       wouldBe: shadow?.outcome,
       counters,

@@ -13,11 +13,14 @@ export interface Finding {
   readonly retryAfter?: number | undefined;
 }
 
+/** Conditions a confirmation cannot stand in for: a rule asking for confirmation still denies when one fails. */
+const CONDITIONS: ReadonlySet<FindingKind> = new Set(["environment", "facts", "access", "feature"]);
+
 /** Maps a rule's action and the kind of trigger to an outcome. */
 export function findingOutcome(action: Action, kind: FindingKind): Outcome {
   if (kind === "store") return "error";
   if (action === "warn") return "warn";
-  if (action === "require_confirmation") return "confirm";
+  if (action === "require_confirmation" && !CONDITIONS.has(kind)) return "confirm";
   return kind === "rate" || kind === "budget" ? "limit" : "deny";
 }
 

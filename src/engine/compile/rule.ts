@@ -232,13 +232,18 @@ export function compileRule(policyId: string, index: number, spec: RuleSpec, whe
   const counters = compileCounters(spec, warnPercent);
   const checks = compileChecks(spec);
   const ref: RuleRef = { policyId, index, summary: summarizeRule(spec), ...(where ?? {}) };
-  // `feature: x` with `enabled: true` states that the flag is on: on its own it refuses nothing.
-  const declaresFeatureOn = spec.feature !== undefined && spec.enabled === true && action !== "require_confirmation";
-  const unconditional = counters.length === 0 && checks.length === 0 && !declaresFeatureOn;
-  const unconditionalKind: FindingKind | undefined = !unconditional
-    ? undefined
-    : action === "require_confirmation"
-      ? "confirm"
-      : "block";
-  return { ref, spec, scope: compileScope(spec), action, warnAt, counters, checks, unconditionalKind };
+  return { ref, spec, scope: compileScope(spec), action, warnAt, counters, checks, unconditionalKind: unconditionalKindOf(spec, action, counters, checks) };
+}
+
+/**
+ * What a rule finds on its scope alone, if anything. A rule without triggers (counters, time windows) triggers
+ * whenever it applies: `require_confirmation` then asks once its conditions hold, any other action blocks unless the
+ * rule has conditions, which are then its trigger. `feature: x` with `enabled: true` states that the flag is on and
+ * refuses nothing by itself.
+ */
+function unconditionalKindOf(spec: RuleSpec, action: Action, counters: readonly Counter[], checks: readonly Check[]): FindingKind | undefined {
+  if (counters.length > 0 || checks.some((check) => check.kind === "time")) return undefined;
+  if (action === "require_confirmation") return "confirm";
+  const declaresFeatureOn = spec.feature !== undefined && spec.enabled === true;
+  return checks.length === 0 && !declaresFeatureOn ? "block" : undefined;
 }

@@ -210,3 +210,70 @@ policies:
     expect((await guardian.check("beta_export", { feature: "beta_export" })).outcome).toBe("allow");
   });
 });
+
+describe("require_confirmation with conditions and triggers", () => {
+  const yaml = `
+policies:
+  - id: careful_deletes
+    rules:
+      - operation: delete
+        require_environment: production
+        require_facts: [backup_verified]
+        action: require_confirmation
+  - id: soft_hours
+    rules:
+      - operation: deploy
+        allowed_hours: ["09:00-17:00"]
+        action: require_confirmation
+`;
+
+  it("denies when a condition fails, even confirmed, and asks for confirmation once the conditions hold", async () => {
+    const staging = guardianFor(yaml, { environment: "staging" });
+    const refused = await staging.check("careful_deletes", { operation: "delete", facts: { backup_verified: true }, confirm: true });
+    expect(refused.outcome).toBe("deny");
+    expect(refused.kind).toBe("environment");
+    const production = guardianFor(yaml, { environment: "production" });
+    expect((await production.check("careful_deletes", { operation: "delete", confirm: true })).kind).toBe("facts");
+    const asked = await production.check("careful_deletes", { operation: "delete", facts: { backup_verified: true } });
+    expect(asked.outcome).toBe("confirm");
+    expect(asked.explain().find((entry) => entry.applied)?.why).toBe(
+      "Policy 'careful_deletes' requires confirmation: environment must be production, requires backup_verified, action require_confirmation, on operation delete",
+    );
+    expect((await production.check("careful_deletes", { operation: "delete", facts: { backup_verified: true }, confirm: true })).outcome).toBe(
+      "allow",
+    );
+  });
+
+  it("asks for confirmation only when a time window or counter triggers", async () => {
+    const clock = testClock("2026-11-24T10:00:00Z");
+    const guardian = guardianFor(yaml, { clock: clock.read });
+    expect((await guardian.evaluate({ operation: "deploy" })).outcome).toBe("allow");
+    clock.set("2026-11-24T18:00:00Z");
+    expect((await guardian.evaluate({ operation: "deploy" })).outcome).toBe("confirm");
+    expect((await guardian.evaluate({ operation: "deploy", confirm: true })).outcome).toBe("allow");
+  });
+});
+
+describe("time windows of several rules", () => {
+  it("put Retry-After at the first minute every window allows, not where the first one reopens", async () => {
+    const guardian = guardianFor(
+      `
+policies:
+  - id: evenings
+    rules:
+      - forbidden_hours: ["18:00-24:00"]
+  - id: mornings
+    rules:
+      - forbidden_hours: ["00:00-07:00"]
+  - id: ignored_in_shadow
+    enforcement: warn
+    rules:
+      - forbidden_hours: ["07:00-09:00"]
+`,
+      { clock: () => Date.parse("2026-11-24T20:00:00Z") },
+    );
+    const decision = await guardian.evaluate({});
+    expect(decision.policyId).toBe("evenings");
+    expect(decision.retryAfter).toBe(11 * 3600);
+  });
+});

@@ -1,28 +1,7 @@
 // A refused call consumes nothing: counters taken by earlier rules are given back, and checks refuse before counting.
 import { describe, expect, it, vi } from "vitest";
-import { MemoryStore, type CounterOp, type CounterReading, type CounterStore, type GuardianOptions } from "../../../src/index.js";
-import { guardianFor as guardianOver, outcomes, useFakeTimersAt } from "./guardian-for.js";
-
-/** A memory store seen only through its promise methods, the way a remote store answers. */
-class PromiseOnlyStore implements CounterStore {
-  readonly name = "promise-only";
-  readonly #inner = new MemoryStore();
-  consume(ops: readonly CounterOp[]): Promise<readonly CounterReading[]> {
-    return this.#inner.consume(ops);
-  }
-  refund(ops: readonly CounterOp[]): Promise<void> {
-    return this.#inner.refund(ops);
-  }
-  peek(key: string): Promise<CounterReading | undefined> {
-    return this.#inner.peek(key);
-  }
-  set(key: string, used: number, windowMs: number): Promise<void> {
-    return this.#inner.set(key, used, windowMs);
-  }
-  claimOnce(key: string, ttlMs: number): Promise<boolean> {
-    return this.#inner.claimOnce(key, ttlMs);
-  }
-}
+import { MemoryStore, type GuardianOptions } from "../../../src/index.js";
+import { guardianFor as guardianOver, outcomes, PromiseOnlyStore, useFakeTimersAt } from "./guardian-for.js";
 
 useFakeTimersAt("2026-11-24T12:00:00Z");
 

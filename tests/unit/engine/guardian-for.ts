@@ -1,7 +1,15 @@
 // Builds guardians for engine tests: inline YAML or a seed fixture, a settable clock, and no ambient environment.
 import { join } from "node:path";
 import { afterEach, beforeEach, vi } from "vitest";
-import { createGuardian, MemoryStore, type Guardian, type GuardianOptions } from "../../../src/index.js";
+import {
+  createGuardian,
+  MemoryStore,
+  type CounterOp,
+  type CounterReading,
+  type CounterStore,
+  type Guardian,
+  type GuardianOptions,
+} from "../../../src/index.js";
 
 /** Folder of the seed policy files. */
 export const SEED_DIR = join(import.meta.dirname, "../../fixtures/seed");
@@ -50,4 +58,27 @@ export function useFakeTimersAt(iso: string): void {
   afterEach(() => {
     vi.useRealTimers();
   });
+}
+
+/** A memory store reached only through promises that yield first, so decisions interleave as on a remote store. */
+export class PromiseOnlyStore implements CounterStore {
+  readonly name = "promise-only";
+  readonly #inner = new MemoryStore();
+  async consume(ops: readonly CounterOp[]): Promise<readonly CounterReading[]> {
+    await Promise.resolve();
+    return this.#inner.consume(ops);
+  }
+  async refund(ops: readonly CounterOp[]): Promise<void> {
+    await Promise.resolve();
+    return this.#inner.refund(ops);
+  }
+  peek(key: string): Promise<CounterReading | undefined> {
+    return this.#inner.peek(key);
+  }
+  set(key: string, used: number, windowMs: number): Promise<void> {
+    return this.#inner.set(key, used, windowMs);
+  }
+  claimOnce(key: string, ttlMs: number): Promise<boolean> {
+    return this.#inner.claimOnce(key, ttlMs);
+  }
 }

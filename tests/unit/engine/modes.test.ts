@@ -26,6 +26,7 @@ describe("modes", () => {
     expect(decision.outcome).toBe("warn");
     expect(decision.isAllowed()).toBe(true);
     expect(decision.wouldBe).toBe("deny");
+    expect(decision.kind).toBe("block");
     expect(decision.policyId).toBe("no_deletes");
     expect(decision.warnings).toEqual([
       expect.objectContaining({ kind: "shadow", wouldBe: "deny", message: "shadow mode: Policy 'no_deletes' denies this call: blocked, on operation delete" }),
