@@ -1,5 +1,6 @@
 // Semantic checks on one schema-valid rule: combinations of keys and values the schema alone cannot catch.
-import { ACTION_PATTERN, BUILTIN_KEYS, DAY_NAMES, HOUR_RANGE_PATTERN, type RuleSpec } from "./schema.js";
+import { DAY_NAMES } from "../time/window-spec.js";
+import { ACTION_PATTERN, BUILTIN_KEYS, HOUR_RANGE_PATTERN, type RuleSpec } from "./schema.js";
 import type { ProblemReport } from "./problem-report.js";
 import { closestMatch } from "./suggest.js";
 

@@ -5,7 +5,6 @@ import { z } from "zod";
 export const ACTION_PATTERN = /^(block|warn|require_confirmation|warn_at_(\d{1,3})%)$/;
 /** `HH:MM-HH:MM`, 24-hour clock; the end may be `24:00`; a range whose end is before its start crosses midnight. */
 export const HOUR_RANGE_PATTERN = /^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]|24):([0-5]\d)$/;
-export const DAY_NAMES = ["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"] as const;
 
 const stringOrList = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
 const positiveNumber = z.number().positive();
