@@ -84,18 +84,18 @@ export async function compareVariants<Variant extends string>(
     for (const variant of variants) {
       const run = await measure(variant);
       runs.get(variant)?.push(run);
-      console.log(`round ${round}  ${variant.padEnd(12)} ${run.rps.toFixed(0).padStart(7)} req/s  p99 ${run.p99} ms  server CPU ${run.cpuPerRequest.toFixed(1)} µs/req`);
+      console.log(`round ${round}  ${variant.padEnd(18)} ${run.rps.toFixed(0).padStart(7)} req/s  p99 ${run.p99} ms  server CPU ${run.cpuPerRequest.toFixed(1)} µs/req`);
     }
   }
   const of = (variant: Variant, pick: (run: LoadRun) => number) => median((runs.get(variant) ?? []).map(pick));
   console.log("\nmedians:");
   for (const variant of variants) {
-    console.log(`  ${variant.padEnd(12)} ${of(variant, (r) => r.rps).toFixed(0).padStart(7)} req/s  p99 ${of(variant, (r) => r.p99)} ms  server CPU ${of(variant, (r) => r.cpuPerRequest).toFixed(1)} µs/req`);
+    console.log(`  ${variant.padEnd(18)} ${of(variant, (r) => r.rps).toFixed(0).padStart(7)} req/s  p99 ${of(variant, (r) => r.p99)} ms  server CPU ${of(variant, (r) => r.cpuPerRequest).toFixed(1)} µs/req`);
   }
   console.log("\nratios (medians):");
   for (const [variant, baseline, target] of ratios) {
     const throughput = of(variant, (r) => r.rps) / of(baseline, (r) => r.rps);
     const cpu = of(baseline, (r) => r.cpuPerRequest) / of(variant, (r) => r.cpuPerRequest);
-    console.log(`  ${`${variant} / ${baseline}`.padEnd(24)} throughput ${throughput.toFixed(3)} (target ≥ ${target.toFixed(2)})  requests per CPU-second ${cpu.toFixed(3)}`);
+    console.log(`  ${`${variant} / ${baseline}`.padEnd(30)} throughput ${throughput.toFixed(3)} (target ≥ ${target.toFixed(2)})  requests per CPU-second ${cpu.toFixed(3)}`);
   }
 }

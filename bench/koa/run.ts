@@ -1,8 +1,9 @@
-// Koa throughput, side by side in one run: bare Koa vs hexarch() with the Quick Start policies on the memory store.
+// Koa throughput, side by side in one run: bare Koa vs hexarch() with the Quick Start policies on the memory store,
+// with its default headers and with `headers: false` (to tell the decision's cost from the extra header bytes').
 import { fileURLToPath } from "node:url";
 import { buildBenchDist, compareVariants, LOAD, loadRun, startTsServer } from "../http-load.js";
 
-const VARIANTS = ["bare", "hexarch"] as const;
+const VARIANTS = ["bare", "hexarch", "hexarch-no-headers"] as const;
 const SERVER = fileURLToPath(new URL("./server.ts", import.meta.url));
 
 async function measure(variant: (typeof VARIANTS)[number]) {
@@ -16,4 +17,7 @@ async function measure(variant: (typeof VARIANTS)[number]) {
 
 if (process.env["BENCH_SOURCE"] !== "1") buildBenchDist();
 console.log(`Koa: GET /items, ${LOAD.connections} connections, ${LOAD.warmup} s warm-up + ${LOAD.duration} s per run, ${LOAD.rounds} rounds, servers run one at a time`);
-await compareVariants(VARIANTS, measure, [["hexarch", "bare", 0.9]]);
+await compareVariants(VARIANTS, measure, [
+  ["hexarch", "bare", 0.9],
+  ["hexarch-no-headers", "bare", 0.9],
+]);

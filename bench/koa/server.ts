@@ -1,4 +1,5 @@
-// One benchmark server: bare Koa, or Koa + hexarch() with the Quick Start policies on the memory store; prints its port.
+// One benchmark server: bare Koa, or Koa + hexarch() with the Quick Start policies on the memory store (with or without
+// the RateLimit headers); prints its port.
 import Koa from "koa";
 import type * as KoaAdapter from "../../src/adapters/koa.js";
 import { BENCH_DIST } from "../http-load.js";
@@ -29,6 +30,7 @@ policies:
 const variant = process.argv[2];
 const app = new Koa();
 if (variant === "hexarch") app.use(hexarch({ policyText: POLICIES, secret: "bench-secret-0123456789abcdef" }));
+else if (variant === "hexarch-no-headers") app.use(hexarch({ policyText: POLICIES, secret: "bench-secret-0123456789abcdef", headers: false }));
 else if (variant !== "bare") throw new Error(`unknown variant ${variant}`);
 app.use((ctx) => {
   if (ctx.path === "/cpu") {
