@@ -10,14 +10,13 @@ function nextBin(cwd: string): string {
 }
 
 /** The environment a Next child process gets: telemetry off, production mode (vitest's NODE_ENV=test removed). */
-function nextEnv(extra: Readonly<Record<string, string>>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: "1", ...extra };
-  delete env["NODE_ENV"];
-  return env;
+function nextEnv(extra: Readonly<Record<string, string>>): Record<string, string | undefined> {
+  const inherited = Object.entries(process.env).filter(([name]) => name !== "NODE_ENV");
+  return { ...Object.fromEntries(inherited), NEXT_TELEMETRY_DISABLED: "1", ...extra };
 }
 
 /** Runs one Next CLI command to completion within `timeoutMs`; rejects with the output's tail on failure. */
-function runNext(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<string> {
+function runNext(args: readonly string[], cwd: string, env: Record<string, string | undefined>, timeoutMs: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [nextBin(cwd), ...args], { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
     let output = "";
