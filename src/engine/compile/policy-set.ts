@@ -83,6 +83,7 @@ export class RuleIndex {
   readonly #byOperation = new Map<string, IndexedRule[]>();
   readonly #byRouteHead = new Map<string, IndexedRule[]>();
   readonly #anyCall: IndexedRule[] = [];
+  readonly #pairs = new Map<readonly IndexedRule[], Map<readonly IndexedRule[], readonly IndexedRule[]>>();
 
   constructor(rules: readonly IndexedRule[]) {
     for (const indexed of rules) {
@@ -107,12 +108,23 @@ export class RuleIndex {
       if (head !== undefined) lists.push(this.#byRouteHead.get(head));
     }
     let found: readonly IndexedRule[] = NONE;
+    let second: readonly IndexedRule[] | undefined;
     for (const list of lists) {
       if (list === undefined || list.length === 0) continue;
-      if (found.length > 0) return mergeByFileOrder(lists);
-      found = list;
+      if (found.length === 0) found = list;
+      else if (second === undefined) second = list;
+      else return mergeByFileOrder(lists);
     }
-    return found;
+    return second === undefined ? found : this.#pair(found, second);
+  }
+
+  /** Two lists merged, kept for the next call that reaches the same two (there are only so many lists). */
+  #pair(first: readonly IndexedRule[], second: readonly IndexedRule[]): readonly IndexedRule[] {
+    let withFirst = this.#pairs.get(first);
+    if (withFirst === undefined) this.#pairs.set(first, (withFirst = new Map()));
+    let merged = withFirst.get(second);
+    if (merged === undefined) withFirst.set(second, (merged = mergeByFileOrder([first, second])));
+    return merged;
   }
 }
 
