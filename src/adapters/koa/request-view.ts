@@ -2,7 +2,10 @@
 import type { Context } from "koa";
 import type { HttpRequestView } from "../core/index.js";
 
-/** Reads method, URL, headers, `ctx.ip` (so `app.proxy` decides about X-Forwarded-For) and the body a body parser left. */
+/**
+ * Reads method, URL, headers, the client address as `ctx.ip` gives it (so `app.proxy` decides about X-Forwarded-For;
+ * with `proxy` off that is the socket address, read directly) and the body a body parser left.
+ */
 export class KoaRequestView implements HttpRequestView {
   readonly #ctx: Context;
 
@@ -11,7 +14,7 @@ export class KoaRequestView implements HttpRequestView {
   }
 
   get method(): string {
-    return this.#ctx.method;
+    return this.#ctx.req.method ?? "GET";
   }
 
   get url(): string {
@@ -19,11 +22,13 @@ export class KoaRequestView implements HttpRequestView {
   }
 
   get clientAddress(): string | undefined {
-    return this.#ctx.ip === "" ? undefined : this.#ctx.ip;
+    const ctx = this.#ctx;
+    if (!ctx.app.proxy) return ctx.req.socket.remoteAddress;
+    return ctx.ip === "" ? undefined : ctx.ip;
   }
 
   header(name: string): string | undefined {
-    const value = this.#ctx.headers[name];
+    const value = this.#ctx.req.headers[name];
     return Array.isArray(value) ? value.join(", ") : value;
   }
 
