@@ -6,8 +6,16 @@ export type RouteMatcher = (segments: readonly string[]) => boolean;
 /** Splits a path into its non-empty segments, ignoring the query string and a trailing slash. */
 export function pathSegments(path: string): string[] {
   const query = path.indexOf("?");
-  const bare = query === -1 ? path : path.slice(0, query);
-  return bare.split("/").filter((segment) => segment !== "");
+  const end = query === -1 ? path.length : query;
+  const segments: string[] = [];
+  let start = 0;
+  while (start < end) {
+    let slash = path.indexOf("/", start);
+    if (slash === -1 || slash > end) slash = end;
+    if (slash > start) segments.push(path.slice(start, slash));
+    start = slash + 1;
+  }
+  return segments;
 }
 
 /**

@@ -63,12 +63,14 @@ describe("RuleIndex", () => {
   });
 });
 
-describe("firstSegment", () => {
-  it("agrees with the first of pathSegments for any path", () => {
+describe("pathSegments and firstSegment", () => {
+  it("split any path like split-and-filter does, ignoring the query, and agree on the first segment", () => {
     const pathChars = fc.constantFrom("/", "?", "a", "b", "1", ":", "*", "%", "&", "=");
     fc.assert(
       fc.property(fc.string({ unit: pathChars, maxLength: 24 }), (path) => {
-        expect(firstSegment(path)).toBe(pathSegments(path)[0] ?? "");
+        const expected = (path.split("?")[0] ?? "").split("/").filter((segment) => segment !== "");
+        expect(pathSegments(path)).toEqual(expected);
+        expect(firstSegment(path)).toBe(expected[0] ?? "");
       }),
       { numRuns: 2_000 },
     );
