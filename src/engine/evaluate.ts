@@ -119,6 +119,11 @@ export class Engine {
     return decided instanceof Decision ? Promise.resolve(decided) : decided;
   }
 
+  /** Like decide(), but hands back the Decision itself when the store answered synchronously; may throw. */
+  decideNow(ctx: GuardContext, policyIds?: readonly string[]): Decision | Promise<Decision> {
+    return this.#decide(ctx, policyIds);
+  }
+
   #decide(ctx: GuardContext, policyIds: readonly string[] | undefined): Decided {
     const options = this.#options;
     const call = this.#call(ctx, policyIds);

@@ -6,7 +6,7 @@ import { discoverPolicyFile } from "./config/discover.js";
 import { loadPolicyFile, parsePolicyText, type LoadedPolicyFile } from "./config/load.js";
 import { compilePolicySet, type Mode, type PolicySet } from "./compile/policy-set.js";
 import type { GuardContext } from "./context.js";
-import type { Decision } from "./decision.js";
+import { Decision } from "./decision.js";
 import { PolicyConfigError, PolicyViolation, type ConfigProblem } from "./errors.js";
 import { Engine, type CounterSlot, type KeyFunction } from "./evaluate.js";
 import { configWarning, SILENT_LOGGER, type Logger } from "./logger.js";
@@ -75,6 +75,10 @@ export interface Guardian {
 }
 
 const MODES = ["strict", "warn", "off"] as const;
+
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return (typeof value === "object" || typeof value === "function") && value !== null && typeof (value as PromiseLike<unknown>).then === "function";
+}
 
 function readMode(options: GuardianOptions, env: Readonly<Record<string, string | undefined>>): Mode | "off" | undefined {
   if (options.mode !== undefined) return options.mode;
@@ -173,9 +177,12 @@ export function createGuardian(options: GuardianOptions = {}): Guardian {
     return async (...args: A): Promise<Awaited<R>> => {
       const base = typeof context === "function" ? context(...args) : (context ?? {});
       const estimate = typeof cost === "function" ? cost(...args) : cost;
-      const decision = await engine.decide(estimate === undefined ? base : { ...base, cost: estimate }, ids);
+      // Awaited only when they are promises: a synchronous store and function cost no extra turn of the event loop.
+      const decided = engine.decideNow(estimate === undefined ? base : { ...base, cost: estimate }, ids);
+      const decision = decided instanceof Decision ? decided : await decided;
       if (decision.isDenied()) throw new PolicyViolation(decision);
-      const result = await fn(...args);
+      const returned = fn(...args);
+      const result = (isPromiseLike(returned) ? await returned : returned) as Awaited<R>;
       if (settle !== undefined) await decision.settle(settle(result));
       return result;
     };
