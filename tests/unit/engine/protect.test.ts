@@ -1,7 +1,7 @@
 // protect(): the seed's headline behaviours, sync and async functions, context from arguments, and refusals as PolicyViolation.
 import { describe, expect, it, vi } from "vitest";
 import { PolicyConfigError, PolicyViolation } from "../../../src/index.js";
-import { seedGuardian, useFakeTimersAt } from "./guardian-for.js";
+import { PromiseOnlyStore, seedGuardian, useFakeTimersAt } from "./guardian-for.js";
 
 useFakeTimersAt("2026-11-24T12:00:00Z");
 
@@ -57,6 +57,13 @@ describe("protect()", () => {
     await expect(add(2, 3)).resolves.toBe(5);
     await expect(later("ok")).resolves.toBe("OK");
     await expect(failing()).rejects.toThrow("boom");
+  });
+
+  it("waits for a thenable result and works on a store that answers with promises", async () => {
+    const guardian = seedGuardian("quickstart.yaml", { store: new PromiseOnlyStore() });
+    const thenable = { then: (resolve: (value: string) => void) => resolve("later") };
+    await expect(guardian.protect("rate_limit", () => thenable)()).resolves.toBe("later");
+    await expect(guardian.protect("safe_delete", () => "never")()).rejects.toBeInstanceOf(PolicyViolation);
   });
 
   it("computes the context from the arguments on every call", async () => {
