@@ -2,10 +2,12 @@
 import express from "express";
 import { rateLimit } from "express-rate-limit";
 import type * as ExpressAdapter from "../../src/adapters/express.js";
+import type * as Package from "../../src/index.js";
 
-/** The adapter as users run it: the built bundle (`npx tsup`), unless BENCH_SOURCE=1 asks for the TypeScript source. */
-const adapterPath = process.env["BENCH_SOURCE"] === "1" ? "../../src/adapters/express.js" : "../../dist/express.js";
-const { hexarch } = (await import(adapterPath)) as typeof ExpressAdapter;
+/** The package as users run it: the built bundle (`npx tsup`), unless BENCH_SOURCE=1 asks for the TypeScript source. */
+const fromSource = process.env["BENCH_SOURCE"] === "1";
+const { hexarch } = (await import(fromSource ? "../../src/adapters/express.js" : "../../dist/express.js")) as typeof ExpressAdapter;
+const { createGuardian } = (await import(fromSource ? "../../src/index.js" : "../../dist/index.js")) as typeof Package;
 
 /** The Quick Start policies with a rate limit no benchmark reaches, so every request takes the full allow path. */
 const POLICIES = `
@@ -41,6 +43,12 @@ else if (variant === "bare+2-headers") {
     res.setHeader("RateLimit-Policy", '"rate_limit";q=1000000000;w=60');
     res.setHeader("RateLimit", '"rate_limit";r=999999999;t=60');
     next();
+  });
+} else if (variant === "engine-only") {
+  // The engine's decision alone, with the context hexarch() would build for this route.
+  const guardian = createGuardian({ policyText: POLICIES });
+  app.use((req, _res, next) => {
+    guardian.evaluate({ method: req.method, route: "/items", operation: "read", client: req.socket.remoteAddress ?? "" }).then(() => next(), next);
   });
 } else if (variant === "hexarch-no-headers") app.use(hexarch({ policyText: POLICIES, secret: "bench-secret-0123456789abcdef", headers: false }));
 else if (variant !== "bare") throw new Error(`unknown variant ${variant}`);
