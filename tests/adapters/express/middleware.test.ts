@@ -96,6 +96,15 @@ describe("requests", () => {
     expect(seen[0]?.warnings[0]?.kind).toBe("budget");
   });
 
+  it("a rule whose action is warn lets the call through with a warn decision", async () => {
+    const policies = `policies:\n  - id: heads_up\n    rules:\n      - operation: delete\n        action: warn\n`;
+    const seen: Decision[] = [];
+    const { app, handled } = appWith(hexarch({ guardian: guardianFor(policies), secret: SECRET, onDecision: (d) => seen.push(d) }));
+    expect((await request(app).delete("/x")).status).toBe(200);
+    expect(handled()).toBe(1);
+    expect(seen.map((d) => [d.outcome, d.warnings[0]?.kind])).toEqual([["warn", "rule"]]);
+  });
+
   it("onDenied replaces the answer; hexarch's headers are already set", async () => {
     const onDenied = vi.fn(({ res, answer }: { res: express.Response; answer: { status: number } }) => {
       res.status(answer.status).type("text/plain").send("slow down");
