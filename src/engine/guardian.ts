@@ -59,6 +59,12 @@ export interface Guardian {
   check(policyId: string | readonly string[], context?: GuardContext): Promise<Decision>;
   /** Decides a call against every enabled policy whose rules match it (what `hexarch()` middleware does). */
   evaluate(context: GuardContext): Promise<Decision>;
+  /**
+   * `evaluate()` (no ids) or `check(ids)` for hot paths: the Decision itself when the store answered synchronously
+   * (MemoryStore), else a promise of it. Ids are not checked here; check them once with `assertPolicy()`.
+   * @example const decided = guardian.decideNow(ctx); const decision = decided instanceof Promise ? await decided : decided;
+   */
+  decideNow(context: GuardContext, policyIds?: readonly string[]): Decision | Promise<Decision>;
   /** Wraps a function so it runs only when the policy allows; otherwise it rejects with PolicyViolation without running. */
   protect<A extends unknown[], R>(policyId: string, fn: (...args: A) => R, options?: ProtectOptions<A, R>): (...args: A) => Promise<Awaited<R>>;
   /**
@@ -193,6 +199,7 @@ export function createGuardian(options: GuardianOptions = {}): Guardian {
     store,
     check,
     evaluate: (context) => engine.decide(context),
+    decideNow: (context, policyIds) => engine.decideNow(context, policyIds),
     countersFor: (context, policyIds) => {
       policyIds?.forEach(assertPolicy);
       return engine.countersFor(context, policyIds);

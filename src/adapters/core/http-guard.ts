@@ -80,7 +80,7 @@ export function createHttpGuard<Req extends object>(config: HttpGuardConfig<Req>
   const { skip, onDecision, confirm: appConfirm } = options;
   const problemTypeBase = options.problemTypeBase ?? DEFAULT_PROBLEM_TYPE_BASE;
   const tokens = tokenIssuer(config as HttpGuardConfig<never>, logger);
-  const decide = policies === undefined ? guardian.evaluate : (ctx: Parameters<Guardian["check"]>[1]) => guardian.check(policies, ctx);
+  const decide = (ctx: GuardContext): Decision | Promise<Decision> => guardian.decideNow(ctx, policies);
 
   const binding = async (view: HttpRequestView, ctx: GuardContext): Promise<ConfirmBinding> => ({
     method: view.method,
