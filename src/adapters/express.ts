@@ -2,11 +2,10 @@
 import type { NextFunction, Request, RequestHandler, Response } from "express";
 import type { Decision } from "../engine/decision.js";
 import type { Guardian } from "../engine/guardian.js";
+import { adapterEntries, type BoundHexarch } from "./core/adapter-entries.js";
 import {
   createHttpGuard,
   RequestLedger,
-  setupGuard,
-  setupHexarch,
   type Guarded,
   type GuardedRequest,
   type GuardianChoice,
@@ -48,12 +47,8 @@ export interface ExpressGuardOptions extends HttpGuardOptions<Request> {
 /** Options of `hexarch()`: guard options plus, when no `guardian` is given, the options to create one. */
 export type HexarchOptions = ExpressGuardOptions & GuardianChoice;
 
-/** The `hexarch()` middleware, with its guardian and a `guard()` bound to it. */
-export interface HexarchMiddleware extends RequestHandler {
-  readonly guardian: Guardian;
-  /** `guard()` sharing this middleware's guardian and options. */
-  guard(policyId: string | readonly string[], options?: ExpressGuardOptions): RequestHandler;
-}
+/** The `hexarch()` middleware, with its guardian and a `guard()` (sharing its guardian and options) bound to it. */
+export type HexarchMiddleware = BoundHexarch<ExpressGuardOptions, RequestHandler>;
 
 const ADAPTER = "express";
 const ADAPTER_SPEC = { onDenied: ["function"] } as const;
@@ -89,6 +84,8 @@ function middleware(setup: GuardSetup<ExpressGuardOptions>, policies: readonly s
   };
 }
 
+const entries = adapterEntries<ExpressGuardOptions, RequestHandler>(ADAPTER, ADAPTER_SPEC, middleware);
+
 /**
  * Applies every enabled policy whose rules match each request. Loads and validates the policy file now: a broken
  * file or a bad option throws PolicyConfigError at start-up, never per request. The handler never runs unless the
@@ -99,17 +96,7 @@ function middleware(setup: GuardSetup<ExpressGuardOptions>, policies: readonly s
  * app.use(hexarch({ policyFile: "config/hexarch.yaml", headers: { legacy: true } }));
  */
 export function hexarch(options?: HexarchOptions): HexarchMiddleware {
-  const setup = setupHexarch<HexarchOptions>(ADAPTER, options, "hexarch()", ADAPTER_SPEC);
-  const handler = middleware(setup, undefined);
-  const bound = (policyId: string | readonly string[], guardOptions?: ExpressGuardOptions): RequestHandler =>
-    guardWith(policyId, guardOptions, setup);
-  return Object.assign(handler, { guardian: setup.guardian, guard: bound });
-}
-
-function guardWith(policyId: string | readonly string[], options: ExpressGuardOptions | undefined, parent: GuardSetup<HexarchOptions> | undefined): RequestHandler {
-  const ids = typeof policyId === "string" ? [policyId] : [...policyId];
-  const label = `guard(${ids.map((id) => JSON.stringify(id)).join(", ")})`;
-  return middleware(setupGuard<HexarchOptions>(ADAPTER, ids, options, parent, label, ADAPTER_SPEC), ids);
+  return entries.hexarch(options);
 }
 
 /**
@@ -121,7 +108,7 @@ function guardWith(policyId: string | readonly string[], options: ExpressGuardOp
  * app.post("/chat", guard("api_budget", { resource: "openai", cost: (req) => estimate(req.body) }), chat);
  */
 export function guard(policyId: string | readonly string[], options?: ExpressGuardOptions): RequestHandler {
-  return guardWith(policyId, options, undefined);
+  return entries.guard(policyId, options);
 }
 
 export type { RequestHandle } from "./core/index.js";
