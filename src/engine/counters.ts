@@ -6,7 +6,12 @@ import type { GuardContext } from "./context.js";
 import type { CounterReport } from "./decision.js";
 import type { ScopedCall } from "./scope.js";
 
-/** A function that derives a custom counter key from a call. */
+/**
+ * Derives a custom counter key (`key: tenant` in a policy) from a call; undefined falls back to the client.
+ * A value the call states in `ctx.keys` wins over the function.
+ * @example
+ * createGuardian({ keys: { tenant: (ctx) => ctx.user?.split("@")[1] } })
+ */
 export type KeyFunction = (ctx: GuardContext) => string | undefined;
 
 /** One counter to add to for this call: the store operation, and what the engine needs to judge the reading. */

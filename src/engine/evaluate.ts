@@ -149,15 +149,19 @@ export class Engine {
 
     const pending = pendingCounters(counted, call, this.#counterKeys, options.keys);
     const { store } = options;
+    let readings: readonly CounterReading[];
     try {
-      if (store.consumeSync !== undefined) return this.#judge(call, policyIds, verdict, pending, store.consumeSync(pending));
-      return store.consume(pending).then(
-        (readings) => this.#judge(call, policyIds, verdict, pending, readings),
-        (error: unknown) => this.#storeFailure(call, policyIds, verdict, pending, error),
-      );
+      if (store.consumeSync === undefined) {
+        return store.consume(pending).then(
+          (answered) => this.#judge(call, policyIds, verdict, pending, answered),
+          (error: unknown) => this.#storeFailure(call, policyIds, verdict, pending, error),
+        );
+      }
+      readings = store.consumeSync(pending);
     } catch (error) {
       return this.#storeFailure(call, policyIds, verdict, pending, error);
     }
+    return this.#judge(call, policyIds, verdict, pending, readings);
   }
 
   /**
