@@ -1,7 +1,6 @@
 // Express throughput, side by side in one run: bare, hexarch() with the Quick Start policies, express-rate-limit.
-import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { compareVariants, LOAD, loadRun, startTsServer } from "../http-load.js";
+import { buildBenchDist, compareVariants, LOAD, loadRun, startTsServer } from "../http-load.js";
 
 /** The compared servers; BENCH_VARIANTS may add the diagnostic ones of server.ts. */
 const COMPARED = ["bare", "hexarch", "express-rate-limit"];
@@ -21,6 +20,6 @@ async function measure(variant: string) {
   }
 }
 
-if (process.env["BENCH_SOURCE"] !== "1") execFileSync("npx", ["tsup"], { cwd: fileURLToPath(new URL("../..", import.meta.url)), stdio: "ignore" });
+if (process.env["BENCH_SOURCE"] !== "1") buildBenchDist();
 console.log(`Express: GET /items, ${LOAD.connections} connections, ${LOAD.warmup} s warm-up + ${LOAD.duration} s per run, ${LOAD.rounds} rounds, servers run one at a time`);
 await compareVariants(VARIANTS, measure, TARGETS.filter(([variant, baseline]) => VARIANTS.includes(variant) && VARIANTS.includes(baseline)));

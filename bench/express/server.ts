@@ -3,11 +3,12 @@ import express from "express";
 import { rateLimit } from "express-rate-limit";
 import type * as ExpressAdapter from "../../src/adapters/express.js";
 import type * as Package from "../../src/index.js";
+import { BENCH_DIST } from "../http-load.js";
 
-/** The package as users run it: the built bundle (`npx tsup`), unless BENCH_SOURCE=1 asks for the TypeScript source. */
+/** The package as users run it: the bundle built into BENCH_DIST, unless BENCH_SOURCE=1 asks for the TypeScript source. */
 const fromSource = process.env["BENCH_SOURCE"] === "1";
-const { hexarch } = (await import(fromSource ? "../../src/adapters/express.js" : "../../dist/express.js")) as typeof ExpressAdapter;
-const { createGuardian } = (await import(fromSource ? "../../src/index.js" : "../../dist/index.js")) as typeof Package;
+const { hexarch } = (await import(fromSource ? "../../src/adapters/express.js" : `${BENCH_DIST}express.js`)) as typeof ExpressAdapter;
+const { createGuardian } = (await import(fromSource ? "../../src/index.js" : `${BENCH_DIST}index.js`)) as typeof Package;
 
 /** The Quick Start policies with a rate limit no benchmark reaches, so every request takes the full allow path. */
 const POLICIES = `
