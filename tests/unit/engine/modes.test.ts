@@ -99,6 +99,22 @@ policies:
   });
 });
 
+describe("shadow mode and counting", () => {
+  it("counts a call that only a check would refuse, since it runs", async () => {
+    const guardian = guardianFor(`
+enforcement: warn
+policies:
+  - id: gated
+    rules:
+      - requests_per_minute: 5
+        require_facts: [approved]
+`);
+    const decision = await guardian.check("gated", { client: "c" });
+    expect(decision).toMatchObject({ outcome: "warn", wouldBe: "deny" });
+    expect(decision.counters[0]?.used).toBe(1);
+  });
+});
+
 describe("enabled: false", () => {
   const yaml = `
 policies:
