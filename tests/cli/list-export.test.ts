@@ -17,7 +17,7 @@ describe("hexarch list", () => {
     expect(lines[1]).toMatch(/^POLICY\s+MODE\s+ENABLED\s+RULE\s+KIND\s+LIMITS\s+SCOPE$/);
     expect(lines).toHaveLength(2 + 7);
     expect(lines[2]).toMatch(/^api_rate_limits\s+strict\s+yes\s+#0\s+rate\s+5 requests per second per user, .*route \/api\/\*, methods GET, POST$/);
-    expect(lines.find((l) => l.startsWith("destructive_ops"))).toMatch(/warn\s+yes\s+#0\s+environment\+facts\s+environment must be production/);
+    expect(lines.find((l) => l.startsWith("destructive_ops"))).toMatch(/warn\s+yes\s+#0\s+environment\+facts\+confirm\s+environment must be production/);
     expect(lines.find((l) => l.startsWith("beta_export"))).toMatch(/warn\s+no\s+#0\s+confirm\s+.*feature beta_export$/);
     const column = lines[1]!.indexOf("SCOPE");
     expect(lines.slice(2).every((line) => line.length > column && line[column - 1] === " ")).toBe(true);
