@@ -61,7 +61,7 @@ export interface Guardian {
   evaluate(context: GuardContext): Promise<Decision>;
   /**
    * `evaluate()` (no ids) or `check(ids)` for hot paths: the Decision itself when the store answered synchronously
-   * (MemoryStore), else a promise of it. Ids are not checked here; check them once with `assertPolicy()`.
+   * (MemoryStore), else a promise of it. An unknown policy id throws PolicyConfigError, as in `check()`.
    * @example const decided = guardian.decideNow(ctx); const decision = decided instanceof Promise ? await decided : decided;
    */
   decideNow(context: GuardContext, policyIds?: readonly string[]): Decision | Promise<Decision>;
@@ -199,7 +199,10 @@ export function createGuardian(options: GuardianOptions = {}): Guardian {
     store,
     check,
     evaluate: (context) => engine.decide(context),
-    decideNow: (context, policyIds) => engine.decideNow(context, policyIds),
+    decideNow: (context, policyIds) => {
+      if (policyIds !== undefined) for (const id of policyIds) if (!set.policies.has(id)) assertPolicy(id);
+      return engine.decideNow(context, policyIds);
+    },
     countersFor: (context, policyIds) => {
       policyIds?.forEach(assertPolicy);
       return engine.countersFor(context, policyIds);

@@ -2,6 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { createGuardian } from "../../../src/engine/guardian.js";
 import { Decision } from "../../../src/engine/decision.js";
+import { PolicyConfigError } from "../../../src/engine/errors.js";
 import type { CounterStore } from "../../../src/stores/store.js";
 import { MemoryStore } from "../../../src/stores/memory.js";
 
@@ -35,6 +36,12 @@ describe("guardian.decideNow", () => {
     const guardian = createGuardian({ policyText: POLICIES });
     const decided = guardian.decideNow({ client: "a", operation: "delete" }, ["confirm_deletes"]) as Decision;
     expect([decided.outcome, decided.policyId, decided.counters.length]).toEqual(["confirm", "confirm_deletes", 0]);
+  });
+
+  it("refuses an unknown policy id instead of deciding nothing", () => {
+    const guardian = createGuardian({ policyText: POLICIES });
+    expect(() => guardian.decideNow({ client: "a" }, ["confirm_delete"])).toThrow(PolicyConfigError);
+    expect(() => guardian.decideNow({ client: "a" }, ["confirm_delete"])).toThrow(/use one of: two, confirm_deletes/);
   });
 
   it("returns a promise when the store only answers asynchronously", async () => {
