@@ -1,5 +1,5 @@
 // Response headers built from a decision: IETF RateLimit fields, legacy X-RateLimit-*, Retry-After and budget warnings.
-import type { CounterReport, Decision } from "../../engine/decision.js";
+import type { CounterReport, Decision, RuleRef } from "../../engine/decision.js";
 
 /** Which headers to send. */
 export interface HeaderSwitches {
@@ -46,15 +46,37 @@ function counterName(c: CounterReport, rates: readonly CounterReport[]): string 
   return id;
 }
 
-/**
- * `RateLimit-Policy` (quota `q`, window `w` in seconds) and `RateLimit` (remaining `r`, seconds to reset `t`) for
- * every rate counter of the decision, each item named after its policy.
- * @example standardRateLimitHeaders(decision, Date.now())
- * // { "RateLimit-Policy": '"rate_limit";q=100;w=60', "RateLimit": '"rate_limit";r=99;t=60' }
- */
-export function standardRateLimitHeaders(decision: Decision, now: number): Record<string, string> {
-  const counters = decision.counters;
-  const rates = counters.length === 1 && counters[0]?.kind === "rate" ? counters : counters.filter((c) => c.kind === "rate");
+/** The fields of a policy's only rate counter that stay the same from request to request. */
+interface LoneCounterFields {
+  readonly limit: number;
+  readonly windowSeconds: number;
+  /** The whole `RateLimit-Policy` value. */
+  readonly policy: string;
+  /** The start of the `RateLimit` value, up to `r=`. */
+  readonly statePrefix: string;
+}
+
+/** By rule: most decisions carry one rate counter, whose `RateLimit-Policy` value never changes. */
+const loneCounterFields = new WeakMap<RuleRef, LoneCounterFields>();
+
+function fieldsOfLoneCounter(c: CounterReport): LoneCounterFields {
+  const known = loneCounterFields.get(c.rule);
+  if (known !== undefined && known.limit === c.limit && known.windowSeconds === c.windowSeconds) return known;
+  const name = sfString(c.rule.policyId);
+  const fields = { limit: c.limit, windowSeconds: c.windowSeconds, policy: `${name};q=${c.limit};w=${c.windowSeconds}`, statePrefix: `${name};r=` };
+  loneCounterFields.set(c.rule, fields);
+  return fields;
+}
+
+function writeStandardFields(target: Record<string, string>, counters: readonly CounterReport[], now: number): void {
+  const only = counters.length === 1 ? counters[0] : undefined;
+  if (only !== undefined && only.kind === "rate") {
+    const fields = fieldsOfLoneCounter(only);
+    target["RateLimit-Policy"] = fields.policy;
+    target["RateLimit"] = `${fields.statePrefix}${only.remaining};t=${secondsUntil(only.resetAt, now)}`;
+    return;
+  }
+  const rates = counters.filter((c) => c.kind === "rate");
   let policy = "";
   let state = "";
   for (const c of rates) {
@@ -63,7 +85,21 @@ export function standardRateLimitHeaders(decision: Decision, now: number): Recor
     policy += `${separator}${name};q=${c.limit};w=${c.windowSeconds}`;
     state += `${separator}${name};r=${c.remaining};t=${secondsUntil(c.resetAt, now)}`;
   }
-  return policy === "" ? {} : { "RateLimit-Policy": policy, RateLimit: state };
+  if (policy === "") return;
+  target["RateLimit-Policy"] = policy;
+  target["RateLimit"] = state;
+}
+
+/**
+ * `RateLimit-Policy` (quota `q`, window `w` in seconds) and `RateLimit` (remaining `r`, seconds to reset `t`) for
+ * every rate counter of the decision, each item named after its policy.
+ * @example standardRateLimitHeaders(decision, Date.now())
+ * // { "RateLimit-Policy": '"rate_limit";q=100;w=60', "RateLimit": '"rate_limit";r=99;t=60' }
+ */
+export function standardRateLimitHeaders(decision: Decision, now: number): Record<string, string> {
+  const headers: Record<string, string> = {};
+  writeStandardFields(headers, decision.counters, now);
+  return headers;
 }
 
 /**
@@ -90,12 +126,18 @@ export function legacyRateLimitHeaders(decision: Decision): Record<string, strin
  * // { "Hexarch-Budget-Warning": '"api_budget";spent=8;limit=10;reset=1296000' }
  */
 export function budgetWarningHeaders(decision: Decision, now: number): Record<string, string> {
-  const items: string[] = [];
-  for (const c of decision.counters) {
+  const headers: Record<string, string> = {};
+  writeBudgetWarnings(headers, decision.counters, now);
+  return headers;
+}
+
+function writeBudgetWarnings(target: Record<string, string>, counters: readonly CounterReport[], now: number): void {
+  let items = "";
+  for (const c of counters) {
     if (c.kind !== "budget" || c.warnAt === undefined || c.used < c.warnAt * c.limit) continue;
-    items.push(`${sfString(c.rule.policyId)};spent=${sfDecimal(c.used)};limit=${sfDecimal(c.limit)};reset=${secondsUntil(c.resetAt, now)}`);
+    items += `${items === "" ? "" : ", "}${sfString(c.rule.policyId)};spent=${sfDecimal(c.used)};limit=${sfDecimal(c.limit)};reset=${secondsUntil(c.resetAt, now)}`;
   }
-  return items.length === 0 ? {} : { [BUDGET_WARNING_HEADER]: items.join(", ") };
+  if (items !== "") target[BUDGET_WARNING_HEADER] = items;
 }
 
 /**
@@ -105,9 +147,9 @@ export function budgetWarningHeaders(decision: Decision, now: number): Record<st
 export function decisionHeaders(decision: Decision, switches: HeaderSwitches, now: number): Record<string, string> {
   const headers: Record<string, string> = {};
   if (decision.counters.length > 0) {
-    if (switches.standard) copyInto(headers, standardRateLimitHeaders(decision, now));
+    if (switches.standard) writeStandardFields(headers, decision.counters, now);
     if (switches.legacy) copyInto(headers, legacyRateLimitHeaders(decision));
-    if (switches.budget && decision.isAllowed()) copyInto(headers, budgetWarningHeaders(decision, now));
+    if (switches.budget && decision.isAllowed()) writeBudgetWarnings(headers, decision.counters, now);
   }
   if (switches.retryAfter && decision.retryAfter !== undefined && decision.isDenied()) {
     headers["Retry-After"] = String(Math.max(1, Math.ceil(decision.retryAfter)));
