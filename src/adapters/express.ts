@@ -13,6 +13,7 @@ import {
   type HttpAnswer,
   type HttpGuardOptions,
   type RequestHandle,
+  setAnswerHeaders,
 } from "./core/index.js";
 import { ExpressRequestView } from "./express/request-view.js";
 
@@ -53,10 +54,6 @@ export type HexarchMiddleware = BoundHexarch<ExpressGuardOptions, RequestHandler
 const ADAPTER = "express";
 const ADAPTER_SPEC = { onDenied: ["function"] } as const;
 
-function applyHeaders(res: Response, headers: Readonly<Record<string, string>>): void {
-  for (const name in headers) res.setHeader(name, headers[name] as string);
-}
-
 function middleware(setup: GuardSetup<ExpressGuardOptions>, policies: readonly string[] | undefined): RequestHandler {
   const run = createHttpGuard<Request>({ guardian: setup.guardian, policies, options: setup.options });
   const { onDenied } = setup.options;
@@ -64,7 +61,7 @@ function middleware(setup: GuardSetup<ExpressGuardOptions>, policies: readonly s
   const respond = (guarded: GuardedRequest | undefined, req: Request, res: Response, next: NextFunction): void => {
     if (guarded === undefined) return next();
     const { answer } = guarded;
-    applyHeaders(res, answer.headers);
+    setAnswerHeaders(res, answer.headers);
     if (answer.proceed) return next();
     if (onDenied !== undefined) return onDenied({ decision: guarded.decision, answer, req, res, next });
     res.statusCode = answer.status;

@@ -12,6 +12,7 @@ import {
   type HttpAnswer,
   type HttpGuardOptions,
   type RequestHandle,
+  setAnswerHeaders,
 } from "./core/index.js";
 import { KoaRequestView } from "./koa/request-view.js";
 
@@ -56,7 +57,7 @@ function middleware(setup: GuardSetup<KoaGuardOptions>, policies: readonly strin
     if (guarded === undefined) return next();
     const { answer } = guarded;
     if (answer.proceed) {
-      ctx.set(answer.headers);
+      if (!ctx.headerSent) setAnswerHeaders(ctx.res, answer.headers);
       return next();
     }
     const { "Content-Type": contentType, ...policyHeaders } = answer.headers;

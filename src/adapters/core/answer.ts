@@ -36,3 +36,17 @@ export function answerFor(decision: Decision, options: AnswerOptions = {}): Http
   headers["Cache-Control"] = "no-store";
   return { proceed: false, status: body.status, headers, body };
 }
+
+/** Anything that takes response header fields one at a time, as Node's `ServerResponse` does. */
+export interface HeaderTarget {
+  setHeader(name: string, value: string): unknown;
+}
+
+/**
+ * Sets every header of an answer on a Node response, one `setHeader` per field, without the copying and checks of
+ * framework helpers (the values are already strings).
+ * @example setAnswerHeaders(res, answer.headers)
+ */
+export function setAnswerHeaders(target: HeaderTarget, headers: Readonly<Record<string, string>>): void {
+  for (const name in headers) target.setHeader(name, headers[name] as string);
+}

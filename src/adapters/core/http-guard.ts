@@ -80,6 +80,7 @@ export function createHttpGuard<Req extends object>(config: HttpGuardConfig<Req>
   const { skip, onDecision, confirm: appConfirm } = options;
   const problemTypeBase = options.problemTypeBase ?? DEFAULT_PROBLEM_TYPE_BASE;
   const tokens = tokenIssuer(config as HttpGuardConfig<never>, logger);
+  const plainAnswer = { headers, problemTypeBase };
   const decide = (ctx: GuardContext): Decision | Promise<Decision> => guardian.decideNow(ctx, policies);
 
   const binding = async (view: HttpRequestView, ctx: GuardContext): Promise<ConfirmBinding> => ({
@@ -104,7 +105,7 @@ export function createHttpGuard<Req extends object>(config: HttpGuardConfig<Req>
   const conclude = (req: Req, view: HttpRequestView, ledger: RequestLedger, decision: Decision, issued: IssuedToken | undefined): GuardedRequest => {
     const rejected = ledger.tokenRejection;
     const confirm = issued === undefined && rejected === undefined ? undefined : { ...(issued === undefined ? {} : { issued }), ...(rejected === undefined ? {} : { rejected }) };
-    const answer = answerFor(decision, confirm === undefined ? { headers, problemTypeBase } : { headers, confirm, problemTypeBase });
+    const answer = answerFor(decision, confirm === undefined ? plainAnswer : { headers, confirm, problemTypeBase });
     ledger.record(decision, logger);
     onDecision?.(decision, req);
     logDecision(logger, decision, view);

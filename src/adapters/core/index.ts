@@ -1,6 +1,6 @@
 // The framework-free HTTP contract shared by the Express, Koa and Next.js adapters.
-export { answerFor } from "./answer.js";
-export type { AnswerOptions, HttpAnswer } from "./answer.js";
+export { answerFor, setAnswerHeaders } from "./answer.js";
+export type { AnswerOptions, HeaderTarget, HttpAnswer } from "./answer.js";
 export { bodyDigest } from "./body-digest.js";
 export { clientKeyForAddress } from "./client-address.js";
 export { configuredSecret, processConfirmSecret, MIN_SECRET_LENGTH } from "./confirm-secret.js";
