@@ -1,20 +1,24 @@
-// One Redis benchmark server (a forked child that reports its port): bare Express, hexarch() on memory or Redis, or a RateLimiterRedis middleware.
+// One Redis benchmark server: bare Express, hexarch() on memory or on Redis, or a hand-written RateLimiterRedis middleware; prints its port, reports its CPU time.
 import { readFileSync } from "node:fs";
-import type { AddressInfo } from "node:net";
 import express, { type RequestHandler } from "express";
 import { Redis } from "ioredis";
 import { RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
-import { hexarch } from "../../src/adapters/express.js";
-import { MemoryStore, RedisStore } from "../../src/index.js";
+import type * as ExpressAdapter from "../../src/adapters/express.js";
+import type * as Package from "../../src/index.js";
+import { BENCH_DIST } from "../http-load.js";
+
+/** The package as users run it: the bundle built into BENCH_DIST, unless BENCH_SOURCE=1 asks for the TypeScript source. */
+const fromSource = process.env["BENCH_SOURCE"] === "1";
+const { hexarch } = (await import(fromSource ? "../../src/adapters/express.js" : `${BENCH_DIST}express.js`)) as typeof ExpressAdapter;
+const { MemoryStore, RedisStore } = (await import(fromSource ? "../../src/index.js" : `${BENCH_DIST}index.js`)) as typeof Package;
 
 /** The Quick Start policies with the rate limit raised out of reach, so every request takes the full allow path. */
 const QUICKSTART = readFileSync(new URL("../../tests/fixtures/seed/quickstart.yaml", import.meta.url), "utf8");
-const BENCH_POLICIES = QUICKSTART.replace("requests_per_minute: 100\n", "requests_per_minute: 1000000000\n");
-if (BENCH_POLICIES === QUICKSTART) throw new Error("quickstart.yaml no longer has requests_per_minute: 100");
-
+const POLICIES = QUICKSTART.replace("requests_per_minute: 100\n", "requests_per_minute: 1000000000\n");
+if (POLICIES === QUICKSTART) throw new Error("quickstart.yaml no longer has requests_per_minute: 100");
 const SECRET = "bench-secret-0123456789abcdef";
 
-/** The peer: what an app writes by hand with rate-limiter-flexible, one limiter per client address. */
+/** The peer: what an app writes by hand with rate-limiter-flexible, one counter per client address. */
 function peerMiddleware(client: Redis, prefix: string): RequestHandler {
   const limiter = new RateLimiterRedis({ storeClient: client, points: 1_000_000_000, duration: 60, keyPrefix: prefix });
   return function rateLimitByHand(req, res, next) {
@@ -30,12 +34,20 @@ function peerMiddleware(client: Redis, prefix: string): RequestHandler {
 }
 
 const [variant = "", redisUrl = "", prefix = "bench"] = process.argv.slice(2);
+/** Both Redis variants get the same client; BENCH_AUTOPIPELINING=1 lets ioredis batch the commands of one event-loop turn. */
+const redis = (): Redis => new Redis(redisUrl, { enableAutoPipelining: process.env["BENCH_AUTOPIPELINING"] === "1" });
 const app = express();
 app.disable("x-powered-by");
-const redis = (): Redis => new Redis(redisUrl);
-if (variant === "hexarch-memory") app.use(hexarch({ policyText: BENCH_POLICIES, secret: SECRET, store: new MemoryStore() }));
-else if (variant === "hexarch-redis") app.use(hexarch({ policyText: BENCH_POLICIES, secret: SECRET, store: new RedisStore({ client: redis(), prefix }) }));
+if (variant === "hexarch-memory") app.use(hexarch({ policyText: POLICIES, secret: SECRET, store: new MemoryStore() }));
+else if (variant === "hexarch-redis") app.use(hexarch({ policyText: POLICIES, secret: SECRET, store: new RedisStore({ client: redis(), prefix }) }));
 else if (variant === "peer-redis") app.use(peerMiddleware(redis(), prefix));
 else if (variant !== "bare") throw new Error(`unknown variant ${variant}`);
 app.get("/items", (_req, res) => void res.json({ items: [1, 2, 3] }));
-const server = app.listen(0, "127.0.0.1", () => process.send?.({ port: (server.address() as AddressInfo).port }));
+app.get("/cpu", (_req, res) => {
+  const used = process.cpuUsage();
+  res.json({ micros: used.user + used.system });
+});
+const server = app.listen(0, "127.0.0.1", () => {
+  const address = server.address();
+  console.log(`PORT ${typeof address === "object" && address !== null ? address.port : 0}`);
+});

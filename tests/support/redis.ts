@@ -239,8 +239,8 @@ export class CommandLog {
   }
 
   static async watch(url: string, marker: string): Promise<CommandLog> {
-    const monitor = await (await connectRedis(url)).monitor();
-    return new CommandLog(monitor, await connectRedis(url), marker);
+    const probe = await connectRedis(url);
+    return new CommandLog(await probe.monitor(), probe, marker);
   }
 
   /** Resolves once MONITOR has shown every command executed before this call. */
