@@ -6,6 +6,9 @@ import { buildNextApp, startNextApp, type NextServer } from "./next-server.js";
 const EXAMPLE = fileURLToPath(new URL("../../examples/next", import.meta.url));
 const ENV = { HEXARCH_SECRET: "e2e-secret-0123456789abcdef" };
 
+/** Each test makes up to 101 sequential requests to next start; on a busy 2-core machine that outgrows the default 20 s. */
+const HTTP_SESSION_TIMEOUT = 90_000;
+
 let server: NextServer | undefined;
 
 function base(): string {
@@ -37,7 +40,7 @@ describe("examples/next under next start", () => {
     const replay = await fetch(`${base()}/users/2`, { method: "DELETE", headers: { "Hexarch-Confirm": body.confirm.token } });
     expect(replay.status).toBe(428);
     expect(((await replay.json()) as { confirm: { rejected: string } }).confirm.rejected).toBe("used");
-  });
+  }, HTTP_SESSION_TIMEOUT);
 
   it("POST /chat warns past 80% of the budget, then answers 429 budget-exhausted with Retry-After", async () => {
     const answers: { status: number; warning: string | null; retryAfter: string | null; body: unknown }[] = [];
@@ -53,7 +56,7 @@ describe("examples/next under next start", () => {
     expect(warned.length).toBeGreaterThan(0);
     expect(warned[0]?.warning).toMatch(/^"api_budget";spent=(8|9)(\.\d+)?;limit=10;reset=\d+$/);
     expect(answers.slice(0, answers.indexOf(warned[0] as (typeof answers)[number])).every((a) => a.status === 200 && a.warning === null)).toBe(true);
-  });
+  }, HTTP_SESSION_TIMEOUT);
 
   it("GET /users: 100 requests a minute with RateLimit fields, the 101st gets 429 with Retry-After", async () => {
     const statuses: number[] = [];
@@ -69,5 +72,5 @@ describe("examples/next under next start", () => {
     expect(Number(last?.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
     expect(Number(last?.headers.get("retry-after"))).toBeLessThanOrEqual(60);
     expect(await last?.json()).toMatchObject({ type: "urn:hexarch:problem:rate-limited", policy: "rate_limit" });
-  });
+  }, HTTP_SESSION_TIMEOUT);
 });
