@@ -32,10 +32,14 @@ export interface IssuedToken {
 }
 
 /** Why a presented token confirmed nothing (it is then treated as absent). */
-export type TokenRejection = "malformed" | "invalid" | "expired" | "used";
+export type TokenRejection = "malformed" | "invalid" | "expired" | "used" | "unavailable";
 
 /** The result of presenting a token: the confirmed policies, or why it was refused. */
-export type TokenCheck = { readonly ok: true; readonly policies: readonly string[] } | { readonly ok: false; readonly rejection: TokenRejection };
+export type TokenCheck =
+  | { readonly ok: true; readonly policies: readonly string[] }
+  | { readonly ok: false; readonly rejection: Exclude<TokenRejection, "unavailable"> }
+  /** The token is genuine and unexpired, but the store could not record its use (an outage). */
+  | { readonly ok: false; readonly rejection: "unavailable"; readonly policies: readonly string[] };
 
 /** Settings of a token issuer. */
 export interface ConfirmTokenOptions {
@@ -84,8 +88,9 @@ export class ConfirmTokens {
   }
 
   /**
-   * Checks a presented token against this request and claims it. Never throws for a bad token: anything
-   * malformed, forged, bound to another request, expired or already used is refused with the reason.
+   * Checks a presented token against this request and claims it. Never throws: anything malformed, forged,
+   * bound to another request, expired or already used is refused with the reason; a store that cannot record
+   * the claim gives `unavailable` with the token's policies, for the caller to apply their fail mode.
    */
   async redeem(token: string, binding: ConfirmBinding): Promise<TokenCheck> {
     const parsed = parseToken(token);
@@ -94,7 +99,12 @@ export class ConfirmTokens {
     if (parsed.mac.length !== expected.length || !timingSafeEqual(parsed.mac, expected)) return { ok: false, rejection: "invalid" };
     const remainingMs = parsed.expiresAtSeconds * 1000 - this.#clock();
     if (remainingMs <= 0) return { ok: false, rejection: "expired" };
-    const first = await this.#store.claimOnce(`${this.#keyPrefix}${parsed.nonce}`, remainingMs + 1000);
+    let first: boolean;
+    try {
+      first = await this.#store.claimOnce(`${this.#keyPrefix}${parsed.nonce}`, remainingMs + 1000);
+    } catch {
+      return { ok: false, rejection: "unavailable", policies: parsed.policies };
+    }
     return first ? { ok: true, policies: parsed.policies } : { ok: false, rejection: "used" };
   }
 

@@ -62,6 +62,22 @@ function logDecision(logger: Logger, decision: Decision, view: HttpRequestView):
   else logger.warn(entry, `hexarch: ${decision.outcome}: ${decision.reason}`);
 }
 
+/** Seconds to suggest after a confirmation could not be claimed because the store is down. */
+const STORE_RETRY_AFTER = 5;
+
+/** A fail-closed confirmation whose single use the store could not record: a store failure (503), not a 428 loop. */
+function unclaimable(decision: Decision): Decision {
+  return new Decision({
+    outcome: "error",
+    kind: "store",
+    reason: `Policy '${decision.policyId ?? "?"}' could not be checked: the counter store could not record the confirmation token's use`,
+    rule: decision.rule,
+    retryAfter: STORE_RETRY_AFTER,
+    counters: decision.counters,
+    warnings: decision.warnings,
+  });
+}
+
 /**
  * Builds the request flow for one `hexarch()` or `guard()`, from options validated beforehand. Per request: build
  * the context; redeem a `Hexarch-Confirm` token once per request (or ask the app's `confirm`); decide; issue a
@@ -82,6 +98,7 @@ export function createHttpGuard<Req extends object>(config: HttpGuardConfig<Req>
   const tokens = tokenIssuer(config as HttpGuardConfig<never>, logger);
   const plainAnswer = { headers, problemTypeBase };
   const decide = (ctx: GuardContext): Decision | Promise<Decision> => guardian.decideNow(ctx, policies);
+  const failsOpen = (ids: readonly string[]): boolean => ids.every((id) => guardian.policies.policies.get(id)?.fail === "open");
 
   const binding = async (view: HttpRequestView, ctx: GuardContext): Promise<ConfirmBinding> => ({
     method: view.method,
@@ -99,7 +116,10 @@ export function createHttpGuard<Req extends object>(config: HttpGuardConfig<Req>
     }
     const check = await tokens().redeem(raw, await binding(view, ctx));
     if (check.ok) ledger.confirm(check.policies);
-    else ledger.tokenRejection = check.rejection;
+    else if (check.rejection === "unavailable" && failsOpen(check.policies)) {
+      logger.warn({ policies: check.policies }, "hexarch: counter store down; confirmation accepted without single-use check (fail: open)");
+      ledger.confirm(check.policies);
+    } else ledger.tokenRejection = check.rejection;
   };
 
   const conclude = (req: Req, view: HttpRequestView, ledger: RequestLedger, decision: Decision, issued: IssuedToken | undefined): GuardedRequest => {
@@ -117,10 +137,14 @@ export function createHttpGuard<Req extends object>(config: HttpGuardConfig<Req>
     return conclude(req, view, ledger, decision, issued);
   };
 
-  const settle = (req: Req, view: HttpRequestView, ledger: RequestLedger, ctx: GuardContext, decision: Decision): Guarded =>
-    decision.outcome === "confirm" && appConfirm === undefined && decision.policyId !== undefined
+  const settle = (req: Req, view: HttpRequestView, ledger: RequestLedger, ctx: GuardContext, decision: Decision): Guarded => {
+    if (decision.outcome === "confirm" && ledger.tokenRejection === "unavailable") {
+      return conclude(req, view, ledger, unclaimable(decision), undefined);
+    }
+    return decision.outcome === "confirm" && appConfirm === undefined && decision.policyId !== undefined
       ? withToken(req, view, ledger, ctx, decision, decision.policyId)
       : conclude(req, view, ledger, decision, undefined);
+  };
 
   const decideAndConclude = (req: Req, view: HttpRequestView, ledger: RequestLedger, ctx: GuardContext): Guarded => {
     const decided: Decision | PromiseLike<Decision> = decide(ctx);
