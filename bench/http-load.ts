@@ -62,6 +62,22 @@ export async function loadRun(url: string, cpuUrl: string): Promise<LoadRun> {
   return { rps: result.requests.average, p99: result.latency.p99, cpuPerRequest };
 }
 
+/**
+ * Measures one variant of a bench server script: starts `script variant`, loads its `/items` (CPU read from
+ * `/cpu`), and stops it.
+ * @example await compareVariants(["bare", "hexarch"], measureServer(SERVER), [["hexarch", "bare", 0.9]]);
+ */
+export function measureServer(script: string): (variant: string) => Promise<LoadRun> {
+  return async (variant) => {
+    const { child, url } = await startTsServer(script, [variant]);
+    try {
+      return await loadRun(`${url}/items`, `${url}/cpu`);
+    } finally {
+      child.kill();
+    }
+  };
+}
+
 /** The median of a non-empty list. */
 export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);

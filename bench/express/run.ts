@@ -1,6 +1,6 @@
 // Express throughput, side by side in one run: bare, hexarch() with the Quick Start policies, express-rate-limit.
 import { fileURLToPath } from "node:url";
-import { buildBenchDist, compareVariants, LOAD, loadRun, startTsServer } from "../http-load.js";
+import { buildBenchDist, compareVariants, LOAD, measureServer } from "../http-load.js";
 
 /** The compared servers; BENCH_VARIANTS may add the diagnostic ones of server.ts. */
 const COMPARED = ["bare", "hexarch", "express-rate-limit"];
@@ -11,14 +11,7 @@ const TARGETS: readonly (readonly [string, string, number])[] = [
 ];
 const SERVER = fileURLToPath(new URL("./server.ts", import.meta.url));
 
-async function measure(variant: string) {
-  const { child, url } = await startTsServer(SERVER, [variant]);
-  try {
-    return await loadRun(`${url}/items`, `${url}/cpu`);
-  } finally {
-    child.kill();
-  }
-}
+const measure = measureServer(SERVER);
 
 if (process.env["BENCH_SOURCE"] !== "1") buildBenchDist();
 console.log(`Express: GET /items, ${LOAD.connections} connections, ${LOAD.warmup} s warm-up + ${LOAD.duration} s per run, ${LOAD.rounds} rounds, servers run one at a time`);

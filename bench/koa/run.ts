@@ -1,19 +1,12 @@
 // Koa throughput, side by side in one run: bare Koa vs hexarch() with the Quick Start policies on the memory store,
 // with its default headers and with `headers: false` (to tell the decision's cost from the extra header bytes').
 import { fileURLToPath } from "node:url";
-import { buildBenchDist, compareVariants, LOAD, loadRun, startTsServer } from "../http-load.js";
+import { buildBenchDist, compareVariants, LOAD, measureServer } from "../http-load.js";
 
 const VARIANTS = ["bare", "hexarch", "hexarch-no-headers"] as const;
 const SERVER = fileURLToPath(new URL("./server.ts", import.meta.url));
 
-async function measure(variant: (typeof VARIANTS)[number]) {
-  const { child, url } = await startTsServer(SERVER, [variant]);
-  try {
-    return await loadRun(`${url}/items`, `${url}/cpu`);
-  } finally {
-    child.kill();
-  }
-}
+const measure = measureServer(SERVER);
 
 if (process.env["BENCH_SOURCE"] !== "1") buildBenchDist();
 console.log(`Koa: GET /items, ${LOAD.connections} connections, ${LOAD.warmup} s warm-up + ${LOAD.duration} s per run, ${LOAD.rounds} rounds, servers run one at a time`);

@@ -2,21 +2,12 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it, expect } from "vitest";
-import { loadPolicyFile, parsePolicyText } from "../../../src/engine/config/load.js";
+import { loadPolicyFile } from "../../../src/engine/config/load.js";
 import { PolicyConfigError, type ConfigProblem } from "../../../src/engine/errors.js";
+import { problemsOf } from "./problems-of.js";
 
 const BROKEN = join(import.meta.dirname, "../../fixtures/broken");
 
-/** The problems parsePolicyText reports for `text` (fails the test if it does not throw). */
-function problemsOf(text: string): readonly ConfigProblem[] {
-  try {
-    parsePolicyText(text, "hexarch.yaml");
-  } catch (error) {
-    expect(error).toBeInstanceOf(PolicyConfigError);
-    return (error as PolicyConfigError).problems;
-  }
-  throw new Error("expected a PolicyConfigError");
-}
 
 /** The one problem at `path` (fails the test when there is not exactly one). */
 function problemAt(problems: readonly ConfigProblem[], path: string): ConfigProblem {

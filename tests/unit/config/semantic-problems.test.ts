@@ -3,19 +3,10 @@ import { join } from "node:path";
 import { describe, it, expect } from "vitest";
 import { loadPolicyFile, parsePolicyText } from "../../../src/engine/config/load.js";
 import { PolicyConfigError, type ConfigProblem } from "../../../src/engine/errors.js";
+import { problemsOf } from "./problems-of.js";
 
 const BROKEN = join(import.meta.dirname, "../../fixtures/broken");
 
-/** The problems reported for `text` (fails the test if it does not throw a PolicyConfigError). */
-function problemsOf(text: string): readonly ConfigProblem[] {
-  try {
-    parsePolicyText(text, "hexarch.yaml");
-  } catch (error) {
-    expect(error).toBeInstanceOf(PolicyConfigError);
-    return (error as PolicyConfigError).problems;
-  }
-  throw new Error("expected a PolicyConfigError");
-}
 
 /** A file with one policy "p" and one rule made of the given lines; the rule starts at line 4, column 9. */
 function ruleFile(...ruleLines: string[]): string {
