@@ -107,7 +107,11 @@ export function pendingCounters(
   keys: Readonly<Record<string, KeyFunction>>,
 ): PendingCounter[] {
   const { ctx } = call;
-  const pending: PendingCounter[] = [];
+  let total = 0;
+  for (const indexed of rules) total += indexed.rule.counters.length;
+  // Sized up front: a list grown from empty by push reserves room for 17.
+  const pending = new Array<PendingCounter>(total);
+  let next = 0;
   for (const indexed of rules) {
     const counters = indexed.rule.counters;
     const ruleKeys = counterKeys[indexed.seq] as readonly CounterKeys[];
@@ -116,13 +120,13 @@ export function pendingCounters(
       const partition = partitionOf(counter.key, ctx, keys);
       const keysOfCounter = ruleKeys[c] as CounterKeys;
       if (counter.kind === "rate") {
-        pending.push({ key: keysOfCounter.keyFor(partition), points: 1, windowMs: counter.windowMs, indexed, counter, partition, periodEnd: undefined });
+        pending[next++] = { key: keysOfCounter.keyFor(partition), points: 1, windowMs: counter.windowMs, indexed, counter, partition, periodEnd: undefined };
       } else {
         const at = call.now();
         const period = counter.period(at);
         const points = counter.fixedCostMicros ?? toMicros(ctx.cost ?? 1);
         const windowMs = period.endsAt - at + BUDGET_GRACE_MS;
-        pending.push({ key: keysOfCounter.keyFor(partition, period.id), points, windowMs, indexed, counter, partition, periodEnd: period.endsAt });
+        pending[next++] = { key: keysOfCounter.keyFor(partition, period.id), points, windowMs, indexed, counter, partition, periodEnd: period.endsAt };
       }
     }
   }

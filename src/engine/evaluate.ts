@@ -141,7 +141,7 @@ export class Engine {
         verdict.add(indexed, this.#modes[indexed.seq] as Mode, { kind: check.kind, ...failure });
       }
       if (rule.unconditionalKind !== undefined && !failed) verdict.add(indexed, this.#modes[indexed.seq] as Mode, { kind: rule.unconditionalKind, reason: "" });
-      if (rule.counters.length > 0) (counted ??= []).push(indexed);
+      if (rule.counters.length > 0) counted = withRule(counted, indexed);
     }
     if (verdict.blocking?.kind === "time") verdict.blocking = this.#whenWindowsOpen(call, policyIds, verdict.blocking);
     if (counted === undefined) return this.#finish(call, policyIds, verdict, "none", NO_PENDING, undefined);
@@ -202,14 +202,14 @@ export class Engine {
     }
     const refused = verdict.blocking !== undefined;
     const givenBack = refused ? pending : (shadowed ?? NO_PENDING);
-    const reports: CounterReport[] = [];
+    const reports = new Array<CounterReport>(pending.length);
     for (let i = 0; i < pending.length; i++) {
       const p = pending[i] as PendingCounter;
       const reading = readings[i] as CounterReading;
       const back = refused || givenBack.includes(p);
       const used = back ? reading.used - p.points : reading.used;
       const report = counterReport(p, used, reading);
-      reports.push(report);
+      reports[i] = report;
       const { warnPoints } = p.counter;
       if (back || warnPoints === undefined || used < warnPoints || reading.used > limitPoints(p.counter)) continue;
       const warning = p.counter.kind === "rate" ? rateWarning(report) : budgetWarning(report, Math.floor((used * 100) / limitPoints(p.counter)));
@@ -297,6 +297,13 @@ export class Engine {
     for (const p of kept) if (p.counter.kind === "budget" && p.counter.fixedCostMicros === undefined) (budgets ??= []).push(p);
     return budgets === undefined ? undefined : new Reservation(budgets, this.#options);
   }
+}
+
+/** Adds a rule to a list started on first use; most calls count against one rule, so the list starts at one. */
+function withRule(rules: IndexedRule[] | undefined, indexed: IndexedRule): IndexedRule[] {
+  if (rules === undefined) return [indexed];
+  rules.push(indexed);
+  return rules;
 }
 
 function withoutGivenBack(pending: readonly PendingCounter[], givenBack: readonly PendingCounter[]): PendingCounter[] {

@@ -100,12 +100,7 @@ export class MemoryStore implements CounterStore {
   readonly consumeSync = this.#storage === undefined ? undefined : (ops: readonly CounterOp[]): readonly CounterReading[] => {
     const storage = this.#storage as LimiterStorage;
     const now = Date.now();
-    const readings: CounterReading[] = [];
-    for (const op of ops) {
-      const lifetime = this.#lifetime(op.key, op.windowMs, now);
-      readings.push(this.#reading(op.key, storage.incrby(op.key, op.points, lifetime), now) as CounterReading);
-    }
-    return readings;
+    return ops.map((op) => this.#reading(op.key, storage.incrby(op.key, op.points, this.#lifetime(op.key, op.windowMs, now)), now) as CounterReading);
   };
 
   readonly refundSync = this.#storage === undefined ? undefined : (ops: readonly CounterOp[]): void => {

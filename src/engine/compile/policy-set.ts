@@ -61,6 +61,11 @@ function routeHeads(rule: IndexedRule): readonly string[] | undefined {
   return heads;
 }
 
+/** 1 for a list with rules, else 0. */
+function filled(list: readonly IndexedRule[] | undefined): 0 | 1 {
+  return list === undefined || list.length === 0 ? 0 : 1;
+}
+
 /** Merges rule lists sorted by file order into one, without repeats. */
 function mergeByFileOrder(lists: readonly (readonly IndexedRule[] | undefined)[]): readonly IndexedRule[] {
   const merged: IndexedRule[] = [];
@@ -99,23 +104,25 @@ export class RuleIndex {
 
   /** Rules whose resource, operation or route scope can match the call, in file order. */
   candidates(call: ScopedCall): readonly IndexedRule[] {
-    const lists: (readonly IndexedRule[] | undefined)[] = [this.#anyCall];
     const { resource } = call.ctx;
-    if (resource !== undefined && this.#byResource.size > 0) lists.push(this.#byResource.get(resource));
-    if (call.operations !== undefined && this.#byOperation.size > 0) for (const op of call.operations) lists.push(this.#byOperation.get(op));
-    if (this.#byRouteHead.size > 0) {
-      const head = call.routeHead();
-      if (head !== undefined) lists.push(this.#byRouteHead.get(head));
-    }
-    let found: readonly IndexedRule[] = NONE;
-    let second: readonly IndexedRule[] | undefined;
-    for (const list of lists) {
-      if (list === undefined || list.length === 0) continue;
-      if (found.length === 0) found = list;
-      else if (second === undefined) second = list;
-      else return mergeByFileOrder(lists);
-    }
-    return second === undefined ? found : this.#pair(found, second);
+    const { operations } = call;
+    const byResource = resource === undefined || this.#byResource.size === 0 ? undefined : this.#byResource.get(resource);
+    const head = this.#byRouteHead.size === 0 ? undefined : call.routeHead();
+    const byHead = head === undefined ? undefined : this.#byRouteHead.get(head);
+    if (operations === undefined || operations.length === 0 || this.#byOperation.size === 0) return this.#union(byResource, byHead, undefined);
+    if (operations.length === 1) return this.#union(byResource, byHead, this.#byOperation.get(operations[0] as string));
+    return mergeByFileOrder([this.#anyCall, byResource, byHead, ...operations.map((op) => this.#byOperation.get(op))]);
+  }
+
+  /** The rules for any call together with up to three other lists, in file order; a new list only for three or more non-empty ones. */
+  #union(a: IndexedRule[] | undefined, b: IndexedRule[] | undefined, c: IndexedRule[] | undefined): readonly IndexedRule[] {
+    const any = this.#anyCall;
+    const nonEmpty = filled(any) + filled(a) + filled(b) + filled(c);
+    if (nonEmpty === 0) return NONE;
+    if (nonEmpty > 2) return mergeByFileOrder([any, a, b, c]);
+    const first = (filled(any) === 1 ? any : filled(a) === 1 ? a : filled(b) === 1 ? b : c) as IndexedRule[];
+    if (nonEmpty === 1) return first;
+    return this.#pair(first, (filled(c) === 1 ? c : filled(b) === 1 ? b : a) as IndexedRule[]);
   }
 
   /** Two lists merged, kept for the next call that reaches the same two (there are only so many lists). */
