@@ -3,6 +3,8 @@ import type { Decision } from "../../engine/decision.js";
 import { configWarning, type Logger } from "../../engine/logger.js";
 import type { TokenRejection } from "./confirm-token.js";
 
+const NO_DECISIONS: readonly Decision[] = Object.freeze([]);
+
 /**
  * What an app's handler sees (`res.locals.hexarch` in Express, `ctx.state.hexarch` in Koa): the decisions taken for
  * this request, and `charge()` to settle budgets with the real cost once it is known.
@@ -24,14 +26,19 @@ export interface RequestHandle {
 
 /** The per-request record behind a RequestHandle. Adapters keep one per request (Express: `res.locals.hexarch`). */
 export class RequestLedger implements RequestHandle {
-  readonly decisions: Decision[] = [];
+  /** Started with the first decision: most requests take one, and a list grown from empty reserves room for 17. */
+  #decisions: Decision[] | undefined;
   /** True once the confirmation header was read: one token is redeemed once per request. */
   tokenRead = false;
   tokenRejection: TokenRejection | undefined;
   #confirmed: string[] | undefined;
 
+  get decisions(): readonly Decision[] {
+    return this.#decisions ?? NO_DECISIONS;
+  }
+
   get decision(): Decision | undefined {
-    return this.decisions.at(-1);
+    return this.#decisions?.at(-1);
   }
 
   /** Policies confirmed by a token earlier in this request, or undefined when none. */
@@ -51,12 +58,14 @@ export class RequestLedger implements RequestHandle {
 
   /** Records a decision; warns once when a counter was already charged for this request by an earlier guard. */
   record(decision: Decision, logger: Logger): void {
-    const earlier = this.decisions;
-    if (earlier.length > 0) {
-      for (const { rule } of decision.counters) {
-        if (!earlier.some((d) => d.counters.some((c) => c.rule.policyId === rule.policyId && c.rule.index === rule.index))) continue;
-        configWarning(logger, "HEXARCH_COUNTED_TWICE", `policy '${rule.policyId}' rule ${rule.index} was counted twice for one request: it is applied both by hexarch() and by guard("${rule.policyId}") on the same route; keep one`);
-      }
+    const earlier = this.#decisions;
+    if (earlier === undefined) {
+      this.#decisions = [decision];
+      return;
+    }
+    for (const { rule } of decision.counters) {
+      if (!earlier.some((d) => d.counters.some((c) => c.rule.policyId === rule.policyId && c.rule.index === rule.index))) continue;
+      configWarning(logger, "HEXARCH_COUNTED_TWICE", `policy '${rule.policyId}' rule ${rule.index} was counted twice for one request: it is applied both by hexarch() and by guard("${rule.policyId}") on the same route; keep one`);
     }
     earlier.push(decision);
   }
