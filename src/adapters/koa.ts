@@ -57,7 +57,7 @@ function middleware(setup: GuardSetup<KoaGuardOptions>, policies: readonly strin
     if (guarded === undefined) return next();
     const { answer } = guarded;
     if (answer.proceed) {
-      if (!ctx.headerSent) setAnswerHeaders(ctx.res, answer.headers);
+      if (!ctx.res.headersSent) setAnswerHeaders(ctx.res, answer.headers);
       return next();
     }
     const { "Content-Type": contentType, ...policyHeaders } = answer.headers;

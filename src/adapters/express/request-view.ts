@@ -1,5 +1,6 @@
 // An Express request seen through the core's structural HttpRequestView.
 import type { Request } from "express";
+import { nodeRequestHeader } from "../core/node-header.js";
 import type { HttpRequestView } from "../core/index.js";
 
 /** Reads method, URL, headers, `req.ip` (so `trust proxy` decides about X-Forwarded-For) and the parsed body. */
@@ -25,8 +26,7 @@ export class ExpressRequestView implements HttpRequestView {
   }
 
   header(name: string): string | undefined {
-    const value = this.#req.headers[name];
-    return Array.isArray(value) ? value.join(", ") : value;
+    return nodeRequestHeader(this.#req, name);
   }
 
   body(): unknown {

@@ -1,5 +1,6 @@
 // A Koa context seen through the core's structural HttpRequestView.
 import type { Context } from "koa";
+import { nodeRequestHeader } from "../core/node-header.js";
 import type { HttpRequestView } from "../core/index.js";
 
 /**
@@ -28,8 +29,7 @@ export class KoaRequestView implements HttpRequestView {
   }
 
   header(name: string): string | undefined {
-    const value = this.#ctx.req.headers[name];
-    return Array.isArray(value) ? value.join(", ") : value;
+    return nodeRequestHeader(this.#ctx.req, name);
   }
 
   body(): unknown {
