@@ -228,9 +228,13 @@ export class RedisStore implements CounterStore {
     );
   }
 
-  async #insured<T>(onRedis: () => Promise<T>, onInsurance: (insurance: CounterStore) => Promise<T>): Promise<T> {
+  /** Runs on Redis; with an insurance store, falls back to it when Redis fails. No extra promise without insurance. */
+  #insured<T>(onRedis: () => Promise<T>, onInsurance: (insurance: CounterStore) => Promise<T>): Promise<T> {
     const insurance = this.#options.insurance;
-    if (insurance === undefined) return onRedis();
+    return insurance === undefined ? onRedis() : this.#withInsurance(onRedis, () => onInsurance(insurance));
+  }
+
+  async #withInsurance<T>(onRedis: () => Promise<T>, onInsurance: () => Promise<T>): Promise<T> {
     try {
       const result = await onRedis();
       this.#onInsurance = false;
@@ -241,14 +245,19 @@ export class RedisStore implements CounterStore {
         const reason = error instanceof Error ? error.message : String(error);
         process.emitWarning(`${reason}; counting in this process until Redis answers again`, { code: "HEXARCH_REDIS_INSURANCE", type: "HexarchWarning" });
       }
-      return onInsurance(insurance);
+      return onInsurance();
     }
   }
 
-  async #consumeOnRedis(ops: readonly CounterOp[]): Promise<readonly CounterReading[]> {
+  /** One counter (the usual case) takes a single promise step; several are sent at once and settled together. */
+  #consumeOnRedis(ops: readonly CounterOp[]): Promise<readonly CounterReading[]> {
     const limiter = this.#limiter;
     const sent = ops.map((op) => limiter.consume(op.key, op.points, lifetime(op.windowMs)));
-    if (sent.length === 1) return [toReading(await (sent[0] as Promise<RateLimiterRes>))];
+    if (sent.length === 1) return (sent[0] as Promise<RateLimiterRes>).then((res) => [toReading(res)]);
+    return this.#settleAll(ops, sent);
+  }
+
+  async #settleAll(ops: readonly CounterOp[], sent: readonly Promise<RateLimiterRes>[]): Promise<readonly CounterReading[]> {
     const results = await Promise.allSettled(sent);
     const { values, failure, failed } = settledValues(results);
     if (!failed) return values.map(toReading);
