@@ -3,7 +3,7 @@ import autocannon from "autocannon";
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
-/** Load settings from the environment: BENCH_DURATION, BENCH_WARMUP (seconds), BENCH_CONNECTIONS, BENCH_ROUNDS. */
+/** Load settings from the environment: BENCH_DURATION, BENCH_WARMUP (seconds), BENCH_CONNECTIONS, BENCH_ROUNDS (and BENCH_PIN, below). */
 export const LOAD = {
   duration: Number(process.env["BENCH_DURATION"] ?? 5),
   warmup: Number(process.env["BENCH_WARMUP"] ?? 2),
@@ -21,9 +21,26 @@ export function buildBenchDist(): void {
   execFileSync("npx", ["tsup", "--out-dir", BENCH_DIST], { cwd: fileURLToPath(new URL("..", import.meta.url)), stdio: "ignore" });
 }
 
+let loadPinned = false;
+
+/**
+ * With BENCH_PIN=1, servers run on CPU 0 and this process (autocannon) on CPU 1, so the two never trade places
+ * and each server's GC threads stay with it. On a 2-core machine the Koa bench's rounds then agree within about
+ * 1%, against about 5% when the scheduler moves them. Needs `taskset` (util-linux). Returns the command prefix.
+ */
+function serverCpuPrefix(): string[] {
+  if (process.env["BENCH_PIN"] !== "1") return [];
+  if (!loadPinned) {
+    execFileSync("taskset", ["-a", "-pc", "1", String(process.pid)], { stdio: "ignore" });
+    loadPinned = true;
+  }
+  return ["taskset", "-c", "0"];
+}
+
 /** A TypeScript server script run under tsx that prints `PORT <n>` once listening; its base URL. */
 export function startTsServer(script: string, args: readonly string[]): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ["--import", TSX, script, ...args], { stdio: ["ignore", "pipe", "inherit"] });
+  const command = [...serverCpuPrefix(), process.execPath, "--import", TSX, script, ...args];
+  const child = spawn(command[0] as string, command.slice(1), { stdio: ["ignore", "pipe", "inherit"] });
   return new Promise((resolve, reject) => {
     let output = "";
     child.stdout?.on("data", (chunk: Buffer) => {

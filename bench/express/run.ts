@@ -8,6 +8,9 @@ const VARIANTS = process.env["BENCH_VARIANTS"]?.split(",") ?? COMPARED;
 const TARGETS: readonly (readonly [string, string, number])[] = [
   ["hexarch", "bare", 0.95],
   ["hexarch", "express-rate-limit", 1.2],
+  ["hexarch", "express-rate-limit-defaults", 1.2],
+  ["floor", "bare", 0.95],
+  ["express-rate-limit", "bare", 0.95],
 ];
 const SERVER = fileURLToPath(new URL("./server.ts", import.meta.url));
 

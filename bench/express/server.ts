@@ -3,6 +3,7 @@ import express from "express";
 import { rateLimit } from "express-rate-limit";
 import type * as ExpressAdapter from "../../src/adapters/express.js";
 import type * as Package from "../../src/index.js";
+import { countAndTell } from "../floor.js";
 import { BENCH_DIST } from "../http-load.js";
 
 /** The package as users run it: the bundle built into BENCH_DIST, unless BENCH_SOURCE=1 asks for the TypeScript source. */
@@ -37,8 +38,15 @@ const app = express();
 app.disable("x-powered-by");
 if (variant === "hexarch") app.use(hexarch({ policyText: POLICIES, secret: "bench-secret-0123456789abcdef" }));
 else if (variant === "express-rate-limit") app.use(rateLimit({ windowMs: 60_000, limit: 1_000_000_000, standardHeaders: "draft-8", legacyHeaders: false }));
+else if (variant === "express-rate-limit-defaults") app.use(rateLimit({ windowMs: 60_000, limit: 1_000_000_000 }));
 // Diagnostic variants (BENCH_VARIANTS): where the cost of a guard goes.
-else if (variant === "bare+noop-middleware") app.use((_req, _res, next) => next());
+else if (variant === "floor") {
+  const counts = new Map<string, number>();
+  app.use((req, res, next) => {
+    countAndTell(counts, req.socket.remoteAddress, res);
+    next();
+  });
+} else if (variant === "bare+noop-middleware") app.use((_req, _res, next) => next());
 else if (variant === "bare+2-headers") {
   app.use((_req, res, next) => {
     res.setHeader("RateLimit-Policy", '"rate_limit";q=1000000000;w=60');

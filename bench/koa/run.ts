@@ -3,14 +3,17 @@
 import { fileURLToPath } from "node:url";
 import { buildBenchDist, compareVariants, LOAD, measureServer } from "../http-load.js";
 
-const VARIANTS = ["bare", "hexarch", "hexarch-no-headers"] as const;
+/** The compared servers; BENCH_VARIANTS may pick others of server.ts (such as the diagnostic `floor`). */
+const VARIANTS = process.env["BENCH_VARIANTS"]?.split(",") ?? ["bare", "hexarch", "hexarch-no-headers"];
 const SERVER = fileURLToPath(new URL("./server.ts", import.meta.url));
 
 const measure = measureServer(SERVER);
 
 if (process.env["BENCH_SOURCE"] !== "1") buildBenchDist();
 console.log(`Koa: GET /items, ${LOAD.connections} connections, ${LOAD.warmup} s warm-up + ${LOAD.duration} s per run, ${LOAD.rounds} rounds, servers run one at a time`);
-await compareVariants(VARIANTS, measure, [
+const TARGETS: readonly (readonly [string, string, number])[] = [
   ["hexarch", "bare", 0.9],
   ["hexarch-no-headers", "bare", 0.9],
-]);
+  ["floor", "bare", 0.9],
+];
+await compareVariants(VARIANTS, measure, TARGETS.filter(([variant, baseline]) => VARIANTS.includes(variant) && VARIANTS.includes(baseline)));
