@@ -99,38 +99,51 @@ export function counterKeys(rules: readonly IndexedRule[], prefix: string): read
   return rules.map((indexed) => indexed.rule.counters.map((_, c) => new CounterKeys(`${prefix}${indexed.policy.id}:${indexed.rule.ref.index}:${c}:`)));
 }
 
-/** The counters the given rules keep for this call, in rule order. The clock is read only when a budget needs it. */
+/**
+ * Adds the counters one rule keeps for this call to `pending`, which starts on first use (most calls reach one
+ * counter, and a list grown from empty by push reserves room for 17). The clock is read only for a budget.
+ */
+export function withCounters(
+  pending: PendingCounter[] | undefined,
+  indexed: IndexedRule,
+  call: ScopedCall,
+  counterKeys: readonly (readonly CounterKeys[])[],
+  keys: Readonly<Record<string, KeyFunction>>,
+): PendingCounter[] | undefined {
+  const { ctx } = call;
+  const counters = indexed.rule.counters;
+  const ruleKeys = counterKeys[indexed.seq] as readonly CounterKeys[];
+  let list = pending;
+  for (let c = 0; c < counters.length; c++) {
+    const counter = counters[c] as Counter;
+    const partition = partitionOf(counter.key, ctx, keys);
+    const keysOfCounter = ruleKeys[c] as CounterKeys;
+    let next: PendingCounter;
+    if (counter.kind === "rate") {
+      next = { key: keysOfCounter.keyFor(partition), points: 1, windowMs: counter.windowMs, indexed, counter, partition, periodEnd: undefined };
+    } else {
+      const at = call.now();
+      const period = counter.period(at);
+      const points = counter.fixedCostMicros ?? toMicros(ctx.cost ?? 1);
+      const windowMs = period.endsAt - at + BUDGET_GRACE_MS;
+      next = { key: keysOfCounter.keyFor(partition, period.id), points, windowMs, indexed, counter, partition, periodEnd: period.endsAt };
+    }
+    if (list === undefined) list = [next];
+    else list.push(next);
+  }
+  return list;
+}
+
+/** The counters the given rules keep for this call, in rule order. */
 export function pendingCounters(
   rules: readonly IndexedRule[],
   call: ScopedCall,
   counterKeys: readonly (readonly CounterKeys[])[],
   keys: Readonly<Record<string, KeyFunction>>,
 ): PendingCounter[] {
-  const { ctx } = call;
-  let total = 0;
-  for (const indexed of rules) total += indexed.rule.counters.length;
-  // Sized up front: a list grown from empty by push reserves room for 17.
-  const pending = new Array<PendingCounter>(total);
-  let next = 0;
-  for (const indexed of rules) {
-    const counters = indexed.rule.counters;
-    const ruleKeys = counterKeys[indexed.seq] as readonly CounterKeys[];
-    for (let c = 0; c < counters.length; c++) {
-      const counter = counters[c] as Counter;
-      const partition = partitionOf(counter.key, ctx, keys);
-      const keysOfCounter = ruleKeys[c] as CounterKeys;
-      if (counter.kind === "rate") {
-        pending[next++] = { key: keysOfCounter.keyFor(partition), points: 1, windowMs: counter.windowMs, indexed, counter, partition, periodEnd: undefined };
-      } else {
-        const at = call.now();
-        const period = counter.period(at);
-        const points = counter.fixedCostMicros ?? toMicros(ctx.cost ?? 1);
-        const windowMs = period.endsAt - at + BUDGET_GRACE_MS;
-        pending[next++] = { key: keysOfCounter.keyFor(partition, period.id), points, windowMs, indexed, counter, partition, periodEnd: period.endsAt };
-      }
-    }
-  }
-  return pending;
+  let pending: PendingCounter[] | undefined;
+  for (const indexed of rules) pending = withCounters(pending, indexed, call, counterKeys, keys);
+  return pending ?? [];
 }
 
 /** The counter's limit in store points. */

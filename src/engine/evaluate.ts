@@ -3,9 +3,9 @@ import type { CounterReading, CounterStore } from "../stores/store.js";
 import type { IndexedRule, Mode, PolicySet } from "./compile/policy-set.js";
 import { toMicros, type Check } from "./compile/rule.js";
 import type { GuardContext } from "./context.js";
-import { counterKeys, counterReport, limitPoints, pendingCounters, type CounterKeys, type KeyFunction, type PendingCounter } from "./counters.js";
+import { counterKeys, counterReport, limitPoints, pendingCounters, withCounters, type CounterKeys, type KeyFunction, type PendingCounter } from "./counters.js";
 import { Decision, type CounterReport, type RuleRef, type Settler } from "./decision.js";
-import { Evaluation, type Counting } from "./explain.js";
+import type { Counting } from "./explain.js";
 import { budgetWarning, counterFinding, rateWarning } from "./finding.js";
 import { ScopedCall, scopeMiss } from "./scope.js";
 import { Verdict, type DecidingFinding } from "./verdict.js";
@@ -127,9 +127,10 @@ export class Engine {
   #decide(ctx: GuardContext, policyIds: readonly string[] | undefined): Decided {
     const options = this.#options;
     const call = this.#call(ctx, policyIds);
-    if (options.mode === "off") return this.#finish(call, policyIds, new Verdict(ctx), "none", NO_PENDING, undefined);
-    const verdict = new Verdict(ctx);
-    let counted: IndexedRule[] | undefined;
+    const verdict = new Verdict(this.set, call, policyIds, options.mode === "off");
+    if (verdict.off) return this.#finish(verdict, "none", NO_PENDING, undefined);
+    // Counters are listed as rules are reached, and touched only once every check has passed.
+    let pending: PendingCounter[] | undefined;
     for (const indexed of this.#rulesFor(call, policyIds)) {
       const { rule } = indexed;
       if (scopeMiss(rule.scope, call) !== undefined) continue;
@@ -141,27 +142,26 @@ export class Engine {
         verdict.add(indexed, this.#modes[indexed.seq] as Mode, { kind: check.kind, ...failure });
       }
       if (rule.unconditionalKind !== undefined && !failed) verdict.add(indexed, this.#modes[indexed.seq] as Mode, { kind: rule.unconditionalKind, reason: "" });
-      if (rule.counters.length > 0) counted = withRule(counted, indexed);
+      if (rule.counters.length > 0) pending = withCounters(pending, indexed, call, this.#counterKeys, options.keys);
     }
     if (verdict.blocking?.kind === "time") verdict.blocking = this.#whenWindowsOpen(call, policyIds, verdict.blocking);
-    if (counted === undefined) return this.#finish(call, policyIds, verdict, "none", NO_PENDING, undefined);
-    if (verdict.blocking !== undefined) return this.#finish(call, policyIds, verdict, "refused-before", NO_PENDING, undefined);
+    if (pending === undefined) return this.#finish(verdict, "none", NO_PENDING, undefined);
+    if (verdict.blocking !== undefined) return this.#finish(verdict, "refused-before", NO_PENDING, undefined);
 
-    const pending = pendingCounters(counted, call, this.#counterKeys, options.keys);
     const { store } = options;
     let readings: readonly CounterReading[];
     try {
       if (store.consumeSync === undefined) {
         return store.consume(pending).then(
-          (answered) => this.#judge(call, policyIds, verdict, pending, answered),
-          (error: unknown) => this.#storeFailure(call, policyIds, verdict, pending, error),
+          (answered) => this.#judge(verdict, pending, answered),
+          (error: unknown) => this.#storeFailure(verdict, pending, error),
         );
       }
       readings = store.consumeSync(pending);
     } catch (error) {
-      return this.#storeFailure(call, policyIds, verdict, pending, error);
+      return this.#storeFailure(verdict, pending, error);
     }
-    return this.#judge(call, policyIds, verdict, pending, readings);
+    return this.#judge(verdict, pending, readings);
   }
 
   /**
@@ -191,13 +191,13 @@ export class Engine {
   }
 
   /** Compares each counter with its limit, gives back every point of a refused call, and reports the counters. */
-  #judge(call: ScopedCall, policyIds: readonly string[] | undefined, verdict: Verdict, pending: readonly PendingCounter[], readings: readonly CounterReading[]): Decided {
+  #judge(verdict: Verdict, pending: readonly PendingCounter[], readings: readonly CounterReading[]): Decided {
     let shadowed: PendingCounter[] | undefined;
     for (let i = 0; i < pending.length; i++) {
       const p = pending[i] as PendingCounter;
       const reading = readings[i] as CounterReading;
       if (reading.used <= limitPoints(p.counter)) continue;
-      const counted = verdict.add(p.indexed, this.#modes[p.indexed.seq] as Mode, counterFinding(p, reading, p.counter.kind === "rate" ? Date.now() : call.now()));
+      const counted = verdict.add(p.indexed, this.#modes[p.indexed.seq] as Mode, counterFinding(p, reading, p.counter.kind === "rate" ? Date.now() : verdict.call.now()));
       if (counted === "shadow") (shadowed ??= []).push(p);
     }
     const refused = verdict.blocking !== undefined;
@@ -216,7 +216,7 @@ export class Engine {
       verdict.warn(p.indexed, warning);
     }
     const kept = refused ? NO_PENDING : givenBack.length === 0 ? pending : withoutGivenBack(pending, givenBack);
-    const decision = this.#finish(call, policyIds, verdict, refused ? "given-back" : "kept", kept, reports);
+    const decision = this.#finish(verdict, refused ? "given-back" : "kept", kept, reports);
     return givenBack.length === 0 ? decision : this.#refund(givenBack, decision);
   }
 
@@ -241,7 +241,7 @@ export class Engine {
     }
   }
 
-  #storeFailure(call: ScopedCall, policyIds: readonly string[] | undefined, verdict: Verdict, pending: readonly PendingCounter[], error: unknown): Decision {
+  #storeFailure(verdict: Verdict, pending: readonly PendingCounter[], error: unknown): Decision {
     this.#options.onStoreError(error);
     const message = `counter store ${this.#options.store.name} failed: ${error instanceof Error ? error.message : String(error)}`;
     const closed = pending.find((p) => p.indexed.policy.fail === "closed");
@@ -250,20 +250,14 @@ export class Engine {
     } else {
       verdict.warn(undefined, { kind: "store", message: `${message}; allowed because the policies fail open` });
     }
-    return this.#finish(call, policyIds, verdict, "store-failed", NO_PENDING, undefined);
+    return this.#finish(verdict, "store-failed", NO_PENDING, undefined);
   }
 
-  #finish(
-    call: ScopedCall,
-    policyIds: readonly string[] | undefined,
-    verdict: Verdict,
-    counting: Counting,
-    kept: readonly PendingCounter[],
-    counters: readonly CounterReport[] | undefined,
-  ): Decision {
-    const { warnings } = verdict;
-    const off = this.#options.mode === "off";
-    const explain = new Evaluation(this.set, call, policyIds, verdict.notes, counting, off);
+  /** The decision of a finished evaluation; the verdict stays with it as the record explain() is built from. */
+  #finish(verdict: Verdict, counting: Counting, kept: readonly PendingCounter[], counters: readonly CounterReport[] | undefined): Decision {
+    verdict.counting = counting;
+    const { warnings, off } = verdict;
+    const explain = verdict;
     const blocking = verdict.blocking;
     if (blocking !== undefined) {
       return new Decision({
@@ -297,13 +291,6 @@ export class Engine {
     for (const p of kept) if (p.counter.kind === "budget" && p.counter.fixedCostMicros === undefined) (budgets ??= []).push(p);
     return budgets === undefined ? undefined : new Reservation(budgets, this.#options);
   }
-}
-
-/** Adds a rule to a list started on first use; most calls count against one rule, so the list starts at one. */
-function withRule(rules: IndexedRule[] | undefined, indexed: IndexedRule): IndexedRule[] {
-  if (rules === undefined) return [indexed];
-  rules.push(indexed);
-  return rules;
 }
 
 function withoutGivenBack(pending: readonly PendingCounter[], givenBack: readonly PendingCounter[]): PendingCounter[] {

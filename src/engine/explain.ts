@@ -1,6 +1,6 @@
 // Explains a decision rule by rule: which applied and what they found, which did not and why.
 import type { IndexedRule, PolicySet } from "./compile/policy-set.js";
-import type { ExplanationEntry, Explainer } from "./decision.js";
+import type { ExplanationEntry } from "./decision.js";
 import { describeMiss, scopeMiss, type ScopedCall } from "./scope.js";
 
 /** What evaluation wrote down about one rule. */
@@ -32,35 +32,25 @@ function whyNot(indexed: IndexedRule, call: ScopedCall, policyIds: readonly stri
   return undefined;
 }
 
-/** What one evaluation wrote down, kept with its decision so explain() can be built only when asked for. */
-export class Evaluation implements Explainer {
-  readonly #set: PolicySet;
-  readonly #call: ScopedCall;
-  readonly #policyIds: readonly string[] | undefined;
-  readonly #notes: readonly RuleNote[] | undefined;
-  readonly #counting: Counting;
-  readonly #off: boolean;
+/** What one evaluation wrote down: every rule of the set with whether it applied and why. Built only when asked for. */
+export interface EvaluationRecord {
+  readonly set: PolicySet;
+  readonly call: ScopedCall;
+  readonly policyIds: readonly string[] | undefined;
+  readonly notes: readonly RuleNote[] | undefined;
+  readonly counting: Counting;
+  readonly off: boolean;
+}
 
-  constructor(set: PolicySet, call: ScopedCall, policyIds: readonly string[] | undefined, notes: readonly RuleNote[] | undefined, counting: Counting, off: boolean) {
-    this.#set = set;
-    this.#call = call;
-    this.#policyIds = policyIds;
-    this.#notes = notes;
-    this.#counting = counting;
-    this.#off = off;
-  }
-
-  /** Every rule of the set with whether it applied and why. */
-  explain(): ExplanationEntry[] {
-    const call = this.#call;
-    return this.#set.rules.map((indexed) => {
-      const rule = indexed.rule.ref;
-      if (this.#off) return { rule, applied: false, why: "enforcement is off" };
-      const excluded = whyNot(indexed, call, this.#policyIds);
-      if (excluded !== undefined) return { rule, applied: false, why: excluded };
-      const found = (this.#notes ?? []).filter((note) => note.indexed === indexed).map((note) => note.text);
-      if (found.length > 0) return { rule, applied: true, why: found.join("; ") };
-      return { rule, applied: true, why: COUNTING_WHY[indexed.rule.counters.length === 0 ? "none" : this.#counting] };
-    });
-  }
+/** Every rule of the set with whether it applied and why. */
+export function explainRules({ set, call, policyIds, notes, counting, off }: EvaluationRecord): ExplanationEntry[] {
+  return set.rules.map((indexed) => {
+    const rule = indexed.rule.ref;
+    if (off) return { rule, applied: false, why: "enforcement is off" };
+    const excluded = whyNot(indexed, call, policyIds);
+    if (excluded !== undefined) return { rule, applied: false, why: excluded };
+    const found = (notes ?? []).filter((note) => note.indexed === indexed).map((note) => note.text);
+    if (found.length > 0) return { rule, applied: true, why: found.join("; ") };
+    return { rule, applied: true, why: COUNTING_WHY[indexed.rule.counters.length === 0 ? "none" : counting] };
+  });
 }

@@ -1,9 +1,10 @@
-// What one evaluation has found so far: the most severe enforced finding, the shadow finding, warnings and notes.
-import type { IndexedRule, Mode } from "./compile/policy-set.js";
+// What one evaluation has found: the most severe enforced finding, the shadow finding, warnings and notes.
+import type { IndexedRule, Mode, PolicySet } from "./compile/policy-set.js";
 import type { GuardContext } from "./context.js";
-import type { DecisionWarning, Outcome } from "./decision.js";
-import type { RuleNote } from "./explain.js";
+import type { DecisionWarning, ExplanationEntry, Explainer, Outcome } from "./decision.js";
+import { explainRules, type Counting, type EvaluationRecord, type RuleNote } from "./explain.js";
 import { findingOutcome, findingReason, type Finding } from "./finding.js";
+import type { ScopedCall } from "./scope.js";
 
 const SEVERITY: Record<Outcome, number> = { allow: 0, warn: 1, confirm: 2, limit: 3, deny: 4, error: 5 };
 
@@ -21,16 +22,32 @@ function isConfirmed(ctx: GuardContext, policyId: string): boolean {
   return confirm === true || (Array.isArray(confirm) && confirm.includes(policyId));
 }
 
-/** Findings of one call. Lists are created on first use: most calls find nothing. */
-export class Verdict {
+/**
+ * Findings of one call, kept with its decision as the record that explain() is built from on demand (one object
+ * per evaluation). Lists are created on first use: most calls find nothing.
+ */
+export class Verdict implements Explainer, EvaluationRecord {
   blocking: DecidingFinding | undefined;
   shadow: DecidingFinding | undefined;
   warnings: DecisionWarning[] | undefined;
   notes: RuleNote[] | undefined;
-  readonly #ctx: GuardContext;
+  /** How far the call got with its counters; set when the decision is made. */
+  counting: Counting = "none";
+  readonly set: PolicySet;
+  readonly call: ScopedCall;
+  readonly policyIds: readonly string[] | undefined;
+  readonly off: boolean;
 
-  constructor(ctx: GuardContext) {
-    this.#ctx = ctx;
+  constructor(set: PolicySet, call: ScopedCall, policyIds: readonly string[] | undefined, off: boolean) {
+    this.set = set;
+    this.call = call;
+    this.policyIds = policyIds;
+    this.off = off;
+  }
+
+  /** Every rule of the set with whether it applied and why. */
+  explain(): readonly ExplanationEntry[] {
+    return explainRules(this);
   }
 
   /** Adds a warning, and notes it against its rule for explain(). */
@@ -49,7 +66,7 @@ export class Verdict {
     const { rule, policy } = indexed;
     const outcome = findingOutcome(rule.action, finding.kind);
     const reason = findingReason(indexed, finding, outcome);
-    if (outcome === "confirm" && isConfirmed(this.#ctx, policy.id)) {
+    if (outcome === "confirm" && isConfirmed(this.call.ctx, policy.id)) {
       this.note(indexed, `${reason} (confirmed by the caller)`);
       return "confirmed";
     }
