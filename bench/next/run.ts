@@ -4,14 +4,20 @@ import { buildNextApp, startNextApp } from "../../tests/e2e/next-server.js";
 import { buildBenchDist, compareVariants, LOAD, loadRun } from "../http-load.js";
 
 const APP = fileURLToPath(new URL(".", import.meta.url));
-const VARIANTS = ["bare", "guarded"] as const;
+/** The compared routes; BENCH_VARIANTS may add the diagnostic ones (`guarded-no-headers`, `floor`). */
+const VARIANTS = process.env["BENCH_VARIANTS"]?.split(",") ?? ["bare", "guarded"];
+const TARGETS: readonly (readonly [string, string, number])[] = [
+  ["guarded", "bare", 0.95],
+  ["guarded-no-headers", "bare", 0.95],
+  ["floor", "bare", 0.95],
+];
 
 buildBenchDist();
 await buildNextApp(APP);
 const server = await startNextApp(APP, { HEXARCH_SECRET: "bench-secret-0123456789abcdef" });
 try {
   console.log(`Next.js (next start): GET /bare and /guarded, ${LOAD.connections} connections, ${LOAD.warmup} s warm-up + ${LOAD.duration} s per run, ${LOAD.rounds} rounds, routes in turn on one server`);
-  await compareVariants(VARIANTS, (variant) => loadRun(`${server.url}/${variant}`, `${server.url}/cpu`), [["guarded", "bare", 0.95]]);
+  await compareVariants(VARIANTS, (variant) => loadRun(`${server.url}/${variant}`, `${server.url}/cpu`), TARGETS.filter(([variant, baseline]) => VARIANTS.includes(variant) && VARIANTS.includes(baseline)));
 } finally {
   await server.stop();
 }
