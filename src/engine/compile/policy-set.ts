@@ -111,7 +111,9 @@ export class RuleIndex {
     const byHead = head === undefined ? undefined : this.#byRouteHead.get(head);
     if (operations === undefined || operations.length === 0 || this.#byOperation.size === 0) return this.#union(byResource, byHead, undefined);
     if (operations.length === 1) return this.#union(byResource, byHead, this.#byOperation.get(operations[0] as string));
-    return mergeByFileOrder([this.#anyCall, byResource, byHead, ...operations.map((op) => this.#byOperation.get(op))]);
+    const byOperation = operations.map((op) => this.#byOperation.get(op)).filter((list) => filled(list) === 1);
+    if (byOperation.length <= 1) return this.#union(byResource, byHead, byOperation[0]);
+    return mergeByFileOrder([this.#anyCall, byResource, byHead, ...byOperation]);
   }
 
   /** The rules for any call together with up to three other lists, in file order; a new list only for three or more non-empty ones. */

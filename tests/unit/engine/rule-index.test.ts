@@ -58,6 +58,12 @@ describe("RuleIndex", () => {
     expect(reached({ operation: "delete", resource: "openai" })).toEqual(first);
   });
 
+  it("keeps the merge for a call naming several operations of which one has rules, instead of merging per call", () => {
+    const candidates = () => guardian.policies.index.candidates(new ScopedCall({ operation: ["read", "delete"] }, "development", false, Date.now));
+    expect(candidates().map((indexed) => indexed.policy.id)).toEqual(["everything", "deletes", "any_first_segment"]);
+    expect(candidates()).toBe(candidates());
+  });
+
   it("leaves disabled policies out", () => {
     expect(reached({ operation: "delete" })).not.toContain("dormant");
   });
