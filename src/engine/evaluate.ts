@@ -257,7 +257,6 @@ export class Engine {
   #finish(verdict: Verdict, counting: Counting, kept: readonly PendingCounter[], counters: readonly CounterReport[] | undefined): Decision {
     verdict.counting = counting;
     const { warnings, off } = verdict;
-    const explain = verdict;
     const blocking = verdict.blocking;
     if (blocking !== undefined) {
       return new Decision({
@@ -268,7 +267,7 @@ export class Engine {
         retryAfter: blocking.retryAfter,
         counters,
         warnings,
-        explain,
+        explain: verdict,
       });
     }
     const shadow = verdict.shadow;
@@ -280,7 +279,7 @@ export class Engine {
       wouldBe: shadow?.outcome,
       counters,
       warnings,
-      explain,
+      explain: verdict,
       settle: this.#settler(kept),
     });
   }
