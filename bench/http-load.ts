@@ -102,9 +102,15 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }
 
+/** The variants to measure: BENCH_VARIANTS (comma-separated) when set, else the bench's own list. */
+export function benchVariants(defaults: readonly string[]): readonly string[] {
+  return process.env["BENCH_VARIANTS"]?.split(",") ?? defaults;
+}
+
 /**
  * Runs every variant once per round, in turn, printing each run; then prints the medians and, for each
- * `[variant, baseline, target]`, the throughput ratio and the CPU ratio (requests per CPU-second).
+ * `[variant, baseline, target]` whose two variants were measured, the throughput ratio and the CPU ratio
+ * (requests per CPU-second).
  * @example await compareVariants(["bare", "hexarch"], (variant) => measureKoa(variant), [["hexarch", "bare", 0.9]]);
  */
 export async function compareVariants<Variant extends string>(
@@ -127,6 +133,7 @@ export async function compareVariants<Variant extends string>(
   }
   console.log("\nratios (medians):");
   for (const [variant, baseline, target] of ratios) {
+    if (!runs.has(variant) || !runs.has(baseline)) continue;
     const throughput = of(variant, (r) => r.rps) / of(baseline, (r) => r.rps);
     const cpu = of(baseline, (r) => r.cpuPerRequest) / of(variant, (r) => r.cpuPerRequest);
     console.log(`  ${`${variant} / ${baseline}`.padEnd(30)} throughput ${throughput.toFixed(3)} (target ≥ ${target.toFixed(2)})  requests per CPU-second ${cpu.toFixed(3)}`);

@@ -1,10 +1,10 @@
 // Express throughput, side by side in one run: bare, hexarch() with the Quick Start policies, express-rate-limit.
 import { fileURLToPath } from "node:url";
-import { buildBenchDist, compareVariants, LOAD, measureServer } from "../http-load.js";
+import { benchVariants, buildBenchDist, compareVariants, LOAD, measureServer } from "../http-load.js";
 
 /** The compared servers; BENCH_VARIANTS may add the diagnostic ones of server.ts. */
 const COMPARED = ["bare", "hexarch", "express-rate-limit"];
-const VARIANTS = process.env["BENCH_VARIANTS"]?.split(",") ?? COMPARED;
+const VARIANTS = benchVariants(COMPARED);
 const TARGETS: readonly (readonly [string, string, number])[] = [
   ["hexarch", "bare", 0.95],
   ["hexarch", "express-rate-limit", 1.2],
@@ -18,4 +18,4 @@ const measure = measureServer(SERVER);
 
 if (process.env["BENCH_SOURCE"] !== "1") buildBenchDist();
 console.log(`Express: GET /items, ${LOAD.connections} connections, ${LOAD.warmup} s warm-up + ${LOAD.duration} s per run, ${LOAD.rounds} rounds, servers run one at a time`);
-await compareVariants(VARIANTS, measure, TARGETS.filter(([variant, baseline]) => VARIANTS.includes(variant) && VARIANTS.includes(baseline)));
+await compareVariants(VARIANTS, measure, TARGETS);

@@ -1,10 +1,10 @@
 // Koa throughput, side by side in one run: bare Koa vs hexarch() with the Quick Start policies on the memory store,
 // with its default headers and with `headers: false` (to tell the decision's cost from the extra header bytes').
 import { fileURLToPath } from "node:url";
-import { buildBenchDist, compareVariants, LOAD, measureServer } from "../http-load.js";
+import { benchVariants, buildBenchDist, compareVariants, LOAD, measureServer } from "../http-load.js";
 
 /** The compared servers; BENCH_VARIANTS may pick others of server.ts (such as the diagnostic `floor`). */
-const VARIANTS = process.env["BENCH_VARIANTS"]?.split(",") ?? ["bare", "hexarch", "hexarch-no-headers"];
+const VARIANTS = benchVariants(["bare", "hexarch", "hexarch-no-headers"]);
 const SERVER = fileURLToPath(new URL("./server.ts", import.meta.url));
 
 const measure = measureServer(SERVER);
@@ -16,4 +16,4 @@ const TARGETS: readonly (readonly [string, string, number])[] = [
   ["hexarch-no-headers", "bare", 0.9],
   ["floor", "bare", 0.9],
 ];
-await compareVariants(VARIANTS, measure, TARGETS.filter(([variant, baseline]) => VARIANTS.includes(variant) && VARIANTS.includes(baseline)));
+await compareVariants(VARIANTS, measure, TARGETS);
