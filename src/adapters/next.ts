@@ -2,7 +2,7 @@
 import { PolicyConfigError } from "../engine/errors.js";
 import type { Guardian } from "../engine/guardian.js";
 import { GUARDIAN_OPTION_SPEC, HTTP_OPTION_SPEC, sharedGuardian, validateOptions, type RequestHandle } from "./core/index.js";
-import { FETCH_OPTION_SPEC, fetchGuard, selectedPolicies, type FetchGuardOptions } from "./fetch/fetch-guard.js";
+import { FETCH_OPTION_SPEC, fetchGuard, selectedPolicies, type FetchGuardOptions, type FetchVerdict } from "./fetch/fetch-guard.js";
 import { checkTrustProxy } from "./fetch/forwarded-client.js";
 import { edgeRuntimeError, onEdgeRuntime, routeLabel } from "./next/edge-runtime.js";
 
@@ -82,7 +82,7 @@ function refuseGuardianOptions(options: object | undefined, label: string): void
 export function withHexarch<Context = DefaultRouteContext, Req extends Request = Request>(
   handler: (request: Req, context: Context & HexarchRouteContext) => Response | Promise<Response>,
   options?: WithHexarchOptions,
-): (request: Req, context: Context) => Promise<Response> {
+): (request: Req, context: Context) => Response | Promise<Response> {
   const label = routeLabel(options?.policy);
   if (onEdgeRuntime()) throw edgeRuntimeError(label);
   refuseGuardianOptions(options, label);
@@ -91,10 +91,22 @@ export function withHexarch<Context = DefaultRouteContext, Req extends Request =
   const given = options ?? {};
   const guardian = given.guardian ?? processGuardian();
   const guard = fetchGuard(guardian, selectedPolicies(guardian, given.policy, label), given);
-  return async function hexarchRoute(request: Req, context: Context): Promise<Response> {
-    const verdict = await guard.check(request);
+
+  const proceed = (verdict: FetchVerdict, request: Req, context: Context): Response | Promise<Response> => {
     if (!verdict.proceed) return verdict.response;
-    return verdict.finish(await handler(request, { ...context, hexarch: verdict.handle }));
+    const response = handler(request, { ...context, hexarch: verdict.handle });
+    return response instanceof Response ? verdict.finish(response) : Promise.resolve(response).then(verdict.finish);
+  };
+
+  // No async function: where nothing has to wait (memory store, no token, a handler answering at once), the
+  // response comes back without a promise, which Next.js's async-context tracking makes costly per request.
+  return function hexarchRoute(request: Req, context: Context): Response | Promise<Response> {
+    try {
+      const verdict = guard.checkNow(request);
+      return verdict instanceof Promise ? verdict.then((value) => proceed(value, request, context)) : proceed(verdict, request, context);
+    } catch (error) {
+      return Promise.reject(error);
+    }
   };
 }
 

@@ -71,10 +71,15 @@ export class RequestLedger implements RequestHandle {
   }
 }
 
-const LEDGER = Symbol("hexarch.ledger");
+/** Ledgers of requests from adapters without a per-request slot, kept beside the request rather than written onto it. */
+const ledgers = new WeakMap<object, RequestLedger>();
 
-/** The ledger of a request kept on the request object under a private symbol, for adapters without a per-request slot of their own. */
+/**
+ * The ledger of a request, for adapters without a per-request slot of their own (Fetch). Kept in a WeakMap, not on
+ * the request: Next.js hands route handlers a proxied request, where writing a property costs more than a decision.
+ */
 export function ledgerFor(carrier: object): RequestLedger {
-  const holder = carrier as { [LEDGER]?: RequestLedger };
-  return (holder[LEDGER] ??= new RequestLedger());
+  let ledger = ledgers.get(carrier);
+  if (ledger === undefined) ledgers.set(carrier, (ledger = new RequestLedger()));
+  return ledger;
 }

@@ -2,7 +2,7 @@
 import type { Decision } from "../../engine/decision.js";
 import { PolicyConfigError } from "../../engine/errors.js";
 import type { Guardian } from "../../engine/guardian.js";
-import { createHttpGuard, ledgerFor, type HttpAnswer, type HttpGuardOptions, type RequestHandle } from "../core/index.js";
+import { createHttpGuard, ledgerFor, type GuardedRequest, type HttpAnswer, type HttpGuardOptions, type RequestHandle } from "../core/index.js";
 import { forwardedClient, type TrustProxy } from "./forwarded-client.js";
 import { FetchRequestView } from "./request-view.js";
 
@@ -47,6 +47,12 @@ export interface FetchGuard {
    * Deno's `info.remoteAddr`); forwarding headers count only under `trustProxy`.
    */
   check(request: Request, peerAddress?: string): Promise<FetchVerdict>;
+  /**
+   * Like check(), but hands back the verdict itself when nothing had to wait (memory store, no confirmation token),
+   * else a promise of it; throws where check() would reject. For wrappers that run on every request: a promise costs
+   * more than the decision where the server tracks async context (Next.js).
+   */
+  checkNow(request: Request, peerAddress?: string): FetchVerdict | Promise<FetchVerdict>;
 }
 
 /** The option names only Fetch guards accept, with their kinds, for validation. */
@@ -87,15 +93,26 @@ export function fetchGuard(guardian: Guardian, policies: readonly string[] | und
   const run = createHttpGuard<Request>({ guardian, policies, options });
   const clientOf = forwardedClient(options.trustProxy);
   const { onDenied } = options;
+
+  const verdictOf = (request: Request, guarded: GuardedRequest | undefined): FetchVerdict | Promise<FetchVerdict> => {
+    if (guarded === undefined) return { proceed: true, decision: undefined, handle: ledgerFor(request), finish: unchanged };
+    const { answer, decision, handle } = guarded;
+    if (answer.proceed) return { proceed: true, decision, handle, finish: finisher(answer.headers) };
+    if (onDenied === undefined) return { proceed: false, decision, response: refusal(answer) };
+    return Promise.resolve(onDenied({ decision, answer, request })).then((response) => ({ proceed: false, decision, response }));
+  };
+
+  const checkNow = (request: Request, peerAddress?: string): FetchVerdict | Promise<FetchVerdict> => {
+    const headers = request.headers;
+    const guarded = run(request, new FetchRequestView(request, headers, clientOf(headers, peerAddress)));
+    return guarded instanceof Promise ? guarded.then((value) => verdictOf(request, value)) : verdictOf(request, guarded);
+  };
+
   return {
     guardian,
+    checkNow,
     async check(request, peerAddress) {
-      const guarded = await run(request, new FetchRequestView(request, clientOf(request.headers, peerAddress)));
-      if (guarded === undefined) return { proceed: true, decision: undefined, handle: ledgerFor(request), finish: unchanged };
-      const { answer, decision, handle } = guarded;
-      if (answer.proceed) return { proceed: true, decision, handle, finish: finisher(answer.headers) };
-      const response = onDenied === undefined ? refusal(answer) : await onDenied({ decision, answer, request });
-      return { proceed: false, decision, response };
+      return checkNow(request, peerAddress);
     },
   };
 }

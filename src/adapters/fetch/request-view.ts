@@ -17,34 +17,35 @@ function pathAndQuery(url: string): string {
 }
 
 /**
- * Reads method, path and query, headers, and the peer address the caller resolved. The body is read from a clone,
+ * Reads method, path and query, headers, and the peer address the caller resolved. Each property of the Request is
+ * read once: Next.js hands route handlers a request whose property reads go through a proxy. The body is read from a clone,
  * only when a confirmation token is involved, so the handler can still read it: JSON bodies are parsed (a token
  * then survives a different key order, as with a parsed body in Express), other bodies are hashed as text.
  */
 export class FetchRequestView implements HttpRequestView {
   readonly #request: Request;
+  readonly #headers: Headers;
   readonly clientAddress: string | undefined;
   readonly url: string;
+  readonly method: string;
 
-  constructor(request: Request, clientAddress: string | undefined) {
+  constructor(request: Request, headers: Headers, clientAddress: string | undefined) {
     this.#request = request;
+    this.#headers = headers;
     this.clientAddress = clientAddress;
     this.url = pathAndQuery(request.url);
-  }
-
-  get method(): string {
-    return this.#request.method;
+    this.method = request.method;
   }
 
   header(name: string): string | undefined {
-    return this.#request.headers.get(name) ?? undefined;
+    return this.#headers.get(name) ?? undefined;
   }
 
   async body(): Promise<unknown> {
     if (this.#request.body === null || this.#request.bodyUsed) return undefined;
     const text = await this.#request.clone().text();
     if (text === "") return undefined;
-    if (!JSON_TYPE.test(this.#request.headers.get("content-type") ?? "")) return text;
+    if (!JSON_TYPE.test(this.#headers.get("content-type") ?? "")) return text;
     try {
       return JSON.parse(text) as unknown;
     } catch {

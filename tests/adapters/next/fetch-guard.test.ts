@@ -40,3 +40,29 @@ describe("createFetchGuard", () => {
     expect(verdict.finish(response)).toBe(response);
   });
 });
+
+describe("checkNow", () => {
+  it("hands back the verdict itself on the memory store; a promise when a confirmation token is issued or redeemed", async () => {
+    const guard = createFetchGuard({ guardian: guardianFor(), secret: SECRET });
+    const plain = guard.checkNow(new Request("http://localhost/items"));
+    expect(plain).not.toBeInstanceOf(Promise);
+    expect((plain as { proceed: boolean }).proceed).toBe(true);
+
+    const asked = guard.checkNow(new Request("http://localhost/users/7", { method: "DELETE" }));
+    expect(asked).toBeInstanceOf(Promise);
+    const refusal = await asked;
+    if (refusal.proceed) throw new Error("a DELETE is asked for confirmation");
+    const { confirm } = (await refusal.response.json()) as { confirm: { token: string } };
+    const confirmed = guard.checkNow(new Request("http://localhost/users/7", { method: "DELETE", headers: { "hexarch-confirm": confirm.token } }));
+    expect(confirmed).toBeInstanceOf(Promise);
+    expect((await confirmed).proceed).toBe(true);
+  });
+
+  it("waits for an asynchronous onDenied, whose Response becomes the refusal", async () => {
+    const guard = createFetchGuard({ guardian: guardianFor(perMinute(1)), secret: SECRET, onDenied: async ({ decision }) => new Response(decision.outcome, { status: 418 }) });
+    expect((await guard.checkNow(new Request("http://localhost/items"))).proceed).toBe(true);
+    const verdict = await guard.checkNow(new Request("http://localhost/items"));
+    if (verdict.proceed) throw new Error("one request per minute");
+    expect([verdict.response.status, await verdict.response.text()]).toEqual([418, "limit"]);
+  });
+});

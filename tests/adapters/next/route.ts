@@ -4,7 +4,7 @@ import { PolicyConfigError } from "../../../src/engine/errors.js";
 export { guardianFor, perMinute, QUICK_START, SECRET } from "../express/app.js";
 
 /** A route handler as `withHexarch` returns it. */
-export type Route = (request: Request, context: { params: Promise<Record<string, string>> }) => Promise<Response>;
+export type Route = (request: Request, context: { params: Promise<Record<string, string>> }) => Response | Promise<Response>;
 
 /** Sends one request to a route handler; `json` becomes a JSON body. */
 export function call(route: Route, path: string, init: RequestInit & { readonly json?: unknown; readonly params?: Record<string, string> } = {}): Promise<Response> {
@@ -12,7 +12,7 @@ export function call(route: Route, path: string, init: RequestInit & { readonly 
   const headers = new Headers(rest.headers);
   if (json !== undefined) headers.set("content-type", "application/json");
   const request = new Request(`http://localhost${path}`, { ...rest, headers, ...(json === undefined ? {} : { body: JSON.stringify(json) }) });
-  return route(request, { params: Promise.resolve(params ?? {}) });
+  return Promise.resolve(route(request, { params: Promise.resolve(params ?? {}) }));
 }
 
 /** The statuses of requests sent one after the other. */

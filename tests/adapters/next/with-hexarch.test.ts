@@ -57,6 +57,23 @@ describe("requests", () => {
     expect(runs()).toBe(1);
   });
 
+  it("answers without a promise when nothing waits, with a promise for an async handler; errors always reject", async () => {
+    const guardian = guardianFor();
+    const context = { params: Promise.resolve({}) };
+    const direct = withHexarch(ok, { guardian, secret: SECRET })(new Request("http://localhost/items"), context);
+    expect(direct).toBeInstanceOf(Response);
+    expect((direct as Response).headers.get("ratelimit")).toMatch(/^"rate_limit";r=99;/);
+
+    const later = withHexarch(async () => ok(), { guardian, secret: SECRET })(new Request("http://localhost/items"), context);
+    expect(later).toBeInstanceOf(Promise);
+    expect((await later).headers.get("ratelimit")).toMatch(/^"rate_limit";r=98;/);
+
+    const failing = withHexarch(() => { throw new Error("handler broke"); }, { guardian, secret: SECRET });
+    const result = failing(new Request("http://localhost/items"), context);
+    expect(result).toBeInstanceOf(Promise);
+    await expect(result).rejects.toThrow("handler broke");
+  });
+
   it("the handler's own headers win over hexarch's", async () => {
     const route = withHexarch(() => new Response("x", { headers: { RateLimit: "mine" } }), { guardian: guardianFor(), secret: SECRET });
     expect((await call(route, "/")).headers.get("ratelimit")).toBe("mine");
