@@ -6,7 +6,6 @@ import { adapterEntries, type BoundHexarch } from "./core/adapter-entries.js";
 import {
   createHttpGuard,
   RequestLedger,
-  type GuardedRequest,
   type GuardianChoice,
   type GuardSetup,
   type HttpAnswer,
@@ -53,16 +52,15 @@ function middleware(setup: GuardSetup<KoaGuardOptions>, policies: readonly strin
   const run = createHttpGuard<Context>({ guardian: setup.guardian, policies, options: setup.options });
   const { onDenied } = setup.options;
 
-  const respond = (guarded: GuardedRequest | undefined, ctx: Context, next: Next): unknown => {
-    if (guarded === undefined) return next();
-    const { answer } = guarded;
+  const respond = (answer: HttpAnswer | undefined, ctx: Context, next: Next): unknown => {
+    if (answer === undefined) return next();
     if (answer.proceed) {
       if (!ctx.res.headersSent) setAnswerHeaders(ctx.res, answer.headers);
       return next();
     }
     const { "Content-Type": contentType, ...policyHeaders } = answer.headers;
     ctx.set(policyHeaders);
-    if (onDenied !== undefined) return onDenied({ decision: guarded.decision, answer, ctx, next });
+    if (onDenied !== undefined) return onDenied({ decision: (ctx.state.hexarch as RequestLedger).decision as Decision, answer, ctx, next });
     ctx.status = answer.status;
     ctx.type = contentType as string;
     ctx.body = JSON.stringify(answer.body);
@@ -71,8 +69,8 @@ function middleware(setup: GuardSetup<KoaGuardOptions>, policies: readonly strin
 
   return function hexarchGuard(ctx: Context, next: Next): unknown {
     const ledger = (ctx.state.hexarch as RequestLedger | undefined) ?? (ctx.state.hexarch = new RequestLedger());
-    const guarded = run(ctx, new KoaRequestView(ctx), ledger);
-    return guarded instanceof Promise ? guarded.then((value) => respond(value, ctx, next)) : respond(guarded, ctx, next);
+    const answer = run(ctx, new KoaRequestView(ctx), ledger);
+    return answer instanceof Promise ? answer.then((value) => respond(value, ctx, next)) : respond(answer, ctx, next);
   };
 }
 

@@ -16,7 +16,7 @@ export interface AnswerOptions {
   readonly confirm?: ConfirmState;
   /** Prefix of problem `type` URIs. Default: `urn:hexarch:problem:`. */
   readonly problemTypeBase?: string;
-  /** The instant used for reset times, in epoch milliseconds. Default: `Date.now()`. */
+  /** The instant used for reset times, in epoch milliseconds. Default: `Date.now()`, read only when a header needs it. */
   readonly now?: number;
 }
 
@@ -29,7 +29,7 @@ export interface AnswerOptions {
  * if (!answer.proceed) reply(answer.status, answer.headers, JSON.stringify(answer.body));
  */
 export function answerFor(decision: Decision, options: AnswerOptions = {}): HttpAnswer {
-  const headers = decisionHeaders(decision, options.headers ?? DEFAULT_HEADERS, options.now ?? Date.now());
+  const headers = decisionHeaders(decision, options.headers ?? DEFAULT_HEADERS, options.now);
   if (decision.isAllowed()) return { proceed: true, status: undefined, headers, body: undefined };
   const body = problemFor(decision, options.confirm, options.problemTypeBase ?? DEFAULT_PROBLEM_TYPE_BASE);
   headers["Content-Type"] = "application/problem+json";
@@ -43,10 +43,26 @@ export interface HeaderTarget {
 }
 
 /**
- * Sets every header of an answer on a Node response, one `setHeader` per field, without the copying and checks of
- * framework helpers (the values are already strings).
+ * The wire names of hexarch's fields: lower case, as Node keys them and as HTTP/2 and Fetch send them. Handing
+ * setHeader a name already in lower case spares it a lower-cased copy per field, per request.
+ */
+const WIRE_NAMES: Readonly<Record<string, string>> = {
+  "RateLimit-Policy": "ratelimit-policy",
+  RateLimit: "ratelimit",
+  "X-RateLimit-Limit": "x-ratelimit-limit",
+  "X-RateLimit-Remaining": "x-ratelimit-remaining",
+  "X-RateLimit-Reset": "x-ratelimit-reset",
+  "Hexarch-Budget-Warning": "hexarch-budget-warning",
+  "Retry-After": "retry-after",
+  "Content-Type": "content-type",
+  "Cache-Control": "cache-control",
+};
+
+/**
+ * Sets every header of an answer on a Node response, one `setHeader` per field under its lower-case wire name,
+ * without the copying and checks of framework helpers (the values are already strings).
  * @example setAnswerHeaders(res, answer.headers)
  */
 export function setAnswerHeaders(target: HeaderTarget, headers: Readonly<Record<string, string>>): void {
-  for (const name in headers) target.setHeader(name, headers[name] as string);
+  for (const name in headers) target.setHeader(WIRE_NAMES[name] ?? name, headers[name] as string);
 }

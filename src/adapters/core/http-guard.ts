@@ -10,24 +10,20 @@ import { ConfirmTokens, MAX_TOKEN_LENGTH, type ConfirmBinding, type IssuedToken 
 import type { HttpGuardOptions } from "./options.js";
 import { DEFAULT_HEADERS, NO_HEADERS, type HeaderSwitches } from "./rate-headers.js";
 import { DEFAULT_PROBLEM_TYPE_BASE } from "./problem.js";
-import { ledgerFor, type RequestHandle, type RequestLedger } from "./request-handle.js";
+import type { RequestLedger } from "./request-handle.js";
 import { contextBuilder, type HttpRequestView } from "./request-view.js";
 
-/** The result of guarding one request. Adapters copy `answer` out and expose `handle` to the app. */
-export interface GuardedRequest {
-  readonly decision: Decision;
-  readonly answer: HttpAnswer;
-  readonly handle: RequestHandle;
-}
-
-/** A guarded request, directly when nothing had to wait (memory store, no token), else a promise of one. */
-export type Guarded = GuardedRequest | Promise<GuardedRequest>;
+/**
+ * The answer for a guarded request, directly when nothing had to wait (memory store, no token), else a promise of
+ * it. Its decision is the ledger's latest (`ledger.decision`); the ledger is the handle adapters expose to the app.
+ */
+export type Guarded = HttpAnswer | Promise<HttpAnswer>;
 
 /**
  * Guards one request; undefined when the request is skipped. Never rejects for a refusal. `ledger` is the request's
- * record shared by every guard it passes; by default it is kept on the request object.
+ * record shared by every guard it passes (Express: `res.locals.hexarch`; Fetch: `ledgerFor(request)`).
  */
-export type HttpGuard<Req> = (req: Req, view: HttpRequestView, ledger?: RequestLedger) => Guarded | undefined;
+export type HttpGuard<Req> = (req: Req, view: HttpRequestView, ledger: RequestLedger) => Guarded | undefined;
 
 /** What to guard with: the guardian, which policies (undefined = every policy, as `hexarch()`), and validated options. */
 export interface HttpGuardConfig<Req> {
@@ -85,8 +81,8 @@ function unclaimable(decision: Decision): Decision {
  * log refusals and warnings.
  * @example
  * const run = createHttpGuard<Request>({ guardian, policies: ["safe_delete"], options: {} });
- * const guarded = await run(req, view); // or without waiting, when it returns a value
- * if (guarded !== undefined && !guarded.answer.proceed) send(guarded.answer);
+ * const answer = await run(req, view, ledger); // or without waiting, when it returns a value
+ * if (answer !== undefined && !answer.proceed) send(answer, ledger.decision);
  */
 export function createHttpGuard<Req extends object>(config: HttpGuardConfig<Req>): HttpGuard<Req> {
   const { guardian, policies, options } = config;
@@ -122,17 +118,17 @@ export function createHttpGuard<Req extends object>(config: HttpGuardConfig<Req>
     } else ledger.tokenRejection = check.rejection;
   };
 
-  const conclude = (req: Req, view: HttpRequestView, ledger: RequestLedger, decision: Decision, issued: IssuedToken | undefined): GuardedRequest => {
+  const conclude = (req: Req, view: HttpRequestView, ledger: RequestLedger, decision: Decision, issued: IssuedToken | undefined): HttpAnswer => {
     const rejected = ledger.tokenRejection;
     const confirm = issued === undefined && rejected === undefined ? undefined : { ...(issued === undefined ? {} : { issued }), ...(rejected === undefined ? {} : { rejected }) };
     const answer = answerFor(decision, confirm === undefined ? plainAnswer : { headers, confirm, problemTypeBase });
     ledger.record(decision, logger);
     onDecision?.(decision, req);
     logDecision(logger, decision, view);
-    return { decision, answer, handle: ledger };
+    return answer;
   };
 
-  const withToken = async (req: Req, view: HttpRequestView, ledger: RequestLedger, ctx: GuardContext, decision: Decision, policyId: string): Promise<GuardedRequest> => {
+  const withToken = async (req: Req, view: HttpRequestView, ledger: RequestLedger, ctx: GuardContext, decision: Decision, policyId: string): Promise<HttpAnswer> => {
     const issued = tokens().issue(await binding(view, ctx), [...new Set([...(ledger.confirmed ?? []), policyId])]);
     return conclude(req, view, ledger, decision, issued);
   };
@@ -152,7 +148,7 @@ export function createHttpGuard<Req extends object>(config: HttpGuardConfig<Req>
     return Promise.resolve(decided).then((decision) => settle(req, view, ledger, ctx, decision));
   };
 
-  return function guardRequest(req, view, ledger = ledgerFor(req)) {
+  return function guardRequest(req, view, ledger) {
     if (skip?.(req) === true) return undefined;
     const ctx = buildContext(req, view);
     if (appConfirm !== undefined) {

@@ -7,7 +7,7 @@ export { configuredSecret, processConfirmSecret, MIN_SECRET_LENGTH } from "./con
 export { ConfirmTokens, CONFIRM_HEADER, MAX_TOKEN_LENGTH } from "./confirm-token.js";
 export type { ConfirmBinding, ConfirmTokenOptions, IssuedToken, TokenCheck, TokenRejection } from "./confirm-token.js";
 export { createHttpGuard, headerSwitches } from "./http-guard.js";
-export type { Guarded, GuardedRequest, HttpGuard, HttpGuardConfig } from "./http-guard.js";
+export type { Guarded, HttpGuard, HttpGuardConfig } from "./http-guard.js";
 export { GUARDIAN_OPTION_SPEC, HTTP_OPTION_SPEC, validateOptions } from "./options.js";
 export type { FromRequest, GuardianChoice, HttpGuardOptions, OptionSpec, RequestFacts } from "./options.js";
 export { problemFor, STATUS_FOR, DEFAULT_PROBLEM_TYPE_BASE } from "./problem.js";

@@ -142,11 +142,13 @@ function writeBudgetWarnings(target: Record<string, string>, counters: readonly 
 
 /**
  * Every header the switches ask for. `Retry-After` is included for refusals whose deciding rule says when to retry.
+ * `now` (epoch ms) defaults to the clock, read only when a field needs it.
  * @example decisionHeaders(decision, DEFAULT_HEADERS, Date.now())
  */
-export function decisionHeaders(decision: Decision, switches: HeaderSwitches, now: number): Record<string, string> {
+export function decisionHeaders(decision: Decision, switches: HeaderSwitches, at?: number): Record<string, string> {
   const headers: Record<string, string> = {};
-  if (decision.counters.length > 0) {
+  if (decision.counters.length > 0 && (switches.standard || switches.legacy || switches.budget)) {
+    const now = at ?? Date.now();
     if (switches.standard) writeStandardFields(headers, decision.counters, now);
     if (switches.legacy) copyInto(headers, legacyRateLimitHeaders(decision));
     if (switches.budget && decision.isAllowed()) writeBudgetWarnings(headers, decision.counters, now);

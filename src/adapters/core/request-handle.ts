@@ -26,7 +26,8 @@ export interface RequestHandle {
 
 /** The per-request record behind a RequestHandle. Adapters keep one per request (Express: `res.locals.hexarch`). */
 export class RequestLedger implements RequestHandle {
-  /** Started with the first decision: most requests take one, and a list grown from empty reserves room for 17. */
+  /** The first decision: most requests take one, so the list is made only when a second comes or it is read. */
+  #first: Decision | undefined;
   #decisions: Decision[] | undefined;
   /** True once the confirmation header was read: one token is redeemed once per request. */
   tokenRead = false;
@@ -34,11 +35,12 @@ export class RequestLedger implements RequestHandle {
   #confirmed: string[] | undefined;
 
   get decisions(): readonly Decision[] {
-    return this.#decisions ?? NO_DECISIONS;
+    if (this.#decisions !== undefined) return this.#decisions;
+    return this.#first === undefined ? NO_DECISIONS : (this.#decisions = [this.#first]);
   }
 
   get decision(): Decision | undefined {
-    return this.#decisions?.at(-1);
+    return this.#decisions === undefined ? this.#first : this.#decisions.at(-1);
   }
 
   /** Policies confirmed by a token earlier in this request, or undefined when none. */
@@ -58,11 +60,11 @@ export class RequestLedger implements RequestHandle {
 
   /** Records a decision; warns once when a counter was already charged for this request by an earlier guard. */
   record(decision: Decision, logger: Logger): void {
-    const earlier = this.#decisions;
-    if (earlier === undefined) {
-      this.#decisions = [decision];
+    if (this.#first === undefined) {
+      this.#first = decision;
       return;
     }
+    const earlier = this.decisions as Decision[];
     for (const { rule } of decision.counters) {
       if (!earlier.some((d) => d.counters.some((c) => c.rule.policyId === rule.policyId && c.rule.index === rule.index))) continue;
       configWarning(logger, "HEXARCH_COUNTED_TWICE", `policy '${rule.policyId}' rule ${rule.index} was counted twice for one request: it is applied both by hexarch() and by guard("${rule.policyId}") on the same route; keep one`);

@@ -2,7 +2,7 @@
 import type { Decision } from "../../engine/decision.js";
 import { PolicyConfigError } from "../../engine/errors.js";
 import type { Guardian } from "../../engine/guardian.js";
-import { createHttpGuard, ledgerFor, type GuardedRequest, type HttpAnswer, type HttpGuardOptions, type RequestHandle } from "../core/index.js";
+import { createHttpGuard, ledgerFor, type HttpAnswer, type HttpGuardOptions, type RequestHandle, type RequestLedger } from "../core/index.js";
 import { forwardedClient, type TrustProxy } from "./forwarded-client.js";
 import { FetchRequestView } from "./request-view.js";
 
@@ -94,9 +94,9 @@ export function fetchGuard(guardian: Guardian, policies: readonly string[] | und
   const clientOf = forwardedClient(options.trustProxy);
   const { onDenied } = options;
 
-  const verdictOf = (request: Request, guarded: GuardedRequest | undefined): FetchVerdict | Promise<FetchVerdict> => {
-    if (guarded === undefined) return { proceed: true, decision: undefined, handle: ledgerFor(request), finish: unchanged };
-    const { answer, decision, handle } = guarded;
+  const verdictOf = (request: Request, handle: RequestLedger, answer: HttpAnswer | undefined): FetchVerdict | Promise<FetchVerdict> => {
+    if (answer === undefined) return { proceed: true, decision: undefined, handle, finish: unchanged };
+    const decision = handle.decision as Decision;
     if (answer.proceed) return { proceed: true, decision, handle, finish: finisher(answer.headers) };
     if (onDenied === undefined) return { proceed: false, decision, response: refusal(answer) };
     return Promise.resolve(onDenied({ decision, answer, request })).then((response) => ({ proceed: false, decision, response }));
@@ -104,8 +104,9 @@ export function fetchGuard(guardian: Guardian, policies: readonly string[] | und
 
   const checkNow = (request: Request, peerAddress?: string): FetchVerdict | Promise<FetchVerdict> => {
     const headers = request.headers;
-    const guarded = run(request, new FetchRequestView(request, headers, clientOf(headers, peerAddress)));
-    return guarded instanceof Promise ? guarded.then((value) => verdictOf(request, value)) : verdictOf(request, guarded);
+    const ledger = ledgerFor(request);
+    const answer = run(request, new FetchRequestView(request, headers, clientOf(headers, peerAddress)), ledger);
+    return answer instanceof Promise ? answer.then((value) => verdictOf(request, ledger, value)) : verdictOf(request, ledger, answer);
   };
 
   return {

@@ -2,7 +2,9 @@
 import { describe, expect, it } from "vitest";
 import { Decision, type CounterReport } from "../../../src/engine/decision.js";
 import { MemoryStore } from "../../../src/stores/memory.js";
-import { answerFor, bodyDigest, clientKeyForAddress, ConfirmTokens, DEFAULT_HEADERS, decisionHeaders, NO_HEADERS } from "../../../src/adapters/core/index.js";
+import { ServerResponse, IncomingMessage } from "node:http";
+import { Socket } from "node:net";
+import { answerFor, bodyDigest, clientKeyForAddress, ConfirmTokens, DEFAULT_HEADERS, decisionHeaders, NO_HEADERS, setAnswerHeaders } from "../../../src/adapters/core/index.js";
 
 const NOW = Date.UTC(2026, 0, 15, 12, 0, 0);
 const rule = (policyId: string, index = 0) => ({ policyId, index, summary: `${policyId} rule ${index}` });
@@ -69,6 +71,18 @@ describe("decision headers", () => {
       "Hexarch-Budget-Warning": '"spend";spent=8.123;limit=10;reset=86400',
     });
     expect(decisionHeaders(new Decision({ outcome: "allow", reason: "ok", counters: [budget(7.9)] }), DEFAULT_HEADERS, NOW)).toEqual({});
+  });
+});
+
+describe("setAnswerHeaders", () => {
+  it("sets each field on a Node response under its lower-case wire name, values unchanged", () => {
+    const res = new ServerResponse(new IncomingMessage(new Socket()));
+    const headers = { "RateLimit-Policy": '"p";q=10;w=60', RateLimit: '"p";r=6;t=30', "Retry-After": "30", "X-Custom": "kept" };
+    setAnswerHeaders(res, headers);
+    expect(res.getHeaderNames()).toEqual(["ratelimit-policy", "ratelimit", "retry-after", "x-custom"]);
+    expect(res.getHeader("RateLimit")).toBe('"p";r=6;t=30');
+    const raw = (res as unknown as { getRawHeaderNames(): string[] }).getRawHeaderNames();
+    expect(raw).toEqual(["ratelimit-policy", "ratelimit", "retry-after", "X-Custom"]);
   });
 });
 
