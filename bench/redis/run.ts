@@ -3,13 +3,15 @@ import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
 import type { Redis } from "ioredis";
 import { CommandLog, connectRedis, RedisServer } from "../../tests/support/redis.js";
-import { buildBenchDist, compareVariants, LOAD, loadRun, startTsServer } from "../http-load.js";
+import { benchVariants, buildBenchDist, compareVariants, LOAD, loadRun, startTsServer } from "../http-load.js";
 
-const VARIANTS = ["bare", "hexarch-memory", "hexarch-redis", "peer-redis"] as const;
-type Variant = (typeof VARIANTS)[number];
+/** The compared servers; BENCH_VARIANTS may add the diagnostic `floor-redis` of server.ts. */
+const VARIANTS = benchVariants(["bare", "hexarch-memory", "hexarch-redis", "peer-redis"]);
+type Variant = string;
 const TARGETS: readonly (readonly [Variant, Variant, number])[] = [
   ["hexarch-redis", "bare", 0.9],
   ["hexarch-redis", "peer-redis", 1.0],
+  ["floor-redis", "bare", 0.9],
 ];
 const SERVER = fileURLToPath(new URL("./server.ts", import.meta.url));
 /** Requests of the Redis pass: CPU is read over the first count, commands (under MONITOR) over the second. */
@@ -72,7 +74,7 @@ try {
   };
   await compareVariants(VARIANTS, measure, TARGETS);
   console.log(`\nRedis per request (CPU over ${CPU_REQUESTS} requests; commands under MONITOR over ${COUNTED_REQUESTS}):`);
-  for (const variant of ["hexarch-redis", "peer-redis"] as const) {
+  for (const variant of ["hexarch-redis", "peer-redis"].filter((v) => VARIANTS.includes(v))) {
     const { cpuMicros, commands } = await redisCost(variant, redisUrl, redis);
     console.log(`  ${variant.padEnd(15)} Redis CPU ${cpuMicros.toFixed(1)} µs  commands ${commands.toFixed(3)}${variant === "hexarch-redis" ? "  (target 1)" : ""}`);
   }

@@ -33,6 +33,22 @@ function peerMiddleware(client: Redis, prefix: string): RequestHandler {
   };
 }
 
+/**
+ * Diagnostic: the least a limiter counting in Redis can do per request, one INCR per client (its first sets the
+ * window) and the two fields hexarch writes; no policies, no limit check, no Lua script.
+ */
+function redisFloor(client: Redis, prefix: string): RequestHandler {
+  return function countInRedis(req, res, next) {
+    const key = `${prefix}:${req.socket.remoteAddress ?? ""}`;
+    client.incr(key).then((used) => {
+      if (used === 1) void client.pexpire(key, 60_000);
+      res.setHeader("ratelimit-policy", '"rate_limit";q=1000000000;w=60');
+      res.setHeader("ratelimit", `"rate_limit";r=${1_000_000_000 - used};t=60`);
+      next();
+    }, next);
+  };
+}
+
 const [variant = "", redisUrl = "", prefix = "bench"] = process.argv.slice(2);
 /** Both Redis variants get the same client; BENCH_AUTOPIPELINING=1 lets ioredis batch the commands of one event-loop turn. */
 const redis = (): Redis => new Redis(redisUrl, { enableAutoPipelining: process.env["BENCH_AUTOPIPELINING"] === "1" });
@@ -41,6 +57,7 @@ app.disable("x-powered-by");
 if (variant === "hexarch-memory") app.use(hexarch({ policyText: POLICIES, secret: SECRET, store: new MemoryStore() }));
 else if (variant === "hexarch-redis") app.use(hexarch({ policyText: POLICIES, secret: SECRET, store: new RedisStore({ client: redis(), prefix }) }));
 else if (variant === "peer-redis") app.use(peerMiddleware(redis(), prefix));
+else if (variant === "floor-redis") app.use(redisFloor(redis(), prefix));
 else if (variant !== "bare") throw new Error(`unknown variant ${variant}`);
 app.get("/items", (_req, res) => void res.json({ items: [1, 2, 3] }));
 app.get("/cpu", (_req, res) => {
