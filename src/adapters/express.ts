@@ -57,25 +57,25 @@ function middleware(setup: GuardSetup<ExpressGuardOptions>, policies: readonly s
   const run = createHttpGuard<Request>({ guardian: setup.guardian, policies, options: setup.options });
   const { onDenied } = setup.options;
 
-  const respond = (answer: HttpAnswer | undefined, req: Request, res: Response, next: NextFunction): void => {
+  const respond = (answer: HttpAnswer | undefined, ledger: RequestLedger, req: Request, res: Response, next: NextFunction): void => {
     if (answer === undefined) return next();
     setAnswerHeaders(res, answer.headers);
     if (answer.proceed) return next();
-    if (onDenied !== undefined) return onDenied({ decision: (res.locals.hexarch as RequestLedger).decision as Decision, answer, req, res, next });
+    if (onDenied !== undefined) return onDenied({ decision: ledger.decision as Decision, answer, req, res, next });
     res.statusCode = answer.status;
     res.end(JSON.stringify(answer.body));
   };
 
   return function hexarchGuard(req: Request, res: Response, next: NextFunction): void {
+    const ledger = (res.locals.hexarch as RequestLedger | undefined) ?? (res.locals.hexarch = new RequestLedger());
     let answer: Guarded | undefined;
     try {
-      const ledger = (res.locals.hexarch as RequestLedger | undefined) ?? (res.locals.hexarch = new RequestLedger());
       answer = run(req, new ExpressRequestView(req), ledger);
     } catch (error) {
       return next(error);
     }
-    if (answer instanceof Promise) answer.then((value) => respond(value, req, res, next), next);
-    else respond(answer, req, res, next);
+    if (answer instanceof Promise) answer.then((value) => respond(value, ledger, req, res, next), next);
+    else respond(answer, ledger, req, res, next);
   };
 }
 

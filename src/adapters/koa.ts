@@ -52,15 +52,15 @@ function middleware(setup: GuardSetup<KoaGuardOptions>, policies: readonly strin
   const run = createHttpGuard<Context>({ guardian: setup.guardian, policies, options: setup.options });
   const { onDenied } = setup.options;
 
-  const respond = (answer: HttpAnswer | undefined, ctx: Context, next: Next): unknown => {
+  const respond = (answer: HttpAnswer | undefined, ledger: RequestLedger, ctx: Context, next: Next): unknown => {
     if (answer === undefined) return next();
     if (answer.proceed) {
       if (!ctx.res.headersSent) setAnswerHeaders(ctx.res, answer.headers);
       return next();
     }
     const { "Content-Type": contentType, ...policyHeaders } = answer.headers;
-    ctx.set(policyHeaders);
-    if (onDenied !== undefined) return onDenied({ decision: (ctx.state.hexarch as RequestLedger).decision as Decision, answer, ctx, next });
+    setAnswerHeaders(ctx.res, policyHeaders);
+    if (onDenied !== undefined) return onDenied({ decision: ledger.decision as Decision, answer, ctx, next });
     ctx.status = answer.status;
     ctx.type = contentType as string;
     ctx.body = JSON.stringify(answer.body);
@@ -70,7 +70,7 @@ function middleware(setup: GuardSetup<KoaGuardOptions>, policies: readonly strin
   return function hexarchGuard(ctx: Context, next: Next): unknown {
     const ledger = (ctx.state.hexarch as RequestLedger | undefined) ?? (ctx.state.hexarch = new RequestLedger());
     const answer = run(ctx, new KoaRequestView(ctx), ledger);
-    return answer instanceof Promise ? answer.then((value) => respond(value, ctx, next)) : respond(answer, ctx, next);
+    return answer instanceof Promise ? answer.then((value) => respond(value, ledger, ctx, next)) : respond(answer, ledger, ctx, next);
   };
 }
 

@@ -142,7 +142,7 @@ function writeBudgetWarnings(target: Record<string, string>, counters: readonly 
 
 /**
  * Every header the switches ask for. `Retry-After` is included for refusals whose deciding rule says when to retry.
- * `now` (epoch ms) defaults to the clock, read only when a field needs it.
+ * `at` (epoch ms, the instant reset times count from) defaults to the clock, read only when a field needs it.
  * @example decisionHeaders(decision, DEFAULT_HEADERS, Date.now())
  */
 export function decisionHeaders(decision: Decision, switches: HeaderSwitches, at?: number): Record<string, string> {

@@ -17,10 +17,10 @@ function pathAndQuery(url: string): string {
 }
 
 /**
- * Reads method, path and query, headers, and the peer address the caller resolved. Each property of the Request is
- * read once: Next.js hands route handlers a request whose property reads go through a proxy. The body is read from a clone,
- * only when a confirmation token is involved, so the handler can still read it: JSON bodies are parsed (a token
- * then survives a different key order, as with a parsed body in Express), other bodies are hashed as text.
+ * Reads method, path and query, headers, and the peer address the caller resolved, each property of the Request
+ * once (Next.js hands route handlers a request whose property reads go through a proxy). The body is read from a
+ * clone, only when a confirmation token is involved, so the handler can still read it: JSON bodies are parsed (a
+ * token then survives a different key order, as with a parsed body in Express), other bodies are hashed as text.
  */
 export class FetchRequestView implements HttpRequestView {
   readonly #request: Request;
