@@ -267,8 +267,18 @@ export class RedisStore implements CounterStore {
 
   async #refundOnRedis(ops: readonly CounterOp[]): Promise<void> {
     const limiter = this.#limiter;
-    const { failure, failed } = settledValues(await Promise.allSettled(ops.map((op) => limiter.reward(op.key, op.points, lifetime(op.windowMs)))));
+    const refunds = ops.map((op) => limiter.reward(op.key, op.points, lifetime(op.windowMs)).then((res) => this.#upToZero(op, res)));
+    const { failure, failed } = settledValues(await Promise.allSettled(refunds));
     if (failed) throw failure;
+  }
+
+  /**
+   * A refund that found its counter gone (the window ended since the call counted) or holding fewer points left
+   * it below zero, which would give the next window free calls: the overshoot is added back (one more command,
+   * only then). Adding is safe against calls counted in between: the counter ends at what they put in.
+   */
+  #upToZero(op: CounterOp, res: RateLimiterRes): Promise<unknown> | undefined {
+    return res.consumedPoints < 0 ? this.#limiter.penalty(op.key, -res.consumedPoints, lifetime(op.windowMs)) : undefined;
   }
 
   /** Best-effort refund of points whose call already counts as failed; sent even while commands pause, as Redis just answered. */

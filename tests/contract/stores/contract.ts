@@ -242,6 +242,17 @@ export function storeContract(makeStore: StoreFactory): void {
     expect((await store.peek("b"))?.used).toBe(2);
   });
 
+  it("a refund finding no counter (its window over) leaves none below zero: the next window counts from 0", async () => {
+    const store = makeStore();
+    await store.refund([{ key: "gone", points: 3, windowMs: 60_000 }]);
+    expect((await store.peek("gone"))?.used ?? 0).toBe(0);
+    const [next] = await store.consume([{ key: "gone", points: 1, windowMs: 60_000 }]);
+    expect(next?.used).toBe(1);
+    await store.set("partly", 2, 60_000);
+    await store.refund([{ key: "partly", points: 5, windowMs: 60_000 }]);
+    expect((await store.peek("partly"))?.used ?? 0).toBe(0);
+  });
+
   it("returns one reading per op, in order, from one consume", async () => {
     const store = makeStore();
     await store.set("second", 10, 60_000);
