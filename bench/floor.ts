@@ -11,14 +11,15 @@ const POLICY_FIELD = `"rate_limit";q=${LIMIT};w=${WINDOW_SECONDS}`;
 
 /**
  * A diagnostic baseline for the HTTP benches: counts the request against its client in a Map (no window
- * expiry, no policies) and writes `RateLimit-Policy` and `RateLimit` as hexarch does. What a guard costs
- * beyond this is the price of policies, decisions and a real counter store.
+ * expiry, no policies) and writes `RateLimit-Policy` and `RateLimit` as hexarch does, under the lower-case names
+ * Node stores without copying. What a guard costs beyond this is the price of policies, decisions and a real
+ * counter store.
  * @example app.use((req, res, next) => { countAndTell(counts, req.socket.remoteAddress, res); next(); });
  */
 export function countAndTell(counts: Map<string, number>, client: string | undefined, res: HeaderSink): void {
   const key = client ?? "";
   const used = (counts.get(key) ?? 0) + 1;
   counts.set(key, used);
-  res.setHeader("RateLimit-Policy", POLICY_FIELD);
-  res.setHeader("RateLimit", `"rate_limit";r=${LIMIT - used};t=${WINDOW_SECONDS - (Math.floor(Date.now() / 1000) % WINDOW_SECONDS)}`);
+  res.setHeader("ratelimit-policy", POLICY_FIELD);
+  res.setHeader("ratelimit", `"rate_limit";r=${LIMIT - used};t=${WINDOW_SECONDS - (Math.floor(Date.now() / 1000) % WINDOW_SECONDS)}`);
 }

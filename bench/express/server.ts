@@ -49,8 +49,8 @@ else if (variant === "floor") {
 } else if (variant === "bare+noop-middleware") app.use((_req, _res, next) => next());
 else if (variant === "bare+2-headers") {
   app.use((_req, res, next) => {
-    res.setHeader("RateLimit-Policy", '"rate_limit";q=1000000000;w=60');
-    res.setHeader("RateLimit", '"rate_limit";r=999999999;t=60');
+    res.setHeader("ratelimit-policy", '"rate_limit";q=1000000000;w=60');
+    res.setHeader("ratelimit", '"rate_limit";r=999999999;t=60');
     next();
   });
 } else if (variant === "engine-only") {
