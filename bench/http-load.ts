@@ -80,13 +80,13 @@ export async function loadRun(url: string, cpuUrl: string): Promise<LoadRun> {
 }
 
 /**
- * Measures one variant of a bench server script: starts `script variant`, loads its `/items` (CPU read from
- * `/cpu`), and stops it.
+ * Measures one variant of a bench server script: starts it with `argsOf(variant)` (by default the variant alone),
+ * loads its `/items` (CPU read from `/cpu`), and stops it.
  * @example await compareVariants(["bare", "hexarch"], measureServer(SERVER), [["hexarch", "bare", 0.9]]);
  */
-export function measureServer(script: string): (variant: string) => Promise<LoadRun> {
+export function measureServer(script: string, argsOf: (variant: string) => readonly string[] = (variant) => [variant]): (variant: string) => Promise<LoadRun> {
   return async (variant) => {
-    const { child, url } = await startTsServer(script, [variant]);
+    const { child, url } = await startTsServer(script, argsOf(variant));
     try {
       return await loadRun(`${url}/items`, `${url}/cpu`);
     } finally {

@@ -3,12 +3,11 @@ import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
 import type { Redis } from "ioredis";
 import { CommandLog, connectRedis, RedisServer } from "../../tests/support/redis.js";
-import { benchVariants, buildBenchDist, compareVariants, LOAD, loadRun, startTsServer } from "../http-load.js";
+import { benchVariants, buildBenchDist, compareVariants, LOAD, measureServer, startTsServer } from "../http-load.js";
 
 /** The compared servers; BENCH_VARIANTS may add the diagnostic `floor-redis` of server.ts. */
 const VARIANTS = benchVariants(["bare", "hexarch-memory", "hexarch-redis", "peer-redis"]);
-type Variant = string;
-const TARGETS: readonly (readonly [Variant, Variant, number])[] = [
+const TARGETS: readonly (readonly [string, string, number])[] = [
   ["hexarch-redis", "bare", 0.9],
   ["hexarch-redis", "peer-redis", 1.0],
   ["floor-redis", "bare", 0.9],
@@ -20,11 +19,10 @@ const COUNTED_REQUESTS = 2_000;
 
 let runs = 0;
 
-/** Starts a variant's server with a key prefix no earlier run used. */
-function serve(variant: Variant, redisUrl: string) {
+/** A key prefix no earlier run used, so no run counts on another's leftovers. */
+function freshPrefix(): string {
   runs += 1;
-  const prefix = `bench:${process.pid}:${runs}`;
-  return startTsServer(SERVER, [variant, redisUrl, prefix]).then((started) => ({ ...started, prefix }));
+  return `bench:${process.pid}:${runs}`;
 }
 
 async function redisCpuMicros(redis: Redis): Promise<number> {
@@ -34,8 +32,9 @@ async function redisCpuMicros(redis: Redis): Promise<number> {
 }
 
 /** Redis CPU per request, then Redis commands per request counted with MONITOR (which would skew the CPU). */
-async function redisCost(variant: Variant, redisUrl: string, redis: Redis): Promise<{ cpuMicros: number; commands: number }> {
-  const { child, url, prefix } = await serve(variant, redisUrl);
+async function redisCost(variant: string, redisUrl: string, redis: Redis): Promise<{ cpuMicros: number; commands: number }> {
+  const prefix = freshPrefix();
+  const { child, url } = await startTsServer(SERVER, [variant, redisUrl, prefix]);
   try {
     const load = (amount: number) => autocannon({ url: `${url}/items`, connections: LOAD.connections, amount });
     await load(2_000);
@@ -64,15 +63,7 @@ try {
   console.log(`Express on Redis: GET /items, Quick Start policies (rate limit out of reach), ${LOAD.connections} connections,`);
   console.log(`${LOAD.warmup} s warm-up + ${LOAD.duration} s per run, ${LOAD.rounds} rounds; ioredis auto-pipelining ${pipelining};`);
   console.log(`Redis: ${own === undefined ? "REDIS_URL" : `own redis-server on ${redisUrl}`}`);
-  const measure = async (variant: Variant) => {
-    const { child, url } = await serve(variant, redisUrl);
-    try {
-      return await loadRun(`${url}/items`, `${url}/cpu`);
-    } finally {
-      child.kill();
-    }
-  };
-  await compareVariants(VARIANTS, measure, TARGETS);
+  await compareVariants(VARIANTS, measureServer(SERVER, (variant) => [variant, redisUrl, freshPrefix()]), TARGETS);
   console.log(`\nRedis per request (CPU over ${CPU_REQUESTS} requests; commands under MONITOR over ${COUNTED_REQUESTS}):`);
   for (const variant of ["hexarch-redis", "peer-redis"].filter((v) => VARIANTS.includes(v))) {
     const { cpuMicros, commands } = await redisCost(variant, redisUrl, redis);
