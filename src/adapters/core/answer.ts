@@ -42,18 +42,21 @@ export interface HeaderTarget {
   setHeader(name: string, value: string): unknown;
 }
 
-/** Lower-case wire names of the fields answers carry, made once per name (answers use a handful of names). */
-const wireNames = new Map<string, string>();
-
 /**
- * A field's name in lower case, as Node keys it and HTTP/2 and Fetch send it. Handing setHeader a name already in
- * lower case spares it a lower-cased copy per field, per request.
+ * The wire names of hexarch's fields: lower case, as Node keys them and as HTTP/2 and Fetch send them. Handing
+ * setHeader a name already in lower case spares it a lower-cased copy per field, per request.
  */
-function wireName(name: string): string {
-  let wire = wireNames.get(name);
-  if (wire === undefined) wireNames.set(name, (wire = name.toLowerCase()));
-  return wire;
-}
+const WIRE_NAMES: Readonly<Record<string, string>> = {
+  "RateLimit-Policy": "ratelimit-policy",
+  RateLimit: "ratelimit",
+  "X-RateLimit-Limit": "x-ratelimit-limit",
+  "X-RateLimit-Remaining": "x-ratelimit-remaining",
+  "X-RateLimit-Reset": "x-ratelimit-reset",
+  "Hexarch-Budget-Warning": "hexarch-budget-warning",
+  "Retry-After": "retry-after",
+  "Content-Type": "content-type",
+  "Cache-Control": "cache-control",
+};
 
 /**
  * Sets every header of an answer on a Node response, one `setHeader` per field under its lower-case wire name,
@@ -61,5 +64,5 @@ function wireName(name: string): string {
  * @example setAnswerHeaders(res, answer.headers)
  */
 export function setAnswerHeaders(target: HeaderTarget, headers: Readonly<Record<string, string>>): void {
-  for (const name in headers) target.setHeader(wireName(name), headers[name] as string);
+  for (const name in headers) target.setHeader(WIRE_NAMES[name] ?? name, headers[name] as string);
 }
