@@ -5,7 +5,7 @@ import { accessSync, constants, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
-import { Cluster, Redis } from "ioredis";
+import { Cluster, Redis, type RedisOptions } from "ioredis";
 import { describe, it } from "vitest";
 
 /** What the tests need: any Redis (REDIS_URL is enough), or a redis-server binary to start, stop and restart. */
@@ -155,8 +155,8 @@ export async function redisForTests(): Promise<{ url: string; release: () => Pro
 }
 
 /** An ioredis client that is connected (ready) when returned. */
-export async function connectRedis(url: string): Promise<Redis> {
-  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+export async function connectRedis(url: string, options: RedisOptions = {}): Promise<Redis> {
+  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, ...options });
   client.on("error", () => undefined);
   await client.connect();
   return client;

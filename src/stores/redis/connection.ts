@@ -16,6 +16,42 @@ export interface RedisClientLike {
   removeListener(event: "ready" | "close" | "end", listener: () => void): unknown;
   quit(): Promise<unknown>;
   disconnect(): void;
+  /** ioredis options; RedisStore reads `enableAutoPipelining`. */
+  readonly options?: { readonly enableAutoPipelining?: boolean | undefined };
+  /** True for a Redis Cluster client. */
+  readonly isCluster?: boolean;
+  /** A new client with the same options, and these on top; a Cluster takes its startup nodes first. */
+  duplicate?(...args: readonly unknown[]): RedisClientLike;
+  on?(event: "error", listener: (error: Error) => void): unknown;
+}
+
+/** The connection RedisStore sends its commands on, and whether the store made it (and so must close it). */
+export interface StoreConnection {
+  readonly client: RedisClientLike;
+  readonly owned: boolean;
+  /** Stops ending the store's own connection with the app's client (the store closes it itself). */
+  unfollow(): void;
+}
+
+const PIPELINED = { enableAutoPipelining: true, lazyConnect: true } as const;
+
+/**
+ * The app's client when it already auto-pipelines (or `autoPipelining` is false), else a duplicate of it with
+ * ioredis auto-pipelining on: the commands of every request in one event-loop turn then go to Redis in one write,
+ * which costs Redis and Node far less than one write per request. The duplicate connects on first use, reports
+ * connection errors through the store's calls (not as unhandled `error` events), and ends when the app's client
+ * ends, so an app that quits its client can exit.
+ * @example const { client, owned } = storeConnection(appClient, true);
+ */
+export function storeConnection(app: RedisClientLike, autoPipelining: boolean): StoreConnection {
+  if (!autoPipelining || app.options?.enableAutoPipelining === true || typeof app.duplicate !== "function") {
+    return { client: app, owned: false, unfollow: () => undefined };
+  }
+  const own = app.isCluster === true ? app.duplicate([], PIPELINED) : app.duplicate(PIPELINED);
+  own.on?.("error", () => undefined);
+  const follow = (): void => own.disconnect();
+  app.once("end", follow);
+  return { client: own, owned: true, unfollow: () => void app.removeListener("end", follow) };
 }
 
 /** Statuses of a client that has not finished its first connection attempt yet. */

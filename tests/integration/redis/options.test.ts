@@ -25,12 +25,13 @@ describe("RedisStore options", () => {
   });
 
   it("reports every bad option at once", () => {
-    const problems = problemsOf({ client: {} as never, prefix: "{app}", timeoutMs: 0, insurance: "memory" as never });
+    const problems = problemsOf({ client: {} as never, prefix: "{app}", timeoutMs: 0, insurance: "memory" as never, autoPipelining: "yes" as never });
     expect(problems).toEqual([
       "RedisStore.client: is not an ioredis client",
       'RedisStore.prefix: "{app}" cannot be a key prefix',
       "RedisStore.timeoutMs: 0 is not a positive number of milliseconds",
       "RedisStore.insurance: is neither a boolean nor a counter store",
+      "RedisStore.autoPipelining: yes is not a boolean",
     ]);
   });
 

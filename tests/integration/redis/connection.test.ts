@@ -1,0 +1,100 @@
+// Which connection RedisStore sends on: its own auto-pipelining duplicate of the app's client, or the client itself.
+import { setTimeout as sleep } from "node:timers/promises";
+import { Redis } from "ioredis";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { RedisStore } from "../../../src/index.js";
+import { connectRedis, describeWithRedis, RedisServer, uniquePrefix } from "../../support/redis.js";
+
+const OP = { key: "hits", points: 1, windowMs: 60_000 } as const;
+
+describeWithRedis("RedisStore connections", "own-server", () => {
+  let server: RedisServer;
+  let observer: Redis;
+  let names = 0;
+
+  beforeAll(async () => {
+    server = await RedisServer.start();
+    observer = await connectRedis(server.url);
+  });
+
+  afterAll(async () => {
+    observer.disconnect();
+    await server.kill();
+  });
+
+  /** An app's client under a name of its own, so CLIENT LIST tells its connections (and its duplicates') apart. */
+  const appClient = async (options: { enableAutoPipelining?: boolean } = {}): Promise<{ client: Redis; name: string }> => {
+    names += 1;
+    const name = `app-${process.pid}-${names}`;
+    const client = await connectRedis(server.url, { connectionName: name, ...options });
+    return { client, name };
+  };
+
+  const connectionsNamed = async (name: string): Promise<number> => {
+    const list = (await observer.call("CLIENT", "LIST")) as string;
+    return list.split("\n").filter((line) => line.includes(` name=${name} `)).length;
+  };
+
+  const eventually = async (condition: () => Promise<boolean>): Promise<void> => {
+    for (let i = 0; i < 100; i += 1) {
+      if (await condition()) return;
+      await sleep(20);
+    }
+    throw new Error("condition never held");
+  };
+
+  const readsProcessed = async (): Promise<number> => Number(/total_reads_processed:(\d+)/.exec(await observer.info("stats"))?.[1]);
+
+  it("a client without auto-pipelining: the store counts on one connection of its own, opened on first use", async () => {
+    const { client, name } = await appClient();
+    const store = new RedisStore({ client, prefix: uniquePrefix("own") });
+    expect(await connectionsNamed(name)).toBe(1);
+    expect((await store.consume([OP]))[0]?.used).toBe(1);
+    expect(await connectionsNamed(name)).toBe(2);
+    await store.close();
+    await eventually(async () => (await connectionsNamed(name)) === 1);
+    expect(client.status).toBe("ready");
+    client.disconnect();
+  });
+
+  it("the store's own connection writes the commands of concurrent decisions together", async () => {
+    const { client } = await appClient();
+    const store = new RedisStore({ client, prefix: uniquePrefix("batch") });
+    await store.consume([OP]);
+    const before = await readsProcessed();
+    const keys = Array.from({ length: 200 }, (_, i) => `k${i % 7}`);
+    const readings = await Promise.all(keys.map((key) => store.consume([{ ...OP, key }])));
+    const reads = (await readsProcessed()) - before;
+    for (const key of new Set(keys)) {
+      const used = readings.filter((_, i) => keys[i] === key).map((r) => r[0]?.used ?? 0);
+      expect(used.sort((a, b) => a - b)).toEqual(Array.from({ length: used.length }, (_, i) => i + 1));
+    }
+    // 200 commands and the observer's INFO arrive in a handful of reads, not one read per command.
+    expect(reads).toBeLessThan(20);
+    await store.close();
+    client.disconnect();
+  });
+
+  it("ends its own connection when the app's client ends, so the app can exit", async () => {
+    const { client, name } = await appClient();
+    const store = new RedisStore({ client, prefix: uniquePrefix("follow") });
+    await store.consume([OP]);
+    expect(await connectionsNamed(name)).toBe(2);
+    await client.quit();
+    await eventually(async () => (await connectionsNamed(name)) === 0);
+    await expect(store.consume([OP])).rejects.toMatchObject({ code: "HEXARCH_REDIS_UNAVAILABLE" });
+  });
+
+  it.each([
+    ["a client that already auto-pipelines", { enableAutoPipelining: true }, {}],
+    ["autoPipelining: false", {}, { autoPipelining: false }],
+  ] as const)("%s: the store sends on the app's client itself", async (_label, clientOptions, storeOptions) => {
+    const { client, name } = await appClient(clientOptions);
+    const store = new RedisStore({ client, prefix: uniquePrefix("same"), ...storeOptions });
+    await store.consume([OP]);
+    expect(await connectionsNamed(name)).toBe(1);
+    await store.close();
+    expect(client.status).toBe("ready");
+    client.disconnect();
+  });
+});
