@@ -5,12 +5,13 @@ import type { Redis } from "ioredis";
 import { CommandLog, connectRedis, RedisServer } from "../../tests/support/redis.js";
 import { benchVariants, buildBenchDist, compareVariants, LOAD, measureServer, startTsServer } from "../http-load.js";
 
-/** The compared servers; BENCH_VARIANTS may add the diagnostic `floor-redis` of server.ts. */
+/** The compared servers; BENCH_VARIANTS may add the diagnostics `floor-redis` and `hexarch-redis-as-is` of server.ts. */
 const VARIANTS = benchVariants(["bare", "hexarch-memory", "hexarch-redis", "peer-redis"]);
 const TARGETS: readonly (readonly [string, string, number])[] = [
   ["hexarch-redis", "bare", 0.9],
   ["hexarch-redis", "peer-redis", 1.0],
   ["floor-redis", "bare", 0.9],
+  ["hexarch-redis-as-is", "bare", 0.9],
 ];
 const SERVER = fileURLToPath(new URL("./server.ts", import.meta.url));
 /** Requests of the Redis pass: CPU is read over the first count, commands (under MONITOR) over the second. */
@@ -65,9 +66,9 @@ try {
   console.log(`Redis: ${own === undefined ? "REDIS_URL" : `own redis-server on ${redisUrl}`}`);
   await compareVariants(VARIANTS, measureServer(SERVER, (variant) => [variant, redisUrl, freshPrefix()]), TARGETS);
   console.log(`\nRedis per request (CPU over ${CPU_REQUESTS} requests; commands under MONITOR over ${COUNTED_REQUESTS}):`);
-  for (const variant of ["hexarch-redis", "peer-redis"].filter((v) => VARIANTS.includes(v))) {
+  for (const variant of ["hexarch-redis", "hexarch-redis-as-is", "peer-redis"].filter((v) => VARIANTS.includes(v))) {
     const { cpuMicros, commands } = await redisCost(variant, redisUrl, redis);
-    console.log(`  ${variant.padEnd(15)} Redis CPU ${cpuMicros.toFixed(1)} µs  commands ${commands.toFixed(3)}${variant === "hexarch-redis" ? "  (target 1)" : ""}`);
+    console.log(`  ${variant.padEnd(20)} Redis CPU ${cpuMicros.toFixed(1)} µs  commands ${commands.toFixed(3)}${variant === "hexarch-redis" ? "  (target 1)" : ""}`);
   }
 } finally {
   redis.disconnect();

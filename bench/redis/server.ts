@@ -56,6 +56,10 @@ const app = express();
 app.disable("x-powered-by");
 if (variant === "hexarch-memory") app.use(hexarch({ policyText: POLICIES, secret: SECRET, store: new MemoryStore() }));
 else if (variant === "hexarch-redis") app.use(hexarch({ policyText: POLICIES, secret: SECRET, store: new RedisStore({ client: redis(), prefix }) }));
+else if (variant === "hexarch-redis-as-is") {
+  // Diagnostic: the store sends on the app's client as it is, without a connection of its own that auto-pipelines.
+  app.use(hexarch({ policyText: POLICIES, secret: SECRET, store: new RedisStore({ client: redis(), prefix, autoPipelining: false }) }));
+}
 else if (variant === "peer-redis") app.use(peerMiddleware(redis(), prefix));
 else if (variant === "floor-redis") app.use(redisFloor(redis(), prefix));
 else if (variant !== "bare") throw new Error(`unknown variant ${variant}`);
