@@ -100,7 +100,12 @@ export class MemoryStore implements CounterStore {
   readonly consumeSync = this.#storage === undefined ? undefined : (ops: readonly CounterOp[]): readonly CounterReading[] => {
     const storage = this.#storage as LimiterStorage;
     const now = Date.now();
-    return ops.map((op) => this.#reading(op.key, storage.incrby(op.key, op.points, this.#lifetime(op.key, op.windowMs, now)), now) as CounterReading);
+    const readings = new Array<CounterReading>(ops.length);
+    for (let i = 0; i < ops.length; i++) {
+      const { key, points, windowMs } = ops[i] as CounterOp;
+      readings[i] = this.#reading(key, storage.incrby(key, points, this.#lifetime(key, windowMs, now)), now) as CounterReading;
+    }
+    return readings;
   };
 
   readonly refundSync = this.#storage === undefined ? undefined : (ops: readonly CounterOp[]): void => {
