@@ -10,6 +10,7 @@ const TARGETS: readonly (readonly [string, string, number])[] = [
   ["hexarch", "express-rate-limit", 1.2],
   ["hexarch", "express-rate-limit-defaults", 1.2],
   ["floor", "bare", 0.95],
+  ["floor-rlf", "bare", 0.95],
   ["express-rate-limit", "bare", 0.95],
 ];
 const SERVER = fileURLToPath(new URL("./server.ts", import.meta.url));

@@ -3,7 +3,7 @@ import express from "express";
 import { rateLimit } from "express-rate-limit";
 import type * as ExpressAdapter from "../../src/adapters/express.js";
 import type * as Package from "../../src/index.js";
-import { countAndTell } from "../floor.js";
+import { countAndTell, limiterCounter, mapCounter } from "../floor.js";
 import { BENCH_DIST } from "../http-load.js";
 
 /** The package as users run it: the bundle built into BENCH_DIST, unless BENCH_SOURCE=1 asks for the TypeScript source. */
@@ -40,10 +40,10 @@ if (variant === "hexarch") app.use(hexarch({ policyText: POLICIES, secret: "benc
 else if (variant === "express-rate-limit") app.use(rateLimit({ windowMs: 60_000, limit: 1_000_000_000, standardHeaders: "draft-8", legacyHeaders: false }));
 else if (variant === "express-rate-limit-defaults") app.use(rateLimit({ windowMs: 60_000, limit: 1_000_000_000 }));
 // Diagnostic variants (BENCH_VARIANTS): where the cost of a guard goes.
-else if (variant === "floor") {
-  const counts = new Map<string, number>();
+else if (variant === "floor" || variant === "floor-rlf") {
+  const count = variant === "floor" ? mapCounter() : limiterCounter();
   app.use((req, res, next) => {
-    countAndTell(counts, req.socket.remoteAddress, res);
+    countAndTell(count, req.socket.remoteAddress, res);
     next();
   });
 } else if (variant === "bare+noop-middleware") app.use((_req, _res, next) => next());

@@ -3,7 +3,7 @@
 import { fileURLToPath } from "node:url";
 import { benchVariants, buildBenchDist, compareVariants, LOAD, measureServer } from "../http-load.js";
 
-/** The compared servers; BENCH_VARIANTS may pick others of server.ts (such as the diagnostic `floor`). */
+/** The compared servers; BENCH_VARIANTS may pick others of server.ts (the diagnostics `floor` and `floor-rlf`). */
 const VARIANTS = benchVariants(["bare", "hexarch", "hexarch-no-headers"]);
 const SERVER = fileURLToPath(new URL("./server.ts", import.meta.url));
 
@@ -15,5 +15,6 @@ const TARGETS: readonly (readonly [string, string, number])[] = [
   ["hexarch", "bare", 0.9],
   ["hexarch-no-headers", "bare", 0.9],
   ["floor", "bare", 0.9],
+  ["floor-rlf", "bare", 0.9],
 ];
 await compareVariants(VARIANTS, measure, TARGETS);

@@ -2,7 +2,7 @@
 // the RateLimit headers); prints its port.
 import Koa from "koa";
 import type * as KoaAdapter from "../../src/adapters/koa.js";
-import { countAndTell } from "../floor.js";
+import { countAndTell, limiterCounter, mapCounter } from "../floor.js";
 import { BENCH_DIST } from "../http-load.js";
 
 /** The adapter as users run it: the built bundle, unless BENCH_SOURCE=1 asks for the TypeScript source. */
@@ -32,10 +32,10 @@ const variant = process.argv[2];
 const app = new Koa();
 if (variant === "hexarch") app.use(hexarch({ policyText: POLICIES, secret: "bench-secret-0123456789abcdef" }));
 else if (variant === "hexarch-no-headers") app.use(hexarch({ policyText: POLICIES, secret: "bench-secret-0123456789abcdef", headers: false }));
-else if (variant === "floor") {
-  const counts = new Map<string, number>();
+else if (variant === "floor" || variant === "floor-rlf") {
+  const count = variant === "floor" ? mapCounter() : limiterCounter();
   app.use((ctx, next) => {
-    countAndTell(counts, ctx.req.socket.remoteAddress, ctx.res);
+    countAndTell(count, ctx.req.socket.remoteAddress, ctx.res);
     return next();
   });
 } else if (variant !== "bare") throw new Error(`unknown variant ${variant}`);
