@@ -4,12 +4,13 @@ import { buildNextApp, startNextApp } from "../../tests/e2e/next-server.js";
 import { benchVariants, buildBenchDist, compareVariants, LOAD, loadRun } from "../http-load.js";
 
 const APP = fileURLToPath(new URL(".", import.meta.url));
-/** The compared routes; BENCH_VARIANTS may add the diagnostic ones (`guarded-no-headers`, `floor`). */
+/** The compared routes; BENCH_VARIANTS may add the diagnostic ones (`guarded-no-headers`, `floor`, `floor-reads`). */
 const VARIANTS = benchVariants(["bare", "guarded"]);
 const TARGETS: readonly (readonly [string, string, number])[] = [
   ["guarded", "bare", 0.95],
   ["guarded-no-headers", "bare", 0.95],
   ["floor", "bare", 0.95],
+  ["floor-reads", "bare", 0.95],
 ];
 
 buildBenchDist();
