@@ -1,5 +1,6 @@
 // Test harness for Redis: REDIS_URL or a redis-server of the test's own (nothing on disk), clients, and key prefixes.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { setTimeout as sleep } from "node:timers/promises";
 import { randomBytes } from "node:crypto";
 import { accessSync, constants, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
@@ -54,6 +55,15 @@ export function describeWithRedis(name: string, need: RedisNeed, body: () => voi
 /** A key prefix no other test uses, so tests sharing one Redis never see each other's counters. */
 export function uniquePrefix(label: string): string {
   return `test:${label}:${process.pid}:${randomBytes(4).toString("hex")}`;
+}
+
+/** Polls `condition` until it holds (a rejection counts as "not yet"); fails after `attempts` tries `intervalMs` apart. */
+export async function eventually(condition: () => Promise<boolean>, attempts = 200, intervalMs = 50): Promise<void> {
+  for (let i = 0; i < attempts; i += 1) {
+    if (await condition().catch(() => false)) return;
+    await sleep(intervalMs);
+  }
+  throw new Error("condition never held");
 }
 
 /** Listens on a loopback port (0: any) and lets go at once; the port, or undefined when it is taken. */

@@ -1,9 +1,8 @@
 // Which connection RedisStore sends on: its own auto-pipelining duplicate of the app's client, or the client itself.
-import { setTimeout as sleep } from "node:timers/promises";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { RedisStore } from "../../../src/index.js";
-import { connectRedis, describeWithRedis, RedisServer, uniquePrefix } from "../../support/redis.js";
+import { connectRedis, describeWithRedis, eventually, RedisServer, uniquePrefix } from "../../support/redis.js";
 
 const OP = { key: "hits", points: 1, windowMs: 60_000 } as const;
 
@@ -35,14 +34,6 @@ describeWithRedis("RedisStore connections", "own-server", () => {
     return list.split("\n").filter((line) => line.includes(` name=${name} `)).length;
   };
 
-  const eventually = async (condition: () => Promise<boolean>): Promise<void> => {
-    for (let i = 0; i < 100; i += 1) {
-      if (await condition()) return;
-      await sleep(20);
-    }
-    throw new Error("condition never held");
-  };
-
   const readsProcessed = async (): Promise<number> => Number(/total_reads_processed:(\d+)/.exec(await observer.info("stats"))?.[1]);
 
   it("a client without auto-pipelining: the store counts on one connection of its own, opened on first use", async () => {
@@ -52,7 +43,7 @@ describeWithRedis("RedisStore connections", "own-server", () => {
     expect((await store.consume([OP]))[0]?.used).toBe(1);
     expect(await connectionsNamed(name)).toBe(2);
     await store.close();
-    await eventually(async () => (await connectionsNamed(name)) === 1);
+    await eventually(async () => (await connectionsNamed(name)) === 1, 100, 20);
     expect(client.status).toBe("ready");
     client.disconnect();
   });
@@ -81,7 +72,7 @@ describeWithRedis("RedisStore connections", "own-server", () => {
     await store.consume([OP]);
     expect(await connectionsNamed(name)).toBe(2);
     await client.quit();
-    await eventually(async () => (await connectionsNamed(name)) === 0);
+    await eventually(async () => (await connectionsNamed(name)) === 0, 100, 20);
     await expect(store.consume([OP])).rejects.toMatchObject({ code: "HEXARCH_REDIS_UNAVAILABLE" });
   });
 

@@ -6,7 +6,7 @@ import request from "supertest";
 import { afterEach, beforeEach, expect, it } from "vitest";
 import { hexarch } from "../../../src/adapters/express.js";
 import { createGuardian, RedisStore, type Decision, type Guardian, type Logger } from "../../../src/index.js";
-import { describeWithRedis, RedisServer, uniquePrefix } from "../../support/redis.js";
+import { describeWithRedis, eventually, RedisServer, uniquePrefix } from "../../support/redis.js";
 
 const TIMEOUT_MS = 100;
 /** Far above TIMEOUT_MS, far below a hang: what "answered within the bound" allows, with room for a busy machine. */
@@ -25,15 +25,6 @@ interface Answer {
   readonly ms: number;
   readonly decision?: Decision;
   readonly error?: unknown;
-}
-
-/** Polls `condition` until it holds (a rejection counts as "not yet"); fails after `attempts` tries 50 ms apart. */
-async function eventually(condition: () => Promise<boolean>, attempts = 200): Promise<void> {
-  for (let i = 0; i < attempts; i += 1) {
-    if (await condition().catch(() => false)) return;
-    await sleep(50);
-  }
-  throw new Error("condition never held");
 }
 
 /** Sends a decision every few milliseconds while `scenario` runs, and returns every answer once all have come. */
