@@ -104,8 +104,7 @@ function resolveOptions(options: RedisStoreOptions): ResolvedOptions {
     problems.push(optionProblem("autoPipelining", `${String(autoPipelining)} is not a boolean`, "omit it (true), or give false to send on your client as it is"));
   }
   if (problems.length > 0) throw new PolicyConfigError(problems, "RedisStore cannot be created");
-  const store = insurance === true ? new MemoryStore() : isStore ? insurance : undefined;
-  return { client, tag, timeoutMs, insurance: store, quitOnClose, autoPipelining };
+  return { client, tag, timeoutMs, insurance: insurance === true ? new MemoryStore() : isStore ? insurance : undefined, quitOnClose, autoPipelining };
 }
 
 function toReading(res: RateLimiterRes): CounterReading {
