@@ -1,7 +1,7 @@
 // The counters one call reaches: who each is kept for, the store operation to make, and the report a decision carries.
 import type { CounterOp, CounterReading } from "../stores/store.js";
 import type { IndexedRule } from "./compile/policy-set.js";
-import { fromMicros, toMicros, type Counter, type KeyKind } from "./compile/rule.js";
+import { fromMicros, toMicros, type BudgetCounter, type Counter, type KeyKind, type RateCounter } from "./compile/rule.js";
 import type { GuardContext } from "./context.js";
 import type { CounterReport } from "./decision.js";
 import type { ScopedCall } from "./scope.js";
@@ -153,24 +153,29 @@ export function limitPoints(counter: Counter): number {
 
 /** The report of one counter, `used` being its points after this call (and after any refund). */
 export function counterReport(p: PendingCounter, used: number, reading: CounterReading): CounterReport {
-  const { counter, indexed } = p;
-  if (counter.kind === "rate") {
-    return {
-      rule: indexed.rule.ref,
-      kind: "rate",
-      window: counter.window,
-      windowSeconds: counter.windowMs / 1000,
-      limit: counter.limit,
-      used,
-      remaining: Math.max(counter.limit - used, 0),
-      resetAt: reading.resetAt,
-      partition: p.partition,
-      warnAt: indexed.rule.warnAt,
-    };
-  }
+  return p.counter.kind === "rate" ? rateReport(p, p.counter, used, reading) : budgetReport(p, p.counter, used, reading);
+}
+
+/** The report of a rate counter (kept apart from budgets' so the engine's hot path stays small enough to inline). */
+export function rateReport(p: PendingCounter, counter: RateCounter, used: number, reading: CounterReading): CounterReport {
+  return {
+    rule: p.indexed.rule.ref,
+    kind: "rate",
+    window: counter.window,
+    windowSeconds: counter.windowMs / 1000,
+    limit: counter.limit,
+    used,
+    remaining: Math.max(counter.limit - used, 0),
+    resetAt: reading.resetAt,
+    partition: p.partition,
+    warnAt: p.indexed.rule.warnAt,
+  };
+}
+
+function budgetReport(p: PendingCounter, counter: BudgetCounter, used: number, reading: CounterReading): CounterReport {
   const resetAt = p.periodEnd ?? reading.resetAt;
   return {
-    rule: indexed.rule.ref,
+    rule: p.indexed.rule.ref,
     kind: "budget",
     window: counter.window,
     windowSeconds: Math.round((resetAt - counter.period(resetAt - 1).startsAt) / 1000),
@@ -179,6 +184,6 @@ export function counterReport(p: PendingCounter, used: number, reading: CounterR
     remaining: Math.max(fromMicros(counter.limitMicros - used), 0),
     resetAt,
     partition: p.partition,
-    warnAt: indexed.rule.warnAt,
+    warnAt: p.indexed.rule.warnAt,
   };
 }

@@ -73,6 +73,7 @@ export interface DecisionInit {
   readonly rule?: RuleRef | undefined;
   readonly retryAfter?: number | undefined;
   readonly counters?: readonly CounterReport[] | undefined;
+  readonly countedAt?: number | undefined;
   readonly warnings?: readonly DecisionWarning[] | undefined;
   readonly wouldBe?: Outcome | undefined;
   readonly explain?: (() => readonly ExplanationEntry[]) | Explainer | undefined;
@@ -83,6 +84,16 @@ const NO_COUNTERS: readonly CounterReport[] = Object.freeze([]);
 const NO_WARNINGS: readonly DecisionWarning[] = Object.freeze([]);
 const NOTHING_TO_EXPLAIN: Explainer = { explain: () => [] };
 const NOTHING_TO_SETTLE: Settler = { settle: async () => {} };
+
+function explainerOf(explain: DecisionInit["explain"]): Explainer {
+  if (explain === undefined) return NOTHING_TO_EXPLAIN;
+  return typeof explain === "function" ? { explain } : explain;
+}
+
+function settlerOf(settle: DecisionInit["settle"]): Settler {
+  if (settle === undefined) return NOTHING_TO_SETTLE;
+  return typeof settle === "function" ? { settle } : settle;
+}
 
 /**
  * The answer for one call. A refusal is a value, not an exception: test it with `isAllowed()` / `isDenied()`.
@@ -103,6 +114,11 @@ export class Decision {
   /** Seconds after which retrying can succeed (limit, error, time windows). */
   readonly retryAfter: number | undefined;
   readonly counters: readonly CounterReport[];
+  /**
+   * When the store counted this call (epoch ms), for a store that answers in process: the instant the counters'
+   * reset times were read at, which response headers count from. Undefined otherwise.
+   */
+  readonly countedAt: number | undefined;
   readonly warnings: readonly DecisionWarning[];
   /** In warn (shadow) mode: the outcome strict enforcement would have produced. */
   readonly wouldBe: Outcome | undefined;
@@ -117,11 +133,11 @@ export class Decision {
     this.rule = init.rule;
     this.retryAfter = init.retryAfter;
     this.counters = init.counters ?? NO_COUNTERS;
+    this.countedAt = init.countedAt;
     this.warnings = init.warnings ?? NO_WARNINGS;
     this.wouldBe = init.wouldBe;
-    const { explain, settle } = init;
-    this.#explainer = explain === undefined ? NOTHING_TO_EXPLAIN : typeof explain === "function" ? { explain } : explain;
-    this.#settler = settle === undefined ? NOTHING_TO_SETTLE : typeof settle === "function" ? { settle } : settle;
+    this.#explainer = explainerOf(init.explain);
+    this.#settler = settlerOf(init.settle);
   }
 
   /** True for `allow` and `warn`: the protected code may run. */

@@ -3,8 +3,8 @@ import type { CounterReading, CounterStore } from "../stores/store.js";
 import type { IndexedRule, Mode, PolicySet } from "./compile/policy-set.js";
 import { toMicros, type Check } from "./compile/rule.js";
 import type { GuardContext } from "./context.js";
-import { counterKeys, counterReport, limitPoints, pendingCounters, withCounters, type CounterKeys, type KeyFunction, type PendingCounter } from "./counters.js";
-import { Decision, type CounterReport, type RuleRef, type Settler } from "./decision.js";
+import { counterKeys, counterReport, limitPoints, pendingCounters, rateReport, withCounters, type CounterKeys, type KeyFunction, type PendingCounter } from "./counters.js";
+import { Decision, type CounterReport, type DecisionWarning, type RuleRef, type Settler } from "./decision.js";
 import type { Counting } from "./explain.js";
 import { budgetWarning, counterFinding, rateWarning } from "./finding.js";
 import { ScopedCall, scopeMiss } from "./scope.js";
@@ -128,7 +128,7 @@ export class Engine {
     const options = this.#options;
     const call = this.#call(ctx, policyIds);
     const verdict = new Verdict(this.set, call, policyIds, options.mode === "off");
-    if (verdict.off) return this.#finish(verdict, "none", NO_PENDING, undefined);
+    if (verdict.off) return this.#finish(verdict, "none", NO_PENDING, undefined, undefined);
     // Counters are listed as rules are reached, and touched only once every check has passed.
     let pending: PendingCounter[] | undefined;
     for (const indexed of this.#rulesFor(call, policyIds)) {
@@ -145,23 +145,26 @@ export class Engine {
       if (rule.counters.length > 0) pending = withCounters(pending, indexed, call, this.#counterKeys, options.keys);
     }
     if (verdict.blocking?.kind === "time") verdict.blocking = this.#whenWindowsOpen(call, policyIds, verdict.blocking);
-    if (pending === undefined) return this.#finish(verdict, "none", NO_PENDING, undefined);
-    if (verdict.blocking !== undefined) return this.#finish(verdict, "refused-before", NO_PENDING, undefined);
+    if (pending === undefined) return this.#finish(verdict, "none", NO_PENDING, undefined, undefined);
+    if (verdict.blocking !== undefined) return this.#finish(verdict, "refused-before", NO_PENDING, undefined, undefined);
 
     const { store } = options;
     let readings: readonly CounterReading[];
+    // An in-process store counts at the instant the engine reads, which the decision keeps for its reset times.
+    let countedAt: number | undefined;
     try {
       if (store.consumeSync === undefined) {
         return store.consume(pending).then(
-          (answered) => this.#judge(verdict, pending, answered),
+          (answered) => this.#judge(verdict, pending, answered, undefined),
           (error: unknown) => this.#storeFailure(verdict, pending, error),
         );
       }
-      readings = store.consumeSync(pending);
+      countedAt = Date.now();
+      readings = store.consumeSync(pending, countedAt);
     } catch (error) {
       return this.#storeFailure(verdict, pending, error);
     }
-    return this.#judge(verdict, pending, readings);
+    return this.#judge(verdict, pending, readings, countedAt);
   }
 
   /**
@@ -190,14 +193,31 @@ export class Engine {
     return { ...refusal, retryAfter: Math.ceil((Math.min(at, giveUpAt) - now) / 1000) };
   }
 
-  /** Compares each counter with its limit, gives back every point of a refused call, and reports the counters. */
-  #judge(verdict: Verdict, pending: readonly PendingCounter[], readings: readonly CounterReading[]): Decided {
+  /** Compares each counter with its limit and reports the counters: lean for a call within every limit, the usual case. */
+  #judge(verdict: Verdict, pending: readonly PendingCounter[], readings: readonly CounterReading[], countedAt: number | undefined): Decided {
+    for (let i = 0; i < pending.length; i++) {
+      if ((readings[i] as CounterReading).used > limitPoints((pending[i] as PendingCounter).counter)) return this.#judgeOverLimit(verdict, pending, readings, countedAt);
+    }
+    const reports = new Array<CounterReport>(pending.length);
+    for (let i = 0; i < pending.length; i++) {
+      const p = pending[i] as PendingCounter;
+      const reading = readings[i] as CounterReading;
+      const report = p.counter.kind === "rate" ? rateReport(p, p.counter, reading.used, reading) : counterReport(p, reading.used, reading);
+      reports[i] = report;
+      const { warnPoints } = p.counter;
+      if (warnPoints !== undefined && reading.used >= warnPoints) verdict.warn(p.indexed, counterWarning(p, report, reading.used));
+    }
+    return this.#allowed(verdict, "kept", pending, reports, countedAt);
+  }
+
+  /** #judge for a call past a limit: records the findings, gives back every point of a refused call (and shadowed ones). */
+  #judgeOverLimit(verdict: Verdict, pending: readonly PendingCounter[], readings: readonly CounterReading[], countedAt: number | undefined): Decided {
     let shadowed: PendingCounter[] | undefined;
     for (let i = 0; i < pending.length; i++) {
       const p = pending[i] as PendingCounter;
       const reading = readings[i] as CounterReading;
       if (reading.used <= limitPoints(p.counter)) continue;
-      const counted = verdict.add(p.indexed, this.#modes[p.indexed.seq] as Mode, counterFinding(p, reading, p.counter.kind === "rate" ? Date.now() : verdict.call.now()));
+      const counted = verdict.add(p.indexed, this.#modes[p.indexed.seq] as Mode, counterFinding(p, reading, p.counter.kind === "rate" ? (countedAt ?? Date.now()) : verdict.call.now()));
       if (counted === "shadow") (shadowed ??= []).push(p);
     }
     const refused = verdict.blocking !== undefined;
@@ -212,11 +232,10 @@ export class Engine {
       reports[i] = report;
       const { warnPoints } = p.counter;
       if (back || warnPoints === undefined || used < warnPoints || reading.used > limitPoints(p.counter)) continue;
-      const warning = p.counter.kind === "rate" ? rateWarning(report) : budgetWarning(report, Math.floor((used * 100) / limitPoints(p.counter)));
-      verdict.warn(p.indexed, warning);
+      verdict.warn(p.indexed, counterWarning(p, report, used));
     }
     const kept = refused ? NO_PENDING : givenBack.length === 0 ? pending : withoutGivenBack(pending, givenBack);
-    const decision = this.#finish(verdict, refused ? "given-back" : "kept", kept, reports);
+    const decision = this.#finish(verdict, refused ? "given-back" : "kept", kept, reports, countedAt);
     return givenBack.length === 0 ? decision : this.#refund(givenBack, decision);
   }
 
@@ -250,34 +269,51 @@ export class Engine {
     } else {
       verdict.warn(undefined, { kind: "store", message: `${message}; allowed because the policies fail open` });
     }
-    return this.#finish(verdict, "store-failed", NO_PENDING, undefined);
+    return this.#finish(verdict, "store-failed", NO_PENDING, undefined, undefined);
   }
 
   /** The decision of a finished evaluation; the verdict stays with it as the record explain() is built from. */
-  #finish(verdict: Verdict, counting: Counting, kept: readonly PendingCounter[], counters: readonly CounterReport[] | undefined): Decision {
-    verdict.counting = counting;
-    const { warnings, off } = verdict;
+  #finish(
+    verdict: Verdict,
+    counting: Counting,
+    kept: readonly PendingCounter[],
+    counters: readonly CounterReport[] | undefined,
+    countedAt: number | undefined,
+  ): Decision {
     const blocking = verdict.blocking;
-    if (blocking !== undefined) {
-      return new Decision({
-        outcome: blocking.outcome,
-        kind: blocking.kind,
-        reason: blocking.reason,
-        rule: blocking.indexed.rule.ref,
-        retryAfter: blocking.retryAfter,
-        counters,
-        warnings,
-        explain: verdict,
-      });
-    }
-    const shadow = verdict.shadow;
+    if (blocking === undefined) return this.#allowed(verdict, counting, kept, counters, countedAt);
+    verdict.counting = counting;
+    return new Decision({
+      outcome: blocking.outcome,
+      kind: blocking.kind,
+      reason: blocking.reason,
+      rule: blocking.indexed.rule.ref,
+      retryAfter: blocking.retryAfter,
+      counters,
+      countedAt,
+      warnings: verdict.warnings,
+      explain: verdict,
+    });
+  }
+
+  /** The decision of an evaluation that lets the call go ahead (allow, or warn with what it found). */
+  #allowed(
+    verdict: Verdict,
+    counting: Counting,
+    kept: readonly PendingCounter[],
+    counters: readonly CounterReport[] | undefined,
+    countedAt: number | undefined,
+  ): Decision {
+    verdict.counting = counting;
+    const { warnings, shadow } = verdict;
     return new Decision({
       outcome: warnings === undefined ? "allow" : "warn",
-      reason: off ? "enforcement is off" : (shadow?.reason ?? warnings?.[0]?.message ?? ALLOW_REASON),
+      reason: verdict.off ? "enforcement is off" : (shadow?.reason ?? warnings?.[0]?.message ?? ALLOW_REASON),
       kind: shadow?.kind,
       rule: shadow?.indexed.rule.ref,
       wouldBe: shadow?.outcome,
       counters,
+      countedAt,
       warnings,
       explain: verdict,
       settle: this.#settler(kept),
@@ -290,6 +326,11 @@ export class Engine {
     for (const p of kept) if (p.counter.kind === "budget" && p.counter.fixedCostMicros === undefined) (budgets ??= []).push(p);
     return budgets === undefined ? undefined : new Reservation(budgets, this.#options);
   }
+}
+
+/** The warning of a counter past its warning threshold, `used` being its points after this call. */
+function counterWarning(p: PendingCounter, report: CounterReport, used: number): DecisionWarning {
+  return p.counter.kind === "rate" ? rateWarning(report) : budgetWarning(report, Math.floor((used * 100) / limitPoints(p.counter)));
 }
 
 function withoutGivenBack(pending: readonly PendingCounter[], givenBack: readonly PendingCounter[]): PendingCounter[] {

@@ -17,13 +17,20 @@ export function operationsOf(ctx: GuardContext): readonly string[] | undefined {
 const SINGLE_OPERATIONS = new Map<string, readonly string[]>();
 const SINGLE_OPERATIONS_LIMIT = 256;
 
+/** The tag asked for last and its list: a server's requests mostly repeat the tag of the one before. */
+let lastOperation = "";
+let lastOperationList: readonly string[] = Object.freeze([""]);
+
 function singleOperation(op: string): readonly string[] {
+  if (op === lastOperation) return lastOperationList;
   let list = SINGLE_OPERATIONS.get(op);
   if (list === undefined) {
     if (SINGLE_OPERATIONS.size >= SINGLE_OPERATIONS_LIMIT) SINGLE_OPERATIONS.clear();
     list = Object.freeze([op.toLowerCase()]);
     SINGLE_OPERATIONS.set(op, list);
   }
+  lastOperation = op;
+  lastOperationList = list;
   return list;
 }
 

@@ -97,9 +97,8 @@ export class MemoryStore implements CounterStore {
     return endsAt === undefined ? undefined : { used: res.consumedPoints, resetAt: endsAt };
   }
 
-  readonly consumeSync = this.#storage === undefined ? undefined : (ops: readonly CounterOp[]): readonly CounterReading[] => {
+  readonly consumeSync = this.#storage === undefined ? undefined : (ops: readonly CounterOp[], now = Date.now()): readonly CounterReading[] => {
     const storage = this.#storage as LimiterStorage;
-    const now = Date.now();
     const readings = new Array<CounterReading>(ops.length);
     for (let i = 0; i < ops.length; i++) {
       const { key, points, windowMs } = ops[i] as CounterOp;

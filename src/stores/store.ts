@@ -31,9 +31,10 @@ export interface CounterStore {
   refund(ops: readonly CounterOp[]): Promise<void>;
   /**
    * Optional, for in-process stores: `consume` answered synchronously. When a store has it, the engine decides
-   * without waiting on a promise per call. It must count in the same counters as `consume`.
+   * without waiting on a promise per call. It must count in the same counters as `consume`. `now` is the instant
+   * (epoch ms, `Date.now()`) the engine counts at, so the store need not read the clock again.
    */
-  readonly consumeSync?: ((ops: readonly CounterOp[]) => readonly CounterReading[]) | undefined;
+  readonly consumeSync?: ((ops: readonly CounterOp[], now?: number) => readonly CounterReading[]) | undefined;
   /** Optional, with `consumeSync`: `refund` done synchronously. */
   readonly refundSync?: ((ops: readonly CounterOp[]) => void) | undefined;
   /** Reads a counter without changing it; undefined when it does not exist or has expired. */

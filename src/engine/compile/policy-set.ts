@@ -89,6 +89,9 @@ export class RuleIndex {
   readonly #byRouteHead = new Map<string, IndexedRule[]>();
   readonly #anyCall: IndexedRule[] = [];
   readonly #pairs = new Map<readonly IndexedRule[], Map<readonly IndexedRule[], readonly IndexedRule[]>>();
+  /** The operation tags of the last call reached by its tags alone, and its rules (see candidates()). */
+  #lastOperations: readonly string[] | undefined | null = null;
+  #lastCandidates: readonly IndexedRule[] = NONE;
 
   constructor(rules: readonly IndexedRule[]) {
     for (const indexed of rules) {
@@ -109,6 +112,16 @@ export class RuleIndex {
     const byResource = resource === undefined || this.#byResource.size === 0 ? undefined : this.#byResource.get(resource);
     const head = this.#byRouteHead.size === 0 ? undefined : call.routeHead();
     const byHead = head === undefined ? undefined : this.#byRouteHead.get(head);
+    if (byResource !== undefined || byHead !== undefined) return this.#byOperations(byResource, byHead, operations);
+    // Reached by its operation tags alone, as most HTTP requests are: the same (shared) tag list as last time gets the same rules.
+    if (operations !== this.#lastOperations) {
+      this.#lastCandidates = this.#byOperations(undefined, undefined, operations);
+      this.#lastOperations = operations;
+    }
+    return this.#lastCandidates;
+  }
+
+  #byOperations(byResource: IndexedRule[] | undefined, byHead: IndexedRule[] | undefined, operations: readonly string[] | undefined): readonly IndexedRule[] {
     if (operations === undefined || operations.length === 0 || this.#byOperation.size === 0) return this.#union(byResource, byHead, undefined);
     if (operations.length === 1) return this.#union(byResource, byHead, this.#byOperation.get(operations[0] as string));
     const byOperation = operations.map((op) => this.#byOperation.get(op)).filter((list) => filled(list) === 1);
