@@ -5,14 +5,18 @@ import type { Guardian } from "../engine/guardian.js";
 import { adapterEntries, type BoundHexarch } from "./core/adapter-entries.js";
 import {
   createHttpGuard,
+  headerWriter,
+  PROCEED,
   RequestLedger,
+  setAnswerHeaders,
+  WIRE_NAMES,
+  type GuardAnswer,
   type Guarded,
   type GuardianChoice,
   type GuardSetup,
-  type HttpAnswer,
   type HttpGuardOptions,
+  type Refusal,
   type RequestHandle,
-  setAnswerHeaders,
 } from "./core/index.js";
 import { ExpressRequestView } from "./express/request-view.js";
 
@@ -30,7 +34,7 @@ declare global {
 export interface DeniedRequest {
   readonly decision: Decision;
   /** The answer hexarch would send: status, headers (already set on `res`), problem body. */
-  readonly answer: Extract<HttpAnswer, { proceed: false }>;
+  readonly answer: Refusal;
   readonly req: Request;
   readonly res: Response;
   readonly next: NextFunction;
@@ -55,12 +59,18 @@ const ADAPTER_SPEC = { onDenied: ["function"] } as const;
 
 function middleware(setup: GuardSetup<ExpressGuardOptions>, policies: readonly string[] | undefined): RequestHandler {
   const run = createHttpGuard<Request>({ guardian: setup.guardian, policies, options: setup.options });
+  const writeHeaders = headerWriter(setup.options.headers, WIRE_NAMES);
   const { onDenied } = setup.options;
 
-  const respond = (answer: HttpAnswer | undefined, ledger: RequestLedger, req: Request, res: Response, next: NextFunction): void => {
+  const proceed = (ledger: RequestLedger, res: Response, next: NextFunction): void => {
+    writeHeaders(res, ledger.decision as Decision);
+    next();
+  };
+
+  const respond = (answer: GuardAnswer | undefined, ledger: RequestLedger, req: Request, res: Response, next: NextFunction): void => {
     if (answer === undefined) return next();
+    if (answer.proceed) return proceed(ledger, res, next);
     setAnswerHeaders(res, answer.headers);
-    if (answer.proceed) return next();
     if (onDenied !== undefined) return onDenied({ decision: ledger.decision as Decision, answer, req, res, next });
     res.statusCode = answer.status;
     res.end(JSON.stringify(answer.body));
@@ -74,7 +84,8 @@ function middleware(setup: GuardSetup<ExpressGuardOptions>, policies: readonly s
     } catch (error) {
       return next(error);
     }
-    if (answer instanceof Promise) answer.then((value) => respond(value, ledger, req, res, next), next);
+    if (answer === PROCEED) proceed(ledger, res, next);
+    else if (answer instanceof Promise) answer.then((value) => respond(value, ledger, req, res, next), next);
     else respond(answer, ledger, req, res, next);
   };
 }

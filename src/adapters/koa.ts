@@ -5,13 +5,17 @@ import type { Guardian } from "../engine/guardian.js";
 import { adapterEntries, type BoundHexarch } from "./core/adapter-entries.js";
 import {
   createHttpGuard,
+  headerWriter,
+  PROCEED,
   RequestLedger,
+  setAnswerHeaders,
+  WIRE_NAMES,
+  type GuardAnswer,
   type GuardianChoice,
   type GuardSetup,
-  type HttpAnswer,
   type HttpGuardOptions,
+  type Refusal,
   type RequestHandle,
-  setAnswerHeaders,
 } from "./core/index.js";
 import { KoaRequestView } from "./koa/request-view.js";
 
@@ -26,7 +30,7 @@ declare module "koa" {
 export interface DeniedContext {
   readonly decision: Decision;
   /** The answer hexarch would send: status, headers (set on `ctx` already, except Content-Type), problem body. */
-  readonly answer: Extract<HttpAnswer, { proceed: false }>;
+  readonly answer: Refusal;
   readonly ctx: Context;
   readonly next: Next;
 }
@@ -50,14 +54,17 @@ const ADAPTER_SPEC = { onDenied: ["function"] } as const;
 
 function middleware(setup: GuardSetup<KoaGuardOptions>, policies: readonly string[] | undefined): Middleware {
   const run = createHttpGuard<Context>({ guardian: setup.guardian, policies, options: setup.options });
+  const writeHeaders = headerWriter(setup.options.headers, WIRE_NAMES);
   const { onDenied } = setup.options;
 
-  const respond = (answer: HttpAnswer | undefined, ledger: RequestLedger, ctx: Context, next: Next): unknown => {
+  const proceed = (ledger: RequestLedger, ctx: Context, next: Next): unknown => {
+    if (!ctx.res.headersSent) writeHeaders(ctx.res, ledger.decision as Decision);
+    return next();
+  };
+
+  const respond = (answer: GuardAnswer | undefined, ledger: RequestLedger, ctx: Context, next: Next): unknown => {
     if (answer === undefined) return next();
-    if (answer.proceed) {
-      if (!ctx.res.headersSent) setAnswerHeaders(ctx.res, answer.headers);
-      return next();
-    }
+    if (answer.proceed) return proceed(ledger, ctx, next);
     const { "Content-Type": contentType, ...policyHeaders } = answer.headers;
     setAnswerHeaders(ctx.res, policyHeaders);
     if (onDenied !== undefined) return onDenied({ decision: ledger.decision as Decision, answer, ctx, next });
@@ -70,6 +77,7 @@ function middleware(setup: GuardSetup<KoaGuardOptions>, policies: readonly strin
   return function hexarchGuard(ctx: Context, next: Next): unknown {
     const ledger = (ctx.state.hexarch as RequestLedger | undefined) ?? (ctx.state.hexarch = new RequestLedger());
     const answer = run(ctx, new KoaRequestView(ctx), ledger);
+    if (answer === PROCEED) return proceed(ledger, ctx, next);
     return answer instanceof Promise ? answer.then((value) => respond(value, ledger, ctx, next)) : respond(answer, ledger, ctx, next);
   };
 }

@@ -1,6 +1,8 @@
 // The HTTP contract: a decision in, the status, headers and body every adapter copies out.
 import type { Decision } from "../../engine/decision.js";
-import { DEFAULT_HEADERS, decisionHeaders, type HeaderSwitches } from "./rate-headers.js";
+import { DEFAULT_HEADERS, decisionHeaders, FIELD_NAMES, type HeaderSwitches, type HeaderTarget } from "./rate-headers.js";
+
+export type { HeaderTarget } from "./rate-headers.js";
 import { DEFAULT_PROBLEM_TYPE_BASE, problemFor, type ConfirmState, type ProblemBody } from "./problem.js";
 
 /** What to do with a request: let it through with these headers, or answer it with this problem. */
@@ -16,7 +18,7 @@ export interface AnswerOptions {
   readonly confirm?: ConfirmState;
   /** Prefix of problem `type` URIs. Default: `urn:hexarch:problem:`. */
   readonly problemTypeBase?: string;
-  /** The instant used for reset times, in epoch milliseconds. Default: `Date.now()`, read only when a header needs it. */
+  /** The instant reset times count from, in epoch milliseconds. Default: when the store counted (`decision.countedAt`), else `Date.now()`. */
   readonly now?: number;
 }
 
@@ -37,32 +39,17 @@ export function answerFor(decision: Decision, options: AnswerOptions = {}): Http
   return { proceed: false, status: body.status, headers, body };
 }
 
-/** Anything that takes response header fields one at a time, as Node's `ServerResponse` does. */
-export interface HeaderTarget {
-  setHeader(name: string, value: string): unknown;
-}
-
-/**
- * The wire names of hexarch's fields: lower case, as Node keys them and as HTTP/2 and Fetch send them. Handing
- * setHeader a name already in lower case spares it a lower-cased copy per field, per request.
- */
-const WIRE_NAMES: Readonly<Record<string, string>> = {
-  "RateLimit-Policy": "ratelimit-policy",
-  RateLimit: "ratelimit",
-  "X-RateLimit-Limit": "x-ratelimit-limit",
-  "X-RateLimit-Remaining": "x-ratelimit-remaining",
-  "X-RateLimit-Reset": "x-ratelimit-reset",
-  "Hexarch-Budget-Warning": "hexarch-budget-warning",
-  "Retry-After": "retry-after",
-  "Content-Type": "content-type",
-  "Cache-Control": "cache-control",
-};
+/** The lower-case wire name of each field an answer can carry, by the name it has in the answer's record. */
+const WIRE_NAME_OF: Readonly<Record<string, string>> = Object.fromEntries(
+  [...Object.values(FIELD_NAMES), "Content-Type", "Cache-Control"].map((name) => [name, name.toLowerCase()]),
+);
 
 /**
  * Sets every header of an answer on a Node response, one `setHeader` per field under its lower-case wire name,
- * without the copying and checks of framework helpers (the values are already strings).
+ * without the copying and checks of framework helpers (the values are already strings). Names outside hexarch's
+ * own fields pass through unchanged.
  * @example setAnswerHeaders(res, answer.headers)
  */
 export function setAnswerHeaders(target: HeaderTarget, headers: Readonly<Record<string, string>>): void {
-  for (const name in headers) target.setHeader(WIRE_NAMES[name] ?? name, headers[name] as string);
+  for (const name in headers) target.setHeader(WIRE_NAME_OF[name] ?? name, headers[name] as string);
 }

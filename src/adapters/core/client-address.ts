@@ -12,7 +12,7 @@ const DOTTED_IPV4 = /^\d{1,3}(?:\.\d{1,3}){3}$/;
  * @example clientKeyForAddress("2001:db8:1:2:aaaa::1") // "2001:db8:1:2::/64"
  */
 export function clientKeyForAddress(address: string, ipv6Prefix = 64): string {
-  if (!address.includes(":")) return address;
+  if (looksDottedIPv4(address) || !address.includes(":")) return address;
   if (address.startsWith(MAPPED_PREFIX) && DOTTED_IPV4.test(address.slice(MAPPED_PREFIX.length))) {
     return address.slice(MAPPED_PREFIX.length);
   }
@@ -23,6 +23,21 @@ export function clientKeyForAddress(address: string, ipv6Prefix = 64): string {
   if (parsed.isIPv4MappedAddress()) return parsed.toIPv4Address().toString();
   if (ipv6Prefix >= 128) return parsed.toNormalizedString();
   return `${maskIPv6(parsed.toByteArray(), ipv6Prefix)}/${ipv6Prefix}`;
+}
+
+const DOT = 46;
+const ZERO = 48;
+const NINE = 57;
+
+/**
+ * True for an address that starts with a digit and has a dot among its next three characters, which no IPv6
+ * address has (its embedded IPv4 part comes after two colons at least): the usual peer address answered without
+ * searching the string.
+ */
+function looksDottedIPv4(address: string): boolean {
+  const first = address.charCodeAt(0);
+  if (first < ZERO || first > NINE) return false;
+  return address.charCodeAt(1) === DOT || address.charCodeAt(2) === DOT || address.charCodeAt(3) === DOT;
 }
 
 function maskIPv6(bytes: number[], prefix: number): string {

@@ -8,16 +8,26 @@ import { bodyDigest } from "./body-digest.js";
 import { configuredSecret, processConfirmSecret } from "./confirm-secret.js";
 import { ConfirmTokens, MAX_TOKEN_LENGTH, type ConfirmBinding, type IssuedToken } from "./confirm-token.js";
 import type { HttpGuardOptions } from "./options.js";
-import { DEFAULT_HEADERS, NO_HEADERS, type HeaderSwitches } from "./rate-headers.js";
+import { DEFAULT_HEADERS, NO_HEADERS, writeDecisionHeaders, type FieldNames, type HeaderSwitches, type HeaderTarget } from "./rate-headers.js";
 import { DEFAULT_PROBLEM_TYPE_BASE } from "./problem.js";
 import type { RequestLedger } from "./request-handle.js";
 import { contextBuilder, type HttpRequestView } from "./request-view.js";
 
+/** A refusal: the status, headers and problem body to answer with. */
+export type Refusal = Extract<HttpAnswer, { proceed: false }>;
+
+/** The answer to every request that may go ahead: its headers come from the decision, written by the adapter. */
+export const PROCEED = Object.freeze({ proceed: true } as const);
+
+/** What the core answers for one request: go ahead, or this refusal. */
+export type GuardAnswer = typeof PROCEED | Refusal;
+
 /**
  * The answer for a guarded request, directly when nothing had to wait (memory store, no token), else a promise of
  * it. Its decision is the ledger's latest (`ledger.decision`); the ledger is the handle adapters expose to the app.
+ * On PROCEED, the adapter writes the decision's headers with `writeHeaders` of createHttpGuard's result.
  */
-export type Guarded = HttpAnswer | Promise<HttpAnswer>;
+export type Guarded = GuardAnswer | Promise<GuardAnswer>;
 
 /**
  * Guards one request; undefined when the request is skipped. Never rejects for a refusal. `ledger` is the request's
@@ -42,6 +52,18 @@ export function headerSwitches(option: HttpGuardOptions<unknown>["headers"]): He
   if (option === undefined || option === true) return DEFAULT_HEADERS;
   if (option === false) return NO_HEADERS;
   return { ...DEFAULT_HEADERS, ...option };
+}
+
+/** Sets the headers of a decision that lets its request go ahead on a response. */
+export type HeaderWriter = (target: HeaderTarget, decision: Decision) => void;
+
+/**
+ * The header writer for a `headers` option, under the given names (WIRE_NAMES for a Node response).
+ * @example const writeHeaders = headerWriter(options.headers, WIRE_NAMES); writeHeaders(res, ledger.decision);
+ */
+export function headerWriter(option: HttpGuardOptions<unknown>["headers"], names: FieldNames): HeaderWriter {
+  const switches = headerSwitches(option);
+  return (target, decision) => writeDecisionHeaders(target, decision, switches, names);
 }
 
 function tokenIssuer(config: HttpGuardConfig<never>, logger: Logger): () => ConfirmTokens {
@@ -118,17 +140,21 @@ export function createHttpGuard<Req extends object>(config: HttpGuardConfig<Req>
     } else ledger.tokenRejection = check.rejection;
   };
 
-  const conclude = (req: Req, view: HttpRequestView, ledger: RequestLedger, decision: Decision, issued: IssuedToken | undefined): HttpAnswer => {
+  const refusal = (ledger: RequestLedger, decision: Decision, issued: IssuedToken | undefined): Refusal => {
     const rejected = ledger.tokenRejection;
     const confirm = issued === undefined && rejected === undefined ? undefined : { ...(issued === undefined ? {} : { issued }), ...(rejected === undefined ? {} : { rejected }) };
-    const answer = answerFor(decision, confirm === undefined ? plainAnswer : { headers, confirm, problemTypeBase });
+    return answerFor(decision, confirm === undefined ? plainAnswer : { headers, confirm, problemTypeBase }) as Refusal;
+  };
+
+  const conclude = (req: Req, view: HttpRequestView, ledger: RequestLedger, decision: Decision, issued: IssuedToken | undefined): GuardAnswer => {
+    const answer = decision.isAllowed() ? PROCEED : refusal(ledger, decision, issued);
     ledger.record(decision, logger);
     onDecision?.(decision, req);
     logDecision(logger, decision, view);
     return answer;
   };
 
-  const withToken = async (req: Req, view: HttpRequestView, ledger: RequestLedger, ctx: GuardContext, decision: Decision, policyId: string): Promise<HttpAnswer> => {
+  const withToken = async (req: Req, view: HttpRequestView, ledger: RequestLedger, ctx: GuardContext, decision: Decision, policyId: string): Promise<GuardAnswer> => {
     const issued = tokens().issue(await binding(view, ctx), [...new Set([...(ledger.confirmed ?? []), policyId])]);
     return conclude(req, view, ledger, decision, issued);
   };

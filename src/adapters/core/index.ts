@@ -6,8 +6,8 @@ export { clientKeyForAddress } from "./client-address.js";
 export { configuredSecret, processConfirmSecret, MIN_SECRET_LENGTH } from "./confirm-secret.js";
 export { ConfirmTokens, CONFIRM_HEADER, MAX_TOKEN_LENGTH } from "./confirm-token.js";
 export type { ConfirmBinding, ConfirmTokenOptions, IssuedToken, TokenCheck, TokenRejection } from "./confirm-token.js";
-export { createHttpGuard, headerSwitches } from "./http-guard.js";
-export type { Guarded, HttpGuard, HttpGuardConfig } from "./http-guard.js";
+export { createHttpGuard, headerSwitches, headerWriter, PROCEED } from "./http-guard.js";
+export type { GuardAnswer, Guarded, HeaderWriter, HttpGuard, HttpGuardConfig, Refusal } from "./http-guard.js";
 export { GUARDIAN_OPTION_SPEC, HTTP_OPTION_SPEC, validateOptions } from "./options.js";
 export type { FromRequest, GuardianChoice, HttpGuardOptions, OptionSpec, RequestFacts } from "./options.js";
 export { problemFor, STATUS_FOR, DEFAULT_PROBLEM_TYPE_BASE } from "./problem.js";
@@ -18,10 +18,13 @@ export {
   NO_HEADERS,
   budgetWarningHeaders,
   decisionHeaders,
+  FIELD_NAMES,
   legacyRateLimitHeaders,
   standardRateLimitHeaders,
+  WIRE_NAMES,
+  writeDecisionHeaders,
 } from "./rate-headers.js";
-export type { HeaderSwitches } from "./rate-headers.js";
+export type { FieldNames, HeaderSwitches } from "./rate-headers.js";
 export { ledgerFor, RequestLedger } from "./request-handle.js";
 export type { RequestHandle } from "./request-handle.js";
 export { contextBuilder, toContext } from "./request-view.js";

@@ -22,6 +22,39 @@ export const DEFAULT_HEADERS: HeaderSwitches = Object.freeze({ standard: true, l
 /** Every header off. */
 export const NO_HEADERS: HeaderSwitches = Object.freeze({ standard: false, legacy: false, budget: false, retryAfter: false });
 
+/** Anything that takes header fields one at a time, as Node's `ServerResponse` does. */
+export interface HeaderTarget {
+  setHeader(name: string, value: string): unknown;
+}
+
+/** The names the fields are written under. */
+export interface FieldNames {
+  readonly policy: string;
+  readonly state: string;
+  readonly limit: string;
+  readonly remaining: string;
+  readonly reset: string;
+  readonly budgetWarning: string;
+  readonly retryAfter: string;
+}
+
+/** The fields' names as the drafts and RFCs spell them: for records, problem answers and Fetch headers. */
+export const FIELD_NAMES: FieldNames = Object.freeze({
+  policy: "RateLimit-Policy",
+  state: "RateLimit",
+  limit: "X-RateLimit-Limit",
+  remaining: "X-RateLimit-Remaining",
+  reset: "X-RateLimit-Reset",
+  budgetWarning: BUDGET_WARNING_HEADER,
+  retryAfter: "Retry-After",
+});
+
+/**
+ * The same names in lower case, as Node keys them and as HTTP/2 and Fetch send them: handed to `setHeader` already
+ * lower-cased, they spare it a lower-cased copy per field, per request.
+ */
+export const WIRE_NAMES = Object.freeze(Object.fromEntries(Object.entries(FIELD_NAMES).map(([field, name]) => [field, name.toLowerCase()]))) as FieldNames;
+
 function secondsUntil(epochMs: number, now: number): number {
   return Math.max(0, Math.ceil((epochMs - now) / 1000));
 }
@@ -48,6 +81,7 @@ function counterName(c: CounterReport, rates: readonly CounterReport[]): string 
 
 /** The fields of a policy's only rate counter that stay the same from request to request. */
 interface LoneCounterFields {
+  readonly rule: RuleRef;
   readonly limit: number;
   readonly windowSeconds: number;
   /** The whole `RateLimit-Policy` value. */
@@ -58,22 +92,27 @@ interface LoneCounterFields {
 
 /** By rule: most decisions carry one rate counter, whose `RateLimit-Policy` value never changes. */
 const loneCounterFields = new WeakMap<RuleRef, LoneCounterFields>();
+/** The last of them, checked before the map: most servers guard most requests with the same rule. */
+let lastLoneCounter: LoneCounterFields | undefined;
 
 function fieldsOfLoneCounter(c: CounterReport): LoneCounterFields {
-  const known = loneCounterFields.get(c.rule);
-  if (known !== undefined && known.limit === c.limit && known.windowSeconds === c.windowSeconds) return known;
-  const name = sfString(c.rule.policyId);
-  const fields = { limit: c.limit, windowSeconds: c.windowSeconds, policy: `${name};q=${c.limit};w=${c.windowSeconds}`, statePrefix: `${name};r=` };
-  loneCounterFields.set(c.rule, fields);
-  return fields;
+  const last = lastLoneCounter;
+  if (last !== undefined && last.rule === c.rule && last.limit === c.limit && last.windowSeconds === c.windowSeconds) return last;
+  let fields = loneCounterFields.get(c.rule);
+  if (fields === undefined || fields.limit !== c.limit || fields.windowSeconds !== c.windowSeconds) {
+    const name = sfString(c.rule.policyId);
+    fields = { rule: c.rule, limit: c.limit, windowSeconds: c.windowSeconds, policy: `${name};q=${c.limit};w=${c.windowSeconds}`, statePrefix: `${name};r=` };
+    loneCounterFields.set(c.rule, fields);
+  }
+  return (lastLoneCounter = fields);
 }
 
-function writeStandardFields(target: Record<string, string>, counters: readonly CounterReport[], now: number): void {
+function writeStandardFields(target: HeaderTarget, names: FieldNames, counters: readonly CounterReport[], now: number): void {
   const only = counters.length === 1 ? counters[0] : undefined;
   if (only !== undefined && only.kind === "rate") {
     const fields = fieldsOfLoneCounter(only);
-    target["RateLimit-Policy"] = fields.policy;
-    target["RateLimit"] = `${fields.statePrefix}${only.remaining};t=${secondsUntil(only.resetAt, now)}`;
+    target.setHeader(names.policy, fields.policy);
+    target.setHeader(names.state, `${fields.statePrefix}${only.remaining};t=${secondsUntil(only.resetAt, now)}`);
     return;
   }
   const rates = counters.filter((c) => c.kind === "rate");
@@ -86,8 +125,77 @@ function writeStandardFields(target: Record<string, string>, counters: readonly 
     state += `${separator}${name};r=${c.remaining};t=${secondsUntil(c.resetAt, now)}`;
   }
   if (policy === "") return;
-  target["RateLimit-Policy"] = policy;
-  target["RateLimit"] = state;
+  target.setHeader(names.policy, policy);
+  target.setHeader(names.state, state);
+}
+
+/** The rate counter closest to its limit, whose numbers the legacy fields carry. */
+function tightestRate(counters: readonly CounterReport[]): CounterReport | undefined {
+  let tightest: CounterReport | undefined;
+  for (const c of counters) {
+    if (c.kind === "rate" && (tightest === undefined || c.remaining < tightest.remaining)) tightest = c;
+  }
+  return tightest;
+}
+
+function writeLegacyFields(target: HeaderTarget, names: FieldNames, counters: readonly CounterReport[]): void {
+  const tightest = tightestRate(counters);
+  if (tightest === undefined) return;
+  target.setHeader(names.limit, String(tightest.limit));
+  target.setHeader(names.remaining, String(tightest.remaining));
+  target.setHeader(names.reset, String(Math.ceil(tightest.resetAt / 1000)));
+}
+
+function writeBudgetWarnings(target: HeaderTarget, names: FieldNames, counters: readonly CounterReport[], now: number): void {
+  let items = "";
+  for (const c of counters) {
+    if (c.kind !== "budget" || c.warnAt === undefined || c.used < c.warnAt * c.limit) continue;
+    items += `${items === "" ? "" : ", "}${sfString(c.rule.policyId)};spent=${sfDecimal(c.used)};limit=${sfDecimal(c.limit)};reset=${secondsUntil(c.resetAt, now)}`;
+  }
+  if (items !== "") target.setHeader(names.budgetWarning, items);
+}
+
+/** Collects fields into a plain record. */
+class FieldRecord implements HeaderTarget {
+  readonly fields: Record<string, string> = {};
+
+  setHeader(name: string, value: string): void {
+    this.fields[name] = value;
+  }
+}
+
+function fieldRecord(write: (target: HeaderTarget) => void): Record<string, string> {
+  const record = new FieldRecord();
+  write(record);
+  return record.fields;
+}
+
+/**
+ * Sets every header the switches ask for on `target`, one `setHeader` per field under `names` (FIELD_NAMES, or
+ * WIRE_NAMES for a Node response). `Retry-After` is included for refusals whose deciding rule says when to retry.
+ * `at` (epoch ms, the instant reset times count from) defaults to the instant the store counted at, else the clock,
+ * read only when a field needs it.
+ * @example writeDecisionHeaders(res, decision, DEFAULT_HEADERS, WIRE_NAMES)
+ */
+export function writeDecisionHeaders(target: HeaderTarget, decision: Decision, switches: HeaderSwitches, names: FieldNames, at?: number): void {
+  const counters = decision.counters;
+  if (counters.length > 0 && (switches.standard || switches.legacy || switches.budget)) {
+    const now = at ?? decision.countedAt ?? Date.now();
+    if (switches.standard) writeStandardFields(target, names, counters, now);
+    if (switches.legacy) writeLegacyFields(target, names, counters);
+    if (switches.budget && decision.isAllowed()) writeBudgetWarnings(target, names, counters, now);
+  }
+  if (switches.retryAfter && decision.retryAfter !== undefined && decision.isDenied()) {
+    target.setHeader(names.retryAfter, String(Math.max(1, Math.ceil(decision.retryAfter))));
+  }
+}
+
+/**
+ * Every header the switches ask for, as a record under FIELD_NAMES.
+ * @example decisionHeaders(decision, DEFAULT_HEADERS, Date.now())
+ */
+export function decisionHeaders(decision: Decision, switches: HeaderSwitches, at?: number): Record<string, string> {
+  return fieldRecord((target) => writeDecisionHeaders(target, decision, switches, FIELD_NAMES, at));
 }
 
 /**
@@ -97,9 +205,7 @@ function writeStandardFields(target: Record<string, string>, counters: readonly 
  * // { "RateLimit-Policy": '"rate_limit";q=100;w=60', "RateLimit": '"rate_limit";r=99;t=60' }
  */
 export function standardRateLimitHeaders(decision: Decision, now: number): Record<string, string> {
-  const headers: Record<string, string> = {};
-  writeStandardFields(headers, decision.counters, now);
-  return headers;
+  return fieldRecord((target) => writeStandardFields(target, FIELD_NAMES, decision.counters, now));
 }
 
 /**
@@ -107,16 +213,7 @@ export function standardRateLimitHeaders(decision: Decision, now: number): Recor
  * @example legacyRateLimitHeaders(decision) // { "X-RateLimit-Limit": "100", "X-RateLimit-Remaining": "99", ... }
  */
 export function legacyRateLimitHeaders(decision: Decision): Record<string, string> {
-  let tightest: CounterReport | undefined;
-  for (const c of decision.counters) {
-    if (c.kind === "rate" && (tightest === undefined || c.remaining < tightest.remaining)) tightest = c;
-  }
-  if (tightest === undefined) return {};
-  return {
-    "X-RateLimit-Limit": String(tightest.limit),
-    "X-RateLimit-Remaining": String(tightest.remaining),
-    "X-RateLimit-Reset": String(Math.ceil(tightest.resetAt / 1000)),
-  };
+  return fieldRecord((target) => writeLegacyFields(target, FIELD_NAMES, decision.counters));
 }
 
 /**
@@ -126,39 +223,5 @@ export function legacyRateLimitHeaders(decision: Decision): Record<string, strin
  * // { "Hexarch-Budget-Warning": '"api_budget";spent=8;limit=10;reset=1296000' }
  */
 export function budgetWarningHeaders(decision: Decision, now: number): Record<string, string> {
-  const headers: Record<string, string> = {};
-  writeBudgetWarnings(headers, decision.counters, now);
-  return headers;
-}
-
-function writeBudgetWarnings(target: Record<string, string>, counters: readonly CounterReport[], now: number): void {
-  let items = "";
-  for (const c of counters) {
-    if (c.kind !== "budget" || c.warnAt === undefined || c.used < c.warnAt * c.limit) continue;
-    items += `${items === "" ? "" : ", "}${sfString(c.rule.policyId)};spent=${sfDecimal(c.used)};limit=${sfDecimal(c.limit)};reset=${secondsUntil(c.resetAt, now)}`;
-  }
-  if (items !== "") target[BUDGET_WARNING_HEADER] = items;
-}
-
-/**
- * Every header the switches ask for. `Retry-After` is included for refusals whose deciding rule says when to retry.
- * `at` (epoch ms, the instant reset times count from) defaults to the clock, read only when a field needs it.
- * @example decisionHeaders(decision, DEFAULT_HEADERS, Date.now())
- */
-export function decisionHeaders(decision: Decision, switches: HeaderSwitches, at?: number): Record<string, string> {
-  const headers: Record<string, string> = {};
-  if (decision.counters.length > 0 && (switches.standard || switches.legacy || switches.budget)) {
-    const now = at ?? Date.now();
-    if (switches.standard) writeStandardFields(headers, decision.counters, now);
-    if (switches.legacy) copyInto(headers, legacyRateLimitHeaders(decision));
-    if (switches.budget && decision.isAllowed()) writeBudgetWarnings(headers, decision.counters, now);
-  }
-  if (switches.retryAfter && decision.retryAfter !== undefined && decision.isDenied()) {
-    headers["Retry-After"] = String(Math.max(1, Math.ceil(decision.retryAfter)));
-  }
-  return headers;
-}
-
-function copyInto(target: Record<string, string>, source: Readonly<Record<string, string>>): void {
-  for (const name in source) target[name] = source[name] as string;
+  return fieldRecord((target) => writeBudgetWarnings(target, FIELD_NAMES, decision.counters, now));
 }

@@ -2,7 +2,18 @@
 import type { Decision } from "../../engine/decision.js";
 import { PolicyConfigError } from "../../engine/errors.js";
 import type { Guardian } from "../../engine/guardian.js";
-import { createHttpGuard, ledgerFor, type HttpAnswer, type HttpGuardOptions, type RequestHandle, type RequestLedger } from "../core/index.js";
+import {
+  createHttpGuard,
+  FIELD_NAMES,
+  headerWriter,
+  ledgerFor,
+  type GuardAnswer,
+  type HeaderWriter,
+  type HttpGuardOptions,
+  type Refusal,
+  type RequestHandle,
+  type RequestLedger,
+} from "../core/index.js";
 import { forwardedClient, type TrustProxy } from "./forwarded-client.js";
 import { FetchRequestView } from "./request-view.js";
 
@@ -10,7 +21,7 @@ import { FetchRequestView } from "./request-view.js";
 export interface FetchDenied {
   readonly decision: Decision;
   /** The answer hexarch would send: status, headers, problem body. */
-  readonly answer: Extract<HttpAnswer, { proceed: false }>;
+  readonly answer: Refusal;
   readonly request: Request;
 }
 
@@ -58,19 +69,28 @@ export interface FetchGuard {
 /** The option names only Fetch guards accept, with their kinds, for validation. */
 export const FETCH_OPTION_SPEC = { policy: ["string", "array"], trustProxy: ["boolean", "number"], onDenied: ["function"] } as const;
 
-function copyHeaders(target: Headers, headers: Readonly<Record<string, string>>): void {
-  for (const name in headers) if (!target.has(name)) target.set(name, headers[name] as string);
+/** Adds fields to a response's headers, leaving those the handler set alone. */
+class HandlerHeadersFirst {
+  readonly #headers: Headers;
+
+  constructor(headers: Headers) {
+    this.#headers = headers;
+  }
+
+  setHeader(name: string, value: string): void {
+    if (!this.#headers.has(name)) this.#headers.set(name, value);
+  }
 }
 
-function finisher(headers: Readonly<Record<string, string>>): (response: Response) => Response {
+function finisher(writeHeaders: HeaderWriter, decision: Decision): (response: Response) => Response {
   return (response) => {
     try {
-      copyHeaders(response.headers, headers);
+      writeHeaders(new HandlerHeadersFirst(response.headers), decision);
       return response;
     } catch (error) {
       if (!(error instanceof TypeError)) throw error;
       const copy = new Response(response.body, response);
-      copyHeaders(copy.headers, headers);
+      writeHeaders(new HandlerHeadersFirst(copy.headers), decision);
       return copy;
     }
   };
@@ -78,7 +98,7 @@ function finisher(headers: Readonly<Record<string, string>>): (response: Respons
 
 const unchanged = (response: Response): Response => response;
 
-function refusal(answer: Extract<HttpAnswer, { proceed: false }>): Response {
+function refusal(answer: Refusal): Response {
   return new Response(JSON.stringify(answer.body), { status: answer.status, headers: answer.headers });
 }
 
@@ -92,12 +112,13 @@ function refusal(answer: Extract<HttpAnswer, { proceed: false }>): Response {
 export function fetchGuard(guardian: Guardian, policies: readonly string[] | undefined, options: FetchGuardOptions): FetchGuard {
   const run = createHttpGuard<Request>({ guardian, policies, options });
   const clientOf = forwardedClient(options.trustProxy);
+  const writeHeaders = headerWriter(options.headers, FIELD_NAMES);
   const { onDenied } = options;
 
-  const verdictOf = (request: Request, handle: RequestLedger, answer: HttpAnswer | undefined): FetchVerdict | Promise<FetchVerdict> => {
+  const verdictOf = (request: Request, handle: RequestLedger, answer: GuardAnswer | undefined): FetchVerdict | Promise<FetchVerdict> => {
     if (answer === undefined) return { proceed: true, decision: undefined, handle, finish: unchanged };
     const decision = handle.decision as Decision;
-    if (answer.proceed) return { proceed: true, decision, handle, finish: finisher(answer.headers) };
+    if (answer.proceed) return { proceed: true, decision, handle, finish: finisher(writeHeaders, decision) };
     if (onDenied === undefined) return { proceed: false, decision, response: refusal(answer) };
     return Promise.resolve(onDenied({ decision, answer, request })).then((response) => ({ proceed: false, decision, response }));
   };

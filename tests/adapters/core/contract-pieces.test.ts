@@ -95,6 +95,10 @@ describe("clientKeyForAddress", () => {
     ["2001:db8::1", 128, "2001:db8:0:0:0:0:0:1"],
     ["fe80::1%eth0", 64, "fe80::/64"],
     ["not an address", 64, "not an address"],
+    ["10.0.0.7", 64, "10.0.0.7"],
+    ["::1.2.3.4", 64, "1.2.3.4"],
+    ["1::1.2.3.4", 64, "1::/64"],
+    ["2001:db8::1.2.3.4", 64, "2001:db8::/64"],
   ])("%s with /%i → %s", (address, prefix, key) => {
     expect(clientKeyForAddress(address, prefix)).toBe(key);
   });
