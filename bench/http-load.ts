@@ -131,11 +131,16 @@ export async function compareVariants<Variant extends string>(
   for (const variant of variants) {
     console.log(`  ${variant.padEnd(18)} ${of(variant, (r) => r.rps).toFixed(0).padStart(7)} req/s  p99 ${of(variant, (r) => r.p99)} ms  server CPU ${of(variant, (r) => r.cpuPerRequest).toFixed(1)} µs/req`);
   }
-  console.log("\nratios (medians):");
+  console.log("\nratios (of the medians; and the median of each round's own ratio, which a machine whose speed drifts between rounds disturbs less):");
   for (const [variant, baseline, target] of ratios) {
-    if (!runs.has(variant) || !runs.has(baseline)) continue;
+    const ofVariant = runs.get(variant);
+    const ofBaseline = runs.get(baseline);
+    if (ofVariant === undefined || ofBaseline === undefined) continue;
     const throughput = of(variant, (r) => r.rps) / of(baseline, (r) => r.rps);
     const cpu = of(baseline, (r) => r.cpuPerRequest) / of(variant, (r) => r.cpuPerRequest);
-    console.log(`  ${`${variant} / ${baseline}`.padEnd(30)} throughput ${throughput.toFixed(3)} (target ≥ ${target.toFixed(2)})  requests per CPU-second ${cpu.toFixed(3)}`);
+    const paired = median(ofVariant.map((run, round) => run.rps / (ofBaseline[round] as LoadRun).rps));
+    console.log(
+      `  ${`${variant} / ${baseline}`.padEnd(30)} throughput ${throughput.toFixed(3)}, by round ${paired.toFixed(3)} (target ≥ ${target.toFixed(2)})  requests per CPU-second ${cpu.toFixed(3)}`,
+    );
   }
 }
