@@ -18,7 +18,7 @@ import {
   type Refusal,
   type RequestHandle,
 } from "./core/index.js";
-import { ExpressRequestView } from "./express/request-view.js";
+import { EXPRESS_READER } from "./express/reader.js";
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace
@@ -58,7 +58,7 @@ const ADAPTER = "express";
 const ADAPTER_SPEC = { onDenied: ["function"] } as const;
 
 function middleware(setup: GuardSetup<ExpressGuardOptions>, policies: readonly string[] | undefined): RequestHandler {
-  const run = createHttpGuard<Request>({ guardian: setup.guardian, policies, options: setup.options });
+  const run = createHttpGuard<Request, Request>({ guardian: setup.guardian, reader: EXPRESS_READER, policies, options: setup.options });
   const writeHeaders = headerWriter(setup.options.headers, WIRE_NAMES);
   const { onDenied } = setup.options;
 
@@ -80,7 +80,7 @@ function middleware(setup: GuardSetup<ExpressGuardOptions>, policies: readonly s
     const ledger = (res.locals.hexarch as RequestLedger | undefined) ?? (res.locals.hexarch = new RequestLedger());
     let answer: Guarded | undefined;
     try {
-      answer = run(req, new ExpressRequestView(req), ledger);
+      answer = run(req, req, ledger);
     } catch (error) {
       return next(error);
     }

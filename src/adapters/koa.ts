@@ -17,7 +17,7 @@ import {
   type Refusal,
   type RequestHandle,
 } from "./core/index.js";
-import { KoaRequestView } from "./koa/request-view.js";
+import { KOA_READER } from "./koa/reader.js";
 
 declare module "koa" {
   interface DefaultState {
@@ -53,7 +53,7 @@ const ADAPTER = "koa";
 const ADAPTER_SPEC = { onDenied: ["function"] } as const;
 
 function middleware(setup: GuardSetup<KoaGuardOptions>, policies: readonly string[] | undefined): Middleware {
-  const run = createHttpGuard<Context>({ guardian: setup.guardian, policies, options: setup.options });
+  const run = createHttpGuard<Context, Context>({ guardian: setup.guardian, reader: KOA_READER, policies, options: setup.options });
   const writeHeaders = headerWriter(setup.options.headers, WIRE_NAMES);
   const { onDenied } = setup.options;
 
@@ -76,7 +76,7 @@ function middleware(setup: GuardSetup<KoaGuardOptions>, policies: readonly strin
 
   return function hexarchGuard(ctx: Context, next: Next): unknown {
     const ledger = (ctx.state.hexarch as RequestLedger | undefined) ?? (ctx.state.hexarch = new RequestLedger());
-    const answer = run(ctx, new KoaRequestView(ctx), ledger);
+    const answer = run(ctx, ctx, ledger);
     if (answer === PROCEED) return proceed(ledger, ctx, next);
     return answer instanceof Promise ? answer.then((value) => respond(value, ledger, ctx, next)) : respond(answer, ledger, ctx, next);
   };

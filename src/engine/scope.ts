@@ -18,8 +18,8 @@ const SINGLE_OPERATIONS = new Map<string, readonly string[]>();
 const SINGLE_OPERATIONS_LIMIT = 256;
 
 /** The tag asked for last and its list: a server's requests mostly repeat the tag of the one before. */
-let lastOperation = "";
-let lastOperationList: readonly string[] = Object.freeze([""]);
+let lastOperation = "read";
+let lastOperationList: readonly string[] = Object.freeze([lastOperation]);
 
 function singleOperation(op: string): readonly string[] {
   if (op === lastOperation) return lastOperationList;

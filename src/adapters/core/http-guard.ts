@@ -11,7 +11,7 @@ import type { HttpGuardOptions } from "./options.js";
 import { DEFAULT_HEADERS, NO_HEADERS, writeDecisionHeaders, type FieldNames, type HeaderSwitches, type HeaderTarget } from "./rate-headers.js";
 import { DEFAULT_PROBLEM_TYPE_BASE } from "./problem.js";
 import type { RequestLedger } from "./request-handle.js";
-import { contextBuilder, type HttpRequestView } from "./request-view.js";
+import { contextBuilder, type RequestReader } from "./request-view.js";
 
 /** A refusal: the status, headers and problem body to answer with. */
 export type Refusal = Extract<HttpAnswer, { proceed: false }>;
@@ -30,14 +30,17 @@ export type GuardAnswer = typeof PROCEED | Refusal;
 export type Guarded = GuardAnswer | Promise<GuardAnswer>;
 
 /**
- * Guards one request; undefined when the request is skipped. Never rejects for a refusal. `ledger` is the request's
- * record shared by every guard it passes (Express: `res.locals.hexarch`; Fetch: `ledgerFor(request)`).
+ * Guards one request; undefined when the request is skipped. Never rejects for a refusal. `req` is what the app's
+ * option functions receive, `src` what the config's reader reads (the same object in Express and Koa). `ledger` is
+ * the request's record shared by every guard it passes (Express: `res.locals.hexarch`; Fetch: `ledgerFor(request)`).
  */
-export type HttpGuard<Req> = (req: Req, view: HttpRequestView, ledger: RequestLedger) => Guarded | undefined;
+export type HttpGuard<Req, Src> = (req: Req, src: Src, ledger: RequestLedger) => Guarded | undefined;
 
 /** What to guard with: the guardian, which policies (undefined = every policy, as `hexarch()`), and validated options. */
-export interface HttpGuardConfig<Req> {
+export interface HttpGuardConfig<Req, Src> {
   readonly guardian: Guardian;
+  /** How the request is read from `src`. */
+  readonly reader: RequestReader<Src>;
   readonly policies: readonly string[] | undefined;
   readonly options: HttpGuardOptions<Req>;
   /** Environment variables (for `HEXARCH_SECRET`). Default: `process.env`. */
@@ -66,16 +69,16 @@ export function headerWriter(option: HttpGuardOptions<unknown>["headers"], names
   return (target, decision) => writeDecisionHeaders(target, decision, switches, names);
 }
 
-function tokenIssuer(config: HttpGuardConfig<never>, logger: Logger): () => ConfirmTokens {
+function tokenIssuer(config: HttpGuardConfig<never, never>, logger: Logger): () => ConfirmTokens {
   const secret = configuredSecret(config.options.secret, config.env ?? process.env);
   const ttlMs = (config.options.confirmTtl ?? 300) * 1000;
   let tokens: ConfirmTokens | undefined;
   return () => (tokens ??= new ConfirmTokens({ secret: secret ?? processConfirmSecret(logger), ttlMs, store: config.guardian.store, keyPrefix: CLAIM_PREFIX }));
 }
 
-function logDecision(logger: Logger, decision: Decision, view: HttpRequestView): void {
+function logDecision<Src>(logger: Logger, decision: Decision, reader: RequestReader<Src>, src: Src): void {
   if (decision.outcome === "allow") return;
-  const entry = { hexarch: decision.toJSON(), method: view.method, url: view.url };
+  const entry = { hexarch: decision.toJSON(), method: reader.method(src), url: reader.url(src) };
   if (decision.outcome === "error") logger.error(entry, `hexarch: ${decision.reason}`);
   else logger.warn(entry, `hexarch: ${decision.outcome}: ${decision.reason}`);
 }
@@ -102,37 +105,37 @@ function unclaimable(decision: Decision): Decision {
  * fresh token with a 428; build the answer; record the decision on the request's handle; emit `onDecision` and
  * log refusals and warnings.
  * @example
- * const run = createHttpGuard<Request>({ guardian, policies: ["safe_delete"], options: {} });
- * const answer = await run(req, view, ledger); // or without waiting, when it returns a value
+ * const run = createHttpGuard<Request, Request>({ guardian, reader: EXPRESS_READER, policies: ["safe_delete"], options: {} });
+ * const answer = await run(req, req, ledger); // or without waiting, when it returns a value
  * if (answer !== undefined && !answer.proceed) send(answer, ledger.decision);
  */
-export function createHttpGuard<Req extends object>(config: HttpGuardConfig<Req>): HttpGuard<Req> {
-  const { guardian, policies, options } = config;
-  const buildContext = contextBuilder(options);
+export function createHttpGuard<Req extends object, Src>(config: HttpGuardConfig<Req, Src>): HttpGuard<Req, Src> {
+  const { guardian, policies, options, reader } = config;
+  const buildContext = contextBuilder(options, reader);
   const headers = headerSwitches(options.headers);
   const logger = options.logger ?? SILENT_LOGGER;
   const { skip, onDecision, confirm: appConfirm } = options;
   const problemTypeBase = options.problemTypeBase ?? DEFAULT_PROBLEM_TYPE_BASE;
-  const tokens = tokenIssuer(config as HttpGuardConfig<never>, logger);
+  const tokens = tokenIssuer(config as unknown as HttpGuardConfig<never, never>, logger);
   const plainAnswer = { headers, problemTypeBase };
   const decide = (ctx: GuardContext): Decision | Promise<Decision> => guardian.decideNow(ctx, policies);
   const failsOpen = (ids: readonly string[]): boolean => ids.every((id) => guardian.policies.policies.get(id)?.fail === "open");
 
-  const binding = async (view: HttpRequestView, ctx: GuardContext): Promise<ConfirmBinding> => ({
-    method: view.method,
-    target: view.url,
-    bodyDigest: bodyDigest(await view.body()),
+  const binding = async (src: Src, ctx: GuardContext): Promise<ConfirmBinding> => ({
+    method: reader.method(src),
+    target: reader.url(src),
+    bodyDigest: bodyDigest(await reader.body(src)),
     client: ctx.client ?? "",
   });
 
-  const redeemToken = async (ledger: RequestLedger, header: string, view: HttpRequestView, ctx: GuardContext): Promise<void> => {
+  const redeemToken = async (ledger: RequestLedger, header: string, src: Src, ctx: GuardContext): Promise<void> => {
     const raw = header.trim();
     if (raw === "") return;
     if (raw.length > MAX_TOKEN_LENGTH) {
       ledger.tokenRejection = "malformed";
       return;
     }
-    const check = await tokens().redeem(raw, await binding(view, ctx));
+    const check = await tokens().redeem(raw, await binding(src, ctx));
     if (check.ok) ledger.confirm(check.policies);
     else if (check.rejection === "unavailable" && failsOpen(check.policies)) {
       logger.warn({ policies: check.policies }, "hexarch: counter store down; confirmation accepted without single-use check (fail: open)");
@@ -146,54 +149,54 @@ export function createHttpGuard<Req extends object>(config: HttpGuardConfig<Req>
     return answerFor(decision, confirm === undefined ? plainAnswer : { headers, confirm, problemTypeBase }) as Refusal;
   };
 
-  const conclude = (req: Req, view: HttpRequestView, ledger: RequestLedger, decision: Decision, issued: IssuedToken | undefined): GuardAnswer => {
+  const conclude = (req: Req, src: Src, ledger: RequestLedger, decision: Decision, issued: IssuedToken | undefined): GuardAnswer => {
     const answer = decision.isAllowed() ? PROCEED : refusal(ledger, decision, issued);
     ledger.record(decision, logger);
     onDecision?.(decision, req);
-    logDecision(logger, decision, view);
+    logDecision(logger, decision, reader, src);
     return answer;
   };
 
-  const withToken = async (req: Req, view: HttpRequestView, ledger: RequestLedger, ctx: GuardContext, decision: Decision, policyId: string): Promise<GuardAnswer> => {
-    const issued = tokens().issue(await binding(view, ctx), [...new Set([...(ledger.confirmed ?? []), policyId])]);
-    return conclude(req, view, ledger, decision, issued);
+  const withToken = async (req: Req, src: Src, ledger: RequestLedger, ctx: GuardContext, decision: Decision, policyId: string): Promise<GuardAnswer> => {
+    const issued = tokens().issue(await binding(src, ctx), [...new Set([...(ledger.confirmed ?? []), policyId])]);
+    return conclude(req, src, ledger, decision, issued);
   };
 
-  const settle = (req: Req, view: HttpRequestView, ledger: RequestLedger, ctx: GuardContext, decision: Decision): Guarded => {
+  const settle = (req: Req, src: Src, ledger: RequestLedger, ctx: GuardContext, decision: Decision): Guarded => {
     if (decision.outcome === "confirm" && ledger.tokenRejection === "unavailable") {
-      return conclude(req, view, ledger, unclaimable(decision), undefined);
+      return conclude(req, src, ledger, unclaimable(decision), undefined);
     }
     return decision.outcome === "confirm" && appConfirm === undefined && decision.policyId !== undefined
-      ? withToken(req, view, ledger, ctx, decision, decision.policyId)
-      : conclude(req, view, ledger, decision, undefined);
+      ? withToken(req, src, ledger, ctx, decision, decision.policyId)
+      : conclude(req, src, ledger, decision, undefined);
   };
 
-  const decideAndConclude = (req: Req, view: HttpRequestView, ledger: RequestLedger, ctx: GuardContext): Guarded => {
+  const decideAndConclude = (req: Req, src: Src, ledger: RequestLedger, ctx: GuardContext): Guarded => {
     const decided: Decision | PromiseLike<Decision> = decide(ctx);
-    if (decided instanceof Decision) return settle(req, view, ledger, ctx, decided);
-    return Promise.resolve(decided).then((decision) => settle(req, view, ledger, ctx, decision));
+    if (decided instanceof Decision) return settle(req, src, ledger, ctx, decided);
+    return Promise.resolve(decided).then((decision) => settle(req, src, ledger, ctx, decision));
   };
 
-  return function guardRequest(req, view, ledger) {
+  return function guardRequest(req, src, ledger) {
     if (skip?.(req) === true) return undefined;
-    const ctx = buildContext(req, view);
+    const ctx = buildContext(req, src);
     if (appConfirm !== undefined) {
       return Promise.resolve(appConfirm(req)).then((confirmed) => {
         if (confirmed) ctx.confirm = true;
-        return decideAndConclude(req, view, ledger, ctx);
+        return decideAndConclude(req, src, ledger, ctx);
       });
     }
     if (!ledger.tokenRead) {
       ledger.tokenRead = true;
-      const header = view.header(CONFIRM_HEADER_NAME);
+      const header = reader.header(src, CONFIRM_HEADER_NAME);
       if (header !== undefined) {
-        return redeemToken(ledger, header, view, ctx).then(() => {
+        return redeemToken(ledger, header, src, ctx).then(() => {
           if (ledger.confirmed !== undefined) ctx.confirm = ledger.confirmed;
-          return decideAndConclude(req, view, ledger, ctx);
+          return decideAndConclude(req, src, ledger, ctx);
         });
       }
     }
     if (ledger.confirmed !== undefined) ctx.confirm = ledger.confirmed;
-    return decideAndConclude(req, view, ledger, ctx);
+    return decideAndConclude(req, src, ledger, ctx);
   };
 }

@@ -27,8 +27,8 @@ export {
 export type { FieldNames, HeaderSwitches } from "./rate-headers.js";
 export { ledgerFor, RequestLedger } from "./request-handle.js";
 export type { RequestHandle } from "./request-handle.js";
-export { contextBuilder, toContext } from "./request-view.js";
-export type { ContextBuilder, HttpRequestView } from "./request-view.js";
+export { contextBuilder, toContext, VIEW_READER } from "./request-view.js";
+export type { ContextBuilder, HttpRequestView, RequestReader } from "./request-view.js";
 export { existingSharedGuardian, offerSharedGuardian, sharedGuardian } from "./shared-guardian.js";
 export type { SharedGuardian } from "./shared-guardian.js";
 export { setupGuard, setupHexarch } from "./adapter-setup.js";

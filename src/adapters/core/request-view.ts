@@ -17,6 +17,27 @@ export interface HttpRequestView {
   body(): unknown;
 }
 
+/**
+ * Reads what the core needs from a framework's own request object, with no object made per request (Koa's
+ * context, Express's request): the same questions as HttpRequestView, asked of `src`.
+ */
+export interface RequestReader<Src> {
+  method(src: Src): string;
+  url(src: Src): string;
+  header(src: Src, name: string): string | undefined;
+  clientAddress(src: Src): string | undefined;
+  body(src: Src): unknown;
+}
+
+/** Reads an HttpRequestView (Fetch requests, the CLI's made-up requests). */
+export const VIEW_READER: RequestReader<HttpRequestView> = Object.freeze({
+  method: (view: HttpRequestView) => view.method,
+  url: (view: HttpRequestView) => view.url,
+  header: (view: HttpRequestView, name: string) => view.header(name),
+  clientAddress: (view: HttpRequestView) => view.clientAddress,
+  body: (view: HttpRequestView) => view.body(),
+});
+
 type Writable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** Writes one request fact into a context under construction. */
@@ -25,12 +46,19 @@ type FactWriter<Req> = (req: Req, ctx: Writable<GuardContext>) => void;
 /** operationForMethod() results by method: HTTP knows few methods, so a small cache saves the per-request upper-casing. */
 const operationByMethod = new Map<string, string>();
 
+/** The method asked for last and its operation: most requests repeat the method of the one before. */
+let lastMethod = "GET";
+let lastOperation = operationForMethod(lastMethod);
+
 function cachedOperation(method: string): string {
+  if (method === lastMethod) return lastOperation;
   let operation = operationByMethod.get(method);
   if (operation === undefined) {
     operation = operationForMethod(method);
     if (operationByMethod.size < 64) operationByMethod.set(method, operation);
   }
+  lastMethod = method;
+  lastOperation = operation;
   return operation;
 }
 
@@ -46,8 +74,8 @@ function writerFor<Req, K extends (typeof FACT_NAMES)[number]>(name: K, source: 
 }
 
 /** Precomputed context building for one set of options: only the facts that were given cost anything per request. */
-export interface ContextBuilder<Req> {
-  (req: Req, view: HttpRequestView): Writable<GuardContext>;
+export interface ContextBuilder<Req, Src> {
+  (req: Req, src: Src): Writable<GuardContext>;
 }
 
 /**
@@ -55,11 +83,15 @@ export interface ContextBuilder<Req> {
  * query), operation (from the method unless given), client key (custom function, else the peer address grouped by
  * `ipv6Prefix`), then every fact given as a value or a function of the request. A cost that is not a finite,
  * non-negative number is left out.
+ * The request itself is read through `reader` from `src`.
  * @example
- * const toContext = contextBuilder<Request>({ resource: "openai", user: (req) => req.user?.id });
+ * const toContext = contextBuilder<Request, HttpRequestView>({ resource: "openai", user: (req) => req.user?.id }, VIEW_READER);
  * const ctx = toContext(req, view); // { method: "POST", route: "/chat", operation: "create", client: "203.0.113.9", resource: "openai", user: "u1" }
  */
-export function contextBuilder<Req>(options: RequestFacts<Req> & Pick<HttpGuardOptions<Req>, "clientKey" | "ipv6Prefix">): ContextBuilder<Req> {
+export function contextBuilder<Req, Src>(
+  options: RequestFacts<Req> & Pick<HttpGuardOptions<Req>, "clientKey" | "ipv6Prefix">,
+  reader: RequestReader<Src>,
+): ContextBuilder<Req, Src> {
   const writers: FactWriter<Req>[] = [];
   for (const name of FACT_NAMES) {
     const source = options[name];
@@ -69,11 +101,11 @@ export function contextBuilder<Req>(options: RequestFacts<Req> & Pick<HttpGuardO
   const ipv6Prefix = options.ipv6Prefix ?? 64;
   const operationOf = (req: Req, method: string): string | readonly string[] =>
     (typeof operation === "function" ? operation(req) : operation) ?? cachedOperation(method);
-  return (req, view) => {
-    const url = view.url;
+  return (req, src) => {
+    const url = reader.url(src);
     const query = url.indexOf("?");
-    const method = view.method;
-    const address = view.clientAddress;
+    const method = reader.method(src);
+    const address = reader.clientAddress(src);
     // One object shape for every request: client is written even when unknown (undefined reads as "not stated").
     const ctx = {
       method,
@@ -92,5 +124,5 @@ export function contextBuilder<Req>(options: RequestFacts<Req> & Pick<HttpGuardO
  * @example toContext(view, req, { resource: "openai" })
  */
 export function toContext<Req>(view: HttpRequestView, req: Req, options: RequestFacts<Req> & Pick<HttpGuardOptions<Req>, "clientKey" | "ipv6Prefix"> = {}): GuardContext {
-  return contextBuilder(options)(req, view);
+  return contextBuilder(options, VIEW_READER)(req, view);
 }

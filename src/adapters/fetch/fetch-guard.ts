@@ -13,6 +13,7 @@ import {
   type Refusal,
   type RequestHandle,
   type RequestLedger,
+  VIEW_READER,
 } from "../core/index.js";
 import { forwardedClient, type TrustProxy } from "./forwarded-client.js";
 import { FetchRequestView } from "./request-view.js";
@@ -110,7 +111,7 @@ function refusal(answer: Refusal): Response {
  * return verdict.proceed ? verdict.finish(await handle(request)) : verdict.response;
  */
 export function fetchGuard(guardian: Guardian, policies: readonly string[] | undefined, options: FetchGuardOptions): FetchGuard {
-  const run = createHttpGuard<Request>({ guardian, policies, options });
+  const run = createHttpGuard<Request, FetchRequestView>({ guardian, reader: VIEW_READER, policies, options });
   const clientOf = forwardedClient(options.trustProxy);
   const writeHeaders = headerWriter(options.headers, FIELD_NAMES);
   const { onDenied } = options;

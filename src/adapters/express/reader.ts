@@ -1,0 +1,14 @@
+// Reads an Express request for the core, with no object made per request.
+import type { Request } from "express";
+import { nodeRequestHeader } from "../core/node-header.js";
+import type { RequestReader } from "../core/index.js";
+
+/** Method, URL, headers, `req.ip` (so `trust proxy` decides about X-Forwarded-For) and the parsed body. */
+export const EXPRESS_READER: RequestReader<Request> = Object.freeze({
+  method: (req: Request) => req.method,
+  url: (req: Request) => req.originalUrl,
+  /** `req.ip`; when `trust proxy` is off that is the socket's peer address, read directly to skip proxy parsing. */
+  clientAddress: (req: Request) => (req.app?.settings?.["trust proxy"] === false ? req.socket.remoteAddress : req.ip),
+  header: (req: Request, name: string) => nodeRequestHeader(req, name),
+  body: (req: Request) => req.body as unknown,
+});

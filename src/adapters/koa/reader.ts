@@ -1,0 +1,19 @@
+// Reads a Koa context for the core, with no object made per request.
+import type { Context } from "koa";
+import { nodeRequestHeader } from "../core/node-header.js";
+import type { RequestReader } from "../core/index.js";
+
+/**
+ * Method, URL, headers, the client address as `ctx.ip` gives it (so `app.proxy` decides about X-Forwarded-For;
+ * with `proxy` off that is the socket address, read directly) and the body a body parser left.
+ */
+export const KOA_READER: RequestReader<Context> = Object.freeze({
+  method: (ctx: Context) => ctx.req.method ?? "GET",
+  url: (ctx: Context) => ctx.originalUrl,
+  clientAddress(ctx: Context): string | undefined {
+    if (!ctx.app.proxy) return ctx.req.socket.remoteAddress;
+    return ctx.ip === "" ? undefined : ctx.ip;
+  },
+  header: (ctx: Context, name: string) => nodeRequestHeader(ctx.req, name),
+  body: (ctx: Context) => (ctx.request as { body?: unknown }).body,
+});
