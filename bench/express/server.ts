@@ -5,38 +5,18 @@ import type * as ExpressAdapter from "../../src/adapters/express.js";
 import type * as Package from "../../src/index.js";
 import { countAndTell, limiterCounter, mapCounter } from "../floor.js";
 import { BENCH_DIST } from "../http-load.js";
+import { BENCH_POLICIES, BENCH_SECRET } from "../policies.js";
 
 /** The package as users run it: the bundle built into BENCH_DIST, unless BENCH_SOURCE=1 asks for the TypeScript source. */
 const fromSource = process.env["BENCH_SOURCE"] === "1";
 const { hexarch } = (await import(fromSource ? "../../src/adapters/express.js" : `${BENCH_DIST}express.js`)) as typeof ExpressAdapter;
 const { createGuardian } = (await import(fromSource ? "../../src/index.js" : `${BENCH_DIST}index.js`)) as typeof Package;
 
-/** The Quick Start policies with a rate limit no benchmark reaches, so every request takes the full allow path. */
-const POLICIES = `
-policies:
-  - id: api_budget
-    description: "Protect against overspending"
-    rules:
-      - resource: openai
-        monthly_budget: 10
-        action: "warn_at_80%"
-  - id: rate_limit
-    description: "Prevent API abuse"
-    rules:
-      - resource: "*"
-        requests_per_minute: 1000000000
-        action: block
-  - id: safe_delete
-    description: "Require confirmation for destructive ops"
-    rules:
-      - operation: delete
-        action: require_confirmation
-`;
 
 const variant = process.argv[2];
 const app = express();
 app.disable("x-powered-by");
-if (variant === "hexarch") app.use(hexarch({ policyText: POLICIES, secret: "bench-secret-0123456789abcdef" }));
+if (variant === "hexarch") app.use(hexarch({ policyText: BENCH_POLICIES, secret: BENCH_SECRET }));
 else if (variant === "express-rate-limit") app.use(rateLimit({ windowMs: 60_000, limit: 1_000_000_000, standardHeaders: "draft-8", legacyHeaders: false }));
 else if (variant === "express-rate-limit-defaults") app.use(rateLimit({ windowMs: 60_000, limit: 1_000_000_000 }));
 // Diagnostic variants (BENCH_VARIANTS): where the cost of a guard goes.
@@ -55,11 +35,11 @@ else if (variant === "bare+2-headers") {
   });
 } else if (variant === "engine-only") {
   // The engine's decision alone, with the context hexarch() would build for this route.
-  const guardian = createGuardian({ policyText: POLICIES });
+  const guardian = createGuardian({ policyText: BENCH_POLICIES });
   app.use((req, _res, next) => {
     guardian.evaluate({ method: req.method, route: "/items", operation: "read", client: req.socket.remoteAddress ?? "" }).then(() => next(), next);
   });
-} else if (variant === "hexarch-no-headers") app.use(hexarch({ policyText: POLICIES, secret: "bench-secret-0123456789abcdef", headers: false }));
+} else if (variant === "hexarch-no-headers") app.use(hexarch({ policyText: BENCH_POLICIES, secret: BENCH_SECRET, headers: false }));
 else if (variant !== "bare") throw new Error(`unknown variant ${variant}`);
 app.get("/cpu", (_req, res) => {
   const { user, system } = process.cpuUsage();

@@ -4,34 +4,17 @@ import Koa from "koa";
 import type * as KoaAdapter from "../../src/adapters/koa.js";
 import { countAndTell, limiterCounter, mapCounter } from "../floor.js";
 import { BENCH_DIST } from "../http-load.js";
+import { BENCH_POLICIES, BENCH_SECRET } from "../policies.js";
 
 /** The adapter as users run it: the built bundle, unless BENCH_SOURCE=1 asks for the TypeScript source. */
 const adapterPath = process.env["BENCH_SOURCE"] === "1" ? "../../src/adapters/koa.js" : `${BENCH_DIST}koa.js`;
 const { hexarch } = (await import(adapterPath)) as typeof KoaAdapter;
 
-/** The Quick Start policies with a rate limit no benchmark reaches, so every request takes the full allow path. */
-const POLICIES = `
-policies:
-  - id: api_budget
-    rules:
-      - resource: openai
-        monthly_budget: 10
-        action: "warn_at_80%"
-  - id: rate_limit
-    rules:
-      - resource: "*"
-        requests_per_minute: 1000000000
-        action: block
-  - id: safe_delete
-    rules:
-      - operation: delete
-        action: require_confirmation
-`;
 
 const variant = process.argv[2];
 const app = new Koa();
-if (variant === "hexarch") app.use(hexarch({ policyText: POLICIES, secret: "bench-secret-0123456789abcdef" }));
-else if (variant === "hexarch-no-headers") app.use(hexarch({ policyText: POLICIES, secret: "bench-secret-0123456789abcdef", headers: false }));
+if (variant === "hexarch") app.use(hexarch({ policyText: BENCH_POLICIES, secret: BENCH_SECRET }));
+else if (variant === "hexarch-no-headers") app.use(hexarch({ policyText: BENCH_POLICIES, secret: BENCH_SECRET, headers: false }));
 else if (variant === "floor" || variant === "floor-rlf") {
   const count = variant === "floor" ? mapCounter() : limiterCounter();
   app.use((ctx, next) => {

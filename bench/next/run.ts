@@ -2,6 +2,7 @@
 import { fileURLToPath } from "node:url";
 import { buildNextApp, startNextApp } from "../../tests/e2e/next-server.js";
 import { benchVariants, buildBenchDist, compareVariants, LOAD, loadRun } from "../http-load.js";
+import { BENCH_SECRET } from "../policies.js";
 
 const APP = fileURLToPath(new URL(".", import.meta.url));
 /** The compared routes; BENCH_VARIANTS may add the diagnostic ones (`guarded-no-headers`, `floor`, `floor-reads`). */
@@ -15,7 +16,7 @@ const TARGETS: readonly (readonly [string, string, number])[] = [
 
 buildBenchDist();
 await buildNextApp(APP);
-const server = await startNextApp(APP, { HEXARCH_SECRET: "bench-secret-0123456789abcdef" });
+const server = await startNextApp(APP, { HEXARCH_SECRET: BENCH_SECRET });
 try {
   console.log(`Next.js (next start): GET /bare and /guarded, ${LOAD.connections} connections, ${LOAD.warmup} s warm-up + ${LOAD.duration} s per run, ${LOAD.rounds} rounds, routes in turn on one server`);
   await compareVariants(VARIANTS, (variant) => loadRun(`${server.url}/${variant}`, `${server.url}/cpu`), TARGETS);

@@ -1,22 +1,17 @@
 // One Redis benchmark server: bare Express, hexarch() on memory or on Redis, or a hand-written RateLimiterRedis middleware; prints its port, reports its CPU time.
-import { readFileSync } from "node:fs";
 import express, { type RequestHandler } from "express";
 import { Redis } from "ioredis";
 import { RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
 import type * as ExpressAdapter from "../../src/adapters/express.js";
 import type * as Package from "../../src/index.js";
 import { BENCH_DIST } from "../http-load.js";
+import { BENCH_POLICIES, BENCH_SECRET } from "../policies.js";
 
 /** The package as users run it: the bundle built into BENCH_DIST, unless BENCH_SOURCE=1 asks for the TypeScript source. */
 const fromSource = process.env["BENCH_SOURCE"] === "1";
 const { hexarch } = (await import(fromSource ? "../../src/adapters/express.js" : `${BENCH_DIST}express.js`)) as typeof ExpressAdapter;
 const { MemoryStore, RedisStore } = (await import(fromSource ? "../../src/index.js" : `${BENCH_DIST}index.js`)) as typeof Package;
 
-/** The Quick Start policies with the rate limit raised out of reach, so every request takes the full allow path. */
-const QUICKSTART = readFileSync(new URL("../../tests/fixtures/seed/quickstart.yaml", import.meta.url), "utf8");
-const POLICIES = QUICKSTART.replace("requests_per_minute: 100\n", "requests_per_minute: 1000000000\n");
-if (POLICIES === QUICKSTART) throw new Error("quickstart.yaml no longer has requests_per_minute: 100");
-const SECRET = "bench-secret-0123456789abcdef";
 
 /** The peer: what an app writes by hand with rate-limiter-flexible, one counter per client address. */
 function peerMiddleware(client: Redis, prefix: string): RequestHandler {
@@ -54,11 +49,11 @@ const [variant = "", redisUrl = "", prefix = "bench"] = process.argv.slice(2);
 const redis = (): Redis => new Redis(redisUrl, { enableAutoPipelining: process.env["BENCH_AUTOPIPELINING"] === "1" });
 const app = express();
 app.disable("x-powered-by");
-if (variant === "hexarch-memory") app.use(hexarch({ policyText: POLICIES, secret: SECRET, store: new MemoryStore() }));
-else if (variant === "hexarch-redis") app.use(hexarch({ policyText: POLICIES, secret: SECRET, store: new RedisStore({ client: redis(), prefix }) }));
+if (variant === "hexarch-memory") app.use(hexarch({ policyText: BENCH_POLICIES, secret: BENCH_SECRET, store: new MemoryStore() }));
+else if (variant === "hexarch-redis") app.use(hexarch({ policyText: BENCH_POLICIES, secret: BENCH_SECRET, store: new RedisStore({ client: redis(), prefix }) }));
 else if (variant === "hexarch-redis-as-is") {
   // Diagnostic: the store sends on the app's client as it is, without a connection of its own that auto-pipelines.
-  app.use(hexarch({ policyText: POLICIES, secret: SECRET, store: new RedisStore({ client: redis(), prefix, autoPipelining: false }) }));
+  app.use(hexarch({ policyText: BENCH_POLICIES, secret: BENCH_SECRET, store: new RedisStore({ client: redis(), prefix, autoPipelining: false }) }));
 }
 else if (variant === "peer-redis") app.use(peerMiddleware(redis(), prefix));
 else if (variant === "floor-redis") app.use(redisFloor(redis(), prefix));
