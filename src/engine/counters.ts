@@ -157,7 +157,7 @@ export function counterReport(p: PendingCounter, used: number, reading: CounterR
 }
 
 /** The report of a rate counter (kept apart from budgets' so the engine's hot path stays small enough to inline). */
-export function rateReport(p: PendingCounter, counter: RateCounter, used: number, reading: CounterReading): CounterReport {
+function rateReport(p: PendingCounter, counter: RateCounter, used: number, reading: CounterReading): CounterReport {
   return {
     rule: p.indexed.rule.ref,
     kind: "rate",

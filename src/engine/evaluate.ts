@@ -3,7 +3,7 @@ import type { CounterReading, CounterStore } from "../stores/store.js";
 import type { IndexedRule, Mode, PolicySet } from "./compile/policy-set.js";
 import { toMicros, type Check } from "./compile/rule.js";
 import type { GuardContext } from "./context.js";
-import { counterKeys, counterReport, limitPoints, pendingCounters, rateReport, withCounters, type CounterKeys, type KeyFunction, type PendingCounter } from "./counters.js";
+import { counterKeys, counterReport, limitPoints, pendingCounters, withCounters, type CounterKeys, type KeyFunction, type PendingCounter } from "./counters.js";
 import { Decision, type CounterReport, type DecisionWarning, type RuleRef, type Settler } from "./decision.js";
 import type { Counting } from "./explain.js";
 import { budgetWarning, counterFinding, rateWarning } from "./finding.js";
@@ -202,7 +202,7 @@ export class Engine {
     for (let i = 0; i < pending.length; i++) {
       const p = pending[i] as PendingCounter;
       const reading = readings[i] as CounterReading;
-      const report = p.counter.kind === "rate" ? rateReport(p, p.counter, reading.used, reading) : counterReport(p, reading.used, reading);
+      const report = counterReport(p, reading.used, reading);
       reports[i] = report;
       const { warnPoints } = p.counter;
       if (warnPoints !== undefined && reading.used >= warnPoints) verdict.warn(p.indexed, counterWarning(p, report, reading.used));
