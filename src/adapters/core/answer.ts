@@ -1,9 +1,9 @@
 // The HTTP contract: a decision in, the status, headers and body every adapter copies out.
 import type { Decision } from "../../engine/decision.js";
 import { DEFAULT_HEADERS, decisionHeaders, FIELD_NAMES, type HeaderSwitches, type HeaderTarget } from "./rate-headers.js";
+import { DEFAULT_PROBLEM_TYPE_BASE, problemFor, type ConfirmState, type ProblemBody } from "./problem.js";
 
 export type { HeaderTarget } from "./rate-headers.js";
-import { DEFAULT_PROBLEM_TYPE_BASE, problemFor, type ConfirmState, type ProblemBody } from "./problem.js";
 
 /** What to do with a request: let it through with these headers, or answer it with this problem. */
 export type HttpAnswer =

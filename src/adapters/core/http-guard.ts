@@ -25,7 +25,7 @@ export type GuardAnswer = typeof PROCEED | Refusal;
 /**
  * The answer for a guarded request, directly when nothing had to wait (memory store, no token), else a promise of
  * it. Its decision is the ledger's latest (`ledger.decision`); the ledger is the handle adapters expose to the app.
- * On PROCEED, the adapter writes the decision's headers with `writeHeaders` of createHttpGuard's result.
+ * On PROCEED, the adapter writes the decision's headers itself, with a `headerWriter()` made once per guard.
  */
 export type Guarded = GuardAnswer | Promise<GuardAnswer>;
 

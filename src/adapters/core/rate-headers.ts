@@ -95,11 +95,15 @@ const loneCounterFields = new WeakMap<RuleRef, LoneCounterFields>();
 /** The last of them, checked before the map: most servers guard most requests with the same rule. */
 let lastLoneCounter: LoneCounterFields | undefined;
 
+/** True when remembered fields were made for this counter's rule, limit and window. */
+function madeFor(fields: LoneCounterFields | undefined, c: CounterReport): fields is LoneCounterFields {
+  return fields !== undefined && fields.rule === c.rule && fields.limit === c.limit && fields.windowSeconds === c.windowSeconds;
+}
+
 function fieldsOfLoneCounter(c: CounterReport): LoneCounterFields {
-  const last = lastLoneCounter;
-  if (last !== undefined && last.rule === c.rule && last.limit === c.limit && last.windowSeconds === c.windowSeconds) return last;
+  if (madeFor(lastLoneCounter, c)) return lastLoneCounter;
   let fields = loneCounterFields.get(c.rule);
-  if (fields === undefined || fields.limit !== c.limit || fields.windowSeconds !== c.windowSeconds) {
+  if (!madeFor(fields, c)) {
     const name = sfString(c.rule.policyId);
     fields = { rule: c.rule, limit: c.limit, windowSeconds: c.windowSeconds, policy: `${name};q=${c.limit};w=${c.windowSeconds}`, statePrefix: `${name};r=` };
     loneCounterFields.set(c.rule, fields);
