@@ -12,7 +12,6 @@ const fromSource = process.env["BENCH_SOURCE"] === "1";
 const { hexarch } = (await import(fromSource ? "../../src/adapters/express.js" : `${BENCH_DIST}express.js`)) as typeof ExpressAdapter;
 const { createGuardian } = (await import(fromSource ? "../../src/index.js" : `${BENCH_DIST}index.js`)) as typeof Package;
 
-
 const variant = process.argv[2];
 const app = express();
 app.disable("x-powered-by");

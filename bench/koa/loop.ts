@@ -4,21 +4,16 @@ import http from "node:http";
 import net from "node:net";
 import Koa, { type Middleware } from "koa";
 import type * as KoaAdapter from "../../src/adapters/koa.js";
-import { countAndTell, limiterCounter } from "../floor.js";
+import { limiterCounter } from "../floor.js";
 import { BENCH_DIST } from "../http-load.js";
 import { BENCH_POLICIES, BENCH_SECRET } from "../policies.js";
+import { koaFloor } from "./floor.js";
 
 const [variant = "hexarch", requests = "10000"] = process.argv.slice(2);
 
 function middlewareOf(name: string): Middleware {
   if (name === "bare") return (_ctx, next) => next();
-  if (name === "floor-rlf") {
-    const count = limiterCounter();
-    return (ctx, next) => {
-      countAndTell(count, ctx.req.socket.remoteAddress, ctx.res);
-      return next();
-    };
-  }
+  if (name === "floor-rlf") return koaFloor(limiterCounter());
   throw new Error(`unknown variant ${name}`);
 }
 

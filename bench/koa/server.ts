@@ -2,7 +2,8 @@
 // the RateLimit headers); prints its port.
 import Koa from "koa";
 import type * as KoaAdapter from "../../src/adapters/koa.js";
-import { countAndTell, limiterCounter, mapCounter } from "../floor.js";
+import { limiterCounter, mapCounter } from "../floor.js";
+import { koaFloor } from "./floor.js";
 import { BENCH_DIST } from "../http-load.js";
 import { BENCH_POLICIES, BENCH_SECRET } from "../policies.js";
 
@@ -10,18 +11,12 @@ import { BENCH_POLICIES, BENCH_SECRET } from "../policies.js";
 const adapterPath = process.env["BENCH_SOURCE"] === "1" ? "../../src/adapters/koa.js" : `${BENCH_DIST}koa.js`;
 const { hexarch } = (await import(adapterPath)) as typeof KoaAdapter;
 
-
 const variant = process.argv[2];
 const app = new Koa();
 if (variant === "hexarch") app.use(hexarch({ policyText: BENCH_POLICIES, secret: BENCH_SECRET }));
 else if (variant === "hexarch-no-headers") app.use(hexarch({ policyText: BENCH_POLICIES, secret: BENCH_SECRET, headers: false }));
-else if (variant === "floor" || variant === "floor-rlf") {
-  const count = variant === "floor" ? mapCounter() : limiterCounter();
-  app.use((ctx, next) => {
-    countAndTell(count, ctx.req.socket.remoteAddress, ctx.res);
-    return next();
-  });
-} else if (variant !== "bare") throw new Error(`unknown variant ${variant}`);
+else if (variant === "floor" || variant === "floor-rlf") app.use(koaFloor(variant === "floor" ? mapCounter() : limiterCounter()));
+else if (variant !== "bare") throw new Error(`unknown variant ${variant}`);
 app.use((ctx) => {
   if (ctx.path === "/cpu") {
     const { user, system } = process.cpuUsage();
