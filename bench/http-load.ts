@@ -37,9 +37,9 @@ function serverCpuPrefix(): string[] {
   return ["taskset", "-c", "0"];
 }
 
-/** A TypeScript server script run under tsx that prints `PORT <n>` once listening; its base URL. */
-export function startTsServer(script: string, args: readonly string[]): Promise<{ child: ChildProcess; url: string }> {
-  const command = [...serverCpuPrefix(), process.execPath, "--import", TSX, script, ...args];
+/** A TypeScript server script run under tsx (with `nodeArgs` for Node) that prints `PORT <n>` once listening; its base URL. */
+export function startTsServer(script: string, args: readonly string[], nodeArgs: readonly string[] = []): Promise<{ child: ChildProcess; url: string }> {
+  const command = [...serverCpuPrefix(), process.execPath, ...nodeArgs, "--import", TSX, script, ...args];
   const child = spawn(command[0] as string, command.slice(1), { stdio: ["ignore", "pipe", "inherit"] });
   return new Promise((resolve, reject) => {
     let output = "";
@@ -108,7 +108,16 @@ export function benchVariants(defaults: readonly string[]): readonly string[] {
 }
 
 /**
- * Runs every variant once per round, in turn, printing each run; then prints the medians and, for each
+ * The variants in the order round `round` (from 1) runs them: each round starts one further along the list, so no
+ * variant always runs right after the same neighbour or at the same point of a round.
+ */
+export function inTurn<T>(variants: readonly T[], round: number): readonly T[] {
+  const start = (round - 1) % variants.length;
+  return [...variants.slice(start), ...variants.slice(0, start)];
+}
+
+/**
+ * Runs every variant once per round, in turn (the order rotating from round to round), printing each run; then prints the medians and, for each
  * `[variant, baseline, target]` whose two variants were measured, the throughput ratio and the CPU ratio
  * (requests per CPU-second).
  * @example await compareVariants(["bare", "hexarch"], (variant) => measureKoa(variant), [["hexarch", "bare", 0.9]]);
@@ -120,7 +129,7 @@ export async function compareVariants<Variant extends string>(
 ): Promise<void> {
   const runs = new Map<Variant, LoadRun[]>(variants.map((variant) => [variant, []]));
   for (let round = 1; round <= LOAD.rounds; round++) {
-    for (const variant of variants) {
+    for (const variant of inTurn(variants, round)) {
       const run = await measure(variant);
       runs.get(variant)?.push(run);
       console.log(`round ${round}  ${variant.padEnd(18)} ${run.rps.toFixed(0).padStart(7)} req/s  p99 ${run.p99} ms  server CPU ${run.cpuPerRequest.toFixed(1)} µs/req`);

@@ -4,7 +4,7 @@ import { countAndTell, type Counter } from "../floor.js";
 
 /** A Koa middleware doing only what bench/floor.ts's countAndTell does. */
 export function koaFloor(count: Counter): Middleware {
-  return (ctx, next) => {
+  return function floorMiddleware(ctx, next) {
     countAndTell(count, ctx.req.socket.remoteAddress, ctx.res);
     return next();
   };

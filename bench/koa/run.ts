@@ -1,10 +1,10 @@
 // Koa throughput, side by side in one run: bare Koa vs hexarch() with the Quick Start policies on the memory store,
-// with its default headers and with `headers: false` (to tell the decision's cost from the extra header bytes').
+// and the floor a guard on rate-limiter-flexible sending the same two fields cannot go under (`floor-rlf`).
 import { fileURLToPath } from "node:url";
 import { benchVariants, buildBenchDist, compareVariants, LOAD, measureServer } from "../http-load.js";
 
-/** The compared servers; BENCH_VARIANTS may pick others of server.ts (the diagnostics `floor` and `floor-rlf`). */
-const VARIANTS = benchVariants(["bare", "hexarch", "hexarch-no-headers"]);
+/** The compared servers; BENCH_VARIANTS may pick others of server.ts (the diagnostics `floor` and `hexarch-no-headers`). */
+const VARIANTS = benchVariants(["bare", "hexarch", "floor-rlf"]);
 const SERVER = fileURLToPath(new URL("./server.ts", import.meta.url));
 
 const measure = measureServer(SERVER);
