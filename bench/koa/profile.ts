@@ -3,11 +3,12 @@
 // on this machine swing by more than the difference between two guards; this asks the server itself where its time
 // went. Profiles the `floor-rlf` and `hexarch` servers of server.ts (or BENCH_VARIANTS) in turn; BENCH_PIN=1 pins as
 // the throughput benches do.
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
+import { busiestProfile, GC, monotonicMicros, PROFILE_INTERVAL_US, profileFlags, samplesBetween, type CpuProfile } from "../cpu-profile.js";
 import { benchVariants, buildBenchDist, LOAD, median, startTsServer } from "../http-load.js";
 
 /** The function each variant's middleware is named in the profile. */
@@ -16,21 +17,6 @@ const MIDDLEWARE: Readonly<Record<string, string>> = { "floor-rlf": "floorMiddle
 const DOWNSTREAM = "dispatch";
 const VARIANTS = benchVariants(["floor-rlf", "hexarch"]);
 const SERVER = fileURLToPath(new URL("./server.ts", import.meta.url));
-/** Microseconds between samples. */
-const INTERVAL_US = 100;
-
-interface ProfileNode {
-  readonly id: number;
-  readonly callFrame: { readonly functionName: string };
-  readonly children?: readonly number[];
-}
-
-interface CpuProfile {
-  readonly nodes: readonly ProfileNode[];
-  readonly startTime: number;
-  readonly samples: readonly number[];
-  readonly timeDeltas: readonly number[];
-}
 
 /** Microseconds per request in one profiled run. */
 interface Shares {
@@ -40,53 +26,16 @@ interface Shares {
   readonly requests: number;
 }
 
-/** V8 stamps samples with the monotonic clock in microseconds, as process.hrtime reads it here. */
-function monotonicMicros(): number {
-  return Number(process.hrtime.bigint() / 1000n);
-}
-
-/** The profile of the thread that did the work (tsx adds a loader thread of its own). */
-function busiestProfile(dir: string): CpuProfile {
-  const profiles = readdirSync(dir).map((file) => JSON.parse(readFileSync(join(dir, file), "utf8")) as CpuProfile);
-  return profiles.reduce((a, b) => (busyOf(a) >= busyOf(b) ? a : b));
-}
-
-function busyOf(profile: CpuProfile): number {
-  const idle = new Set(profile.nodes.filter((n) => n.callFrame.functionName === "(idle)").map((n) => n.id));
-  return profile.samples.filter((s) => !idle.has(s)).length;
-}
-
 /** Sorts the samples taken between `from` and `to` (monotonic µs) into middleware, garbage collection and busy time. */
 function shares(profile: CpuProfile, middleware: string, from: number, to: number, requests: number): Shares {
-  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-  const parentOf = new Map<number, number>();
-  for (const n of profile.nodes) for (const child of n.children ?? []) parentOf.set(child, n.id);
-  /** Whether a node's stack holds the middleware with no downstream call between it and the node. */
-  const inMiddleware = new Map<number, boolean>();
-  const classify = (id: number): boolean => {
-    const known = inMiddleware.get(id);
-    if (known !== undefined) return known;
-    const name = byId.get(id)?.callFrame.functionName;
-    const parent = parentOf.get(id);
-    const result = name === middleware ? true : name === DOWNSTREAM || parent === undefined ? false : classify(parent);
-    inMiddleware.set(id, result);
-    return result;
-  };
-  let at = profile.startTime;
   let middlewareUs = 0;
   let gcUs = 0;
   let busyUs = 0;
-  for (let i = 0; i < profile.samples.length; i++) {
-    at += profile.timeDeltas[i] as number;
-    if (at < from || at > to) continue;
-    const id = profile.samples[i] as number;
-    const name = byId.get(id)?.callFrame.functionName;
-    const spent = profile.timeDeltas[i] as number;
-    if (name === "(idle)") continue;
+  samplesBetween(profile, from, to, (frames, spent) => {
     busyUs += spent;
-    if (name === "(garbage collector)") gcUs += spent;
-    else if (classify(id)) middlewareUs += spent;
-  }
+    if (frames.name === GC) gcUs += spent;
+    else if (frames.within(middleware, DOWNSTREAM)) middlewareUs += spent;
+  });
   return { middleware: middlewareUs / requests, gc: gcUs / requests, busy: busyUs / requests, requests };
 }
 
@@ -99,7 +48,7 @@ async function profiledRun(variant: string): Promise<Shares> {
   const middleware = MIDDLEWARE[variant];
   if (middleware === undefined) throw new Error(`no middleware name known for variant ${variant}`);
   const dir = mkdtempSync(join(tmpdir(), "hexarch-koa-profile-"));
-  const { child, url: base } = await startTsServer(SERVER, [variant], ["--cpu-prof", `--cpu-prof-dir=${dir}`, `--cpu-prof-interval=${INTERVAL_US}`]);
+  const { child, url: base } = await startTsServer(SERVER, [variant], profileFlags(dir));
   const url = `${base}/items`;
   try {
     await autocannon({ url, connections: LOAD.connections, duration: LOAD.warmup });
@@ -119,7 +68,7 @@ async function profiledRun(variant: string): Promise<Shares> {
 
 buildBenchDist();
 console.log(
-  `Koa, GET /items under load: server time per request from V8's CPU profile (${INTERVAL_US} µs samples), ${LOAD.warmup} s warm-up + ${LOAD.duration} s, ${LOAD.rounds} rounds`,
+  `Koa, GET /items under load: server time per request from V8's CPU profile (${PROFILE_INTERVAL_US} µs samples), ${LOAD.warmup} s warm-up + ${LOAD.duration} s, ${LOAD.rounds} rounds`,
 );
 const runs = new Map<string, Shares[]>(VARIANTS.map((variant) => [variant, []]));
 for (let round = 1; round <= LOAD.rounds; round++) {
