@@ -117,9 +117,9 @@ export function inTurn<T>(variants: readonly T[], round: number): readonly T[] {
 }
 
 /**
- * Runs every variant once per round, in turn (the order rotating from round to round), printing each run; then prints the medians and, for each
- * `[variant, baseline, target]` whose two variants were measured, the throughput ratio and the CPU ratio
- * (requests per CPU-second).
+ * Runs every variant once per round, in turn (the order rotating from round to round), printing each run; then
+ * prints the medians and, for each `[variant, baseline, target]` whose two variants were measured, the throughput
+ * ratio and the CPU ratio (requests per CPU-second).
  * @example await compareVariants(["bare", "hexarch"], (variant) => measureKoa(variant), [["hexarch", "bare", 0.9]]);
  */
 export async function compareVariants<Variant extends string>(
