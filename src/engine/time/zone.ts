@@ -31,8 +31,28 @@ export interface Zone {
   toEpoch(year: number, month: number, day: number, minuteOfDay: number): number;
 }
 
-/** Width of an offset-cache bucket: every real offset change happens on a 15-minute UTC boundary. */
+/**
+ * Width of an offset-cache bucket. Almost every offset change happens on a 15-minute UTC boundary; a bucket holding
+ * one that does not (Newfoundland changed at 00:01 local time until 2011, 03:31 or 02:31 UTC) keeps its exact instant.
+ */
 const BUCKET_MS = 15 * MS_PER_MINUTE;
+/** Offsets change on whole seconds. */
+const MS_PER_SECOND = 1000;
+
+/** A bucket whose offset changes inside it: `before` until the instant `at`, `after` from it on. */
+interface InnerChange {
+  readonly at: number;
+  readonly before: number;
+  readonly after: number;
+}
+
+/** What the cache knows of one bucket: its one offset, or the change inside it. */
+type BucketOffsets = number | InnerChange;
+
+function offsetIn(entry: BucketOffsets, epochMs: number): number {
+  if (typeof entry === "number") return entry;
+  return epochMs < entry.at ? entry.before : entry.after;
+}
 /** Cached buckets per zone before the cache is emptied (≈ 43 days of distinct buckets, far more than live traffic needs). */
 const MAX_CACHED_BUCKETS = 4096;
 
@@ -41,9 +61,9 @@ class CachedZone implements Zone {
   readonly name: string;
   private readonly isUtc: boolean;
   private readonly probe: Intl.DateTimeFormat | undefined;
-  private readonly offsetsByBucket = new Map<number, number>();
+  private readonly offsetsByBucket = new Map<number, BucketOffsets>();
   private lastBucket = Number.NaN;
-  private lastOffset = 0;
+  private lastEntry: BucketOffsets = 0;
   private lastDays = Number.NaN;
   private lastYear = 0;
   private lastMonth = 0;
@@ -70,16 +90,40 @@ class CachedZone implements Zone {
   offsetAt(epochMs: number): number {
     if (this.isUtc) return 0;
     const bucket = Math.floor(epochMs / BUCKET_MS);
-    if (bucket === this.lastBucket) return this.lastOffset;
-    let offset = this.offsetsByBucket.get(bucket);
-    if (offset === undefined) {
-      offset = this.probeOffset(bucket * BUCKET_MS);
+    if (bucket === this.lastBucket) return offsetIn(this.lastEntry, epochMs);
+    return offsetIn(this.entryOf(bucket), epochMs);
+  }
+
+  /** The cached offsets of a bucket, probed on first use; remembered as the last bucket asked for. */
+  private entryOf(bucket: number): BucketOffsets {
+    let entry = this.offsetsByBucket.get(bucket);
+    if (entry === undefined) {
+      entry = this.probeBucket(bucket);
       if (this.offsetsByBucket.size >= MAX_CACHED_BUCKETS) this.offsetsByBucket.clear();
-      this.offsetsByBucket.set(bucket, offset);
+      this.offsetsByBucket.set(bucket, entry);
     }
     this.lastBucket = bucket;
-    this.lastOffset = offset;
-    return offset;
+    this.lastEntry = entry;
+    return entry;
+  }
+
+  /**
+   * The offset at a bucket's start, unless the offset the next bucket starts with differs and the change falls inside
+   * this bucket: then the second it happens, found by halving (about ten probes, for a bucket or two a year).
+   */
+  private probeBucket(bucket: number): BucketOffsets {
+    const start = bucket * BUCKET_MS;
+    const before = this.probeOffset(start);
+    const after = this.probeOffset(start + BUCKET_MS);
+    if (before === after) return before;
+    let low = start;
+    let high = start + BUCKET_MS;
+    while (high - low > MS_PER_SECOND) {
+      const middle = low + Math.floor((high - low) / (2 * MS_PER_SECOND)) * MS_PER_SECOND;
+      if (this.probeOffset(middle) === before) low = middle;
+      else high = middle;
+    }
+    return high === start + BUCKET_MS ? before : { at: high, before, after };
   }
 
   wallClock(epochMs: number): WallClock {
@@ -127,7 +171,9 @@ class CachedZone implements Zone {
       if (this.offsetAt(middle * BUCKET_MS) === oldOffset) low = middle;
       else high = middle;
     }
-    return high * BUCKET_MS;
+    // The change is at the start of bucket `high`, or inside bucket `low` when it falls off a 15-minute boundary.
+    const inside = this.entryOf(low);
+    return typeof inside === "number" ? high * BUCKET_MS : inside.at;
   }
 
   /** The slow, exact way: ask Intl for the local wall time at a bucket start and subtract. */

@@ -134,6 +134,43 @@ describe("half-hour zones", () => {
   });
 });
 
+describe("America/St_Johns, changing at 00:01 local time (until 2011), off every 15-minute UTC boundary", () => {
+  const stJohns = getZone("America/St_Johns");
+
+  it("springs forward 2006-04-02 at 00:01 NST (03:31Z) to 01:01 NDT", () => {
+    expect(stJohns.offsetAt(at("2006-04-02T03:30:59Z"))).toBe(-3.5 * HOUR);
+    expect(stJohns.offsetAt(at("2006-04-02T03:31:00Z"))).toBe(-2.5 * HOUR);
+    expect(stJohns.wallClock(at("2006-04-02T03:30:59Z")).minuteOfDay).toBe(0);
+    expect(stJohns.wallClock(at("2006-04-02T03:31:00Z")).minuteOfDay).toBe(61);
+  });
+
+  it("falls back 2006-10-29 at 00:01 NDT (02:31Z) to 23:01 NST the day before", () => {
+    expect(stJohns.wallClock(at("2006-10-29T02:30:59Z"))).toMatchObject({ month: 10, day: 29, minuteOfDay: 0 });
+    expect(stJohns.wallClock(at("2006-10-29T02:31:00Z"))).toMatchObject({ month: 10, day: 28, minuteOfDay: 23 * 60 + 1 });
+  });
+
+  it("maps a time in the gap to the change's own instant, and an ambiguous one to its first occurrence", () => {
+    expect(stJohns.toEpoch(2006, 4, 2, 30)).toBe(at("2006-04-02T03:31:00Z"));
+    expect(stJohns.toEpoch(2006, 4, 2, 0)).toBe(at("2006-04-02T03:30:00Z"));
+    expect(stJohns.toEpoch(2006, 10, 28, 23 * 60 + 30)).toBe(at("2006-10-29T02:00:00Z"));
+  });
+
+  it("agrees with Intl on every minute of both change days", () => {
+    const formatter = new Intl.DateTimeFormat("en-US", {
+      timeZone: "America/St_Johns", hourCycle: "h23", year: "numeric", month: "numeric", day: "numeric", hour: "numeric", minute: "numeric",
+    });
+    const mismatches: string[] = [];
+    for (const day of [at("2006-04-01T12:00:00Z"), at("2006-10-28T12:00:00Z")]) {
+      for (let epochMs = day; epochMs < day + 24 * HOUR; epochMs += MINUTE) {
+        const local = stJohns.wallClock(epochMs);
+        const ours = `${local.month}/${local.day}/${local.year}, ${String(Math.floor(local.minuteOfDay / 60)).padStart(2, "0")}:${String(local.minuteOfDay % 60).padStart(2, "0")}`;
+        if (ours !== formatter.format(epochMs)) mismatches.push(`${new Date(epochMs).toISOString()}: ${ours} vs ${formatter.format(epochMs)}`);
+      }
+    }
+    expect(mismatches).toEqual([]);
+  });
+});
+
 describe("wall clock details", () => {
   it("counts weekdays from Sunday = 0 and handles instants before 1970", () => {
     const utc = getZone("UTC");
