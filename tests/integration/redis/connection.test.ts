@@ -1,5 +1,6 @@
 // Which connection RedisStore sends on: its own auto-pipelining duplicate of the app's client, or the client itself.
 import { Redis } from "ioredis";
+import { RateLimiterRedis } from "rate-limiter-flexible";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { RedisStore } from "../../../src/index.js";
 import { connectRedis, describeWithRedis, eventually, RedisServer, uniquePrefix } from "../../support/redis.js";
@@ -86,6 +87,35 @@ describeWithRedis("RedisStore connections", "own-server", () => {
     expect(await connectionsNamed(name)).toBe(1);
     await store.close();
     expect(client.status).toBe("ready");
+    client.disconnect();
+  });
+  it("on the app's client, the store and a RateLimiterRedis of the app's count alike, whichever was made last", async () => {
+    const { client } = await appClient({ enableAutoPipelining: true });
+    const appLimiter = (): RateLimiterRedis =>
+      new RateLimiterRedis({ storeClient: client, points: 3, duration: 60, keyPrefix: uniquePrefix("app-limiter") });
+    /** Three points in two calls, each answer with its window's expiry, then a refusal. */
+    const countsAsRateLimiterFlexibleDoes = async (limiter: RateLimiterRedis): Promise<void> => {
+      expect((await limiter.consume("bob")).consumedPoints).toBe(1);
+      const full = await limiter.consume("bob", 2);
+      expect(full.consumedPoints).toBe(3);
+      expect(full.msBeforeNext).toBeGreaterThan(58_000);
+      await expect(limiter.consume("bob")).rejects.toMatchObject({ consumedPoints: 4 });
+    };
+    const storeCounts = async (store: RedisStore): Promise<void> => {
+      const [first] = await store.consume([OP]);
+      const [second] = await store.consume([OP]);
+      expect([first?.used, second?.used]).toEqual([1, 2]);
+      expect((second?.resetAt ?? 0) - Date.now()).toBeGreaterThan(58_000);
+    };
+
+    const madeBefore = appLimiter();
+    const store = new RedisStore({ client, prefix: uniquePrefix("shared") });
+    await countsAsRateLimiterFlexibleDoes(madeBefore); // runs the store's script, defined last
+    await storeCounts(store);
+    const madeAfter = appLimiter();
+    await countsAsRateLimiterFlexibleDoes(madeAfter); // runs rate-limiter-flexible's own script, defined last
+    await storeCounts(new RedisStore({ client, prefix: uniquePrefix("shared") }));
+    await store.close();
     client.disconnect();
   });
 });
