@@ -53,6 +53,20 @@ function offsetIn(entry: BucketOffsets, epochMs: number): number {
   if (typeof entry === "number") return entry;
   return epochMs < entry.at ? entry.before : entry.after;
 }
+
+/**
+ * The first whole second after `low` (a whole second, showing `oldOffset`) that shows another offset, found by
+ * halving; `high` if no earlier one does. `high` must show another offset.
+ */
+function firstSecondOfNewOffset(low: number, high: number, oldOffset: number, offsetOf: (epochMs: number) => number): number {
+  while (high - low > MS_PER_SECOND) {
+    const middle = low + Math.floor((high - low) / (2 * MS_PER_SECOND)) * MS_PER_SECOND;
+    if (offsetOf(middle) === oldOffset) low = middle;
+    else high = middle;
+  }
+  return high;
+}
+
 /** Cached buckets per zone before the cache is emptied (≈ 43 days of distinct buckets, far more than live traffic needs). */
 const MAX_CACHED_BUCKETS = 4096;
 
@@ -116,14 +130,8 @@ class CachedZone implements Zone {
     const before = this.probeOffset(start);
     const after = this.probeOffset(start + BUCKET_MS);
     if (before === after) return before;
-    let low = start;
-    let high = start + BUCKET_MS;
-    while (high - low > MS_PER_SECOND) {
-      const middle = low + Math.floor((high - low) / (2 * MS_PER_SECOND)) * MS_PER_SECOND;
-      if (this.probeOffset(middle) === before) low = middle;
-      else high = middle;
-    }
-    return high === start + BUCKET_MS ? before : { at: high, before, after };
+    const at = firstSecondOfNewOffset(start, start + BUCKET_MS, before, (epochMs) => this.probeOffset(epochMs));
+    return at === start + BUCKET_MS ? before : { at, before, after };
   }
 
   wallClock(epochMs: number): WallClock {
@@ -161,19 +169,11 @@ class CachedZone implements Zone {
     return localMs - guessed;
   }
 
-  /** Binary search over buckets for the transition instant that ends a gap lying between the two instants. */
+  /** The transition instant that ends a gap lying between the two instants, to the second, from the cached offsets. */
   private firstInstantWithNewOffset(fromMs: number, toMs: number): number {
-    const oldOffset = this.offsetAt(fromMs);
-    let low = Math.floor(fromMs / BUCKET_MS);
-    let high = Math.ceil(toMs / BUCKET_MS);
-    while (high - low > 1) {
-      const middle = Math.floor((low + high) / 2);
-      if (this.offsetAt(middle * BUCKET_MS) === oldOffset) low = middle;
-      else high = middle;
-    }
-    // The change is at the start of bucket `high`, or inside bucket `low` when it falls off a 15-minute boundary.
-    const inside = this.entryOf(low);
-    return typeof inside === "number" ? high * BUCKET_MS : inside.at;
+    const low = Math.floor(fromMs / MS_PER_SECOND) * MS_PER_SECOND;
+    const high = Math.ceil(toMs / MS_PER_SECOND) * MS_PER_SECOND;
+    return firstSecondOfNewOffset(low, high, this.offsetAt(low), (epochMs) => this.offsetAt(epochMs));
   }
 
   /** The slow, exact way: ask Intl for the local wall time at a bucket start and subtract. */
