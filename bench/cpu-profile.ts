@@ -1,5 +1,6 @@
 // Reading V8 CPU profiles (`node --cpu-prof`) of bench servers: which thread worked, and what its samples say
 // about a span of time measured from the bench process.
+import type { ChildProcess } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 
@@ -27,7 +28,7 @@ export interface CpuProfile {
 
 const IDLE = "(idle)";
 /** The node V8 charges garbage collection to. */
-export const GC = "(garbage collector)";
+const GC = "(garbage collector)";
 
 /** V8 stamps samples with the monotonic clock in microseconds; this reads the same clock in the bench process. */
 export function monotonicMicros(): number {
@@ -40,37 +41,41 @@ function busySamples(profile: CpuProfile): number {
 }
 
 /** The profile in `dir` of the thread that did the work (tsx and Next add threads of their own). */
-export function busiestProfile(dir: string): CpuProfile {
+function busiestProfile(dir: string): CpuProfile {
   const profiles = readdirSync(dir).map((file) => JSON.parse(readFileSync(join(dir, file), "utf8")) as CpuProfile);
   return profiles.reduce((a, b) => (busySamples(a) >= busySamples(b) ? a : b));
 }
 
-/** A sample's function and how its stack reaches the root, for sorting samples. */
-export interface SampleFrames {
-  /** The function running when the sample was taken. */
-  readonly name: string;
-  /** Whether `name` or a caller of it, with none of `stop` in between, is `wanted`. */
-  within(wanted: string, stop: string): boolean;
+/** Server time spent in a span, in microseconds. */
+export interface SpanTime {
+  /** Not idle. */
+  readonly busy: number;
+  /** Of `busy`, garbage collection. */
+  readonly gc: number;
+  /** Of `busy`, in the function `inside.name` or what it calls, leaving out what it calls through `inside.stop`. */
+  readonly inside: number;
 }
 
 /**
- * Calls `visit` with each busy (not idle) sample taken between `from` and `to` (monotonic µs) and the microseconds
- * it stands for.
- * @example samplesBetween(profile, from, to, (frames, us) => (busy += us));
+ * Sorts the samples taken between `from` and `to` (monotonic µs) into busy time, garbage collection and, when
+ * `inside` is given, the time within one function.
+ * @example timeBetween(profile, from, to, { name: "floorMiddleware", stop: "dispatch" }).inside
  */
-export function samplesBetween(profile: CpuProfile, from: number, to: number, visit: (frames: SampleFrames, spentUs: number) => void): void {
+export function timeBetween(profile: CpuProfile, from: number, to: number, inside?: { name: string; stop: string }): SpanTime {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parentOf = new Map<number, number>();
   for (const n of profile.nodes) for (const child of n.children ?? []) parentOf.set(child, n.id);
   const nameOf = (id: number): string => byId.get(id)?.callFrame.functionName ?? "";
-  const within = (id: number | undefined, wanted: string, stop: string): boolean => {
-    for (let at = id; at !== undefined; at = parentOf.get(at)) {
+  const isInside = (id: number): boolean => {
+    if (inside === undefined) return false;
+    for (let at: number | undefined = id; at !== undefined; at = parentOf.get(at)) {
       const name = nameOf(at);
-      if (name === wanted) return true;
-      if (name === stop) return false;
+      if (name === inside.name) return true;
+      if (name === inside.stop) return false;
     }
     return false;
   };
+  const time = { busy: 0, gc: 0, inside: 0 };
   let at = profile.startTime;
   for (let i = 0; i < profile.samples.length; i++) {
     const spent = profile.timeDeltas[i] as number;
@@ -79,6 +84,17 @@ export function samplesBetween(profile: CpuProfile, from: number, to: number, vi
     const id = profile.samples[i] as number;
     const name = nameOf(id);
     if (name === IDLE) continue;
-    visit({ name, within: (wanted, stop) => within(id, wanted, stop) }, spent);
+    time.busy += spent;
+    if (name === GC) time.gc += spent;
+    else if (isInside(id)) time.inside += spent;
   }
+  return time;
+}
+
+/** Stops a profiled server with SIGINT, waits for it to write its profile on the way out, and reads it. */
+export async function stopAndReadProfile(child: ChildProcess, dir: string): Promise<CpuProfile> {
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  child.kill("SIGINT");
+  await exited;
+  return busiestProfile(dir);
 }

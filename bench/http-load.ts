@@ -64,19 +64,32 @@ async function serverCpuMicros(cpuUrl: string): Promise<number> {
   return ((await (await fetch(cpuUrl)).json()) as { micros: number }).micros;
 }
 
+/** One timed load and what `read` gave just before and just after it. */
+export interface ReadLoad<T> {
+  readonly result: autocannon.Result;
+  readonly before: T;
+  readonly after: T;
+}
+
 /**
- * Warms `url` up, then loads it for the configured duration, reading the server's CPU time (`{ micros }` at `cpuUrl`)
- * before and after. Any non-2xx answer or error aborts: a throughput bench must never be refused.
+ * Warms `url` up, then loads it for the configured duration, calling `read` just before and just after the timed
+ * load (a server's CPU time, a clock). Any non-2xx answer, error or timeout aborts: a bench must never be refused.
  */
-export async function loadRun(url: string, cpuUrl: string): Promise<LoadRun> {
+export async function loadBetween<T>(url: string, read: () => T | Promise<T>): Promise<ReadLoad<T>> {
   const run = (duration: number) => autocannon({ url, connections: LOAD.connections, duration, pipelining: 1 });
   await run(LOAD.warmup);
-  const cpuBefore = await serverCpuMicros(cpuUrl);
+  const before = await read();
   const result = await run(LOAD.duration);
-  const cpuPerRequest = ((await serverCpuMicros(cpuUrl)) - cpuBefore) / result.requests.total;
+  const after = await read();
   const failed = result.non2xx + result.errors + result.timeouts;
   if (failed > 0) throw new Error(`${url}: ${failed} requests were refused or failed; the bench must never block`);
-  return { rps: result.requests.average, p99: result.latency.p99, cpuPerRequest };
+  return { result, before, after };
+}
+
+/** Loads `url` as loadBetween does, reading the server's CPU time (`{ micros }` at `cpuUrl`) around the timed load. */
+export async function loadRun(url: string, cpuUrl: string): Promise<LoadRun> {
+  const { result, before, after } = await loadBetween(url, () => serverCpuMicros(cpuUrl));
+  return { rps: result.requests.average, p99: result.latency.p99, cpuPerRequest: (after - before) / result.requests.total };
 }
 
 /**

@@ -7,9 +7,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import autocannon from "autocannon";
-import { busiestProfile, GC, monotonicMicros, PROFILE_INTERVAL_US, profileFlags, samplesBetween, type CpuProfile } from "../cpu-profile.js";
-import { benchVariants, buildBenchDist, LOAD, median, startTsServer } from "../http-load.js";
+import { monotonicMicros, PROFILE_INTERVAL_US, profileFlags, stopAndReadProfile, timeBetween } from "../cpu-profile.js";
+import { benchVariants, buildBenchDist, LOAD, loadBetween, median, startTsServer } from "../http-load.js";
 
 /** The function each variant's middleware is named in the profile. */
 const MIDDLEWARE: Readonly<Record<string, string>> = { "floor-rlf": "floorMiddleware", floor: "floorMiddleware", hexarch: "hexarchGuard", "hexarch-no-headers": "hexarchGuard" };
@@ -26,19 +25,6 @@ interface Shares {
   readonly requests: number;
 }
 
-/** Sorts the samples taken between `from` and `to` (monotonic µs) into middleware, garbage collection and busy time. */
-function shares(profile: CpuProfile, middleware: string, from: number, to: number, requests: number): Shares {
-  let middlewareUs = 0;
-  let gcUs = 0;
-  let busyUs = 0;
-  samplesBetween(profile, from, to, (frames, spent) => {
-    busyUs += spent;
-    if (frames.name === GC) gcUs += spent;
-    else if (frames.within(middleware, DOWNSTREAM)) middlewareUs += spent;
-  });
-  return { middleware: middlewareUs / requests, gc: gcUs / requests, busy: busyUs / requests, requests };
-}
-
 function percentOfBusy(run: Shares): string {
   return `${((100 * run.middleware) / run.busy).toFixed(1)}% of busy`;
 }
@@ -49,17 +35,11 @@ async function profiledRun(variant: string): Promise<Shares> {
   if (middleware === undefined) throw new Error(`no middleware name known for variant ${variant}`);
   const dir = mkdtempSync(join(tmpdir(), "hexarch-koa-profile-"));
   const { child, url: base } = await startTsServer(SERVER, [variant], profileFlags(dir));
-  const url = `${base}/items`;
   try {
-    await autocannon({ url, connections: LOAD.connections, duration: LOAD.warmup });
-    const from = monotonicMicros();
-    const result = await autocannon({ url, connections: LOAD.connections, duration: LOAD.duration });
-    const to = monotonicMicros();
-    if (result.non2xx + result.errors > 0) throw new Error(`${variant}: requests were refused or failed`);
-    const exited = new Promise((resolve) => child.once("exit", resolve));
-    child.kill("SIGINT");
-    await exited;
-    return shares(busiestProfile(dir), middleware, from, to, result.requests.total);
+    const { result, before, after } = await loadBetween(`${base}/items`, monotonicMicros);
+    const requests = result.requests.total;
+    const time = timeBetween(await stopAndReadProfile(child, dir), before, after, { name: middleware, stop: DOWNSTREAM });
+    return { middleware: time.inside / requests, gc: time.gc / requests, busy: time.busy / requests, requests };
   } finally {
     child.kill();
     rmSync(dir, { recursive: true, force: true });

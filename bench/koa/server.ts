@@ -3,9 +3,9 @@
 import Koa from "koa";
 import type * as KoaAdapter from "../../src/adapters/koa.js";
 import { limiterCounter, mapCounter } from "../floor.js";
-import { koaFloor } from "./floor.js";
 import { BENCH_DIST } from "../http-load.js";
 import { BENCH_POLICIES, BENCH_SECRET } from "../policies.js";
+import { koaFloor } from "./floor.js";
 
 /** The adapter as users run it: the built bundle, unless BENCH_SOURCE=1 asks for the TypeScript source. */
 const adapterPath = process.env["BENCH_SOURCE"] === "1" ? "../../src/adapters/koa.js" : `${BENCH_DIST}koa.js`;

@@ -9,8 +9,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
 import { buildNextApp } from "../../tests/e2e/next-server.js";
-import { busiestProfile, GC, monotonicMicros, PROFILE_INTERVAL_US, profileFlags, samplesBetween } from "../cpu-profile.js";
-import { benchVariants, buildBenchDist, inTurn, LOAD, median, startTsServer } from "../http-load.js";
+import { monotonicMicros, PROFILE_INTERVAL_US, profileFlags, stopAndReadProfile, timeBetween } from "../cpu-profile.js";
+import { benchVariants, buildBenchDist, inTurn, LOAD, loadBetween, median, startTsServer } from "../http-load.js";
 import { BENCH_SECRET } from "../policies.js";
 
 const APP = fileURLToPath(new URL(".", import.meta.url));
@@ -27,13 +27,8 @@ interface Window {
 }
 
 async function loadWindow(base: string, route: string): Promise<Window> {
-  const url = `${base}/${route}`;
-  await autocannon({ url, connections: LOAD.connections, duration: LOAD.warmup });
-  const from = monotonicMicros();
-  const result = await autocannon({ url, connections: LOAD.connections, duration: LOAD.duration });
-  const to = monotonicMicros();
-  if (result.non2xx + result.errors > 0) throw new Error(`/${route}: requests were refused or failed`);
-  return { route, from, to, requests: result.requests.total };
+  const { result, before, after } = await loadBetween(`${base}/${route}`, monotonicMicros);
+  return { route, from: before, to: after, requests: result.requests.total };
 }
 
 buildBenchDist();
@@ -52,22 +47,14 @@ try {
   for (let round = 1; round <= LOAD.rounds; round++) {
     for (const route of inTurn(ROUTES, round)) windows.push(await loadWindow(url, route));
   }
-  const exited = new Promise((resolve) => child.once("exit", resolve));
-  child.kill("SIGINT");
-  await exited;
-  const profile = busiestProfile(dir);
+  const profile = await stopAndReadProfile(child, dir);
   const busy = new Map<string, number[]>(ROUTES.map((route) => [route, []]));
   windows.forEach((window, i) => {
-    let busyUs = 0;
-    let gcUs = 0;
-    samplesBetween(profile, window.from, window.to, (frames, spent) => {
-      busyUs += spent;
-      if (frames.name === GC) gcUs += spent;
-    });
-    busy.get(window.route)?.push(busyUs / window.requests);
+    const time = timeBetween(profile, window.from, window.to);
+    busy.get(window.route)?.push(time.busy / window.requests);
     const round = Math.floor(i / ROUTES.length) + 1;
     console.log(
-      `round ${round}  ${window.route.padEnd(18)} busy ${(busyUs / window.requests).toFixed(1)} µs/req  GC ${(gcUs / window.requests).toFixed(1)}  (${window.requests} requests)`,
+      `round ${round}  ${window.route.padEnd(18)} busy ${(time.busy / window.requests).toFixed(1)} µs/req  GC ${(time.gc / window.requests).toFixed(1)}  (${window.requests} requests)`,
     );
   });
   const bare = median(busy.get("bare") ?? []);
