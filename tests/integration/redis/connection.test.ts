@@ -89,6 +89,7 @@ describeWithRedis("RedisStore connections", "own-server", () => {
     expect(client.status).toBe("ready");
     client.disconnect();
   });
+
   it("on the app's client, the store and a RateLimiterRedis of the app's count alike, whichever was made last", async () => {
     const { client } = await appClient({ enableAutoPipelining: true });
     const appLimiter = (): RateLimiterRedis =>
@@ -114,8 +115,9 @@ describeWithRedis("RedisStore connections", "own-server", () => {
     await storeCounts(store);
     const madeAfter = appLimiter();
     await countsAsRateLimiterFlexibleDoes(madeAfter); // runs rate-limiter-flexible's own script, defined last
-    await storeCounts(new RedisStore({ client, prefix: uniquePrefix("shared") }));
-    await store.close();
+    const storeMadeAfter = new RedisStore({ client, prefix: uniquePrefix("shared") });
+    await storeCounts(storeMadeAfter);
+    await Promise.all([store.close(), storeMadeAfter.close()]);
     client.disconnect();
   });
 });
