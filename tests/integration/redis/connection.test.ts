@@ -110,14 +110,13 @@ describeWithRedis("RedisStore connections", "own-server", () => {
     };
 
     const madeBefore = appLimiter();
-    const store = new RedisStore({ client, prefix: uniquePrefix("shared") });
-    await countsAsRateLimiterFlexibleDoes(madeBefore); // runs the store's script, defined last
-    await storeCounts(store);
+    const stores = [new RedisStore({ client, prefix: uniquePrefix("shared") }), new RedisStore({ client, prefix: uniquePrefix("shared") })] as const;
+    await countsAsRateLimiterFlexibleDoes(madeBefore); // runs the stores' script, defined last
+    await storeCounts(stores[0]);
     const madeAfter = appLimiter();
-    await countsAsRateLimiterFlexibleDoes(madeAfter); // runs rate-limiter-flexible's own script, defined last
-    const storeMadeAfter = new RedisStore({ client, prefix: uniquePrefix("shared") });
-    await storeCounts(storeMadeAfter);
-    await Promise.all([store.close(), storeMadeAfter.close()]);
+    await countsAsRateLimiterFlexibleDoes(madeAfter); // from here on all run rate-limiter-flexible's own script
+    await storeCounts(stores[1]);
+    await Promise.all(stores.map((store) => store.close()));
     client.disconnect();
   });
 });
