@@ -53,13 +53,18 @@ function hostOf(address: string): string | undefined {
   return isPlainIPv4(address, 0, colon) && isPortSuffix(address, colon) ? address.slice(0, colon) : undefined;
 }
 
-/** True when `address` ends at `from`, or continues with `:` and one to five digits there. */
+/** True when `address` ends at `from`, or continues with `:` and a port number (0 to 65535) there. */
 function isPortSuffix(address: string, from: number): boolean {
   if (from === address.length) return true;
   const digits = address.length - from - 1;
   if (address.charCodeAt(from) !== COLON || digits < 1 || digits > 5) return false;
-  for (let i = from + 1; i < address.length; i++) if (!isDigit(address.charCodeAt(i))) return false;
-  return true;
+  let port = 0;
+  for (let i = from + 1; i < address.length; i++) {
+    const code = address.charCodeAt(i);
+    if (!isDigit(code)) return false;
+    port = port * 10 + code - ZERO;
+  }
+  return port <= 65535;
 }
 
 /**
