@@ -2,6 +2,7 @@
 import net from "node:net";
 import type { AddressInfo } from "node:net";
 import fc from "fast-check";
+import { expect } from "vitest";
 
 /** Only `root` may use `/admin/*`; deleting a user needs confirmation. */
 export const ROUTE_POLICIES = `
@@ -89,4 +90,36 @@ export async function sendRaw(server: net.Server, method: string, target: string
 export async function listening(server: net.Server): Promise<net.Server> {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return server;
+}
+
+/** A running app with the protected handlers, and how often they ran. */
+export interface CountedServer {
+  readonly server: net.Server;
+  readonly runs: () => number;
+}
+
+/**
+ * The adversarial property for a real framework: for every generated spelling, `plain` (no guard) tells whether
+ * the router sends it to the protected handler; `guarded` must then answer with the rule's refusal, and its handler
+ * must never run. At least `minimumRouted` spellings must be routed, so the property cannot hold by the router
+ * turning every spelling away.
+ */
+export async function checkSpellingsDecided(plain: CountedServer, guarded: CountedServer, minimumRouted: number): Promise<void> {
+  let routed = 0;
+  await fc.assert(
+    fc.asyncProperty(SPELLED_REQUEST, async ({ path, target }) => {
+      const before = plain.runs();
+      await sendRaw(plain.server, path.method, target);
+      const frameworkRoutes = plain.runs() > before;
+      const handled = guarded.runs();
+      const answer = await sendRaw(guarded.server, path.method, target);
+      expect(guarded.runs(), `${path.method} ${target} reached the handler`).toBe(handled);
+      if (frameworkRoutes) {
+        routed++;
+        expect(answer.status, `${path.method} ${target}`).toBe(path.refusal);
+      }
+    }),
+    SPELLING_RUNS,
+  );
+  expect(routed).toBeGreaterThanOrEqual(minimumRouted);
 }
