@@ -1,6 +1,7 @@
 // Turns a peer address, however a proxy spelled it, into one stable client key: IPv4, or IPv6 grouped by prefix.
 import ipaddr from "ipaddr.js";
 
+const MAPPED_PREFIX = "::ffff:";
 const DOT = 46;
 const ZERO = 48;
 const NINE = 57;
@@ -17,6 +18,8 @@ const OPEN_BRACKET = 91;
  */
 export function ipClientKey(address: string, ipv6Prefix = 64): string | undefined {
   if (isPlainIPv4(address, 0, address.length)) return address;
+  // Node's own spelling of an IPv4 peer on a dual-stack socket, answered without parsing IPv6.
+  if (address.startsWith(MAPPED_PREFIX) && isPlainIPv4(address, MAPPED_PREFIX.length, address.length)) return address.slice(MAPPED_PREFIX.length);
   const host = hostOf(address);
   if (host === undefined) return undefined;
   if (isPlainIPv4(host, 0, host.length)) return host;
