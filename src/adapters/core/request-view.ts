@@ -96,8 +96,8 @@ export interface ContextBuilder<Req, Src> {
  * Compiles request facts into a function building each request's GuardContext: method, route (the path in the one
  * spelling of routePath(), in lower case when the app routes case-insensitively: the `caseSensitive` option, else
  * what the reader says the framework does), operation (from the method unless given), client key (custom function,
- * else the client address grouped by `ipv6Prefix`, else the socket's when that is no IP address), then every fact given as a value or a function of the request. A cost that is not a finite,
- * non-negative number is left out.
+ * else the client address grouped by `ipv6Prefix`, else the socket's when that is no IP address), then every fact
+ * given as a value or a function of the request. A cost that is not a finite, non-negative number is left out.
  * The request itself is read through `reader` from `src`.
  * @example
  * const toContext = contextBuilder<Request, HttpRequestView>({ resource: "openai", user: (req) => req.user?.id }, VIEW_READER);
@@ -146,7 +146,10 @@ export function contextBuilder<Req, Src>(
  * One request's GuardContext from a request view and options, without precomputation (tests, one-off checks).
  * @example toContext(view, req, { resource: "openai" })
  */
-export function toContext<Req>(view: HttpRequestView, req: Req, options: RequestFacts<Req> & Pick<HttpGuardOptions<Req>, "clientKey" | "ipv6Prefix" | "caseSensitive"> = {},
+export function toContext<Req>(
+  view: HttpRequestView,
+  req: Req,
+  options: RequestFacts<Req> & Pick<HttpGuardOptions<Req>, "clientKey" | "ipv6Prefix" | "caseSensitive"> = {},
 ): GuardContext {
   return contextBuilder(options, VIEW_READER)(req, view);
 }
