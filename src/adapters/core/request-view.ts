@@ -132,10 +132,11 @@ export function contextBuilder<Req, Src>(
     const ctx = {
       method,
       route: routePath(reader.url(src), folded),
-      caseInsensitiveRoute: folded,
       operation: operationOf(req, method),
       client: clientKey?.(req) ?? clientOf(src),
     } as Writable<GuardContext>;
+    // Stated only when true, so a context (and `hexarch explain --json`) says nothing new for case-sensitive apps.
+    if (folded) ctx.caseInsensitiveRoute = true;
     for (const write of writers) write(req, ctx);
     if (ctx.cost !== undefined && !(Number.isFinite(ctx.cost) && ctx.cost >= 0)) delete ctx.cost;
     return ctx;
