@@ -144,6 +144,17 @@ describe("confirmation tokens under attack", () => {
     expect(handled()).toBe(0);
   });
 
+  it("does not accept a second spelling of a token's signature", async () => {
+    const { app, handled } = appWith(hexarch({ guardian: guardianFor(), secret: SECRET }));
+    const token = await confirmToken(app);
+    const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    const twin = token.slice(0, -1) + alphabet[alphabet.indexOf(token.at(-1) as string) ^ 1];
+    const answer = await request(app).delete("/users/1").set("Hexarch-Confirm", twin);
+    expect(answer.status).toBe(428);
+    expect(answer.body.confirm.rejected).toBe("malformed");
+    expect(handled()).toBe(0);
+  });
+
   it("a header far beyond the token size is treated as absent", async () => {
     const { app } = appWith(hexarch({ guardian: guardianFor(), secret: SECRET }));
     const answer = await request(app).delete("/users/1").set("Hexarch-Confirm", "x".repeat(8000));
