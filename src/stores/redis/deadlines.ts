@@ -63,17 +63,24 @@ export class Deadlines {
   #arm(delayMs: number): void {
     const delay = Math.max(delayMs, 0);
     this.#dueAt = performance.now() + delay;
-    this.#timer = setTimeout(() => this.#expire(), delay);
+    this.#timer = setTimeout(() => this.#onTimer(), delay);
     this.#timer.unref();
   }
 
-  #expire(): void {
+  /**
+   * A timeout must be evidence about the server, not about this process's event loop. So the calls are judged on
+   * setImmediate, after the loop's poll phase has read whatever answers already sit in the socket; and when the
+   * timer fired more than a quarter of the budget late, the loop was blocked (requests may not even have been
+   * sent), so each overdue call gets one fresh budget instead of failing. Only an answer still missing then fails.
+   */
+  #onTimer(): void {
+    const blocked = performance.now() - this.#dueAt > this.#budgetMs / 4;
+    setImmediate(() => this.#expire(blocked)).unref();
+  }
+
+  #expire(blocked: boolean): void {
     const now = performance.now();
     const queue = this.#queue;
-    // A timer more than a quarter of the budget late means the event loop was blocked: answers may be waiting
-    // unread in the socket, or requests were not even sent. That is no evidence about the server, so each overdue
-    // call gets one fresh budget, within which the loop reads again; only an answer missing after it fails the call.
-    const blocked = now - this.#dueAt > this.#budgetMs / 4;
     while (this.#head < queue.length) {
       const call = queue[this.#head] as PendingCall;
       if (!call.settled && call.deadline > now) break;

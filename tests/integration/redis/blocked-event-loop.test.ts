@@ -1,9 +1,8 @@
 // A blocked event loop against a healthy Redis: late timers are no evidence of a slow Redis, so nothing pauses.
 import { setTimeout as sleep } from "node:timers/promises";
-import { Redis } from "ioredis";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { createGuardian, RedisStore, type Decision } from "../../../src/index.js";
-import { connectRedis, describeWithRedis, redisForTests, uniquePrefix } from "../../support/redis.js";
+import { describeWithRedis, suiteRedisClient, uniquePrefix } from "../../support/redis.js";
 
 const TIMEOUT_MS = 100;
 const BLOCK_MS = 3 * TIMEOUT_MS;
@@ -29,25 +28,13 @@ interface Call {
 }
 
 describeWithRedis("RedisStore under a blocked event loop", "any", () => {
-  let client: Redis;
-  let release: () => Promise<void>;
-
-  beforeAll(async () => {
-    const redis = await redisForTests();
-    release = redis.release;
-    client = await connectRedis(redis.url);
-  });
-
-  afterAll(async () => {
-    client.disconnect();
-    await release();
-  });
+  const client = suiteRedisClient();
 
   it.each([
     ["in a callback of its own", false],
     ["in the same turn that sent the commands", true],
   ])("does not fail a burst on a healthy Redis when the event loop is blocked for 3 × timeoutMs %s", async (_name, sameTurn) => {
-    const store = new RedisStore({ client, prefix: uniquePrefix("blocked-loop"), timeoutMs: TIMEOUT_MS });
+    const store = new RedisStore({ client: client(), prefix: uniquePrefix("blocked-loop"), timeoutMs: TIMEOUT_MS });
     const guardian = createGuardian({ policyText: BUDGET, env: {}, store });
     expect((await guardian.check("spend", {})).outcome).toBe("allow");
     const calls: Call[] = [];
