@@ -3,6 +3,7 @@ import { afterAll, beforeAll } from "vitest";
 import type { Redis } from "ioredis";
 import { RedisStore } from "../../../src/index.js";
 import { connectRedis, describeWithRedis, redisForTests, uniquePrefix } from "../../support/redis.js";
+import { amountContract } from "./amount-contract.js";
 import { storeContract } from "./contract.js";
 
 describeWithRedis("store contract: RedisStore", "any", () => {
@@ -21,4 +22,5 @@ describeWithRedis("store contract: RedisStore", "any", () => {
   });
 
   storeContract(() => new RedisStore({ client, prefix: uniquePrefix("contract") }));
+  amountContract(() => new RedisStore({ client, prefix: uniquePrefix("amounts") }));
 });
