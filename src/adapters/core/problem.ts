@@ -10,6 +10,9 @@ export const STATUS_FOR: Readonly<Record<Exclude<Outcome, "allow" | "warn">, num
   error: 503,
 });
 
+/** The status of a call refused because the cost computed from its request is not an amount: the request is bad. */
+const INVALID_COST_STATUS = 400;
+
 /** Default prefix of problem `type` URIs; the suffix names the problem (`rate-limited`, `confirmation-required`…). */
 export const DEFAULT_PROBLEM_TYPE_BASE = "urn:hexarch:problem:";
 
@@ -59,6 +62,8 @@ function nameAndTitle(decision: Decision): readonly [string, string] {
       return decision.kind === "budget" ? ["budget-exhausted", "Budget exhausted"] : ["rate-limited", "Too many requests"];
     case "error":
       return ["policy-unavailable", "Policy could not be checked"];
+    case "deny":
+      return decision.kind === "cost" ? ["invalid-cost", "Invalid cost"] : ["forbidden-by-policy", "Forbidden by policy"];
     default:
       return ["forbidden-by-policy", "Forbidden by policy"];
   }
@@ -89,7 +94,7 @@ export function problemFor(decision: Decision, confirm: ConfirmState = {}, typeB
   return {
     type: `${typeBase}${name}`,
     title,
-    status: STATUS_FOR[outcome],
+    status: decision.kind === "cost" ? INVALID_COST_STATUS : STATUS_FOR[outcome],
     detail: decision.reason,
     outcome: decision.outcome,
     ...(decision.kind === undefined ? {} : { kind: decision.kind }),

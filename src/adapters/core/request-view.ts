@@ -81,8 +81,8 @@ export interface ContextBuilder<Req, Src> {
 /**
  * Compiles request facts into a function building each request's GuardContext: method, route (path without the
  * query), operation (from the method unless given), client key (custom function, else the peer address grouped by
- * `ipv6Prefix`), then every fact given as a value or a function of the request. A cost that is not a finite,
- * non-negative number is left out.
+ * `ipv6Prefix`), then every fact given as a value or a function of the request. A cost is passed on as computed:
+ * the engine refuses one that is not an amount (answered 400).
  * The request itself is read through `reader` from `src`.
  * @example
  * const toContext = contextBuilder<Request, HttpRequestView>({ resource: "openai", user: (req) => req.user?.id }, VIEW_READER);
@@ -114,7 +114,6 @@ export function contextBuilder<Req, Src>(
       client: clientKey?.(req) ?? (address === undefined ? undefined : clientKeyForAddress(address, ipv6Prefix)),
     } as Writable<GuardContext>;
     for (const write of writers) write(req, ctx);
-    if (ctx.cost !== undefined && !(Number.isFinite(ctx.cost) && ctx.cost >= 0)) delete ctx.cost;
     return ctx;
   };
 }
