@@ -1,5 +1,7 @@
 // The amount contract: huge, negative or unreadable costs and settlements leave every store's budget exact.
+import fc from "fast-check";
 import { expect, it } from "vitest";
+import { toMicros } from "../../../src/engine/amount.js";
 import { createGuardian, type CounterStore, type Decision, type Guardian } from "../../../src/index.js";
 import type { StoreFactory } from "./contract.js";
 
@@ -27,6 +29,19 @@ async function spend(guardian: Guardian, times: number, cost: number): Promise<D
   for (let i = 0; i < times; i++) decisions.push(await guardian.check("spend", { resource: "openai", cost }));
   return decisions;
 }
+
+/** Costs and settlements as an attacker or a buggy caller would send them: at every bound, and ordinary ones. */
+const anyAmount = fc.oneof(
+  fc.constantFrom(0, -0, -1, -1e-9, 1e-7, 0.000001, 0.5, 9.999999, 10, 10.000001, 1e9, 1e10, 1e15, 1e21, 1e303, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY),
+  fc.double({ min: 0, max: 12, noNaN: true }),
+  fc.double({ noNaN: false }),
+);
+
+/** One step: a call with a cost estimate, or the settlement of the n-th call so far with an actual cost. */
+const step = fc.oneof(
+  fc.record({ kind: fc.constant("check" as const), cost: anyAmount }),
+  fc.record({ kind: fc.constant("settle" as const), call: fc.nat(), actual: anyAmount }),
+);
 
 /** Defines the amount tests inside the caller's `describe`, each on a fresh store from `makeStore`. */
 export function amountContract(makeStore: StoreFactory): void {
@@ -74,6 +89,40 @@ export function amountContract(makeStore: StoreFactory): void {
       await expect(store.refund([{ key: "k", points, windowMs: 60_000 }])).rejects.toThrow(RangeError);
     }
     expect(await store.peek("k")).toBeUndefined();
+  });
+
+  it("keeps a budget exact under random costs and settlements: nothing admitted past it, nothing negative or NaN", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 25 }), async (steps) => {
+        const guardian = guardianWith();
+        const admitted: { decision: Decision; micros: number; settled: boolean }[] = [];
+        for (const s of steps) {
+          if (s.kind === "check") {
+            const decision = await guardian.check("spend", { resource: "openai", cost: s.cost });
+            if (!decision.isAllowed()) continue;
+            expect(decision.counters[0]?.used, `admitted ${s.cost}`).toBeLessThanOrEqual(10);
+            admitted.push({ decision, micros: toMicros(s.cost), settled: false });
+            continue;
+          }
+          const call = admitted[s.call % Math.max(admitted.length, 1)];
+          if (call === undefined) continue;
+          const valid = s.actual >= 0 && s.actual <= 1e9;
+          const settling = call.decision.settle(s.actual);
+          if (!valid) {
+            await expect(settling).rejects.toThrow(RangeError);
+            continue;
+          }
+          await settling;
+          if (!call.settled) call.micros = toMicros(s.actual);
+          call.settled = true;
+        }
+        const used = await spent(guardian);
+        expect(Number.isSafeInteger(used) && used >= 0, `counter ${used}`).toBe(true);
+        expect(used).toBe(admitted.reduce((sum, call) => sum + call.micros, 0));
+        await guardian.close();
+      }),
+      { numRuns: 30 },
+    );
   });
 
   it("does not let a counter grow past what a number holds exactly", async () => {
