@@ -132,7 +132,7 @@ export class Engine {
     if (verdict.off) return this.#finish(verdict, "none", NO_PENDING, undefined, undefined);
     // The one check of a stated cost: a cost no budget can count is refused before anything is counted.
     const { cost } = ctx;
-    if (cost !== undefined && costProblem(cost) !== undefined) return refuseCost(verdict, cost);
+    if (cost !== undefined && costProblem(cost) !== undefined) return this.#refuseCost(cost);
     // Counters are listed as rules are reached, and touched only once every check has passed.
     let pending: PendingCounter[] | undefined;
     for (const indexed of this.#rulesFor(call, policyIds)) {
@@ -245,6 +245,13 @@ export class Engine {
     return givenBack.length === 0 ? decision : this.#refund(givenBack, decision);
   }
 
+  /** The refusal of a call whose stated cost no budget can count: a decision naming the value, no rule evaluated. */
+  #refuseCost(cost: number): Decision {
+    const reason = costProblem(cost) ?? "";
+    const why = `not evaluated: ${reason}`;
+    return new Decision({ outcome: "deny", kind: "cost", reason, explain: () => this.set.rules.map((indexed) => ({ rule: indexed.rule.ref, applied: false, why })) });
+  }
+
   /**
    * The counters of a call with a stated cost, less the budgets its cost can never fit (more than the whole budget):
    * each of those is found over its limit here, before any store call, and counts nothing in any mode.
@@ -355,12 +362,6 @@ export class Engine {
 /** The warning of a counter past its warning threshold, `used` being its points after this call. */
 function counterWarning(p: PendingCounter, report: CounterReport, used: number): DecisionWarning {
   return p.counter.kind === "rate" ? rateWarning(report) : budgetWarning(report, Math.floor((used * 100) / limitPoints(p.counter)));
-}
-
-/** The refusal of a call whose stated cost no budget can count: a decision naming the value, never an exception. */
-function refuseCost(verdict: Verdict, cost: number): Decision {
-  verdict.counting = "none";
-  return new Decision({ outcome: "deny", kind: "cost", reason: costProblem(cost) ?? "", explain: verdict });
 }
 
 function withoutGivenBack(pending: readonly PendingCounter[], givenBack: readonly PendingCounter[]): PendingCounter[] {

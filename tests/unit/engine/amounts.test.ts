@@ -26,6 +26,7 @@ describe("the amount check at the engine's boundary", () => {
         const viaCheck = await guardian.check("spend", { resource: "openai", cost });
         expect(viaCheck).toMatchObject({ outcome: "deny", kind: "cost" });
         expect(viaCheck.reason).toContain(String(cost));
+        expect(viaCheck.explain()).toEqual([expect.objectContaining({ applied: false, why: `not evaluated: ${viaCheck.reason}` })]);
         expect((await guardian.evaluate({ resource: "openai", cost })).outcome).toBe("deny");
       }
     }
