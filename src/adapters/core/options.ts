@@ -1,4 +1,5 @@
 // The options every HTTP adapter accepts, and their one-time validation into PolicyConfigError problems.
+import { costProblem } from "../../engine/amount.js";
 import type { Decision } from "../../engine/decision.js";
 import type { Guardian, GuardianOptions } from "../../engine/guardian.js";
 import { PolicyConfigError, type ConfigProblem } from "../../engine/errors.js";
@@ -128,7 +129,9 @@ function problem(label: string, path: string, message: string, fix: string): Con
 
 function refine(label: string, options: Record<string, unknown>): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
-  const { ipv6Prefix, confirmTtl, secret, headers, logger, guardian, mode } = options;
+  const { ipv6Prefix, confirmTtl, secret, headers, logger, guardian, mode, cost } = options;
+  const costRefusal = typeof cost === "number" ? costProblem(cost) : undefined;
+  if (costRefusal !== undefined) problems.push(problem(label, "cost", costRefusal, "give the estimate as a number of at least 0, e.g. cost: 0.05, or as a function of the request"));
   if (typeof mode === "string" && !MODES.includes(mode)) problems.push(problem(label, "mode", `unknown mode "${mode}"`, suggestionFix(mode, MODES, "modes")));
   if (typeof ipv6Prefix === "number" && !(Number.isInteger(ipv6Prefix) && ipv6Prefix >= 1 && ipv6Prefix <= 128)) {
     problems.push(problem(label, "ipv6Prefix", `${ipv6Prefix} is not a prefix length`, "use a whole number from 1 to 128 (64 groups each /64 network)"));
