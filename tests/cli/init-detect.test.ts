@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { runCli } from "../../src/cli/program.js";
 import { createPalette, type Terminal } from "../../src/cli/terminal.js";
+import { printedFile } from "../support/init-output.js";
 import { runHexarch } from "./run-hexarch.js";
 
 let folder: string | undefined;
@@ -32,18 +33,6 @@ async function hexarch(cwd: string, ...args: string[]): Promise<{ code: number; 
   const terminal: Terminal = { cwd, env: {}, out: (line = "") => out.push(line), err: (line = "") => err.push(line), paint: palette, paintErr: palette };
   const code = await runCli(["node", "hexarch", ...args], terminal);
   return { code, stdout: out.join("\n"), stderr: err.join("\n") };
-}
-
-/** The file block init printed: the lines indented by four spaces after the `<file>:` line. */
-function printedFile(stdout: string): { file: string; code: string[] } {
-  const lines = stdout.split("\n");
-  const start = lines.findIndex((line, i) => /^\S+:$/.test(line) && lines[i + 1]?.startsWith("    ") === true);
-  const code: string[] = [];
-  for (const line of lines.slice(start + 1)) {
-    if (!line.startsWith("    ")) break;
-    code.push(line.slice(4));
-  }
-  return { file: (lines[start] ?? "").slice(0, -1), code };
 }
 
 describe("hexarch init detects the setup", () => {

@@ -7,6 +7,7 @@ import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../e2e/next-server.js";
+import { printedFile } from "../support/init-output.js";
 import { appFolder, run, sharedInstall } from "./packed-app.js";
 
 const TSX = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
@@ -51,18 +52,6 @@ afterAll(() => {
   for (const child of children) child.kill();
 });
 
-/** The file init printed: the four-space-indented lines after the `<file>:` line. */
-function printedFile(stdout: string): { file: string; text: string } {
-  const lines = stdout.split("\n");
-  const start = lines.findIndex((line, i) => /^\S+:$/.test(line) && lines[i + 1]?.startsWith("    ") === true);
-  const code: string[] = [];
-  for (const line of lines.slice(start + 1)) {
-    if (!line.startsWith("    ")) break;
-    code.push(line.slice(4));
-  }
-  return { file: (lines[start] ?? "").slice(0, -1), text: `${code.join("\n")}\n` };
-}
-
 /** Resolves once something listens on `port`, polling with bare TCP connections (no request is counted). */
 async function listening(port: number, child: ChildProcess, output: () => string): Promise<void> {
   for (let attempt = 0; attempt < 300; attempt++) {
@@ -101,7 +90,8 @@ describe.concurrent("hexarch init's lines, pasted into a fresh app of each setup
     expect(run(bin, ["validate"], folder)).toContain("valid hexarch.yaml");
     expect(run(bin, ["test"], folder).trimEnd().split("\n").at(-1)).toBe("3 passed, 0 failed");
 
-    const { file, text } = printedFile(printed);
+    const { file, code } = printedFile(printed);
+    const text = `${code.join("\n")}\n`;
     expect(file).toBe(setup.framework === "next" ? `app/items/[id]/route.${setup.typescript ? "ts" : "js"}` : `server.${setup.typescript ? "ts" : "js"}`);
     mkdirSync(dirname(join(folder, file)), { recursive: true });
     writeFileSync(join(folder, file), text);
