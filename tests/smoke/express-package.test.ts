@@ -31,7 +31,7 @@ beforeAll(async () => {
   const app = await startScript("app.mjs", folder, { ...process.env, HEXARCH_SECRET: "smoke-secret-0123456789abcdef" });
   child = app.child;
   base = `http://127.0.0.1:${app.port}`;
-}, 600_000);
+}, 900_000);
 
 afterAll(() => {
   child?.kill();

@@ -46,7 +46,7 @@ let root = "";
 
 beforeAll(async () => {
   root = (await sharedInstall()).root;
-}, 600_000);
+}, 900_000);
 
 afterAll(() => {
   for (const child of children) child.kill();

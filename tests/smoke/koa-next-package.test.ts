@@ -61,7 +61,7 @@ beforeAll(async () => {
   appFolder(folder, "app", NEXT_ROUTES);
   await buildNextApp(folder, SECRET);
   next = await startNextApp(folder, SECRET);
-}, 600_000);
+}, 900_000);
 
 afterAll(async () => {
   koa?.kill();

@@ -34,7 +34,7 @@ let entries: string[];
 beforeAll(async () => {
   shared = await sharedInstall();
   entries = execFileSync("tar", ["-tzf", shared.tarball], { encoding: "utf8" }).trim().split("\n");
-}, 600_000);
+}, 900_000);
 
 describe("the packed tarball", () => {
   it("holds the LICENSE and no source maps, and stays under 300 kB", () => {

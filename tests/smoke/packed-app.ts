@@ -79,10 +79,11 @@ export interface SharedInstall {
  * The folder, shared by every smoke test of this vitest run, where the packed tarball is installed once with
  * Express, Koa (with @koa/router and @koa/bodyparser) and Next.js. The first caller packs and installs; the others
  * (in any worker) wait for it. Apps go in subfolders with their own package.json; Node finds the packages above.
+ * `HEXARCH_SMOKE_INSTALL=<an earlier run's install folder>` reuses that one, to re-run one smoke file by hand.
  * @example const { root } = await sharedInstall(); appFolder(root, "my-app", { "app.mjs": APP });
  */
-export async function sharedInstall(timeoutMs = 540_000): Promise<SharedInstall> {
-  const folder = join(RUN_FOLDER, "install");
+export async function sharedInstall(timeoutMs = 840_000): Promise<SharedInstall> {
+  const folder = process.env["HEXARCH_SMOKE_INSTALL"] ?? join(RUN_FOLDER, "install");
   mkdirSync(RUN_FOLDER, { recursive: true });
   try {
     mkdirSync(folder);
