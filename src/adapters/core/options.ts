@@ -5,8 +5,9 @@ import type { Guardian, GuardianOptions } from "../../engine/guardian.js";
 import { PolicyConfigError, type ConfigProblem } from "../../engine/errors.js";
 import type { Logger } from "../../engine/logger.js";
 import { suggestionFix } from "../../engine/config/suggest.js";
-import { MIN_SECRET_LENGTH } from "./confirm-secret.js";
+import { MIN_SECRET_LENGTH, SHORT_SECRET_FIX } from "./confirm-secret.js";
 import type { HeaderSwitches } from "./rate-headers.js";
+import { rateLimitOptionFix } from "./rate-limit-options.js";
 
 /** A value, or a function of the framework's request that computes it (undefined = not stated). */
 export type FromRequest<Req, T> = T | ((req: Req) => T | undefined);
@@ -140,7 +141,7 @@ function refine(label: string, options: Record<string, unknown>): ConfigProblem[
     problems.push(problem(label, "confirmTtl", `${confirmTtl} is not a lifetime`, "use a positive number of seconds, e.g. 300"));
   }
   if (typeof secret === "string" && secret.length < MIN_SECRET_LENGTH) {
-    problems.push(problem(label, "secret", `the secret is ${secret.length} characters long`, `use at least ${MIN_SECRET_LENGTH} random characters (32 bytes from a CSPRNG, base64)`));
+    problems.push(problem(label, "secret", `the secret is ${secret.length} characters long`, SHORT_SECRET_FIX));
   }
   if (kindOf(headers) === "object") {
     for (const [key, value] of Object.entries(headers as object)) {
@@ -175,7 +176,7 @@ export function validateOptions(options: unknown, spec: OptionSpec, label: strin
     if (value === undefined) continue;
     const kinds = spec[key];
     if (kinds === undefined) {
-      problems.push(problem(label, key, `unknown option "${key}"`, suggestionFix(key, known, "known options")));
+      problems.push(problem(label, key, `unknown option "${key}"`, rateLimitOptionFix(key) ?? suggestionFix(key, known, "known options")));
       continue;
     }
     const actual = kindOf(value);
