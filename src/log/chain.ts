@@ -8,6 +8,8 @@ import { LOG_FORMAT_VERSION, type RecordBody } from "./records.js";
 /** Lines sealed for one write, and the chain head they lead to (committed only once written). */
 export interface SealedBatch {
   readonly lines: readonly string[];
+  /** The MAC of each line, in order. */
+  readonly macs: readonly string[];
   readonly seq: number;
   readonly mac: string;
 }
@@ -85,15 +87,17 @@ export class Chain {
     else if (newFile) all.push({ type: "continue", prev: this.#head, time: new Date().toISOString() });
     all.push(...bodies);
     const lines: string[] = [];
+    const macs: string[] = [];
     let seq = this.#seq;
     let head = this.#head;
     for (const body of all) {
       seq += 1;
       const sealed = sealRecord(this.#mac, head, this.id, seq, body);
       lines.push(sealed.line);
+      macs.push(sealed.mac);
       head = sealed.mac;
     }
-    return { lines, seq, mac: head };
+    return { lines, macs, seq, mac: head };
   }
 
   /** Moves the head to a batch that was written. */
@@ -102,9 +106,9 @@ export class Chain {
     this.#head = batch.mac;
   }
 
-  /** A signed checkpoint of the current head. */
-  checkpoint(at: number): Checkpoint {
-    const body = { type: "checkpoint" as const, chain: this.id, seq: this.#seq, mac: this.#head, time: new Date(at).toISOString() };
+  /** A signed checkpoint of the record `seq` whose MAC is `mac` (by default the current head). */
+  checkpoint(at: number, seq = this.#seq, mac = this.#head): Checkpoint {
+    const body = { type: "checkpoint" as const, chain: this.id, seq, mac, time: new Date(at).toISOString() };
     return { ...body, sig: this.#mac.sign(canonicalJson(checkpointBody(body))) };
   }
 }

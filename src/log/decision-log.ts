@@ -2,7 +2,7 @@
 import type { GuardContext } from "../engine/context.js";
 import { Decision } from "../engine/decision.js";
 import { SILENT_LOGGER, type Logger } from "../engine/logger.js";
-import type { Chain } from "./chain.js";
+import type { Chain, Checkpoint, SealedBatch } from "./chain.js";
 import { decisionRecord, gapRecord, settleRecord, type RecordBody, type RecordShape } from "./records.js";
 import type { LogSink } from "./sink.js";
 
@@ -172,12 +172,14 @@ export class DecisionLog {
     const bodies = taken.map((pending) => this.#body(pending));
     if (lost > 0) bodies.unshift(gapRecord(lost, this.#lostFrom, this.#lostTo, this.#failing?.message ?? "the buffer was full"));
     if (bodies.length === 0) return;
+    let sealed: SealedBatch;
     try {
       this.#startsFile = (await sink.rotateIfFull()) || this.#startsFile;
       const batch = chain.seal(bodies, this.#startsFile);
       await sink.append(batch.lines);
       chain.commit(batch);
       this.#startsFile = false;
+      sealed = batch;
     } catch (error) {
       this.#failed(error instanceof Error ? error : new Error(String(error)), taken);
       return;
@@ -187,7 +189,7 @@ export class DecisionLog {
       this.#options.logger.info({ code: LOG_UNAVAILABLE, sink: sink.name, lost }, "hexarch: decision log writable again");
       this.#failing = undefined;
     }
-    await this.#checkpointIfDue();
+    await this.#checkpoints(sealed);
     if (this.#queue.length > 0 && this.#timer === undefined && !this.#closed) void this.flush();
   }
 
@@ -211,14 +213,23 @@ export class DecisionLog {
     }
   }
 
-  async #checkpointIfDue(force = false): Promise<void> {
-    const { chain, sink, checkpointEvery, checkpointMs } = this.#options;
+  /** Signs a checkpoint at every `checkpointEvery`-th record the batch wrote, and at its head when `checkpointMs` has passed. */
+  async #checkpoints(batch: SealedBatch): Promise<void> {
+    const { checkpointEvery, checkpointMs, chain } = this.#options;
+    const firstSeq = batch.seq - batch.macs.length + 1;
     const now = this.#clock();
-    if (chain.seq <= this.#lastCheckpointSeq) return;
-    if (!force && chain.seq - this.#lastCheckpointSeq < checkpointEvery && now - this.#lastCheckpointAt < checkpointMs) return;
-    const checkpoint = chain.checkpoint(now);
+    const due: Checkpoint[] = [];
+    for (let seq = (Math.floor(Math.max(0, this.#lastCheckpointSeq) / checkpointEvery) + 1) * checkpointEvery; seq <= batch.seq; seq += checkpointEvery) {
+      const mac = batch.macs[seq - firstSeq];
+      if (mac !== undefined) due.push(chain.checkpoint(now, seq, mac));
+    }
+    if (now - this.#lastCheckpointAt >= checkpointMs && due.at(-1)?.seq !== batch.seq) due.push(chain.checkpoint(now));
+    for (const checkpoint of due) await this.#writeCheckpoint(checkpoint, now);
+  }
+
+  async #writeCheckpoint(checkpoint: Checkpoint, now: number): Promise<void> {
     try {
-      await sink.appendCheckpoint(JSON.stringify(checkpoint));
+      await this.#options.sink.appendCheckpoint(JSON.stringify(checkpoint));
       this.#lastCheckpointSeq = checkpoint.seq;
       this.#lastCheckpointAt = now;
     } catch (error) {
@@ -238,7 +249,8 @@ export class DecisionLog {
       await this.flush();
     }
     await this.#flushing;
-    await this.#checkpointIfDue(true);
+    const { chain } = this.#options;
+    if (chain.seq > this.#lastCheckpointSeq) await this.#writeCheckpoint(chain.checkpoint(this.#clock()), this.#clock());
     await this.#options.sink.close();
   }
 }
