@@ -39,6 +39,8 @@ export interface GuardianOptions {
   readonly logger?: Logger;
   /** Environment variables to read. Default: `process.env`. */
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /** `false` skips the policy file's decision log (for tools that evaluate calls that never happened). Default: the file's `logging:` section. */
+  readonly decisionLog?: false;
 }
 
 /** Options for protect(). */
@@ -155,7 +157,7 @@ export function createGuardian(options: GuardianOptions = {}): Guardian {
     },
   });
 
-  const log = decisionLogFromConfig(loaded, { env, cwd: options.cwd ?? process.cwd(), logger, environment, clock });
+  const log = options.decisionLog === false ? undefined : decisionLogFromConfig(loaded, { env, cwd: options.cwd ?? process.cwd(), logger, environment, clock });
   const decider = log === undefined ? engine : loggedEngine(engine, log);
 
   const assertPolicy = (policyId: string): void => {

@@ -11,7 +11,7 @@ import { Chain } from "./chain.js";
 import { DecisionLog } from "./decision-log.js";
 import { FileSink } from "./file-sink.js";
 import { logMac, redactor } from "./mac.js";
-import { DEFAULT_LOG_TABLE, PostgresSink, type PgModule } from "./postgres-sink.js";
+import { DEFAULT_LOG_TABLE, PostgresSink, type PgModule, type PgPoolLike } from "./postgres-sink.js";
 import type { LogSink } from "./sink.js";
 
 /** The seed's default log file, relative to the policy file's folder. */
@@ -45,18 +45,18 @@ export function logTarget(loaded: LoadedPolicyFile, env: Readonly<Record<string,
   return { kind: "file", path: isAbsolute(file) ? file : resolve(dirname(resolve(cwd, loaded.file)), file) };
 }
 
-/** Loads `pg` and opens a pool for the log, or throws PolicyConfigError saying what to install or fix. */
-export function openPostgresSink(url: string, table: string, place: Omit<ConfigProblem, "message">, cwd: string): PostgresSink {
+/** Loads `pg` and opens a small pool for the log, or throws PolicyConfigError saying what to install or fix. */
+export function openPgPool(url: string, place: Omit<ConfigProblem, "message">, cwd: string): PgPoolLike {
   const problem = postgresUrlProblem(url);
   if (problem !== undefined) throw new PolicyConfigError([{ ...place, message: problem, fix: POSTGRES_URL_FIX }]);
   const pg = loadOptionalPeer<PgModule & { default?: PgModule }>("pg", cwd);
   if (pg === undefined) {
-    throw new PolicyConfigError([{ ...place, message: "the decision log goes to PostgreSQL but the pg package is not installed", fix: "npm install pg" }]);
+    throw new PolicyConfigError([{ ...place, message: "the decision log is in PostgreSQL but the pg package is not installed", fix: "npm install pg" }]);
   }
   const Pool = pg.Pool ?? pg.default?.Pool;
   const pool = new Pool({ connectionString: url, max: 2, connectionTimeoutMillis: 2000, query_timeout: 5000, idleTimeoutMillis: 10_000 });
   pool.on("error", () => undefined);
-  return new PostgresSink(pool, table);
+  return pool;
 }
 
 /**
@@ -84,7 +84,7 @@ export function decisionLogFromConfig(loaded: LoadedPolicyFile, source: LogSourc
   let sink: LogSink;
   if (target.kind === "postgres") {
     const place = target.fromEnv ? { file: "<environment>", path: "HEXARCH_LOG_POSTGRES_URL" } : { file: loaded.file, ...loaded.locate(["logging", "postgres_url"]), path: "logging.postgres_url" };
-    sink = openPostgresSink(target.url, target.table, place, source.cwd);
+    sink = new PostgresSink(openPgPool(target.url, place, source.cwd), target.table);
   } else {
     sink = new FileSink({ path: target.path, maxBytes: section.max_bytes, keep: section.keep ?? 5 });
   }
