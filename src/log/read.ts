@@ -82,15 +82,15 @@ export function logTable(pool: PgPoolLike, table: string): StoredLog {
     async *lines() {
       let after = "0";
       for (;;) {
-        const { rows } = await pool.query(`SELECT id::text AS id, line FROM ${table} WHERE id > $1 ORDER BY id LIMIT ${PAGE}`, [after]);
-        for (const row of rows) yield { where: `${table} row ${String(row["id"])}`, text: String(row["line"]), last: false };
+        const { rows } = await pool.query(`SELECT id::text AS row_id, line FROM ${table} WHERE id > $1 ORDER BY id LIMIT ${PAGE}`, [after]);
+        for (const row of rows) yield { where: `${table} row ${String(row["row_id"])}`, text: String(row["line"]), last: false };
         if (rows.length < PAGE) return;
-        after = String(rows[rows.length - 1]?.["id"]);
+        after = String(rows[rows.length - 1]?.["row_id"]);
       }
     },
     async checkpoints() {
-      const { rows } = await pool.query(`SELECT id::text AS id, line FROM ${table}_checkpoints ORDER BY id`);
-      return rows.map((row) => ({ where: `${table}_checkpoints row ${String(row["id"])}`, text: String(row["line"]) }));
+      const { rows } = await pool.query(`SELECT id::text AS row_id, line FROM ${table}_checkpoints ORDER BY id`);
+      return rows.map((row) => ({ where: `${table}_checkpoints row ${String(row["row_id"])}`, text: String(row["line"]) }));
     },
     close: () => pool.end(),
   };
