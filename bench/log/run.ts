@@ -7,7 +7,7 @@ import pg from "pg";
 import { givenPostgresUrl, PostgresServer } from "../../tests/support/postgres.js";
 import { buildBenchDist, compareVariants, LOAD, measureServer } from "../http-load.js";
 
-const SERVER = fileURLToPath(new URL("./server.ts", import.meta.url));
+const SERVER = fileURLToPath(new URL("../express/server.ts", import.meta.url));
 const folder = mkdtempSync(join(tmpdir(), "hexarch-bench-log-"));
 const own = givenPostgresUrl() === undefined ? await PostgresServer.start() : undefined;
 const url = givenPostgresUrl() ?? own?.url ?? "";
