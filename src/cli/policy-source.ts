@@ -50,5 +50,5 @@ const QUIET_LOGGER: Logger = Object.freeze({ info() {}, warn() {}, error() {} })
 export function guardianFor(source: PolicySource, options: Pick<GuardianOptions, "clock" | "store" | "env" | "environment">): Guardian {
   const keys: Record<string, KeyFunction> = {};
   for (const name of source.set.customKeys.keys()) keys[name] = () => undefined;
-  return createGuardian({ ...options, policyFile: source.path, keys, logger: QUIET_LOGGER });
+  return createGuardian({ ...options, policyFile: source.path, keys, logger: QUIET_LOGGER, decisionLog: false });
 }

@@ -12,6 +12,7 @@ import { registerExport } from "./commands/export.js";
 import { registerExplain } from "./commands/explain.js";
 import { registerTest } from "./commands/test.js";
 import { registerDiff } from "./commands/diff.js";
+import { registerLog } from "./commands/log.js";
 
 /** Wraps a command body so its exit code is recorded and its errors are reported the same way everywhere. */
 export type Act = <A extends unknown[]>(body: (...args: A) => ExitCode | Promise<ExitCode>) => (...args: A) => Promise<void>;
@@ -38,8 +39,8 @@ export function reportConfigError(terminal: Terminal, error: PolicyConfigError):
 
 const EXIT_HELP = `
 Exit codes:
-  0  done: the policy is valid, every case passed
-  1  the policy file is invalid or missing, a case failed, or init would overwrite a file
+  0  done: the policy is valid, every case passed, every log chain is intact
+  1  the policy file is invalid or missing, a case failed, init would overwrite a file, or a log chain is broken
   2  the command line is wrong, or a case file is broken
 `;
 
@@ -80,6 +81,7 @@ export function buildProgram(terminal: Terminal): { program: Command; exitCode()
   registerTest(program, terminal, act);
   registerDiff(program, terminal, act);
   registerExport(program, terminal, act);
+  registerLog(program, terminal, act);
   return { program, exitCode: () => code };
 }
 

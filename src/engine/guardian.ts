@@ -10,6 +10,8 @@ import { Decision } from "./decision.js";
 import { PolicyConfigError, PolicyViolation, type ConfigProblem } from "./errors.js";
 import { Engine, type CounterSlot, type KeyFunction } from "./evaluate.js";
 import { configWarning, SILENT_LOGGER, type Logger } from "./logger.js";
+import { decisionLogFromConfig } from "../log/settings.js";
+import { loggedEngine } from "../log/logged-engine.js";
 
 /** Options for createGuardian. Everything is optional: by default hexarch.yaml is discovered and counters live in memory. */
 export interface GuardianOptions {
@@ -40,6 +42,8 @@ export interface GuardianOptions {
   readonly logger?: Logger;
   /** Environment variables to read. Default: `process.env`. */
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /** `false` skips the policy file's decision log (for tools that evaluate calls that never happened). Default: the file's `logging:` section. */
+  readonly decisionLog?: false;
 }
 
 /** Options for protect(). */
@@ -79,7 +83,7 @@ export interface Guardian {
   countersFor(context: GuardContext, policyIds?: readonly string[]): readonly CounterSlot[];
   /** Throws PolicyConfigError (listing the known ids) when a policy id is unknown. */
   assertPolicy(policyId: string): void;
-  /** Releases the store. */
+  /** Writes every queued decision-log record, then releases the log and the store. */
   close(): Promise<void>;
 }
 
@@ -151,10 +155,11 @@ export function createGuardian(options: GuardianOptions = {}): Guardian {
   const logger = options.logger ?? SILENT_LOGGER;
   for (const notice of set.notices) configWarning(logger, "HEXARCH_NOTICE", notice);
   const store: CounterStore = options.store ?? storeFromConfig(loaded, { env, cwd: options.cwd ?? process.cwd(), logger }) ?? new MemoryStore();
+  const environment = options.environment ?? env["HEXARCH_ENV"] ?? env["NODE_ENV"] ?? "development";
   const engine = new Engine(set, {
     store,
     mode,
-    environment: options.environment ?? env["HEXARCH_ENV"] ?? env["NODE_ENV"] ?? "development",
+    environment,
     clock,
     keys,
     prefix: options.prefix ?? "hexarch:",
@@ -164,6 +169,9 @@ export function createGuardian(options: GuardianOptions = {}): Guardian {
       configWarning(logger, "HEXARCH_STORE_UNAVAILABLE", `counter store ${store.name} failed; policies follow their fail mode`);
     },
   });
+
+  const log = options.decisionLog === false ? undefined : decisionLogFromConfig(loaded, { env, cwd: options.cwd ?? process.cwd(), logger, environment, clock });
+  const decider = log === undefined ? engine : loggedEngine(engine, log);
 
   const assertPolicy = (policyId: string): void => {
     if (set.policies.has(policyId)) return;
@@ -189,7 +197,7 @@ export function createGuardian(options: GuardianOptions = {}): Guardian {
     if (single === undefined) assertPolicy(policyId);
     return single as readonly string[];
   };
-  const check = (policyId: string | readonly string[], context: GuardContext = {}): Promise<Decision> => engine.decide(context, idsFor(policyId));
+  const check = (policyId: string | readonly string[], context: GuardContext = {}): Promise<Decision> => decider.decide(context, idsFor(policyId));
 
   const protect = <A extends unknown[], R>(policyId: string, fn: (...args: A) => R, protectOptions: ProtectOptions<A, R> = {}) => {
     const ids = idsFor(policyId);
@@ -198,7 +206,7 @@ export function createGuardian(options: GuardianOptions = {}): Guardian {
       const base = typeof context === "function" ? context(...args) : (context ?? {});
       const estimate = typeof cost === "function" ? cost(...args) : cost;
       // Awaited only when they are promises: a synchronous store and function cost no extra turn of the event loop.
-      const decided = engine.decideNow(estimate === undefined ? base : { ...base, cost: estimate }, ids);
+      const decided = decider.decideNow(estimate === undefined ? base : { ...base, cost: estimate }, ids);
       const decision = decided instanceof Decision ? decided : await decided;
       if (decision.isDenied()) throw new PolicyViolation(decision);
       const returned = fn(...args);
@@ -212,10 +220,10 @@ export function createGuardian(options: GuardianOptions = {}): Guardian {
     policies: set,
     store,
     check,
-    evaluate: (context) => engine.decide(context),
+    evaluate: (context) => decider.decide(context),
     decideNow: (context, policyIds) => {
       if (policyIds !== undefined) for (const id of policyIds) if (!set.policies.has(id)) assertPolicy(id);
-      return engine.decideNow(context, policyIds);
+      return decider.decideNow(context, policyIds);
     },
     countersFor: (context, policyIds) => {
       policyIds?.forEach(assertPolicy);
@@ -224,6 +232,7 @@ export function createGuardian(options: GuardianOptions = {}): Guardian {
     protect,
     assertPolicy,
     close: async () => {
+      await log?.close();
       await store.close?.();
     },
   };

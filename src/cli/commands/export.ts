@@ -21,6 +21,7 @@ function normalizedPolicies(spec: PolicyFileSpec, set: PolicySet): PolicyFileSpe
     ...(spec.version === undefined ? {} : { version: spec.version }),
     enforcement: set.mode,
     ...(spec.store === undefined ? {} : { store: spec.store }),
+    ...(spec.logging === undefined ? {} : { logging: spec.logging }),
     policies: spec.policies.map((policy) => ({
       id: policy.id,
       ...(policy.description === undefined ? {} : { description: policy.description }),

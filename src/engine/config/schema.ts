@@ -67,14 +67,38 @@ export const StoreSchema = z.strictObject({
   timeout_ms: z.number().int().positive().optional(),
 });
 
+/** Log levels, quietest last: `debug` adds explanations, `info` every decision, `warn` refusals and warnings, `error` store failures. */
+export const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
+/** Context fields `logging.redact` may replace with keyed hashes. */
+export const REDACTABLE_FIELDS = ["client", "user", "route"] as const;
+/** A Postgres table name hexarch may create: lower-case letters, digits and underscores. */
+export const LOG_TABLE_PATTERN = /^[a-z_][a-z0-9_]{0,50}$/;
+
+export const LoggingSchema = z.strictObject({
+  enabled: z.boolean().optional().describe("Write the decision log (default: true when the section is present)"),
+  level: z.enum(LOG_LEVELS).optional().describe("debug, info (every decision, the default), warn (warnings and refusals) or error (store failures)"),
+  file: z.string().min(1).optional().describe("Log file, relative to the policy file's folder (default .hexarch/guardrails.log)"),
+  postgres_url: z.string().min(1).optional().describe("Write to PostgreSQL instead of a file (or HEXARCH_LOG_POSTGRES_URL)"),
+  postgres_table: z.string().regex(LOG_TABLE_PATTERN, "lower-case letters, digits and _ only").optional().describe("Table name (default hexarch_decision_log)"),
+  max_bytes: z.number().int().positive().optional().describe("Rotate the file when it reaches this size"),
+  keep: z.number().int().nonnegative().optional().describe("Rotated files to keep (default 5)"),
+  redact: z.array(z.enum(REDACTABLE_FIELDS)).min(1).optional().describe("Context fields written as keyed hashes (needs HEXARCH_LOG_KEY)"),
+  required: z.boolean().optional().describe("Refuse calls (503) while the log cannot be written (default false: keep deciding, count the loss)"),
+  checkpoint_every: z.number().int().positive().optional().describe("Records between signed checkpoints (default 1000)"),
+  checkpoint_seconds: z.number().positive().optional().describe("Seconds between signed checkpoints (default 60)"),
+  buffer: z.number().int().positive().optional().describe("Most records waiting to be written (default 10000)"),
+});
+
 export const PolicyFileSchema = z.strictObject({
   version: z.union([z.string(), z.number()]).optional(),
   enforcement: z.enum(["strict", "warn"]).optional(),
   opa: z.unknown().optional(),
   store: StoreSchema.optional(),
+  logging: LoggingSchema.optional(),
   policies: z.array(PolicySchema),
 });
 
 export type RuleSpec = z.infer<typeof RuleSchema>;
 export type PolicySpec = z.infer<typeof PolicySchema>;
+export type LoggingSpec = z.infer<typeof LoggingSchema>;
 export type PolicyFileSpec = z.infer<typeof PolicyFileSchema>;

@@ -1,7 +1,8 @@
-// File-wide semantic checks: runs the rule checks on every schema-valid rule and finds duplicate policy ids.
+// File-wide semantic checks: the rule checks on every schema-valid rule, duplicate policy ids, the logging section.
 import { RuleSchema } from "./schema.js";
 import type { ProblemReport } from "./problem-report.js";
 import { checkRule } from "./rule-checks.js";
+import { checkLogging } from "./logging-checks.js";
 
 /** The items of `value` when it is a list, else an empty list. */
 function listItems(value: unknown): readonly unknown[] {
@@ -46,4 +47,5 @@ export function checkSemantics(data: unknown, report: ProblemReport): void {
     });
   });
   checkDuplicateIds(policies, report);
+  checkLogging(field(data, "logging"), report);
 }

@@ -1,10 +1,9 @@
 // Picks RedisStore from HEXARCH_REDIS_URL or the policy file's `store:` section, loading ioredis only then.
-import { createRequire } from "node:module";
-import { join, resolve } from "node:path";
 import type { RedisOptions } from "ioredis";
 import type { LoadedPolicyFile } from "../../engine/config/load.js";
 import { PolicyConfigError, type ConfigProblem } from "../../engine/errors.js";
 import { configWarning, type Logger } from "../../engine/logger.js";
+import { loadOptionalPeer } from "../../optional-peer.js";
 import { RedisStore } from "../redis.js";
 import type { RedisClientLike } from "./connection.js";
 
@@ -19,26 +18,6 @@ export interface StoreSource {
   /** Folder ioredis is resolved from (the app's). */
   readonly cwd: string;
   readonly logger: Logger;
-}
-
-/**
- * Loads ioredis synchronously, resolving it like the app would: from this package (CommonJS builds), from
- * the app's entry script, then from the working folder.
- */
-function loadIoredis(cwd: string): IoredisConstructor | undefined {
-  const requirers: NodeJS.Require[] = [];
-  if (typeof require === "function") requirers.push(require);
-  const entry = process.argv[1];
-  if (entry !== undefined && entry !== "") requirers.push(createRequire(resolve(entry)));
-  requirers.push(createRequire(join(resolve(cwd), "package.json")));
-  for (const load of requirers) {
-    try {
-      return load("ioredis") as IoredisConstructor;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "MODULE_NOT_FOUND") throw error;
-    }
-  }
-  return undefined;
 }
 
 function redisUrlProblem(url: string): string | undefined {
@@ -73,7 +52,7 @@ export function storeFromConfig(loaded: LoadedPolicyFile, source: StoreSource): 
   if (urlProblem !== undefined) {
     throw new PolicyConfigError([{ ...place, message: urlProblem, fix: "use redis://host:6379, rediss://user:password@host:6380/0 or similar" }]);
   }
-  const Redis = loadIoredis(source.cwd);
+  const Redis = loadOptionalPeer<IoredisConstructor>("ioredis", source.cwd);
   if (Redis === undefined) {
     throw new PolicyConfigError([
       { ...place, message: "a Redis store is configured but the ioredis package is not installed", fix: "npm install ioredis" },

@@ -1,0 +1,20 @@
+// The canonical text of a log record: JSON with keys sorted at every level, so a MAC can be recomputed from a parsed line.
+
+/** A JSON value as the log writes it. */
+export type JsonValue = string | number | boolean | null | readonly JsonValue[] | { readonly [key: string]: JsonValue | undefined };
+
+/**
+ * JSON text with object keys in sorted order and `undefined` fields left out; the same value always gives the same text.
+ * @example canonicalJson({ b: 1, a: [true, { d: null, c: "x" }] }) // '{"a":[true,{"c":"x","d":null}],"b":1}'
+ */
+export function canonicalJson(value: JsonValue | undefined): string {
+  if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "null";
+  if (Array.isArray(value)) return `[${value.map((item: JsonValue) => canonicalJson(item)).join(",")}]`;
+  const object = value as { readonly [key: string]: JsonValue | undefined };
+  const parts: string[] = [];
+  for (const key of Object.keys(object).sort()) {
+    const item = object[key];
+    if (item !== undefined) parts.push(`${JSON.stringify(key)}:${canonicalJson(item)}`);
+  }
+  return `{${parts.join(",")}}`;
+}

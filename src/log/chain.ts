@@ -1,0 +1,114 @@
+// One process's hash chain: numbers records, MACs each over the previous MAC, and signs checkpoints of its head.
+import { randomUUID } from "node:crypto";
+import { hostname } from "node:os";
+import { canonicalJson, type JsonValue } from "./canonical.js";
+import type { LogMac } from "./mac.js";
+import { LOG_FORMAT_VERSION, type RecordBody } from "./records.js";
+
+/** Lines sealed for one write, and the chain head they lead to (committed only once written). */
+export interface SealedBatch {
+  readonly lines: readonly string[];
+  /** The MAC of each line, in order. */
+  readonly macs: readonly string[];
+  readonly seq: number;
+  readonly mac: string;
+}
+
+/** A signed statement of a chain's head, kept apart from the log so a cut tail shows. */
+export interface Checkpoint {
+  readonly type: "checkpoint";
+  readonly chain: string;
+  readonly seq: number;
+  readonly mac: string;
+  readonly time: string;
+  readonly sig: string;
+}
+
+/** The fields of a checkpoint that its signature covers. */
+export function checkpointBody(checkpoint: Omit<Checkpoint, "sig"> | Checkpoint): JsonValue {
+  return { type: checkpoint.type, chain: checkpoint.chain, seq: checkpoint.seq, mac: checkpoint.mac, time: checkpoint.time };
+}
+
+/**
+ * The text of a chained record: canonical JSON of the body with chain, seq and the MAC over `previous`.
+ * @example sealRecord(mac, "", "c1", 0, { type: "header" })
+ */
+export function sealRecord(mac: LogMac, previous: string, chain: string, seq: number, body: RecordBody): { line: string; mac: string } {
+  const unsealed = { ...body, chain, seq };
+  const digest = mac.chain(previous, canonicalJson(unsealed));
+  return { line: canonicalJson({ ...unsealed, mac: digest }), mac: digest };
+}
+
+/** Who writes a chain, named in its header. */
+export interface ChainOrigin {
+  readonly instance: string | undefined;
+  readonly policyFile: string;
+  readonly policyDigest: string;
+}
+
+/** The chain of one writer. Sealing is pure; `commit` moves the head after a successful write. */
+export class Chain {
+  readonly id: string = randomUUID();
+  readonly #mac: LogMac;
+  readonly #header: RecordBody;
+  #seq = -1;
+  #head = "";
+
+  constructor(mac: LogMac, origin: ChainOrigin) {
+    this.#mac = mac;
+    this.#header = {
+      type: "header",
+      version: LOG_FORMAT_VERSION,
+      instance: origin.instance ?? `${hostname()}:${process.pid}`,
+      host: hostname(),
+      pid: process.pid,
+      started: new Date().toISOString(),
+      policy_file: origin.policyFile,
+      policy_digest: origin.policyDigest,
+      mac_alg: mac.algorithm,
+      key_id: mac.keyId,
+    };
+  }
+
+  /** Sequence number of the last record written, -1 before the header. */
+  get seq(): number {
+    return this.#seq;
+  }
+
+  /** MAC of the last record written. */
+  get head(): string {
+    return this.#head;
+  }
+
+  /** Seals `bodies` after the current head; the header goes first on the first batch, a `continue` record first in a new file. */
+  seal(bodies: readonly RecordBody[], newFile: boolean): SealedBatch {
+    const all: RecordBody[] = [];
+    if (this.#seq < 0) all.push(this.#header);
+    else if (newFile) all.push({ type: "continue", prev: this.#head, time: new Date().toISOString() });
+    all.push(...bodies);
+    const lines: string[] = [];
+    const macs: string[] = [];
+    let seq = this.#seq;
+    let head = this.#head;
+    for (const body of all) {
+      seq += 1;
+      const sealed = sealRecord(this.#mac, head, this.id, seq, body);
+      lines.push(sealed.line);
+      macs.push(sealed.mac);
+      head = sealed.mac;
+    }
+    return { lines, macs, seq, mac: head };
+  }
+
+  /** Moves the head to a batch that was written. */
+  commit(batch: SealedBatch): void {
+    this.#seq = batch.seq;
+    this.#head = batch.mac;
+  }
+
+  /** A signed checkpoint of the record `seq` whose MAC is `mac` (by default the current head). */
+  checkpoint(at: number, seq = this.#seq, mac = this.#head): Checkpoint {
+    const body = { type: "checkpoint" as const, chain: this.id, seq, mac, time: new Date(at).toISOString() };
+    return { ...body, sig: this.#mac.sign(canonicalJson(checkpointBody(body))) };
+  }
+}

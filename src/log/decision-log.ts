@@ -1,0 +1,256 @@
+// The decision log: buffers records off the request path, writes them in sealed batches, and survives sink outages.
+import type { GuardContext } from "../engine/context.js";
+import { Decision } from "../engine/decision.js";
+import { SILENT_LOGGER, type Logger } from "../engine/logger.js";
+import type { Chain, Checkpoint, SealedBatch } from "./chain.js";
+import { decisionRecord, gapRecord, settleRecord, type RecordBody, type RecordShape } from "./records.js";
+import type { LogSink } from "./sink.js";
+
+/** Which decisions a level writes. */
+export type LogLevel = "debug" | "info" | "warn" | "error";
+
+/** Stable code of the warning given once per outage. */
+export const LOG_UNAVAILABLE = "HEXARCH_LOG_UNAVAILABLE";
+
+/** Longest wait between two flushes, in milliseconds. */
+export const FLUSH_INTERVAL_MS = 100;
+
+/** Everything a DecisionLog needs, resolved from the policy file and the environment. */
+export interface DecisionLogOptions {
+  readonly sink: LogSink;
+  readonly chain: Chain;
+  readonly level: LogLevel;
+  readonly shape: RecordShape;
+  readonly environment: string;
+  /** Refuse calls while records cannot be written. */
+  readonly required: boolean;
+  readonly checkpointEvery: number;
+  readonly checkpointMs: number;
+  /** Most records waiting to be written; more are dropped and counted. */
+  readonly buffer: number;
+  readonly logger: Logger;
+  readonly clock?: () => number;
+  /** Flush on SIGTERM, then let the signal end the process when nothing else listens for it. */
+  readonly flushOnSigterm?: boolean;
+}
+
+/** A decision or settlement waiting to be written: built into a record only at flush time. */
+type Pending =
+  | { readonly decision: Decision; readonly context: GuardContext; readonly id: string; readonly at: number }
+  | { readonly body: RecordBody };
+
+/** Whether `level` writes a decision with this outcome. */
+function writes(level: LogLevel, outcome: Decision["outcome"]): boolean {
+  if (level === "error") return outcome === "error";
+  if (level === "warn") return outcome !== "allow";
+  return true;
+}
+
+/**
+ * Records decisions without ever making a call wait: `record()` only queues; a timer (≤ 100 ms) seals and writes
+ * the queue in one batch. When the sink fails, records stay queued up to `buffer`, the rest are counted, a warning
+ * is given once per outage, and the first successful write starts with a gap record saying how many were lost.
+ * @example const decision = log.record(await engine.decide(ctx), ctx);
+ */
+export class DecisionLog {
+  readonly required: boolean;
+  readonly #options: DecisionLogOptions;
+  readonly #clock: () => number;
+  #queue: Pending[] = [];
+  #timer: NodeJS.Timeout | undefined;
+  #flushing: Promise<void> | undefined;
+  #failing: Error | undefined;
+  #lost = 0;
+  #lostFrom = 0;
+  #lostTo = 0;
+  #counter = 0;
+  #lastCheckpointSeq = -1;
+  #lastCheckpointAt: number;
+  #closed = false;
+  #startsFile = false;
+
+  constructor(options: DecisionLogOptions) {
+    this.#options = options;
+    this.required = options.required;
+    this.#clock = options.clock ?? Date.now;
+    this.#lastCheckpointAt = this.#clock();
+    if (options.flushOnSigterm === true) process.once("SIGTERM", this.#onSigterm);
+  }
+
+  readonly #onSigterm = (): void => {
+    void this.close().finally(() => {
+      if (process.listenerCount("SIGTERM") === 0) process.kill(process.pid, "SIGTERM");
+    });
+  };
+
+  /** Where records go, for messages. */
+  get sinkName(): string {
+    return this.#options.sink.name;
+  }
+
+  /** Records dropped in the current outage (0 when none). */
+  get lost(): number {
+    return this.#lost;
+  }
+
+  /** False while the sink fails or the buffer is full: with `required`, calls are then refused. */
+  accepting(): boolean {
+    return this.#failing === undefined && this.#queue.length < this.#options.buffer;
+  }
+
+  /**
+   * Queues the decision's record (when the level writes it) and returns the decision to hand out: the same one,
+   * or, when it reserved budget, one whose `settle()` also records the settlement.
+   */
+  record(decision: Decision, context: GuardContext): Decision {
+    if (!writes(this.#options.level, decision.outcome)) return decision;
+    this.#counter += 1;
+    const id = `${this.#options.chain.id.slice(0, 8)}-${this.#counter}`;
+    this.#push({ decision, context, id, at: this.#clock() });
+    if (!decision.counters.some((counter) => counter.kind === "budget")) return decision;
+    return new Decision({
+      outcome: decision.outcome,
+      reason: decision.reason,
+      kind: decision.kind,
+      rule: decision.rule,
+      retryAfter: decision.retryAfter,
+      counters: decision.counters,
+      countedAt: decision.countedAt,
+      warnings: decision.warnings,
+      wouldBe: decision.wouldBe,
+      explain: decision,
+      settle: { settle: (cost) => this.#settled(decision, id, cost) },
+    });
+  }
+
+  async #settled(decision: Decision, id: string, cost: number): Promise<void> {
+    await decision.settle(cost);
+    const budget = decision.counters.find((counter) => counter.kind === "budget");
+    this.#push({ body: settleRecord(id, this.#clock(), budget?.rule.policyId ?? decision.policyId, cost) });
+  }
+
+  #push(pending: Pending): void {
+    if (this.#closed || this.#queue.length >= this.#options.buffer) {
+      this.#drop(1);
+      return;
+    }
+    this.#queue.push(pending);
+    if (this.#timer === undefined) {
+      this.#timer = setTimeout(() => {
+        this.#timer = undefined;
+        void this.flush();
+      }, FLUSH_INTERVAL_MS);
+      this.#timer.unref();
+    }
+  }
+
+  #drop(count: number): void {
+    const now = this.#clock();
+    if (this.#lost === 0) this.#lostFrom = now;
+    this.#lost += count;
+    this.#lostTo = now;
+  }
+
+  #body(pending: Pending): RecordBody {
+    if ("body" in pending) return pending.body;
+    return decisionRecord(pending.id, pending.at, pending.decision, pending.context, this.#options.environment, this.#options.shape);
+  }
+
+  /** Writes everything queued so far; resolves when done (or when the sink failed: the records stay queued). */
+  flush(): Promise<void> {
+    this.#flushing ??= this.#write().finally(() => {
+      this.#flushing = undefined;
+    });
+    return this.#flushing;
+  }
+
+  async #write(): Promise<void> {
+    const { sink, chain } = this.#options;
+    const taken = this.#queue;
+    this.#queue = [];
+    const lost = this.#lost;
+    const bodies = taken.map((pending) => this.#body(pending));
+    if (lost > 0) bodies.unshift(gapRecord(lost, this.#lostFrom, this.#lostTo, this.#failing?.message ?? "the buffer was full"));
+    if (bodies.length === 0) return;
+    let sealed: SealedBatch;
+    try {
+      this.#startsFile = (await sink.rotateIfFull()) || this.#startsFile;
+      const batch = chain.seal(bodies, this.#startsFile);
+      await sink.append(batch.lines);
+      chain.commit(batch);
+      this.#startsFile = false;
+      sealed = batch;
+    } catch (error) {
+      this.#failed(error instanceof Error ? error : new Error(String(error)), taken);
+      return;
+    }
+    this.#lost -= lost;
+    if (this.#failing !== undefined) {
+      this.#options.logger.info({ code: LOG_UNAVAILABLE, sink: sink.name, lost }, "hexarch: decision log writable again");
+      this.#failing = undefined;
+    }
+    await this.#checkpoints(sealed);
+    if (this.#queue.length > 0 && this.#timer === undefined && !this.#closed) void this.flush();
+  }
+
+  #failed(error: Error, taken: Pending[]): void {
+    const room = Math.max(0, this.#options.buffer - this.#queue.length);
+    const kept = taken.slice(0, room);
+    this.#queue = [...kept, ...this.#queue];
+    if (taken.length > kept.length) this.#drop(taken.length - kept.length);
+    if (this.#failing === undefined) {
+      const message = `decision log ${this.#options.sink.name} cannot be written (${error.message}); ${this.required ? "calls are refused (logging.required)" : "decisions go on, lost records are counted"}`;
+      this.#options.logger.error({ code: LOG_UNAVAILABLE, err: error }, `hexarch: ${message}`);
+      if (this.#options.logger === SILENT_LOGGER) process.emitWarning(message, { code: LOG_UNAVAILABLE, type: "HexarchWarning" });
+    }
+    this.#failing = error;
+    if (this.#timer === undefined && !this.#closed) {
+      this.#timer = setTimeout(() => {
+        this.#timer = undefined;
+        void this.flush();
+      }, FLUSH_INTERVAL_MS * 5);
+      this.#timer.unref();
+    }
+  }
+
+  /** Signs a checkpoint at every `checkpointEvery`-th record the batch wrote, and at its head when `checkpointMs` has passed. */
+  async #checkpoints(batch: SealedBatch): Promise<void> {
+    const { checkpointEvery, checkpointMs, chain } = this.#options;
+    const firstSeq = batch.seq - batch.macs.length + 1;
+    const now = this.#clock();
+    const due: Checkpoint[] = [];
+    for (let seq = (Math.floor(Math.max(0, this.#lastCheckpointSeq) / checkpointEvery) + 1) * checkpointEvery; seq <= batch.seq; seq += checkpointEvery) {
+      const mac = batch.macs[seq - firstSeq];
+      if (mac !== undefined) due.push(chain.checkpoint(now, seq, mac));
+    }
+    if (now - this.#lastCheckpointAt >= checkpointMs && due.at(-1)?.seq !== batch.seq) due.push(chain.checkpoint(now));
+    for (const checkpoint of due) await this.#writeCheckpoint(checkpoint, now);
+  }
+
+  async #writeCheckpoint(checkpoint: Checkpoint, now: number): Promise<void> {
+    try {
+      await this.#options.sink.appendCheckpoint(JSON.stringify(checkpoint));
+      this.#lastCheckpointSeq = checkpoint.seq;
+      this.#lastCheckpointAt = now;
+    } catch (error) {
+      this.#failed(error instanceof Error ? error : new Error(String(error)), []);
+    }
+  }
+
+  /** Writes everything queued and a final checkpoint, then releases the sink. A graceful shutdown loses nothing. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    process.removeListener("SIGTERM", this.#onSigterm);
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    for (let attempt = 0; attempt < 3 && (this.#queue.length > 0 || this.#lost > 0); attempt += 1) {
+      await this.#flushing;
+      await this.flush();
+    }
+    await this.#flushing;
+    const { chain } = this.#options;
+    if (chain.seq > this.#lastCheckpointSeq) await this.#writeCheckpoint(chain.checkpoint(this.#clock()), this.#clock());
+    await this.#options.sink.close();
+  }
+}

@@ -1,0 +1,43 @@
+// Puts the decision log behind the engine's two deciding calls: every decision recorded, refusals when the log is required but down.
+import type { GuardContext } from "../engine/context.js";
+import { Decision } from "../engine/decision.js";
+import type { DecisionLog } from "./decision-log.js";
+
+/** The engine's deciding calls, as the guardian uses them. */
+export interface Decider {
+  decide(context: GuardContext, policyIds?: readonly string[]): Promise<Decision>;
+  decideNow(context: GuardContext, policyIds?: readonly string[]): Decision | Promise<Decision>;
+}
+
+/** Seconds to suggest in Retry-After while a required log cannot be written. */
+const LOG_RETRY_AFTER = 5;
+
+/**
+ * The same deciding calls, each decision recorded in `log`. With `logging.required`, a call made while the log
+ * cannot be written is refused with outcome `error` (503) instead of being decided unrecorded.
+ * @example const decider = loggedEngine(engine, log); await decider.decide({ route: "/users" });
+ */
+export function loggedEngine(engine: Decider, log: DecisionLog): Decider {
+  const refusal = (): Decision =>
+    new Decision({
+      outcome: "error",
+      kind: "store",
+      reason: `The decision log (${log.sinkName}) cannot be written, and logging.required refuses calls that cannot be recorded`,
+      retryAfter: LOG_RETRY_AFTER,
+    });
+  const decideNow = (context: GuardContext, policyIds?: readonly string[]): Decision | Promise<Decision> => {
+    if (log.required && !log.accepting()) return log.record(refusal(), context);
+    const decided = engine.decideNow(context, policyIds);
+    return decided instanceof Decision ? log.record(decided, context) : decided.then((decision) => log.record(decision, context));
+  };
+  return {
+    decideNow,
+    decide: (context, policyIds) => {
+      try {
+        return Promise.resolve(decideNow(context, policyIds));
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    },
+  };
+}

@@ -1,0 +1,108 @@
+// The PostgreSQL sink: one append-only table (created on first use) shared by every process's chain, plus a checkpoint table.
+import type { LogSink } from "./sink.js";
+
+/** The part of a `pg` Pool this sink uses. */
+export interface PgPoolLike {
+  query(text: string, values?: readonly unknown[]): Promise<{ rows: Record<string, unknown>[] }>;
+  end(): Promise<void>;
+  on(event: "error", listener: (error: Error) => void): unknown;
+}
+
+/** The `pg` module, as far as this package uses it. */
+export interface PgModule {
+  Pool: new (config: { connectionString: string; max?: number; connectionTimeoutMillis?: number; query_timeout?: number; idleTimeoutMillis?: number }) => PgPoolLike;
+}
+
+/** Default table name. */
+export const DEFAULT_LOG_TABLE = "hexarch_decision_log";
+
+/**
+ * The SQL that creates the log table and its checkpoint table (also printed in the README for teams that run migrations).
+ * @example await pool.query(createTableSql("hexarch_decision_log"))
+ */
+export function createTableSql(table: string): string {
+  return [
+    `CREATE TABLE IF NOT EXISTS ${table} (`,
+    "  id bigserial PRIMARY KEY,",
+    "  chain text NOT NULL,",
+    "  seq bigint NOT NULL,",
+    "  type text NOT NULL,",
+    "  time timestamptz NOT NULL DEFAULT now(),",
+    "  line text NOT NULL,",
+    "  UNIQUE (chain, seq)",
+    ");",
+    `CREATE TABLE IF NOT EXISTS ${table}_checkpoints (`,
+    "  id bigserial PRIMARY KEY,",
+    "  chain text NOT NULL,",
+    "  seq bigint NOT NULL,",
+    "  line text NOT NULL",
+    ");",
+  ].join("\n");
+}
+
+/** Rows per INSERT (5 parameters each, far below PostgreSQL's 65,535). */
+const ROWS_PER_INSERT = 500;
+
+/** The fields the table keeps beside the line, read back from the line itself. */
+function columnsOf(line: string): [string, number, string, string | null] {
+  const record = JSON.parse(line) as { chain: string; seq: number; type: string; time?: string };
+  return [record.chain, record.seq, record.type, record.time ?? null];
+}
+
+/**
+ * Appends sealed lines to a PostgreSQL table in batched multi-row INSERTs. A retried batch that had already
+ * landed is ignored row by row (`ON CONFLICT (chain, seq) DO NOTHING`), so a lost reply never duplicates a record.
+ * @example const sink = new PostgresSink(new pg.Pool({ connectionString: url }), "hexarch_decision_log");
+ */
+export class PostgresSink implements LogSink {
+  readonly name: string;
+  readonly #pool: PgPoolLike;
+  readonly #table: string;
+  #created: Promise<void> | undefined;
+
+  constructor(pool: PgPoolLike, table: string) {
+    this.#pool = pool;
+    this.#table = table;
+    this.name = `postgres table ${table}`;
+  }
+
+  #ensureTable(): Promise<void> {
+    this.#created ??= this.#pool.query(createTableSql(this.#table)).then(
+      () => undefined,
+      (error: unknown) => {
+        this.#created = undefined;
+        throw error;
+      },
+    );
+    return this.#created;
+  }
+
+  async rotateIfFull(): Promise<boolean> {
+    return false;
+  }
+
+  async append(lines: readonly string[]): Promise<void> {
+    await this.#ensureTable();
+    for (let start = 0; start < lines.length; start += ROWS_PER_INSERT) {
+      const chunk = lines.slice(start, start + ROWS_PER_INSERT);
+      const values: unknown[] = [];
+      const rows = chunk.map((line, index) => {
+        const [chain, seq, type, time] = columnsOf(line);
+        values.push(chain, seq, type, time, line);
+        const at = index * 5;
+        return `($${at + 1}, $${at + 2}, $${at + 3}, COALESCE($${at + 4}::timestamptz, now()), $${at + 5})`;
+      });
+      await this.#pool.query(`INSERT INTO ${this.#table} (chain, seq, type, time, line) VALUES ${rows.join(", ")} ON CONFLICT (chain, seq) DO NOTHING`, values);
+    }
+  }
+
+  async appendCheckpoint(line: string): Promise<void> {
+    await this.#ensureTable();
+    const { chain, seq } = JSON.parse(line) as { chain: string; seq: number };
+    await this.#pool.query(`INSERT INTO ${this.#table}_checkpoints (chain, seq, line) VALUES ($1, $2, $3)`, [chain, seq, line]);
+  }
+
+  async close(): Promise<void> {
+    await this.#pool.end();
+  }
+}

@@ -1,0 +1,97 @@
+// Reads a log back, line by line, from files (with their rotated siblings) or from a Postgres table.
+import { createReadStream, existsSync, readFileSync } from "node:fs";
+import { checkpointPath } from "./file-sink.js";
+import type { PgPoolLike } from "./postgres-sink.js";
+
+/** One stored record line and where it is. `last` marks a final line with no newline after it (a torn write). */
+export interface StoredLine {
+  readonly where: string;
+  readonly text: string;
+  readonly last: boolean;
+}
+
+/** A log to read: its record lines in write order, and its checkpoints. */
+export interface StoredLog {
+  /** What was read, for messages: the file names or the table. */
+  readonly names: readonly string[];
+  lines(): AsyncIterable<StoredLine>;
+  checkpoints(): Promise<{ where: string; text: string }[]>;
+  close(): Promise<void>;
+}
+
+/** The rotated siblings of `path` that exist (`path.N` … `path.1`, oldest first), then `path` itself. */
+export function withRotated(path: string): string[] {
+  const rotated: string[] = [];
+  for (let index = 1; existsSync(`${path}.${index}`); index += 1) rotated.unshift(`${path}.${index}`);
+  return [...rotated, path];
+}
+
+/** The lines of one file, numbered from 1, streamed so a large log is never held whole in memory. */
+export async function* fileLines(path: string): AsyncGenerator<StoredLine> {
+  let rest = "";
+  let number = 0;
+  for await (const chunk of createReadStream(path, { encoding: "utf8", highWaterMark: 1 << 20 })) {
+    const text = rest + (chunk as string);
+    let start = 0;
+    for (let end = text.indexOf("\n"); end !== -1; end = text.indexOf("\n", start)) {
+      number += 1;
+      yield { where: `${path}:${number}`, text: text.slice(start, end), last: false };
+      start = end + 1;
+    }
+    rest = text.slice(start);
+  }
+  if (rest !== "") yield { where: `${path}:${number + 1}`, text: rest, last: true };
+}
+
+/**
+ * The log kept in `files` (one name brings its rotated siblings along), read oldest file first, with the
+ * checkpoint files that belong to them.
+ * @example for await (const line of logFiles([".hexarch/guardrails.log"]).lines()) console.log(line.where);
+ */
+export function logFiles(files: readonly string[], options: { readonly rotated?: boolean } = {}): StoredLog {
+  const paths = files.length === 1 && files[0] !== undefined && options.rotated !== false ? withRotated(files[0]) : [...files];
+  const bases = [...new Set(paths.map((path) => path.replace(/\.\d+$/, "")))];
+  return {
+    names: paths,
+    async *lines() {
+      for (const path of paths) yield* fileLines(path);
+    },
+    async checkpoints() {
+      return bases.flatMap((base) => {
+        const path = checkpointPath(base);
+        if (!existsSync(path)) return [];
+        return readFileSync(path, "utf8")
+          .split("\n")
+          .flatMap((text, index) => (text.trim() === "" ? [] : [{ where: `${path}:${index + 1}`, text }]));
+      });
+    },
+    async close() {},
+  };
+}
+
+/** Rows read per query. */
+const PAGE = 10_000;
+
+/**
+ * The log kept in a Postgres table, rows in insertion order (every chain's rows keep their own order), read a page at a time.
+ * @example const log = logTable(pool, "hexarch_decision_log");
+ */
+export function logTable(pool: PgPoolLike, table: string): StoredLog {
+  return {
+    names: [table],
+    async *lines() {
+      let after = "0";
+      for (;;) {
+        const { rows } = await pool.query(`SELECT id::text AS row_id, line FROM ${table} WHERE id > $1 ORDER BY id LIMIT ${PAGE}`, [after]);
+        for (const row of rows) yield { where: `${table} row ${String(row["row_id"])}`, text: String(row["line"]), last: false };
+        if (rows.length < PAGE) return;
+        after = String(rows[rows.length - 1]?.["row_id"]);
+      }
+    },
+    async checkpoints() {
+      const { rows } = await pool.query(`SELECT id::text AS row_id, line FROM ${table}_checkpoints ORDER BY id`);
+      return rows.map((row) => ({ where: `${table}_checkpoints row ${String(row["row_id"])}`, text: String(row["line"]) }));
+    },
+    close: () => pool.end(),
+  };
+}
