@@ -115,7 +115,8 @@ export function withCounters(
   const ruleKeys = counterKeys[indexed.seq] as readonly CounterKeys[];
   let list = pending;
   for (let c = 0; c < counters.length; c++) {
-    const counter = counters[c] as Counter;
+    const compiled = counters[c] as Counter;
+    const counter = compiled.kind === "rate" && compiled.perCall !== undefined ? compiled.perCall(ctx) : compiled;
     const partition = partitionOf(counter.key, ctx, keys);
     const keysOfCounter = ruleKeys[c] as CounterKeys;
     let next: PendingCounter;

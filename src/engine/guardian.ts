@@ -3,6 +3,7 @@ import { MemoryStore } from "../stores/memory.js";
 import { storeFromConfig } from "../stores/redis/config.js";
 import type { CounterStore } from "../stores/store.js";
 import { discoverPolicyFile } from "./config/discover.js";
+import { joinPolicySources, type CodePolicy } from "./config/code-policies.js";
 import { loadPolicyFile, parsePolicyText, type LoadedPolicyFile } from "./config/load.js";
 import { compilePolicySet, type Mode, type PolicySet } from "./compile/policy-set.js";
 import type { GuardContext } from "./context.js";
@@ -17,6 +18,14 @@ export interface GuardianOptions {
   readonly policyFile?: string;
   /** Policy file content given directly (tests, generated policies); `policyFile` then only names it in errors. */
   readonly policyText?: string;
+  /**
+   * Policies written in code, with the same keys as in the policy file (a rate limit may also be a function of the
+   * call). Problems name their key path, e.g. `policies[0].rules[1].requests_per_minute`. With `policies`, a policy
+   * file is read only when named (`policyFile`, `policyText` or `HEXARCH_POLICY_FILE`); its policies come first, and
+   * ids must be unique across both. Default: none.
+   * @example createGuardian({ policies: [{ id: "api", rules: [{ route: "/api/*", requests_per_minute: 100 }] }] })
+   */
+  readonly policies?: readonly CodePolicy[];
   /** Where discovery starts. Default: `process.cwd()`. */
   readonly cwd?: string;
   /** Counter store. Default: a RedisStore when `HEXARCH_REDIS_URL` or the file's `store.redis_url` names one, else a new MemoryStore. */
@@ -96,7 +105,9 @@ function readMode(options: GuardianOptions, env: Readonly<Record<string, string 
   ]);
 }
 
-function loadFile(options: GuardianOptions, env: Readonly<Record<string, string | undefined>>): LoadedPolicyFile {
+function loadFile(options: GuardianOptions, env: Readonly<Record<string, string | undefined>>): LoadedPolicyFile | undefined {
+  const named = options.policyText !== undefined || (options.policyFile ?? "") !== "" || (env["HEXARCH_POLICY_FILE"] ?? "") !== "";
+  if (options.policies !== undefined && !named) return undefined;
   if (options.policyText !== undefined) return parsePolicyText(options.policyText, options.policyFile ?? "<policyText>");
   const discovery = { env, ...(options.policyFile === undefined ? {} : { policyFile: options.policyFile }), ...(options.cwd === undefined ? {} : { cwd: options.cwd }) };
   return loadPolicyFile(discoverPolicyFile(discovery));
@@ -108,7 +119,7 @@ function checkCustomKeys(set: PolicySet, keys: Readonly<Record<string, KeyFuncti
     if (typeof keys[name] === "function") continue;
     const { ref } = indexed.rule;
     problems.push({
-      file: set.file,
+      file: indexed.policy.source,
       ...(ref.line === undefined ? {} : { line: ref.line, column: ref.column ?? 1 }),
       policyId: ref.policyId,
       path: `policies.${ref.policyId}.rules[${ref.index}].key`,
@@ -130,7 +141,7 @@ function checkCustomKeys(set: PolicySet, keys: Readonly<Record<string, KeyFuncti
 export function createGuardian(options: GuardianOptions = {}): Guardian {
   const env = options.env ?? process.env;
   const mode = readMode(options, env);
-  const loaded = loadFile(options, env);
+  const loaded = joinPolicySources(loadFile(options, env), options.policies);
   const set = compilePolicySet(loaded);
   const keys = options.keys ?? {};
   checkCustomKeys(set, keys);
