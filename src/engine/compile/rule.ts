@@ -76,6 +76,8 @@ export interface CompiledRule {
   readonly warnAt: number | undefined;
   readonly counters: readonly Counter[];
   readonly checks: readonly Check[];
+  /** `count: all`: the rule's rate counters count refused calls too (budgets never do). */
+  readonly countsRefused: boolean;
   /** What the finding is called when the rule has no check or counter and triggers on scope alone. */
   readonly unconditionalKind: FindingKind | undefined;
 }
@@ -261,7 +263,7 @@ export function compileRule(policyId: string, index: number, spec: RuleSpec, whe
   const checks = compileChecks(spec);
   const perCallFields = limitFunctions === undefined ? undefined : Object.keys(limitFunctions);
   const ref: RuleRef = { policyId, index, summary: summarizeRule(spec, perCallFields), ...(where ?? {}) };
-  return { ref, spec, scope: compileScope(spec), action, warnAt, counters, checks, unconditionalKind: unconditionalKindOf(spec, action, counters, checks) };
+  return { ref, spec, scope: compileScope(spec), action, warnAt, counters, checks, countsRefused: spec.count === "all", unconditionalKind: unconditionalKindOf(spec, action, counters, checks) };
 }
 
 /**
