@@ -94,9 +94,19 @@ export class CounterKeys {
   }
 }
 
+/** The start of the store keys of counter `c` of a rule, before the partition: `hexarch:policy:rule:counter:`. */
+export function counterKeyBase(prefix: string, indexed: IndexedRule, c: number): string {
+  return `${prefix}${indexed.policy.id}:${indexed.rule.ref.index}:${c}:`;
+}
+
+/** The start of the store keys of every counter of a rule: `hexarch:policy:rule:`. */
+export function ruleKeyBase(prefix: string, indexed: IndexedRule): string {
+  return `${prefix}${indexed.policy.id}:${indexed.rule.ref.index}:`;
+}
+
 /** The keys of every counter of every rule, by rule order in the file. */
 export function counterKeys(rules: readonly IndexedRule[], prefix: string): readonly (readonly CounterKeys[])[] {
-  return rules.map((indexed) => indexed.rule.counters.map((_, c) => new CounterKeys(`${prefix}${indexed.policy.id}:${indexed.rule.ref.index}:${c}:`)));
+  return rules.map((indexed) => indexed.rule.counters.map((_, c) => new CounterKeys(counterKeyBase(prefix, indexed, c))));
 }
 
 /**

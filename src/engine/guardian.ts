@@ -5,11 +5,12 @@ import type { CounterStore } from "../stores/store.js";
 import { discoverPolicyFile } from "./config/discover.js";
 import { joinPolicySources, type CodePolicy } from "./config/code-policies.js";
 import { loadPolicyFile, parsePolicyText, type LoadedPolicyFile } from "./config/load.js";
-import { compilePolicySet, type Mode, type PolicySet } from "./compile/policy-set.js";
+import { compilePolicySet, type CompiledPolicy, type Mode, type PolicySet } from "./compile/policy-set.js";
 import type { GuardContext } from "./context.js";
 import { Decision } from "./decision.js";
 import { PolicyConfigError, PolicyViolation, type ConfigProblem } from "./errors.js";
 import { Engine, type CounterSlot, type KeyFunction } from "./evaluate.js";
+import { resetCounters } from "./reset.js";
 import { configWarning, SILENT_LOGGER, type Logger } from "./logger.js";
 
 /** Options for createGuardian. Everything is optional: by default hexarch.yaml is discovered and counters live in memory. */
@@ -83,6 +84,14 @@ export interface Guardian {
    * for (const slot of guardian.countersFor({ resource: "openai" })) await guardian.store.set(slot.key, slot.points(9), slot.windowMs);
    */
   countersFor(context: GuardContext, policyIds?: readonly string[]): readonly CounterSlot[];
+  /**
+   * Deletes a policy's counters so they start again from zero: for one partition (`key`: the client address, user id,
+   * API key or custom key value the counter is kept for; `*` for a global counter), or for every partition. For
+   * support staff and tests. An unknown policy id throws PolicyConfigError; a store without `resetKey`/`resetPrefix`
+   * rejects with a TypeError.
+   * @example await guardian.reset("api_rate", "203.0.113.9");
+   */
+  reset(policyId: string, key?: string): Promise<void>;
   /** Throws PolicyConfigError (listing the known ids) when a policy id is unknown. */
   assertPolicy(policyId: string): void;
   /** Releases the store. */
@@ -148,13 +157,15 @@ export function createGuardian(options: GuardianOptions = {}): Guardian {
   const logger = options.logger ?? SILENT_LOGGER;
   for (const notice of set.notices) configWarning(logger, "HEXARCH_NOTICE", notice);
   const store: CounterStore = options.store ?? storeFromConfig(loaded, { env, cwd: options.cwd ?? process.cwd(), logger }) ?? new MemoryStore();
+  const prefix = options.prefix ?? "hexarch:";
+  const clock = options.clock ?? Date.now;
   const engine = new Engine(set, {
     store,
     mode,
     environment: options.environment ?? env["HEXARCH_ENV"] ?? env["NODE_ENV"] ?? "development",
-    clock: options.clock ?? Date.now,
+    clock,
     keys,
-    prefix: options.prefix ?? "hexarch:",
+    prefix,
     storeRetryAfter: options.storeRetryAfter ?? 5,
     onStoreError: (error) => {
       logger.error({ err: error, store: store.name }, "hexarch: counter store failed");
@@ -219,6 +230,10 @@ export function createGuardian(options: GuardianOptions = {}): Guardian {
       return engine.countersFor(context, policyIds);
     },
     protect,
+    reset: async (policyId, key) => {
+      assertPolicy(policyId);
+      await resetCounters(set.policies.get(policyId) as CompiledPolicy, key, { store, prefix, clock });
+    },
     assertPolicy,
     close: async () => {
       await store.close?.();
