@@ -12,6 +12,7 @@ import { DEFAULT_HEADERS, NO_HEADERS, writeDecisionHeaders, type FieldNames, typ
 import { DEFAULT_PROBLEM_TYPE_BASE } from "./problem.js";
 import type { RequestLedger } from "./request-handle.js";
 import { contextBuilder, type RequestReader } from "./request-view.js";
+import { proxyWatch, unreadBody } from "./request-warnings.js";
 
 /** A refusal: the status, headers and problem body to answer with. */
 export type Refusal = Extract<HttpAnswer, { proceed: false }>;
@@ -128,9 +129,13 @@ export function createHttpGuard<Req extends object, Src>(config: HttpGuardConfig
     client: ctx.client ?? "",
   });
 
+  const { proxySight, bodyUnseen } = reader;
+  const watchProxies = proxySight === undefined ? undefined : proxyWatch(logger, proxySight);
+
   const redeemToken = async (ledger: RequestLedger, header: string, src: Src, ctx: GuardContext): Promise<void> => {
     const raw = header.trim();
-    if (raw === "") return;
+    // A token is never taken for a body hexarch cannot see: the request is answered as unconfirmed.
+    if (raw === "" || bodyUnseen?.(src) === true) return;
     if (raw.length > MAX_TOKEN_LENGTH) {
       ledger.tokenRejection = "malformed";
       return;
@@ -143,14 +148,17 @@ export function createHttpGuard<Req extends object, Src>(config: HttpGuardConfig
     } else ledger.tokenRejection = check.rejection;
   };
 
-  const refusal = (ledger: RequestLedger, decision: Decision, issued: IssuedToken | undefined): Refusal => {
+  const refusal = (ledger: RequestLedger, decision: Decision, issued: IssuedToken | undefined, unbound?: string): Refusal => {
     const rejected = ledger.tokenRejection;
-    const confirm = issued === undefined && rejected === undefined ? undefined : { ...(issued === undefined ? {} : { issued }), ...(rejected === undefined ? {} : { rejected }) };
+    const confirm =
+      issued === undefined && rejected === undefined && unbound === undefined
+        ? undefined
+        : { ...(issued === undefined ? {} : { issued }), ...(rejected === undefined ? {} : { rejected }), ...(unbound === undefined ? {} : { unbound }) };
     return answerFor(decision, confirm === undefined ? plainAnswer : { headers, confirm, problemTypeBase }) as Refusal;
   };
 
-  const conclude = (req: Req, src: Src, ledger: RequestLedger, decision: Decision, issued: IssuedToken | undefined): GuardAnswer => {
-    const answer = decision.isAllowed() ? PROCEED : refusal(ledger, decision, issued);
+  const conclude = (req: Req, src: Src, ledger: RequestLedger, decision: Decision, issued: IssuedToken | undefined, unbound?: string): GuardAnswer => {
+    const answer = decision.isAllowed() ? PROCEED : refusal(ledger, decision, issued, unbound);
     ledger.record(decision, logger);
     onDecision?.(decision, req);
     logDecision(logger, decision, reader, src);
@@ -158,6 +166,7 @@ export function createHttpGuard<Req extends object, Src>(config: HttpGuardConfig
   };
 
   const withToken = async (req: Req, src: Src, ledger: RequestLedger, ctx: GuardContext, decision: Decision, policyId: string): Promise<GuardAnswer> => {
+    if (bodyUnseen?.(src) === true) return conclude(req, src, ledger, decision, undefined, unreadBody(logger));
     const issued = tokens().issue(await binding(src, ctx), [...new Set([...(ledger.confirmed ?? []), policyId])]);
     return conclude(req, src, ledger, decision, issued);
   };
@@ -179,6 +188,7 @@ export function createHttpGuard<Req extends object, Src>(config: HttpGuardConfig
 
   return function guardRequest(req, src, ledger) {
     if (skip?.(req) === true) return undefined;
+    watchProxies?.(src);
     const ctx = buildContext(req, src);
     if (appConfirm !== undefined) {
       return Promise.resolve(appConfirm(req)).then((confirmed) => {

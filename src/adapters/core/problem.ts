@@ -49,6 +49,8 @@ export interface ConfirmState {
   readonly issued?: IssuedToken;
   /** Why the token the request carried was refused. */
   readonly rejected?: TokenRejection;
+  /** Why no token could be issued (a body the server cannot see), said instead of how to confirm. */
+  readonly unbound?: string;
 }
 
 function nameAndTitle(decision: Decision): readonly [string, string] {
@@ -67,6 +69,7 @@ function nameAndTitle(decision: Decision): readonly [string, string] {
 function confirmInstructions(state: ConfirmState): ConfirmInstructions {
   const rejected = state.rejected === undefined ? {} : { rejected: state.rejected };
   const { issued } = state;
+  if (state.unbound !== undefined) return { ...rejected, how: state.unbound };
   if (issued === undefined) return { ...rejected, how: "confirm the operation as this API documents, then repeat the request" };
   return {
     header: CONFIRM_HEADER,

@@ -1,6 +1,7 @@
 // The structural request every adapter hands to the core, and its turning into a GuardContext.
 import { operationForMethod, type GuardContext } from "../../engine/context.js";
 import { clientKeyForAddress } from "./client-address.js";
+import type { ProxySight } from "./request-warnings.js";
 import type { FromRequest, HttpGuardOptions, RequestFacts } from "./options.js";
 
 /** What the core needs to know about a request, whatever framework received it. */
@@ -27,6 +28,10 @@ export interface RequestReader<Src> {
   header(src: Src, name: string): string | undefined;
   clientAddress(src: Src): string | undefined;
   body(src: Src): unknown;
+  /** What the request shows about proxies, for the one-time proxy warnings; absent where the adapter checks itself. */
+  proxySight?(src: Src): ProxySight;
+  /** True when the request has a body that no parser read before hexarch (no token can be bound to it). */
+  bodyUnseen?(src: Src): boolean;
 }
 
 /** Reads an HttpRequestView (Fetch requests, the CLI's made-up requests). */
