@@ -1,18 +1,12 @@
 // Policies written in code: typed like the file, checked like the file with key paths, joined with a file, per-call limits.
+import express from "express";
+import request from "supertest";
 import { describe, expect, it } from "vitest";
+import { hexarch } from "../../../src/adapters/express.js";
 import { createGuardian } from "../../../src/engine/guardian.js";
 import { PolicyConfigError } from "../../../src/engine/errors.js";
+import { configError } from "./problems-of.js";
 import type { CodePolicy } from "../../../src/engine/config/code-policies.js";
-
-function configError(build: () => unknown): PolicyConfigError {
-  try {
-    build();
-  } catch (error) {
-    if (error instanceof PolicyConfigError) return error;
-    throw error;
-  }
-  throw new Error("expected a PolicyConfigError");
-}
 
 const FILE = 'policies:\n  - id: "api"\n    rules:\n      - requests_per_minute: 5\n';
 
@@ -49,6 +43,14 @@ describe("policies in code", () => {
 
   it("are accepted by createGuardian without discovering a file", () => {
     expect(() => createGuardian({ cwd: "/", env: {}, policies: [] })).not.toThrow();
+  });
+
+  it("guard an Express app through hexarch({ policies })", async () => {
+    const app = express();
+    app.use(hexarch({ cwd: "/", env: {}, policies: [{ id: "api", rules: [{ requests_per_minute: 1 }] }] }));
+    app.use((_req, res) => void res.end());
+    expect((await request(app).get("/")).status).toBe(200);
+    expect((await request(app).get("/")).status).toBe(429);
   });
 });
 
