@@ -19,6 +19,11 @@ export interface GuardContext {
   readonly method?: string;
   /** Request path, e.g. `/users/7`. */
   readonly route?: string;
+  /**
+   * The app routes paths case-insensitively (Express's and @koa/router's default): `route` is in lower case, and
+   * route patterns compare in lower case. Default: false, patterns compare exactly.
+   */
+  readonly caseInsensitiveRoute?: boolean;
   /** Client identity: an IP address (already grouped, e.g. IPv6 /64) or another stable id. */
   readonly client?: string;
   /** Authenticated user id. */

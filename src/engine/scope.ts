@@ -79,8 +79,8 @@ function anyIn(wanted: ReadonlySet<string>, stated: readonly string[] | undefine
   return false;
 }
 
-function anyRoute(routes: readonly RouteMatcher[], segments: readonly string[]): boolean {
-  for (const matches of routes) if (matches(segments)) return true;
+function anyRoute(routes: readonly RouteMatcher[], segments: readonly string[], folded: boolean): boolean {
+  for (const matches of routes) if (matches(segments, folded)) return true;
   return false;
 }
 
@@ -97,7 +97,9 @@ export function scopeMiss(scope: Scope, call: ScopedCall): ScopeMiss | undefined
     return "resource type";
   }
   if (scope.operations !== undefined && !unstated(call, call.operations) && !anyIn(scope.operations, call.operations)) return "operation";
-  if (scope.routes !== undefined && !unstated(call, ctx.route) && !anyRoute(scope.routes, call.segments() ?? NO_SEGMENTS)) return "route";
+  if (scope.routes !== undefined && !unstated(call, ctx.route) && !anyRoute(scope.routes, call.segments() ?? NO_SEGMENTS, ctx.caseInsensitiveRoute === true)) {
+    return "route";
+  }
   if (scope.methods !== undefined && !unstated(call, ctx.method) && !scope.methods.has(ctx.method?.toUpperCase() ?? "")) return "method";
   if (scope.environments !== undefined && !scope.environments.has(call.environment)) return "environment";
   if (scope.feature !== undefined && !unstated(call, ctx.feature) && scope.feature !== ctx.feature) return "feature";

@@ -1,43 +1,103 @@
-// Turns a peer address into a stable client key: IPv4 as is, IPv4-mapped IPv6 as IPv4, other IPv6 grouped by prefix.
+// Turns a peer address, however a proxy spelled it, into one stable client key: IPv4, or IPv6 grouped by prefix.
 import ipaddr from "ipaddr.js";
 
 const MAPPED_PREFIX = "::ffff:";
-const DOTTED_IPV4 = /^\d{1,3}(?:\.\d{1,3}){3}$/;
+const DOT = 46;
+const ZERO = 48;
+const NINE = 57;
+const COLON = 58;
+const OPEN_BRACKET = 91;
 
 /**
- * The client key for an address. One IPv6 host usually owns a whole /64, so by default every address in a /64
- * counts as one client; an IPv4-mapped IPv6 address (`::ffff:203.0.113.9`) counts as its IPv4 address.
- * Anything that does not parse as an IP address is returned unchanged.
+ * The client key of an IP address in any spelling a server or proxy writes: `1.2.3.4`, `1.2.3.4:5555`,
+ * `[::ffff:1.2.3.4]:443`, `::ffff:102:304`, `fe80::1%eth0`, `[2001:db8::7]:443`. The port, brackets and zone id
+ * are dropped; an IPv4-mapped IPv6 address counts as its IPv4 address; other IPv6 addresses are grouped by their
+ * first `ipv6Prefix` bits (one host usually owns a whole /64). Undefined when the value is no IP address.
  * @param ipv6Prefix bits of an IPv6 address that identify a client. Default: 64.
- * @example clientKeyForAddress("2001:db8:1:2:aaaa::1") // "2001:db8:1:2::/64"
+ * @example ipClientKey("[2001:db8:1:2:aaaa::1]:443") // "2001:db8:1:2::/64"
  */
-export function clientKeyForAddress(address: string, ipv6Prefix = 64): string {
-  if (looksDottedIPv4(address) || !address.includes(":")) return address;
-  if (address.startsWith(MAPPED_PREFIX) && DOTTED_IPV4.test(address.slice(MAPPED_PREFIX.length))) {
-    return address.slice(MAPPED_PREFIX.length);
-  }
-  const zone = address.indexOf("%");
-  const bare = zone === -1 ? address : address.slice(0, zone);
-  if (!ipaddr.IPv6.isValid(bare)) return address;
+export function ipClientKey(address: string, ipv6Prefix = 64): string | undefined {
+  if (isPlainIPv4(address, 0, address.length)) return address;
+  // Node's own spelling of an IPv4 peer on a dual-stack socket, answered without parsing IPv6.
+  if (address.startsWith(MAPPED_PREFIX) && isPlainIPv4(address, MAPPED_PREFIX.length, address.length)) return address.slice(MAPPED_PREFIX.length);
+  const host = hostOf(address);
+  if (host === undefined) return undefined;
+  if (isPlainIPv4(host, 0, host.length)) return host;
+  const zone = host.indexOf("%");
+  const bare = zone === -1 ? host : host.slice(0, zone);
+  if (!ipaddr.IPv6.isValid(bare)) return undefined;
   const parsed = ipaddr.IPv6.parse(bare);
   if (parsed.isIPv4MappedAddress()) return parsed.toIPv4Address().toString();
   if (ipv6Prefix >= 128) return parsed.toNormalizedString();
   return `${maskIPv6(parsed.toByteArray(), ipv6Prefix)}/${ipv6Prefix}`;
 }
 
-const DOT = 46;
-const ZERO = 48;
-const NINE = 57;
+/**
+ * The client key for an address ({@link ipClientKey}); a value that is no IP address is returned unchanged, for
+ * callers that name clients themselves (the CLI's `client: alice`).
+ * @example clientKeyForAddress("::ffff:203.0.113.9") // "203.0.113.9"
+ */
+export function clientKeyForAddress(address: string, ipv6Prefix = 64): string {
+  return ipClientKey(address, ipv6Prefix) ?? address;
+}
 
 /**
- * True for an address that starts with a digit and has a dot among its next three characters, which no IPv6
- * address has (its embedded IPv4 part comes after two colons at least): the usual peer address answered without
- * searching the string.
+ * The address without brackets and port: `[v6]`, `[v6]:port` and `v4:port` give the address inside; an IPv6
+ * address without brackets (two colons or more) is its own host. Undefined for a malformed port or bracket.
  */
-function looksDottedIPv4(address: string): boolean {
-  const first = address.charCodeAt(0);
-  if (first < ZERO || first > NINE) return false;
-  return address.charCodeAt(1) === DOT || address.charCodeAt(2) === DOT || address.charCodeAt(3) === DOT;
+function hostOf(address: string): string | undefined {
+  if (address.charCodeAt(0) === OPEN_BRACKET) {
+    const close = address.indexOf("]");
+    if (close === -1 || !isPortSuffix(address, close + 1)) return undefined;
+    return address.slice(1, close);
+  }
+  const colon = address.indexOf(":");
+  if (colon === -1 || address.indexOf(":", colon + 1) !== -1) return address;
+  return isPlainIPv4(address, 0, colon) && isPortSuffix(address, colon) ? address.slice(0, colon) : undefined;
+}
+
+/** True when `address` ends at `from`, or continues with `:` and a port number (0 to 65535) there. */
+function isPortSuffix(address: string, from: number): boolean {
+  if (from === address.length) return true;
+  const digits = address.length - from - 1;
+  if (address.charCodeAt(from) !== COLON || digits < 1 || digits > 5) return false;
+  let port = 0;
+  for (let i = from + 1; i < address.length; i++) {
+    const code = address.charCodeAt(i);
+    if (!isDigit(code)) return false;
+    port = port * 10 + code - ZERO;
+  }
+  return port <= 65535;
+}
+
+/**
+ * True for four decimal numbers from 0 to 255 without leading zeros, separated by dots, in `text[start, end)`:
+ * the usual peer address, answered with one scan and no allocation.
+ */
+function isPlainIPv4(text: string, start: number, end: number): boolean {
+  if (end - start < 7 || end - start > 15) return false;
+  let parts = 0;
+  let value = 0;
+  let digits = 0;
+  for (let i = start; i <= end; i++) {
+    const code = i === end ? DOT : text.charCodeAt(i);
+    if (code === DOT) {
+      if (digits === 0 || value > 255 || (digits > 1 && text.charCodeAt(i - digits) === ZERO)) return false;
+      parts++;
+      value = 0;
+      digits = 0;
+    } else if (isDigit(code)) {
+      value = value * 10 + code - ZERO;
+      digits++;
+    } else {
+      return false;
+    }
+  }
+  return parts === 4;
+}
+
+function isDigit(code: number): boolean {
+  return code >= ZERO && code <= NINE;
 }
 
 function maskIPv6(bytes: number[], prefix: number): string {

@@ -38,6 +38,12 @@ export interface HttpGuardOptions<Req> extends RequestFacts<Req> {
   readonly clientKey?: (req: Req) => string | undefined;
   /** Bits of an IPv6 address that identify one client. Default: 64. */
   readonly ipv6Prefix?: number;
+  /**
+   * Whether the app routes paths case-sensitively, so `route:` scopes compare paths the way the app's router does.
+   * Default: what the framework does: Express's `case sensitive routing` setting (off unless set), Koa false
+   * (@koa/router's default), Fetch and Next.js true.
+   */
+  readonly caseSensitive?: boolean;
   /** Confirm the app's own way instead of tokens: return true when the request is confirmed. Default: tokens. */
   readonly confirm?: (req: Req) => boolean | Promise<boolean>;
   /** Requests to leave alone (health checks…). Default: none. */
@@ -80,6 +86,7 @@ export const HTTP_OPTION_SPEC: OptionSpec = Object.freeze({
   environment: VALUE_OR_FN("string"),
   clientKey: ["function"],
   ipv6Prefix: ["number"],
+  caseSensitive: ["boolean"],
   confirm: ["function"],
   skip: ["function"],
   headers: ["boolean", "object"],

@@ -1,6 +1,7 @@
 // The structural request every adapter hands to the core, and its turning into a GuardContext.
 import { operationForMethod, type GuardContext } from "../../engine/context.js";
-import { clientKeyForAddress } from "./client-address.js";
+import { routePath } from "../../engine/route-path.js";
+import { ipClientKey } from "./client-address.js";
 import type { ProxySight } from "./request-warnings.js";
 import type { FromRequest, HttpGuardOptions, RequestFacts } from "./options.js";
 
@@ -14,6 +15,13 @@ export interface HttpRequestView {
   header(name: string): string | undefined;
   /** The peer address as the framework resolved it (Express `req.ip`, so `trust proxy` applies). */
   readonly clientAddress: string | undefined;
+  /**
+   * Where a `clientAddress` that is no IP address falls back to (the socket's address). When absent, such a
+   * value is the client key as it is (the CLI's `client: alice`).
+   */
+  readonly peerAddress?: string | undefined;
+  /** Whether the app routes paths case-sensitively. Default: true. */
+  readonly caseSensitive?: boolean;
   /** The request body (parsed, raw or a string) for the confirmation token's digest; read only when a token is involved. */
   body(): unknown;
 }
@@ -27,6 +35,10 @@ export interface RequestReader<Src> {
   url(src: Src): string;
   header(src: Src, name: string): string | undefined;
   clientAddress(src: Src): string | undefined;
+  /** The socket's address, for a client address that is no IP address; undefined keeps such a value as it is. */
+  peerAddress(src: Src): string | undefined;
+  /** Whether the framework routes this request's path case-sensitively, when the adapter's option does not say. */
+  caseSensitive(src: Src): boolean;
   body(src: Src): unknown;
   /** What the request shows about proxies, for the one-time proxy warnings; absent where the adapter checks itself. */
   proxySight?(src: Src): ProxySight;
@@ -40,6 +52,8 @@ export const VIEW_READER: RequestReader<HttpRequestView> = Object.freeze({
   url: (view: HttpRequestView) => view.url,
   header: (view: HttpRequestView, name: string) => view.header(name),
   clientAddress: (view: HttpRequestView) => view.clientAddress,
+  peerAddress: (view: HttpRequestView) => view.peerAddress,
+  caseSensitive: (view: HttpRequestView) => view.caseSensitive ?? true,
   body: (view: HttpRequestView) => view.body(),
 });
 
@@ -84,17 +98,18 @@ export interface ContextBuilder<Req, Src> {
 }
 
 /**
- * Compiles request facts into a function building each request's GuardContext: method, route (path without the
- * query), operation (from the method unless given), client key (custom function, else the peer address grouped by
- * `ipv6Prefix`), then every fact given as a value or a function of the request. A cost that is not a finite,
- * non-negative number is left out.
+ * Compiles request facts into a function building each request's GuardContext: method, route (the path in the one
+ * spelling of routePath(), in lower case when the app routes case-insensitively: the `caseSensitive` option, else
+ * what the reader says the framework does), operation (from the method unless given), client key (custom function,
+ * else the client address grouped by `ipv6Prefix`, else the socket's when that is no IP address), then every fact
+ * given as a value or a function of the request. A cost that is not a finite, non-negative number is left out.
  * The request itself is read through `reader` from `src`.
  * @example
  * const toContext = contextBuilder<Request, HttpRequestView>({ resource: "openai", user: (req) => req.user?.id }, VIEW_READER);
  * const ctx = toContext(req, view); // { method: "POST", route: "/chat", operation: "create", client: "203.0.113.9", resource: "openai", user: "u1" }
  */
 export function contextBuilder<Req, Src>(
-  options: RequestFacts<Req> & Pick<HttpGuardOptions<Req>, "clientKey" | "ipv6Prefix">,
+  options: RequestFacts<Req> & Pick<HttpGuardOptions<Req>, "clientKey" | "ipv6Prefix" | "caseSensitive">,
   reader: RequestReader<Src>,
 ): ContextBuilder<Req, Src> {
   const writers: FactWriter<Req>[] = [];
@@ -102,22 +117,31 @@ export function contextBuilder<Req, Src>(
     const source = options[name];
     if (source !== undefined) writers.push(writerFor(name, source as FromRequest<Req, never>));
   }
-  const { operation, clientKey } = options;
+  const { operation, clientKey, caseSensitive } = options;
   const ipv6Prefix = options.ipv6Prefix ?? 64;
   const operationOf = (req: Req, method: string): string | readonly string[] =>
     (typeof operation === "function" ? operation(req) : operation) ?? cachedOperation(method);
-  return (req, src) => {
-    const url = reader.url(src);
-    const query = url.indexOf("?");
-    const method = reader.method(src);
+  const clientOf = (src: Src): string | undefined => {
     const address = reader.clientAddress(src);
+    if (address === undefined) return undefined;
+    const key = ipClientKey(address, ipv6Prefix);
+    if (key !== undefined) return key;
+    // No IP address (a proxy's odd X-Forwarded-For entry): the socket's peer, never a fresh key per spelling.
+    const peer = reader.peerAddress(src);
+    return peer === undefined ? address : (ipClientKey(peer, ipv6Prefix) ?? peer);
+  };
+  return (req, src) => {
+    const method = reader.method(src);
+    const folded = !(caseSensitive ?? reader.caseSensitive(src));
     // One object shape for every request: client is written even when unknown (undefined reads as "not stated").
     const ctx = {
       method,
-      route: query === -1 ? url : url.slice(0, query),
+      route: routePath(reader.url(src), folded),
       operation: operationOf(req, method),
-      client: clientKey?.(req) ?? (address === undefined ? undefined : clientKeyForAddress(address, ipv6Prefix)),
+      client: clientKey?.(req) ?? clientOf(src),
     } as Writable<GuardContext>;
+    // Stated only when true, so a context (and `hexarch explain --json`) says nothing new for case-sensitive apps.
+    if (folded) ctx.caseInsensitiveRoute = true;
     for (const write of writers) write(req, ctx);
     if (ctx.cost !== undefined && !(Number.isFinite(ctx.cost) && ctx.cost >= 0)) delete ctx.cost;
     return ctx;
@@ -128,6 +152,10 @@ export function contextBuilder<Req, Src>(
  * One request's GuardContext from a request view and options, without precomputation (tests, one-off checks).
  * @example toContext(view, req, { resource: "openai" })
  */
-export function toContext<Req>(view: HttpRequestView, req: Req, options: RequestFacts<Req> & Pick<HttpGuardOptions<Req>, "clientKey" | "ipv6Prefix"> = {}): GuardContext {
+export function toContext<Req>(
+  view: HttpRequestView,
+  req: Req,
+  options: RequestFacts<Req> & Pick<HttpGuardOptions<Req>, "clientKey" | "ipv6Prefix" | "caseSensitive"> = {},
+): GuardContext {
   return contextBuilder(options, VIEW_READER)(req, view);
 }

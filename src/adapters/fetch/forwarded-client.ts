@@ -1,5 +1,6 @@
 // The client address of a Fetch request: the peer the server saw, or X-Forwarded-For when the app trusts its proxies.
 import { PolicyConfigError } from "../../engine/errors.js";
+import { ipClientKey } from "../core/client-address.js";
 
 /**
  * Whether forwarding headers count: `false` ignores them; `true` trusts every proxy (the leftmost X-Forwarded-For
@@ -26,7 +27,8 @@ export function checkTrustProxy(trustProxy: unknown, label: string): void {
 }
 
 /**
- * Resolves the client address once per request from the trust setting.
+ * Resolves the client address once per request from the trust setting. A forwarded value that is no IP address
+ * (`unknown`, `_hidden`, a typo) gives the peer address.
  * @returns a function of the request's headers and the peer address (undefined when the server gives none).
  * @example
  * const clientOf = forwardedClient(1);
@@ -40,6 +42,8 @@ export function forwardedClient(trustProxy: TrustProxy | undefined): (headers: H
     if (forwarded === null) return peer;
     const chain = forwarded.split(",").map((address) => address.trim()).filter((address) => address !== "");
     if (chain.length === 0) return peer;
-    return chain[Math.max(0, chain.length - hops)];
+    const client = chain[Math.max(0, chain.length - hops)] as string;
+    // A value that is no IP address would be a fresh client per spelling: the peer it came through instead.
+    return ipClientKey(client) === undefined ? peer : client;
   };
 }

@@ -6,7 +6,8 @@ import { announcesBody, type ProxyTrust } from "../core/request-warnings.js";
 
 /**
  * Method, URL, headers, the client address as `ctx.ip` gives it (so `app.proxy` decides about X-Forwarded-For;
- * with `proxy` off that is the socket address, read directly) and the body a body parser left.
+ * with `proxy` off that is the socket address, read directly), the socket address, case-insensitive routing (as
+ * @koa/router) and the body a body parser left.
  */
 export const KOA_READER: RequestReader<Context> = Object.freeze({
   method: (ctx: Context) => ctx.req.method ?? "GET",
@@ -15,6 +16,9 @@ export const KOA_READER: RequestReader<Context> = Object.freeze({
     if (!ctx.app.proxy) return ctx.req.socket.remoteAddress;
     return ctx.ip === "" ? undefined : ctx.ip;
   },
+  peerAddress: (ctx: Context) => ctx.req.socket.remoteAddress,
+  /** @koa/router's default; a router made with `sensitive: true` is out of reach of app-level middleware. */
+  caseSensitive: () => false,
   header: (ctx: Context, name: string) => nodeRequestHeader(ctx.req, name),
   body: (ctx: Context) => (ctx.request as { body?: unknown }).body,
   proxySight: (ctx: Context) => ({

@@ -103,9 +103,14 @@ export class RuleIndex {
       const heads = routeHeads(indexed);
       if (resources !== undefined) for (const resource of resources) push(this.#byResource, resource, indexed);
       else if (operations !== undefined) for (const op of operations) push(this.#byOperation, op, indexed);
-      else if (heads !== undefined) for (const head of heads) push(this.#byRouteHead, head, indexed);
+      else if (heads !== undefined) for (const head of heads) this.#fileUnderHead(head, indexed);
       else this.#anyCall.push(indexed);
     }
+  }
+
+  /** Files a rule under its route head, and under the head in lower case for calls whose path is folded. */
+  #fileUnderHead(head: string, indexed: IndexedRule): void {
+    for (const key of [head, head.toLowerCase()]) if (!this.#byRouteHead.get(key)?.includes(indexed)) push(this.#byRouteHead, key, indexed);
   }
 
   /** Rules whose resource, operation or route scope can match the call, in file order. */

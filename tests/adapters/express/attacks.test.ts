@@ -1,7 +1,9 @@
 // Attacks on the confirmation protocol and client identity: expired, concurrent replays, other clients, spoofed proxies.
+import { createServer } from "node:http";
 import request from "supertest";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { hexarch } from "../../../src/adapters/express.js";
+import { listening, ROUTE_POLICIES, sendRaw } from "../path-spellings.js";
 import { appWith, guardianFor, perMinute, SECRET } from "./app.js";
 
 afterEach(() => {
@@ -125,11 +127,51 @@ describe("client identity", () => {
     expect((await send("2001:db8:1:2::2")).status).toBe(200);
   });
 
+  it("does not give one client a fresh limit per spelling of its address", async () => {
+    const { app } = appWith(hexarch({ guardian: guardianFor(perMinute(1)), secret: SECRET }), (a) => a.set("trust proxy", true));
+    const statusFor = async (forwarded: string) => (await request(app).get("/").set("X-Forwarded-For", forwarded)).status;
+    const spellings = {
+      "203.0.113.4": ["203.0.113.4:5555", "[::ffff:203.0.113.4]", "[::ffff:203.0.113.4]:443", "::FFFF:cb00:7104", "203.0.113.4:1"],
+      "2001:db8::7": ["[2001:db8::7]:443", "[2001:db8::8]", "2001:db8::9%eth0", "[2001:DB8:0:0::7]:80"],
+      // Not an IP address: the socket's peer (127.0.0.1 here), whatever the spelling.
+      unknown: ["_hidden", "1.2.3.4.5", "999.1.1.1", "[::1", "203.0.113.4:http", "127.0.0.1"],
+    };
+    for (const [first, others] of Object.entries(spellings)) {
+      expect(await statusFor(first), first).toBe(200);
+      for (const other of others) expect(await statusFor(other), `${other} counts as ${first}`).toBe(429);
+    }
+  });
+
   it("a custom clientKey partitions limits by what it returns", async () => {
     const clientKey = (req: { get(name: string): string | undefined }) => req.get("x-tenant");
     const { app } = appWith(hexarch({ guardian: guardianFor(perMinute(1)), secret: SECRET, clientKey }));
     expect((await request(app).get("/").set("x-tenant", "a")).status).toBe(200);
     expect((await request(app).get("/").set("x-tenant", "b")).status).toBe(200);
     expect((await request(app).get("/").set("x-tenant", "a")).status).toBe(429);
+  });
+});
+
+describe("route scopes", () => {
+  it("does not let an upper-case or absolute-form path skip a route scope", async () => {
+    const { app, handled } = appWith(hexarch({ guardian: guardianFor(ROUTE_POLICIES), secret: SECRET }));
+    const server = await listening(createServer(app));
+    try {
+      for (const target of ["/ADMIN/x", "/Admin/x", "http://h/admin/x", "/admin//x/", "/%61dmin/x"]) {
+        expect((await sendRaw(server, "GET", target)).status, `GET ${target}`).toBe(403);
+      }
+      for (const target of ["/USERS/1", "http://h/users/1", "/users/1/"]) {
+        expect((await sendRaw(server, "DELETE", target)).status, `DELETE ${target}`).toBe(428);
+      }
+      expect(handled()).toBe(0);
+    } finally {
+      server.close();
+    }
+  });
+
+  it("follows case sensitive routing: a rule for /admin/* leaves /ADMIN/x alone when the app routes it elsewhere", async () => {
+    const { app, handled } = appWith(hexarch({ guardian: guardianFor(ROUTE_POLICIES), secret: SECRET }), (a) => a.set("case sensitive routing", true));
+    expect((await request(app).get("/ADMIN/x")).status).toBe(200);
+    expect((await request(app).get("/admin/x")).status).toBe(403);
+    expect(handled()).toBe(1);
   });
 });

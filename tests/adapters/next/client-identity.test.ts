@@ -38,6 +38,15 @@ describe("client identity without a socket address", () => {
     expect(await statusesOf(route, [from("2001:db8:1:2::1"), from("2001:db8:1:2:ffff::9"), from("2001:db8:1:3::1")])).toEqual([200, 429, 200]);
   });
 
+  it("does not give one client a fresh limit per spelling of its forwarded address", async () => {
+    const seen: (string | undefined)[] = [];
+    const route = limitedRoute({ trustProxy: 1, onDecision: (decision) => seen.push(decision.counters[0]?.partition) });
+    const spellings = ["203.0.113.4", "203.0.113.4:5555", "[::ffff:203.0.113.4]:443", "::ffff:cb00:7104", "_hidden", "unknown", "203.0.113.4:http"];
+    expect(await statusesOf(route, spellings.map(from))).toEqual([200, 429, 429, 429, 200, 429, 429]);
+    // No IP address and no peer: the one unknown client, never a client per spelling.
+    expect(seen.slice(4)).toEqual(["unknown-client", "unknown-client", "unknown-client"]);
+  });
+
   it("a clientKey function decides when the app knows better (an account, a tenant)", async () => {
     const route = limitedRoute({ clientKey: (request) => request.headers.get("x-tenant") ?? undefined });
     const tenant = (name: string) => ({ headers: { "x-tenant": name } });
