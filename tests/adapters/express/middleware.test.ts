@@ -8,7 +8,7 @@ import { describe, expect, it, vi } from "vitest";
 import { guard, hexarch } from "../../../src/adapters/express.js";
 import type { Decision } from "../../../src/engine/decision.js";
 import { PolicyConfigError } from "../../../src/engine/errors.js";
-import { configError } from "../../unit/config/problems-of.js";
+import { configErrorOf as configError } from "../next/route.js";
 import { appWith, guardianFor, perMinute, QUICK_START, SECRET } from "./app.js";
 
 describe("start-up validation", () => {

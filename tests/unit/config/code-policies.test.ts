@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { hexarch } from "../../../src/adapters/express.js";
 import { createGuardian } from "../../../src/engine/guardian.js";
 import { PolicyConfigError } from "../../../src/engine/errors.js";
-import { configError } from "./problems-of.js";
+import { configErrorOf as configError } from "../../adapters/next/route.js";
 import type { CodePolicy } from "../../../src/engine/config/code-policies.js";
 
 const FILE = 'policies:\n  - id: "api"\n    rules:\n      - requests_per_minute: 5\n';

@@ -1,4 +1,4 @@
-// Collects the problems a policy text or a set-up is refused with, for the config and adapter tests.
+// Collects the problems a policy text is refused with, for the config tests.
 import { expect } from "vitest";
 import { parsePolicyText } from "../../../src/engine/config/load.js";
 import { PolicyConfigError, type ConfigProblem } from "../../../src/engine/errors.js";
@@ -10,17 +10,6 @@ export function problemsOf(text: string): readonly ConfigProblem[] {
   } catch (error) {
     expect(error).toBeInstanceOf(PolicyConfigError);
     return (error as PolicyConfigError).problems;
-  }
-  throw new Error("expected a PolicyConfigError");
-}
-
-/** The PolicyConfigError `build` throws (rethrows anything else; fails the test when nothing is thrown). */
-export function configError(build: () => unknown): PolicyConfigError {
-  try {
-    build();
-  } catch (error) {
-    if (error instanceof PolicyConfigError) return error;
-    throw error;
   }
   throw new Error("expected a PolicyConfigError");
 }
