@@ -43,7 +43,9 @@ policies.decideNow({ operation: "read", client: "c" });
 const tokens = new ConfirmTokens({ secret: "bench-secret-0123456789abcdef", ttlMs: 300_000, store: new MemoryStore(), keyPrefix: "hexarch:confirm:" });
 const small = jsonBody(1_024);
 const large = jsonBody(64 * 1_024);
-const binding = { method: "DELETE", target: "/accounts/1", bodyDigest: bodyDigest(small), client: "203.0.113.9" };
+const digest = bodyDigest(small);
+if (typeof digest !== "string") throw new Error(`the bench body cannot be bound: ${digest.reason}`);
+const binding = { method: "DELETE", target: "/accounts/1", bodyDigest: digest, client: "203.0.113.9" };
 
 const figures: [string, number][] = [
   ["429 decision (memory store, over the limit)", measure(() => policies.decideNow({ operation: "read", client: "c" }))],

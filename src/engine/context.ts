@@ -44,7 +44,10 @@ export interface GuardContext {
   readonly cost?: number;
   /** Values for custom counter keys named in policies (`key: tenant`). */
   readonly keys?: Readonly<Record<string, string>>;
-  /** The instant of the call in epoch milliseconds; defaults to the guardian's clock. */
+  /**
+   * The instant of the call in epoch milliseconds; defaults to the guardian's clock. Anything but a number within
+   * ±8.6e15 makes the call throw: a TypeError for a non-number, a RangeError for NaN, ±Infinity or out of range.
+   */
   readonly now?: number;
 }
 

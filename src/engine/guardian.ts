@@ -35,7 +35,10 @@ export interface GuardianOptions {
   readonly mode?: Mode | "off";
   /** Deployment environment. Default: `HEXARCH_ENV`, then `NODE_ENV`, then `development`. */
   readonly environment?: string;
-  /** Clock in epoch milliseconds, for calendar budgets and time windows. Default: `Date.now`. */
+  /**
+   * Clock in epoch milliseconds, for calendar budgets and time windows. Default: `Date.now`. A value that is not a
+   * number, or is NaN, infinite or beyond ±8.6e15, makes the call that read it throw a TypeError or RangeError.
+   */
   readonly clock?: () => number;
   /** Custom counter keys named by `key:` in policies. */
   readonly keys?: Readonly<Record<string, KeyFunction>>;
@@ -139,6 +142,16 @@ function checkCustomKeys(set: PolicySet, keys: Readonly<Record<string, KeyFuncti
   if (problems.length > 0) throw new PolicyConfigError(problems);
 }
 
+/** The clock option, checked once: a function (its values are checked where they are read, per call). */
+function clockOption(clock: unknown): () => number {
+  if (clock === undefined) return Date.now;
+  if (typeof clock === "function") return clock as () => number;
+  throw new PolicyConfigError(
+    [{ file: "<options>", path: "createGuardian().clock", message: `expected a function, got ${clock === null ? "null" : typeof clock}`, fix: "pass a function returning epoch milliseconds, e.g. () => Date.now(), or leave it out" }],
+    "invalid options for createGuardian()",
+  );
+}
+
 /**
  * Loads and validates the policy file once and returns a Guardian. A broken file throws PolicyConfigError
  * here, naming file, line, column and the fix, never later per call.
@@ -149,6 +162,7 @@ function checkCustomKeys(set: PolicySet, keys: Readonly<Record<string, KeyFuncti
  */
 export function createGuardian(options: GuardianOptions = {}): Guardian {
   const env = options.env ?? process.env;
+  const clock = clockOption(options.clock);
   const mode = readMode(options, env);
   const loaded = joinPolicySources(loadFile(options, env), options.policies);
   const set = compilePolicySet(loaded);
@@ -158,7 +172,6 @@ export function createGuardian(options: GuardianOptions = {}): Guardian {
   for (const notice of set.notices) configWarning(logger, "HEXARCH_NOTICE", notice);
   const store: CounterStore = options.store ?? storeFromConfig(loaded, { env, cwd: options.cwd ?? process.cwd(), logger }) ?? new MemoryStore();
   const prefix = options.prefix ?? "hexarch:";
-  const clock = options.clock ?? Date.now;
   const engine = new Engine(set, {
     store,
     mode,

@@ -1,6 +1,7 @@
 // Decides whether a rule's scope covers a call, and says which part did not when it does not.
 import type { Scope } from "./compile/rule.js";
 import type { GuardContext } from "./context.js";
+import { checkedInstant } from "./instant.js";
 import { firstSegment, pathSegments, type RouteMatcher } from "./route.js";
 
 /** The scope dimension that excluded a call. */
@@ -51,11 +52,15 @@ export class ScopedCall {
     this.environment = environment;
     this.lenient = lenient;
     this.#clock = clock;
+    if (ctx.now !== undefined) this.#now = checkedInstant(ctx.now, "context.now");
   }
 
-  /** The instant of the call: the context's `now`, else the clock, read once and only when a rule needs it. */
+  /**
+   * The instant of the call: the context's `now` (checked when the call is made), else the clock, read and checked
+   * once and only when a rule needs it.
+   */
   now(): number {
-    return (this.#now ??= this.ctx.now ?? this.#clock());
+    return (this.#now ??= checkedInstant(this.#clock(), "clock"));
   }
 
   /** The path's segments, or undefined when the call states no route. */

@@ -52,7 +52,7 @@ describe("the packed package in a fresh Express app", () => {
     expect(answer.headers.get("content-type")).toBe("application/problem+json");
     const body = (await answer.json()) as { policy: string; confirm: { token: string } };
     expect(body.policy).toBe("safe_delete");
-    expect(body.confirm.token).toMatch(/^v1\./);
+    expect(body.confirm.token).toMatch(/^v2\./);
   });
 
   it("answers the 4th request in a minute with 429 and Retry-After", async () => {

@@ -7,7 +7,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { Cluster, Redis, type RedisOptions } from "ioredis";
-import { describe, it } from "vitest";
+import { afterAll, beforeAll, describe, it } from "vitest";
 
 /** What the tests need: any Redis (REDIS_URL is enough), or a redis-server binary to start, stop and restart. */
 export type RedisNeed = "any" | "own-server";
@@ -162,6 +162,25 @@ export async function redisForTests(): Promise<{ url: string; release: () => Pro
   if (fromEnv) return { url: fromEnv, release: async () => undefined };
   const server = await RedisServer.start();
   return { url: server.url, release: () => server.kill() };
+}
+
+/**
+ * Inside a describe: one connected client for the suite (REDIS_URL, else a server of its own), closed after its
+ * tests. Returns the getter to read it with in tests.
+ */
+export function suiteRedisClient(): () => Redis {
+  let client: Redis | undefined;
+  let release: () => Promise<void> = async () => undefined;
+  beforeAll(async () => {
+    const redis = await redisForTests();
+    release = redis.release;
+    client = await connectRedis(redis.url);
+  });
+  afterAll(async () => {
+    client?.disconnect();
+    await release();
+  });
+  return () => client as Redis;
 }
 
 /** An ioredis client that is connected (ready) when returned. */

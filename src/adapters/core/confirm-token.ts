@@ -8,7 +8,7 @@ export const CONFIRM_HEADER = "Hexarch-Confirm";
 /** Longest token header accepted; anything longer is treated as absent. */
 export const MAX_TOKEN_LENGTH = 1024;
 
-const VERSION = "v1";
+const VERSION = "v2";
 const POLICY_ID = /^[A-Za-z0-9_.-]{1,128}$/;
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
 
@@ -25,7 +25,7 @@ export interface ConfirmBinding {
 /** A token issued with a 428 answer. */
 export interface IssuedToken {
   readonly token: string;
-  /** Epoch milliseconds after which the token no longer confirms anything. */
+  /** Epoch milliseconds (whole) from which on the token confirms nothing: the `expires_at` its 428 announces. */
   readonly expiresAt: number;
   /** The policies the token confirms. */
   readonly policies: readonly string[];
@@ -56,7 +56,8 @@ export interface ConfirmTokenOptions {
 }
 
 /**
- * Issues and checks confirmation tokens. A token is `v1.<expiry>.<nonce>.<policies>.<mac>`, where the MAC covers
+ * Issues and checks confirmation tokens. A token is `v2.<expiry>.<nonce>.<policies>.<mac>`, the expiry in epoch
+ * milliseconds (base 36): it is refused from the very millisecond its 428 announced as `expires_at`. The MAC covers
  * the payload and the request binding (method, path with query, body digest, client), so a token from another
  * request, another client or with a changed body fails the constant-time comparison. Each nonce can be claimed
  * once in the store: a replay is refused even across instances sharing a store.
@@ -82,8 +83,8 @@ export class ConfirmTokens {
 
   /** A fresh token confirming `policies` for exactly this request. */
   issue(binding: ConfirmBinding, policies: readonly string[]): IssuedToken {
-    const expiresAt = this.#clock() + this.#ttlMs;
-    const payload = `${VERSION}.${Math.ceil(expiresAt / 1000).toString(36)}.${randomBytes(16).toString("base64url")}.${policies.join(",")}`;
+    const expiresAt = Math.floor(this.#clock() + this.#ttlMs);
+    const payload = `${VERSION}.${expiresAt.toString(36)}.${randomBytes(16).toString("base64url")}.${policies.join(",")}`;
     return { token: `${payload}.${this.#mac(payload, binding).toString("base64url")}`, expiresAt, policies };
   }
 
@@ -97,7 +98,7 @@ export class ConfirmTokens {
     if (parsed === undefined) return { ok: false, rejection: "malformed" };
     const expected = this.#mac(parsed.payload, binding);
     if (parsed.mac.length !== expected.length || !timingSafeEqual(parsed.mac, expected)) return { ok: false, rejection: "invalid" };
-    const remainingMs = parsed.expiresAtSeconds * 1000 - this.#clock();
+    const remainingMs = parsed.expiresAt - this.#clock();
     if (remainingMs <= 0) return { ok: false, rejection: "expired" };
     let first: boolean;
     try {
@@ -117,7 +118,8 @@ export class ConfirmTokens {
 
 interface ParsedToken {
   readonly payload: string;
-  readonly expiresAtSeconds: number;
+  /** Epoch milliseconds. */
+  readonly expiresAt: number;
   readonly nonce: string;
   readonly policies: readonly string[];
   readonly mac: Buffer;
@@ -134,11 +136,8 @@ function parseToken(token: string): ParsedToken | undefined {
   if (!/^[0-9a-z]{1,12}$/.test(expiryText) || !BASE64URL.test(nonce) || !BASE64URL.test(macText)) return undefined;
   const policies = policyText.split(",");
   if (!policies.every((id) => POLICY_ID.test(id))) return undefined;
-  return {
-    payload: token.slice(0, token.length - macText.length - 1),
-    expiresAtSeconds: Number.parseInt(expiryText, 36),
-    nonce,
-    policies,
-    mac: Buffer.from(macText, "base64url"),
-  };
+  const mac = Buffer.from(macText, "base64url");
+  // One spelling per signature: base64url's last character has spare bits, which decoding ignores.
+  if (mac.toString("base64url") !== macText) return undefined;
+  return { payload: token.slice(0, token.length - macText.length - 1), expiresAt: Number.parseInt(expiryText, 36), nonce, policies, mac };
 }

@@ -4,7 +4,7 @@ import { Decision } from "../../engine/decision.js";
 import type { Guardian } from "../../engine/guardian.js";
 import { SILENT_LOGGER, type Logger } from "../../engine/logger.js";
 import { answerFor, type HttpAnswer } from "./answer.js";
-import { bodyDigest } from "./body-digest.js";
+import { bodyDigest, type UnboundBody } from "./body-digest.js";
 import { configuredSecret, processConfirmSecret } from "./confirm-secret.js";
 import { ConfirmTokens, MAX_TOKEN_LENGTH, type ConfirmBinding, type IssuedToken } from "./confirm-token.js";
 import type { HttpGuardOptions } from "./options.js";
@@ -122,12 +122,12 @@ export function createHttpGuard<Req extends object, Src>(config: HttpGuardConfig
   const decide = (ctx: GuardContext): Decision | Promise<Decision> => guardian.decideNow(ctx, policies);
   const failsOpen = (ids: readonly string[]): boolean => ids.every((id) => guardian.policies.policies.get(id)?.fail === "open");
 
-  const binding = async (src: Src, ctx: GuardContext): Promise<ConfirmBinding> => ({
-    method: reader.method(src),
-    target: reader.url(src),
-    bodyDigest: bodyDigest(await reader.body(src)),
-    client: ctx.client ?? "",
-  });
+  /** What a token binds for this request, or why its body cannot be bound (then no token is issued or redeemed). */
+  const binding = async (src: Src, ctx: GuardContext): Promise<ConfirmBinding | UnboundBody> => {
+    const digest = bodyDigest(await reader.body(src));
+    if (typeof digest !== "string") return digest;
+    return { method: reader.method(src), target: reader.url(src), bodyDigest: digest, client: ctx.client ?? "" };
+  };
 
   const { proxySight, bodyUnseen } = reader;
   const watchProxies = proxySight === undefined ? undefined : proxyWatch(logger, proxySight);
@@ -140,7 +140,9 @@ export function createHttpGuard<Req extends object, Src>(config: HttpGuardConfig
       ledger.tokenRejection = "malformed";
       return;
     }
-    const check = await tokens().redeem(raw, await binding(src, ctx));
+    const bound = await binding(src, ctx);
+    if ("status" in bound) return;
+    const check = await tokens().redeem(raw, bound);
     if (check.ok) ledger.confirm(check.policies);
     else if (check.rejection === "unavailable" && failsOpen(check.policies)) {
       logger.warn({ policies: check.policies }, "hexarch: counter store down; confirmation accepted without single-use check (fail: open)");
@@ -148,17 +150,26 @@ export function createHttpGuard<Req extends object, Src>(config: HttpGuardConfig
     } else ledger.tokenRejection = check.rejection;
   };
 
-  const refusal = (ledger: RequestLedger, decision: Decision, issued: IssuedToken | undefined, unbound?: string): Refusal => {
+  const refusal = (ledger: RequestLedger, decision: Decision, issued: IssuedToken | undefined, unbound: UnboundBody | undefined, unread: string | undefined): Refusal => {
+    if (unbound !== undefined) return answerFor(decision, { headers, confirm: { unbound }, problemTypeBase }) as Refusal;
     const rejected = ledger.tokenRejection;
     const confirm =
-      issued === undefined && rejected === undefined && unbound === undefined
+      issued === undefined && rejected === undefined && unread === undefined
         ? undefined
-        : { ...(issued === undefined ? {} : { issued }), ...(rejected === undefined ? {} : { rejected }), ...(unbound === undefined ? {} : { unbound }) };
+        : { ...(issued === undefined ? {} : { issued }), ...(rejected === undefined ? {} : { rejected }), ...(unread === undefined ? {} : { unread }) };
     return answerFor(decision, confirm === undefined ? plainAnswer : { headers, confirm, problemTypeBase }) as Refusal;
   };
 
-  const conclude = (req: Req, src: Src, ledger: RequestLedger, decision: Decision, issued: IssuedToken | undefined, unbound?: string): GuardAnswer => {
-    const answer = decision.isAllowed() ? PROCEED : refusal(ledger, decision, issued, unbound);
+  const conclude = (
+    req: Req,
+    src: Src,
+    ledger: RequestLedger,
+    decision: Decision,
+    issued: IssuedToken | undefined,
+    unbound?: UnboundBody,
+    unread?: string,
+  ): GuardAnswer => {
+    const answer = decision.isAllowed() ? PROCEED : refusal(ledger, decision, issued, unbound, unread);
     ledger.record(decision, logger);
     onDecision?.(decision, req);
     logDecision(logger, decision, reader, src);
@@ -166,8 +177,10 @@ export function createHttpGuard<Req extends object, Src>(config: HttpGuardConfig
   };
 
   const withToken = async (req: Req, src: Src, ledger: RequestLedger, ctx: GuardContext, decision: Decision, policyId: string): Promise<GuardAnswer> => {
-    if (bodyUnseen?.(src) === true) return conclude(req, src, ledger, decision, undefined, unreadBody(logger));
-    const issued = tokens().issue(await binding(src, ctx), [...new Set([...(ledger.confirmed ?? []), policyId])]);
+    if (bodyUnseen?.(src) === true) return conclude(req, src, ledger, decision, undefined, undefined, unreadBody(logger));
+    const bound = await binding(src, ctx);
+    if ("status" in bound) return conclude(req, src, ledger, decision, undefined, bound);
+    const issued = tokens().issue(bound, [...new Set([...(ledger.confirmed ?? []), policyId])]);
     return conclude(req, src, ledger, decision, issued);
   };
 

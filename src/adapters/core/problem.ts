@@ -1,5 +1,6 @@
 // RFC 9457 problem details for a refused call: what happened, which policy and rule, and what the client can do next.
 import type { Decision, Outcome } from "../../engine/decision.js";
+import type { UnboundBody } from "./body-digest.js";
 import { CONFIRM_HEADER, type IssuedToken, type TokenRejection } from "./confirm-token.js";
 
 /** The status code each refusing outcome is answered with. */
@@ -18,7 +19,7 @@ export interface ConfirmInstructions {
   /** Request header to repeat the request with (absent when the app confirms its own way). */
   readonly header?: string;
   readonly token?: string;
-  /** ISO 8601 instant after which the token is refused. */
+  /** ISO 8601 instant, to the millisecond, from which on the token is refused. */
   readonly expires_at?: string;
   /** Why a token sent with this request confirmed nothing. */
   readonly rejected?: TokenRejection;
@@ -49,11 +50,14 @@ export interface ConfirmState {
   readonly issued?: IssuedToken;
   /** Why the token the request carried was refused. */
   readonly rejected?: TokenRejection;
-  /** Why no token could be issued (a body the server cannot see), said instead of how to confirm. */
-  readonly unbound?: string;
+  /** Why no token can be bound to the request's body: the answer is then this 413 or 400, not a 428. */
+  readonly unbound?: UnboundBody;
+  /** Why no token was issued for a body the server cannot see (no parser before hexarch), said instead of how to confirm. */
+  readonly unread?: string;
 }
 
-function nameAndTitle(decision: Decision): readonly [string, string] {
+function nameAndTitle(decision: Decision, unbound: UnboundBody | undefined): readonly [string, string] {
+  if (unbound !== undefined) return unbound.status === 413 ? ["body-too-large", "Request body too large to confirm"] : ["body-not-bindable", "Request body cannot be confirmed"];
   switch (decision.outcome) {
     case "confirm":
       return ["confirmation-required", "Confirmation required"];
@@ -69,7 +73,7 @@ function nameAndTitle(decision: Decision): readonly [string, string] {
 function confirmInstructions(state: ConfirmState): ConfirmInstructions {
   const rejected = state.rejected === undefined ? {} : { rejected: state.rejected };
   const { issued } = state;
-  if (state.unbound !== undefined) return { ...rejected, how: state.unbound };
+  if (state.unread !== undefined) return { ...rejected, how: state.unread };
   if (issued === undefined) return { ...rejected, how: "confirm the operation as this API documents, then repeat the request" };
   return {
     header: CONFIRM_HEADER,
@@ -80,25 +84,32 @@ function confirmInstructions(state: ConfirmState): ConfirmInstructions {
   };
 }
 
+function unboundDetail(decision: Decision, unbound: UnboundBody): string {
+  const fix = unbound.status === 413 ? "send a smaller body" : "send the body as plain JSON (objects, arrays, strings, finite numbers, booleans, null)";
+  return `Policy '${decision.policyId ?? "?"}' requires confirmation, but a confirmation token cannot be bound to this request body: ${unbound.reason}; ${fix}`;
+}
+
 /**
- * The problem body for a refused decision.
+ * The problem body for a refused decision. A confirmation whose token cannot be bound to the request's body
+ * (`confirm.unbound`) is answered with that 413 or 400 instead of a 428, without a token.
  * @param typeBase prefix of the `type` URI. Default: `urn:hexarch:problem:`.
  * @example problemFor(decision) // { type: "urn:hexarch:problem:rate-limited", title: "Too many requests", status: 429, ... }
  */
 export function problemFor(decision: Decision, confirm: ConfirmState = {}, typeBase = DEFAULT_PROBLEM_TYPE_BASE): ProblemBody {
   const outcome = decision.outcome === "allow" || decision.outcome === "warn" ? "deny" : decision.outcome;
-  const [name, title] = nameAndTitle(decision);
+  const unbound = decision.outcome === "confirm" ? confirm.unbound : undefined;
+  const [name, title] = nameAndTitle(decision, unbound);
   const rule = decision.rule;
   return {
     type: `${typeBase}${name}`,
     title,
-    status: STATUS_FOR[outcome],
-    detail: decision.reason,
+    status: unbound?.status ?? STATUS_FOR[outcome],
+    detail: unbound === undefined ? decision.reason : unboundDetail(decision, unbound),
     outcome: decision.outcome,
     ...(decision.kind === undefined ? {} : { kind: decision.kind }),
     ...(decision.policyId === undefined ? {} : { policy: decision.policyId }),
     ...(rule === undefined ? {} : { rule: { index: rule.index, summary: rule.summary } }),
     ...(decision.retryAfter === undefined ? {} : { retry_after: Math.max(1, Math.ceil(decision.retryAfter)) }),
-    ...(decision.outcome === "confirm" ? { confirm: confirmInstructions(confirm) } : {}),
+    ...(decision.outcome === "confirm" && unbound === undefined ? { confirm: confirmInstructions(confirm) } : {}),
   };
 }

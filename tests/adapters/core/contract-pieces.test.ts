@@ -5,6 +5,7 @@ import { MemoryStore } from "../../../src/stores/memory.js";
 import { ServerResponse, IncomingMessage } from "node:http";
 import { Socket } from "node:net";
 import { answerFor, bodyDigest, clientKeyForAddress, ConfirmTokens, DEFAULT_HEADERS, decisionHeaders, NO_HEADERS, setAnswerHeaders } from "../../../src/adapters/core/index.js";
+import { MAX_BOUND_BODY } from "../../../src/adapters/core/body-digest.js";
 
 const NOW = Date.UTC(2026, 0, 15, 12, 0, 0);
 const rule = (policyId: string, index = 0) => ({ policyId, index, summary: `${policyId} rule ${index}` });
@@ -120,10 +121,66 @@ describe("bodyDigest", () => {
     expect(bodyDigest(undefined)).toBe(bodyDigest(""));
     expect(bodyDigest(Buffer.from("raw"))).toBe(bodyDigest("raw"));
   });
+
+  it("does not give different Dates, Maps or Sets the same digest", () => {
+    const digests = [
+      new Date(0),
+      new Date(1),
+      new Map([["a", 1]]),
+      new Map([["a", 2]]),
+      new Set([1]),
+      new Set([2]),
+      {},
+      [],
+      "1970-01-01T00:00:00.000Z",
+      { a: [1] },
+      { a: new Set([1]) },
+      { a: new Uint8Array([1]) },
+    ].map((value) => bodyDigest({ value }));
+    expect(digests.every((digest) => typeof digest === "string")).toBe(true);
+    expect(new Set(digests).size).toBe(digests.length);
+    expect(bodyDigest({ at: new Date(5), m: new Map([[1, new Set(["x"])]]) })).toBe(bodyDigest({ m: new Map([[1, new Set(["x"])]]), at: new Date(5) }));
+  });
+
+  it("binds every level of a body nested 50,000 deep, without recursion", () => {
+    const nested = (leaf: string): unknown => {
+      let value: unknown = leaf;
+      for (let i = 0; i < 50_000; i++) value = i % 2 === 0 ? [value] : { v: value };
+      return value;
+    };
+    const harmless = bodyDigest(nested("harmless"));
+    expect(typeof harmless).toBe("string");
+    expect(bodyDigest(nested("DROP TABLE users"))).not.toBe(harmless);
+  });
+
+  it.each([
+    ["a BigInt", { id: 1n }, /BigInt/],
+    ["a cycle", (() => { const a: Record<string, unknown> = {}; a["self"] = [a]; return a; })(), /cycle/],
+    ["a class instance", { when: new URL("http://x/") }, /instance of URL/],
+    ["NaN", { n: Number.NaN }, /NaN/],
+    ["a function", { f: () => 1 }, /function/],
+    ["an invalid Date", { d: new Date(Number.NaN) }, /invalid Date/],
+    ["a throwing getter", { get boom(): never { throw new Error("nope"); } }, /nope/],
+  ])("refuses with 400 a body holding %s, rather than binding part of it", (_name, body, reason) => {
+    const unbound = bodyDigest(body);
+    expect(unbound).toMatchObject({ status: 400, reason: expect.stringMatching(reason) });
+  });
+
+  it("shares no state between repeated references and refuses only true cycles", () => {
+    const shared = { x: 1 };
+    expect(typeof bodyDigest({ a: shared, b: [shared, shared] })).toBe("string");
+  });
+
+  it("refuses with 413 a body longer than MAX_BOUND_BODY, raw or parsed", () => {
+    expect(bodyDigest("x".repeat(MAX_BOUND_BODY))).toEqual(expect.any(String));
+    expect(bodyDigest("x".repeat(MAX_BOUND_BODY + 1))).toMatchObject({ status: 413 });
+    expect(bodyDigest(Buffer.alloc(MAX_BOUND_BODY + 1))).toMatchObject({ status: 413 });
+    expect(bodyDigest({ big: "x".repeat(MAX_BOUND_BODY) })).toMatchObject({ status: 413 });
+  });
 });
 
 describe("ConfirmTokens", () => {
-  const binding = { method: "DELETE", target: "/users/1", bodyDigest: bodyDigest(undefined), client: "203.0.113.9" };
+  const binding = { method: "DELETE", target: "/users/1", bodyDigest: bodyDigest(undefined) as string, client: "203.0.113.9" };
 
   it("redeems a token once, for the request it was issued to", async () => {
     let now = NOW;
@@ -136,5 +193,17 @@ describe("ConfirmTokens", () => {
     const late = tokens.issue(binding, ["safe_delete"]).token;
     now += 61_000;
     expect(await tokens.redeem(late, binding)).toEqual({ ok: false, rejection: "expired" });
+  });
+
+  it("does not accept a token at or after the millisecond its expiresAt announces", async () => {
+    let now = NOW + 123;
+    const tokens = new ConfirmTokens({ secret: "s".repeat(32), ttlMs: 60_000, store: new MemoryStore(), keyPrefix: "t:", clock: () => now });
+    const first = tokens.issue(binding, ["safe_delete"]);
+    const second = tokens.issue(binding, ["safe_delete"]);
+    expect(first.expiresAt).toBe(NOW + 60_123);
+    now = first.expiresAt - 1;
+    expect(await tokens.redeem(first.token, binding)).toEqual({ ok: true, policies: ["safe_delete"] });
+    now = first.expiresAt;
+    expect(await tokens.redeem(second.token, binding)).toEqual({ ok: false, rejection: "expired" });
   });
 });

@@ -1,8 +1,10 @@
 // Attacks on the confirmation protocol and client identity: expired, concurrent replays, other clients, spoofed proxies.
+import express from "express";
 import { createServer } from "node:http";
 import request from "supertest";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { hexarch } from "../../../src/adapters/express.js";
+import { MAX_BOUND_BODY } from "../../../src/adapters/core/body-digest.js";
 import { listening, ROUTE_POLICIES, sendRaw } from "../path-spellings.js";
 import { appWith, guardianFor, perMinute, SECRET } from "./app.js";
 
@@ -76,7 +78,7 @@ describe("confirmation tokens under attack", () => {
   it.each([
     ["a tampered policy list", (t: string) => t.replace("safe_delete", "safe_delete,rate_limit")],
     ["a truncated signature", (t: string) => t.slice(0, -4)],
-    ["a pushed-back expiry", (t: string) => t.replace(/^v1\.[0-9a-z]+\./, "v1.zzzzzzz.")],
+    ["a pushed-back expiry", (t: string) => t.replace(/^v2\.[0-9a-z]+\./, "v2.zzzzzzzzz.")],
     ["an illegal policy id", (t: string) => t.replace("safe_delete", "safe delete")],
     ["two tokens in one header", (t: string) => `${t}, ${t}`],
     ["a space inside", (t: string) => `${t.slice(0, 12)} ${t.slice(12)}`],
@@ -86,6 +88,72 @@ describe("confirmation tokens under attack", () => {
     const answer = await request(app).delete("/users/1").set("Hexarch-Confirm", alter(token));
     expect(answer.status).toBe(428);
     expect(["invalid", "malformed"]).toContain(answer.body.confirm.rejected);
+    expect(handled()).toBe(0);
+  });
+
+  it("does not accept a token from the millisecond its 428 announced as expires_at", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(Date.UTC(2026, 0, 15, 12, 0, 0, 123));
+    const { app, handled } = appWith(hexarch({ guardian: guardianFor(), secret: SECRET, confirmTtl: 60 }));
+    const first = await request(app).delete("/users/1");
+    const expiresAt = Date.parse(first.body.confirm.expires_at as string);
+    expect(expiresAt).toBe(Date.UTC(2026, 0, 15, 12, 1, 0, 123));
+    vi.setSystemTime(expiresAt);
+    const late = await request(app).delete("/users/1").set("Hexarch-Confirm", first.body.confirm.token as string);
+    expect(late.status).toBe(428);
+    expect(late.body.confirm.rejected).toBe("expired");
+    expect(handled()).toBe(0);
+  });
+
+  it("does not let a token for a 70-deep body confirm a 70-deep body that differs at the bottom", async () => {
+    const policies = `policies:\n  - id: careful\n    rules:\n      - action: require_confirmation\n`;
+    const { app, handled } = appWith(hexarch({ guardian: guardianFor(policies), secret: SECRET }));
+    const deep = (leaf: string): unknown => Array.from({ length: 70 }).reduce<unknown>((inner) => ({ next: inner }), leaf);
+    const first = await request(app).post("/query").send(deep("harmless") as object);
+    expect(first.status).toBe(428);
+    const swapped = await request(app).post("/query").send(deep("DROP TABLE users") as object).set("Hexarch-Confirm", first.body.confirm.token as string);
+    expect(swapped.status).toBe(428);
+    expect(swapped.body.confirm.rejected).toBe("invalid");
+    expect(handled()).toBe(0);
+  });
+
+  it("answers a 400 problem, not a 500, when the parsed body holds a BigInt", async () => {
+    const policies = `policies:\n  - id: careful\n    rules:\n      - action: require_confirmation\n`;
+    const bigIntBody: express.RequestHandler = (req, _res, next) => {
+      req.body = { amount: 10n ** 30n };
+      next();
+    };
+    const { app, handled } = appWith(hexarch({ guardian: guardianFor(policies), secret: SECRET }), (a) => a.use(bigIntBody));
+    const answer = await request(app).post("/pay");
+    expect(answer.status).toBe(400);
+    expect(answer.headers["content-type"]).toMatch(/^application\/problem\+json/);
+    expect(answer.body).toMatchObject({ status: 400, type: "urn:hexarch:problem:body-not-bindable", policy: "careful", outcome: "confirm" });
+    expect(answer.body.detail).toMatch(/BigInt/);
+    expect(answer.body.confirm).toBeUndefined();
+    expect(handled()).toBe(0);
+  });
+
+  it("answers 413 to a confirmation whose body is over the bound size, with or without a token", async () => {
+    const policies = `policies:\n  - id: careful\n    rules:\n      - action: require_confirmation\n`;
+    const { app, handled } = appWith(hexarch({ guardian: guardianFor(policies), secret: SECRET }), (a) => a.use(express.json({ limit: "4mb" })));
+    const body = { blob: "x".repeat(MAX_BOUND_BODY) };
+    const first = await request(app).post("/upload").send(body);
+    expect(first.status).toBe(413);
+    expect(first.body).toMatchObject({ status: 413, type: "urn:hexarch:problem:body-too-large" });
+    const small = await request(app).post("/upload").send({ blob: "x" });
+    const withToken = await request(app).post("/upload").send(body).set("Hexarch-Confirm", small.body.confirm.token as string);
+    expect(withToken.status).toBe(413);
+    expect(handled()).toBe(0);
+  });
+
+  it("does not accept a second spelling of a token's signature", async () => {
+    const { app, handled } = appWith(hexarch({ guardian: guardianFor(), secret: SECRET }));
+    const token = await confirmToken(app);
+    const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    const twin = token.slice(0, -1) + alphabet[alphabet.indexOf(token.at(-1) as string) ^ 1];
+    const answer = await request(app).delete("/users/1").set("Hexarch-Confirm", twin);
+    expect(answer.status).toBe(428);
+    expect(answer.body.confirm.rejected).toBe("malformed");
     expect(handled()).toBe(0);
   });
 

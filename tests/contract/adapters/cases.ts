@@ -55,7 +55,7 @@ policies:
 
 const PROBLEM = /^application\/problem\+json/;
 const SECONDS = /^[1-9]\d*$/;
-const TOKEN = expect.stringMatching(/^v1\./);
+const TOKEN = expect.stringMatching(/^v2\./);
 
 const confirmed428 = (rejected?: string) => ({
   status: 428,

@@ -33,7 +33,7 @@ function tokenValue(choice: TokenChoice, issued: readonly string[]): string {
     case "garbage":
       return "please let me through";
     default:
-      return `v1.${"A".repeat(5000)}`;
+      return `v2.${"A".repeat(5000)}`;
   }
 }
 

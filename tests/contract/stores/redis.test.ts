@@ -1,24 +1,9 @@
 // Runs the store contract against RedisStore on one Redis server, each test under its own key prefix.
-import { afterAll, beforeAll } from "vitest";
-import type { Redis } from "ioredis";
 import { RedisStore } from "../../../src/index.js";
-import { connectRedis, describeWithRedis, redisForTests, uniquePrefix } from "../../support/redis.js";
+import { describeWithRedis, suiteRedisClient, uniquePrefix } from "../../support/redis.js";
 import { storeContract } from "./contract.js";
 
 describeWithRedis("store contract: RedisStore", "any", () => {
-  let client: Redis;
-  let release: () => Promise<void>;
-
-  beforeAll(async () => {
-    const redis = await redisForTests();
-    release = redis.release;
-    client = await connectRedis(redis.url);
-  });
-
-  afterAll(async () => {
-    client.disconnect();
-    await release();
-  });
-
-  storeContract(() => new RedisStore({ client, prefix: uniquePrefix("contract") }));
+  const client = suiteRedisClient();
+  storeContract(() => new RedisStore({ client: client(), prefix: uniquePrefix("contract") }));
 });
