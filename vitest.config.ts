@@ -6,6 +6,7 @@ export default defineConfig({
     include: ["tests/**/*.test.ts"],
     testTimeout: 20_000,
     hookTimeout: 60_000,
+    setupFiles: ["tests/support/property-seed.ts"],
     reporters: ["default"],
   },
 });

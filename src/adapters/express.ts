@@ -16,19 +16,8 @@ import {
   type GuardSetup,
   type HttpGuardOptions,
   type Refusal,
-  type RequestHandle,
 } from "./core/index.js";
 import { EXPRESS_READER } from "./express/reader.js";
-
-declare global {
-  // eslint-disable-next-line @typescript-eslint/no-namespace
-  namespace Express {
-    interface Locals {
-      /** Set by hexarch()/guard(): this request's decisions and `charge(actualCost)`. */
-      hexarch?: RequestHandle;
-    }
-  }
-}
 
 /** What a custom refusal handler receives. */
 export interface DeniedRequest {
@@ -118,3 +107,4 @@ export function guard(policyId: string | readonly string[], options?: ExpressGua
 }
 
 export type { RequestHandle } from "./core/index.js";
+export type { HexarchLocals } from "./express-locals.js";

@@ -15,16 +15,8 @@ import {
   type GuardSetup,
   type HttpGuardOptions,
   type Refusal,
-  type RequestHandle,
 } from "./core/index.js";
 import { KOA_READER } from "./koa/reader.js";
-
-declare module "koa" {
-  interface DefaultState {
-    /** Set by hexarch()/guard(): this request's decisions and `charge(actualCost)`. */
-    hexarch?: RequestHandle;
-  }
-}
 
 /** What a custom refusal handler receives. */
 export interface DeniedContext {
@@ -112,3 +104,4 @@ export function guard(policyId: string | readonly string[], options?: KoaGuardOp
 }
 
 export type { RequestHandle } from "./core/index.js";
+export type { HexarchState } from "./koa-locals.js";

@@ -1,4 +1,4 @@
-// What `hexarch init` writes (a commented Quick Start policy file) and the lines it suggests for an Express app.
+// What `hexarch init` writes: a commented Quick Start policy file and golden cases that pass against it.
 
 /**
  * Where the package ships the JSON Schema of hexarch.yaml, relative to a project root with the package installed.
@@ -11,8 +11,8 @@ export const SCHEMA_PATH = "./node_modules/hexarch-guardrails/hexarch.schema.jso
  * @example writeFileSync("hexarch.yaml", STARTER_POLICY)
  */
 export const STARTER_POLICY = `# yaml-language-server: $schema=${SCHEMA_PATH}
-# hexarch.yaml: the guardrails of this app. Check it with \`npx hexarch validate\`,
-# see what a request would get with \`npx hexarch explain --method DELETE --path /users/7\`.
+# hexarch.yaml: the guardrails of this app. Check it with \`npx hexarch-guardrails validate\`,
+# see what a request would get with \`npx hexarch-guardrails explain --method DELETE --path /items/7\`.
 
 # strict refuses what a policy forbids; warn only reports what strict would refuse.
 enforcement: strict
@@ -43,11 +43,34 @@ policies:
 `;
 
 /**
- * The three lines that put the starter policies in front of an Express app.
- * @example EXPRESS_LINES.forEach((line) => console.log(line))
+ * The starter cases file for a policy file named `policyFile` (relative to it): golden cases for the starter
+ * policies that pass as written, so `hexarch init && hexarch validate && hexarch test` exits 0.
+ * @example writeFileSync("hexarch.test.yaml", starterCases("hexarch.yaml"))
  */
-export const EXPRESS_LINES = [
-  'import { hexarch, guard } from "hexarch-guardrails/express";',
-  "app.use(hexarch());                                      // every policy that matches a request",
-  'app.delete("/users/:id", guard("safe_delete"), deleteUser); // one policy on one route',
-] as const;
+export function starterCases(policyFile: string): string {
+  return `# ${policyFile.replace(/\.ya?ml$/, "")}.test.yaml: what the policies must answer. Run with \`npx hexarch-guardrails test\`;
+# add a case for every rule you write, and keep them passing as the policies change.
+policy: ${JSON.stringify(policyFile)}
+cases:
+  - name: "a delete waits for confirmation, and goes through once confirmed"
+    at: "2026-01-05T10:00:00Z"          # the clock is frozen here, so results do not depend on the day
+    requests:
+      - { method: DELETE, path: /items/7, expect: { outcome: confirm, status: 428 } }
+      - { method: DELETE, path: /items/7, confirm: true, expect: allow }
+
+  - name: "the 101st request in a minute from one client is refused; another client is not"
+    at: "2026-01-05T10:00:00Z"
+    requests:
+      - { method: GET, path: /items/7, repeat: 100, expect: allow }
+      - { method: GET, path: /items/7, expect: { outcome: limit, status: 429 } }
+      - { method: GET, path: /items/7, client: 203.0.113.9, expect: allow }
+
+  - name: "the openai budget warns from 80% and refuses past 10"
+    at: "2026-01-05T10:00:00Z"
+    state:
+      - { policy: api_budget, used: 7.5 }   # start the month with 7.5 spent
+    requests:
+      - { method: POST, path: /chat, resource: openai, cost: 1, expect: { outcome: warn, reason: "budget at 85%" } }
+      - { method: POST, path: /chat, resource: openai, cost: 2, expect: { outcome: limit, status: 429 } }
+`;
+}

@@ -1,10 +1,12 @@
 // The value every evaluation produces: what to do with the call, which rule said so, and the numbers behind it.
+import { settleError } from "./amount.js";
 
 /** What to do with a call. `allow` and `warn` let it run; the rest refuse it. */
 export type Outcome = "allow" | "warn" | "confirm" | "limit" | "deny" | "error";
 
 /** Which aspect of a rule produced a finding. */
-export type FindingKind = "rate" | "budget" | "confirm" | "time" | "environment" | "facts" | "access" | "feature" | "block" | "store";
+/** `cost` is a call refused before any rule because its stated cost is not an amount (negative, NaN, infinite). */
+export type FindingKind = "rate" | "budget" | "confirm" | "time" | "environment" | "facts" | "access" | "feature" | "block" | "store" | "cost";
 
 /** Points at one rule of one policy, and where it was written. */
 export interface RuleRef {
@@ -157,10 +159,12 @@ export class Decision {
 
   /**
    * Settles budgets reserved by this call with the actual cost (say, tokens used × price).
-   * Safe to call once; later calls are ignored.
+   * Safe to call once; later calls are ignored. A cost that is not a number from 0 to MAX_AMOUNT rejects (TypeError,
+   * RangeError naming the value) and changes nothing.
    */
   settle(actualCost: number): Promise<void> {
-    return this.#settler.settle(actualCost);
+    const refused = settleError(actualCost);
+    return refused === undefined ? this.#settler.settle(actualCost) : Promise.reject(refused);
   }
 
   /** A plain object for logs and JSON. */

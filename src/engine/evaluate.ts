@@ -1,12 +1,13 @@
 // The engine: a compiled policy set and a call in, a Decision out. Checks first, then one batched counter update.
 import type { CounterReading, CounterStore } from "../stores/store.js";
 import type { IndexedRule, Mode, PolicySet } from "./compile/policy-set.js";
+import { costProblem } from "./amount.js";
 import { toMicros, type Check } from "./compile/rule.js";
 import type { GuardContext } from "./context.js";
 import { counterKeys, counterReport, limitPoints, pendingCounters, withCounters, type CounterKeys, type KeyFunction, type PendingCounter } from "./counters.js";
 import { Decision, type CounterReport, type DecisionWarning, type RuleRef, type Settler } from "./decision.js";
 import type { Counting } from "./explain.js";
-import { budgetWarning, counterFinding, rateWarning } from "./finding.js";
+import { budgetWarning, counterFinding, neverFitsFinding, rateWarning } from "./finding.js";
 import { ScopedCall, scopeMiss } from "./scope.js";
 import { Verdict, type DecidingFinding } from "./verdict.js";
 
@@ -129,6 +130,9 @@ export class Engine {
     const call = this.#call(ctx, policyIds);
     const verdict = new Verdict(this.set, call, policyIds, options.mode === "off");
     if (verdict.off) return this.#finish(verdict, "none", NO_PENDING, undefined, undefined);
+    // The one check of a stated cost: a cost no budget can count is refused before anything is counted.
+    const { cost } = ctx;
+    if (cost !== undefined && costProblem(cost) !== undefined) return this.#refuseCost(cost);
     // Counters are listed as rules are reached, and touched only once every check has passed.
     let pending: PendingCounter[] | undefined;
     for (const indexed of this.#rulesFor(call, policyIds)) {
@@ -146,12 +150,14 @@ export class Engine {
     }
     if (verdict.blocking?.kind === "time") verdict.blocking = this.#whenWindowsOpen(call, policyIds, verdict.blocking);
     if (pending === undefined) return this.#finish(verdict, "none", NO_PENDING, undefined, undefined);
+    if (cost !== undefined && verdict.blocking === undefined) pending = this.#withoutNeverFitting(verdict, pending);
     if (verdict.blocking !== undefined) {
       // A refused call counts only against the rate limits of `count: all` rules.
       const counted = countedWhenRefused(pending);
       if (counted === undefined) return this.#finish(verdict, "refused-before", NO_PENDING, undefined, undefined);
       pending = counted;
     }
+    if (pending.length === 0) return this.#finish(verdict, "none", NO_PENDING, undefined, undefined);
 
     const { store } = options;
     let readings: readonly CounterReading[];
@@ -243,6 +249,31 @@ export class Engine {
     const kept = refused ? NO_PENDING : givenBack.length === 0 ? pending : withoutGivenBack(pending, givenBack);
     const decision = this.#finish(verdict, refused ? "given-back" : "kept", kept, reports, countedAt);
     return givenBack.length === 0 ? decision : this.#refund(givenBack, decision);
+  }
+
+  /** The refusal of a call whose stated cost no budget can count: a decision naming the value, no rule evaluated. */
+  #refuseCost(cost: number): Decision {
+    const reason = costProblem(cost) ?? "";
+    const why = `not evaluated: ${reason}`;
+    return new Decision({ outcome: "deny", kind: "cost", reason, explain: () => this.set.rules.map((indexed) => ({ rule: indexed.rule.ref, applied: false, why })) });
+  }
+
+  /**
+   * The counters of a call with a stated cost, less the budgets its cost can never fit (more than the whole budget):
+   * each of those is found over its limit here, before any store call, and counts nothing in any mode.
+   */
+  #withoutNeverFitting(verdict: Verdict, pending: PendingCounter[]): PendingCounter[] {
+    let fitting: PendingCounter[] | undefined;
+    for (let i = 0; i < pending.length; i++) {
+      const p = pending[i] as PendingCounter;
+      if (p.counter.kind !== "budget" || p.points <= p.counter.limitMicros) {
+        fitting?.push(p);
+        continue;
+      }
+      fitting ??= pending.slice(0, i);
+      verdict.add(p.indexed, this.#modes[p.indexed.seq] as Mode, neverFitsFinding(p, p.counter));
+    }
+    return fitting ?? pending;
   }
 
   /** Gives points back; a failure is logged and never changes the decision. */
@@ -376,7 +407,7 @@ class Reservation implements Settler {
   }
 
   async settle(actual: number): Promise<void> {
-    if (this.#settled || !Number.isFinite(actual) || actual < 0) return;
+    if (this.#settled) return;
     this.#settled = true;
     const { store, onStoreError } = this.#options;
     const extra: PendingCounter[] = [];

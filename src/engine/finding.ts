@@ -1,7 +1,7 @@
 // A triggered rule as a finding: what outcome it maps to, and the sentence that explains it.
 import type { CounterReading } from "../stores/store.js";
 import type { IndexedRule } from "./compile/policy-set.js";
-import { fromMicros, type Action } from "./compile/rule.js";
+import { fromMicros, type Action, type BudgetCounter } from "./compile/rule.js";
 import type { PendingCounter } from "./counters.js";
 import type { CounterReport, DecisionWarning, FindingKind, Outcome } from "./decision.js";
 
@@ -74,6 +74,14 @@ export function counterFinding(p: PendingCounter, reading: CounterReading, now: 
     `${PERIOD_WORD[counter.window]} budget of ${amount(fromMicros(counter.limitMicros))} would be exceeded ` +
     `(${spent} spent, this call costs ${amount(fromMicros(p.points))}); it resets at ${new Date(resetAt).toISOString()}`;
   return { kind: "budget", reason, retryAfter: seconds(resetAt - now) };
+}
+
+/** The finding for a budget that this call's cost alone exceeds: it can never fit, so it is refused without counting. */
+export function neverFitsFinding(p: PendingCounter, counter: BudgetCounter): Finding {
+  const reason =
+    `this call costs ${amount(fromMicros(p.points))}, more than the whole ${PERIOD_WORD[counter.window]} budget of ` +
+    `${amount(fromMicros(counter.limitMicros))}; it can never fit`;
+  return { kind: "budget", reason };
 }
 
 /** A warning for a budget past its threshold: which budget, how much is spent, when it resets. */

@@ -1,6 +1,6 @@
 // The default store: counters in this process, through rate-limiter-flexible's RateLimiterMemory.
 import { RateLimiterMemory, type RateLimiterRes } from "rate-limiter-flexible";
-import type { CounterOp, CounterReading, CounterStore } from "./store.js";
+import { COUNTER_CEILING, uncountable, type CounterOp, type CounterReading, type CounterStore } from "./store.js";
 
 /** Points large enough that the limiter itself never refuses: the engine compares against limits. */
 const UNLIMITED = Number.MAX_SAFE_INTEGER;
@@ -103,16 +103,23 @@ export class MemoryStore implements CounterStore {
   }
 
   readonly consumeSync = this.#storage === undefined ? undefined : (ops: readonly CounterOp[], now = Date.now()): readonly CounterReading[] => {
+    const refused = uncountable(ops);
+    if (refused !== undefined) throw refused;
     const storage = this.#storage as LimiterStorage;
     const readings = new Array<CounterReading>(ops.length);
     for (let i = 0; i < ops.length; i++) {
       const { key, points, windowMs } = ops[i] as CounterOp;
-      readings[i] = this.#reading(key, storage.incrby(key, points, this.#lifetime(key, windowMs, now)), now) as CounterReading;
+      let res = storage.incrby(key, points, this.#lifetime(key, windowMs, now));
+      // Exact: the counter was at most the ceiling before, so it is less than twice it now.
+      if (res.consumedPoints > COUNTER_CEILING) res = storage.incrby(key, COUNTER_CEILING - res.consumedPoints, 0);
+      readings[i] = this.#reading(key, res, now) as CounterReading;
     }
     return readings;
   };
 
   readonly refundSync = this.#storage === undefined ? undefined : (ops: readonly CounterOp[]): void => {
+    const refused = uncountable(ops);
+    if (refused !== undefined) throw refused;
     const storage = this.#storage as LimiterStorage;
     for (const op of ops) {
       // One step in the usual case; a counter that was gone is dropped again, one taken below zero is set back to 0.
@@ -124,6 +131,8 @@ export class MemoryStore implements CounterStore {
 
   async consume(ops: readonly CounterOp[]): Promise<readonly CounterReading[]> {
     if (this.consumeSync !== undefined) return this.consumeSync(ops);
+    const refused = uncountable(ops);
+    if (refused !== undefined) throw refused;
     const readings: CounterReading[] = [];
     for (const op of ops) {
       const lifetime = this.#lifetime(op.key, op.windowMs, Date.now());
@@ -135,6 +144,8 @@ export class MemoryStore implements CounterStore {
 
   async refund(ops: readonly CounterOp[]): Promise<void> {
     if (this.refundSync !== undefined) return this.refundSync(ops);
+    const refused = uncountable(ops);
+    if (refused !== undefined) throw refused;
     for (const op of ops) {
       const points = refundable(this.#reading(op.key, await this.#limiter.get(op.key), Date.now()), op.points);
       if (points > 0) await this.#limiter.reward(op.key, points);

@@ -4,7 +4,7 @@ import { PolicyConfigError, type ConfigProblem } from "../engine/errors.js";
 import { MemoryStore } from "./memory.js";
 import { Readiness, storeConnection, type RedisClientLike, type StoreConnection } from "./redis/connection.js";
 import { Deadlines } from "./redis/deadlines.js";
-import type { CounterOp, CounterReading, CounterStore } from "./store.js";
+import { COUNTER_CEILING, uncountable, type CounterOp, type CounterReading, type CounterStore } from "./store.js";
 
 export type { RedisClientLike } from "./redis/connection.js";
 
@@ -60,9 +60,14 @@ const DEFAULT_TIMEOUT_MS = 250;
 /**
  * rate-limiter-flexible's counting script (`customIncrTtlLuaScript`), one Redis call leaner: INCRBY creates a
  * missing counter, and the expiry is set when PTTL finds none, instead of a `SET … NX EX` before every increment.
- * Same answer, `{points after, ms to expiry}`; about a fifth less Redis CPU per call.
+ * Same answer, `{points after, ms to expiry}`; about a fifth less Redis CPU per call. A counter taken past
+ * COUNTER_CEILING is left at it (SET … KEEPTTL, Redis 6+), so every reading stays exact in Lua and in JavaScript.
  */
 const COUNT_SCRIPT = `local used = redis.call('incrby', KEYS[1], ARGV[1])
+if used > ${COUNTER_CEILING} then
+  redis.call('set', KEYS[1], '${COUNTER_CEILING}', 'KEEPTTL')
+  used = ${COUNTER_CEILING}
+end
 local ttl = redis.call('pttl', KEYS[1])
 if ttl == -1 then
   redis.call('expire', KEYS[1], ARGV[2])
@@ -177,11 +182,15 @@ export class RedisStore implements CounterStore {
   }
 
   consume(ops: readonly CounterOp[]): Promise<readonly CounterReading[]> {
+    const refused = uncountable(ops);
+    if (refused !== undefined) return Promise.reject(refused);
     const onRedis = () => this.#bounded(() => this.#consumeOnRedis(ops), () => this.#giveBack(ops));
     return this.#insured(onRedis, (insurance) => insurance.consume(ops));
   }
 
   refund(ops: readonly CounterOp[]): Promise<void> {
+    const refused = uncountable(ops);
+    if (refused !== undefined) return Promise.reject(refused);
     return this.#insured(
       () => this.#bounded(() => this.#refundOnRedis(ops)),
       (insurance) => insurance.refund(ops),

@@ -1,6 +1,32 @@
 // The counter contract every store implements: batched consume and refund, readings, and single-use claims.
 
-/** One counter to add to. `points` are whole numbers (budgets are kept in millionths of their unit). */
+/**
+ * The most points one op may carry: 10^15 (a budget of one billion, in millionths). Stores refuse more, so a value
+ * no counter holds exactly never reaches one.
+ */
+export const MAX_POINTS = 1e15;
+
+/**
+ * The most a counter holds: the largest whole number a JavaScript number (and a Lua number in Redis) holds exactly.
+ * A consume that would take a counter past it leaves the counter at it (the budget is long spent by then).
+ */
+export const COUNTER_CEILING = Number.MAX_SAFE_INTEGER;
+
+/**
+ * The error for the first op whose points are not a whole number from 0 to MAX_POINTS, or undefined when every op
+ * can be counted. Stores check each batch with it before touching a counter.
+ * @example uncountable([{ key: "k", points: 1e21, windowMs: 1000 }]) // RangeError
+ */
+export function uncountable(ops: readonly CounterOp[]): RangeError | undefined {
+  for (const op of ops) {
+    const { points } = op;
+    if (points >= 0 && points <= MAX_POINTS && Number.isInteger(points)) continue;
+    return new RangeError(`cannot count ${String(points)} points on counter ${op.key}: points must be a whole number from 0 to ${MAX_POINTS}`);
+  }
+  return undefined;
+}
+
+/** One counter to add to. `points` are whole numbers from 0 to MAX_POINTS (budgets are kept in millionths of their unit). */
 export interface CounterOp {
   /** Full counter key, already namespaced by the engine. */
   readonly key: string;

@@ -25,13 +25,13 @@ function runBin(args: readonly string[]): Promise<{ code: number; stdout: string
 
 beforeAll(async () => {
   rmSync(OUT, { recursive: true, force: true });
-  await build({ ...cliConfig(), outDir: OUT, silent: true, config: false });
+  await build({ ...cliConfig(), dts: false, outDir: OUT, silent: true, config: false });
 }, 120_000);
 afterAll(() => rmSync(join(OUT, ".."), { recursive: true, force: true }));
 
 describe("the built hexarch executable", () => {
   it("is what package.json's bin points at, and the package ships the schema it names", () => {
-    expect(manifest.bin).toEqual({ hexarch: "./dist/cli.js" });
+    expect(manifest.bin).toEqual({ hexarch: "./dist/cli.js", "hexarch-guardrails": "./dist/cli.js" });
     expect(manifest.files).toContain("hexarch.schema.json");
   });
 

@@ -134,6 +134,13 @@ describe("hexarch test on broken case files", () => {
     expect(run.stderr).toContain('bad_state.test.yaml:7:9 cases[0].state[1]: policy "api_budget" has no counter with window 1m\n    fix: its counters: rule: 0, window: month');
   });
 
+  it("does not run a case whose cost or starting spend no budget can count", async () => {
+    const run = await runHexarch(["test", "tests/fixtures/cases/broken/amounts.test.yaml"], { cwd: ROOT });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("amounts.test.yaml:6:37 cases[0].state[0].used: used must be at most 1000000000, got 1e+303");
+    expect(run.stderr).toContain("amounts.test.yaml:8:62 cases[0].requests[0].cost: cost must be at most 1000000000, got 1e+303");
+  });
+
   it("names unknown policy ids with a suggestion", async () => {
     project = tempProject(["quickstart.yaml"]);
     writeFileSync(join(project.dir, "c.yaml"), 'policy: quickstart.yaml\ncases:\n  - name: n\n    at: "2026-11-27T16:30:00Z"\n    requests:\n      - { policy: safe_delet, expect: confirm }\n');

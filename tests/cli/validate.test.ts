@@ -66,7 +66,7 @@ describe("hexarch validate", () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toContain("no hexarch.yaml or hexarch.yml found; searched:");
     expect(run.stderr).toContain(project.dir);
-    expect(run.stderr).toContain("npx hexarch init");
+    expect(run.stderr).toContain("npx hexarch-guardrails init");
   });
 
   it("uses HEXARCH_POLICY_FILE when no file is given", async () => {

@@ -1,10 +1,7 @@
-// Smoke test of the published shape: pack the package, install the tarball with Express in a fresh folder, get a 428 and a 429.
+// Smoke test of the published shape: the packed tarball installed with Express in a fresh folder gives a 428 and a 429.
 import type { ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { getsInARow, packIsolated, run, startScript } from "./packed-app.js";
+import { appFolder, getsInARow, run, sharedInstall, startScript } from "./packed-app.js";
 
 const POLICIES = `policies:
   - id: rate_limit
@@ -29,20 +26,15 @@ let child: ChildProcess | undefined;
 let base: string;
 
 beforeAll(async () => {
-  folder = mkdtempSync(join(tmpdir(), "hexarch-smoke-"));
-  const tarball = packIsolated(folder);
-  writeFileSync(join(folder, "package.json"), JSON.stringify({ name: "smoke-app", private: true, type: "module" }));
-  writeFileSync(join(folder, "hexarch.yaml"), POLICIES);
-  writeFileSync(join(folder, "app.mjs"), APP);
-  run("npm", ["install", tarball, "express@5", "--no-audit", "--no-fund", "--prefer-offline", "--silent"], folder);
+  const manifest = JSON.stringify({ name: "smoke-app", private: true, type: "module" });
+  folder = appFolder((await sharedInstall()).root, "express-app", { "package.json": manifest, "hexarch.yaml": POLICIES, "app.mjs": APP });
   const app = await startScript("app.mjs", folder, { ...process.env, HEXARCH_SECRET: "smoke-secret-0123456789abcdef" });
   child = app.child;
   base = `http://127.0.0.1:${app.port}`;
-}, 240_000);
+}, 900_000);
 
 afterAll(() => {
   child?.kill();
-  if (folder !== undefined) rmSync(folder, { recursive: true, force: true });
 });
 
 describe("the packed package in a fresh Express app", () => {

@@ -1,14 +1,9 @@
-// Smoke test of the published shape for Koa and Next.js: the packed tarball installed with koa and next in a fresh folder.
+// Smoke test of the published shape for Koa and Next.js: the packed tarball installed with koa and next, built and started.
 import type { ChildProcess } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildNextApp, startNextApp, type NextServer } from "../e2e/next-server.js";
-import { getsInARow, packIsolated, run, startScript } from "./packed-app.js";
+import { appFolder, getsInARow, run, sharedInstall, startScript } from "./packed-app.js";
 
-const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const SECRET = { HEXARCH_SECRET: "smoke-secret-0123456789abcdef" };
 const POLICIES = `policies:
   - id: rate_limit
@@ -32,10 +27,10 @@ app.use(router.routes());
 const server = app.listen(0, "127.0.0.1", () => console.log("PORT " + server.address().port));
 `;
 const NEXT_ROUTES: Record<string, string> = {
-  "app/items/route.js": `import { withHexarch } from "hexarch-guardrails/next";
+  "items/route.js": `import { withHexarch } from "hexarch-guardrails/next";
 export const GET = withHexarch(() => Response.json({ ok: true }));
 `,
-  "app/items/[id]/route.js": `import { withHexarch } from "hexarch-guardrails/next";
+  "items/[id]/route.js": `import { withHexarch } from "hexarch-guardrails/next";
 export const DELETE = withHexarch(async (_request, { params }) => Response.json({ deleted: (await params).id }), { policy: "safe_delete" });
 `,
 };
@@ -50,43 +45,27 @@ let koaBase = "";
 let next: NextServer | undefined;
 let edgeBuildError = "";
 
-function installedVersion(name: string): string {
-  return (JSON.parse(readFileSync(join(ROOT, "node_modules", name, "package.json"), "utf8")) as { version: string }).version;
-}
-
-function write(relative: string, text: string): void {
-  mkdirSync(join(folder, relative, ".."), { recursive: true });
-  writeFileSync(join(folder, relative), text);
-}
-
 beforeAll(async () => {
-  folder = mkdtempSync(join(tmpdir(), "hexarch-smoke-koa-next-"));
-  const tarball = packIsolated(folder);
-  write("package.json", JSON.stringify({ name: "smoke-koa-next", private: true, type: "module" }));
-  write("hexarch.yaml", POLICIES);
-  write("koa-app.mjs", KOA_APP);
-  const frameworks = ["koa", "@koa/router", "next", "react", "react-dom"].map((name) => `${name}@${installedVersion(name)}`);
-  run("npm", ["install", tarball, ...frameworks, "--no-audit", "--no-fund", "--prefer-offline", "--silent"], folder);
+  const manifest = JSON.stringify({ name: "smoke-koa-next", private: true, type: "module" });
+  folder = appFolder((await sharedInstall()).root, "koa-next-app", { "package.json": manifest, "hexarch.yaml": POLICIES, "koa-app.mjs": KOA_APP });
 
   const started = await startScript("koa-app.mjs", folder, { ...process.env, ...SECRET });
   koa = started.child;
   koaBase = `http://127.0.0.1:${started.port}`;
 
-  write("app/edge/route.js", EDGE_ROUTE);
+  appFolder(folder, "app", { "edge/route.js": EDGE_ROUTE });
   edgeBuildError = await buildNextApp(folder, SECRET).then(
     () => "",
     (error: Error) => error.message,
   );
-  rmSync(join(folder, "app"), { recursive: true, force: true });
-  for (const [relative, text] of Object.entries(NEXT_ROUTES)) write(relative, text);
+  appFolder(folder, "app", NEXT_ROUTES);
   await buildNextApp(folder, SECRET);
   next = await startNextApp(folder, SECRET);
-}, 600_000);
+}, 900_000);
 
 afterAll(async () => {
   koa?.kill();
   await next?.stop();
-  if (folder !== undefined) rmSync(folder, { recursive: true, force: true });
 }, 30_000);
 
 async function confirmFlow(base: string): Promise<number[]> {

@@ -1,8 +1,8 @@
-// Smoke-test plumbing: pack the package without touching the repository's dist/, start the fresh app, send requests.
+// Smoke-test plumbing: pack and install the package once per run without touching dist/, start apps, send requests.
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -15,9 +15,8 @@ export function run(command: string, args: readonly string[], cwd: string, env: 
 /**
  * Builds the package with tsup into a staging folder holding the files package.json publishes, packs it, and
  * returns the tarball's path in `destination`. Other tests building dist/ in the repository are not disturbed.
- * @example const tarball = packIsolated(folder); run("npm", ["install", tarball], folder);
  */
-export function packIsolated(destination: string): string {
+function packIsolated(destination: string): string {
   const staging = mkdtempSync(join(tmpdir(), "hexarch-stage-"));
   try {
     const manifest = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { files: string[] };
@@ -30,6 +29,94 @@ export function packIsolated(destination: string): string {
   } finally {
     rmSync(staging, { recursive: true, force: true });
   }
+}
+
+function installedVersion(name: string): string {
+  return (JSON.parse(readFileSync(join(ROOT, "node_modules", name, "package.json"), "utf8")) as { version: string }).version;
+}
+
+/** What every smoke app imports, at the versions the repository tests with (@koa/bodyparser is not among them). */
+const FRAMEWORKS = ["express", "koa", "@koa/router", "next", "react", "react-dom", "@types/express", "@types/koa"];
+
+/** Where this run's install lives: one folder per vitest run (the workers of one run share their parent process). */
+const RUN_FOLDER = join(tmpdir(), "hexarch-smoke-runs", String(process.ppid));
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Removes the install folders of earlier runs whose vitest has ended. */
+function removeEndedRuns(): void {
+  const runs = dirname(RUN_FOLDER);
+  for (const name of existsSync(runs) ? readdirSync(runs) : []) {
+    if (/^\d+$/.test(name) && !alive(Number(name))) rmSync(join(runs, name), { recursive: true, force: true });
+  }
+}
+
+/** Waits until the builder marks `folder` ready; rejects with the builder's error if it wrote one instead. */
+async function waitFor(folder: string, timeoutMs: number): Promise<void> {
+  const started = Date.now();
+  for (;;) {
+    if (existsSync(join(folder, ".ready"))) return;
+    if (existsSync(join(folder, ".failed"))) throw new Error(`the shared smoke install failed: ${readFileSync(join(folder, ".failed"), "utf8")}`);
+    if (Date.now() - started > timeoutMs) throw new Error(`the shared smoke install in ${folder} was not ready within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
+/** The packed tarball, and the folder it is installed in with every framework. */
+export interface SharedInstall {
+  readonly root: string;
+  readonly tarball: string;
+}
+
+/**
+ * The folder, shared by every smoke test of this vitest run, where the packed tarball is installed once with
+ * Express, Koa (with @koa/router and @koa/bodyparser) and Next.js. The first caller packs and installs; the others
+ * (in any worker) wait for it. Apps go in subfolders with their own package.json; Node finds the packages above.
+ * `HEXARCH_SMOKE_INSTALL=<an earlier run's install folder>` reuses that one, to re-run one smoke file by hand.
+ * @example const { root } = await sharedInstall(); appFolder(root, "my-app", { "app.mjs": APP });
+ */
+export async function sharedInstall(timeoutMs = 840_000): Promise<SharedInstall> {
+  const folder = process.env["HEXARCH_SMOKE_INSTALL"] ?? join(RUN_FOLDER, "install");
+  mkdirSync(RUN_FOLDER, { recursive: true });
+  try {
+    mkdirSync(folder);
+  } catch {
+    await waitFor(folder, timeoutMs);
+    return { root: folder, tarball: readFileSync(join(folder, ".ready"), "utf8") };
+  }
+  try {
+    removeEndedRuns();
+    const tarball = packIsolated(RUN_FOLDER);
+    writeFileSync(join(folder, "package.json"), JSON.stringify({ name: "smoke-apps", private: true }));
+    const packages = [tarball, ...FRAMEWORKS.map((name) => `${name}@${installedVersion(name)}`), "@koa/bodyparser@6"];
+    run("npm", ["install", ...packages, "--no-audit", "--no-fund", "--prefer-offline", "--silent"], folder);
+    writeFileSync(join(folder, ".ready"), tarball);
+    return { root: folder, tarball };
+  } catch (error) {
+    writeFileSync(join(folder, ".failed"), error instanceof Error ? error.message : String(error));
+    throw error;
+  }
+}
+
+/**
+ * A fresh app folder inside the shared install, holding `files` (paths relative to it, folders created).
+ * @example const app = appFolder(root, "express-esm", { "package.json": '{"type":"module"}', "app.mjs": APP });
+ */
+export function appFolder(root: string, name: string, files: Readonly<Record<string, string>>): string {
+  const folder = join(root, name);
+  rmSync(folder, { recursive: true, force: true });
+  for (const [relative, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(folder, relative)), { recursive: true });
+    writeFileSync(join(folder, relative), text);
+  }
+  return folder;
 }
 
 /** A Node script that prints `PORT <n>` once listening, started in `cwd`. */

@@ -1,17 +1,35 @@
 // Where the confirmation-token secret comes from: the option, HEXARCH_SECRET, or one random secret per process.
 import { randomBytes } from "node:crypto";
+import { PolicyConfigError } from "../../engine/errors.js";
 import { configWarning, type Logger } from "../../engine/logger.js";
 
 /** Shortest secret accepted, in characters or bytes. */
 export const MIN_SECRET_LENGTH = 16;
 
+/** The fix offered for a secret shorter than MIN_SECRET_LENGTH, whether it came from the option or HEXARCH_SECRET. */
+export const SHORT_SECRET_FIX = `use at least ${MIN_SECRET_LENGTH} random characters (32 bytes from a CSPRNG, base64)`;
+
 let processSecret: Buffer | undefined;
 
-/** The secret option or `HEXARCH_SECRET`, or undefined when neither is set. */
+/**
+ * The secret option or `HEXARCH_SECRET`, or undefined when neither is set. A `HEXARCH_SECRET` shorter than
+ * MIN_SECRET_LENGTH throws PolicyConfigError at start-up, as the option does when it is validated.
+ */
 export function configuredSecret(option: string | undefined, env: Readonly<Record<string, string | undefined>>): string | undefined {
   if (option !== undefined) return option;
   const fromEnv = env["HEXARCH_SECRET"];
-  return fromEnv === undefined || fromEnv === "" ? undefined : fromEnv;
+  if (fromEnv === undefined || fromEnv === "") return undefined;
+  if (fromEnv.length < MIN_SECRET_LENGTH) {
+    throw new PolicyConfigError([
+      {
+        file: "<environment>",
+        path: "HEXARCH_SECRET",
+        message: `the secret is ${fromEnv.length} characters long`,
+        fix: SHORT_SECRET_FIX,
+      },
+    ]);
+  }
+  return fromEnv;
 }
 
 /**

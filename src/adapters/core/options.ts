@@ -1,11 +1,13 @@
 // The options every HTTP adapter accepts, and their one-time validation into PolicyConfigError problems.
+import { costProblem } from "../../engine/amount.js";
 import type { Decision } from "../../engine/decision.js";
 import type { Guardian, GuardianOptions } from "../../engine/guardian.js";
 import { PolicyConfigError, type ConfigProblem } from "../../engine/errors.js";
 import type { Logger } from "../../engine/logger.js";
 import { suggestionFix } from "../../engine/config/suggest.js";
-import { MIN_SECRET_LENGTH } from "./confirm-secret.js";
+import { MIN_SECRET_LENGTH, SHORT_SECRET_FIX } from "./confirm-secret.js";
 import type { HeaderSwitches } from "./rate-headers.js";
+import { rateLimitOptionFix } from "./rate-limit-options.js";
 
 /** A value, or a function of the framework's request that computes it (undefined = not stated). */
 export type FromRequest<Req, T> = T | ((req: Req) => T | undefined);
@@ -129,7 +131,9 @@ function problem(label: string, path: string, message: string, fix: string): Con
 
 function refine(label: string, options: Record<string, unknown>): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
-  const { ipv6Prefix, confirmTtl, secret, headers, logger, guardian, mode } = options;
+  const { ipv6Prefix, confirmTtl, secret, headers, logger, guardian, mode, cost } = options;
+  const costRefusal = typeof cost === "number" ? costProblem(cost) : undefined;
+  if (costRefusal !== undefined) problems.push(problem(label, "cost", costRefusal, "give the estimate as a number of at least 0, e.g. cost: 0.05, or as a function of the request"));
   if (typeof mode === "string" && !MODES.includes(mode)) problems.push(problem(label, "mode", `unknown mode "${mode}"`, suggestionFix(mode, MODES, "modes")));
   if (typeof ipv6Prefix === "number" && !(Number.isInteger(ipv6Prefix) && ipv6Prefix >= 1 && ipv6Prefix <= 128)) {
     problems.push(problem(label, "ipv6Prefix", `${ipv6Prefix} is not a prefix length`, "use a whole number from 1 to 128 (64 groups each /64 network)"));
@@ -138,7 +142,7 @@ function refine(label: string, options: Record<string, unknown>): ConfigProblem[
     problems.push(problem(label, "confirmTtl", `${confirmTtl} is not a lifetime`, "use a positive number of seconds, e.g. 300"));
   }
   if (typeof secret === "string" && secret.length < MIN_SECRET_LENGTH) {
-    problems.push(problem(label, "secret", `the secret is ${secret.length} characters long`, `use at least ${MIN_SECRET_LENGTH} random characters (32 bytes from a CSPRNG, base64)`));
+    problems.push(problem(label, "secret", `the secret is ${secret.length} characters long`, SHORT_SECRET_FIX));
   }
   if (kindOf(headers) === "object") {
     for (const [key, value] of Object.entries(headers as object)) {
@@ -173,7 +177,7 @@ export function validateOptions(options: unknown, spec: OptionSpec, label: strin
     if (value === undefined) continue;
     const kinds = spec[key];
     if (kinds === undefined) {
-      problems.push(problem(label, key, `unknown option "${key}"`, suggestionFix(key, known, "known options")));
+      problems.push(problem(label, key, `unknown option "${key}"`, rateLimitOptionFix(key) ?? suggestionFix(key, known, "known options")));
       continue;
     }
     const actual = kindOf(value);

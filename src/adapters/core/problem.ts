@@ -11,6 +11,9 @@ export const STATUS_FOR: Readonly<Record<Exclude<Outcome, "allow" | "warn">, num
   error: 503,
 });
 
+/** The status of a call refused because the cost computed from its request is not an amount: the request is bad. */
+const INVALID_COST_STATUS = 400;
+
 /** Default prefix of problem `type` URIs; the suffix names the problem (`rate-limited`, `confirmation-required`…). */
 export const DEFAULT_PROBLEM_TYPE_BASE = "urn:hexarch:problem:";
 
@@ -65,6 +68,8 @@ function nameAndTitle(decision: Decision, unbound: UnboundBody | undefined): rea
       return decision.kind === "budget" ? ["budget-exhausted", "Budget exhausted"] : ["rate-limited", "Too many requests"];
     case "error":
       return ["policy-unavailable", "Policy could not be checked"];
+    case "deny":
+      return decision.kind === "cost" ? ["invalid-cost", "Invalid cost"] : ["forbidden-by-policy", "Forbidden by policy"];
     default:
       return ["forbidden-by-policy", "Forbidden by policy"];
   }
@@ -103,7 +108,7 @@ export function problemFor(decision: Decision, confirm: ConfirmState = {}, typeB
   return {
     type: `${typeBase}${name}`,
     title,
-    status: unbound?.status ?? STATUS_FOR[outcome],
+    status: unbound?.status ?? (decision.kind === "cost" ? INVALID_COST_STATUS : STATUS_FOR[outcome]),
     detail: unbound === undefined ? decision.reason : unboundDetail(decision, unbound),
     outcome: decision.outcome,
     ...(decision.kind === undefined ? {} : { kind: decision.kind }),

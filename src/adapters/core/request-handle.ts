@@ -1,4 +1,5 @@
 // Per-request state shared by every guard a request passes: its decisions, confirmed policies, and the charge handle.
+import { settleError } from "../../engine/amount.js";
 import type { Decision } from "../../engine/decision.js";
 import { configWarning, type Logger } from "../../engine/logger.js";
 import type { TokenRejection } from "./confirm-token.js";
@@ -19,7 +20,7 @@ export interface RequestHandle {
   readonly decisions: readonly Decision[];
   /**
    * Replaces the estimated cost reserved by this request's budget decisions with the actual cost.
-   * Settles once; later calls do nothing.
+   * Settles once; later calls do nothing. A cost that is not a number from 0 to MAX_AMOUNT rejects and changes nothing.
    */
   charge(actualCost: number): Promise<void>;
 }
@@ -55,6 +56,8 @@ export class RequestLedger implements RequestHandle {
   }
 
   async charge(actualCost: number): Promise<void> {
+    const refused = settleError(actualCost);
+    if (refused !== undefined) throw refused;
     await Promise.all(this.decisions.map((d) => d.settle(actualCost)));
   }
 

@@ -102,7 +102,8 @@ export interface ContextBuilder<Req, Src> {
  * spelling of routePath(), in lower case when the app routes case-insensitively: the `caseSensitive` option, else
  * what the reader says the framework does), operation (from the method unless given), client key (custom function,
  * else the client address grouped by `ipv6Prefix`, else the socket's when that is no IP address), then every fact
- * given as a value or a function of the request. A cost that is not a finite, non-negative number is left out.
+ * given as a value or a function of the request. A cost is passed on as computed: the engine refuses one that is
+ * not an amount (answered 400).
  * The request itself is read through `reader` from `src`.
  * @example
  * const toContext = contextBuilder<Request, HttpRequestView>({ resource: "openai", user: (req) => req.user?.id }, VIEW_READER);
@@ -143,7 +144,6 @@ export function contextBuilder<Req, Src>(
     // Stated only when true, so a context (and `hexarch explain --json`) says nothing new for case-sensitive apps.
     if (folded) ctx.caseInsensitiveRoute = true;
     for (const write of writers) write(req, ctx);
-    if (ctx.cost !== undefined && !(Number.isFinite(ctx.cost) && ctx.cost >= 0)) delete ctx.cost;
     return ctx;
   };
 }

@@ -1,5 +1,6 @@
 // The shape of a `hexarch test` case file, as zod schemas: validation, types and key suggestions in one place.
 import { z } from "zod";
+import { MAX_AMOUNT } from "../../engine/amount.js";
 import { INSTANT_PATTERN } from "../request.js";
 
 const text = z.string().min(1);
@@ -42,7 +43,7 @@ export const StepSchema = z.strictObject({
   name: text.optional(),
   ...requestFields,
   confirm: z.union([z.boolean(), z.array(text).min(1)]).optional(),
-  cost: z.number().nonnegative().optional(),
+  cost: z.number().nonnegative().max(MAX_AMOUNT).optional(),
   policy: textOrList.optional().describe("apply only these policies, as guard(id) does; default: every policy, as hexarch() does"),
   at: instant.optional().describe("this request's instant; default: the case's at"),
   repeat: z.number().int().positive().max(100_000).optional(),
@@ -54,7 +55,7 @@ export const StateSchema = z.strictObject({
   policy: text,
   rule: z.number().int().nonnegative().optional().describe("the rule's position in the policy; default: every counting rule"),
   window: z.enum(["1s", "1m", "1h", "1d", "day", "month"]).optional(),
-  used: z.number().nonnegative().describe("requests already counted, or the amount of budget already spent"),
+  used: z.number().nonnegative().max(MAX_AMOUNT).describe("requests already counted, or the amount of budget already spent"),
   ...requestFields,
 });
 

@@ -11,6 +11,9 @@ import type { RuleLimitFunctions } from "../config/code-policies.js";
 import { formatKeyPath } from "../config/locate.js";
 import { perCallCounter } from "./per-call-limit.js";
 import { summarizeRule } from "./summary.js";
+import { toMicros } from "../amount.js";
+
+export { fromMicros, toMicros } from "../amount.js";
 
 export type Action = "block" | "warn" | "require_confirmation";
 /** Who a counter is kept for. A custom key names a key function given to createGuardian. */
@@ -82,23 +85,12 @@ export interface CompiledRule {
   readonly unconditionalKind: FindingKind | undefined;
 }
 
-const MICROS = 1_000_000;
 const RATE_WINDOWS = [
   ["requests_per_second", "1s", 1_000],
   ["requests_per_minute", "1m", 60_000],
   ["requests_per_hour", "1h", 3_600_000],
   ["requests_per_day", "1d", 86_400_000],
 ] as const;
-
-/** Converts an amount in a budget's unit to the whole millionths that stores count in. */
-export function toMicros(amount: number): number {
-  return Math.round(amount * MICROS);
-}
-
-/** Converts millionths back to the budget's unit. */
-export function fromMicros(micros: number): number {
-  return micros / MICROS;
-}
 
 function list(value: string | readonly string[] | undefined): readonly string[] | undefined {
   return value === undefined ? undefined : typeof value === "string" ? [value] : value;

@@ -16,7 +16,7 @@ export interface DiscoverOptions {
   readonly env?: Record<string, string | undefined>;
 }
 
-const INIT_FIX = "create one with `npx hexarch init`, or pass `policyFile` / set HEXARCH_POLICY_FILE";
+const INIT_FIX = "create one with `npx hexarch-guardrails init`, or pass `policyFile` / set HEXARCH_POLICY_FILE";
 
 /** Whether `path` exists and is a regular file (not a folder). */
 function isFile(path: string): boolean {

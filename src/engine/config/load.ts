@@ -179,7 +179,7 @@ export function loadPolicyFile(path: string): LoadedPolicyFile {
     if (error instanceof PolicyConfigError) throw error;
     const code = (error as NodeJS.ErrnoException | undefined)?.code;
     const message = code === "ENOENT" ? "policy file not found" : `the policy file could not be read: ${error instanceof Error ? error.message : String(error)}`;
-    throw new PolicyConfigError([{ file: path, path: "", message, fix: "check the path, or create one with `npx hexarch init`" }]);
+    throw new PolicyConfigError([{ file: path, path: "", message, fix: "check the path, or create one with `npx hexarch-guardrails init`" }]);
   }
   return parsePolicyText(text, path);
 }

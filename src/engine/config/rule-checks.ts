@@ -1,4 +1,5 @@
 // Semantic checks on one schema-valid rule: combinations of keys and values the schema alone cannot catch.
+import { MIN_AMOUNT } from "../amount.js";
 import { DAY_NAMES } from "../time/window-spec.js";
 import { ACTION_PATTERN, BUILTIN_KEYS, HOUR_RANGE_PATTERN, type RuleSpec } from "./schema.js";
 import type { ProblemReport } from "./problem-report.js";
@@ -117,12 +118,26 @@ function checkCounters(rule: RuleSpec, path: RulePath, report: ProblemReport): v
       fix: "split into two rules: one with daily_budget, one with monthly_budget",
     });
   }
-  if (rule.cost !== undefined && rule.daily_budget === undefined && rule.monthly_budget === undefined) {
-    report.add([...path, "cost"], { message: "cost only counts against a budget", fix: "add daily_budget: or monthly_budget:, or remove cost:" });
-  }
+  if (rule.cost !== undefined) checkCost(rule, rule.cost, [...path, "cost"], report);
   if (rule.key !== undefined) checkCounterKey(rule.key, hasCounter, [...path, "key"], report);
   if (rule.count !== undefined && !hasAny(rule, RATE_KEYS)) {
     report.add([...path, "count"], { message: "count only applies to a rate limit", fix: "add requests_per_minute: (or another requests_per_ key), or remove count:" });
+  }
+}
+
+/** Checks a fixed `cost`: it needs a budget, counts (0, or at least one millionth) and fits inside that budget. */
+function checkCost(rule: RuleSpec, cost: number, at: RulePath, report: ProblemReport): void {
+  const [budgetKey, budget] = rule.daily_budget !== undefined ? ["daily_budget", rule.daily_budget] : ["monthly_budget", rule.monthly_budget];
+  if (budget === undefined) {
+    report.add(at, { message: "cost only counts against a budget", fix: "add daily_budget: or monthly_budget:, or remove cost:" });
+  } else if (cost > budget) {
+    report.add(at, { message: `cost ${cost} is more than the whole ${budgetKey} of ${budget}: every call would be refused`, fix: `use a cost of at most ${budget}, or raise ${budgetKey}:` });
+  }
+  if (cost > 0 && cost < MIN_AMOUNT) {
+    report.add(at, {
+      message: `cost ${cost} is below ${MIN_AMOUNT}, the smallest amount a budget counts: every call would be free`,
+      fix: `write cost: 0 for free calls, or a cost of at least ${MIN_AMOUNT}`,
+    });
   }
 }
 

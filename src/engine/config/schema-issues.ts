@@ -1,5 +1,6 @@
 // Turns zod validation issues into plain-language, located ConfigProblems with a concrete fix.
 import { z } from "zod";
+import { MAX_AMOUNT, MIN_AMOUNT } from "../amount.js";
 import { PolicyFileSchema } from "./schema.js";
 import { valueAtPath, type ProblemReport } from "./problem-report.js";
 import { closestMatch, suggestionFix } from "./suggest.js";
@@ -133,6 +134,9 @@ function reportInvalidUnion(issue: Issue & { code: "invalid_union" }, data: unkn
   report.add(issue.path, { message, fix: fixes[0] });
 }
 
+const AMOUNT_KEYS: ReadonlySet<string> = new Set(["daily_budget", "monthly_budget", "cost"]);
+const AMOUNT_FIX = `use an amount from ${MIN_AMOUNT} to ${MAX_AMOUNT}: budgets count in millionths of their unit, up to one billion (a cost may also be 0)`;
+
 /** Reports a number, string or list that is too small or too big. */
 function reportOutOfRange(issue: Issue & { code: "too_small" | "too_big" }, data: unknown, report: ProblemReport): void {
   const value = valueAtPath(data, issue.path);
@@ -142,12 +146,12 @@ function reportOutOfRange(issue: Issue & { code: "too_small" | "too_big" }, data
     report.add(issue.path, { message: `${what}, got an empty list`, fix: key === "rules" ? missingKeyFix("rules") : `add an item, or remove ${key}:` });
   } else if (issue.origin === "string") {
     report.add(issue.path, { message: `${key} must not be empty`, fix: `write a value, or remove ${key}:` });
-  } else if (issue.code === "too_small") {
-    const bound = issue.inclusive === true ? `at least ${issue.minimum}` : `greater than ${issue.minimum}`;
-    report.add(issue.path, { message: `${key} must be ${bound}, got ${show(value)}`, fix: `use a number ${bound}` });
   } else {
-    const bound = issue.inclusive === true ? `at most ${issue.maximum}` : `less than ${issue.maximum}`;
-    report.add(issue.path, { message: `${key} must be ${bound}, got ${show(value)}`, fix: `use a number ${bound}` });
+    const bound =
+      issue.code === "too_small"
+        ? `${issue.inclusive === true ? "at least" : "greater than"} ${issue.minimum}`
+        : `${issue.inclusive === true ? "at most" : "less than"} ${issue.maximum}`;
+    report.add(issue.path, { message: `${key} must be ${bound}, got ${show(value)}`, fix: AMOUNT_KEYS.has(key) ? AMOUNT_FIX : `use a number ${bound}` });
   }
 }
 

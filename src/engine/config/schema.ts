@@ -1,5 +1,6 @@
 // The shape of hexarch.yaml, as zod schemas: the single source for validation, types and the JSON Schema export.
 import { z } from "zod";
+import { MAX_AMOUNT, MIN_AMOUNT } from "../amount.js";
 
 /** `block`, `warn`, `require_confirmation`, or `warn_at_N%` (a budget/rate warning threshold; blocks at 100%). */
 export const ACTION_PATTERN = /^(block|warn|require_confirmation|warn_at_(\d{1,3})%)$/;
@@ -7,8 +8,9 @@ export const ACTION_PATTERN = /^(block|warn|require_confirmation|warn_at_(\d{1,3
 export const HOUR_RANGE_PATTERN = /^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]|24):([0-5]\d)$/;
 
 const stringOrList = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
-const positiveNumber = z.number().positive();
 const positiveInteger = z.number().int().positive();
+/** A budget: from one millionth (what a store counts) to MAX_AMOUNT (what it counts exactly). */
+const budgetAmount = z.number().min(MIN_AMOUNT).max(MAX_AMOUNT);
 
 /** Built-in counter keys; any other name refers to a custom key function given to createGuardian. */
 export const BUILTIN_KEYS = ["client", "user", "api_key", "route", "global"] as const;
@@ -28,9 +30,9 @@ export const RuleSchema = z.strictObject({
   requests_per_minute: positiveInteger.optional(),
   requests_per_hour: positiveInteger.optional(),
   requests_per_day: positiveInteger.optional(),
-  daily_budget: positiveNumber.optional(),
-  monthly_budget: positiveNumber.optional(),
-  cost: z.number().nonnegative().optional().describe("Fixed cost charged per call against the budget"),
+  daily_budget: budgetAmount.optional(),
+  monthly_budget: budgetAmount.optional(),
+  cost: z.number().nonnegative().max(MAX_AMOUNT).optional().describe("Fixed cost charged per call against the budget: 0, or 0.000001 to the budget"),
   key: z.string().min(1).optional().describe("Counter key: client, user, api_key, route, global, or a custom key name"),
   alert_at_percentage: z.number().gt(0).lte(100).optional(),
   count: z

@@ -38,6 +38,25 @@ describe("start-up validation", () => {
     expect(error.problems[0]?.fix).toBe("use one of: api_budget, rate_limit, safe_delete");
   });
 
+  it("does not answer express-rate-limit's { windowMs, limit } with a bare list of known options", () => {
+    const error = configError(() => hexarch({ guardian: guardianFor(), windowMs: 60_000, limit: 100, keyGenerator: () => "k" } as never));
+    expect(error.problems.map((p) => p.path)).toEqual(["hexarch().windowMs", "hexarch().limit", "hexarch().keyGenerator"]);
+    for (const p of error.problems) expect(p.fix).toContain('README, "Coming from express-rate-limit"');
+    expect(error.problems[0]?.fix).toContain("requests_per_minute");
+    expect(error.problems[2]?.fix).toContain("clientKey");
+  });
+
+  it("does not start with a HEXARCH_SECRET shorter than 16 characters", () => {
+    vi.stubEnv("HEXARCH_SECRET", "short-secret");
+    try {
+      const error = configError(() => hexarch({ guardian: guardianFor() }));
+      expect(error.problems).toEqual([expect.objectContaining({ file: "<environment>", path: "HEXARCH_SECRET", message: "the secret is 12 characters long" })]);
+      expect(error.message).toContain("use at least 16 random characters");
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  });
+
   it("an unknown mode is refused", () => {
     expect(() => hexarch({ policyText: QUICK_START, mode: "strickt" as never })).toThrow(/did you mean "strict"/);
   });

@@ -222,6 +222,23 @@ policies:
     ],
   },
   {
+    name: "does not let a request whose computed cost is not an amount fall back to the default cost: 400 invalid-cost",
+    policies: QUICK_START,
+    mount: { kind: "guard", policies: ["api_budget"] },
+    options: { resource: "openai", cost: () => Number.NaN },
+    steps: [
+      {
+        request: { method: "POST", path: "/chat" },
+        times: 12,
+        expect: {
+          status: 400,
+          headers: { "retry-after": null },
+          body: { type: "urn:hexarch:problem:invalid-cost", title: "Invalid cost", status: 400, outcome: "deny", kind: "cost", detail: expect.stringContaining("cost NaN") },
+        },
+      },
+    ],
+  },
+  {
     name: "hexarch() leaves a resource-scoped budget alone on routes that state no resource",
     policies: QUICK_START,
     mount: { kind: "hexarch" },

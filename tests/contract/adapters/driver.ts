@@ -9,7 +9,8 @@ export type ContractMount = { readonly kind: "hexarch" } | { readonly kind: "gua
 export interface ContractOptions {
   readonly headers?: boolean | Partial<HeaderSwitches>;
   readonly resource?: string;
-  readonly cost?: number;
+  /** A fixed estimate, or one computed per request (the contract's functions ignore the request). */
+  readonly cost?: number | (() => number);
   readonly user?: string;
   readonly roles?: readonly string[];
 }

@@ -73,6 +73,6 @@ describe("discoverPolicyFile", () => {
     const error = configErrorOf(() => discoverPolicyFile({ cwd: deep, env: {} }));
     const problem = error.problems[0];
     for (const folder of [deep, join(empty, "a"), empty, "/"]) expect(problem?.message).toContain(`      ${folder}`);
-    expect(problem?.fix).toBe("create one with `npx hexarch init`, or pass `policyFile` / set HEXARCH_POLICY_FILE");
+    expect(problem?.fix).toBe("create one with `npx hexarch-guardrails init`, or pass `policyFile` / set HEXARCH_POLICY_FILE");
   });
 });

@@ -91,7 +91,7 @@ describe("schema problems", () => {
   it("reports enum values with the nearest choice and out-of-range numbers", () => {
     const problems = problemsOf(ruleFile('resource: "*"', "daily_budget: -5", "alert_at_percentage: 150").replace("  - id: p\n", "  - id: p\n    fail: opne\n"));
     expect(problemAt(problems, "policies[0].fail")).toMatchObject({ message: 'expected one of "closed", "open", got "opne"', fix: 'did you mean "open"?' });
-    expect(problemAt(problems, "policies[0].rules[0].daily_budget").message).toBe("daily_budget must be greater than 0, got -5");
+    expect(problemAt(problems, "policies[0].rules[0].daily_budget").message).toBe("daily_budget must be at least 0.000001, got -5");
     expect(problemAt(problems, "policies[0].rules[0].alert_at_percentage").message).toBe("alert_at_percentage must be at most 100, got 150");
   });
 

@@ -115,7 +115,7 @@ describe("costs", () => {
     expect((await guardian.check("spend", { resource: "openai", cost: 0 })).counters[0]?.used).toBe(2);
   });
 
-  it("settle leaves a fixed-cost budget alone, and ignores negative or non-finite amounts", async () => {
+  it("settle leaves a fixed-cost budget alone, and refuses negative or non-finite amounts without changing anything", async () => {
     const guardian = guardianFor(`
 policies:
   - id: spend
@@ -127,8 +127,8 @@ policies:
         daily_budget: 10
 `);
     const decision = await guardian.check("spend", { resource: "openai", cost: 2 });
-    await decision.settle(Number.NaN);
-    await decision.settle(-3);
+    await expect(decision.settle(Number.NaN)).rejects.toThrow(RangeError);
+    await expect(decision.settle(-3)).rejects.toThrow(RangeError);
     await decision.settle(5);
     const after = await guardian.check("spend", { resource: "openai", cost: 0 });
     expect(after.counters.map((c) => [c.window, c.used])).toEqual([["month", 2], ["day", 5]]);

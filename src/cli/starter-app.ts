@@ -1,0 +1,85 @@
+// The app `hexarch init` prints for a setup: what to install, the file to paste, how to start it and try it.
+import type { ProjectSetup } from "./project-setup.js";
+
+/** A runnable app protected by the starter policies, for one setup. */
+export interface StarterApp {
+  /** The npm commands that install what the file imports. */
+  readonly install: readonly string[];
+  /** Where to save the code, relative to the project folder. */
+  readonly file: string;
+  /** The file's lines, without blank lines, so a paste of the printed block is the whole file. */
+  readonly code: readonly string[];
+  /** The command that starts the app on port 3000 (or PORT). */
+  readonly start: string;
+  /** The URL a DELETE is answered 428 at, and 101 GETs in a minute are answered 429 at. */
+  readonly url: string;
+}
+
+const BODY_FIRST = "// before hexarch(): confirmation tokens are bound to the body";
+const EVERY_POLICY = "// every policy in hexarch.yaml that matches the request";
+const PORT = "Number(process.env.PORT ?? 3000)";
+
+function imports(setup: ProjectSetup, lines: ReadonlyArray<readonly [binding: string, from: string]>): string[] {
+  const esm = setup.typescript || setup.module === "esm";
+  return lines.map(([binding, from]) => (esm ? `import ${binding} from "${from}";` : `const ${binding} = require("${from}");`));
+}
+
+function expressApp(setup: ProjectSetup): string[] {
+  return [
+    ...imports(setup, [
+      ["express", "express"],
+      ["{ hexarch }", "hexarch-guardrails/express"],
+    ]),
+    "const app = express();",
+    `app.use(express.json());           ${BODY_FIRST}`,
+    `app.use(hexarch());                ${EVERY_POLICY}`,
+    'app.get("/items/:id", (req, res) => { res.json({ id: req.params.id }); });',
+    'app.delete("/items/:id", (req, res) => { res.json({ deleted: req.params.id }); });',
+    `app.listen(${PORT});`,
+  ];
+}
+
+function koaApp(setup: ProjectSetup): string[] {
+  return [
+    ...imports(setup, [
+      ["Koa", "koa"],
+      ["{ bodyParser }", "@koa/bodyparser"],
+      ["{ hexarch }", "hexarch-guardrails/koa"],
+    ]),
+    "const app = new Koa();",
+    `app.use(bodyParser());             ${BODY_FIRST}`,
+    `app.use(hexarch());                ${EVERY_POLICY}`,
+    "app.use((ctx) => { ctx.body = { method: ctx.method, path: ctx.path }; }); // your routes (@koa/router) go here",
+    `app.listen(${PORT});`,
+  ];
+}
+
+function nextRoute(): string[] {
+  return [
+    'import { withHexarch } from "hexarch-guardrails/next";',
+    "// Behind a proxy, give withHexarch(handler, { trustProxy: 1 }) so each client counts on its own.",
+    "export const GET = withHexarch(() => Response.json({ ok: true }));",
+    "export const DELETE = withHexarch(() => Response.json({ deleted: true }));",
+  ];
+}
+
+/**
+ * The app to paste for `setup`: an Express or Koa server with its body parser before `hexarch()`, or a Next.js
+ * route file, in the setup's module syntax (TypeScript and Next.js files always use `import`).
+ * @example starterApp({ framework: "koa", module: "cjs", typescript: false, reasons: [] }).file // "server.js"
+ */
+export function starterApp(setup: ProjectSetup): StarterApp {
+  const extension = setup.typescript ? "ts" : "js";
+  if (setup.framework === "next") {
+    return { install: ["npm install hexarch-guardrails"], file: `app/items/[id]/route.${extension}`, code: nextRoute(), start: "npx next dev", url: "http://localhost:3000/items/7" };
+  }
+  const peers = setup.framework === "koa" ? "koa @koa/bodyparser" : "express";
+  const typesAndRunner = setup.framework === "koa" ? "tsx @types/koa" : "tsx @types/express";
+  return {
+    install: [`npm install hexarch-guardrails ${peers}`, ...(setup.typescript ? [`npm install -D ${typesAndRunner}`] : [])],
+    file: `server.${extension}`,
+    code: setup.framework === "koa" ? koaApp(setup) : expressApp(setup),
+    start: setup.typescript ? `npx tsx server.ts` : "node server.js",
+    url: "http://localhost:3000/items/7",
+  };
+}
