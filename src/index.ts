@@ -1,6 +1,7 @@
 // The package's main entry: the engine, its value types and errors, and the counter stores.
 export { createGuardian } from "./engine/guardian.js";
 export type { Guardian, GuardianOptions, ProtectOptions } from "./engine/guardian.js";
+export type { CodePolicy, CodeRule, LimitFunction } from "./engine/config/code-policies.js";
 export type { GuardContext } from "./engine/context.js";
 export { operationForMethod } from "./engine/context.js";
 export { Decision } from "./engine/decision.js";

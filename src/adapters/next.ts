@@ -4,6 +4,8 @@ import type { Guardian } from "../engine/guardian.js";
 import { GUARDIAN_OPTION_SPEC, HTTP_OPTION_SPEC, sharedGuardian, validateOptions, type RequestHandle } from "./core/index.js";
 import { FETCH_OPTION_SPEC, fetchGuard, selectedPolicies, type FetchGuardOptions, type FetchVerdict } from "./fetch/fetch-guard.js";
 import { checkTrustProxy } from "./fetch/forwarded-client.js";
+import { SILENT_LOGGER } from "../engine/logger.js";
+import { warnNoClientIdentity } from "./core/request-warnings.js";
 import { edgeRuntimeError, onEdgeRuntime, routeLabel } from "./next/edge-runtime.js";
 
 /** Options of `withHexarch()`: the Fetch guard's options. */
@@ -89,6 +91,7 @@ export function withHexarch<Context = DefaultRouteContext, Req extends Request =
   validateOptions(options, SPEC, label);
   checkTrustProxy(options?.trustProxy, label);
   const given = options ?? {};
+  if ((given.trustProxy ?? false) === false && given.clientKey === undefined) warnNoClientIdentity(given.logger ?? SILENT_LOGGER, label);
   const guardian = given.guardian ?? processGuardian();
   const guard = fetchGuard(guardian, selectedPolicies(guardian, given.policy, label), given);
 

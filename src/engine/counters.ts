@@ -94,9 +94,19 @@ export class CounterKeys {
   }
 }
 
+/** The start of the store keys of counter `c` of a rule, before the partition: `hexarch:policy:rule:counter:`. */
+export function counterKeyBase(prefix: string, indexed: IndexedRule, c: number): string {
+  return `${prefix}${indexed.policy.id}:${indexed.rule.ref.index}:${c}:`;
+}
+
+/** The start of the store keys of every counter of a rule: `hexarch:policy:rule:`. */
+export function ruleKeyBase(prefix: string, indexed: IndexedRule): string {
+  return `${prefix}${indexed.policy.id}:${indexed.rule.ref.index}:`;
+}
+
 /** The keys of every counter of every rule, by rule order in the file. */
 export function counterKeys(rules: readonly IndexedRule[], prefix: string): readonly (readonly CounterKeys[])[] {
-  return rules.map((indexed) => indexed.rule.counters.map((_, c) => new CounterKeys(`${prefix}${indexed.policy.id}:${indexed.rule.ref.index}:${c}:`)));
+  return rules.map((indexed) => indexed.rule.counters.map((_, c) => new CounterKeys(counterKeyBase(prefix, indexed, c))));
 }
 
 /**
@@ -115,7 +125,8 @@ export function withCounters(
   const ruleKeys = counterKeys[indexed.seq] as readonly CounterKeys[];
   let list = pending;
   for (let c = 0; c < counters.length; c++) {
-    const counter = counters[c] as Counter;
+    const compiled = counters[c] as Counter;
+    const counter = compiled.kind === "rate" && compiled.perCall !== undefined ? compiled.perCall(ctx) : compiled;
     const partition = partitionOf(counter.key, ctx, keys);
     const keysOfCounter = ruleKeys[c] as CounterKeys;
     let next: PendingCounter;

@@ -151,7 +151,12 @@ export class Engine {
     if (verdict.blocking?.kind === "time") verdict.blocking = this.#whenWindowsOpen(call, policyIds, verdict.blocking);
     if (pending === undefined) return this.#finish(verdict, "none", NO_PENDING, undefined, undefined);
     if (cost !== undefined && verdict.blocking === undefined) pending = this.#withoutNeverFitting(verdict, pending);
-    if (verdict.blocking !== undefined) return this.#finish(verdict, "refused-before", NO_PENDING, undefined, undefined);
+    if (verdict.blocking !== undefined) {
+      // A refused call counts only against the rate limits of `count: all` rules.
+      const counted = countedWhenRefused(pending);
+      if (counted === undefined) return this.#finish(verdict, "refused-before", NO_PENDING, undefined, undefined);
+      pending = counted;
+    }
     if (pending.length === 0) return this.#finish(verdict, "none", NO_PENDING, undefined, undefined);
 
     const { store } = options;
@@ -213,6 +218,7 @@ export class Engine {
       const { warnPoints } = p.counter;
       if (warnPoints !== undefined && reading.used >= warnPoints) verdict.warn(p.indexed, counterWarning(p, report, reading.used));
     }
+    if (verdict.blocking !== undefined) return this.#finish(verdict, "counted-refused", NO_PENDING, reports, countedAt);
     return this.#allowed(verdict, "kept", pending, reports, countedAt);
   }
 
@@ -227,12 +233,12 @@ export class Engine {
       if (counted === "shadow") (shadowed ??= []).push(p);
     }
     const refused = verdict.blocking !== undefined;
-    const givenBack = refused ? pending : (shadowed ?? NO_PENDING);
+    const givenBack = refused ? notCountedWhenRefused(pending) : (shadowed ?? NO_PENDING);
     const reports = new Array<CounterReport>(pending.length);
     for (let i = 0; i < pending.length; i++) {
       const p = pending[i] as PendingCounter;
       const reading = readings[i] as CounterReading;
-      const back = refused || givenBack.includes(p);
+      const back = givenBack.includes(p);
       const used = back ? reading.used - p.points : reading.used;
       const report = counterReport(p, used, reading);
       reports[i] = report;
@@ -293,6 +299,8 @@ export class Engine {
 
   #storeFailure(verdict: Verdict, pending: readonly PendingCounter[], error: unknown): Decision {
     this.#options.onStoreError(error);
+    // A call refused before counting (`count: all`) stays refused for its own reason.
+    if (verdict.blocking !== undefined) return this.#finish(verdict, "store-failed", NO_PENDING, undefined, undefined);
     const message = `counter store ${this.#options.store.name} failed: ${error instanceof Error ? error.message : String(error)}`;
     const closed = pending.find((p) => p.indexed.policy.fail === "closed");
     if (closed !== undefined) {
@@ -362,6 +370,23 @@ export class Engine {
 /** The warning of a counter past its warning threshold, `used` being its points after this call. */
 function counterWarning(p: PendingCounter, report: CounterReport, used: number): DecisionWarning {
   return p.counter.kind === "rate" ? rateWarning(report) : budgetWarning(report, Math.floor((used * 100) / limitPoints(p.counter)));
+}
+
+/** Whether a counter counts a refused call: the rate counters of `count: all` rules. */
+function countsWhenRefused(p: PendingCounter): boolean {
+  return p.counter.kind === "rate" && p.indexed.rule.countsRefused;
+}
+
+/** The counters a refused call still counts against, or undefined when there are none (the usual case). */
+function countedWhenRefused(pending: readonly PendingCounter[]): PendingCounter[] | undefined {
+  let counted: PendingCounter[] | undefined;
+  for (const p of pending) if (countsWhenRefused(p)) (counted ??= []).push(p);
+  return counted;
+}
+
+/** The counters whose points a refused call gives back: all but those of `count: all` rate limits. */
+function notCountedWhenRefused(pending: readonly PendingCounter[]): readonly PendingCounter[] {
+  return pending.some(countsWhenRefused) ? pending.filter((p) => !countsWhenRefused(p)) : pending;
 }
 
 function withoutGivenBack(pending: readonly PendingCounter[], givenBack: readonly PendingCounter[]): PendingCounter[] {

@@ -11,16 +11,16 @@ export interface RuleNote {
 
 /**
  * How far a call got with its counters: none reached, refused before counting, counted and kept, counted and
- * given back because the call was refused, or not counted because the store failed.
+ * given back because the call was refused, counted though refused (`count: all`), or not counted because the store failed.
  */
-export type Counting = "none" | "refused-before" | "kept" | "given-back" | "store-failed";
-
+export type Counting = "none" | "refused-before" | "kept" | "given-back" | "counted-refused" | "store-failed";
 
 const COUNTING_WHY: Record<Counting, string> = {
   none: "applied; its checks passed",
   "refused-before": "applied; its counters were not touched because the call was refused before counting",
   kept: "applied; within its limits",
   "given-back": "applied; within its limits, and its points were given back because the call was refused",
+  "counted-refused": "applied; the call was refused and still counted against the rate limits with count: all",
   "store-failed": "applied; its counters could not be read because the counter store failed",
 };
 
@@ -30,6 +30,13 @@ function whyNot(indexed: IndexedRule, call: ScopedCall, policyIds: readonly stri
   const miss = scopeMiss(indexed.rule.scope, call);
   if (miss !== undefined) return describeMiss(miss, call);
   return undefined;
+}
+
+/** How one rule's counters fared: in a refused call, only `count: all` rules keep their count. */
+function countingOf(indexed: IndexedRule, counting: Counting): Counting {
+  const refused = counting === "given-back" || counting === "counted-refused";
+  if (refused && indexed.rule.countsRefused) return "counted-refused";
+  return counting === "counted-refused" ? "refused-before" : counting;
 }
 
 /** What one evaluation wrote down: every rule of the set with whether it applied and why. Built only when asked for. */
@@ -51,6 +58,6 @@ export function explainRules({ set, call, policyIds, notes, counting, off }: Eva
     if (excluded !== undefined) return { rule, applied: false, why: excluded };
     const found = (notes ?? []).filter((note) => note.indexed === indexed).map((note) => note.text);
     if (found.length > 0) return { rule, applied: true, why: found.join("; ") };
-    return { rule, applied: true, why: COUNTING_WHY[indexed.rule.counters.length === 0 ? "none" : counting] };
+    return { rule, applied: true, why: COUNTING_WHY[indexed.rule.counters.length === 0 ? "none" : countingOf(indexed, counting)] };
   });
 }

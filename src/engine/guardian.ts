@@ -3,12 +3,14 @@ import { MemoryStore } from "../stores/memory.js";
 import { storeFromConfig } from "../stores/redis/config.js";
 import type { CounterStore } from "../stores/store.js";
 import { discoverPolicyFile } from "./config/discover.js";
+import { joinPolicySources, type CodePolicy } from "./config/code-policies.js";
 import { loadPolicyFile, parsePolicyText, type LoadedPolicyFile } from "./config/load.js";
-import { compilePolicySet, type Mode, type PolicySet } from "./compile/policy-set.js";
+import { compilePolicySet, type CompiledPolicy, type Mode, type PolicySet } from "./compile/policy-set.js";
 import type { GuardContext } from "./context.js";
 import { Decision } from "./decision.js";
 import { PolicyConfigError, PolicyViolation, type ConfigProblem } from "./errors.js";
 import { Engine, type CounterSlot, type KeyFunction } from "./evaluate.js";
+import { resetCounters } from "./reset.js";
 import { configWarning, SILENT_LOGGER, type Logger } from "./logger.js";
 import { decisionLogFromConfig } from "../log/settings.js";
 import { loggedEngine } from "../log/logged-engine.js";
@@ -19,6 +21,14 @@ export interface GuardianOptions {
   readonly policyFile?: string;
   /** Policy file content given directly (tests, generated policies); `policyFile` then only names it in errors. */
   readonly policyText?: string;
+  /**
+   * Policies written in code, with the same keys as in the policy file (a rate limit may also be a function of the
+   * call). Problems name their key path, e.g. `policies[0].rules[1].requests_per_minute`. With `policies`, a policy
+   * file is read only when named (`policyFile`, `policyText` or `HEXARCH_POLICY_FILE`); its policies come first, and
+   * ids must be unique across both. Default: none.
+   * @example createGuardian({ policies: [{ id: "api", rules: [{ route: "/api/*", requests_per_minute: 100 }] }] })
+   */
+  readonly policies?: readonly CodePolicy[];
   /** Where discovery starts. Default: `process.cwd()`. */
   readonly cwd?: string;
   /** Counter store. Default: a RedisStore when `HEXARCH_REDIS_URL` or the file's `store.redis_url` names one, else a new MemoryStore. */
@@ -81,6 +91,14 @@ export interface Guardian {
    * for (const slot of guardian.countersFor({ resource: "openai" })) await guardian.store.set(slot.key, slot.points(9), slot.windowMs);
    */
   countersFor(context: GuardContext, policyIds?: readonly string[]): readonly CounterSlot[];
+  /**
+   * Deletes a policy's counters so they start again from zero: for one partition (`key`: the client address, user id,
+   * API key or custom key value the counter is kept for; `*` for a global counter), or for every partition. For
+   * support staff and tests. An unknown policy id throws PolicyConfigError; a store without `resetKey`/`resetPrefix`
+   * rejects with a TypeError.
+   * @example await guardian.reset("api_rate", "203.0.113.9");
+   */
+  reset(policyId: string, key?: string): Promise<void>;
   /** Throws PolicyConfigError (listing the known ids) when a policy id is unknown. */
   assertPolicy(policyId: string): void;
   /** Writes every queued decision-log record, then releases the log and the store. */
@@ -103,7 +121,9 @@ function readMode(options: GuardianOptions, env: Readonly<Record<string, string 
   ]);
 }
 
-function loadFile(options: GuardianOptions, env: Readonly<Record<string, string | undefined>>): LoadedPolicyFile {
+function loadFile(options: GuardianOptions, env: Readonly<Record<string, string | undefined>>): LoadedPolicyFile | undefined {
+  const named = options.policyText !== undefined || (options.policyFile ?? "") !== "" || (env["HEXARCH_POLICY_FILE"] ?? "") !== "";
+  if (options.policies !== undefined && !named) return undefined;
   if (options.policyText !== undefined) return parsePolicyText(options.policyText, options.policyFile ?? "<policyText>");
   const discovery = { env, ...(options.policyFile === undefined ? {} : { policyFile: options.policyFile }), ...(options.cwd === undefined ? {} : { cwd: options.cwd }) };
   return loadPolicyFile(discoverPolicyFile(discovery));
@@ -115,7 +135,7 @@ function checkCustomKeys(set: PolicySet, keys: Readonly<Record<string, KeyFuncti
     if (typeof keys[name] === "function") continue;
     const { ref } = indexed.rule;
     problems.push({
-      file: set.file,
+      file: indexed.policy.source,
       ...(ref.line === undefined ? {} : { line: ref.line, column: ref.column ?? 1 }),
       policyId: ref.policyId,
       path: `policies.${ref.policyId}.rules[${ref.index}].key`,
@@ -148,7 +168,7 @@ export function createGuardian(options: GuardianOptions = {}): Guardian {
   const env = options.env ?? process.env;
   const clock = clockOption(options.clock);
   const mode = readMode(options, env);
-  const loaded = loadFile(options, env);
+  const loaded = joinPolicySources(loadFile(options, env), options.policies);
   const set = compilePolicySet(loaded);
   const keys = options.keys ?? {};
   checkCustomKeys(set, keys);
@@ -156,13 +176,14 @@ export function createGuardian(options: GuardianOptions = {}): Guardian {
   for (const notice of set.notices) configWarning(logger, "HEXARCH_NOTICE", notice);
   const store: CounterStore = options.store ?? storeFromConfig(loaded, { env, cwd: options.cwd ?? process.cwd(), logger }) ?? new MemoryStore();
   const environment = options.environment ?? env["HEXARCH_ENV"] ?? env["NODE_ENV"] ?? "development";
+  const prefix = options.prefix ?? "hexarch:";
   const engine = new Engine(set, {
     store,
     mode,
     environment,
     clock,
     keys,
-    prefix: options.prefix ?? "hexarch:",
+    prefix,
     storeRetryAfter: options.storeRetryAfter ?? 5,
     onStoreError: (error) => {
       logger.error({ err: error, store: store.name }, "hexarch: counter store failed");
@@ -230,6 +251,10 @@ export function createGuardian(options: GuardianOptions = {}): Guardian {
       return engine.countersFor(context, policyIds);
     },
     protect,
+    reset: async (policyId, key) => {
+      assertPolicy(policyId);
+      await resetCounters(set.policies.get(policyId) as CompiledPolicy, key, { store, prefix, clock });
+    },
     assertPolicy,
     close: async () => {
       await log?.close();

@@ -57,6 +57,11 @@ class LongWindows {
     }
   }
 
+  /** Forgets the window of `key`, whose counter was deleted. */
+  forget(key: string): void {
+    this.#endsAt.delete(key);
+  }
+
   close(): void {
     clearInterval(this.#sweeper);
     this.#sweeper = undefined;
@@ -158,6 +163,18 @@ export class MemoryStore implements CounterStore {
   async claimOnce(key: string, ttlMs: number): Promise<boolean> {
     const res = await this.#limiter.consume(key, 1, { customDuration: this.#lifetime(key, ttlMs, Date.now()) });
     return res.consumedPoints === 1;
+  }
+
+  async resetKey(key: string): Promise<void> {
+    await this.#limiter.delete(key);
+    this.#long.forget(key);
+  }
+
+  /** Walks the limiter's own map (rate-limiter-flexible 11 `_memoryStorage._storage`), pinned by the reset tests. */
+  async resetPrefix(prefix: string): Promise<void> {
+    const map = (this.#storage as { _storage?: unknown } | undefined)?._storage;
+    if (!(map instanceof Map)) throw new Error("this rate-limiter-flexible version does not let MemoryStore list its counters");
+    for (const key of [...(map as Map<string, unknown>).keys()]) if (key.startsWith(prefix)) await this.resetKey(key);
   }
 
   /** Stops the hourly sweep of long windows (counters with short windows need nothing). */

@@ -224,6 +224,32 @@ export class RedisStore implements CounterStore {
     });
   }
 
+  /** Deletes one counter. Never falls back to insurance: a reset that did not reach Redis rejects. */
+  resetKey(key: string): Promise<void> {
+    return this.#bounded(async () => {
+      await this.#limiter.delete(key);
+    });
+  }
+
+  /**
+   * Deletes every counter whose key starts with `prefix`, by SCAN on each master (every key of the store sits in
+   * one hash slot) and DEL in batches. Takes as long as the scan needs: `timeoutMs` bounds each counting call, not this.
+   */
+  async resetPrefix(prefix: string): Promise<void> {
+    const { client } = this.#connection;
+    const pattern = `${this.#limiter.getKey(prefix).replace(/[*?[\]\\]/g, "\\$&")}*`;
+    const nodes = client.isCluster === true && client.nodes !== undefined ? client.nodes("master") : [client];
+    for (const node of nodes) {
+      if (node.scan === undefined) throw new RedisStoreError("HEXARCH_REDIS_UNAVAILABLE", "the Redis client cannot SCAN, so counters cannot be reset by prefix");
+      let cursor = "0";
+      do {
+        const [next, keys] = await node.scan(cursor, "MATCH", pattern, "COUNT", 500);
+        for (const key of keys) await node.del(key);
+        cursor = next;
+      } while (cursor !== "0");
+    }
+  }
+
   /** Closes the store's own connection, and the app's client too with `quitOnClose`. */
   async close(): Promise<void> {
     const connection = this.#connection;

@@ -69,6 +69,10 @@ export interface CounterStore {
   set(key: string, used: number, windowMs: number): Promise<void>;
   /** True the first time `key` is claimed within `ttlMs`, false afterwards: single-use tokens. */
   claimOnce(key: string, ttlMs: number): Promise<boolean>;
+  /** Optional: deletes one counter, so it starts again from zero (`guardian.reset(policyId, key)`). */
+  resetKey?(key: string): Promise<void>;
+  /** Optional: deletes every counter whose key starts with `prefix` (`guardian.reset(policyId)`). */
+  resetPrefix?(prefix: string): Promise<void>;
   /** Releases connections or timers the store owns. */
   close?(): Promise<void>;
 }

@@ -19,6 +19,8 @@ const VALUES = [
 
 /** Types only. Same rule: every change here is announced in CHANGELOG.md. */
 const TYPES = [
+  "CodePolicy",
+  "CodeRule",
   "ConfigProblem",
   "CounterOp",
   "CounterReading",
@@ -32,6 +34,7 @@ const TYPES = [
   "Guardian",
   "GuardianOptions",
   "KeyFunction",
+  "LimitFunction",
   "Logger",
   "Outcome",
   "ProtectOptions",

@@ -12,6 +12,7 @@ import { DEFAULT_HEADERS, NO_HEADERS, writeDecisionHeaders, type FieldNames, typ
 import { DEFAULT_PROBLEM_TYPE_BASE } from "./problem.js";
 import type { RequestLedger } from "./request-handle.js";
 import { contextBuilder, type RequestReader } from "./request-view.js";
+import { proxyWatch, unreadBody } from "./request-warnings.js";
 
 /** A refusal: the status, headers and problem body to answer with. */
 export type Refusal = Extract<HttpAnswer, { proceed: false }>;
@@ -128,9 +129,13 @@ export function createHttpGuard<Req extends object, Src>(config: HttpGuardConfig
     return { method: reader.method(src), target: reader.url(src), bodyDigest: digest, client: ctx.client ?? "" };
   };
 
+  const { proxySight, bodyUnseen } = reader;
+  const watchProxies = proxySight === undefined ? undefined : proxyWatch(logger, proxySight);
+
   const redeemToken = async (ledger: RequestLedger, header: string, src: Src, ctx: GuardContext): Promise<void> => {
     const raw = header.trim();
-    if (raw === "") return;
+    // A token is never taken for a body hexarch cannot see: the request is answered as unconfirmed.
+    if (raw === "" || bodyUnseen?.(src) === true) return;
     if (raw.length > MAX_TOKEN_LENGTH) {
       ledger.tokenRejection = "malformed";
       return;
@@ -145,15 +150,26 @@ export function createHttpGuard<Req extends object, Src>(config: HttpGuardConfig
     } else ledger.tokenRejection = check.rejection;
   };
 
-  const refusal = (ledger: RequestLedger, decision: Decision, issued: IssuedToken | undefined, unbound: UnboundBody | undefined): Refusal => {
+  const refusal = (ledger: RequestLedger, decision: Decision, issued: IssuedToken | undefined, unbound: UnboundBody | undefined, unread: string | undefined): Refusal => {
     if (unbound !== undefined) return answerFor(decision, { headers, confirm: { unbound }, problemTypeBase }) as Refusal;
     const rejected = ledger.tokenRejection;
-    const confirm = issued === undefined && rejected === undefined ? undefined : { ...(issued === undefined ? {} : { issued }), ...(rejected === undefined ? {} : { rejected }) };
+    const confirm =
+      issued === undefined && rejected === undefined && unread === undefined
+        ? undefined
+        : { ...(issued === undefined ? {} : { issued }), ...(rejected === undefined ? {} : { rejected }), ...(unread === undefined ? {} : { unread }) };
     return answerFor(decision, confirm === undefined ? plainAnswer : { headers, confirm, problemTypeBase }) as Refusal;
   };
 
-  const conclude = (req: Req, src: Src, ledger: RequestLedger, decision: Decision, issued: IssuedToken | undefined, unbound?: UnboundBody): GuardAnswer => {
-    const answer = decision.isAllowed() ? PROCEED : refusal(ledger, decision, issued, unbound);
+  const conclude = (
+    req: Req,
+    src: Src,
+    ledger: RequestLedger,
+    decision: Decision,
+    issued: IssuedToken | undefined,
+    unbound?: UnboundBody,
+    unread?: string,
+  ): GuardAnswer => {
+    const answer = decision.isAllowed() ? PROCEED : refusal(ledger, decision, issued, unbound, unread);
     ledger.record(decision, logger);
     onDecision?.(decision, req);
     logDecision(logger, decision, reader, src);
@@ -161,6 +177,7 @@ export function createHttpGuard<Req extends object, Src>(config: HttpGuardConfig
   };
 
   const withToken = async (req: Req, src: Src, ledger: RequestLedger, ctx: GuardContext, decision: Decision, policyId: string): Promise<GuardAnswer> => {
+    if (bodyUnseen?.(src) === true) return conclude(req, src, ledger, decision, undefined, undefined, unreadBody(logger));
     const bound = await binding(src, ctx);
     if ("status" in bound) return conclude(req, src, ledger, decision, undefined, bound);
     const issued = tokens().issue(bound, [...new Set([...(ledger.confirmed ?? []), policyId])]);
@@ -184,6 +201,7 @@ export function createHttpGuard<Req extends object, Src>(config: HttpGuardConfig
 
   return function guardRequest(req, src, ledger) {
     if (skip?.(req) === true) return undefined;
+    watchProxies?.(src);
     const ctx = buildContext(req, src);
     if (appConfirm !== undefined) {
       return Promise.resolve(appConfirm(req)).then((confirmed) => {

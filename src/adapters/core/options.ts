@@ -104,6 +104,7 @@ export const HTTP_OPTION_SPEC: OptionSpec = Object.freeze({
 export const GUARDIAN_OPTION_SPEC: OptionSpec = Object.freeze({
   policyFile: ["string"],
   policyText: ["string"],
+  policies: ["array"],
   cwd: ["string"],
   store: ["object"],
   mode: ["string"],

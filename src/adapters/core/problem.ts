@@ -55,6 +55,8 @@ export interface ConfirmState {
   readonly rejected?: TokenRejection;
   /** Why no token can be bound to the request's body: the answer is then this 413 or 400, not a 428. */
   readonly unbound?: UnboundBody;
+  /** Why no token was issued for a body the server cannot see (no parser before hexarch), said instead of how to confirm. */
+  readonly unread?: string;
 }
 
 function nameAndTitle(decision: Decision, unbound: UnboundBody | undefined): readonly [string, string] {
@@ -76,6 +78,7 @@ function nameAndTitle(decision: Decision, unbound: UnboundBody | undefined): rea
 function confirmInstructions(state: ConfirmState): ConfirmInstructions {
   const rejected = state.rejected === undefined ? {} : { rejected: state.rejected };
   const { issued } = state;
+  if (state.unread !== undefined) return { ...rejected, how: state.unread };
   if (issued === undefined) return { ...rejected, how: "confirm the operation as this API documents, then repeat the request" };
   return {
     header: CONFIRM_HEADER,

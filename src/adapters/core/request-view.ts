@@ -2,6 +2,7 @@
 import { operationForMethod, type GuardContext } from "../../engine/context.js";
 import { routePath } from "../../engine/route-path.js";
 import { ipClientKey } from "./client-address.js";
+import type { ProxySight } from "./request-warnings.js";
 import type { FromRequest, HttpGuardOptions, RequestFacts } from "./options.js";
 
 /** What the core needs to know about a request, whatever framework received it. */
@@ -39,6 +40,10 @@ export interface RequestReader<Src> {
   /** Whether the framework routes this request's path case-sensitively, when the adapter's option does not say. */
   caseSensitive(src: Src): boolean;
   body(src: Src): unknown;
+  /** What the request shows about proxies, for the one-time proxy warnings; absent where the adapter checks itself. */
+  proxySight?(src: Src): ProxySight;
+  /** True when the request has a body that no parser read before hexarch (no token can be bound to it). */
+  bodyUnseen?(src: Src): boolean;
 }
 
 /** Reads an HttpRequestView (Fetch requests, the CLI's made-up requests). */

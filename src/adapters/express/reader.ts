@@ -2,6 +2,7 @@
 import type { Request } from "express";
 import { nodeRequestHeader } from "../core/node-header.js";
 import type { RequestReader } from "../core/index.js";
+import { announcesBody, type ProxyTrust } from "../core/request-warnings.js";
 
 /**
  * Method, URL, headers, `req.ip` (so `trust proxy` decides about X-Forwarded-For), the socket's address, whether
@@ -17,4 +18,11 @@ export const EXPRESS_READER: RequestReader<Request> = Object.freeze({
   caseSensitive: (req: Request) => req.app?.settings?.["case sensitive routing"] === true,
   header: (req: Request, name: string) => nodeRequestHeader(req, name),
   body: (req: Request) => req.body as unknown,
+  proxySight: (req: Request) => ({ trust: proxyTrust(req.app?.settings?.["trust proxy"]), forwardedFor: nodeRequestHeader(req, "x-forwarded-for"), peer: req.socket.remoteAddress }),
+  bodyUnseen: (req: Request) => req.body === undefined && announcesBody(req.headers),
 });
+
+/** Express's `trust proxy` setting as it was given: `true` trusts every hop; `false` or unset none. */
+function proxyTrust(setting: unknown): ProxyTrust {
+  return setting === true ? "all" : setting === false || setting === undefined ? "none" : "some";
+}

@@ -15,6 +15,8 @@ import {
   type RequestLedger,
   VIEW_READER,
 } from "../core/index.js";
+import { SILENT_LOGGER } from "../../engine/logger.js";
+import { proxyWatch, type ProxyTrust } from "../core/request-warnings.js";
 import { forwardedClient, type TrustProxy } from "./forwarded-client.js";
 import { FetchRequestView } from "./request-view.js";
 
@@ -114,7 +116,13 @@ export function fetchGuard(guardian: Guardian, policies: readonly string[] | und
   const run = createHttpGuard<Request, FetchRequestView>({ guardian, reader: VIEW_READER, policies, options });
   const clientOf = forwardedClient(options.trustProxy);
   const writeHeaders = headerWriter(options.headers, FIELD_NAMES);
-  const { onDenied } = options;
+  const { onDenied, trustProxy } = options;
+  const trust: ProxyTrust = trustProxy === true ? "all" : trustProxy === undefined || trustProxy === false ? "none" : "some";
+  const watchProxies = proxyWatch<Headers>(options.logger ?? SILENT_LOGGER, (headers, peer) => ({
+    trust,
+    forwardedFor: headers.get("x-forwarded-for") ?? undefined,
+    peer,
+  }));
 
   const verdictOf = (request: Request, handle: RequestLedger, answer: GuardAnswer | undefined): FetchVerdict | Promise<FetchVerdict> => {
     if (answer === undefined) return { proceed: true, decision: undefined, handle, finish: unchanged };
@@ -126,6 +134,7 @@ export function fetchGuard(guardian: Guardian, policies: readonly string[] | und
 
   const checkNow = (request: Request, peerAddress?: string): FetchVerdict | Promise<FetchVerdict> => {
     const headers = request.headers;
+    watchProxies(headers, peerAddress);
     const ledger = ledgerFor(request);
     const answer = run(request, new FetchRequestView(request, headers, clientOf(headers, peerAddress)), ledger);
     return answer instanceof Promise ? answer.then((value) => verdictOf(request, ledger, value)) : verdictOf(request, ledger, answer);

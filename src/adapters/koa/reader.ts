@@ -2,6 +2,7 @@
 import type { Context } from "koa";
 import { nodeRequestHeader } from "../core/node-header.js";
 import type { RequestReader } from "../core/index.js";
+import { announcesBody, type ProxyTrust } from "../core/request-warnings.js";
 
 /**
  * Method, URL, headers, the client address as `ctx.ip` gives it (so `app.proxy` decides about X-Forwarded-For;
@@ -20,4 +21,10 @@ export const KOA_READER: RequestReader<Context> = Object.freeze({
   caseSensitive: () => false,
   header: (ctx: Context, name: string) => nodeRequestHeader(ctx.req, name),
   body: (ctx: Context) => (ctx.request as { body?: unknown }).body,
+  proxySight: (ctx: Context) => ({
+    trust: (!ctx.app.proxy ? "none" : ctx.app.maxIpsCount > 0 ? "some" : "all") as ProxyTrust,
+    forwardedFor: nodeRequestHeader(ctx.req, ctx.app.proxyIpHeader.toLowerCase()),
+    peer: ctx.req.socket.remoteAddress,
+  }),
+  bodyUnseen: (ctx: Context) => (ctx.request as { body?: unknown }).body === undefined && announcesBody(ctx.req.headers),
 });

@@ -1,4 +1,5 @@
 // Compiles a validated policy file into policies with their rules, and indexes the rules by resource and operation.
+import type { PolicySources } from "../config/code-policies.js";
 import type { LoadedPolicyFile } from "../config/load.js";
 import { literalHead } from "../route.js";
 import type { ScopedCall } from "../scope.js";
@@ -15,6 +16,8 @@ export interface CompiledPolicy {
   readonly mode: Mode | undefined;
   readonly fail: FailMode;
   readonly rules: readonly IndexedRule[];
+  /** Where the policy was written: the policy file's name, or `<options>` for a code policy. */
+  readonly source: string;
   readonly line: number | undefined;
   readonly column: number | undefined;
 }
@@ -155,13 +158,15 @@ export class RuleIndex {
   }
 }
 
-/** Compiles every policy and rule of a loaded file, once. */
-export function compilePolicySet(loaded: LoadedPolicyFile): PolicySet {
+/** Compiles every policy and rule of a loaded file (and code policies joined to it), once. */
+export function compilePolicySet(loaded: LoadedPolicyFile | PolicySources): PolicySet {
+  const sourceOf = "sourceOf" in loaded ? loaded.sourceOf : (index: number) => ({ name: loaded.file, index });
   const policies = new Map<string, CompiledPolicy>();
   const rules: IndexedRule[] = [];
   const customKeys = new Map<string, IndexedRule>();
   loaded.spec.policies.forEach((spec, p) => {
     const where = loaded.locate(["policies", p]);
+    const source = sourceOf(p);
     const policyRules: IndexedRule[] = [];
     const policy: CompiledPolicy = {
       id: spec.id,
@@ -170,11 +175,13 @@ export function compilePolicySet(loaded: LoadedPolicyFile): PolicySet {
       mode: spec.enforcement,
       fail: spec.fail ?? "closed",
       rules: policyRules,
+      source: source.name,
       line: where?.line,
       column: where?.column,
     };
     spec.rules.forEach((ruleSpec, r) => {
-      const rule = compileRule(spec.id, r, ruleSpec, loaded.locate(["policies", p, "rules", r]));
+      const limitFunctions = "limitFunctionsOf" in loaded ? loaded.limitFunctionsOf(p, r) : undefined;
+      const rule = compileRule(spec.id, r, ruleSpec, loaded.locate(["policies", p, "rules", r]), { source: source.name, policyIndex: source.index, limitFunctions });
       const indexed: IndexedRule = { rule, policy, seq: rules.length };
       policyRules.push(indexed);
       rules.push(indexed);

@@ -7,6 +7,9 @@ import { compileTimeWindow } from "../time/window.js";
 import { getZone } from "../time/zone.js";
 import { periodTracker, type Period } from "../time/period.js";
 import type { GuardContext } from "../context.js";
+import type { RuleLimitFunctions } from "../config/code-policies.js";
+import { formatKeyPath } from "../config/locate.js";
+import { perCallCounter } from "./per-call-limit.js";
 import { summarizeRule } from "./summary.js";
 import { toMicros } from "../amount.js";
 
@@ -24,6 +27,8 @@ export interface RateCounter {
   readonly key: KeyKind;
   /** Requests at or above which the rule warns (its warning threshold), when it has one. */
   readonly warnPoints: number | undefined;
+  /** With a limit computed per call (code policies): the counter for a call; `limit` is then NaN and unused. */
+  readonly perCall: ((ctx: GuardContext) => RateCounter) | undefined;
 }
 
 export interface BudgetCounter {
@@ -74,6 +79,8 @@ export interface CompiledRule {
   readonly warnAt: number | undefined;
   readonly counters: readonly Counter[];
   readonly checks: readonly Check[];
+  /** `count: all`: the rule's rate counters count refused calls too (budgets never do). */
+  readonly countsRefused: boolean;
   /** What the finding is called when the rule has no check or counter and triggers on scope alone. */
   readonly unconditionalKind: FindingKind | undefined;
 }
@@ -127,12 +134,25 @@ function compileScope(spec: RuleSpec): Scope {
   return { ...scope, unscoped: Object.values(dimensions).every((value) => value === undefined) };
 }
 
-function compileCounters(spec: RuleSpec, warnPercent: number | undefined): Counter[] {
+/** Where a rule was written, for the errors of its per-call limits. */
+interface RulePlace {
+  readonly source: string;
+  readonly policyId: string;
+  readonly policyIndex: number;
+  readonly index: number;
+}
+
+function compileCounters(spec: RuleSpec, warnPercent: number | undefined, limitFunctions: RuleLimitFunctions | undefined, place: RulePlace): Counter[] {
   const counters: Counter[] = [];
   for (const [field, window, windowMs] of RATE_WINDOWS) {
     const limit = spec[field];
-    if (limit === undefined) continue;
-    counters.push({ kind: "rate", limit, window, windowMs, key: keyKind(spec.key, "client"), warnPoints: warnPointsOf(warnPercent, limit) });
+    const limitOf = limitFunctions?.[field];
+    const base = { kind: "rate", window, windowMs, key: keyKind(spec.key, "client") } as const;
+    if (limit !== undefined) counters.push({ ...base, limit, warnPoints: warnPointsOf(warnPercent, limit), perCall: undefined });
+    if (limitOf === undefined) continue;
+    const path = formatKeyPath(["policies", place.policyIndex, "rules", place.index, field]);
+    const perCall = perCallCounter(limitOf, base, (value) => warnPointsOf(warnPercent, value), { source: place.source, policyId: place.policyId, path });
+    counters.push({ ...base, limit: Number.NaN, warnPoints: undefined, perCall });
   }
   const budget = spec.monthly_budget ?? spec.daily_budget;
   if (budget !== undefined) {
@@ -217,14 +237,25 @@ function compileChecks(spec: RuleSpec): Check[] {
   return checks;
 }
 
+/** A rule's place among the policies, with the per-call limits it was given in code. */
+export interface RuleOrigin {
+  /** Where the policy was written: the file's name, or `<options>` for code policies. */
+  readonly source: string;
+  /** The policy's position in its source, for key paths. */
+  readonly policyIndex: number;
+  readonly limitFunctions?: RuleLimitFunctions | undefined;
+}
+
 /** Compiles one validated rule. `where` is its place in the file, when known. */
-export function compileRule(policyId: string, index: number, spec: RuleSpec, where?: { line: number; column: number }): CompiledRule {
+export function compileRule(policyId: string, index: number, spec: RuleSpec, where?: { line: number; column: number }, origin?: RuleOrigin): CompiledRule {
   const { action, warnPercent } = parseAction(spec);
   const warnAt = warnPercent === undefined ? undefined : warnPercent / 100;
-  const counters = compileCounters(spec, warnPercent);
+  const limitFunctions = origin?.limitFunctions;
+  const counters = compileCounters(spec, warnPercent, limitFunctions, { source: origin?.source ?? "", policyId, policyIndex: origin?.policyIndex ?? 0, index });
   const checks = compileChecks(spec);
-  const ref: RuleRef = { policyId, index, summary: summarizeRule(spec), ...(where ?? {}) };
-  return { ref, spec, scope: compileScope(spec), action, warnAt, counters, checks, unconditionalKind: unconditionalKindOf(spec, action, counters, checks) };
+  const perCallFields = limitFunctions === undefined ? undefined : Object.keys(limitFunctions);
+  const ref: RuleRef = { policyId, index, summary: summarizeRule(spec, perCallFields), ...(where ?? {}) };
+  return { ref, spec, scope: compileScope(spec), action, warnAt, counters, checks, countsRefused: spec.count === "all", unconditionalKind: unconditionalKindOf(spec, action, counters, checks) };
 }
 
 /**

@@ -16,12 +16,14 @@ function joined(value: string | readonly string[] | undefined): string | undefin
  * What a rule limits or checks, and its action: `100 requests per minute per client`.
  * @example describeTriggers({ monthly_budget: 10, action: "warn_at_80%" }) // "monthly budget 10, action warn_at_80%"
  */
-export function describeTriggers(spec: RuleSpec): string {
+export function describeTriggers(spec: RuleSpec, perCallFields: readonly string[] = []): string {
   const parts: string[] = [];
   for (const [field, unit] of RATE_FIELDS) {
     const limit = spec[field];
     if (limit !== undefined) parts.push(`${limit} requests per ${unit} per ${spec.key ?? "client"}`);
+    if (perCallFields.includes(field)) parts.push(`a per-call limit of requests per ${unit} per ${spec.key ?? "client"}`);
   }
+  if (spec.count === "all") parts.push("refused calls counted");
   const budget = spec.monthly_budget ?? spec.daily_budget;
   if (budget !== undefined) {
     const period = spec.monthly_budget !== undefined ? "monthly" : "daily";
@@ -62,8 +64,12 @@ export function describeScope(spec: RuleSpec): string | undefined {
   return scope.length === 0 ? undefined : scope.join(", ");
 }
 
-/** Describes what a rule limits or checks, then its scope: `100 requests per minute per client, on every resource`. */
-export function summarizeRule(spec: RuleSpec): string {
+/**
+ * Describes what a rule limits or checks, then its scope: `100 requests per minute per client, on every resource`.
+ * `perCallFields` names the rate fields given as functions of the call (code policies).
+ */
+export function summarizeRule(spec: RuleSpec, perCallFields?: readonly string[]): string {
   const scope = describeScope(spec);
-  return scope === undefined ? describeTriggers(spec) : `${describeTriggers(spec)}, on ${scope}`;
+  const triggers = describeTriggers(spec, perCallFields);
+  return scope === undefined ? triggers : `${triggers}, on ${scope}`;
 }

@@ -5,6 +5,7 @@ import { ACTION_PATTERN, BUILTIN_KEYS, HOUR_RANGE_PATTERN, type RuleSpec } from 
 import type { ProblemReport } from "./problem-report.js";
 import { closestMatch } from "./suggest.js";
 
+const RATE_KEYS = ["requests_per_second", "requests_per_minute", "requests_per_hour", "requests_per_day"] as const;
 const COUNTER_KEYS = ["requests_per_second", "requests_per_minute", "requests_per_hour", "requests_per_day", "daily_budget", "monthly_budget"] as const;
 const SCOPE_KEYS = ["resource", "resource_types", "operation", "route", "methods", "environments", "feature"] as const;
 const CHECK_KEYS = ["allowed_users", "allowed_roles", "allowed_hours", "forbidden_hours", "allowed_days", "forbidden_days", "require_environment", "require_facts"] as const;
@@ -119,6 +120,9 @@ function checkCounters(rule: RuleSpec, path: RulePath, report: ProblemReport): v
   }
   if (rule.cost !== undefined) checkCost(rule, rule.cost, [...path, "cost"], report);
   if (rule.key !== undefined) checkCounterKey(rule.key, hasCounter, [...path, "key"], report);
+  if (rule.count !== undefined && !hasAny(rule, RATE_KEYS)) {
+    report.add([...path, "count"], { message: "count only applies to a rate limit", fix: "add requests_per_minute: (or another requests_per_ key), or remove count:" });
+  }
 }
 
 /** Checks a fixed `cost`: it needs a budget, counts (0, or at least one millionth) and fits inside that budget. */

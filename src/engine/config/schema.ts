@@ -35,6 +35,10 @@ export const RuleSchema = z.strictObject({
   cost: z.number().nonnegative().max(MAX_AMOUNT).optional().describe("Fixed cost charged per call against the budget: 0, or 0.000001 to the budget"),
   key: z.string().min(1).optional().describe("Counter key: client, user, api_key, route, global, or a custom key name"),
   alert_at_percentage: z.number().gt(0).lte(100).optional(),
+  count: z
+    .enum(["allowed", "all"])
+    .optional()
+    .describe("Which calls a rate limit counts: allowed (default: only calls that go ahead) or all (refused ones too)"),
   // Checks.
   allowed_users: z.array(z.string().min(1)).min(1).optional(),
   allowed_roles: z.array(z.string().min(1)).min(1).optional(),

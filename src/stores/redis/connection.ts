@@ -23,6 +23,10 @@ export interface RedisClientLike {
   /** A new client with the same options, and these on top; a Cluster takes its startup nodes first. */
   duplicate?(...args: readonly unknown[]): RedisClientLike;
   on?(event: "error", listener: (error: Error) => void): unknown;
+  /** `SCAN cursor MATCH pattern COUNT n`, for resetting every counter of a policy. */
+  scan?(cursor: string, match: "MATCH", pattern: string, count: "COUNT", n: number): Promise<[string, string[]]>;
+  /** A Cluster's nodes of one role, for scanning each master. */
+  nodes?(role: "master"): RedisClientLike[];
 }
 
 /** The connection RedisStore sends its commands on, and whether the store made it (and so must close it). */

@@ -8,17 +8,8 @@ import { describe, expect, it, vi } from "vitest";
 import { guard, hexarch } from "../../../src/adapters/express.js";
 import type { Decision } from "../../../src/engine/decision.js";
 import { PolicyConfigError } from "../../../src/engine/errors.js";
+import { configErrorOf as configError } from "../next/route.js";
 import { appWith, guardianFor, perMinute, QUICK_START, SECRET } from "./app.js";
-
-function configError(build: () => unknown): PolicyConfigError {
-  try {
-    build();
-  } catch (error) {
-    if (error instanceof PolicyConfigError) return error;
-    throw error;
-  }
-  throw new Error("expected a PolicyConfigError");
-}
 
 describe("start-up validation", () => {
   it("an unknown option names the nearest known one", () => {

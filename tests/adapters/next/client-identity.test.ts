@@ -71,4 +71,15 @@ describe("Fetch guard with a socket address (Bun, Deno)", () => {
     };
     expect([await viaProxy("203.0.113.1"), await viaProxy("203.0.113.2"), await viaProxy("203.0.113.1")]).toEqual([200, 200, 429]);
   });
+
+  it("warns once, with its code, when a route has neither trustProxy nor clientKey", () => {
+    const codes: unknown[] = [];
+    const logger = { info() {}, error() {}, warn: (object: Record<string, unknown>) => void codes.push(object["code"]) };
+    limitedRoute({ logger, trustProxy: 1 });
+    limitedRoute({ logger, clientKey: () => "k" });
+    expect(codes).toEqual([]);
+    // A policy of its own names this route in the warning, so no earlier route of this file has warned the same.
+    limitedRoute({ logger, policy: "per_minute" });
+    expect(codes).toEqual(["HEXARCH_NEXT_NO_CLIENT"]);
+  });
 });
