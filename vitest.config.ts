@@ -1,12 +1,22 @@
-// Test runner settings: every *.test.ts under tests/, one worker per core, generous timeouts for real servers.
+// Test runner settings: every *.test.ts under tests/ in one of three projects (unit, integration, e2e), one worker per core, generous timeouts for real servers.
 import { defineConfig } from "vitest/config";
+
+/** Against real Redis and PostgreSQL servers: `npm run test:integration`. */
+const INTEGRATION = ["tests/integration/redis/**/*.test.ts", "tests/integration/postgres/**/*.test.ts", "tests/contract/stores/redis.test.ts"];
+/** Built or packed package, installed apps, a real Next server: `npm run test:e2e`. */
+const E2E = ["tests/e2e/**/*.test.ts", "tests/smoke/**/*.test.ts", "tests/cli/built-bin.test.ts"];
 
 export default defineConfig({
   test: {
-    include: ["tests/**/*.test.ts"],
     testTimeout: 20_000,
     hookTimeout: 60_000,
     setupFiles: ["tests/support/property-seed.ts"],
     reporters: ["default"],
+    projects: [
+      // Everything else runs in process with no server: `npm run test:unit`. A new file lands here unless it is listed above.
+      { extends: true, test: { name: "unit", include: ["tests/**/*.test.ts"], exclude: [...INTEGRATION, ...E2E] } },
+      { extends: true, test: { name: "integration", include: INTEGRATION } },
+      { extends: true, test: { name: "e2e", include: E2E } },
+    ],
   },
 });

@@ -1,8 +1,10 @@
 // Finds, reads and compiles the policy file a command works on, naming it relative to the working folder.
+import { readFileSync, statSync } from "node:fs";
 import { isAbsolute, relative } from "node:path";
 import { compilePolicySet, type PolicySet } from "../engine/compile/policy-set.js";
 import { discoverPolicyFile } from "../engine/config/discover.js";
-import { loadPolicyFile, type LoadedPolicyFile } from "../engine/config/load.js";
+import { loadPolicyFile, MAX_POLICY_FILE_BYTES, parsePolicyText, type LoadedPolicyFile } from "../engine/config/load.js";
+import { PolicyConfigError } from "../engine/errors.js";
 import { createGuardian, type Guardian, type GuardianOptions } from "../engine/guardian.js";
 import type { KeyFunction } from "../engine/evaluate.js";
 import type { Logger } from "../engine/logger.js";
@@ -35,8 +37,30 @@ export function displayPath(path: string, cwd: string): string {
 export function loadPolicySource(terminal: Terminal, given: string | undefined, searchFrom: string = terminal.cwd): PolicySource {
   const path = discoverPolicyFile({ cwd: searchFrom, env: { ...terminal.env }, ...(given === undefined ? {} : { policyFile: given }) });
   const file = displayPath(path, terminal.cwd);
-  const loaded = loadPolicyFile(file === path ? path : file);
+  const loaded = loadShownAs(path, file);
   return { file, path, loaded, set: compilePolicySet(loaded) };
+}
+
+/**
+ * Reads the policy file from its absolute path, so the run does not depend on process.cwd(), and names it as
+ * shown in everything it reports. A file the engine would refuse to read (too large, unreadable) gets the
+ * engine's own problem, renamed.
+ */
+function loadShownAs(path: string, file: string): LoadedPolicyFile {
+  if (file === path) return loadPolicyFile(path);
+  let text: string | undefined;
+  try {
+    if (statSync(path).size <= MAX_POLICY_FILE_BYTES) text = readFileSync(path, "utf8");
+  } catch {
+    text = undefined;
+  }
+  if (text !== undefined) return parsePolicyText(text, file);
+  try {
+    return loadPolicyFile(path);
+  } catch (error) {
+    if (!(error instanceof PolicyConfigError)) throw error;
+    throw new PolicyConfigError(error.problems.map((problem) => (problem.file === path ? { ...problem, file } : problem)));
+  }
 }
 
 /** A logger that drops everything: the CLI reports configuration remarks itself (`hexarch validate`). */
@@ -47,7 +71,7 @@ const QUIET_LOGGER: Logger = Object.freeze({ info() {}, warn() {}, error() {} })
  * and otherwise fall back to the client, as the engine does when a key function returns nothing.
  * @example guardianFor(source, { clock: () => at, store: new MemoryStore() })
  */
-export function guardianFor(source: PolicySource, options: Pick<GuardianOptions, "clock" | "store" | "env" | "environment">): Guardian {
+export function guardianFor(source: PolicySource, options: Pick<GuardianOptions, "clock" | "store" | "env" | "environment" | "cwd">): Guardian {
   const keys: Record<string, KeyFunction> = {};
   for (const name of source.set.customKeys.keys()) keys[name] = () => undefined;
   return createGuardian({ ...options, policyFile: source.path, keys, logger: QUIET_LOGGER, decisionLog: false });

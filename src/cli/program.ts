@@ -70,7 +70,14 @@ export function buildProgram(terminal: Terminal): { program: Command; exitCode()
     .description("Write, check, explain and test hexarch.yaml guardrails without running the app.")
     .version(packageVersion())
     .exitOverride()
-    .configureOutput({ writeOut: (text) => terminal.out(text.replace(/\n$/, "")), writeErr: (text) => terminal.err(text.replace(/\n$/, "")) })
+    .configureOutput({
+      writeOut: (text) => terminal.out(text.replace(/\n$/, "")),
+      writeErr: (text) => terminal.err(text.replace(/\n$/, "")),
+      getOutHelpWidth: () => terminal.outWidth,
+      getErrHelpWidth: () => terminal.errWidth,
+      getOutHasColors: () => terminal.paint.enabled,
+      getErrHasColors: () => terminal.paintErr.enabled,
+    })
     .showHelpAfterError("(add --help for usage and an example)")
     .addHelpText("after", `${EXIT_HELP}\nExample:\n  $ hexarch init && hexarch validate && hexarch test\n`);
 
@@ -86,7 +93,8 @@ export function buildProgram(terminal: Terminal): { program: Command; exitCode()
 }
 
 /**
- * Runs the CLI with `argv` (as process.argv: node, script, ...args) and returns the exit code.
+ * Runs the CLI with `argv` (as process.argv: node, script, ...args) and returns the exit code. Everything it
+ * reads and writes outside its files goes through `terminal`, so runs in one process do not disturb each other.
  * @example process.exitCode = await runCli(process.argv, processTerminal());
  */
 export async function runCli(argv: readonly string[], terminal: Terminal): Promise<ExitCode> {

@@ -4,6 +4,8 @@
 export interface TextSink {
   write(text: string): unknown;
   readonly isTTY?: boolean;
+  /** Width of the terminal in characters, when it is one. */
+  readonly columns?: number;
 }
 
 /** Colour functions; each returns its text unchanged when colour is off. */
@@ -54,6 +56,43 @@ export interface Terminal {
   readonly paint: Palette;
   /** Colours for standard error. */
   readonly paintErr: Palette;
+  /** How wide help on standard output may be: the terminal's width, else 80 characters. */
+  readonly outWidth: number;
+  /** How wide help on standard error may be. */
+  readonly errWidth: number;
+}
+
+/** Everything a run of the CLI touches outside itself: two streams, the environment and the working folder. */
+export interface TerminalParts {
+  readonly stdout: TextSink;
+  readonly stderr: TextSink;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly cwd: string;
+}
+
+/** Help wraps at 80 characters unless `sink` is a terminal that says how wide it is. */
+function helpWidth(sink: TextSink): number {
+  return (sink.isTTY === true ? sink.columns : undefined) ?? 80;
+}
+
+/**
+ * A terminal over the given streams, environment and folder; colour follows `wantsColour` for each stream.
+ * @example
+ * const lines: string[] = [];
+ * const sink = { write: (text: string) => lines.push(text) };
+ * createTerminal({ stdout: sink, stderr: sink, env: {}, cwd: "/app" }).out("hello"); // lines: ["hello\n"]
+ */
+export function createTerminal({ stdout, stderr, env, cwd }: TerminalParts): Terminal {
+  return {
+    cwd,
+    env,
+    out: (line = "") => void stdout.write(`${line}\n`),
+    err: (line = "") => void stderr.write(`${line}\n`),
+    paint: createPalette(wantsColour(stdout, env)),
+    paintErr: createPalette(wantsColour(stderr, env)),
+    outWidth: helpWidth(stdout),
+    errWidth: helpWidth(stderr),
+  };
 }
 
 /**
@@ -61,13 +100,5 @@ export interface Terminal {
  * @example processTerminal().out("hello")
  */
 export function processTerminal(): Terminal {
-  const { stdout, stderr, env } = process;
-  return {
-    cwd: process.cwd(),
-    env,
-    out: (line = "") => stdout.write(`${line}\n`),
-    err: (line = "") => stderr.write(`${line}\n`),
-    paint: createPalette(wantsColour(stdout, env)),
-    paintErr: createPalette(wantsColour(stderr, env)),
-  };
+  return createTerminal({ stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() });
 }

@@ -1,12 +1,13 @@
 // The executable as the package ships it: built with the repository's own tsup config, run through its shebang.
 import { execFile } from "node:child_process";
-import { readFileSync, rmSync, statSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { build, type Options } from "tsup";
 import config from "../../tsup.config.js";
 import { ROOT } from "./run-hexarch.js";
 
+const ESC = "\u001b[";
 const OUT = join(ROOT, "node_modules/.cache/hexarch-cli-bin-test/dist");
 const manifest = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { bin: Record<string, string>; version: string; files: string[] };
 
@@ -46,5 +47,20 @@ describe("the built hexarch executable", () => {
     const cases = await runBin(["test", "tests/fixtures/cases/quickstart.test.yaml"]);
     expect(cases.code).toBe(0);
     expect(cases.stdout.trimEnd().split("\n").at(-1)).toBe("5 passed, 0 failed");
+  });
+
+  const script = ["/usr/bin/script", "/bin/script"].find((path) => existsSync(path));
+  it.skipIf(script === undefined)("colours in a real terminal (script(1) gives one), and not there with NO_COLOR", async () => {
+    const inTerminal = (extraEnv: Record<string, string>) =>
+      new Promise<string>((done, fail) => {
+        const command = `${join(OUT, "cli.js")} list tests/fixtures/seed/quickstart.yaml`;
+        const env: Record<string, string> = { ...(process.env as Record<string, string>), TERM: "xterm", ...extraEnv };
+        if (extraEnv["NO_COLOR"] === undefined) delete env["NO_COLOR"];
+        execFile(script as string, ["-qec", command, "/dev/null"], { cwd: ROOT, env }, (error, stdout) => (error === null ? done(stdout) : fail(error)));
+      });
+    expect(await inTerminal({})).toContain(`${ESC}1mPOLICY`);
+    const plain = await inTerminal({ NO_COLOR: "1" });
+    expect(plain).toContain("POLICY");
+    expect(plain).not.toContain(ESC);
   });
 });

@@ -3,10 +3,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { runCli } from "../../src/cli/program.js";
-import { createPalette, type Terminal } from "../../src/cli/terminal.js";
 import { printedFile } from "../support/init-output.js";
-import { runHexarch } from "./run-hexarch.js";
+import { runHexarch, type CliRun } from "./run-hexarch.js";
 
 let folder: string | undefined;
 afterEach(() => {
@@ -26,13 +24,8 @@ function app(manifest: object | undefined, installed: readonly string[] = [], fi
   return folder;
 }
 
-async function hexarch(cwd: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const palette = createPalette(false);
-  const terminal: Terminal = { cwd, env: {}, out: (line = "") => out.push(line), err: (line = "") => err.push(line), paint: palette, paintErr: palette };
-  const code = await runCli(["node", "hexarch", ...args], terminal);
-  return { code, stdout: out.join("\n"), stderr: err.join("\n") };
+function hexarch(cwd: string, ...args: string[]): Promise<CliRun> {
+  return runHexarch(args, { cwd });
 }
 
 describe("hexarch init detects the setup", () => {

@@ -1,47 +1,46 @@
-// Runs the hexarch CLI from source as a real child process, in a folder of the test's choosing.
-import { execFile } from "node:child_process";
+// Runs the hexarch CLI in this process through runCli, with its own terminal: a folder, an environment and captured output.
 import { mkdtempSync, copyFileSync, rmSync } from "node:fs";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { basename, join, resolve } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
+import { runCli } from "../../src/cli/program.js";
+import { createTerminal, type TextSink } from "../../src/cli/terminal.js";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
 /** The repository root. */
 export const ROOT = resolve(here, "../..");
-/** The CLI entry in source form. */
-export const CLI_SOURCE = join(ROOT, "src/cli/main.ts");
 /** The seed policy fixtures. */
 export const SEED = join(ROOT, "tests/fixtures/seed");
 /** The golden case files. */
 export const CASES = join(ROOT, "tests/fixtures/cases");
-const TSX = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
 
+/** What one run printed and the code it would exit with. */
 export interface CliRun {
   readonly code: number;
   readonly stdout: string;
   readonly stderr: string;
 }
 
-/** Environment without variables that would change what the CLI does. */
-function cleanEnv(extra: Record<string, string>): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const [name, value] of Object.entries(process.env)) {
-    if (value !== undefined && !name.startsWith("HEXARCH_") && name !== "NODE_ENV" && name !== "NO_COLOR") env[name] = value;
-  }
-  return { ...env, ...extra };
+/** Where and how a run happens; output is a pipe (no colour) unless `tty` makes it a terminal of that width. */
+export interface RunOptions {
+  readonly cwd: string;
+  /** The whole environment the CLI sees; nothing is inherited from the test process. */
+  readonly env?: Record<string, string>;
+  readonly tty?: { readonly columns: number };
 }
 
-/** Runs `node <entry> ...args` (source through tsx by default) and collects its output and exit code. */
-export function runHexarch(args: readonly string[], options: { cwd: string; env?: Record<string, string>; entry?: string }): Promise<CliRun> {
-  const entry = options.entry ?? CLI_SOURCE;
-  const nodeArgs = entry.endsWith(".ts") ? ["--import", TSX, entry, ...args] : [entry, ...args];
-  return new Promise((done) => {
-    execFile(process.execPath, nodeArgs, { cwd: options.cwd, env: cleanEnv(options.env ?? {}) }, (error, stdout, stderr) => {
-      const code = error === null ? 0 : typeof error.code === "number" ? error.code : -1;
-      done({ code, stdout, stderr });
-    });
-  });
+/** A stream that keeps what is written to it. */
+function capture(tty: RunOptions["tty"]): TextSink & { text(): string } {
+  const chunks: string[] = [];
+  return { write: (text: string) => chunks.push(text), text: () => chunks.join(""), ...(tty === undefined ? {} : { isTTY: true, columns: tty.columns }) };
+}
+
+/** Runs `hexarch ...args` in process and collects its output and exit code. */
+export async function runHexarch(args: readonly string[], options: RunOptions): Promise<CliRun> {
+  const stdout = capture(options.tty);
+  const stderr = capture(options.tty);
+  const code = await runCli(["node", "hexarch", ...args], createTerminal({ stdout, stderr, env: options.env ?? {}, cwd: options.cwd }));
+  return { code, stdout: stdout.text(), stderr: stderr.text() };
 }
 
 /** A fresh temporary folder, with the named seed fixtures copied in; `remove()` deletes it. */

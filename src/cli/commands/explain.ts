@@ -109,7 +109,7 @@ function confirmPlaceholder(decision: Decision, at: number): AnswerOptions {
 async function explain(terminal: Terminal, file: string | undefined, options: ExplainOptions): Promise<ExitCode> {
   const at = options.at === undefined ? Date.now() : parseInstant(options.at);
   const source = loadPolicySource(terminal, file);
-  const guardian = guardianFor(source, { clock: () => at, env: terminal.env });
+  const guardian = guardianFor(source, { clock: () => at, env: terminal.env, cwd: terminal.cwd });
   const ctx = requestContext(
     {
       method: options.method,
