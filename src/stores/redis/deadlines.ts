@@ -2,25 +2,20 @@
 
 /** A call still waiting for its answer; `settled` flips once it resolved, failed or ran out of time. */
 interface PendingCall {
-  deadline: number;
+  readonly deadline: number;
   readonly expire: () => void;
   settled: boolean;
-  /** Its deadline passed while the event loop was blocked, and it was given a fresh budget once. */
-  extended: boolean;
 }
 
 /**
  * Bounds promises by a fixed time budget. Every call gets the same budget, so deadlines arrive in the order
  * calls started: a FIFO queue is a deadline queue, and one timer armed for the oldest pending call suffices.
- * A call given a fresh budget goes to the back of the queue, where the order still holds.
  */
 export class Deadlines {
   readonly #budgetMs: number;
   readonly #queue: PendingCall[] = [];
   #head = 0;
   #timer: NodeJS.Timeout | undefined;
-  /** When the armed timer is due (performance.now()). */
-  #dueAt = 0;
 
   constructor(budgetMs: number) {
     this.#budgetMs = budgetMs;
@@ -32,7 +27,7 @@ export class Deadlines {
    */
   within<T>(work: Promise<T>, timeoutError: () => Error, onLate?: (value: T) => void): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      const call: PendingCall = { deadline: performance.now() + this.#budgetMs, expire: () => reject(timeoutError()), settled: false, extended: false };
+      const call: PendingCall = { deadline: performance.now() + this.#budgetMs, expire: () => reject(timeoutError()), settled: false };
       work.then(
         (value) => {
           if (call.settled) onLate?.(value);
@@ -61,34 +56,17 @@ export class Deadlines {
   }
 
   #arm(delayMs: number): void {
-    const delay = Math.max(delayMs, 0);
-    this.#dueAt = performance.now() + delay;
-    this.#timer = setTimeout(() => this.#onTimer(), delay);
+    this.#timer = setTimeout(() => this.#expire(), Math.max(delayMs, 0));
     this.#timer.unref();
   }
 
-  /**
-   * A timeout must be evidence about the server, not about this process's event loop. So the calls are judged on
-   * setImmediate, after the loop's poll phase has read whatever answers already sit in the socket; and when the
-   * timer fired more than a quarter of the budget late, the loop was blocked (requests may not even have been
-   * sent), so each overdue call gets one fresh budget instead of failing. Only an answer still missing then fails.
-   */
-  #onTimer(): void {
-    const blocked = performance.now() - this.#dueAt > this.#budgetMs / 4;
-    setImmediate(() => this.#expire(blocked)).unref();
-  }
-
-  #expire(blocked: boolean): void {
+  #expire(): void {
     const now = performance.now();
     const queue = this.#queue;
     while (this.#head < queue.length) {
       const call = queue[this.#head] as PendingCall;
       if (!call.settled && call.deadline > now) break;
-      if (!call.settled && blocked && !call.extended) {
-        call.extended = true;
-        call.deadline = now + this.#budgetMs;
-        queue.push(call);
-      } else if (!call.settled) {
+      if (!call.settled) {
         call.settled = true;
         call.expire();
       }
