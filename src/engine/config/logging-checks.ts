@@ -1,16 +1,11 @@
 // Checks on a schema-valid `logging:` section: combinations of keys the schema alone cannot catch.
 import { LoggingSchema } from "./schema.js";
 import type { ProblemReport } from "./problem-report.js";
+import { urlSchemeProblem } from "./url-scheme.js";
 
 /** Why `url` cannot name a PostgreSQL server, or undefined when it can. */
 export function postgresUrlProblem(url: string): string | undefined {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return `"${url}" is not a URL`;
-  }
-  return parsed.protocol === "postgres:" || parsed.protocol === "postgresql:" ? undefined : `"${url}" is not a postgres:// or postgresql:// URL`;
+  return urlSchemeProblem(url, ["postgres", "postgresql"]);
 }
 
 /** The fix shown for a Postgres URL that is not one. */

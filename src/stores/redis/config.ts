@@ -1,6 +1,7 @@
 // Picks RedisStore from HEXARCH_REDIS_URL or the policy file's `store:` section, loading ioredis only then.
 import type { RedisOptions } from "ioredis";
 import type { LoadedPolicyFile } from "../../engine/config/load.js";
+import { urlSchemeProblem } from "../../engine/config/url-scheme.js";
 import { PolicyConfigError, type ConfigProblem } from "../../engine/errors.js";
 import { configWarning, type Logger } from "../../engine/logger.js";
 import { loadOptionalPeer } from "../../optional-peer.js";
@@ -18,16 +19,6 @@ export interface StoreSource {
   /** Folder ioredis is resolved from (the app's). */
   readonly cwd: string;
   readonly logger: Logger;
-}
-
-function redisUrlProblem(url: string): string | undefined {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return `"${url}" is not a URL`;
-  }
-  return parsed.protocol === "redis:" || parsed.protocol === "rediss:" ? undefined : `"${url}" is not a redis:// or rediss:// URL`;
 }
 
 /**
@@ -48,7 +39,7 @@ export function storeFromConfig(loaded: LoadedPolicyFile, source: StoreSource): 
     url === fromEnv
       ? { file: "<environment>", path: "HEXARCH_REDIS_URL" }
       : { file: loaded.file, ...loaded.locate(["store", "redis_url"]), path: "store.redis_url" };
-  const urlProblem = redisUrlProblem(url);
+  const urlProblem = urlSchemeProblem(url, ["redis", "rediss"]);
   if (urlProblem !== undefined) {
     throw new PolicyConfigError([{ ...place, message: urlProblem, fix: "use redis://host:6379, rediss://user:password@host:6380/0 or similar" }]);
   }
