@@ -132,7 +132,8 @@ export class Engine {
     if (verdict.off) return this.#finish(verdict, "none", NO_PENDING, undefined, undefined);
     // The one check of a stated cost: a cost no budget can count is refused before anything is counted.
     const { cost } = ctx;
-    if (cost !== undefined && costProblem(cost) !== undefined) return this.#refuseCost(cost);
+    const costRefusal = cost === undefined ? undefined : costProblem(cost);
+    if (costRefusal !== undefined) return this.#refuseCost(costRefusal);
     // Counters are listed as rules are reached, and touched only once every check has passed.
     let pending: PendingCounter[] | undefined;
     for (const indexed of this.#rulesFor(call, policyIds)) {
@@ -251,9 +252,8 @@ export class Engine {
     return givenBack.length === 0 ? decision : this.#refund(givenBack, decision);
   }
 
-  /** The refusal of a call whose stated cost no budget can count: a decision naming the value, no rule evaluated. */
-  #refuseCost(cost: number): Decision {
-    const reason = costProblem(cost) ?? "";
+  /** The refusal of a call whose stated cost no budget can count (`reason` names the value): no rule evaluated. */
+  #refuseCost(reason: string): Decision {
     const why = `not evaluated: ${reason}`;
     return new Decision({ outcome: "deny", kind: "cost", reason, explain: () => this.set.rules.map((indexed) => ({ rule: indexed.rule.ref, applied: false, why })) });
   }

@@ -174,7 +174,8 @@ export function createGuardian(options: GuardianOptions = {}): Guardian {
   checkCustomKeys(set, keys);
   const logger = options.logger ?? SILENT_LOGGER;
   for (const notice of set.notices) configWarning(logger, "HEXARCH_NOTICE", notice);
-  const store: CounterStore = options.store ?? storeFromConfig(loaded, { env, cwd: options.cwd ?? process.cwd(), logger }) ?? new MemoryStore();
+  const cwd = options.cwd ?? process.cwd();
+  const store: CounterStore = options.store ?? storeFromConfig(loaded, { env, cwd, logger }) ?? new MemoryStore();
   const environment = options.environment ?? env["HEXARCH_ENV"] ?? env["NODE_ENV"] ?? "development";
   const prefix = options.prefix ?? "hexarch:";
   const engine = new Engine(set, {
@@ -191,7 +192,7 @@ export function createGuardian(options: GuardianOptions = {}): Guardian {
     },
   });
 
-  const log = options.decisionLog === false ? undefined : decisionLogFromConfig(loaded, { env, cwd: options.cwd ?? process.cwd(), logger, environment, clock });
+  const log = options.decisionLog === false ? undefined : decisionLogFromConfig(loaded, { env, cwd, logger, environment, clock });
   const decider = log === undefined ? engine : loggedEngine(engine, log);
 
   const assertPolicy = (policyId: string): void => {

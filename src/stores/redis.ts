@@ -244,7 +244,7 @@ export class RedisStore implements CounterStore {
       let cursor = "0";
       do {
         const [next, keys] = await node.scan(cursor, "MATCH", pattern, "COUNT", 500);
-        for (const key of keys) await node.del(key);
+        if (keys.length > 0) await node.del(...keys);
         cursor = next;
       } while (cursor !== "0");
     }

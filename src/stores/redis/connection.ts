@@ -8,7 +8,7 @@ export interface RedisClientLike {
   /** Connection state; commands are only sent when it is `ready`. */
   readonly status: string;
   set(key: string, value: string, millisecondsToken: "PX", milliseconds: number, nx: "NX"): Promise<"OK" | null>;
-  del(key: string): Promise<number>;
+  del(...keys: string[]): Promise<number>;
   defineCommand(name: string, definition: { lua: string; numberOfKeys?: number }): void;
   multi(): unknown;
   connect(): Promise<void>;
