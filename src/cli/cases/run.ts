@@ -50,7 +50,7 @@ function describeStep(step: Step, index: number): string {
 export async function runCase(loaded: LoadedCases, caseIndex: number): Promise<CaseResult> {
   const testCase = loaded.spec.cases[caseIndex] as Case;
   const at = parseInstant(testCase.at);
-  const guardian = guardianFor(loaded.policy, { store: new MemoryStore(), clock: () => at, env: {}, environment: testCase.env ?? "development" });
+  const guardian = guardianFor(loaded.policy, { store: new MemoryStore({ clock: () => at }), clock: () => at, env: {}, environment: testCase.env ?? "development" });
   try {
     for (const entry of testCase.state ?? []) {
       for (const slot of stateSlots(entry, guardian.countersFor(requestContext(entry, at), [entry.policy]))) {
