@@ -257,6 +257,11 @@ export interface RuleOrigin {
   readonly algorithm?: RateAlgorithm | undefined;
 }
 
+/** The rule as its summary describes it: with the file's algorithm when the rule names none. */
+export function withAlgorithm(spec: RuleSpec, fileAlgorithm: RateAlgorithm | undefined): RuleSpec {
+  return spec.algorithm !== undefined || fileAlgorithm === undefined ? spec : { ...spec, algorithm: fileAlgorithm };
+}
+
 /** Compiles one validated rule. `where` is its place in the file, when known. */
 export function compileRule(policyId: string, index: number, spec: RuleSpec, where?: { line: number; column: number }, origin?: RuleOrigin): CompiledRule {
   const { action, warnPercent } = parseAction(spec);
@@ -265,7 +270,7 @@ export function compileRule(policyId: string, index: number, spec: RuleSpec, whe
   const counters = compileCounters(spec, warnPercent, limitFunctions, { algorithm: origin?.algorithm, source: origin?.source ?? "", policyId, policyIndex: origin?.policyIndex ?? 0, index });
   const checks = compileChecks(spec);
   const perCallFields = limitFunctions === undefined ? undefined : Object.keys(limitFunctions);
-  const ref: RuleRef = { policyId, index, summary: summarizeRule(spec, perCallFields), ...(where ?? {}) };
+  const ref: RuleRef = { policyId, index, summary: summarizeRule(withAlgorithm(spec, origin?.algorithm), perCallFields), ...(where ?? {}) };
   return { ref, spec, scope: compileScope(spec), action, warnAt, counters, checks, countsRefused: spec.count === "all", unconditionalKind: unconditionalKindOf(spec, action, counters, checks) };
 }
 
