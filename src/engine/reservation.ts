@@ -4,8 +4,11 @@ import type { PendingCounter } from "./counters.js";
 import { toMicros } from "./amount.js";
 import type { Settler } from "./decision.js";
 
-/** Suffix of the counter beside each budget counter that holds what is reserved and not yet settled. */
-export const RESERVED_SUFFIX = ":reserved";
+/**
+ * Suffix of the counter beside each budget counter that holds what settled reservations actually cost. What is
+ * reserved and not yet settled is the budget counter less this one; the decision itself touches neither more.
+ */
+export const SETTLED_SUFFIX = ":settled";
 
 /** The store and where its failures go: what a reservation needs of the engine. */
 export interface ReservationOptions {
@@ -14,11 +17,12 @@ export interface ReservationOptions {
 }
 
 /**
- * Budgets charged with a call's estimate. The estimate counts against each budget at once (so concurrent calls never
- * reserve past it) and also in a `…:reserved` counter beside it, which `hexarch budgets` reads as "reserved".
- * `settle(actual)` replaces the estimate with the actual cost and clears the reserved part, once; `settle(0)` releases
- * it. A reservation never settled keeps its estimate as spent and clears its reserved part when its `reservation_ttl`
- * passes (OpenReservations), or stays reserved until the budget's period ends.
+ * Budgets charged with a call's estimate. The estimate counts against each budget at once, in the decision's own
+ * store call (so concurrent calls never reserve past it). `settle(actual)` replaces the estimate with the actual cost,
+ * once, and adds the actual cost to the `…:settled` counter beside each budget, which `hexarch budgets` reads as
+ * "spent" (the rest of the budget counter is "reserved"); `settle(0)` releases it. A reservation never settled stays
+ * reserved until its `reservation_ttl` passes (OpenReservations: it is then settled at its estimate), else until the
+ * budget's period ends.
  */
 export class Reservation implements Settler {
   readonly #reserved: readonly PendingCounter[];
@@ -33,7 +37,6 @@ export class Reservation implements Settler {
     this.#options = options;
     this.#open = ttlMs === undefined ? undefined : open;
     this.expiresAt = ttlMs === undefined ? undefined : Date.now() + ttlMs;
-    this.#mark(true);
     this.#open?.add(this);
   }
 
@@ -47,46 +50,33 @@ export class Reservation implements Settler {
     this.#done = true;
     this.#open?.delete(this);
     const { store, onStoreError } = this.#options;
-    const extra: PendingCounter[] = [];
-    const back: CounterOp[] = [];
+    const added: CounterOp[] = [];
+    const back: PendingCounter[] = [];
     const actualMicros = toMicros(actual);
     for (const p of this.#reserved) {
       const delta = actualMicros - p.points;
-      if (delta > 0) extra.push({ ...p, points: delta });
+      if (delta > 0) added.push({ ...p, points: delta });
       else if (delta < 0) back.push({ ...p, points: -delta });
-      back.push(reservedOp(p));
+      if (actualMicros > 0) added.push(settledOp(p, actualMicros));
     }
     try {
-      if (extra.length > 0) await store.consume(extra);
-      await store.refund(back);
+      if (added.length > 0) await store.consume(added);
+      if (back.length > 0) await store.refund(back);
     } catch (error) {
       onStoreError(error);
     }
   }
 
-  /** The reservation_ttl passed without a settle: the estimate stays spent, the reserved part is cleared. */
+  /** The reservation_ttl passed without a settle: it is settled at its estimate. */
   expire(): void {
     if (this.#done) return;
-    this.#done = true;
-    this.#mark(false);
-  }
-
-  /** Adds the estimate to (or takes it from) the reserved counters; a failure is logged and changes no decision. */
-  #mark(add: boolean): void {
-    const { store, onStoreError } = this.#options;
-    const ops = this.#reserved.map(reservedOp);
-    try {
-      if (add && store.consumeSync !== undefined) store.consumeSync(ops);
-      else if (!add && store.refundSync !== undefined) store.refundSync(ops);
-      else void (add ? store.consume(ops) : store.refund(ops)).catch(onStoreError);
-    } catch (error) {
-      onStoreError(error);
-    }
+    const estimate = this.estimate;
+    void this.settle(estimate);
   }
 }
 
-function reservedOp(p: PendingCounter): CounterOp {
-  return { key: p.key + RESERVED_SUFFIX, points: p.points, windowMs: p.windowMs };
+function settledOp(p: PendingCounter, micros: number): CounterOp {
+  return { key: p.key + SETTLED_SUFFIX, points: micros, windowMs: p.windowMs };
 }
 
 /** How often open reservations are checked against their reservation_ttl. */

@@ -112,6 +112,6 @@ describeWithRedis("several processes sharing one Redis", "any", () => {
     expect(outcomes.filter((o) => o === "allow")).toHaveLength(4);
     expect(outcomes.filter((o) => o === "limit")).toHaveLength(16);
     expect(await counterUsed(PRICED_BUDGET, prefix, context)).toBe(1_000_000);
-    expect((await guardian.store.peek(`${slot?.key ?? ""}:reserved`))?.used).toBe(50_000);
+    expect(await guardian.store.peek(`${slot?.key ?? ""}:settled`)).toBeUndefined();
   });
 });

@@ -27,12 +27,13 @@ policies:
 
 const GPT = { resource: "openai", model: "gpt-4o", inputTokens: 1000, maxOutputTokens: 500 } satisfies GuardContext;
 
+/** The budget counter (spent and reserved) and what of it is reserved, not yet settled, in millionths. */
 async function spentAndReserved(guardian: Guardian, ctx: GuardContext, policy: string): Promise<[number, number]> {
   const [slot] = guardian.countersFor(ctx, [policy]);
   if (slot === undefined) throw new Error("no budget counter");
   const used = (await guardian.store.peek(slot.key))?.used ?? 0;
-  const reserved = (await guardian.store.peek(`${slot.key}:reserved`))?.used ?? 0;
-  return [used, reserved];
+  const settled = (await guardian.store.peek(`${slot.key}:settled`))?.used ?? 0;
+  return [used, used - settled];
 }
 
 describe("priced reservations", () => {
@@ -195,6 +196,7 @@ describe("the documented end of a reservation", () => {
     vi.advanceTimersByTime(29_000);
     expect(await spentAndReserved(guardian, ctx, "ttl")).toEqual([7500, 7500]);
     vi.advanceTimersByTime(2_000);
+    await vi.waitFor(async () => expect((await spentAndReserved(guardian, ctx, "ttl"))[1]).toBe(0));
     expect(await spentAndReserved(guardian, ctx, "ttl")).toEqual([7500, 0]);
     // A settle after the ttl is ignored: the estimate (never below the actual with max_output_tokens stated) stays.
     await decision.settle({ prompt_tokens: 1, completion_tokens: 1 });
