@@ -150,7 +150,7 @@ export class RedisStore implements CounterStore {
   readonly #limiter: RateLimiterRedis;
   readonly #deadlines: Deadlines;
   readonly #readiness: Readiness;
-  readonly #timeoutError: () => RedisStoreError;
+  readonly #timeoutError: (overdueMs: number) => RedisStoreError;
   #onInsurance = false;
   /** After a call timed out: no command is sent before this instant (performance.now()), so none pile up. */
   #quietUntil = 0;
@@ -175,9 +175,15 @@ export class RedisStore implements CounterStore {
       client,
       (status) => new RedisStoreError("HEXARCH_REDIS_UNAVAILABLE", `Redis is not connected (client status "${status}")`),
     );
-    this.#timeoutError = () => {
+    this.#timeoutError = (overdueMs) => {
+      const message = `Redis did not answer within ${resolved.timeoutMs} ms`;
+      // Judged more than a whole budget after its deadline: this process's event loop was blocked, which says
+      // nothing about Redis. The call fails (its fail mode applies), but commands do not pause.
+      if (overdueMs >= resolved.timeoutMs) {
+        return new RedisStoreError("HEXARCH_REDIS_TIMEOUT", `${message} (this process's event loop was blocked for about ${Math.round(overdueMs)} ms)`);
+      }
       this.#quietUntil = performance.now() + resolved.timeoutMs;
-      return new RedisStoreError("HEXARCH_REDIS_TIMEOUT", `Redis did not answer within ${resolved.timeoutMs} ms`);
+      return new RedisStoreError("HEXARCH_REDIS_TIMEOUT", message);
     };
   }
 

@@ -95,12 +95,14 @@ export class PostgresServer {
     const args = ["-D", join(this.#dir, "data"), "-p", String(this.port), "-h", "127.0.0.1", "-k", this.#dir, "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"];
     const child = spawn(join(this.#bin, "postgres"), args, { stdio: ["ignore", "ignore", "pipe"], ...postgresUser() });
     child.stderr?.resume();
+    child.on("error", (error) => console.error(`[postgres tests] postgres could not be started: ${error.message}`));
     this.#process = child;
     const killOnExit = (): void => void child.kill("SIGKILL");
     process.once("exit", killOnExit);
     child.once("exit", () => process.removeListener("exit", killOnExit));
     await eventually(async () => {
       const client = new pg.Client({ connectionString: this.url });
+      client.on("error", () => undefined);
       await client.connect();
       await client.end();
       return true;
