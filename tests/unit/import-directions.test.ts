@@ -44,7 +44,7 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   log: ["errors", "engine", "stores/store.ts", "optional-peer.ts"],
   guardian: ["errors", "engine", "stores", "log", "optional-peer.ts"],
   adapters: ["errors", "engine", "guardian", "stores/store.ts"],
-  cli: ["index.ts", "engine", "log", "adapters/core/index.ts"],
+  cli: ["index.ts", "engine", "log", "server", "adapters/core/index.ts"],
   "index.ts": ["errors", "engine", "guardian", "stores"],
   "optional-peer.ts": [],
 };
