@@ -1,6 +1,6 @@
 // The `hexarch` program: every command registered on one commander instance, errors mapped to exit codes.
 import { Command, CommanderError } from "commander";
-import { formatProblem, PolicyConfigError, type ConfigProblem } from "../engine/errors.js";
+import { formatProblem, PolicyConfigError, type ConfigProblem } from "../index.js";
 import { EXIT, UsageError, type ExitCode } from "./exit-codes.js";
 import { packageVersion } from "./package-version.js";
 import type { Palette, Terminal } from "./terminal.js";
@@ -13,6 +13,8 @@ import { registerExplain } from "./commands/explain.js";
 import { registerTest } from "./commands/test.js";
 import { registerDiff } from "./commands/diff.js";
 import { registerLog } from "./commands/log.js";
+import { registerServe } from "./commands/serve.js";
+import { registerKeys } from "./commands/keys.js";
 
 /** Wraps a command body so its exit code is recorded and its errors are reported the same way everywhere. */
 export type Act = <A extends unknown[]>(body: (...args: A) => ExitCode | Promise<ExitCode>) => (...args: A) => Promise<void>;
@@ -89,6 +91,8 @@ export function buildProgram(terminal: Terminal): { program: Command; exitCode()
   registerDiff(program, terminal, act);
   registerExport(program, terminal, act);
   registerLog(program, terminal, act);
+  registerServe(program, terminal, act);
+  registerKeys(program, terminal, act);
   return { program, exitCode: () => code };
 }
 

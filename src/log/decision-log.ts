@@ -1,7 +1,7 @@
 // The decision log: buffers records off the request path, writes them in sealed batches, and survives sink outages.
 import type { GuardContext } from "../engine/context.js";
 import { Decision } from "../engine/decision.js";
-import { SILENT_LOGGER, type Logger } from "../engine/logger.js";
+import { SILENT_LOGGER, type Logger } from "../errors/warnings.js";
 import type { Chain, Checkpoint, SealedBatch } from "./chain.js";
 import { decisionRecord, gapRecord, settleRecord, type RecordBody, type RecordShape } from "./records.js";
 import type { LogSink } from "./sink.js";
@@ -100,12 +100,13 @@ export class DecisionLog {
 
   /**
    * Queues the decision's record (when the level writes it) and returns the decision to hand out: the same one,
-   * or, when it reserved budget, one whose `settle()` also records the settlement.
+   * or, when it reserved budget, one whose `settle()` also records the settlement. `givenId` is the record's id
+   * when the caller hands out its own (the decision server's decision ids); default: `<chain>-<n>`.
    */
-  record(decision: Decision, context: GuardContext): Decision {
+  record(decision: Decision, context: GuardContext, givenId?: string): Decision {
     if (!writes(this.#options.level, decision.outcome)) return decision;
     this.#counter += 1;
-    const id = `${this.#options.chain.id.slice(0, 8)}-${this.#counter}`;
+    const id = givenId ?? `${this.#options.chain.id.slice(0, 8)}-${this.#counter}`;
     this.#push({ decision, context, id, at: this.#clock() });
     if (!decision.counters.some((counter) => counter.kind === "budget")) return decision;
     return new Decision({
@@ -119,7 +120,8 @@ export class DecisionLog {
       warnings: decision.warnings,
       wouldBe: decision.wouldBe,
       explain: decision,
-      settle: { settle: (cost) => this.#settled(decision, id, cost) },
+      settle: { settle: (cost) => this.#settled(decision, id, cost), estimate: decision.reserved },
+      price: decision.price,
     });
   }
 
@@ -127,6 +129,14 @@ export class DecisionLog {
     await decision.settle(cost);
     const budget = decision.counters.find((counter) => counter.kind === "budget");
     this.#push({ body: settleRecord(id, this.#clock(), budget?.rule.policyId ?? decision.policyId, cost) });
+  }
+
+  /**
+   * Records a settlement made outside this process's decisions (the decision server settling an id any instance issued).
+   * @example log.recordSettlement("d_x1", "openai_budget", 0.37)
+   */
+  recordSettlement(id: string, policy: string | undefined, cost: number): void {
+    this.#push({ body: settleRecord(id, this.#clock(), policy, cost) });
   }
 
   #push(pending: Pending): void {

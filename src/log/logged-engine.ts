@@ -13,18 +13,25 @@ export interface Decider {
 const LOG_RETRY_AFTER = 5;
 
 /**
+ * The refusal of a call made while a required log cannot be written (`logging.required`): outcome `error`, kind `store`.
+ * @example if (log.required && !log.accepting()) decision = unrecordable(log);
+ */
+export function unrecordable(log: DecisionLog): Decision {
+  return new Decision({
+    outcome: "error",
+    kind: "store",
+    reason: `The decision log (${log.sinkName}) cannot be written, and logging.required refuses calls that cannot be recorded`,
+    retryAfter: LOG_RETRY_AFTER,
+  });
+}
+
+/**
  * The same deciding calls, each decision recorded in `log`. With `logging.required`, a call made while the log
  * cannot be written is refused with outcome `error` (503) instead of being decided unrecorded.
  * @example const decider = loggedEngine(engine, log); await decider.decide({ route: "/users" });
  */
 export function loggedEngine(engine: Decider, log: DecisionLog): Decider {
-  const refusal = (): Decision =>
-    new Decision({
-      outcome: "error",
-      kind: "store",
-      reason: `The decision log (${log.sinkName}) cannot be written, and logging.required refuses calls that cannot be recorded`,
-      retryAfter: LOG_RETRY_AFTER,
-    });
+  const refusal = (): Decision => unrecordable(log);
   const decideNow = (context: GuardContext, policyIds?: readonly string[]): Decision | Promise<Decision> => {
     if (log.required && !log.accepting()) return log.record(refusal(), context);
     const decided = engine.decideNow(context, policyIds);

@@ -1,7 +1,7 @@
 // The default store: counters in this process, on the engine's clock, for every rate algorithm and for budgets.
 import { bucketGiveBack, bucketTake, tokensOut, type BucketState } from "./admitting/gcra.js";
 import { SlidingLog } from "./admitting/sliding-log.js";
-import { PolicyConfigError } from "../engine/errors.js";
+import { PolicyConfigError } from "../errors/config-error.js";
 import { COUNTER_CEILING, uncountable, type AdmittingRate, type CounterOp, type CounterReading, type CounterShape, type CounterStore } from "./store.js";
 
 /** How often counters whose window is over are dropped. */

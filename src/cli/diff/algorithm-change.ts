@@ -1,7 +1,8 @@
 // Compares the rate algorithm and bucket size of two versions of one rule: an exact sliding window is tighter.
 import type { CompiledRule, RateCounter } from "../../engine/compile/rule.js";
-import type { RateAlgorithm } from "../../stores/store.js";
 import { limitEffect, type Effect } from "./change.js";
+
+type RateAlgorithm = RateCounter["algorithm"];
 import type { RuleChange } from "./rule-changes.js";
 
 /** The first rate counter of a rule (they share one algorithm), or undefined for a rule without a rate limit. */

@@ -1,17 +1,19 @@
 // createGuardian(): loads the policy file once, builds the engine, and offers check() and protect().
 import { MemoryStore } from "../stores/memory.js";
-import { storeFromConfig } from "../stores/redis/config.js";
+import { storeFromConfig } from "./store-from-config.js";
 import type { CounterStore } from "../stores/store.js";
-import { discoverPolicyFile } from "./config/discover.js";
-import { joinPolicySources, type CodePolicy } from "./config/code-policies.js";
-import { loadPolicyFile, parsePolicyText, type LoadedPolicyFile } from "./config/load.js";
-import { compilePolicySet, type CompiledPolicy, type Mode, type PolicySet } from "./compile/policy-set.js";
-import type { GuardContext } from "./context.js";
-import { Decision } from "./decision.js";
-import { PolicyConfigError, PolicyViolation, type ConfigProblem } from "./errors.js";
-import { Engine, type CounterSlot, type KeyFunction } from "./evaluate.js";
-import { resetCounters } from "./reset.js";
-import { configWarning, SILENT_LOGGER, type Logger } from "./logger.js";
+import { discoverPolicyFile } from "../engine/config/discover.js";
+import { joinPolicySources, type CodePolicy } from "../engine/config/code-policies.js";
+import { loadPolicyFile, parsePolicyText, type LoadedPolicyFile } from "../engine/config/load.js";
+import { compilePolicySet, type CompiledPolicy, type Mode, type PolicySet } from "../engine/compile/policy-set.js";
+import type { GuardContext } from "../engine/context.js";
+import { Decision } from "../engine/decision.js";
+import type { TokenUsage } from "../engine/pricing/usage.js";
+import { PolicyConfigError, type ConfigProblem } from "../errors/config-error.js";
+import { PolicyViolation } from "./violation.js";
+import { Engine, type CounterSlot, type KeyFunction } from "../engine/engine.js";
+import { resetCounters } from "../engine/reset.js";
+import { configWarning, SILENT_LOGGER, type Logger } from "../errors/warnings.js";
 import { decisionLogFromConfig } from "../log/settings.js";
 import { loggedEngine } from "../log/logged-engine.js";
 
@@ -60,10 +62,17 @@ export interface GuardianOptions {
 export interface ProtectOptions<A extends unknown[], R> {
   /** Facts about the call, fixed or computed from its arguments (`{ confirm: true }` once confirmation was obtained). */
   readonly context?: GuardContext | ((...args: A) => GuardContext);
-  /** Estimated cost of the call, reserved against budgets before it runs. */
+  /**
+   * Estimated cost of the call, reserved against budgets before it runs. For a model call, state `model`,
+   * `inputTokens` and `maxOutputTokens` in `context` instead: the reservation is then priced from `prices:`.
+   */
   readonly cost?: number | ((...args: A) => number);
-  /** Actual cost computed from the result; replaces the estimate after the call. */
-  readonly settle?: (result: Awaited<R>) => number;
+  /**
+   * Actual cost computed from the result, or the usage object the provider returned (`(reply) => reply.usage`,
+   * priced by the call's model); replaces the estimate after the call. Return 0 to release the reservation.
+   * Without `settle`, and whenever `fn` throws, the estimate stays spent (see README "When a reservation ends").
+   */
+  readonly settle?: (result: Awaited<R>) => number | TokenUsage;
 }
 
 /** Policies loaded once, with the engine that enforces them. */
@@ -106,6 +115,12 @@ export interface Guardian {
 }
 
 const MODES = ["strict", "warn", "off"] as const;
+
+/** Ends a reservation at its estimate (the call ran, its actual cost is not known): nothing given back. */
+function spendEstimate(decision: Decision): Promise<void> | undefined {
+  const { reserved } = decision;
+  return reserved === undefined ? undefined : decision.settle(reserved);
+}
 
 function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
   return (typeof value === "object" || typeof value === "function") && value !== null && typeof (value as PromiseLike<unknown>).then === "function";
@@ -231,9 +246,16 @@ export function createGuardian(options: GuardianOptions = {}): Guardian {
       const decided = decider.decideNow(estimate === undefined ? base : { ...base, cost: estimate }, ids);
       const decision = decided instanceof Decision ? decided : await decided;
       if (decision.isDenied()) throw new PolicyViolation(decision);
-      const returned = fn(...args);
-      const result = (isPromiseLike(returned) ? await returned : returned) as Awaited<R>;
-      if (settle !== undefined) await decision.settle(settle(result));
+      let result: Awaited<R>;
+      try {
+        const returned = fn(...args);
+        result = (isPromiseLike(returned) ? await returned : returned) as Awaited<R>;
+      } catch (error) {
+        // fn may have spent before it threw: the estimate becomes the spend, and the reservation ends.
+        await spendEstimate(decision);
+        throw error;
+      }
+      await (settle === undefined ? spendEstimate(decision) : decision.settle(settle(result)));
       return result;
     };
   };

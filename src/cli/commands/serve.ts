@@ -1,0 +1,111 @@
+// `hexarch serve [file]`: the decision server, until SIGTERM or SIGINT stops it gracefully.
+import { InvalidArgumentError, type Command } from "commander";
+import type { Logger } from "../../index.js";
+import { EXIT, UsageError, type ExitCode } from "../exit-codes.js";
+import type { Act } from "../program.js";
+import type { Terminal } from "../terminal.js";
+
+interface ServeFlags {
+  readonly host: string;
+  readonly port: number;
+  readonly apiToken?: string;
+  readonly cors?: string;
+  readonly bodyLimit?: number;
+  readonly callerLimit?: number;
+  readonly confirmTtl?: number;
+}
+
+/** The server's packages, optional peers of hexarch-guardrails. */
+const SERVER_PACKAGES = ["hono", "@hono/node-server", "prom-client"];
+
+function wholeNumber(min: number, max: number): (text: string) => number {
+  return (text) => {
+    const value = Number(text);
+    if (!Number.isInteger(value) || value < min || value > max) throw new InvalidArgumentError(`expected a whole number from ${min} to ${max}`);
+    return value;
+  };
+}
+
+/** Log lines on stderr: the level, the message, and the details as JSON. */
+function stderrLogger(terminal: Terminal): Logger {
+  const line =
+    (level: string) =>
+    (object: Record<string, unknown>, message: string): void => {
+      const { err, ...rest } = object;
+      const details = { ...rest, ...(err instanceof Error ? { error: err.message } : {}) };
+      terminal.err(`${level} ${message}${Object.keys(details).length === 0 ? "" : ` ${JSON.stringify(details)}`}`);
+    };
+  return { info: line("info"), warn: line("warn"), error: line("error") };
+}
+
+async function loadServer(): Promise<typeof import("../../server/start.js")> {
+  try {
+    return await import("../../server/start.js");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ERR_MODULE_NOT_FOUND" || code === "MODULE_NOT_FOUND") throw new UsageError(`hexarch serve needs ${SERVER_PACKAGES.join(", ")}: npm install ${SERVER_PACKAGES.join(" ")}`);
+    throw error;
+  }
+}
+
+async function serveCommand(terminal: Terminal, file: string | undefined, flags: ServeFlags): Promise<ExitCode> {
+  const { startServer, ServeRefusal } = await loadServer();
+  let server;
+  try {
+    server = await startServer({
+      policyFile: file,
+      host: flags.host,
+      port: flags.port,
+      apiToken: flags.apiToken,
+      cors: flags.cors,
+      bodyLimit: flags.bodyLimit,
+      callerLimit: flags.callerLimit,
+      confirmTtl: flags.confirmTtl,
+      env: terminal.env,
+      cwd: terminal.cwd,
+      logger: stderrLogger(terminal),
+    });
+  } catch (error) {
+    if (error instanceof ServeRefusal) {
+      terminal.err(`${terminal.paintErr.red("error:")} ${error.message}`);
+      return EXIT.FAILED;
+    }
+    throw error;
+  }
+  terminal.out(`hexarch serve: listening on ${server.url} (GET /health, POST /v1/decisions, /openapi.json)`);
+  await new Promise<void>((resolve) => {
+    const stop = (): void => {
+      process.off("SIGTERM", stop);
+      process.off("SIGINT", stop);
+      resolve();
+    };
+    process.on("SIGTERM", stop);
+    process.on("SIGINT", stop);
+  });
+  terminal.out("hexarch serve: stopping: answering requests in flight, writing the log out");
+  await server.close();
+  return EXIT.OK;
+}
+
+/**
+ * Adds `hexarch serve` to the program.
+ * @example registerServe(program, terminal, act)
+ */
+export function registerServe(program: Command, terminal: Terminal, act: Act): void {
+  program
+    .command("serve")
+    .description("run the decision server: the policy file's decisions over HTTP, for any language")
+    .argument("[file]", "policy file (default: HEXARCH_POLICY_FILE, else hexarch.yaml here or above)")
+    .option("--host <address>", "address to listen on; anything but loopback needs API keys or --api-token", "127.0.0.1")
+    .option("--port <port>", "port to listen on (0: any free port)", wholeNumber(0, 65_535), 8099)
+    .option("--api-token <token>", "a dev token accepted with every scope (or HEXARCH_API_TOKEN)")
+    .option("--cors <origin>", "allow browsers from this origin (default: no CORS headers)")
+    .option("--body-limit <bytes>", "largest request body accepted (default 1048576)", wholeNumber(1024, 64 * 1024 * 1024))
+    .option("--caller-limit <n>", "calls per second each key may make (default 1000; 0: off)", wholeNumber(0, 1_000_000))
+    .option("--confirm-ttl <seconds>", "how long a confirmation token lives (default 300)", wholeNumber(1, 86_400))
+    .addHelpText(
+      "after",
+      "\nEnvironment: HEXARCH_REDIS_URL (shared counters), HEXARCH_SECRET (tokens and decision ids valid on every instance),\nHEXARCH_LOG_KEY (log MACs and redaction), HEXARCH_API_TOKEN. The policy file's store: and logging: sections apply.\nSIGHUP reloads the policy file (it is also watched); SIGTERM stops gracefully.\n\nExamples:\n  $ hexarch serve\n  $ HEXARCH_REDIS_URL=redis://127.0.0.1:6379 hexarch serve hexarch.yaml --host 0.0.0.0 --port 8099\n",
+    )
+    .action(act((file: string | undefined, flags: ServeFlags) => serveCommand(terminal, file, flags)));
+}

@@ -1,0 +1,154 @@
+// API keys: `hxk_…` keys shown once, stored only as SHA-256 hashes with scopes in a keys file beside the policy file.
+import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { z } from "zod";
+import { PolicyConfigError } from "../errors/config-error.js";
+
+/** What a key may do: `decide` (decisions, settle, events, explain, policies) or `admin` (also the log and metrics). */
+export type Scope = "decide" | "admin";
+
+/** The scopes a key can be given. */
+export const SCOPES: readonly Scope[] = ["decide", "admin"];
+
+/** Name of the keys file, in the policy file's folder. */
+export const KEYS_FILE_NAME = "hexarch.keys.json";
+
+const StoredKeySchema = z.strictObject({
+  id: z.string().regex(/^[a-z0-9]{8}$/),
+  name: z.string().min(1).max(128),
+  scopes: z.array(z.enum(["decide", "admin"])).min(1),
+  hash: z.string().regex(/^sha256:[0-9a-f]{64}$/),
+  created_at: z.string(),
+  last_used_at: z.string().nullable(),
+  revoked_at: z.string().nullable(),
+});
+
+const KeysFileSchema = z.strictObject({ version: z.literal(1), keys: z.array(StoredKeySchema) });
+
+/** One key as stored: never the key itself. */
+export type StoredKey = z.infer<typeof StoredKeySchema>;
+
+/**
+ * The keys file for a policy file: `hexarch.keys.json` in the same folder.
+ * @example keysFileFor("/srv/hexarch.yaml") // "/srv/hexarch.keys.json"
+ */
+export function keysFileFor(policyPath: string): string {
+  return join(dirname(policyPath), KEYS_FILE_NAME);
+}
+
+function digest(key: string): Buffer {
+  return createHash("sha256").update(key).digest();
+}
+
+/**
+ * Reads a keys file; a missing file holds no keys. A broken one throws PolicyConfigError naming the file and key path.
+ * @example readKeys("hexarch.keys.json").filter((k) => k.revoked_at === null)
+ */
+export function readKeys(path: string): StoredKey[] {
+  if (!existsSync(path)) return [];
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, "utf8"));
+  } catch (error) {
+    throw new PolicyConfigError([{ file: path, path: "", message: `not JSON: ${(error as Error).message}`, fix: "restore the file, or delete it and create the keys again" }]);
+  }
+  const result = KeysFileSchema.safeParse(parsed);
+  if (result.success) return result.data.keys;
+  throw new PolicyConfigError(
+    result.error.issues.map((issue) => ({ file: path, path: issue.path.join("."), message: issue.message, fix: "edit keys only with `hexarch keys`" })),
+  );
+}
+
+/** Writes the keys file whole, readable by its owner only, replacing it in one rename. */
+export function writeKeys(path: string, keys: readonly StoredKey[]): void {
+  const temporary = `${path}.${process.pid}.tmp`;
+  writeFileSync(temporary, `${JSON.stringify({ version: 1, keys }, null, 2)}\n`, { mode: 0o600 });
+  renameSync(temporary, path);
+}
+
+/**
+ * Creates a key: returns the `hxk_…` text (shown once) and writes only its hash.
+ * @example const { key } = createKey("hexarch.keys.json", "ci", ["decide"]); // hxk_3k9…
+ */
+export function createKey(path: string, name: string, scopes: readonly Scope[], now: Date = new Date()): { key: string; stored: StoredKey } {
+  const keys = readKeys(path);
+  let id: string;
+  do id = randomBytes(5).toString("hex").slice(0, 8);
+  while (keys.some((k) => k.id === id));
+  const key = `hxk_${id}_${randomBytes(32).toString("base64url")}`;
+  const stored: StoredKey = { id, name, scopes: [...new Set(scopes)], hash: `sha256:${digest(key).toString("hex")}`, created_at: now.toISOString(), last_used_at: null, revoked_at: null };
+  writeKeys(path, [...keys, stored]);
+  return { key, stored };
+}
+
+/**
+ * Revokes a key by id or name; false when no unrevoked key has it.
+ * @example revokeKey("hexarch.keys.json", "ci")
+ */
+export function revokeKey(path: string, idOrName: string, now: Date = new Date()): boolean {
+  const keys = readKeys(path);
+  let found = false;
+  const next = keys.map((k) => {
+    if (k.revoked_at !== null || (k.id !== idOrName && k.name !== idOrName)) return k;
+    found = true;
+    return { ...k, revoked_at: now.toISOString() };
+  });
+  if (found) writeKeys(path, next);
+  return found;
+}
+
+/** Who is calling: a key's id and name and what it may do. */
+export interface Caller {
+  readonly id: string;
+  readonly name: string;
+  readonly scopes: readonly Scope[];
+}
+
+const KEY_SHAPE = /^hxk_([a-z0-9]{8})_[A-Za-z0-9_-]{43}$/;
+
+/**
+ * Checks presented keys against the stored hashes (and the dev token) in constant time per candidate.
+ * @example const caller = new KeyRing(readKeys(path), "dev-token").identify(bearer);
+ */
+export class KeyRing {
+  readonly #byId: Map<string, StoredKey & { readonly digest: Buffer }>;
+  readonly #devToken: Buffer | undefined;
+  /** Last use per key id, not yet written back to the keys file (shared by the rings a server builds as the file changes). */
+  readonly lastUsed: Map<string, number>;
+
+  constructor(keys: readonly StoredKey[], devToken: string | undefined, lastUsed: Map<string, number> = new Map()) {
+    this.lastUsed = lastUsed;
+    this.#byId = new Map(keys.filter((k) => k.revoked_at === null).map((k) => [k.id, { ...k, digest: Buffer.from(k.hash.slice(7), "hex") }]));
+    this.#devToken = devToken === undefined || devToken === "" ? undefined : digest(devToken);
+  }
+
+  /** True when any key or a dev token is configured: every API call then needs one. */
+  get required(): boolean {
+    return this.#byId.size > 0 || this.#devToken !== undefined;
+  }
+
+  /** The caller a bearer token names, or undefined for a wrong, revoked or malformed one. */
+  identify(token: string, now: number = Date.now()): Caller | undefined {
+    const presented = digest(token);
+    if (this.#devToken !== undefined && timingSafeEqual(presented, this.#devToken)) return { id: "dev-token", name: "dev token", scopes: SCOPES };
+    const id = KEY_SHAPE.exec(token)?.[1];
+    const stored = id === undefined ? undefined : this.#byId.get(id);
+    if (stored === undefined || !timingSafeEqual(presented, stored.digest)) return undefined;
+    this.lastUsed.set(stored.id, now);
+    return { id: stored.id, name: stored.name, scopes: stored.scopes };
+  }
+}
+
+/**
+ * Writes last-used times into the keys file, keeping whatever else changed there meanwhile (a revocation).
+ * @example recordLastUse("hexarch.keys.json", ring.lastUsed)
+ */
+export function recordLastUse(path: string, lastUsed: ReadonlyMap<string, number>): void {
+  if (lastUsed.size === 0 || !existsSync(path)) return;
+  const keys = readKeys(path).map((k) => {
+    const at = lastUsed.get(k.id);
+    return at === undefined ? k : { ...k, last_used_at: new Date(at).toISOString() };
+  });
+  writeKeys(path, keys);
+}

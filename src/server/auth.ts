@@ -1,0 +1,46 @@
+// Who may call: a bearer API key (or the dev token) with the route's scope, and at most the server's own limit per key.
+import type { MiddlewareHandler } from "hono";
+import { Decision } from "../engine/decision.js";
+import type { Caller, Scope } from "./api-keys.js";
+import { sendProblem } from "./respond.js";
+import type { ServerDeps, ServerEnv } from "./server-deps.js";
+
+/** The caller when no key is configured (a loopback-only server): everyone is one caller with every scope. */
+const OPEN_CALLER: Caller = Object.freeze({ id: "open", name: "no keys configured", scopes: ["decide", "admin"] as const });
+
+/** The bearer token of a request: `Authorization: Bearer …`, or `X-API-Key` as the seed's clients send it. */
+function presented(header: string | undefined, apiKey: string | undefined): string | undefined {
+  if (header !== undefined && /^bearer /i.test(header)) return header.slice(7).trim();
+  return apiKey?.trim();
+}
+
+/**
+ * Requires a key with `scope` (admin covers decide) when keys are configured, then counts the call against the
+ * server's own per-key limit: 401 without a valid key, 403 without the scope, 429 over the limit.
+ * @example app.use("/v1/*", requireScope(deps, "decide"))
+ */
+export function requireScope(deps: ServerDeps, scope: Scope): MiddlewareHandler<ServerEnv> {
+  return async function authorizeCaller(c, next) {
+    const ring = deps.keys.current;
+    let caller = OPEN_CALLER;
+    if (ring.required) {
+      const token = presented(c.req.header("authorization"), c.req.header("x-api-key"));
+      const challenge = { "WWW-Authenticate": 'Bearer realm="hexarch"' };
+      if (token === undefined || token === "") return sendProblem(c, 401, "send an API key: Authorization: Bearer hxk_…", undefined, challenge);
+      const found = ring.identify(token);
+      if (found === undefined) return sendProblem(c, 401, "the API key is wrong or revoked", undefined, challenge);
+      if (!found.scopes.includes(scope) && !found.scopes.includes("admin")) return sendProblem(c, 403, `this key lacks the ${scope} scope (it has ${found.scopes.join(", ")})`);
+      caller = found;
+    }
+    c.set("caller", caller);
+    if (deps.callerLimit !== undefined) {
+      const decided = deps.callerLimit.decideNow({ apiKey: caller.id });
+      const decision = decided instanceof Decision ? decided : await decided;
+      if (decision.isDenied()) {
+        const retry = String(decision.retryAfter ?? 1);
+        return sendProblem(c, 429, `this key made more calls than the server allows (${decision.rule?.summary ?? "limit"}); retry after ${retry} s`, undefined, { "Retry-After": retry });
+      }
+    }
+    await next();
+  };
+}

@@ -1,0 +1,139 @@
+// The decision API's request and response shapes as zod schemas: they validate requests and generate /openapi.json.
+import { z } from "zod";
+
+/** Longest string accepted in a context field. */
+const TEXT = 1024;
+const text = z.string().max(TEXT);
+const id = z.string().min(1).max(128).regex(/^[A-Za-z0-9_.-]+$/, "letters, digits, _ . - only");
+
+/** A fact's value: what `require_facts` compares. */
+const factValue = z.union([z.string().max(TEXT), z.number(), z.boolean(), z.null()]);
+
+/** The facts about one call, in the wire's snake_case; each maps to a GuardContext field. */
+export const ContextSchema = z
+  .strictObject({
+    operation: z.union([text, z.array(text).max(16)]).optional().describe("read, create, update, delete, or the app's own tag(s)"),
+    resource: text.optional().describe("the resource used, e.g. openai"),
+    resource_type: text.optional(),
+    route: text.optional().describe("request path, e.g. /users/7"),
+    method: z.string().max(16).optional().describe("HTTP method, upper case"),
+    client: text.optional().describe("client identity: an address or another stable id"),
+    user: text.optional().describe("authenticated user id"),
+    roles: z.array(text).max(64).optional(),
+    api_key: text.optional().describe("the end user's API key (or a digest of it), for key: api_key counters"),
+    environment: z.string().max(128).optional(),
+    facts: z.record(z.string().max(128), factValue).optional().describe("facts checked by require_facts"),
+    feature: text.optional(),
+    cost: z.number().min(0).max(1e9).optional().describe("estimated cost, reserved against budgets until settled"),
+    keys: z.record(z.string().max(128), text).optional().describe("values of custom counter keys (key: tenant)"),
+  })
+  .describe("The call being decided.");
+
+/** POST /v1/decisions. */
+export const DecisionRequestSchema = z.strictObject({
+  policy: z.union([id, z.array(id).min(1).max(32)]).optional().describe("policy id(s) to check; default: every policy whose rules match"),
+  context: ContextSchema.default({}),
+  dry_run: z.boolean().optional().describe("decide without counting, recording or issuing tokens"),
+  confirm_token: z.string().min(1).max(1024).optional().describe("token from a confirm answer: admits this same call once"),
+});
+
+/** POST /v1/explain: the same call, answered rule by rule and never counted. */
+export const ExplainRequestSchema = z.strictObject({ policy: DecisionRequestSchema.shape.policy, context: ContextSchema.default({}) });
+
+/** POST /v1/decisions/{id}/settle. */
+export const SettleRequestSchema = z.strictObject({ cost: z.number().min(0).max(1e9).describe("the call's actual cost, replacing its estimate") });
+
+/** POST /v1/events/provider-calls (the seed's event). */
+export const ProviderCallSchema = z.strictObject({
+  provider: z.string().min(1).max(128),
+  model: z.string().max(256).optional(),
+  input_tokens: z.number().int().min(0).max(1e12).optional(),
+  output_tokens: z.number().int().min(0).max(1e12).optional(),
+  cost: z.number().min(0).max(1e9).describe("what the call cost, in the budgets' units"),
+  latency_ms: z.number().min(0).max(86_400_000).optional(),
+  ok: z.boolean().optional(),
+  status: z.number().int().min(100).max(599).optional(),
+  decision_id: z.string().min(1).max(4096).optional().describe("the decision that admitted the call: settled with this cost"),
+  policy: id.optional().describe("without decision_id: the policy whose budgets are charged (default: every matching policy)"),
+  context: ContextSchema.optional(),
+});
+
+/** POST /authorize, in the seed's own shape. */
+export const AuthorizeRequestSchema = z.strictObject({
+  action: z.string().min(1).max(TEXT).describe("the operation, e.g. delete; becomes context.operation"),
+  resource: z.union([text, z.record(z.string().max(128), factValue)]).optional().describe("a name, or an object whose `type`/`id`/`name` fields are read"),
+  context: z.record(z.string().max(128), z.unknown()).optional().describe("user, roles, environment, client, cost and other facts"),
+});
+
+const ruleOut = z.object({ policy: z.string(), index: z.number().int(), summary: z.string() });
+const outcome = z.enum(["allow", "warn", "confirm", "limit", "deny", "error"]);
+
+/** One counter after the call. */
+const CounterSchema = z.object({
+  policy: z.string(),
+  rule: z.number().int(),
+  kind: z.enum(["rate", "budget"]),
+  window: z.string(),
+  limit: z.number(),
+  used: z.number(),
+  remaining: z.number(),
+  reset_at: z.string(),
+});
+
+/** The answer to POST /v1/decisions: a refusal is a 200 carrying its decision. */
+export const DecisionResponseSchema = z.object({
+  id: z.string().describe("settle with POST /v1/decisions/{id}/settle"),
+  outcome,
+  allowed: z.boolean(),
+  reason: z.string(),
+  kind: z.string().nullable(),
+  policy: z.string().nullable(),
+  rule: ruleOut.nullable(),
+  retry_after: z.number().nullable(),
+  counters: z.array(CounterSchema),
+  warnings: z.array(z.object({ kind: z.string(), policy: z.string().nullable(), message: z.string(), would_be: outcome.nullable() })),
+  would_be: outcome.nullable(),
+  dry_run: z.boolean(),
+  confirm: z
+    .object({ token: z.string().optional(), expires_at: z.string().optional(), rejected: z.string().optional(), how: z.string() })
+    .optional()
+    .describe("with outcome confirm: repeat the same request with confirm_token"),
+});
+
+/** RFC 9457 problem details. */
+export const ProblemSchema = z.object({
+  type: z.string(),
+  title: z.string(),
+  status: z.number().int(),
+  detail: z.string(),
+  instance: z.string().optional(),
+  request_id: z.string().optional(),
+  errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+});
+
+/** GET /health. */
+export const HealthSchema = z.object({
+  status: z.enum(["ok", "degraded"]),
+  policy_file: z.string(),
+  policy_digest: z.string(),
+  loaded_at: z.string(),
+  store: z.object({ name: z.string(), ok: z.boolean() }),
+  log: z.object({ enabled: z.boolean(), ok: z.boolean() }),
+  problems: z.array(z.string()),
+});
+
+/** What the seed's callers read from POST /authorize. */
+export const AuthorizeResponseSchema = z.object({
+  allowed: z.boolean(),
+  decision: z.enum(["ALLOW", "DENY"]),
+  reason: z.string(),
+  policies: z.array(z.string()),
+  id: z.string(),
+  outcome,
+});
+
+export type DecisionRequest = z.infer<typeof DecisionRequestSchema>;
+export type WireContext = z.infer<typeof ContextSchema>;
+export type DecisionResponse = z.infer<typeof DecisionResponseSchema>;
+export type ProviderCall = z.infer<typeof ProviderCallSchema>;
+export type AuthorizeRequest = z.infer<typeof AuthorizeRequestSchema>;

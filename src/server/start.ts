@@ -1,0 +1,172 @@
+// Starts a decision server: policies, store, log, keys and secret from the file and environment; reload on change; graceful stop.
+import { unwatchFile, watchFile } from "node:fs";
+import type { AddressInfo } from "node:net";
+import { serve } from "@hono/node-server";
+import { configuredSecret, processConfirmSecret } from "../adapters/core/confirm-secret.js";
+import { createGuardian, type Guardian } from "../guardian/create-guardian.js";
+import { loadPolicyFile } from "../engine/config/load.js";
+import { discoverPolicyFile } from "../engine/config/discover.js";
+import type { Logger } from "../errors/warnings.js";
+import { decisionLogFromConfig, logTarget } from "../log/settings.js";
+import { MemoryStore } from "../stores/memory.js";
+import { storeFromConfig } from "../guardian/store-from-config.js";
+import { KeyRing, keysFileFor, readKeys, recordLastUse } from "./api-keys.js";
+import { createApp, DEFAULT_BODY_LIMIT } from "./app.js";
+import { Confirmations } from "./confirmations.js";
+import { createMetrics } from "./metrics.js";
+import { PolicyRuntime } from "./policy-runtime.js";
+import { DecisionIds } from "./reservation-id.js";
+import type { ServerDeps } from "./server-deps.js";
+
+/** How to run a decision server. */
+export interface ServeOptions {
+  /** Policy file. Default: `HEXARCH_POLICY_FILE`, else hexarch.yaml discovered from `cwd`. */
+  readonly policyFile?: string | undefined;
+  /** Address to bind. Default: 127.0.0.1; another address needs API keys or a dev token. */
+  readonly host?: string | undefined;
+  /** Port. Default: 8099; 0 picks a free one. */
+  readonly port?: number | undefined;
+  /** Dev token accepted as a key with every scope. Default: `HEXARCH_API_TOKEN`. */
+  readonly apiToken?: string | undefined;
+  /** Origin allowed to call from browsers; default: no CORS headers at all. */
+  readonly cors?: string | undefined;
+  /** Most bytes of a request body. Default: 1 MiB. */
+  readonly bodyLimit?: number | undefined;
+  /** Calls per second each key may make to this server; 0 turns the limit off. Default: 1000. */
+  readonly callerLimit?: number | undefined;
+  /** Confirmation token lifetime in seconds. Default: 300. */
+  readonly confirmTtl?: number | undefined;
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  readonly cwd?: string;
+  readonly logger: Logger;
+}
+
+/** A running server. */
+export interface RunningServer {
+  /** `http://host:port`. */
+  readonly url: string;
+  readonly port: number;
+  /** Reads the policy and keys files again now (what SIGHUP does); true when the policy file was taken. */
+  reload(): boolean;
+  /** Stops accepting, answers what is in flight, writes the log out, closes the store. */
+  close(): Promise<void>;
+}
+
+/** Refused to start: the reason names the fix. */
+export class ServeRefusal extends Error {
+  override readonly name = "ServeRefusal";
+}
+
+const LOOPBACK = /^(?:127(?:\.\d{1,3}){3}|::1|\[::1\]|localhost)$/i;
+/** How often the policy and keys files are checked for changes (a valid edit is live within a second). */
+const WATCH_INTERVAL_MS = 250;
+/** How often last-used times are written to the keys file. */
+const LAST_USED_EVERY_MS = 10_000;
+/** Longest wait for requests in flight on shutdown. */
+const DRAIN_MS = 10_000;
+
+/** The server's own limit on its callers: a built-in policy on its own memory store. */
+function callerLimiter(perSecond: number): Guardian | undefined {
+  if (perSecond === 0) return undefined;
+  return createGuardian({ policies: [{ id: "hexarch_server_callers", rules: [{ requests_per_second: perSecond, key: "api_key" }] }], env: {}, decisionLog: false, store: new MemoryStore() });
+}
+
+/**
+ * Starts `hexarch serve`. Throws PolicyConfigError for a broken policy file and ServeRefusal for a non-loopback
+ * address without keys.
+ * @example const server = await startServer({ policyFile: "hexarch.yaml", port: 0, logger }); await server.close();
+ */
+export async function startServer(options: ServeOptions): Promise<RunningServer> {
+  const env = options.env ?? process.env;
+  const cwd = options.cwd ?? process.cwd();
+  const { logger } = options;
+  const host = options.host ?? "127.0.0.1";
+  const path = discoverPolicyFile({ cwd, env: { ...env }, ...(options.policyFile === undefined ? {} : { policyFile: options.policyFile }) });
+  const keysPath = keysFileFor(path);
+  const apiToken = options.apiToken ?? env["HEXARCH_API_TOKEN"];
+  const lastUsed = new Map<string, number>();
+  const keys = { current: new KeyRing(readKeys(keysPath), apiToken, lastUsed) };
+  if (!LOOPBACK.test(host) && !keys.current.required) {
+    throw new ServeRefusal(`refusing to listen on ${host} without API keys: anyone who reaches it could decide and spend budgets. Create a key (hexarch keys create --scope decide --name app), set --api-token, or bind 127.0.0.1`);
+  }
+  const loaded = loadPolicyFile(path);
+  const environment = env["HEXARCH_ENV"] ?? env["NODE_ENV"] ?? "development";
+  const store = storeFromConfig(loaded, { env, cwd, logger }) ?? new MemoryStore();
+  const runtime = new PolicyRuntime({ path, store, env, cwd, logger });
+  const log = decisionLogFromConfig(loaded, { env, cwd, logger, environment });
+  const secret = configuredSecret(undefined, env) ?? processConfirmSecret(logger);
+  const metrics = createMetrics();
+  const deps: ServerDeps = {
+    runtime,
+    keys,
+    store,
+    log,
+    logTarget: logTarget(loaded, env, cwd),
+    logKey: env["HEXARCH_LOG_KEY"],
+    ids: new DecisionIds(secret),
+    confirmations: new Confirmations(secret, store, (options.confirmTtl ?? 300) * 1000),
+    metrics,
+    callerLimit: callerLimiter(options.callerLimit ?? 1000),
+    bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
+    cors: options.cors,
+    logger,
+  };
+  const app = createApp(deps);
+
+  const server = serve({ fetch: app.fetch, port: options.port ?? 8099, hostname: host });
+  await new Promise<void>((resolve, reject) => {
+    server.once("listening", resolve);
+    server.once("error", reject);
+  });
+  const port = (server.address() as AddressInfo).port;
+
+  const reloadKeys = (): void => {
+    try {
+      keys.current = new KeyRing(readKeys(keysPath), apiToken, lastUsed);
+    } catch (error) {
+      logger.error({ err: error }, `hexarch serve: ${keysPath} is broken; the keys read before stay in use`);
+    }
+  };
+  const reload = (): boolean => {
+    reloadKeys();
+    const taken = runtime.reload();
+    metrics.reloads.inc({ result: taken ? "ok" : "refused" });
+    return taken;
+  };
+  watchFile(path, { interval: WATCH_INTERVAL_MS }, (now, before) => {
+    if (now.mtimeMs !== before.mtimeMs || now.size !== before.size) reload();
+  });
+  watchFile(keysPath, { interval: WATCH_INTERVAL_MS }, reloadKeys);
+  const writeLastUse = (): void => {
+    try {
+      recordLastUse(keysPath, lastUsed);
+      lastUsed.clear();
+    } catch (error) {
+      logger.warn({ err: error }, "hexarch serve: could not record when keys were last used");
+    }
+  };
+  const lastUse = setInterval(writeLastUse, LAST_USED_EVERY_MS);
+  lastUse.unref();
+  const onHup = (): void => void reload();
+  process.on("SIGHUP", onHup);
+
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> =>
+    (closing ??= (async () => {
+      process.off("SIGHUP", onHup);
+      unwatchFile(path);
+      unwatchFile(keysPath);
+      clearInterval(lastUse);
+      const drained = new Promise<void>((resolve) => server.close(() => resolve()));
+      if ("closeIdleConnections" in server) server.closeIdleConnections();
+      const force = setTimeout(() => "closeAllConnections" in server && server.closeAllConnections(), DRAIN_MS);
+      await drained;
+      clearTimeout(force);
+      writeLastUse();
+      await log?.close();
+      await store.close?.();
+    })());
+
+  const shownHost = host.includes(":") && !host.startsWith("[") ? `[${host}]` : host;
+  return { url: `http://${shownHost}:${port}`, port, reload, close };
+}
