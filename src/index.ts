@@ -14,3 +14,5 @@ export { MemoryStore } from "./stores/memory.js";
 export { RedisStore, RedisStoreError } from "./stores/redis.js";
 export type { RedisStoreOptions, RedisStoreErrorCode, RedisClientLike } from "./stores/redis.js";
 export type { CounterStore, CounterOp, CounterReading } from "./stores/store.js";
+export { createRemoteGuardian, RemoteDecision } from "./server/remote-guardian.js";
+export type { RemoteGuardian, RemoteGuardianOptions, RemoteCheckOptions } from "./server/remote-guardian.js";
