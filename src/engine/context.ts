@@ -40,8 +40,20 @@ export interface GuardContext {
   readonly feature?: string;
   /** Confirmation already obtained: `true` for every policy, or the ids of the confirmed policies. */
   readonly confirm?: boolean | readonly string[];
-  /** Estimated cost of this call, charged against budgets (the policy's `cost` wins; default 1). */
+  /**
+   * Estimated cost of this call, charged against budgets (the policy's `cost` wins; default: the token estimate when
+   * `model` is priced, else 1).
+   */
   readonly cost?: number;
+  /**
+   * The AI model this call uses, e.g. `gpt-4o`: checked by `models:` / `forbidden_models:`, and priced by the file's
+   * `prices:` so budgets reserve `inputTokens × input price + maxOutputTokens × output price`.
+   */
+  readonly model?: string;
+  /** Input (prompt) tokens the call sends, a whole number; priced at the model's input price. Default 0. */
+  readonly inputTokens?: number;
+  /** The most output tokens the call may produce (its `max_tokens`), a whole number; priced at the output price. Default 0. */
+  readonly maxOutputTokens?: number;
   /** Values for custom counter keys named in policies (`key: tenant`). */
   readonly keys?: Readonly<Record<string, string>>;
   /**

@@ -135,7 +135,7 @@ export function withCounters(
     } else {
       const at = call.now();
       const period = counter.period(at);
-      const points = counter.fixedCostMicros ?? toMicros(ctx.cost ?? 1);
+      const points = counter.fixedCostMicros ?? call.price?.micros ?? toMicros(ctx.cost ?? 1);
       const windowMs = period.endsAt - at + BUDGET_GRACE_MS;
       next = { key: keysOfCounter.keyFor(partition, period.id), points, windowMs, indexed, counter, partition, periodEnd: period.endsAt };
     }

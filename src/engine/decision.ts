@@ -1,12 +1,19 @@
 // The value every evaluation produces: what to do with the call, which rule said so, and the numbers behind it.
-import { settleError } from "./amount.js";
+import { fromMicros, MAX_AMOUNT, settleError } from "./amount.js";
+import type { PriceEntry } from "./pricing/price-table.js";
+import { tokenCostMicros } from "./pricing/token-cost.js";
+import { isUsage, readUsage, type TokenUsage } from "./pricing/usage.js";
 
 /** What to do with a call. `allow` and `warn` let it run; the rest refuse it. */
 export type Outcome = "allow" | "warn" | "confirm" | "limit" | "deny" | "error";
 
 /** Which aspect of a rule produced a finding. */
-/** `cost` is a call refused before any rule because its stated cost is not an amount (negative, NaN, infinite). */
-export type FindingKind = "rate" | "budget" | "confirm" | "time" | "environment" | "facts" | "access" | "feature" | "block" | "store" | "cost";
+/**
+ * `cost` is a call refused before any rule because its stated cost (or token count) is not an amount (negative, NaN,
+ * infinite); `model` a model outside `models:`, inside `forbidden_models:`, or with no price where a budget needs one;
+ * `ceiling` a call reserving more than `max_cost_per_call`.
+ */
+export type FindingKind = "rate" | "budget" | "confirm" | "time" | "environment" | "facts" | "access" | "feature" | "block" | "store" | "cost" | "model" | "ceiling";
 
 /** Points at one rule of one policy, and where it was written. */
 export interface RuleRef {
@@ -64,7 +71,10 @@ export interface Explainer {
 
 /** Something that settles a decision's reservations. */
 export interface Settler {
+  /** Replaces the estimate with `actualCost` (0 releases it), once. */
   settle(actualCost: number): Promise<void>;
+  /** The estimate reserved on each budget, in the budget's unit. */
+  readonly estimate?: number | undefined;
 }
 
 /** Fields from which a Decision is made. */
@@ -80,6 +90,8 @@ export interface DecisionInit {
   readonly wouldBe?: Outcome | undefined;
   readonly explain?: (() => readonly ExplanationEntry[]) | Explainer | undefined;
   readonly settle?: Settle | Settler | undefined;
+  /** The `prices:` entry of the call's model, which turns a usage given to settle() into a cost. */
+  readonly price?: PriceEntry | undefined;
 }
 
 const NO_COUNTERS: readonly CounterReport[] = Object.freeze([]);
@@ -124,6 +136,8 @@ export class Decision {
   readonly warnings: readonly DecisionWarning[];
   /** In warn (shadow) mode: the outcome strict enforcement would have produced. */
   readonly wouldBe: Outcome | undefined;
+  /** The `prices:` entry that priced the call's model (`explain` names it too), when the call stated a priced model. */
+  readonly price: PriceEntry | undefined;
   readonly #explainer: Explainer;
   readonly #settler: Settler;
 
@@ -140,6 +154,7 @@ export class Decision {
     this.wouldBe = init.wouldBe;
     this.#explainer = explainerOf(init.explain);
     this.#settler = settlerOf(init.settle);
+    this.price = init.price;
   }
 
   /** True for `allow` and `warn`: the protected code may run. */
@@ -158,13 +173,51 @@ export class Decision {
   }
 
   /**
-   * Settles budgets reserved by this call with the actual cost (say, tokens used × price).
-   * Safe to call once; later calls are ignored. A cost that is not a number from 0 to MAX_AMOUNT rejects (TypeError,
-   * RangeError naming the value) and changes nothing.
+   * What this call reserved on each budget, in the budget's unit, until it is settled; undefined when it reserved
+   * nothing to settle (no budget, or a budget with a fixed `cost`).
    */
-  settle(actualCost: number): Promise<void> {
-    const refused = settleError(actualCost);
-    return refused === undefined ? this.#settler.settle(actualCost) : Promise.reject(refused);
+  get reserved(): number | undefined {
+    return this.#settler.estimate;
+  }
+
+  /**
+   * Settles budgets reserved by this call with the actual cost: an amount, or the usage object the model provider
+   * returned (`response.usage` of OpenAI Chat, OpenAI Responses or Anthropic), priced by the call's model.
+   * Settles once; later calls (and release()) are ignored. A cost that is not a number from 0 to MAX_AMOUNT, or a usage
+   * that is not one (or given for a call without a priced model), rejects with a TypeError or RangeError naming the
+   * value, and changes nothing.
+   * @example
+   * const decision = await guardian.check("ai_spend", { model: "gpt-4o", inputTokens: 1200, maxOutputTokens: 800 });
+   * const response = await openai.chat.completions.create({ model: "gpt-4o", max_tokens: 800, messages });
+   * await decision.settle(response.usage);
+   */
+  settle(actual: number | TokenUsage): Promise<void> {
+    const cost = this.costOf(actual);
+    return typeof cost === "number" ? this.#settler.settle(cost) : Promise.reject(cost);
+  }
+
+  /**
+   * Gives back the whole reservation (the call spent nothing, e.g. it failed before reaching the provider): the same
+   * as `settle(0)`. Ignored once settled.
+   * @example try { reply = await callModel(); } catch (error) { await decision.release(); throw error; }
+   */
+  release(): Promise<void> {
+    return this.#settler.settle(0);
+  }
+
+  /**
+   * The cost settle() would charge for an amount or a usage, in the budget's unit, or the error it would reject with.
+   * @example decision.costOf({ prompt_tokens: 1000, completion_tokens: 500 }) // 0.0075 with gpt-4o at 2.5 / 10
+   */
+  costOf(actual: number | TokenUsage): number | TypeError | RangeError {
+    if (!isUsage(actual)) return settleError(actual) ?? actual;
+    const { price } = this;
+    if (price === undefined) return new TypeError("cannot settle a usage: this call stated no model with an entry under prices:; settle with a cost instead, or state the model");
+    const tokens = readUsage(actual);
+    if (tokens instanceof Error) return tokens;
+    const micros = tokenCostMicros(tokens, price.prices);
+    if (micros > MAX_AMOUNT * 1_000_000) return new RangeError(`cannot settle this usage: it costs more than ${MAX_AMOUNT}; nothing was changed`);
+    return fromMicros(micros);
   }
 
   /** A plain object for logs and JSON. */

@@ -9,6 +9,9 @@ import { Decision, type CounterReport, type DecisionWarning, type RuleRef, type 
 import type { Counting } from "./explain.js";
 import { budgetWarning, counterFinding, neverFitsFinding, rateWarning } from "./finding.js";
 import { ScopedCall, scopeMiss } from "./scope.js";
+import { priceCall } from "./pricing/call-price.js";
+import { OpenReservations, Reservation } from "./reservation.js";
+import { ceilingFinding, unpricedFinding } from "./pricing/price-findings.js";
 import { Verdict, type DecidingFinding } from "./verdict.js";
 
 export type { KeyFunction } from "./counters.js";
@@ -62,6 +65,8 @@ export class Engine {
   readonly #counterKeys: readonly (readonly CounterKeys[])[];
   /** The enforcement mode of each rule, by its order in the file. */
   readonly #modes: readonly Mode[];
+  /** Reservations waiting for their settle within a reservation_ttl. */
+  readonly openReservations = new OpenReservations();
 
   constructor(set: PolicySet, options: EngineOptions) {
     this.set = set;
@@ -94,9 +99,20 @@ export class Engine {
     return new ScopedCall(ctx, ctx.environment ?? this.#options.environment, policyIds !== undefined, this.#options.clock);
   }
 
+  /** Prices a call that states a model or token counts; returns why it cannot be priced when its counts are bad. */
+  #price(call: ScopedCall): string | undefined {
+    const { ctx } = call;
+    if (ctx.model === undefined && ctx.inputTokens === undefined && ctx.maxOutputTokens === undefined) return undefined;
+    const priced = priceCall(ctx, this.set.prices);
+    if (typeof priced === "string") return priced;
+    call.price = priced;
+    return undefined;
+  }
+
   /** The counters a call would count against, with their store keys, without touching the store. */
   countersFor(ctx: GuardContext, policyIds?: readonly string[]): CounterSlot[] {
     const call = this.#call(ctx, policyIds);
+    this.#price(call);
     const pending = pendingCounters(this.#applicable(call, policyIds), call, this.#counterKeys, this.#options.keys);
     return pending.map(({ indexed, counter, partition, key, windowMs }) => ({
       rule: indexed.rule.ref,
@@ -132,7 +148,7 @@ export class Engine {
     if (verdict.off) return this.#finish(verdict, "none", NO_PENDING, undefined, undefined);
     // The one check of a stated cost: a cost no budget can count is refused before anything is counted.
     const { cost } = ctx;
-    const costRefusal = cost === undefined ? undefined : costProblem(cost);
+    const costRefusal = (cost === undefined ? undefined : costProblem(cost)) ?? this.#price(call);
     if (costRefusal !== undefined) return this.#refuseCost(costRefusal);
     // Counters are listed as rules are reached, and touched only once every check has passed.
     let pending: PendingCounter[] | undefined;
@@ -147,11 +163,12 @@ export class Engine {
         verdict.add(indexed, this.#modes[indexed.seq] as Mode, { kind: check.kind, ...failure });
       }
       if (rule.unconditionalKind !== undefined && !failed) verdict.add(indexed, this.#modes[indexed.seq] as Mode, { kind: rule.unconditionalKind, reason: "" });
+      if (rule.needsPrice && (call.price !== undefined || rule.maxCostMicros !== undefined)) this.#priceFindings(verdict, indexed, call);
       if (rule.counters.length > 0) pending = withCounters(pending, indexed, call, this.#counterKeys, options.keys);
     }
     if (verdict.blocking?.kind === "time") verdict.blocking = this.#whenWindowsOpen(call, policyIds, verdict.blocking);
     if (pending === undefined) return this.#finish(verdict, "none", NO_PENDING, undefined, undefined);
-    if (cost !== undefined && verdict.blocking === undefined) pending = this.#withoutNeverFitting(verdict, pending);
+    if ((cost !== undefined || call.price?.micros !== undefined) && verdict.blocking === undefined) pending = this.#withoutNeverFitting(verdict, pending);
     if (verdict.blocking !== undefined) {
       // A refused call counts only against the rate limits of `count: all` rules.
       const counted = countedWhenRefused(pending);
@@ -250,6 +267,21 @@ export class Engine {
     const kept = refused ? NO_PENDING : givenBack.length === 0 ? pending : withoutGivenBack(pending, givenBack);
     const decision = this.#finish(verdict, refused ? "given-back" : "kept", kept, reports, countedAt);
     return givenBack.length === 0 ? decision : this.#refund(givenBack, decision);
+  }
+
+  /**
+   * What a rule that must know the call's cost finds: a model with no price (refused, never admitted free), or a
+   * reservation above `max_cost_per_call`.
+   */
+  #priceFindings(verdict: Verdict, indexed: IndexedRule, call: ScopedCall): void {
+    const { rule } = indexed;
+    const { price } = call;
+    if (price !== undefined && price.micros === undefined) {
+      verdict.add(indexed, this.#modes[indexed.seq] as Mode, unpricedFinding(price.model ?? ""));
+      return;
+    }
+    const micros = price?.micros ?? toMicros(call.ctx.cost ?? 1);
+    if (rule.maxCostMicros !== undefined && micros > rule.maxCostMicros) verdict.add(indexed, this.#modes[indexed.seq] as Mode, ceilingFinding(micros, rule.maxCostMicros, price));
   }
 
   /** The refusal of a call whose stated cost no budget can count (`reason` names the value): no rule evaluated. */
@@ -356,14 +388,24 @@ export class Engine {
       warnings,
       explain: verdict,
       settle: this.#settler(kept),
+      price: verdict.call.price?.entry,
     });
   }
 
-  /** The settlement of the budgets a call reserved with its estimate; fixed-cost budgets need no settling. */
+  /**
+   * The reservation of the budgets a call reserved with its estimate (fixed-cost budgets need no settling), expiring
+   * after the shortest reservation_ttl among their rules.
+   */
   #settler(kept: readonly PendingCounter[]): Settler | undefined {
     let budgets: PendingCounter[] | undefined;
-    for (const p of kept) if (p.counter.kind === "budget" && p.counter.fixedCostMicros === undefined) (budgets ??= []).push(p);
-    return budgets === undefined ? undefined : new Reservation(budgets, this.#options);
+    let ttlMs: number | undefined;
+    for (const p of kept) {
+      if (p.counter.kind !== "budget" || p.counter.fixedCostMicros !== undefined) continue;
+      (budgets ??= []).push(p);
+      const ttl = p.indexed.rule.reservationTtlMs;
+      if (ttl !== undefined && (ttlMs === undefined || ttl < ttlMs)) ttlMs = ttl;
+    }
+    return budgets === undefined ? undefined : new Reservation(budgets, this.#options, ttlMs, this.openReservations);
   }
 }
 
@@ -393,35 +435,4 @@ function withoutGivenBack(pending: readonly PendingCounter[], givenBack: readonl
   const kept: PendingCounter[] = [];
   for (const p of pending) if (!givenBack.includes(p)) kept.push(p);
   return kept;
-}
-
-/** Budgets charged with a call's estimate, until settle() replaces the estimate with the actual cost, once. */
-class Reservation implements Settler {
-  readonly #reserved: readonly PendingCounter[];
-  readonly #options: EngineOptions;
-  #settled = false;
-
-  constructor(reserved: readonly PendingCounter[], options: EngineOptions) {
-    this.#reserved = reserved;
-    this.#options = options;
-  }
-
-  async settle(actual: number): Promise<void> {
-    if (this.#settled) return;
-    this.#settled = true;
-    const { store, onStoreError } = this.#options;
-    const extra: PendingCounter[] = [];
-    const back: PendingCounter[] = [];
-    for (const p of this.#reserved) {
-      const delta = toMicros(actual) - p.points;
-      if (delta > 0) extra.push({ ...p, points: delta });
-      else if (delta < 0) back.push({ ...p, points: -delta });
-    }
-    try {
-      if (extra.length > 0) await store.consume(extra);
-      if (back.length > 0) await store.refund(back);
-    } catch (error) {
-      onStoreError(error);
-    }
-  }
 }

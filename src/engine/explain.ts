@@ -2,6 +2,7 @@
 import type { IndexedRule, PolicySet } from "./compile/policy-set.js";
 import type { ExplanationEntry } from "./decision.js";
 import { describeMiss, scopeMiss, type ScopedCall } from "./scope.js";
+import { describePrice } from "./pricing/call-price.js";
 
 /** What evaluation wrote down about one rule. */
 export interface RuleNote {
@@ -57,7 +58,8 @@ export function explainRules({ set, call, policyIds, notes, counting, off }: Eva
     const excluded = whyNot(indexed, call, policyIds);
     if (excluded !== undefined) return { rule, applied: false, why: excluded };
     const found = (notes ?? []).filter((note) => note.indexed === indexed).map((note) => note.text);
-    if (found.length > 0) return { rule, applied: true, why: found.join("; ") };
-    return { rule, applied: true, why: COUNTING_WHY[indexed.rule.counters.length === 0 ? "none" : countingOf(indexed, counting)] };
+    const priced = call.price !== undefined && indexed.rule.needsPrice ? `; ${describePrice(call.price)}` : "";
+    if (found.length > 0) return { rule, applied: true, why: found.join("; ") + priced };
+    return { rule, applied: true, why: COUNTING_WHY[indexed.rule.counters.length === 0 ? "none" : countingOf(indexed, counting)] + priced };
   });
 }

@@ -8,6 +8,7 @@ import { loadPolicyFile, parsePolicyText, type LoadedPolicyFile } from "./config
 import { compilePolicySet, type CompiledPolicy, type Mode, type PolicySet } from "./compile/policy-set.js";
 import type { GuardContext } from "./context.js";
 import { Decision } from "./decision.js";
+import type { TokenUsage } from "./pricing/usage.js";
 import { PolicyConfigError, PolicyViolation, type ConfigProblem } from "./errors.js";
 import { Engine, type CounterSlot, type KeyFunction } from "./evaluate.js";
 import { resetCounters } from "./reset.js";
@@ -60,10 +61,17 @@ export interface GuardianOptions {
 export interface ProtectOptions<A extends unknown[], R> {
   /** Facts about the call, fixed or computed from its arguments (`{ confirm: true }` once confirmation was obtained). */
   readonly context?: GuardContext | ((...args: A) => GuardContext);
-  /** Estimated cost of the call, reserved against budgets before it runs. */
+  /**
+   * Estimated cost of the call, reserved against budgets before it runs. For a model call, state `model`,
+   * `inputTokens` and `maxOutputTokens` in `context` instead: the reservation is then priced from `prices:`.
+   */
   readonly cost?: number | ((...args: A) => number);
-  /** Actual cost computed from the result; replaces the estimate after the call. */
-  readonly settle?: (result: Awaited<R>) => number;
+  /**
+   * Actual cost computed from the result, or the usage object the provider returned (`(reply) => reply.usage`,
+   * priced by the call's model); replaces the estimate after the call. Return 0 to release the reservation.
+   * Without `settle`, and whenever `fn` throws, the estimate stays spent (see README "When a reservation ends").
+   */
+  readonly settle?: (result: Awaited<R>) => number | TokenUsage;
 }
 
 /** Policies loaded once, with the engine that enforces them. */
@@ -106,6 +114,12 @@ export interface Guardian {
 }
 
 const MODES = ["strict", "warn", "off"] as const;
+
+/** Ends a reservation at its estimate (the call ran, its actual cost is not known): nothing given back. */
+function spendEstimate(decision: Decision): Promise<void> | undefined {
+  const { reserved } = decision;
+  return reserved === undefined ? undefined : decision.settle(reserved);
+}
 
 function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
   return (typeof value === "object" || typeof value === "function") && value !== null && typeof (value as PromiseLike<unknown>).then === "function";
@@ -231,9 +245,16 @@ export function createGuardian(options: GuardianOptions = {}): Guardian {
       const decided = decider.decideNow(estimate === undefined ? base : { ...base, cost: estimate }, ids);
       const decision = decided instanceof Decision ? decided : await decided;
       if (decision.isDenied()) throw new PolicyViolation(decision);
-      const returned = fn(...args);
-      const result = (isPromiseLike(returned) ? await returned : returned) as Awaited<R>;
-      if (settle !== undefined) await decision.settle(settle(result));
+      let result: Awaited<R>;
+      try {
+        const returned = fn(...args);
+        result = (isPromiseLike(returned) ? await returned : returned) as Awaited<R>;
+      } catch (error) {
+        // fn may have spent before it threw: the estimate becomes the spend, and the reservation ends.
+        await spendEstimate(decision);
+        throw error;
+      }
+      await (settle === undefined ? spendEstimate(decision) : decision.settle(settle(result)));
       return result;
     };
   };

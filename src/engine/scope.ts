@@ -2,6 +2,7 @@
 import type { Scope } from "./compile/rule.js";
 import type { GuardContext } from "./context.js";
 import { checkedInstant } from "./instant.js";
+import type { CallPrice } from "./pricing/call-price.js";
 import { firstSegment, pathSegments, type RouteMatcher } from "./route.js";
 
 /** The scope dimension that excluded a call. */
@@ -42,6 +43,8 @@ export class ScopedCall {
   readonly environment: string;
   /** When true (a policy was named explicitly), a dimension the call does not state counts as matching. */
   readonly lenient: boolean;
+  /** What the call costs a budget, when it states a model or token counts (set by the engine before any rule). */
+  price: CallPrice | undefined = undefined;
   readonly #clock: () => number;
   #now: number | undefined;
   #segments: readonly string[] | undefined;

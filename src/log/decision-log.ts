@@ -120,7 +120,8 @@ export class DecisionLog {
       warnings: decision.warnings,
       wouldBe: decision.wouldBe,
       explain: decision,
-      settle: { settle: (cost) => this.#settled(decision, id, cost) },
+      settle: { settle: (cost) => this.#settled(decision, id, cost), estimate: decision.reserved },
+      price: decision.price,
     });
   }
 

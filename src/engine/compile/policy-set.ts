@@ -4,6 +4,7 @@ import type { LoadedPolicyFile } from "../config/load.js";
 import { literalHead } from "../route.js";
 import type { ScopedCall } from "../scope.js";
 import { compileRule, type CompiledRule } from "./rule.js";
+import { PriceTable } from "../pricing/price-table.js";
 
 export type Mode = "strict" | "warn";
 export type FailMode = "closed" | "open";
@@ -41,6 +42,8 @@ export interface PolicySet {
   readonly customKeys: ReadonlyMap<string, IndexedRule>;
   /** Every rule in file order. */
   readonly rules: readonly IndexedRule[];
+  /** The file's `prices:`, compiled for lookups by model name. */
+  readonly prices: PriceTable;
 }
 
 const NONE: readonly IndexedRule[] = Object.freeze([]);
@@ -199,5 +202,6 @@ export function compilePolicySet(loaded: LoadedPolicyFile | PolicySources): Poli
     index: new RuleIndex(rules),
     customKeys,
     rules,
+    prices: new PriceTable(loaded.spec.prices),
   };
 }

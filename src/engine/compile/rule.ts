@@ -12,6 +12,7 @@ import { formatKeyPath } from "../config/locate.js";
 import { perCallCounter } from "./per-call-limit.js";
 import { summarizeRule } from "./summary.js";
 import { toMicros } from "../amount.js";
+import { modelChecks } from "./model-checks.js";
 
 export { fromMicros, toMicros } from "../amount.js";
 
@@ -83,6 +84,12 @@ export interface CompiledRule {
   readonly countsRefused: boolean;
   /** What the finding is called when the rule has no check or counter and triggers on scope alone. */
   readonly unconditionalKind: FindingKind | undefined;
+  /** `max_cost_per_call` in millionths: a call reserving more is refused before anything is counted. */
+  readonly maxCostMicros: number | undefined;
+  /** True when the rule must know what a call costs: a budget without a fixed `cost`, or `max_cost_per_call`. */
+  readonly needsPrice: boolean;
+  /** `reservation_ttl` in milliseconds: how long a reservation on the rule's budget waits for its settle. */
+  readonly reservationTtlMs: number | undefined;
 }
 
 const RATE_WINDOWS = [
@@ -252,10 +259,25 @@ export function compileRule(policyId: string, index: number, spec: RuleSpec, whe
   const warnAt = warnPercent === undefined ? undefined : warnPercent / 100;
   const limitFunctions = origin?.limitFunctions;
   const counters = compileCounters(spec, warnPercent, limitFunctions, { source: origin?.source ?? "", policyId, policyIndex: origin?.policyIndex ?? 0, index });
-  const checks = compileChecks(spec);
+  const checks = [...compileChecks(spec), ...modelChecks(spec)];
   const perCallFields = limitFunctions === undefined ? undefined : Object.keys(limitFunctions);
   const ref: RuleRef = { policyId, index, summary: summarizeRule(spec, perCallFields), ...(where ?? {}) };
-  return { ref, spec, scope: compileScope(spec), action, warnAt, counters, checks, countsRefused: spec.count === "all", unconditionalKind: unconditionalKindOf(spec, action, counters, checks) };
+  const maxCostMicros = spec.max_cost_per_call === undefined ? undefined : toMicros(spec.max_cost_per_call);
+  const needsPrice = maxCostMicros !== undefined || counters.some((counter) => counter.kind === "budget" && counter.fixedCostMicros === undefined);
+  return {
+    ref,
+    spec,
+    scope: compileScope(spec),
+    action,
+    warnAt,
+    counters,
+    checks,
+    countsRefused: spec.count === "all",
+    unconditionalKind: unconditionalKindOf(spec, action, counters, checks, maxCostMicros),
+    maxCostMicros,
+    needsPrice,
+    reservationTtlMs: spec.reservation_ttl === undefined ? undefined : spec.reservation_ttl * 1000,
+  };
 }
 
 /**
@@ -264,8 +286,8 @@ export function compileRule(policyId: string, index: number, spec: RuleSpec, whe
  * rule has conditions, which are then its trigger. `feature: x` with `enabled: true` states that the flag is on and
  * refuses nothing by itself.
  */
-function unconditionalKindOf(spec: RuleSpec, action: Action, counters: readonly Counter[], checks: readonly Check[]): FindingKind | undefined {
-  if (counters.length > 0 || checks.some((check) => check.kind === "time")) return undefined;
+function unconditionalKindOf(spec: RuleSpec, action: Action, counters: readonly Counter[], checks: readonly Check[], maxCostMicros: number | undefined): FindingKind | undefined {
+  if (counters.length > 0 || maxCostMicros !== undefined || checks.some((check) => check.kind === "time")) return undefined;
   if (action === "require_confirmation") return "confirm";
   const declaresFeatureOn = spec.feature !== undefined && spec.enabled === true;
   return checks.length === 0 && !declaresFeatureOn ? "block" : undefined;

@@ -4,11 +4,12 @@ import { DAY_NAMES } from "../time/window-spec.js";
 import { ACTION_PATTERN, BUILTIN_KEYS, HOUR_RANGE_PATTERN, type RuleSpec } from "./schema.js";
 import type { ProblemReport } from "./problem-report.js";
 import { closestMatch } from "./suggest.js";
+import { checkSpendKeys } from "./spend-checks.js";
 
 const RATE_KEYS = ["requests_per_second", "requests_per_minute", "requests_per_hour", "requests_per_day"] as const;
 const COUNTER_KEYS = ["requests_per_second", "requests_per_minute", "requests_per_hour", "requests_per_day", "daily_budget", "monthly_budget"] as const;
 const SCOPE_KEYS = ["resource", "resource_types", "operation", "route", "methods", "environments", "feature"] as const;
-const CHECK_KEYS = ["allowed_users", "allowed_roles", "allowed_hours", "forbidden_hours", "allowed_days", "forbidden_days", "require_environment", "require_facts"] as const;
+const CHECK_KEYS = ["allowed_users", "allowed_roles", "allowed_hours", "forbidden_hours", "allowed_days", "forbidden_days", "require_environment", "require_facts", "models", "forbidden_models", "max_cost_per_call"] as const;
 const CALENDAR_KEYS = ["allowed_hours", "forbidden_hours", "allowed_days", "forbidden_days", "daily_budget", "monthly_budget"] as const;
 const DAY_ABBREVIATIONS = DAY_NAMES.map((day) => day.slice(0, 3));
 const CUSTOM_KEY_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -181,6 +182,7 @@ export function checkRule(rule: RuleSpec, path: RulePath, report: ProblemReport)
   checkDays(rule, path, report);
   checkTimeZone(rule, path, report);
   checkCompanions(rule, path, report);
+  checkSpendKeys(rule, path, report);
   const blocks = rule.action === undefined || rule.action === "block";
   if (blocks && !hasAny(rule, SCOPE_KEYS) && !hasAny(rule, CHECK_KEYS) && !hasAny(rule, COUNTER_KEYS)) {
     report.add(path, {

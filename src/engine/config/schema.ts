@@ -2,6 +2,9 @@
 import { z } from "zod";
 import { MAX_AMOUNT, MIN_AMOUNT } from "../amount.js";
 
+/** The longest `reservation_ttl`: 31 days, a monthly budget's longest period. */
+export const MAX_RESERVATION_TTL_SECONDS = 31 * 86_400;
+
 /** `block`, `warn`, `require_confirmation`, or `warn_at_N%` (a budget/rate warning threshold; blocks at 100%). */
 export const ACTION_PATTERN = /^(block|warn|require_confirmation|warn_at_(\d{1,3})%)$/;
 /** `HH:MM-HH:MM`, 24-hour clock; the end may be `24:00`; a range whose end is before its start crosses midnight. */
@@ -35,6 +38,11 @@ export const RuleSchema = z.strictObject({
   cost: z.number().nonnegative().max(MAX_AMOUNT).optional().describe("Fixed cost charged per call against the budget: 0, or 0.000001 to the budget"),
   key: z.string().min(1).optional().describe("Counter key: client, user, api_key, route, global, or a custom key name"),
   alert_at_percentage: z.number().gt(0).lte(100).optional(),
+  // AI spend: which models a call may use, and the most one call may reserve.
+  models: z.array(z.string().min(1)).min(1).optional().describe('Models a call may use (names or globs, "claude-3-5-haiku*"); a call naming another model, or none, is denied'),
+  forbidden_models: z.array(z.string().min(1)).min(1).optional().describe('Models a call may not use (names or globs, "*opus*"): denied, naming the model'),
+  max_cost_per_call: z.number().min(MIN_AMOUNT).max(MAX_AMOUNT).optional().describe("Refuse a call whose reserved cost (tokens × prices, or its stated cost) is more than this"),
+  reservation_ttl: z.number().positive().max(MAX_RESERVATION_TTL_SECONDS).optional().describe("Seconds after which a reservation never settled counts as spent at its estimate (default: until the period ends)"),
   count: z
     .enum(["allowed", "all"])
     .optional()
@@ -93,16 +101,35 @@ export const LoggingSchema = z.strictObject({
   buffer: z.number().int().positive().optional().describe("Most records waiting to be written (default 10000)"),
 });
 
+/** A price per million tokens: 0 to MAX_AMOUNT, in whole millionths of the budget's unit. */
+const pricePerMtok = z
+  .number()
+  .min(0)
+  .max(MAX_AMOUNT)
+  .refine((value) => Math.abs(value * 1e6 - Math.round(value * 1e6)) < 1e-6, "a price is counted in millionths: use at most 6 decimals");
+
+/** What one model costs, per million tokens, in the budgets' unit (any currency, stated once for the file). */
+export const PriceSchema = z.strictObject({
+  input_per_mtok: pricePerMtok.describe("Price of one million input (prompt) tokens"),
+  output_per_mtok: pricePerMtok.describe("Price of one million output (completion) tokens"),
+  cached_input_per_mtok: pricePerMtok.optional().describe("Price of one million cached input tokens (default: input_per_mtok)"),
+});
+
 export const PolicyFileSchema = z.strictObject({
   version: z.union([z.string(), z.number()]).optional(),
   enforcement: z.enum(["strict", "warn"]).optional(),
   opa: z.unknown().optional(),
   store: StoreSchema.optional(),
   logging: LoggingSchema.optional(),
+  prices: z
+    .record(z.string().min(1), PriceSchema)
+    .optional()
+    .describe('Model prices per million tokens, by exact name or glob ("claude-3-5-haiku*"); the most specific entry prices a call'),
   policies: z.array(PolicySchema),
 });
 
 export type RuleSpec = z.infer<typeof RuleSchema>;
 export type PolicySpec = z.infer<typeof PolicySchema>;
+export type PriceSpec = z.infer<typeof PriceSchema>;
 export type LoggingSpec = z.infer<typeof LoggingSchema>;
 export type PolicyFileSpec = z.infer<typeof PolicyFileSchema>;

@@ -18,6 +18,16 @@ policies:
         key: global
 `;
 
+const PRICED_BUDGET = `
+prices:
+  gpt-4o: { input_per_mtok: 2.5, output_per_mtok: 10 }
+policies:
+  - id: spend
+    rules:
+      - resource: openai
+        monthly_budget: 1
+`;
+
 const SHARED_BUDGET = `
 policies:
   - id: spend
@@ -34,8 +44,8 @@ function once(child: ChildProcess): Promise<unknown> {
 }
 
 /** Starts the workers, lets every one connect, then releases them together; returns all outcomes. */
-async function hitTogether(job: Omit<WorkerJob, "url" | "prefix">, url: string, prefix: string): Promise<string[]> {
-  const workers = Array.from({ length: PROCESSES }, () => fork(WORKER, { execArgv: ["--import", import.meta.resolve("tsx")], stdio: "inherit" }));
+async function hitTogether(job: Omit<WorkerJob, "url" | "prefix">, url: string, prefix: string, processes = PROCESSES): Promise<string[]> {
+  const workers = Array.from({ length: processes }, () => fork(WORKER, { execArgv: ["--import", import.meta.resolve("tsx")], stdio: "inherit" }));
   try {
     const ready = workers.map(once);
     for (const worker of workers) worker.send({ ...job, url, prefix } satisfies WorkerJob);
@@ -89,5 +99,19 @@ describeWithRedis("several processes sharing one Redis", "any", () => {
     expect(outcomes.filter((o) => o === "allow")).toHaveLength(40);
     expect(outcomes.filter((o) => o === "limit")).toHaveLength(50);
     expect(await counterUsed(SHARED_BUDGET, prefix, context)).toBe(10_000_000);
+  });
+
+  it("2 processes sending 10 priced calls each (0.0125: 1000 input + 1000 max output tokens of gpt-4o) against 0.05 remaining admit exactly 4", async () => {
+    const prefix = uniquePrefix("multi-priced");
+    const context = { resource: "openai", model: "gpt-4o", inputTokens: 1000, maxOutputTokens: 1000 };
+    const guardian = createGuardian({ policyText: PRICED_BUDGET, env: {}, store: new RedisStore({ client, prefix }) });
+    const [slot] = guardian.countersFor(context);
+    await guardian.store.set(slot?.key ?? "", 950_000, slot?.windowMs ?? 60_000);
+    const outcomes = await hitTogether({ policyText: PRICED_BUDGET, policyId: "spend", calls: 10, context }, url, prefix, 2);
+    expect(outcomes).toHaveLength(20);
+    expect(outcomes.filter((o) => o === "allow")).toHaveLength(4);
+    expect(outcomes.filter((o) => o === "limit")).toHaveLength(16);
+    expect(await counterUsed(PRICED_BUDGET, prefix, context)).toBe(1_000_000);
+    expect(await guardian.store.peek(`${slot?.key ?? ""}:settled`)).toBeUndefined();
   });
 });

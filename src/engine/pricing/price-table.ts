@@ -1,0 +1,73 @@
+// The file's `prices:` compiled once: exact names in a Map, globs precompiled and ordered most specific first.
+import { toMicros } from "../amount.js";
+import type { PriceSpec } from "../config/schema.js";
+import { compileModelPattern, type ModelPattern } from "./model-pattern.js";
+import { microPrice, type TokenPrices } from "./token-cost.js";
+
+/** One entry of `prices:`, compiled: the pattern that names it, and its prices in millionths per million tokens. */
+export interface PriceEntry {
+  /** The key under `prices:`, e.g. `gpt-4o` or `claude-3-5-haiku*`. */
+  readonly pattern: string;
+  readonly spec: PriceSpec;
+  readonly prices: TokenPrices;
+}
+
+/** Most model names whose lookup is remembered; past that, lookups scan the globs again (memory stays bounded). */
+const REMEMBERED_MODELS = 1_024;
+
+/**
+ * Finds the price of a model. The most specific entry wins: an exact name over any glob; among globs, the longer
+ * literal text before the first `*`, then more literal characters in all, then the earlier entry in the file.
+ * Lookups of a model already seen are one Map read (apps call a handful of models; `npm run bench:engine` measures
+ * a cold scan over 1,000 globs against 10).
+ * @example new PriceTable({ "gpt-4o*": { input_per_mtok: 2.5, output_per_mtok: 10 } }).lookup("gpt-4o-mini")?.pattern // "gpt-4o*"
+ */
+export class PriceTable {
+  /** Number of entries. */
+  readonly size: number;
+  readonly #exact = new Map<string, PriceEntry>();
+  readonly #globs: readonly { readonly matcher: ModelPattern; readonly entry: PriceEntry }[];
+  readonly #seen = new Map<string, PriceEntry | null>();
+
+  constructor(spec: Readonly<Record<string, PriceSpec>> = {}) {
+    const globs: { matcher: ModelPattern; entry: PriceEntry; order: number }[] = [];
+    let order = 0;
+    for (const [pattern, price] of Object.entries(spec)) {
+      const entry: PriceEntry = { pattern, spec: price, prices: pricesOf(price) };
+      const matcher = compileModelPattern(pattern);
+      if (matcher.exact) this.#exact.set(pattern, entry);
+      else globs.push({ matcher, entry, order: order++ });
+    }
+    globs.sort((a, b) => b.matcher.prefix.length - a.matcher.prefix.length || b.matcher.literalLength - a.matcher.literalLength || a.order - b.order);
+    this.#globs = globs;
+    this.size = this.#exact.size + globs.length;
+  }
+
+  /** The entry that prices `model`, or undefined when no entry names it. */
+  lookup(model: string): PriceEntry | undefined {
+    const exact = this.#exact.get(model);
+    if (exact !== undefined) return exact;
+    const seen = this.#seen.get(model);
+    if (seen !== undefined) return seen ?? undefined;
+    const found = this.scan(model);
+    if (this.#seen.size < REMEMBERED_MODELS) this.#seen.set(model, found ?? null);
+    return found;
+  }
+
+  /** lookup() without the memory of earlier lookups: every glob tested in order of specificity (benchmarks, tests). */
+  scan(model: string): PriceEntry | undefined {
+    const exact = this.#exact.get(model);
+    if (exact !== undefined) return exact;
+    for (const { matcher, entry } of this.#globs) if (matcher.matches(model)) return entry;
+    return undefined;
+  }
+}
+
+function pricesOf(spec: PriceSpec): TokenPrices {
+  const input = microPrice(toMicros(spec.input_per_mtok));
+  return {
+    input,
+    cachedInput: spec.cached_input_per_mtok === undefined ? input : microPrice(toMicros(spec.cached_input_per_mtok)),
+    output: microPrice(toMicros(spec.output_per_mtok)),
+  };
+}
