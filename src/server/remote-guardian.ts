@@ -2,6 +2,8 @@
 import type { GuardContext } from "../engine/context.js";
 import { Decision, type CounterReport, type FindingKind, type Outcome } from "../engine/decision.js";
 import { PolicyViolation } from "../engine/errors.js";
+import { settleError } from "../engine/amount.js";
+import type { TokenUsage } from "../engine/pricing/usage.js";
 import type { DecisionResponse } from "./schemas.js";
 import { toWireContext } from "./wire-context.js";
 
@@ -28,17 +30,36 @@ export interface RemoteCheckOptions {
   readonly dryRun?: boolean;
 }
 
+/** Sends a settlement (`{ cost }` or `{ usage }`) for one decision to the server. */
+type SettleSender = (body: { cost: number } | { usage: TokenUsage }) => Promise<void>;
+
 /** A Decision made by a server: its id (for settle) and, for `confirm`, the token that admits the same call once. */
 export class RemoteDecision extends Decision {
   /** The server's decision id; empty when the server could not be reached. */
   readonly id: string;
   /** With outcome `confirm`: repeat the same check with `{ confirmToken: confirm.token }`. */
   readonly confirm: DecisionResponse["confirm"];
+  readonly #send: SettleSender | undefined;
 
-  constructor(id: string, init: ConstructorParameters<typeof Decision>[0], confirm?: DecisionResponse["confirm"]) {
+  constructor(id: string, init: ConstructorParameters<typeof Decision>[0], confirm?: DecisionResponse["confirm"], send?: SettleSender) {
     super(init);
     this.id = id;
     this.confirm = confirm;
+    this.#send = send;
+  }
+
+  /** Settles on the server: a cost, or the provider's usage object, which the server prices by the call's model. */
+  override settle(actual: number | TokenUsage): Promise<void> {
+    if (this.#send === undefined) return Promise.resolve();
+    if (typeof actual === "number") {
+      const refused = settleError(actual);
+      return refused === undefined ? this.#send({ cost: actual }) : Promise.reject(refused);
+    }
+    return this.#send({ usage: actual });
+  }
+
+  override release(): Promise<void> {
+    return this.settle(0);
   }
 }
 
@@ -133,12 +154,14 @@ export function createRemoteGuardian(options: RemoteGuardianOptions): RemoteGuar
         counters: answer.counters.map(reportOf),
         warnings: answer.warnings.map((w) => ({ kind: w.kind as "budget", message: w.message, ...(w.would_be === null ? {} : { wouldBe: w.would_be as Outcome }) })),
         wouldBe: (answer.would_be ?? undefined) as Outcome | undefined,
-        settle: async (cost: number) => {
-          const settled = await post(`/v1/decisions/${answer.id}/settle`, { cost });
-          if (!settled.ok && settled.status !== 409) throw new Error(`the decision server could not settle ${answer.id} (${settled.status})`);
-        },
       },
       answer.confirm,
+      async (body) => {
+        const settled = await post(`/v1/decisions/${answer.id}/settle`, body);
+        if (settled.ok || settled.status === 409) return;
+        const problem = (await settled.json().catch(() => ({}))) as { detail?: string };
+        throw new Error(`the decision server could not settle ${answer.id} (${settled.status}): ${problem.detail ?? settled.statusText}`);
+      },
     );
   };
 
