@@ -2,8 +2,8 @@
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { toMicros } from "../engine/amount.js";
 import { Decision } from "../engine/decision.js";
+import type { Guardian } from "../guardian/create-guardian.js";
 import type { GuardContext } from "../engine/context.js";
-import type { Guardian } from "../engine/guardian.js";
 import { Reservation } from "../engine/reservation.js";
 import type { CounterOp, CounterStore } from "../stores/store.js";
 

@@ -32,33 +32,6 @@ export function toGuardContext(wire: WireContext): Mutable<GuardContext> {
 }
 
 /**
- * The wire context for a GuardContext: the reverse of toGuardContext. `confirm` and `now` are not sent (a server
- * confirms with tokens and decides at its own clock).
- * @example toWireContext({ resourceType: "table", apiKey: "k" }) // { resource_type: "table", api_key: "k" }
- */
-export function toWireContext(ctx: GuardContext): WireContext {
-  const wire: { -readonly [K in keyof WireContext]: WireContext[K] } = {};
-  if (ctx.operation !== undefined) wire.operation = typeof ctx.operation === "string" ? ctx.operation : [...ctx.operation];
-  if (ctx.resource !== undefined) wire.resource = ctx.resource;
-  if (ctx.resourceType !== undefined) wire.resource_type = ctx.resourceType;
-  if (ctx.route !== undefined) wire.route = ctx.route;
-  if (ctx.method !== undefined) wire.method = ctx.method;
-  if (ctx.client !== undefined) wire.client = ctx.client;
-  if (ctx.user !== undefined) wire.user = ctx.user;
-  if (ctx.roles !== undefined) wire.roles = [...ctx.roles];
-  if (ctx.apiKey !== undefined) wire.api_key = ctx.apiKey;
-  if (ctx.environment !== undefined) wire.environment = ctx.environment;
-  if (ctx.facts !== undefined) wire.facts = ctx.facts as WireContext["facts"];
-  if (ctx.feature !== undefined) wire.feature = ctx.feature;
-  if (ctx.cost !== undefined) wire.cost = ctx.cost;
-  if (ctx.keys !== undefined) wire.keys = { ...ctx.keys };
-  if (ctx.model !== undefined) wire.model = ctx.model;
-  if (ctx.inputTokens !== undefined) wire.input_tokens = ctx.inputTokens;
-  if (ctx.maxOutputTokens !== undefined) wire.max_output_tokens = ctx.maxOutputTokens;
-  return wire;
-}
-
-/**
  * The JSON answer for a decision (without `confirm`, which the confirmation flow adds).
  * @example decisionBody("d_1", decision, false).allowed
  */

@@ -1,7 +1,7 @@
 // Per-request state shared by every guard a request passes: its decisions, confirmed policies, and the charge handle.
 import { settleError } from "../../engine/amount.js";
 import type { Decision } from "../../engine/decision.js";
-import { configWarning, type Logger } from "../../engine/logger.js";
+import { configWarning, type Logger } from "../../errors/warnings.js";
 import type { TokenRejection } from "./confirm-token.js";
 
 const NO_DECISIONS: readonly Decision[] = Object.freeze([]);
