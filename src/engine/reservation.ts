@@ -1,6 +1,5 @@
 // A call's reservation on its budgets: held until settled, released, or past its reservation_ttl; never settled twice.
 import type { CounterOp, CounterStore } from "../stores/store.js";
-import type { PendingCounter } from "./counters.js";
 import { toMicros } from "./amount.js";
 import type { Settler } from "./decision.js";
 
@@ -25,7 +24,7 @@ export interface ReservationOptions {
  * budget's period ends.
  */
 export class Reservation implements Settler {
-  readonly #reserved: readonly PendingCounter[];
+  readonly #reserved: readonly CounterOp[];
   readonly #options: ReservationOptions;
   readonly #open: OpenReservations | undefined;
   /** When the reservation counts as spent at its estimate (epoch ms), when its rules set a reservation_ttl. */
@@ -34,7 +33,7 @@ export class Reservation implements Settler {
   readonly #at: number | undefined;
   #done = false;
 
-  constructor(reserved: readonly PendingCounter[], options: ReservationOptions, ttlMs: number | undefined, open: OpenReservations | undefined, at?: number) {
+  constructor(reserved: readonly CounterOp[], options: ReservationOptions, ttlMs: number | undefined, open: OpenReservations | undefined, at?: number) {
     this.#reserved = reserved;
     this.#at = at;
     this.#options = options;
@@ -54,7 +53,7 @@ export class Reservation implements Settler {
     this.#open?.delete(this);
     const { store, onStoreError } = this.#options;
     const added: CounterOp[] = [];
-    const back: PendingCounter[] = [];
+    const back: CounterOp[] = [];
     const actualMicros = toMicros(actual);
     for (const p of this.#reserved) {
       const delta = actualMicros - p.points;
@@ -78,7 +77,7 @@ export class Reservation implements Settler {
   }
 }
 
-function settledOp(p: PendingCounter, micros: number): CounterOp {
+function settledOp(p: CounterOp, micros: number): CounterOp {
   return { key: p.key + SETTLED_SUFFIX, points: micros, windowMs: p.windowMs };
 }
 
