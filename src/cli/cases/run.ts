@@ -4,6 +4,7 @@ import type { Decision } from "../../engine/decision.js";
 import { MemoryStore } from "../../stores/memory.js";
 import { guardianFor } from "../policy-source.js";
 import { parseInstant, requestContext } from "../request.js";
+import type { TokenUsage } from "../../engine/pricing/usage.js";
 import { stateSlots, type LoadedCases } from "./load.js";
 import type { Case, Expectation, Step } from "./schema.js";
 
@@ -64,6 +65,7 @@ export async function runCase(loaded: LoadedCases, caseIndex: number): Promise<C
       for (let call = 1; call <= times; call++) {
         const ctx = requestContext(step, now);
         const decision = ids === undefined ? await guardian.evaluate(ctx) : await guardian.check(ids, ctx);
+        if (step.usage !== undefined && decision.isAllowed()) await decision.settle(step.usage as TokenUsage);
         const found = mismatches(expectationOf(step), decision, answeredStatus(decision, now));
         if (found.length === 0) continue;
         const where = `${describeStep(step, s)}${times > 1 ? `, call ${call} of ${times}` : ""} at ${loaded.place(["cases", caseIndex, "requests", s])}`;
