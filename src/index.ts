@@ -1,15 +1,16 @@
 // The package's main entry: the engine, its value types and errors, and the counter stores.
-export { createGuardian } from "./engine/guardian.js";
-export type { Guardian, GuardianOptions, ProtectOptions } from "./engine/guardian.js";
+export { createGuardian } from "./guardian/create-guardian.js";
+export type { Guardian, GuardianOptions, ProtectOptions } from "./guardian/create-guardian.js";
 export type { CodePolicy, CodeRule, LimitFunction } from "./engine/config/code-policies.js";
 export type { GuardContext } from "./engine/context.js";
 export { operationForMethod } from "./engine/context.js";
 export { Decision } from "./engine/decision.js";
 export type { Outcome, FindingKind, RuleRef, CounterReport, DecisionWarning, ExplanationEntry } from "./engine/decision.js";
-export { PolicyConfigError, PolicyViolation, formatProblem } from "./engine/errors.js";
-export type { ConfigProblem } from "./engine/errors.js";
-export type { Logger } from "./engine/logger.js";
-export type { KeyFunction, CounterSlot } from "./engine/evaluate.js";
+export { PolicyConfigError, formatProblem } from "./errors/config-error.js";
+export { PolicyViolation } from "./guardian/violation.js";
+export type { ConfigProblem } from "./errors/config-error.js";
+export type { Logger } from "./errors/warnings.js";
+export type { KeyFunction, CounterSlot } from "./engine/engine.js";
 export { MemoryStore } from "./stores/memory.js";
 export { RedisStore, RedisStoreError } from "./stores/redis.js";
 export type { RedisStoreOptions, RedisStoreErrorCode, RedisClientLike } from "./stores/redis.js";

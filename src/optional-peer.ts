@@ -9,7 +9,8 @@ import { join, resolve } from "node:path";
  */
 export function loadOptionalPeer<T>(name: string, cwd: string): T | undefined {
   const requirers: NodeJS.Require[] = [];
-  if (typeof require === "function") requirers.push(require);
+  // Only a CommonJS build has a real `require`; the ES module build has a bundler stub that throws when called.
+  if (typeof module === "object" && typeof require === "function") requirers.push(require);
   const entry = process.argv[1];
   if (entry !== undefined && entry !== "") requirers.push(createRequire(resolve(entry)));
   requirers.push(createRequire(join(resolve(cwd), "package.json")));

@@ -1,7 +1,7 @@
 // Express adapter: `app.use(hexarch())` applies every policy, `guard(id)` one policy to one route.
 import type { NextFunction, Request, RequestHandler, Response } from "express";
 import type { Decision } from "../engine/decision.js";
-import type { Guardian } from "../engine/guardian.js";
+import type { Guardian } from "../guardian/create-guardian.js";
 import { adapterEntries, type BoundHexarch } from "./core/adapter-entries.js";
 import {
   createHttpGuard,

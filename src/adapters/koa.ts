@@ -1,7 +1,7 @@
 // Koa adapter: `app.use(hexarch())` applies every policy, `guard(id)` one policy to one route.
 import type { Context, Middleware, Next } from "koa";
 import type { Decision } from "../engine/decision.js";
-import type { Guardian } from "../engine/guardian.js";
+import type { Guardian } from "../guardian/create-guardian.js";
 import { adapterEntries, type BoundHexarch } from "./core/adapter-entries.js";
 import {
   createHttpGuard,

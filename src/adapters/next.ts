@@ -1,10 +1,10 @@
 // Next.js adapter: `withHexarch(handler, options)` guards App Router route handlers on the Node.js runtime.
-import { PolicyConfigError } from "../engine/errors.js";
-import type { Guardian } from "../engine/guardian.js";
+import { PolicyConfigError } from "../errors/config-error.js";
+import type { Guardian } from "../guardian/create-guardian.js";
 import { GUARDIAN_OPTION_SPEC, HTTP_OPTION_SPEC, sharedGuardian, validateOptions, type RequestHandle } from "./core/index.js";
 import { FETCH_OPTION_SPEC, fetchGuard, selectedPolicies, type FetchGuardOptions, type FetchVerdict } from "./fetch/fetch-guard.js";
 import { checkTrustProxy } from "./fetch/forwarded-client.js";
-import { SILENT_LOGGER } from "../engine/logger.js";
+import { SILENT_LOGGER } from "../errors/warnings.js";
 import { warnNoClientIdentity } from "./core/request-warnings.js";
 import { edgeRuntimeError, onEdgeRuntime, routeLabel } from "./next/edge-runtime.js";
 

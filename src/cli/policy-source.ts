@@ -4,10 +4,7 @@ import { isAbsolute, relative } from "node:path";
 import { compilePolicySet, type PolicySet } from "../engine/compile/policy-set.js";
 import { discoverPolicyFile } from "../engine/config/discover.js";
 import { loadPolicyFile, MAX_POLICY_FILE_BYTES, parsePolicyText, type LoadedPolicyFile } from "../engine/config/load.js";
-import { PolicyConfigError } from "../engine/errors.js";
-import { createGuardian, type Guardian, type GuardianOptions } from "../engine/guardian.js";
-import type { KeyFunction } from "../engine/evaluate.js";
-import type { Logger } from "../engine/logger.js";
+import { createGuardian, PolicyConfigError, type Guardian, type GuardianOptions, type KeyFunction, type Logger } from "../index.js";
 import type { Terminal } from "./terminal.js";
 
 /** A policy file read, validated and compiled for a command. */

@@ -1,6 +1,6 @@
 // The `hexarch` program: every command registered on one commander instance, errors mapped to exit codes.
 import { Command, CommanderError } from "commander";
-import { formatProblem, PolicyConfigError, type ConfigProblem } from "../engine/errors.js";
+import { formatProblem, PolicyConfigError, type ConfigProblem } from "../index.js";
 import { EXIT, UsageError, type ExitCode } from "./exit-codes.js";
 import { packageVersion } from "./package-version.js";
 import type { Palette, Terminal } from "./terminal.js";

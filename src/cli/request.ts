@@ -1,7 +1,6 @@
 // One request as the CLI describes it (flags of `explain`, steps of `hexarch test`), turned into a GuardContext.
-import { toContext, type HttpRequestView } from "../adapters/core/request-view.js";
-import type { RequestFacts } from "../adapters/core/options.js";
-import type { GuardContext } from "../engine/context.js";
+import { toContext, type HttpRequestView, type RequestFacts } from "../adapters/core/index.js";
+import type { GuardContext } from "../index.js";
 import { UsageError } from "./exit-codes.js";
 
 /** The client a request comes from when none is given. */

@@ -1,7 +1,7 @@
 // The decision log: buffers records off the request path, writes them in sealed batches, and survives sink outages.
 import type { GuardContext } from "../engine/context.js";
 import { Decision } from "../engine/decision.js";
-import { SILENT_LOGGER, type Logger } from "../engine/logger.js";
+import { SILENT_LOGGER, type Logger } from "../errors/warnings.js";
 import type { Chain, Checkpoint, SealedBatch } from "./chain.js";
 import { decisionRecord, gapRecord, settleRecord, type RecordBody, type RecordShape } from "./records.js";
 import type { LogSink } from "./sink.js";

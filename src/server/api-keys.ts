@@ -3,7 +3,7 @@ import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { z } from "zod";
-import { PolicyConfigError } from "../engine/errors.js";
+import { PolicyConfigError } from "../errors/config-error.js";
 
 /** What a key may do: `decide` (decisions, settle, events, explain, policies) or `admin` (also the log and metrics). */
 export type Scope = "decide" | "admin";

@@ -3,10 +3,10 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { compilePolicySet } from "../engine/compile/policy-set.js";
 import { parsePolicyText } from "../engine/config/load.js";
-import { formatProblem, PolicyConfigError } from "../engine/errors.js";
-import type { KeyFunction } from "../engine/evaluate.js";
-import { createGuardian, type Guardian } from "../engine/guardian.js";
-import type { Logger } from "../engine/logger.js";
+import { formatProblem, PolicyConfigError } from "../errors/config-error.js";
+import type { KeyFunction } from "../engine/engine.js";
+import { createGuardian, type Guardian } from "../guardian/create-guardian.js";
+import type { Logger } from "../errors/warnings.js";
 import type { CounterStore } from "../stores/store.js";
 import { dryRunView } from "./dry-run-store.js";
 

@@ -1,8 +1,8 @@
 // Decision ids that carry their budget reservation, signed: any instance sharing the secret and store can settle them once.
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { toMicros } from "../engine/amount.js";
-import type { CounterSlot } from "../engine/evaluate.js";
-import type { Guardian } from "../engine/guardian.js";
+import type { CounterSlot } from "../engine/engine.js";
+import type { Guardian } from "../guardian/create-guardian.js";
 import type { GuardContext } from "../engine/context.js";
 import type { CounterOp, CounterStore } from "../stores/store.js";
 

@@ -1,7 +1,7 @@
 // Everything the routes share: the policies, keys, store, log, ids, tokens and metrics of one server.
 import type { Context } from "hono";
-import type { Guardian } from "../engine/guardian.js";
-import type { Logger } from "../engine/logger.js";
+import type { Guardian } from "../guardian/create-guardian.js";
+import type { Logger } from "../errors/warnings.js";
 import type { DecisionLog } from "../log/decision-log.js";
 import type { LogTarget } from "../log/settings.js";
 import type { CounterStore } from "../stores/store.js";

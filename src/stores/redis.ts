@@ -1,6 +1,6 @@
 // Counters shared by every process through Redis, on rate-limiter-flexible's RateLimiterRedis; every call bounded in time.
 import { RateLimiterRedis, type RateLimiterRes } from "rate-limiter-flexible";
-import { PolicyConfigError, type ConfigProblem } from "../engine/errors.js";
+import { PolicyConfigError, type ConfigProblem } from "../errors/config-error.js";
 import { MemoryStore } from "./memory.js";
 import { Readiness, storeConnection, type RedisClientLike, type StoreConnection } from "./redis/connection.js";
 import { Deadlines } from "./redis/deadlines.js";

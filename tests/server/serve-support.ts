@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Logger } from "../../src/engine/logger.js";
+import type { Logger } from "../../src/errors/warnings.js";
 import { startServer, type RunningServer, type ServeOptions } from "../../src/server/start.js";
 
 /** Policies most server tests use: a confirmation, a small rate limit, a budget and a per-user limit. */

@@ -1,5 +1,7 @@
 // Smoke test of the published shape: the packed tarball installed with Express in a fresh folder gives a 428 and a 429.
 import type { ChildProcess } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appFolder, getsInARow, run, sharedInstall, startScript } from "./packed-app.js";
 
@@ -19,6 +21,16 @@ app.use(express.json());
 app.use(hexarch());
 app.use((req, res) => res.json({ ok: true }));
 const server = app.listen(0, "127.0.0.1", () => console.log("PORT " + server.address().port));
+`;
+
+/** Nothing listens on port 1: each peer must load, then fail the way its outage is documented to (fail open; the log goes on without its sink). */
+const PEERS_APP = `import { createGuardian } from "hexarch-guardrails";
+const rule = "policies:\\n  - id: a\\n    fail: open\\n    rules:\\n      - requests_per_minute: 3\\n";
+const redis = createGuardian({ policyText: rule + "store:\\n  redis_url: redis://127.0.0.1:1\\n", env: {} });
+const pg = createGuardian({ policyText: rule + "logging:\\n  postgres_url: postgres://postgres@127.0.0.1:1/none\\n", env: {} });
+const outcomes = [(await redis.check("a", {})).outcome, (await pg.check("a", {})).outcome];
+await Promise.all([redis.close(), pg.close()]);
+console.log(outcomes.join(" "));
 `;
 
 let folder: string;
@@ -51,6 +63,11 @@ describe("the packed package in a fresh Express app", () => {
     const { statuses, retryAfter } = await getsInARow(`${base}/items`, 4);
     expect(statuses).toEqual([200, 200, 200, 429]);
     expect(retryAfter).toMatch(/^\d+$/);
+  });
+
+  it("loads its optional peers from an ES module app: a Redis store and a Postgres decision log named in the file (no dynamic-require crash)", () => {
+    writeFileSync(join(folder, "peers.mjs"), PEERS_APP);
+    expect(run(process.execPath, ["peers.mjs"], folder).trim().split("\n").at(-1)).toBe("warn allow");
   });
 
   it("loads through require() as well", () => {

@@ -35,8 +35,8 @@ function installedVersion(name: string): string {
   return (JSON.parse(readFileSync(join(ROOT, "node_modules", name, "package.json"), "utf8")) as { version: string }).version;
 }
 
-/** What every smoke app imports, at the versions the repository tests with (@koa/bodyparser is not among them). */
-const FRAMEWORKS = ["express", "koa", "@koa/router", "next", "react", "react-dom", "@types/express", "@types/koa"];
+/** What every smoke app imports, at the versions the repository tests with (@koa/bodyparser is not among them); ioredis and pg are the optional peers. */
+const FRAMEWORKS = ["express", "koa", "@koa/router", "next", "react", "react-dom", "@types/express", "@types/koa", "ioredis", "pg"];
 
 /** Where this run's install lives: one folder per vitest run (the workers of one run share their parent process). */
 const RUN_FOLDER = join(tmpdir(), "hexarch-smoke-runs", String(process.ppid));

@@ -1,5 +1,5 @@
 // An adapter's `hexarch()` and `guard()` from its middleware factory, so every framework gets the same set-up rules.
-import type { Guardian } from "../../engine/guardian.js";
+import type { Guardian } from "../../guardian/create-guardian.js";
 import { setupGuard, setupHexarch, type GuardSetup } from "./adapter-setup.js";
 import type { GuardianChoice, HttpGuardOptions, OptionSpec } from "./options.js";
 

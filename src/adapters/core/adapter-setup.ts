@@ -1,6 +1,6 @@
 // Construction shared by every adapter: validate options once, pick or create the guardian, resolve guard() ids.
-import { createGuardian, type Guardian, type GuardianOptions } from "../../engine/guardian.js";
-import { PolicyConfigError } from "../../engine/errors.js";
+import { createGuardian, type Guardian, type GuardianOptions } from "../../guardian/create-guardian.js";
+import { PolicyConfigError } from "../../errors/config-error.js";
 import { GUARDIAN_OPTION_SPEC, HTTP_OPTION_SPEC, validateOptions, type GuardianChoice, type HttpGuardOptions, type OptionSpec } from "./options.js";
 import { existingSharedGuardian, offerSharedGuardian, sharedGuardian } from "./shared-guardian.js";
 

@@ -1,7 +1,7 @@
 // Where the confirmation-token secret comes from: the option, HEXARCH_SECRET, or one random secret per process.
 import { randomBytes } from "node:crypto";
-import { PolicyConfigError } from "../../engine/errors.js";
-import { configWarning, type Logger } from "../../engine/logger.js";
+import { PolicyConfigError } from "../../errors/config-error.js";
+import { configWarning, type Logger } from "../../errors/warnings.js";
 
 /** Shortest secret accepted, in characters or bytes. */
 export const MIN_SECRET_LENGTH = 16;

@@ -1,8 +1,8 @@
 // The request flow every adapter runs: context, confirmation token, decision, answer, events, per-request handle.
 import type { GuardContext } from "../../engine/context.js";
 import { Decision } from "../../engine/decision.js";
-import type { Guardian } from "../../engine/guardian.js";
-import { SILENT_LOGGER, type Logger } from "../../engine/logger.js";
+import type { Guardian } from "../../guardian/create-guardian.js";
+import { SILENT_LOGGER, type Logger } from "../../errors/warnings.js";
 import { answerFor, type HttpAnswer } from "./answer.js";
 import { bodyDigest, type UnboundBody } from "./body-digest.js";
 import { configuredSecret, processConfirmSecret } from "./confirm-secret.js";
@@ -10,8 +10,8 @@ import { ConfirmTokens, MAX_TOKEN_LENGTH, type ConfirmBinding, type IssuedToken 
 import type { HttpGuardOptions } from "./options.js";
 import { DEFAULT_HEADERS, NO_HEADERS, writeDecisionHeaders, type FieldNames, type HeaderSwitches, type HeaderTarget } from "./rate-headers.js";
 import { DEFAULT_PROBLEM_TYPE_BASE } from "./problem.js";
-import type { RequestLedger } from "./request-handle.js";
-import { contextBuilder, type RequestReader } from "./request-view.js";
+import type { RequestLedger } from "./request-ledger.js";
+import { contextBuilder, type RequestReader } from "./context-builder.js";
 import { proxyWatch, unreadBody } from "./request-warnings.js";
 
 /** A refusal: the status, headers and problem body to answer with. */

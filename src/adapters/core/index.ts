@@ -25,10 +25,10 @@ export {
   writeDecisionHeaders,
 } from "./rate-headers.js";
 export type { FieldNames, HeaderSwitches } from "./rate-headers.js";
-export { ledgerFor, RequestLedger } from "./request-handle.js";
-export type { RequestHandle } from "./request-handle.js";
-export { contextBuilder, toContext, VIEW_READER } from "./request-view.js";
-export type { ContextBuilder, HttpRequestView, RequestReader } from "./request-view.js";
+export { ledgerFor, RequestLedger } from "./request-ledger.js";
+export type { RequestHandle } from "./request-ledger.js";
+export { contextBuilder, toContext, VIEW_READER } from "./context-builder.js";
+export type { ContextBuilder, HttpRequestView, RequestReader } from "./context-builder.js";
 export { existingSharedGuardian, offerSharedGuardian, sharedGuardian } from "./shared-guardian.js";
 export type { SharedGuardian } from "./shared-guardian.js";
 export { setupGuard, setupHexarch } from "./adapter-setup.js";

@@ -2,9 +2,9 @@
 import { costProblem } from "../../engine/amount.js";
 import { tokenCountProblem } from "../../engine/pricing/token-cost.js";
 import type { Decision } from "../../engine/decision.js";
-import type { Guardian, GuardianOptions } from "../../engine/guardian.js";
-import { PolicyConfigError, type ConfigProblem } from "../../engine/errors.js";
-import type { Logger } from "../../engine/logger.js";
+import type { Guardian, GuardianOptions } from "../../guardian/create-guardian.js";
+import { PolicyConfigError, type ConfigProblem } from "../../errors/config-error.js";
+import type { Logger } from "../../errors/warnings.js";
 import { suggestionFix } from "../../engine/config/suggest.js";
 import { MIN_SECRET_LENGTH, SHORT_SECRET_FIX } from "./confirm-secret.js";
 import type { HeaderSwitches } from "./rate-headers.js";

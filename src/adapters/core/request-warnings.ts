@@ -1,6 +1,6 @@
 // One-time warnings about a set-up hexarch can only see in requests: proxies, client identity, an unread body.
 import ipaddr from "ipaddr.js";
-import { configWarning, type Logger } from "../../engine/logger.js";
+import { configWarning, type Logger } from "../../errors/warnings.js";
 
 /** Where each warning is explained: the README section of the same name. */
 export const WARNINGS_HELP = "https://www.npmjs.com/package/hexarch-guardrails#warnings";

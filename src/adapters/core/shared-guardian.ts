@@ -1,5 +1,5 @@
 // One guardian per adapter and process for guards created without hexarch(): the first hexarch() registers its own.
-import { createGuardian, type Guardian } from "../../engine/guardian.js";
+import { createGuardian, type Guardian } from "../../guardian/create-guardian.js";
 
 /** A guardian and the options of the `hexarch()` that registered it, which guards sharing it inherit. */
 export interface SharedGuardian<Options> {

@@ -1,7 +1,7 @@
 // The Fetch request flow: a Web Request in, either a refusal Response or a handle and headers for the handler's Response.
 import type { Decision } from "../../engine/decision.js";
-import { PolicyConfigError } from "../../engine/errors.js";
-import type { Guardian } from "../../engine/guardian.js";
+import { PolicyConfigError } from "../../errors/config-error.js";
+import type { Guardian } from "../../guardian/create-guardian.js";
 import {
   createHttpGuard,
   FIELD_NAMES,
@@ -15,7 +15,7 @@ import {
   type RequestLedger,
   VIEW_READER,
 } from "../core/index.js";
-import { SILENT_LOGGER } from "../../engine/logger.js";
+import { SILENT_LOGGER } from "../../errors/warnings.js";
 import { proxyWatch, type ProxyTrust } from "../core/request-warnings.js";
 import { forwardedClient, type TrustProxy } from "./forwarded-client.js";
 import { FetchRequestView } from "./request-view.js";

@@ -1,5 +1,5 @@
 // The client address of a Fetch request: the peer the server saw, or X-Forwarded-For when the app trusts its proxies.
-import { PolicyConfigError } from "../../engine/errors.js";
+import { PolicyConfigError } from "../../errors/config-error.js";
 import { ipClientKey } from "../core/client-address.js";
 
 /**

@@ -1,5 +1,5 @@
 // Naming withHexarch() calls in errors, and the one answer to running hexarch-guardrails/next on the Edge runtime: a clear error asking for the Node.js runtime.
-import { PolicyConfigError } from "../../engine/errors.js";
+import { PolicyConfigError } from "../../errors/config-error.js";
 
 /** How a withHexarch() call is named in error messages. */
 export function routeLabel(policy: string | readonly string[] | undefined): string {

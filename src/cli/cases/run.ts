@@ -1,7 +1,6 @@
 // Runs golden cases: a fresh in-memory store and a frozen clock per case, requests in order, expectations checked.
-import { answerFor } from "../../adapters/core/answer.js";
-import type { Decision } from "../../engine/decision.js";
-import { MemoryStore } from "../../stores/memory.js";
+import { answerFor } from "../../adapters/core/index.js";
+import { MemoryStore, type Decision } from "../../index.js";
 import { guardianFor } from "../policy-source.js";
 import { parseInstant, requestContext } from "../request.js";
 import type { TokenUsage } from "../../engine/pricing/usage.js";

@@ -1,9 +1,8 @@
 // `hexarch explain`: the decision the middleware would take for one request, rule by rule, and the HTTP answer.
 import { STATUS_CODES } from "node:http";
 import { InvalidArgumentError, type Command } from "commander";
-import { answerFor, type AnswerOptions, type HttpAnswer } from "../../adapters/core/answer.js";
-import type { GuardContext } from "../../engine/context.js";
-import type { Decision, ExplanationEntry, RuleRef } from "../../engine/decision.js";
+import { answerFor, type AnswerOptions, type HttpAnswer } from "../../adapters/core/index.js";
+import type { Decision, ExplanationEntry, GuardContext, RuleRef } from "../../index.js";
 import { EXIT, UsageError, type ExitCode } from "../exit-codes.js";
 import { guardianFor, loadPolicySource } from "../policy-source.js";
 import type { Act } from "../program.js";

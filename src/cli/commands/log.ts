@@ -1,8 +1,10 @@
 // `hexarch log verify` and `hexarch log query`: check a decision log's chains, and read it back filtered or summed up.
+import { open, stat, type FileHandle } from "node:fs/promises";
 import { resolve } from "node:path";
+import { StringDecoder } from "node:string_decoder";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Command } from "commander";
-import { fileLines, logFiles, logTable, type StoredLog } from "../../log/read.js";
+import { logFiles, logTable, type StoredLog } from "../../log/read.js";
 import { recordMatcher, RecordTally, type DecisionEntry, type RecordFilter } from "../../log/query.js";
 import { DEFAULT_LOG_TABLE } from "../../log/postgres-sink.js";
 import { logTarget, openPgPool } from "../../log/settings.js";
@@ -139,30 +141,96 @@ async function query(terminal: Terminal, files: readonly string[], options: Quer
     else terminal.out(options.json === true ? text : describe(record));
   };
   const log = openLog(terminal, files, options);
+  // Following reads the current file itself, from its first byte on, so no line written meanwhile is lost.
+  const current = options.follow === true ? log.names.at(-1) : undefined;
+  const read = current === undefined ? log : logFiles(log.names.slice(0, -1), { rotated: false });
   try {
-    for await (const line of log.lines()) if (!line.last) show(line.text);
+    for await (const line of read.lines()) if (!line.last) show(line.text);
   } finally {
     await log.close();
+    if (read !== log) await read.close();
   }
   if (options.summary === true) printSummary(terminal, tally, options.json === true);
-  if (options.follow === true) await follow(log.names.at(-1), show);
+  if (options.follow === true) await follow(current, show);
   return EXIT.OK;
 }
 
-/** Prints lines appended to `path` as they arrive, until the process is stopped. */
+/** The rotated files `path.N-1` … `path.1` written after the one with inode `ino` (now `path.N`), oldest first. */
+async function rotatedAfter(path: string, ino: number): Promise<string[]> {
+  const newer: string[] = [];
+  for (let n = 1; ; n += 1) {
+    const found = await stat(`${path}.${n}`).then((stats) => stats.ino, () => undefined);
+    if (found === undefined) return [];
+    if (found === ino) return newer.reverse();
+    newer.push(`${path}.${n}`);
+  }
+}
+
+/** How much of a followed file is read at once. */
+const FOLLOW_CHUNK_BYTES = 1 << 20;
+
+/** An open file being followed: what was read of it so far, and the start of a line not yet complete. */
+class FollowedFile {
+  readonly #handle: FileHandle;
+  readonly ino: number;
+  readonly #decoder = new StringDecoder("utf8");
+  readonly #chunk = Buffer.alloc(FOLLOW_CHUNK_BYTES);
+  #offset = 0;
+  #partial = "";
+
+  private constructor(handle: FileHandle, ino: number) {
+    this.#handle = handle;
+    this.ino = ino;
+  }
+
+  /** Opens `path`, or undefined while it is missing (between a rotation and the next write). */
+  static async open(path: string): Promise<FollowedFile | undefined> {
+    const handle = await open(path, "r").catch(() => undefined);
+    if (handle === undefined) return undefined;
+    return new FollowedFile(handle, (await handle.stat()).ino);
+  }
+
+  /** Shows every complete line written since the last call; starts over when the file was truncated. */
+  async drain(show: (text: string) => void): Promise<void> {
+    if ((await this.#handle.stat()).size < this.#offset) this.#offset = 0;
+    for (;;) {
+      const { bytesRead } = await this.#handle.read(this.#chunk, 0, this.#chunk.length, this.#offset);
+      if (bytesRead === 0) return;
+      this.#offset += bytesRead;
+      const lines = (this.#partial + this.#decoder.write(this.#chunk.subarray(0, bytesRead))).split("\n");
+      this.#partial = lines.pop() ?? "";
+      for (const line of lines) if (line !== "") show(line);
+    }
+  }
+
+  close(): Promise<void> {
+    return this.#handle.close();
+  }
+}
+
+/**
+ * Prints lines appended to `path` as they arrive, until the process is stopped. The file is followed by its
+ * descriptor: when the writer rotates it (another file appears under the name), the rest of the old file is
+ * read to its end, then any file rotated after it, then the new one, so no record is skipped at a rotation.
+ */
 async function follow(path: string | undefined, show: (text: string) => void): Promise<never> {
   if (path === undefined) throw new UsageError("--follow needs a log file");
-  let seen = 0;
-  for await (const line of fileLines(path)) if (!line.last) seen += 1;
+  let file: FollowedFile | undefined;
   for (;;) {
-    await sleep(250);
-    let number = 0;
-    for await (const line of fileLines(path)) {
-      if (line.last) break;
-      number += 1;
-      if (number > seen) show(line.text);
+    const named = await stat(path).then(({ ino }) => ino, () => undefined);
+    if (file !== undefined && named !== file.ino) {
+      await file.drain(show);
+      await file.close();
+      for (const name of await rotatedAfter(path, file.ino)) {
+        const between = await FollowedFile.open(name);
+        await between?.drain(show);
+        await between?.close();
+      }
+      file = undefined;
     }
-    seen = Math.max(seen, number);
+    file ??= await FollowedFile.open(path);
+    await file?.drain(show);
+    await sleep(250);
   }
 }
 

@@ -1,6 +1,6 @@
 // `hexarch serve [file]`: the decision server, until SIGTERM or SIGINT stops it gracefully.
 import { InvalidArgumentError, type Command } from "commander";
-import type { Logger } from "../../engine/logger.js";
+import type { Logger } from "../../index.js";
 import { EXIT, UsageError, type ExitCode } from "../exit-codes.js";
 import type { Act } from "../program.js";
 import type { Terminal } from "../terminal.js";

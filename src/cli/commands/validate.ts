@@ -1,6 +1,6 @@
 // `hexarch validate [file]`: every problem at once, located, with its fix; exit 0 when valid, 1 when not.
 import type { Command } from "commander";
-import { PolicyConfigError } from "../../engine/errors.js";
+import { PolicyConfigError } from "../../index.js";
 import { EXIT, type ExitCode } from "../exit-codes.js";
 import { loadPolicySource, type PolicySource } from "../policy-source.js";
 import type { Act } from "../program.js";

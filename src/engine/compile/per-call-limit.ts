@@ -1,6 +1,6 @@
 // A rate limit computed per call (code policies): each distinct value is checked once and kept as its own counter.
 import type { GuardContext } from "../context.js";
-import { PolicyConfigError } from "../errors.js";
+import { PolicyConfigError } from "../../errors/config-error.js";
 import type { LimitFunction } from "../config/code-policies.js";
 import type { RateCounter } from "./rule.js";
 

@@ -1,7 +1,7 @@
 // Policies written in code: the policy file's structure as typed objects, checked like the file, joined with it.
 import type { z } from "zod";
 import type { GuardContext } from "../context.js";
-import { PolicyConfigError, type ConfigProblem } from "../errors.js";
+import { PolicyConfigError, type ConfigProblem } from "../../errors/config-error.js";
 import type { LoadedPolicyFile } from "./load.js";
 import { formatKeyPath } from "./locate.js";
 import { ProblemReport } from "./problem-report.js";

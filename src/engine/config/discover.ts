@@ -1,7 +1,7 @@
 // Finds the policy file to use: explicit option, then HEXARCH_POLICY_FILE, then hexarch.yaml/.yml up the folder tree.
 import { existsSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { PolicyConfigError } from "../errors.js";
+import { PolicyConfigError } from "../../errors/config-error.js";
 
 /** File names looked for in each folder, in order. */
 export const POLICY_FILE_NAMES = ["hexarch.yaml", "hexarch.yml"] as const;

@@ -1,7 +1,7 @@
 // Reads and validates a hexarch.yaml: YAML parsing, schema and semantic checks, all problems reported at once.
 import { readFileSync, statSync } from "node:fs";
 import { isScalar, LineCounter, parseDocument, visit, type Document, type YAMLError } from "yaml";
-import { PolicyConfigError } from "../errors.js";
+import { PolicyConfigError } from "../../errors/config-error.js";
 import { PolicyFileSchema, type PolicyFileSpec } from "./schema.js";
 import { createSourceLocator, type KeyPath, type SourceLocator, type SourcePosition } from "./locate.js";
 import { ProblemReport } from "./problem-report.js";

@@ -1,5 +1,5 @@
 // Collects located ConfigProblems for one policy file: path text, line/column and enclosing policy id.
-import type { ConfigProblem } from "../errors.js";
+import type { ConfigProblem } from "../../errors/config-error.js";
 import { formatKeyPath, type KeyPath, type SourceLocator, type SourcePosition } from "./locate.js";
 
 /** Which node a problem points at: the value, the key naming it, or the nearest node that exists. */

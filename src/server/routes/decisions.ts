@@ -1,7 +1,7 @@
 // POST /v1/decisions, /v1/explain and /v1/decisions/{id}/settle: the engine's answer over HTTP, a refusal being a 200.
 import type { Hono } from "hono";
 import { Decision } from "../../engine/decision.js";
-import type { Guardian } from "../../engine/guardian.js";
+import type { Guardian } from "../../guardian/create-guardian.js";
 import { unrecordable } from "../../log/logged-engine.js";
 import type { JsonValue } from "../../log/canonical.js";
 import { readBody, sendProblem } from "../respond.js";

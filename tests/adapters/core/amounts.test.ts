@@ -1,7 +1,7 @@
 // The HTTP adapters' amount entries: a fixed cost option and charge() go through the engine's one amount check.
 import { describe, expect, it } from "vitest";
 import { hexarch } from "../../../src/adapters/express.js";
-import { RequestLedger } from "../../../src/adapters/core/request-handle.js";
+import { RequestLedger } from "../../../src/adapters/core/request-ledger.js";
 import { PolicyConfigError } from "../../../src/index.js";
 import { guardianFor } from "../../unit/engine/guardian-for.js";
 

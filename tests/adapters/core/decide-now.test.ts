@@ -1,8 +1,8 @@
 // guardian.decideNow(): the adapters' hot path answers without a promise on a synchronous store, as evaluate()/check() would.
 import { describe, expect, it } from "vitest";
-import { createGuardian } from "../../../src/engine/guardian.js";
+import { createGuardian } from "../../../src/guardian/create-guardian.js";
 import { Decision } from "../../../src/engine/decision.js";
-import { PolicyConfigError } from "../../../src/engine/errors.js";
+import { PolicyConfigError } from "../../../src/errors/config-error.js";
 import type { CounterStore } from "../../../src/stores/store.js";
 import { MemoryStore } from "../../../src/stores/memory.js";
 

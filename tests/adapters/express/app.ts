@@ -1,6 +1,6 @@
 // Builds small real Express 5 apps around hexarch for the adapter tests.
 import express from "express";
-import { createGuardian, type Guardian } from "../../../src/engine/guardian.js";
+import { createGuardian, type Guardian } from "../../../src/guardian/create-guardian.js";
 import { QUICK_START } from "../../contract/adapters/cases.js";
 
 export { QUICK_START };

@@ -4,7 +4,7 @@ import request from "supertest";
 import { describe, expect, it } from "vitest";
 import { hexarch } from "../../../src/adapters/express.js";
 import { proxyWatch } from "../../../src/adapters/core/request-warnings.js";
-import type { Logger } from "../../../src/engine/logger.js";
+import type { Logger } from "../../../src/errors/warnings.js";
 import { guardianFor, SECRET } from "./app.js";
 
 const CONFIRM_DELETES = 'policies:\n  - id: safe_delete\n    rules:\n      - operation: delete\n        action: require_confirmation\n';

@@ -1,7 +1,7 @@
 // A counter store that cannot record a confirmation token's use: the policy's fail mode decides, never a 500.
 import request from "supertest";
 import { describe, expect, it } from "vitest";
-import { createGuardian } from "../../../src/engine/guardian.js";
+import { createGuardian } from "../../../src/guardian/create-guardian.js";
 import { MemoryStore } from "../../../src/stores/memory.js";
 import { hexarch } from "../../../src/adapters/express.js";
 import { appWith, SECRET } from "./app.js";

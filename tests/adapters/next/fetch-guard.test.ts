@@ -1,7 +1,7 @@
 // The framework-free Fetch guard under withHexarch: check() verdicts, finish(), handles and set-up rules.
 import { describe, expect, it } from "vitest";
 import { createFetchGuard } from "../../../src/adapters/fetch.js";
-import { PolicyConfigError } from "../../../src/engine/errors.js";
+import { PolicyConfigError } from "../../../src/errors/config-error.js";
 import { guardianFor, perMinute, QUICK_START, SECRET } from "./route.js";
 
 describe("createFetchGuard", () => {

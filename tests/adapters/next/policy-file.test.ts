@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { PolicyConfigError } from "../../../src/engine/errors.js";
+import { PolicyConfigError } from "../../../src/errors/config-error.js";
 import { withHexarch as edgeWithHexarch } from "../../../src/adapters/next/edge.js";
 import { call, countingHandler, perMinute, QUICK_START, SECRET, thrownBy } from "./route.js";
 
@@ -17,7 +17,7 @@ async function freshAdapter(text: string): Promise<{ adapter: NextAdapter; file:
   vi.stubEnv("HEXARCH_POLICY_FILE", file);
   vi.stubEnv("HEXARCH_SECRET", SECRET);
   const adapter = (await import("../../../src/adapters/next.js")) as NextAdapter;
-  const { PolicyConfigError: ConfigError } = await import("../../../src/engine/errors.js");
+  const { PolicyConfigError: ConfigError } = await import("../../../src/errors/config-error.js");
   return { adapter, file, ConfigError };
 }
 
@@ -50,7 +50,7 @@ describe("the policy file, once per server", () => {
 
   it("a route given its own guardian never loads the discovered file", async () => {
     const { adapter } = await freshAdapter("not: [valid");
-    const { createGuardian } = await import("../../../src/engine/guardian.js");
+    const { createGuardian } = await import("../../../src/guardian/create-guardian.js");
     const route = adapter.withHexarch(countingHandler().handler, { guardian: createGuardian({ policyText: perMinute(5) }) });
     expect((await call(route, "/")).status).toBe(200);
   });

@@ -1,5 +1,5 @@
 // Calls Next route handlers the way Next does (a Web Request and a context with params), and catches set-up errors.
-import { PolicyConfigError } from "../../../src/engine/errors.js";
+import { PolicyConfigError } from "../../../src/errors/config-error.js";
 
 export { guardianFor, perMinute, QUICK_START, SECRET } from "../express/app.js";
 

@@ -1,5 +1,5 @@
 // The per-adapter driver interface of the HTTP contract suite: build an app, send requests, read responses.
-import type { Guardian } from "../../../src/engine/guardian.js";
+import type { Guardian } from "../../../src/guardian/create-guardian.js";
 import type { HeaderSwitches } from "../../../src/adapters/core/index.js";
 
 /** How the contract app applies policies: every policy (`hexarch()`), or `guard(ids)` on the route. */

@@ -1,6 +1,6 @@
 // Runs every contract case against one adapter driver, so each adapter proves the same HTTP behaviour.
 import { describe, expect, it } from "vitest";
-import { createGuardian } from "../../../src/engine/guardian.js";
+import { createGuardian } from "../../../src/guardian/create-guardian.js";
 import { MemoryStore } from "../../../src/stores/memory.js";
 import type { CounterStore } from "../../../src/stores/store.js";
 import { ConfirmTokens } from "../../../src/adapters/core/index.js";

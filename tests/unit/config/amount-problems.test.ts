@@ -1,6 +1,6 @@
 // Budgets and costs a store cannot count are refused when the policy file loads, at the value, with the bound.
 import { describe, expect, it } from "vitest";
-import type { ConfigProblem } from "../../../src/engine/errors.js";
+import type { ConfigProblem } from "../../../src/errors/config-error.js";
 import { problemsOf } from "./problems-of.js";
 
 function budgetFile(...lines: string[]): string {

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { MAX_AMOUNT, MIN_AMOUNT } from "../../../src/engine/amount.js";
 import { compilePolicySet } from "../../../src/engine/compile/policy-set.js";
 import { parsePolicyText } from "../../../src/engine/config/load.js";
-import { PolicyConfigError } from "../../../src/engine/errors.js";
+import { PolicyConfigError } from "../../../src/errors/config-error.js";
 import { MAX_POINTS } from "../../../src/stores/store.js";
 
 /** Amounts at and around every bound, as YAML scalars, and ordinary ones. */

@@ -3,8 +3,8 @@ import express from "express";
 import request from "supertest";
 import { describe, expect, it } from "vitest";
 import { hexarch } from "../../../src/adapters/express.js";
-import { createGuardian } from "../../../src/engine/guardian.js";
-import { PolicyConfigError } from "../../../src/engine/errors.js";
+import { createGuardian } from "../../../src/guardian/create-guardian.js";
+import { PolicyConfigError } from "../../../src/errors/config-error.js";
 import { configErrorOf as configError } from "../../adapters/next/route.js";
 import type { CodePolicy } from "../../../src/engine/config/code-policies.js";
 

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it, expect } from "vitest";
 import { discoverPolicyFile } from "../../../src/engine/config/discover.js";
-import { PolicyConfigError } from "../../../src/engine/errors.js";
+import { PolicyConfigError } from "../../../src/errors/config-error.js";
 
 /** A fresh temporary tree: root/hexarch.yaml, root/app/hexarch.yml, root/app/src (no file), root/explicit.yaml. */
 function makeTree(): { root: string; app: string; src: string } {

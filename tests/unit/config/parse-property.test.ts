@@ -3,7 +3,7 @@ import fc from "fast-check";
 import { stringify } from "yaml";
 import { describe, it, expect } from "vitest";
 import { parsePolicyText } from "../../../src/engine/config/load.js";
-import { PolicyConfigError } from "../../../src/engine/errors.js";
+import { PolicyConfigError } from "../../../src/errors/config-error.js";
 import { PolicyFileSchema, PolicySchema, RuleSchema, StoreSchema } from "../../../src/engine/config/schema.js";
 
 const ALL_KEYS = [PolicyFileSchema, PolicySchema, RuleSchema, StoreSchema].flatMap((schema) => Object.keys(schema.shape));

@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it, expect } from "vitest";
 import { loadPolicyFile } from "../../../src/engine/config/load.js";
-import { PolicyConfigError, type ConfigProblem } from "../../../src/engine/errors.js";
+import { PolicyConfigError, type ConfigProblem } from "../../../src/errors/config-error.js";
 import { problemsOf } from "./problems-of.js";
 
 const BROKEN = join(import.meta.dirname, "../../fixtures/broken");

@@ -2,7 +2,7 @@
 import { join } from "node:path";
 import { describe, it, expect } from "vitest";
 import { loadPolicyFile, parsePolicyText } from "../../../src/engine/config/load.js";
-import { PolicyConfigError, type ConfigProblem } from "../../../src/engine/errors.js";
+import { PolicyConfigError, type ConfigProblem } from "../../../src/errors/config-error.js";
 import { problemsOf } from "./problems-of.js";
 
 const BROKEN = join(import.meta.dirname, "../../fixtures/broken");

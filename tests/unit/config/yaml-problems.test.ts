@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it, expect } from "vitest";
 import { loadPolicyFile, MAX_POLICY_FILE_BYTES, parsePolicyText } from "../../../src/engine/config/load.js";
-import { PolicyConfigError, type ConfigProblem } from "../../../src/engine/errors.js";
+import { PolicyConfigError, type ConfigProblem } from "../../../src/errors/config-error.js";
 
 const BROKEN = join(import.meta.dirname, "../../fixtures/broken");
 

@@ -2,7 +2,7 @@
 import { settleError } from "../../engine/amount.js";
 import type { Decision } from "../../engine/decision.js";
 import { isUsage, type TokenUsage } from "../../engine/pricing/usage.js";
-import { configWarning, type Logger } from "../../engine/logger.js";
+import { configWarning, type Logger } from "../../errors/warnings.js";
 import type { TokenRejection } from "./confirm-token.js";
 
 const NO_DECISIONS: readonly Decision[] = Object.freeze([]);

@@ -1,18 +1,19 @@
 // createGuardian(): loads the policy file once, builds the engine, and offers check() and protect().
 import { MemoryStore } from "../stores/memory.js";
-import { storeFromConfig } from "../stores/redis/config.js";
+import { storeFromConfig } from "./store-from-config.js";
 import type { CounterStore } from "../stores/store.js";
-import { discoverPolicyFile } from "./config/discover.js";
-import { joinPolicySources, type CodePolicy } from "./config/code-policies.js";
-import { loadPolicyFile, parsePolicyText, type LoadedPolicyFile } from "./config/load.js";
-import { compilePolicySet, type CompiledPolicy, type Mode, type PolicySet } from "./compile/policy-set.js";
-import type { GuardContext } from "./context.js";
-import { Decision } from "./decision.js";
-import type { TokenUsage } from "./pricing/usage.js";
-import { PolicyConfigError, PolicyViolation, type ConfigProblem } from "./errors.js";
-import { Engine, type CounterSlot, type KeyFunction } from "./evaluate.js";
-import { resetCounters } from "./reset.js";
-import { configWarning, SILENT_LOGGER, type Logger } from "./logger.js";
+import { discoverPolicyFile } from "../engine/config/discover.js";
+import { joinPolicySources, type CodePolicy } from "../engine/config/code-policies.js";
+import { loadPolicyFile, parsePolicyText, type LoadedPolicyFile } from "../engine/config/load.js";
+import { compilePolicySet, type CompiledPolicy, type Mode, type PolicySet } from "../engine/compile/policy-set.js";
+import type { GuardContext } from "../engine/context.js";
+import { Decision } from "../engine/decision.js";
+import type { TokenUsage } from "../engine/pricing/usage.js";
+import { PolicyConfigError, type ConfigProblem } from "../errors/config-error.js";
+import { PolicyViolation } from "./violation.js";
+import { Engine, type CounterSlot, type KeyFunction } from "../engine/engine.js";
+import { resetCounters } from "../engine/reset.js";
+import { configWarning, SILENT_LOGGER, type Logger } from "../errors/warnings.js";
 import { decisionLogFromConfig } from "../log/settings.js";
 import { loggedEngine } from "../log/logged-engine.js";
 

@@ -1,5 +1,4 @@
-// The two error families: a policy file or option that cannot be used, and a guarded call that was refused.
-import type { Decision } from "./decision.js";
+// The configuration error family: a policy file or option that cannot be used, with every problem located.
 
 /** One problem found in a policy file or in options, located as precisely as the source allows. */
 export interface ConfigProblem {
@@ -42,22 +41,5 @@ export class PolicyConfigError extends Error {
     super(`${head}:\n${problems.map((p) => `  ${formatProblem(p)}`).join("\n")}`);
     this.name = "PolicyConfigError";
     this.problems = problems;
-  }
-}
-
-/**
- * Rejected by a protected function when its policy refuses the call; the function did not run.
- * @example
- * try { await cleanup() } catch (e) { if (e instanceof PolicyViolation) console.log(e.decision.outcome) }
- */
-export class PolicyViolation extends Error {
-  readonly code: `HEXARCH_${Uppercase<Decision["outcome"]>}`;
-  readonly decision: Decision;
-
-  constructor(decision: Decision) {
-    super(decision.reason);
-    this.name = "PolicyViolation";
-    this.decision = decision;
-    this.code = `HEXARCH_${decision.outcome.toUpperCase() as Uppercase<Decision["outcome"]>}`;
   }
 }

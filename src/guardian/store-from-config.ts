@@ -1,12 +1,12 @@
 // Picks RedisStore from HEXARCH_REDIS_URL or the policy file's `store:` section, loading ioredis only then.
 import type { RedisOptions } from "ioredis";
-import type { LoadedPolicyFile } from "../../engine/config/load.js";
-import { urlSchemeProblem } from "../../engine/config/url-scheme.js";
-import { PolicyConfigError, type ConfigProblem } from "../../engine/errors.js";
-import { configWarning, type Logger } from "../../engine/logger.js";
-import { loadOptionalPeer } from "../../optional-peer.js";
-import { RedisStore } from "../redis.js";
-import type { RedisClientLike } from "./connection.js";
+import type { LoadedPolicyFile } from "../engine/config/load.js";
+import { urlSchemeProblem } from "../engine/config/url-scheme.js";
+import { PolicyConfigError, type ConfigProblem } from "../errors/config-error.js";
+import { configWarning, type Logger } from "../errors/warnings.js";
+import { loadOptionalPeer } from "../optional-peer.js";
+import { RedisStore } from "../stores/redis.js";
+import type { RedisClientLike } from "../stores/redis/connection.js";
 
 /** The ioredis constructor, as far as this file uses it. */
 type IoredisConstructor = new (url: string, options: RedisOptions) => RedisClientLike & {
