@@ -37,11 +37,13 @@ const TYPES = [
   "LimitFunction",
   "Logger",
   "Outcome",
+  "PriceEntry",
   "ProtectOptions",
   "RedisClientLike",
   "RedisStoreErrorCode",
   "RedisStoreOptions",
   "RuleRef",
+  "TokenUsage",
 ];
 
 /** Every name src/index.ts exports, types included, as the TypeScript compiler sees it. */

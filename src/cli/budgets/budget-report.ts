@@ -4,7 +4,7 @@ import type { BudgetCounter } from "../../engine/compile/rule.js";
 import { fromMicros } from "../../engine/amount.js";
 import { counterKeyBase } from "../../engine/counters.js";
 import { SETTLED_SUFFIX } from "../../engine/reservation.js";
-import type { CounterStore } from "../../stores/store.js";
+import type { CounterStore } from "../../index.js";
 
 /** One budget counter of the current period, for one key (partition). */
 export interface BudgetRow {
