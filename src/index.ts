@@ -17,3 +17,5 @@ export type { RedisStoreOptions, RedisStoreErrorCode, RedisClientLike } from "./
 export type { CounterStore, CounterOp, CounterReading } from "./stores/store.js";
 export type { TokenUsage } from "./engine/pricing/usage.js";
 export type { PriceEntry } from "./engine/pricing/price-table.js";
+export { createRemoteGuardian, RemoteDecision } from "./guardian/remote-guardian.js";
+export type { RemoteGuardian, RemoteGuardianOptions, RemoteCheckOptions } from "./guardian/remote-guardian.js";

@@ -1,6 +1,5 @@
 // A call's reservation on its budgets: held until settled, released, or past its reservation_ttl; never settled twice.
 import type { CounterOp, CounterStore } from "../stores/store.js";
-import type { PendingCounter } from "./counters.js";
 import { toMicros } from "./amount.js";
 import type { Settler } from "./decision.js";
 
@@ -25,14 +24,14 @@ export interface ReservationOptions {
  * budget's period ends.
  */
 export class Reservation implements Settler {
-  readonly #reserved: readonly PendingCounter[];
+  readonly #reserved: readonly CounterOp[];
   readonly #options: ReservationOptions;
   readonly #open: OpenReservations | undefined;
   /** When the reservation counts as spent at its estimate (epoch ms), when its rules set a reservation_ttl. */
   readonly expiresAt: number | undefined;
   #done = false;
 
-  constructor(reserved: readonly PendingCounter[], options: ReservationOptions, ttlMs: number | undefined, open: OpenReservations | undefined) {
+  constructor(reserved: readonly CounterOp[], options: ReservationOptions, ttlMs: number | undefined, open: OpenReservations | undefined) {
     this.#reserved = reserved;
     this.#options = options;
     this.#open = ttlMs === undefined ? undefined : open;
@@ -51,7 +50,7 @@ export class Reservation implements Settler {
     this.#open?.delete(this);
     const { store, onStoreError } = this.#options;
     const added: CounterOp[] = [];
-    const back: PendingCounter[] = [];
+    const back: CounterOp[] = [];
     const actualMicros = toMicros(actual);
     for (const p of this.#reserved) {
       const delta = actualMicros - p.points;
@@ -75,7 +74,7 @@ export class Reservation implements Settler {
   }
 }
 
-function settledOp(p: PendingCounter, micros: number): CounterOp {
+function settledOp(p: CounterOp, micros: number): CounterOp {
   return { key: p.key + SETTLED_SUFFIX, points: micros, windowMs: p.windowMs };
 }
 

@@ -1,9 +1,10 @@
 // Decision ids that carry their budget reservation, signed: any instance sharing the secret and store can settle them once.
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { toMicros } from "../engine/amount.js";
-import type { CounterSlot } from "../engine/engine.js";
+import { Decision } from "../engine/decision.js";
 import type { Guardian } from "../guardian/create-guardian.js";
 import type { GuardContext } from "../engine/context.js";
+import { Reservation } from "../engine/reservation.js";
 import type { CounterOp, CounterStore } from "../stores/store.js";
 
 /** One budget counter a decision reserved points on. */
@@ -11,38 +12,69 @@ export interface ReservedOp extends CounterOp {
   readonly policy: string;
 }
 
+/** What a decision reserved: the counters, and the model whose price turns a usage into a cost at settle time. */
+export interface ReservedCall {
+  readonly ops: readonly ReservedOp[];
+  readonly model: string | undefined;
+}
+
 /** An opened decision id: its nonce (the decision log's record id) and what it reserved. */
-export interface OpenedId {
+export interface OpenedId extends ReservedCall {
   readonly nonce: string;
-  readonly reserved: readonly ReservedOp[];
 }
 
 /** Prefix of the store keys that record a settlement, so a second settle of the same id is refused on every instance. */
 const SETTLED_PREFIX = "hexarch:settled:";
 const MAC_CHARS = 22;
+const NOTHING: ReservedCall = Object.freeze({ ops: [], model: undefined });
 
 /**
- * The budgets a decided call reserved its estimate on: the call's budget counters whose rule has no fixed `cost:`
- * (a fixed cost needs no settling), at the points the estimate came to.
- * @example reservedBy(guardian, ctx, ["openai_budget"]) // [{ key: "hexarch:…", points: 2_000_000, windowMs, policy }]
+ * What a decided call reserved: its estimate (`decision.reserved`) on each of its budget counters whose rule has no
+ * fixed `cost:` (a fixed cost needs no settling). Nothing for a refused call or one that reserved nothing.
+ * @example reservedBy(guardian, decision, ctx, ["openai_budget"]).ops // [{ key: "hexarch:…", points: 2_000_000, windowMs, policy }]
  */
-export function reservedBy(guardian: Guardian, ctx: GuardContext, policyIds: readonly string[] | undefined): ReservedOp[] {
-  const slots: readonly CounterSlot[] = guardian.countersFor(ctx, policyIds);
-  const out: ReservedOp[] = [];
-  for (const slot of slots) {
+export function reservedBy(guardian: Guardian, decision: Decision, ctx: GuardContext, policyIds: readonly string[] | undefined): ReservedCall {
+  const estimate = decision.reserved;
+  if (estimate === undefined || decision.isDenied()) return NOTHING;
+  const ops: ReservedOp[] = [];
+  for (const slot of guardian.countersFor(ctx, policyIds)) {
     if (slot.kind !== "budget") continue;
     const rule = guardian.policies.policies.get(slot.rule.policyId)?.rules[slot.rule.index]?.rule;
     if (rule === undefined || rule.spec.cost !== undefined) continue;
-    out.push({ key: slot.key, points: slot.points(ctx.cost ?? 1), windowMs: slot.windowMs, policy: slot.rule.policyId });
+    ops.push({ key: slot.key, points: toMicros(estimate), windowMs: slot.windowMs, policy: slot.rule.policyId });
   }
-  return out;
+  return { ops, model: ctx.model };
+}
+
+/**
+ * The budget counters a call with this cost would be charged on (every budget it falls under, but those with a fixed
+ * `cost:`, which the decision charged), at that cost: what a provider-call event adds.
+ * @example chargesFor(guardian, { resource: "openai", cost: 0.4 }, undefined)
+ */
+export function chargesFor(guardian: Guardian, ctx: GuardContext, policyIds: readonly string[] | undefined, cost: number): CounterOp[] {
+  const ops: CounterOp[] = [];
+  for (const slot of guardian.countersFor(ctx, policyIds)) {
+    const rule = guardian.policies.policies.get(slot.rule.policyId)?.rules[slot.rule.index]?.rule;
+    if (slot.kind === "budget" && rule?.spec.cost === undefined) ops.push({ key: slot.key, points: slot.points(cost), windowMs: slot.windowMs });
+  }
+  return ops;
+}
+
+/**
+ * The cost of a provider's usage object for `model` at the policy file's `prices:`, as Decision.settle(usage) prices
+ * it; an Error saying why when the model has no price or the usage is not one.
+ * @example usageCost(guardian, "gpt-4o", { prompt_tokens: 1000, completion_tokens: 500 }) // 0.0075
+ */
+export function usageCost(guardian: Guardian, model: string | undefined, usage: Record<string, unknown>): number | Error {
+  const price = model === undefined ? undefined : guardian.policies.prices.lookup(model);
+  return new Decision({ outcome: "allow", reason: "settlement", price }).costOf(usage as Parameters<Decision["costOf"]>[0]);
 }
 
 /**
  * Issues and opens decision ids. An id with nothing reserved is `d_<nonce>`; one with a reservation adds the
- * reserved counters and an HMAC over them, so the id alone tells any instance what to settle, and cannot be forged
- * to move other counters.
- * @example const ids = new DecisionIds(secret); const id = ids.issue([]); ids.open(id)?.nonce
+ * reserved counters (and the call's model) and an HMAC over them, so the id alone tells any instance what to settle,
+ * and cannot be forged to move other counters.
+ * @example const ids = new DecisionIds(secret); const id = ids.issue({ ops: [], model: undefined }); ids.open(id)?.nonce
  */
 export class DecisionIds {
   readonly #secret: string | Uint8Array;
@@ -52,10 +84,11 @@ export class DecisionIds {
   }
 
   /** A fresh id carrying `reserved`. */
-  issue(reserved: readonly ReservedOp[]): string {
+  issue(reserved: ReservedCall = NOTHING): string {
     const nonce = `d_${randomBytes(12).toString("base64url")}`;
-    if (reserved.length === 0) return nonce;
-    const payload = Buffer.from(JSON.stringify(reserved.map((op) => [op.key, op.points, op.windowMs, op.policy]))).toString("base64url");
+    if (reserved.ops.length === 0) return nonce;
+    const rows = reserved.ops.map((op) => [op.key, op.points, op.windowMs, op.policy]);
+    const payload = Buffer.from(JSON.stringify({ r: rows, m: reserved.model })).toString("base64url");
     return `${nonce}.${payload}.${this.#mac(`${nonce}.${payload}`)}`;
   }
 
@@ -63,13 +96,14 @@ export class DecisionIds {
   open(id: string): OpenedId | undefined {
     const [nonce, payload, mac, ...rest] = id.split(".");
     if (nonce === undefined || !/^d_[A-Za-z0-9_-]{16}$/.test(nonce) || rest.length > 0) return undefined;
-    if (payload === undefined) return { nonce, reserved: [] };
+    if (payload === undefined) return { nonce, ...NOTHING };
     if (mac === undefined || !/^[A-Za-z0-9_-]+$/.test(payload)) return undefined;
     const expected = Buffer.from(this.#mac(`${nonce}.${payload}`));
     const given = Buffer.from(mac);
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
-    const rows = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as [string, number, number, string][];
-    return { nonce, reserved: rows.map(([key, points, windowMs, policy]) => ({ key, points, windowMs, policy })) };
+    // Signed by this server's secret: the payload is what issue() wrote.
+    const { r, m } = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as { r: [string, number, number, string][]; m?: string };
+    return { nonce, model: m, ops: r.map(([key, points, windowMs, policy]) => ({ key, points, windowMs, policy })) };
   }
 
   #mac(text: string): string {
@@ -81,23 +115,16 @@ export class DecisionIds {
 export type SettleResult = "settled" | "already-settled" | "nothing-reserved";
 
 /**
- * Replaces a reservation's estimate with the actual cost on every counter it reserved, once across every instance
- * sharing `store` (the claim is recorded there).
+ * Replaces a reservation's estimate with the actual cost on every counter it reserved (the engine's own Reservation
+ * does the arithmetic), once across every instance sharing `store` (the claim is recorded there). A store failure rejects.
  * @example await settleReservation(store, opened, 0.37) // "settled"
  */
 export async function settleReservation(store: CounterStore, opened: OpenedId, actualCost: number): Promise<SettleResult> {
-  if (opened.reserved.length === 0) return "nothing-reserved";
-  const longest = Math.max(...opened.reserved.map((op) => op.windowMs));
+  if (opened.ops.length === 0) return "nothing-reserved";
+  const longest = Math.max(...opened.ops.map((op) => op.windowMs));
   if (!(await store.claimOnce(`${SETTLED_PREFIX}${opened.nonce}`, longest))) return "already-settled";
-  const actual = toMicros(actualCost);
-  const extra: CounterOp[] = [];
-  const back: CounterOp[] = [];
-  for (const op of opened.reserved) {
-    const delta = actual - op.points;
-    if (delta > 0) extra.push({ key: op.key, points: delta, windowMs: op.windowMs });
-    else if (delta < 0) back.push({ key: op.key, points: -delta, windowMs: op.windowMs });
-  }
-  if (extra.length > 0) await store.consume(extra);
-  if (back.length > 0) await store.refund(back);
+  let failure: unknown;
+  await new Reservation(opened.ops, { store, onStoreError: (error) => (failure = error) }, undefined, undefined).settle(actualCost);
+  if (failure !== undefined) throw failure;
   return "settled";
 }

@@ -25,6 +25,9 @@ export const ContextSchema = z
     facts: z.record(z.string().max(128), factValue).optional().describe("facts checked by require_facts"),
     feature: text.optional(),
     cost: z.number().min(0).max(1e9).optional().describe("estimated cost, reserved against budgets until settled"),
+    model: z.string().min(1).max(256).optional().describe("the AI model the call uses, priced by the file's prices:"),
+    input_tokens: z.number().int().min(0).max(1e9).optional().describe("input tokens the call sends"),
+    max_output_tokens: z.number().int().min(0).max(1e9).optional().describe("most output tokens the call may produce"),
     keys: z.record(z.string().max(128), text).optional().describe("values of custom counter keys (key: tenant)"),
   })
   .describe("The call being decided.");
@@ -40,8 +43,13 @@ export const DecisionRequestSchema = z.strictObject({
 /** POST /v1/explain: the same call, answered rule by rule and never counted. */
 export const ExplainRequestSchema = z.strictObject({ policy: DecisionRequestSchema.shape.policy, context: ContextSchema.default({}) });
 
-/** POST /v1/decisions/{id}/settle. */
-export const SettleRequestSchema = z.strictObject({ cost: z.number().min(0).max(1e9).describe("the call's actual cost, replacing its estimate") });
+/** A provider's usage object (OpenAI Chat, OpenAI Responses or Anthropic), priced by the decided call's model. */
+const usage = z.record(z.string().max(64), z.unknown()).describe("the provider's response.usage, priced by the call's model");
+
+/** POST /v1/decisions/{id}/settle: the actual cost, or the usage to price. */
+export const SettleRequestSchema = z
+  .strictObject({ cost: z.number().min(0).max(1e9).optional().describe("the call's actual cost, replacing its estimate"), usage: usage.optional() })
+  .refine((body) => (body.cost === undefined) !== (body.usage === undefined), { message: "give cost or usage, exactly one" });
 
 /** POST /v1/events/provider-calls (the seed's event). */
 export const ProviderCallSchema = z.strictObject({

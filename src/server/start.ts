@@ -16,7 +16,8 @@ import { Confirmations } from "./confirmations.js";
 import { createMetrics } from "./metrics.js";
 import { PolicyRuntime } from "./policy-runtime.js";
 import { DecisionIds } from "./reservation-id.js";
-import type { ServerDeps } from "./server-deps.js";
+import type { ServerDeps, ServerEnv } from "./server-deps.js";
+import type { Hono } from "hono";
 
 /** How to run a decision server. */
 export interface ServeOptions {
@@ -39,6 +40,8 @@ export interface ServeOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
   readonly cwd?: string;
   readonly logger: Logger;
+  /** Adds routes of the embedder's own behind the same middleware and auth (under `/v1/` they need the decide scope). */
+  readonly routes?: ((app: Hono<ServerEnv>) => void) | undefined;
 }
 
 /** A running server. */
@@ -112,6 +115,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     logger,
   };
   const app = createApp(deps);
+  options.routes?.(app);
 
   const server = serve({ fetch: app.fetch, port: options.port ?? 8099, hostname: host });
   await new Promise<void>((resolve, reject) => {

@@ -25,6 +25,9 @@ export function toGuardContext(wire: WireContext): Mutable<GuardContext> {
   if (wire.feature !== undefined) ctx.feature = wire.feature;
   if (wire.cost !== undefined) ctx.cost = wire.cost;
   if (wire.keys !== undefined) ctx.keys = wire.keys;
+  if (wire.model !== undefined) ctx.model = wire.model;
+  if (wire.input_tokens !== undefined) ctx.inputTokens = wire.input_tokens;
+  if (wire.max_output_tokens !== undefined) ctx.maxOutputTokens = wire.max_output_tokens;
   return ctx;
 }
 

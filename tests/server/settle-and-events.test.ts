@@ -2,7 +2,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SERVER_POLICIES, startTestServer, type TestServer } from "./serve-support.js";
 
-const LOGGED = `${SERVER_POLICIES}logging:
+const LOGGED = `prices:
+  gpt-4o: { input_per_mtok: 2.5, output_per_mtok: 10 }
+${SERVER_POLICIES}logging:
   file: decisions.log
 `;
 
@@ -25,6 +27,17 @@ describe("settle", () => {
     const again = await t.post(`/v1/decisions/${decided.body.id}/settle`, { cost: 9 });
     expect(again.status).toBe(409);
     expect(await spent()).toBeCloseTo(before + 0.5);
+  });
+
+  it("reserves by the model's tokens and settles by the provider's usage, priced at the file's prices", async () => {
+    const before = await spent();
+    const decided = await t.post("/v1/decisions", { policy: "spend", context: { resource: "openai", model: "gpt-4o", input_tokens: 1000, max_output_tokens: 500 } });
+    expect(await spent()).toBeCloseTo(before + 0.0075, 6);
+    const settled = await t.post(`/v1/decisions/${decided.body.id}/settle`, { usage: { prompt_tokens: 1000, completion_tokens: 100 } });
+    expect(settled.body).toMatchObject({ settled: true, cost: 0.0035 });
+    expect(await spent()).toBeCloseTo(before + 0.0035, 6);
+    const both = await t.post(`/v1/decisions/${decided.body.id}/settle`, { cost: 1, usage: {} });
+    expect(both.status).toBe(400);
   });
 
   it("refuses a forged or unknown id with 404, and says when nothing was reserved", async () => {

@@ -6,7 +6,7 @@ import { unrecordable } from "../../log/logged-engine.js";
 import type { JsonValue } from "../../log/canonical.js";
 import { readBody, sendProblem } from "../respond.js";
 import { DecisionRequestSchema, ExplainRequestSchema, SettleRequestSchema, type DecisionRequest, type DecisionResponse } from "../schemas.js";
-import { reservedBy, settleReservation } from "../reservation-id.js";
+import { reservedBy, settleReservation, usageCost } from "../reservation-id.js";
 import type { Ctx, ServerDeps, ServerEnv } from "../server-deps.js";
 import { decisionBody, toGuardContext } from "../wire-context.js";
 
@@ -49,8 +49,7 @@ async function decideRequest(deps: ServerDeps, c: Ctx, request: DecisionRequest)
     const decided = (dry ? dryRun : guardian).decideNow(ctx, ids);
     decision = decided instanceof Decision ? decided : await decided;
   }
-  const reserved = !dry && decision.isAllowed() && decision.counters.some((counter) => counter.kind === "budget") ? reservedBy(guardian, ctx, ids) : [];
-  const id = deps.ids.issue(reserved);
+  const id = deps.ids.issue(dry ? undefined : reservedBy(guardian, decision, ctx, ids));
   if (!dry) log?.record(decision, ctx, id.split(".", 1)[0]);
   const body = decisionBody(id, decision, dry);
   if (decision.outcome !== "confirm" || decision.policyId === undefined) return rejected === undefined ? body : { ...body, confirm: { rejected, how: CONFIRM_HOW } };
@@ -84,7 +83,7 @@ export function decisionRoutes(app: Hono<ServerEnv>, deps: ServerDeps): void {
     if (ids instanceof Response) return ids;
     const decision = await dryRun.decideNow(toGuardContext(parsed.value.context), ids);
     const rules = decision.explain().map((e) => ({ policy: e.rule.policyId, index: e.rule.index, summary: e.rule.summary, applied: e.applied, why: e.why }));
-    return c.json({ decision: decisionBody(deps.ids.issue([]), decision, true), rules });
+    return c.json({ decision: decisionBody(deps.ids.issue(), decision, true), rules });
   });
 
   app.post("/v1/decisions/:id/settle", async function settle(c) {
@@ -93,9 +92,12 @@ export function decisionRoutes(app: Hono<ServerEnv>, deps: ServerDeps): void {
     const id = c.req.param("id");
     const opened = deps.ids.open(id);
     if (opened === undefined) return sendProblem(c, 404, "no decision with this id (ids come from POST /v1/decisions and are checked with this server's HEXARCH_SECRET)");
-    const result = await settleReservation(deps.store, opened, parsed.value.cost);
+    const { cost: given, usage } = parsed.value;
+    const cost = given ?? usageCost(deps.runtime.current.guardian, opened.model, usage ?? {});
+    if (cost instanceof Error) return sendProblem(c, 400, cost.message, [{ path: "usage", message: cost.message }]);
+    const result = await settleReservation(deps.store, opened, cost);
     if (result === "already-settled") return sendProblem(c, 409, "this decision was settled already; a decision settles once");
-    if (result === "settled") deps.log?.recordSettlement(opened.nonce, opened.reserved[0]?.policy, parsed.value.cost);
-    return c.json({ id, settled: result === "settled", result });
+    if (result === "settled") deps.log?.recordSettlement(opened.nonce, opened.ops[0]?.policy, cost);
+    return c.json({ id, settled: result === "settled", result, cost });
   });
 }

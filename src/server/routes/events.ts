@@ -2,9 +2,8 @@
 import type { Hono } from "hono";
 import type { GuardContext } from "../../engine/context.js";
 import { Decision } from "../../engine/decision.js";
-import type { CounterOp } from "../../stores/store.js";
 import { readBody, sendProblem } from "../respond.js";
-import { reservedBy, settleReservation } from "../reservation-id.js";
+import { chargesFor, settleReservation } from "../reservation-id.js";
 import { AuthorizeRequestSchema, ContextSchema, ProviderCallSchema, type AuthorizeRequest, type ProviderCall } from "../schemas.js";
 import { fieldErrors, type FieldError } from "../problem.js";
 import type { Ctx, ServerDeps, ServerEnv } from "../server-deps.js";
@@ -59,7 +58,7 @@ export function eventRoutes(app: Hono<ServerEnv>, deps: ServerDeps): void {
       const opened = deps.ids.open(event.decision_id);
       if (opened === undefined) return sendProblem(c, 404, "decision_id names no decision this server issued");
       const result = await settleReservation(deps.store, opened, event.cost);
-      if (result === "settled") deps.log?.recordSettlement(opened.nonce, opened.reserved[0]?.policy, event.cost);
+      if (result === "settled") deps.log?.recordSettlement(opened.nonce, opened.ops[0]?.policy, event.cost);
       return c.json({ charged: result === "settled", result });
     }
     const { guardian } = deps.runtime.current;
@@ -68,9 +67,9 @@ export function eventRoutes(app: Hono<ServerEnv>, deps: ServerDeps): void {
     if (ctx.resource === undefined) ctx.resource = event.provider;
     const ids = event.policy === undefined ? undefined : [event.policy];
     // The call already happened: its cost is added to every budget it falls under, whatever they hold.
-    const ops: CounterOp[] = reservedBy(guardian, ctx, ids).map(({ key, points, windowMs }) => ({ key, points, windowMs }));
+    const ops = chargesFor(guardian, ctx, ids, event.cost);
     if (ops.length > 0) await deps.store.consume(ops);
-    const id = deps.ids.issue([]);
+    const id = deps.ids.issue();
     deps.log?.record(new Decision({ outcome: "allow", reason: describeCall(event) }), ctx, id);
     return c.json({ id, charged: ops.length > 0, budgets: ops.length });
   };
@@ -85,7 +84,7 @@ export function eventRoutes(app: Hono<ServerEnv>, deps: ServerDeps): void {
     if ("errors" in mapped) return sendProblem(c, 400, mapped.errors.map((e) => `${e.path}: ${e.message}`).join("; "), mapped.errors);
     const ctx = mapped.context;
     let decision = await guardian.decideNow({ ...ctx, now: Date.now() });
-    const id = deps.ids.issue([]);
+    const id = deps.ids.issue();
     decision = deps.log?.record(decision, ctx, id) ?? decision;
     deps.metrics.decisions.inc({ policy: decision.policyId ?? "", outcome: decision.outcome });
     const policies = [...new Set(decision.explain().filter((e) => e.applied).map((e) => e.rule.policyId))];
