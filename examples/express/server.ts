@@ -17,12 +17,17 @@ const users = new Map([
   ["3", { id: "3", name: "Linus" }],
 ]);
 
+/** The JSON body the chat route reads. */
+type ChatBody = { readonly prompt?: unknown; readonly max_tokens?: unknown } | undefined;
+
 function promptOf(req: Request): string {
-  return typeof req.body?.prompt === "string" ? req.body.prompt : "hello";
+  const { prompt } = (req.body as ChatBody) ?? {};
+  return typeof prompt === "string" ? prompt : "hello";
 }
 
 function maxTokensOf(req: Request): number {
-  return typeof req.body?.max_tokens === "number" ? req.body.max_tokens : MAX_TOKENS;
+  const { max_tokens: maxTokens } = (req.body as ChatBody) ?? {};
+  return typeof maxTokens === "number" ? maxTokens : MAX_TOKENS;
 }
 
 const app = express();
@@ -37,7 +42,9 @@ app.use(
 );
 
 app.get("/", (_req, res) => {
-  res.json({ routes: ["GET /users", "DELETE /users/:id (needs confirmation)", "POST /chat {prompt, max_tokens?} (monthly budget, priced by tokens)"] });
+  res.json({
+    routes: ["GET /users", "DELETE /users/:id (needs confirmation)", "POST /chat {prompt, max_tokens?} (monthly budget, priced by tokens)"],
+  });
 });
 
 app.get("/users", (_req, res) => {

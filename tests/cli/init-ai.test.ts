@@ -34,10 +34,15 @@ describe("hexarch explain with a model", () => {
   it("prices the request from --model, --input-tokens and --max-output-tokens and names the prices: entry", async () => {
     project = tempProject();
     await runHexarch(["init", "--ai"], { cwd: project.dir });
-    const run = await runHexarch(["explain", "--resource", "llm", "--model", "gpt-4o-mini-2024-07-18", "--input-tokens", "1200", "--max-output-tokens", "800"], { cwd: project.dir });
+    const run = await runHexarch(
+      ["explain", "--resource", "llm", "--model", "gpt-4o-mini-2024-07-18", "--input-tokens", "1200", "--max-output-tokens", "800"],
+      { cwd: project.dir },
+    );
     expect(run.code).toBe(0);
     expect(run.stdout).toContain("model gpt-4o-mini-2024-07-18 · input tokens 1200 · max output tokens 800");
-    expect(run.stdout).toContain("priced by prices.gpt-4o-mini*: 1200 input tokens × 0.15 + 800 max output tokens × 0.6 per million = 0.00066");
+    expect(run.stdout).toContain(
+      "priced by prices.gpt-4o-mini*: 1200 input tokens × 0.15 + 800 max output tokens × 0.6 per million = 0.00066",
+    );
   });
 
   it("refuses a token count that is not a whole number, as a usage error", async () => {

@@ -108,7 +108,11 @@ export class RequestLedger implements RequestHandle {
     const earlier = this.decisions as Decision[];
     for (const { rule } of decision.counters) {
       if (!earlier.some((d) => d.counters.some((c) => c.rule.policyId === rule.policyId && c.rule.index === rule.index))) continue;
-      configWarning(logger, "HEXARCH_COUNTED_TWICE", `policy '${rule.policyId}' rule ${rule.index} was counted twice for one request: it is applied both by hexarch() and by guard("${rule.policyId}") on the same route; keep one`);
+      configWarning(
+        logger,
+        "HEXARCH_COUNTED_TWICE",
+        `policy '${rule.policyId}' rule ${rule.index} was counted twice for one request: it is applied both by hexarch() and by guard("${rule.policyId}") on the same route; keep one`,
+      );
     }
     earlier.push(decision);
   }

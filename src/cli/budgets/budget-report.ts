@@ -51,14 +51,25 @@ export async function budgetRows(set: PolicySet, store: CounterStore, prefix: st
         if (!key.endsWith(ending)) continue;
         const used = (await store.peek(key))?.used ?? 0;
         const settled = counter.fixedCostMicros === undefined ? ((await store.peek(key + SETTLED_SUFFIX))?.used ?? 0) : used;
-        rows.push(row(indexed.policy.id, indexed.rule.ref.index, counter, key.slice(base.length, -ending.length), used, settled, period, now));
+        rows.push(
+          row(indexed.policy.id, indexed.rule.ref.index, counter, key.slice(base.length, -ending.length), used, settled, period, now),
+        );
       }
     }
   }
   return rows;
 }
 
-function row(policy: string, rule: number, counter: BudgetCounter, key: string, used: number, settled: number, period: { id: string; startsAt: number; endsAt: number }, now: number): BudgetRow {
+function row(
+  policy: string,
+  rule: number,
+  counter: BudgetCounter,
+  key: string,
+  used: number,
+  settled: number,
+  period: { id: string; startsAt: number; endsAt: number },
+  now: number,
+): BudgetRow {
   const elapsed = Math.max(now - period.startsAt, MIN_ELAPSED_MS);
   const perMs = used / elapsed;
   const projected = Math.round(used + perMs * Math.max(period.endsAt - now, 0));

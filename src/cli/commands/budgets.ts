@@ -45,9 +45,24 @@ async function budgets(terminal: Terminal, file: string | undefined, options: Bu
     terminal.out(`${source.file}: nothing spent or reserved on any budget this period`);
     return EXIT.OK;
   }
-  const table = rows.map((r) => [`${r.policy}#${r.rule}`, `${r.window} ${r.period}`, r.key, amount(r.spent), amount(r.reserved), amount(r.remaining), amount(r.limit), `${amount(r.burnPerDay)}/day`, amount(r.projected)]);
+  const table = rows.map((r) => [
+    `${r.policy}#${r.rule}`,
+    `${r.window} ${r.period}`,
+    r.key,
+    amount(r.spent),
+    amount(r.reserved),
+    amount(r.remaining),
+    amount(r.limit),
+    `${amount(r.burnPerDay)}/day`,
+    amount(r.projected),
+  ]);
   terminal.out(`${source.file}: budgets at ${new Date(now).toISOString()}`);
-  for (const line of renderTable(["BUDGET", "PERIOD", "KEY", "SPENT", "RESERVED", "REMAINING", "LIMIT", "BURN", "PROJECTED"], table, terminal.paint)) terminal.out(line);
+  for (const line of renderTable(
+    ["BUDGET", "PERIOD", "KEY", "SPENT", "RESERVED", "REMAINING", "LIMIT", "BURN", "PROJECTED"],
+    table,
+    terminal.paint,
+  ))
+    terminal.out(line);
   return EXIT.OK;
 }
 

@@ -65,7 +65,11 @@ describeWithRedis("hexarch budgets", "any", () => {
 
     const json = await runHexarch(["budgets", "--at", AT, "--json", "--redis-url", url], { cwd: project.dir });
     const report = JSON.parse(json.stdout) as { budgets: { key: string; spent: number; reserved: number; periodEndsAt: string }[] };
-    expect(report.budgets.map((b) => [b.key, b.spent, b.reserved])).toEqual([["ada", 0.75, 1.25], ["bob", 0, 1.25], ["*", 0.5, 0]]);
+    expect(report.budgets.map((b) => [b.key, b.spent, b.reserved])).toEqual([
+      ["ada", 0.75, 1.25],
+      ["bob", 0, 1.25],
+      ["*", 0.5, 0],
+    ]);
     expect(report.budgets[0]?.periodEndsAt).toBe("2027-01-01T00:00:00.000Z");
   });
 
