@@ -202,6 +202,14 @@ export class MemoryStore implements CounterStore {
     for (const key of [...this.#entries.keys()]) if (key.startsWith(prefix)) this.#entries.delete(key);
   }
 
+  /** The keys of every live counter whose key starts with `prefix`. */
+  async keysWithPrefix(prefix: string): Promise<string[]> {
+    const now = this.#clock();
+    const keys: string[] = [];
+    for (const [key, entry] of this.#entries) if (key.startsWith(prefix) && entry.expiresAt > now) keys.push(key);
+    return keys;
+  }
+
   /** Stops the sweep (counters need no other timer). */
   async close(): Promise<void> {
     clearInterval(this.#sweeper);
