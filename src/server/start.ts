@@ -71,7 +71,12 @@ const DRAIN_MS = 10_000;
 /** The server's own limit on its callers: a built-in policy on its own memory store. */
 function callerLimiter(perSecond: number): Guardian | undefined {
   if (perSecond === 0) return undefined;
-  return createGuardian({ policies: [{ id: "hexarch_server_callers", rules: [{ requests_per_second: perSecond, key: "api_key" }] }], env: {}, decisionLog: false, store: new MemoryStore() });
+  return createGuardian({
+    policies: [{ id: "hexarch_server_callers", rules: [{ requests_per_second: perSecond, key: "api_key" }] }],
+    env: {},
+    decisionLog: false,
+    store: new MemoryStore(),
+  });
 }
 
 /**
@@ -84,13 +89,19 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const cwd = options.cwd ?? process.cwd();
   const { logger } = options;
   const host = options.host ?? "127.0.0.1";
-  const path = discoverPolicyFile({ cwd, env: { ...env }, ...(options.policyFile === undefined ? {} : { policyFile: options.policyFile }) });
+  const path = discoverPolicyFile({
+    cwd,
+    env: { ...env },
+    ...(options.policyFile === undefined ? {} : { policyFile: options.policyFile }),
+  });
   const keysPath = keysFileFor(path);
   const apiToken = options.apiToken ?? env["HEXARCH_API_TOKEN"];
   const lastUsed = new Map<string, number>();
   const keys = { current: new KeyRing(readKeys(keysPath), apiToken, lastUsed) };
   if (!LOOPBACK.test(host) && !keys.current.required) {
-    throw new ServeRefusal(`refusing to listen on ${host} without API keys: anyone who reaches it could decide and spend budgets. Create a key (hexarch keys create --scope decide --name app), set --api-token, or bind 127.0.0.1`);
+    throw new ServeRefusal(
+      `refusing to listen on ${host} without API keys: anyone who reaches it could decide and spend budgets. Create a key (hexarch keys create --scope decide --name app), set --api-token, or bind 127.0.0.1`,
+    );
   }
   const loaded = loadPolicyFile(path);
   const environment = env["HEXARCH_ENV"] ?? env["NODE_ENV"] ?? "development";
