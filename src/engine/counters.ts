@@ -5,6 +5,7 @@ import { fromMicros, toMicros, type BudgetCounter, type Counter, type KeyKind, t
 import type { GuardContext } from "./context.js";
 import type { CounterReport } from "./decision.js";
 import type { ScopedCall } from "./scope.js";
+import { counterIdentity } from "./counter-identity.js";
 
 /**
  * Derives a custom counter key (`key: tenant` in a policy) from a call; undefined falls back to the client.
@@ -94,14 +95,12 @@ export class CounterKeys {
   }
 }
 
-/** The start of the store keys of counter `c` of a rule, before the partition: `hexarch:policy:rule:counter:`. */
+/**
+ * The start of the store keys of counter `c` of a rule, before the partition: `hexarch:<policy>:<identity>:`, the
+ * identity naming the rule's scope, the counter's window and key (not its position, limit, action or description).
+ */
 export function counterKeyBase(prefix: string, indexed: IndexedRule, c: number): string {
-  return `${prefix}${indexed.policy.id}:${indexed.rule.ref.index}:${c}:`;
-}
-
-/** The start of the store keys of every counter of a rule: `hexarch:policy:rule:`. */
-export function ruleKeyBase(prefix: string, indexed: IndexedRule): string {
-  return `${prefix}${indexed.policy.id}:${indexed.rule.ref.index}:`;
+  return `${prefix}${indexed.policy.id}:${counterIdentity(indexed, c)}:`;
 }
 
 /** The keys of every counter of every rule, by rule order in the file. */
