@@ -7,7 +7,11 @@ import { LOG_FORMAT_VERSION, type RecordBody } from "./records.js";
 
 /** Lines sealed for one write, and the chain head they lead to (committed only once written). */
 export interface SealedBatch {
+  readonly chain: string;
   readonly lines: readonly string[];
+  /** Each line's record type and `time` (null when it has none), for sinks that keep them in columns. */
+  readonly types: readonly string[];
+  readonly times: readonly (string | null)[];
   /** The MAC of each line, in order. */
   readonly macs: readonly string[];
   readonly seq: number;
@@ -88,6 +92,8 @@ export class Chain {
     all.push(...bodies);
     const lines: string[] = [];
     const macs: string[] = [];
+    const types: string[] = [];
+    const times: (string | null)[] = [];
     let seq = this.#seq;
     let head = this.#head;
     for (const body of all) {
@@ -95,9 +101,11 @@ export class Chain {
       const sealed = sealRecord(this.#mac, head, this.id, seq, body);
       lines.push(sealed.line);
       macs.push(sealed.mac);
+      types.push(body.type);
+      times.push(typeof body["time"] === "string" ? body["time"] : null);
       head = sealed.mac;
     }
-    return { lines, macs, seq, mac: head };
+    return { chain: this.id, lines, types, times, macs, seq, mac: head };
   }
 
   /** Moves the head to a batch that was written. */

@@ -186,7 +186,7 @@ export class DecisionLog {
     try {
       this.#startsFile = (await sink.rotateIfFull()) || this.#startsFile;
       const batch = chain.seal(bodies, this.#startsFile);
-      await sink.append(batch.lines);
+      await sink.append(batch);
       chain.commit(batch);
       this.#startsFile = false;
       sealed = batch;

@@ -1,6 +1,7 @@
 // The file sink: JSONL appended in batches, rotated by size into FILE.1 … FILE.keep, checkpoints in FILE.checkpoints.
 import { appendFile, mkdir, rename, rm, stat, truncate } from "node:fs/promises";
 import { dirname } from "node:path";
+import type { SealedBatch } from "./chain.js";
 import type { LogSink } from "./sink.js";
 
 /** Where the file sink writes and when it rotates. */
@@ -66,7 +67,7 @@ export class FileSink implements LogSink {
     return true;
   }
 
-  async append(lines: readonly string[]): Promise<void> {
+  async append({ lines }: SealedBatch): Promise<void> {
     const before = await this.#ready();
     const text = `${lines.join("\n")}\n`;
     try {

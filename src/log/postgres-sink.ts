@@ -1,4 +1,5 @@
 // The PostgreSQL sink: one append-only table (created on first use) shared by every process's chain, plus a checkpoint table.
+import type { SealedBatch } from "./chain.js";
 import type { LogSink } from "./sink.js";
 
 /** The part of a `pg` Pool this sink uses. */
@@ -40,17 +41,11 @@ export function createTableSql(table: string): string {
   ].join("\n");
 }
 
-/** Rows per INSERT (5 parameters each, far below PostgreSQL's 65,535). */
-const ROWS_PER_INSERT = 500;
-
-/** The fields the table keeps beside the line, read back from the line itself. */
-function columnsOf(line: string): [string, number, string, string | null] {
-  const record = JSON.parse(line) as { chain: string; seq: number; type: string; time?: string };
-  return [record.chain, record.seq, record.type, record.time ?? null];
-}
+/** Rows per INSERT: each column goes as one array parameter, so this bounds only the size of one statement. */
+const ROWS_PER_INSERT = 1000;
 
 /**
- * Appends sealed lines to a PostgreSQL table in batched multi-row INSERTs. A retried batch that had already
+ * Appends sealed lines to a PostgreSQL table, a batch per INSERT of array parameters. A retried batch that had already
  * landed is ignored row by row (`ON CONFLICT (chain, seq) DO NOTHING`), so a lost reply never duplicates a record.
  * @example const sink = new PostgresSink(new pg.Pool({ connectionString: url }), "hexarch_decision_log");
  */
@@ -81,18 +76,16 @@ export class PostgresSink implements LogSink {
     return false;
   }
 
-  async append(lines: readonly string[]): Promise<void> {
+  async append(batch: SealedBatch): Promise<void> {
     await this.#ensureTable();
+    const { lines, types, times } = batch;
+    const firstSeq = batch.seq - lines.length + 1;
+    // One statement text whatever the batch size (Postgres parses it once per connection), four array parameters.
+    const sql = `INSERT INTO ${this.#table} (chain, seq, type, time, line) SELECT $1, seq, type, COALESCE(time, now()), line FROM unnest($2::bigint[], $3::text[], $4::timestamptz[], $5::text[]) AS batch(seq, type, time, line) ON CONFLICT (chain, seq) DO NOTHING`;
     for (let start = 0; start < lines.length; start += ROWS_PER_INSERT) {
-      const chunk = lines.slice(start, start + ROWS_PER_INSERT);
-      const values: unknown[] = [];
-      const rows = chunk.map((line, index) => {
-        const [chain, seq, type, time] = columnsOf(line);
-        values.push(chain, seq, type, time, line);
-        const at = index * 5;
-        return `($${at + 1}, $${at + 2}, $${at + 3}, COALESCE($${at + 4}::timestamptz, now()), $${at + 5})`;
-      });
-      await this.#pool.query(`INSERT INTO ${this.#table} (chain, seq, type, time, line) VALUES ${rows.join(", ")} ON CONFLICT (chain, seq) DO NOTHING`, values);
+      const end = Math.min(start + ROWS_PER_INSERT, lines.length);
+      const seqs = Array.from({ length: end - start }, (_unused, index) => firstSeq + start + index);
+      await this.#pool.query(sql, [batch.chain, seqs, types.slice(start, end), times.slice(start, end), lines.slice(start, end)]);
     }
   }
 
