@@ -15,5 +15,7 @@ export { MemoryStore } from "./stores/memory.js";
 export { RedisStore, RedisStoreError } from "./stores/redis.js";
 export type { RedisStoreOptions, RedisStoreErrorCode, RedisClientLike } from "./stores/redis.js";
 export type { CounterStore, CounterOp, CounterReading } from "./stores/store.js";
+export type { TokenUsage } from "./engine/pricing/usage.js";
+export type { PriceEntry } from "./engine/pricing/price-table.js";
 export { createRemoteGuardian, RemoteDecision } from "./guardian/remote-guardian.js";
 export type { RemoteGuardian, RemoteGuardianOptions, RemoteCheckOptions } from "./guardian/remote-guardian.js";

@@ -1,14 +1,15 @@
-// The Express example: Quick Start policies on the in-memory store, a confirmed DELETE and a budgeted chat route.
+// The Express example: Quick Start policies on the in-memory store, a confirmed DELETE and a chat route priced by tokens.
 import express, { type Request } from "express";
 import { fileURLToPath } from "node:url";
 import { guard, hexarch } from "hexarch-guardrails/express";
+import { countTokens, standInChat } from "./stand-in-model.js";
 
 const HOST = process.env["HOST"] ?? "127.0.0.1";
 const PORT = Number(process.env["PORT"] ?? 3000);
-/** What one chat call is assumed to cost before it runs, in dollars. */
-const ESTIMATED_COST = 2.5;
-/** What a call really costs: a pretend price per word of prompt and reply, in dollars. */
-const PRICE_PER_WORD = 0.15;
+/** The model the chat route calls; hexarch.yaml prices it under prices:. */
+const MODEL = "gpt-4";
+/** The reply length the route asks for unless the request says otherwise (the provider's max_tokens). */
+const MAX_TOKENS = 25_000;
 
 const users = new Map([
   ["1", { id: "1", name: "Ada" }],
@@ -16,8 +17,17 @@ const users = new Map([
   ["3", { id: "3", name: "Linus" }],
 ]);
 
-function words(text: string): number {
-  return text.split(/\s+/).filter(Boolean).length;
+/** The JSON body the chat route reads. */
+type ChatBody = { readonly prompt?: unknown; readonly max_tokens?: unknown } | undefined;
+
+function promptOf(req: Request): string {
+  const { prompt } = (req.body as ChatBody) ?? {};
+  return typeof prompt === "string" ? prompt : "hello";
+}
+
+function maxTokensOf(req: Request): number {
+  const { max_tokens: maxTokens } = (req.body as ChatBody) ?? {};
+  return typeof maxTokens === "number" ? maxTokens : MAX_TOKENS;
 }
 
 const app = express();
@@ -32,7 +42,9 @@ app.use(
 );
 
 app.get("/", (_req, res) => {
-  res.json({ routes: ["GET /users", "DELETE /users/:id (needs confirmation)", "POST /chat {prompt} (monthly budget)"] });
+  res.json({
+    routes: ["GET /users", "DELETE /users/:id (needs confirmation)", "POST /chat {prompt, max_tokens?} (monthly budget, priced by tokens)"],
+  });
 });
 
 app.get("/users", (_req, res) => {
@@ -45,12 +57,19 @@ app.delete("/users/:id", guard("safe_delete"), (req, res) => {
   res.status(existed ? 200 : 404).json({ deleted: existed ? id : null });
 });
 
-app.post("/chat", guard("api_budget", { resource: "openai", cost: ESTIMATED_COST }), async (req, res) => {
-  const prompt = typeof req.body?.prompt === "string" ? req.body.prompt : "hello";
-  const reply = `Echo: ${prompt}`;
-  const cost = Math.round((words(prompt) + words(reply)) * PRICE_PER_WORD * 100) / 100;
-  await res.locals.hexarch?.charge(cost); // replaces the estimate reserved before the call
-  res.json({ reply, cost });
+// Reserves prompt tokens × input price + max_tokens × output price before the handler runs; the handler settles
+// with the usage the model returns. A handler that answers without charging spends the whole reservation.
+const chatGuard = guard("api_budget", {
+  resource: "openai",
+  model: MODEL,
+  inputTokens: (req) => countTokens(promptOf(req)),
+  maxOutputTokens: maxTokensOf,
+});
+
+app.post("/chat", chatGuard, async (req, res) => {
+  const completion = standInChat({ model: MODEL, max_tokens: maxTokensOf(req), prompt: promptOf(req) });
+  await res.locals.hexarch?.charge(completion.usage); // replaces the reservation with the exact cost
+  res.json({ reply: completion.choices[0]?.message.content, usage: completion.usage });
 });
 
 app.listen(PORT, HOST, () => {

@@ -6,7 +6,7 @@ declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace
   namespace Express {
     interface Locals {
-      /** Set by hexarch()/guard(): this request's decisions and `charge(actualCost)`. */
+      /** Set by hexarch()/guard(): this request's decisions, `charge(cost or usage)` and `release()`. */
       hexarch?: RequestHandle;
     }
   }

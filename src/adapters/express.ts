@@ -53,6 +53,7 @@ function middleware(setup: GuardSetup<ExpressGuardOptions>, policies: readonly s
 
   const proceed = (ledger: RequestLedger, res: Response, next: NextFunction): void => {
     writeHeaders(res, ledger.decision as Decision);
+    ledger.watchEnd(res);
     next();
   };
 

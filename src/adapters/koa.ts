@@ -51,6 +51,7 @@ function middleware(setup: GuardSetup<KoaGuardOptions>, policies: readonly strin
 
   const proceed = (ledger: RequestLedger, ctx: Context, next: Next): unknown => {
     if (!ctx.res.headersSent) writeHeaders(ctx.res, ledger.decision as Decision);
+    ledger.watchEnd(ctx.res);
     return next();
   };
 

@@ -15,6 +15,7 @@ import { registerDiff } from "./commands/diff.js";
 import { registerLog } from "./commands/log.js";
 import { registerServe } from "./commands/serve.js";
 import { registerKeys } from "./commands/keys.js";
+import { registerBudgets } from "./commands/budgets.js";
 
 /** Wraps a command body so its exit code is recorded and its errors are reported the same way everywhere. */
 export type Act = <A extends unknown[]>(body: (...args: A) => ExitCode | Promise<ExitCode>) => (...args: A) => Promise<void>;
@@ -93,6 +94,7 @@ export function buildProgram(terminal: Terminal): { program: Command; exitCode()
   registerLog(program, terminal, act);
   registerServe(program, terminal, act);
   registerKeys(program, terminal, act);
+  registerBudgets(program, terminal, act);
   return { program, exitCode: () => code };
 }
 

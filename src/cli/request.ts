@@ -26,6 +26,12 @@ export interface RequestFields {
   readonly facts?: Readonly<Record<string, unknown>> | undefined;
   readonly confirm?: boolean | readonly string[] | undefined;
   readonly cost?: number | undefined;
+  /** The AI model the call uses, priced by the file's `prices:`. */
+  readonly model?: string | undefined;
+  /** Input tokens the call sends. */
+  readonly input_tokens?: number | undefined;
+  /** The most output tokens the call may produce (its max_tokens). */
+  readonly max_output_tokens?: number | undefined;
   /** Values for custom counter keys (`key: tenant` in a rule). */
   readonly keys?: Readonly<Record<string, string>> | undefined;
 }
@@ -64,6 +70,9 @@ export function requestContext(fields: RequestFields, now: number): GuardContext
     feature: fields.feature,
     facts: fields.facts,
     cost: fields.cost,
+    model: fields.model,
+    inputTokens: fields.input_tokens,
+    maxOutputTokens: fields.max_output_tokens,
   });
   const isHttp = fields.method !== undefined || fields.path !== undefined;
   const base = isHttp ? toContext(requestView(fields), undefined, facts) : { ...facts, client: fields.client ?? DEFAULT_CLIENT };

@@ -177,6 +177,15 @@ export class MemoryStore implements CounterStore {
     for (const key of [...(map as Map<string, unknown>).keys()]) if (key.startsWith(prefix)) await this.resetKey(key);
   }
 
+  /** The keys of every live counter whose key starts with `prefix`. */
+  async keysWithPrefix(prefix: string): Promise<string[]> {
+    const map = (this.#storage as { _storage?: unknown } | undefined)?._storage;
+    if (!(map instanceof Map)) throw new Error("this rate-limiter-flexible version does not let MemoryStore list its counters");
+    const keys: string[] = [];
+    for (const key of (map as Map<string, unknown>).keys()) if (key.startsWith(prefix) && (await this.peek(key)) !== undefined) keys.push(key);
+    return keys;
+  }
+
   /** Stops the hourly sweep of long windows (counters with short windows need nothing). */
   async close(): Promise<void> {
     this.#long.close();

@@ -242,15 +242,29 @@ export class RedisStore implements CounterStore {
    * one hash slot) and DEL in batches. Takes as long as the scan needs: `timeoutMs` bounds each counting call, not this.
    */
   async resetPrefix(prefix: string): Promise<void> {
+    await this.#scan(prefix, "reset by prefix", async (node, keys) => void (await node.del(...keys)));
+  }
+
+  /** The keys of every counter whose key starts with `prefix`, by SCAN on each master, as the engine names them. */
+  async keysWithPrefix(prefix: string): Promise<string[]> {
+    const namespace = this.#limiter.getKey("");
+    const found: string[] = [];
+    await this.#scan(prefix, "listed", (_node, keys) => void found.push(...keys.map((key) => key.slice(namespace.length))));
+    return found;
+  }
+
+  /** SCANs each master (every key of the store sits in one hash slot) for keys starting with `prefix`, batch by batch. */
+  async #scan(prefix: string, purpose: string, onKeys: (node: RedisClientLike, keys: string[]) => Promise<void> | void): Promise<void> {
+    await this.#readiness.check();
     const { client } = this.#connection;
     const pattern = `${this.#limiter.getKey(prefix).replace(/[*?[\]\\]/g, "\\$&")}*`;
     const nodes = client.isCluster === true && client.nodes !== undefined ? client.nodes("master") : [client];
     for (const node of nodes) {
-      if (node.scan === undefined) throw new RedisStoreError("HEXARCH_REDIS_UNAVAILABLE", "the Redis client cannot SCAN, so counters cannot be reset by prefix");
+      if (node.scan === undefined) throw new RedisStoreError("HEXARCH_REDIS_UNAVAILABLE", `the Redis client cannot SCAN, so counters cannot be ${purpose}`);
       let cursor = "0";
       do {
         const [next, keys] = await node.scan(cursor, "MATCH", pattern, "COUNT", 500);
-        if (keys.length > 0) await node.del(...keys);
+        if (keys.length > 0) await onKeys(node, keys);
         cursor = next;
       } while (cursor !== "0");
     }

@@ -73,6 +73,8 @@ export interface CounterStore {
   resetKey?(key: string): Promise<void>;
   /** Optional: deletes every counter whose key starts with `prefix` (`guardian.reset(policyId)`). */
   resetPrefix?(prefix: string): Promise<void>;
+  /** Optional: the keys of every live counter whose key starts with `prefix` (`hexarch budgets`). */
+  keysWithPrefix?(prefix: string): Promise<string[]>;
   /** Releases connections or timers the store owns. */
   close?(): Promise<void>;
 }

@@ -39,6 +39,7 @@ const TYPES = [
   "LimitFunction",
   "Logger",
   "Outcome",
+  "PriceEntry",
   "ProtectOptions",
   "RemoteCheckOptions",
   "RemoteGuardian",
@@ -47,6 +48,7 @@ const TYPES = [
   "RedisStoreErrorCode",
   "RedisStoreOptions",
   "RuleRef",
+  "TokenUsage",
 ];
 
 /** Every name src/index.ts exports, types included, as the TypeScript compiler sees it. */

@@ -1,5 +1,6 @@
 // The options every HTTP adapter accepts, and their one-time validation into PolicyConfigError problems.
 import { costProblem } from "../../engine/amount.js";
+import { tokenCountProblem } from "../../engine/pricing/token-cost.js";
 import type { Decision } from "../../engine/decision.js";
 import type { Guardian, GuardianOptions } from "../../guardian/create-guardian.js";
 import { PolicyConfigError, type ConfigProblem } from "../../errors/config-error.js";
@@ -21,6 +22,12 @@ export interface RequestFacts<Req> {
   readonly resourceType?: FromRequest<Req, string>;
   /** Estimated cost charged against budgets (settle the real one with `charge()`). Default: the rule's cost, else 1. */
   readonly cost?: FromRequest<Req, number>;
+  /** The AI model the route calls, e.g. `gpt-4o` (priced by `prices:`, checked by `models:`). Default: none stated. */
+  readonly model?: FromRequest<Req, string>;
+  /** Input tokens the route sends the model; reserved at the model's input price. Default: 0. */
+  readonly inputTokens?: FromRequest<Req, number>;
+  /** The most output tokens the model may produce (its `max_tokens`); reserved at the output price. Default: 0. */
+  readonly maxOutputTokens?: FromRequest<Req, number>;
   /** Authenticated user id (for `key: user` and `allowed_users`). */
   readonly user?: FromRequest<Req, string>;
   readonly roles?: FromRequest<Req, readonly string[]>;
@@ -80,6 +87,9 @@ export const HTTP_OPTION_SPEC: OptionSpec = Object.freeze({
   resource: VALUE_OR_FN("string"),
   resourceType: VALUE_OR_FN("string"),
   cost: VALUE_OR_FN("number"),
+  model: VALUE_OR_FN("string"),
+  inputTokens: VALUE_OR_FN("number"),
+  maxOutputTokens: VALUE_OR_FN("number"),
   user: VALUE_OR_FN("string"),
   roles: VALUE_OR_FN("array"),
   apiKey: VALUE_OR_FN("string"),
@@ -134,6 +144,11 @@ function refine(label: string, options: Record<string, unknown>): ConfigProblem[
   const { ipv6Prefix, confirmTtl, secret, headers, logger, guardian, mode, cost } = options;
   const costRefusal = typeof cost === "number" ? costProblem(cost) : undefined;
   if (costRefusal !== undefined) problems.push(problem(label, "cost", costRefusal, "give the estimate as a number of at least 0, e.g. cost: 0.05, or as a function of the request"));
+  for (const name of ["inputTokens", "maxOutputTokens"] as const) {
+    const tokens = options[name];
+    const refused = typeof tokens === "number" ? tokenCountProblem(tokens, name) : undefined;
+    if (refused !== undefined) problems.push(problem(label, name, refused, `give ${name} as a whole number, or as a function of the request`));
+  }
   if (typeof mode === "string" && !MODES.includes(mode)) problems.push(problem(label, "mode", `unknown mode "${mode}"`, suggestionFix(mode, MODES, "modes")));
   if (typeof ipv6Prefix === "number" && !(Number.isInteger(ipv6Prefix) && ipv6Prefix >= 1 && ipv6Prefix <= 128)) {
     problems.push(problem(label, "ipv6Prefix", `${ipv6Prefix} is not a prefix length`, "use a whole number from 1 to 128 (64 groups each /64 network)"));

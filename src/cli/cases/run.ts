@@ -28,10 +28,13 @@ function expectationOf(step: Step): Expectation {
 /** Every way the decision differs from the expectation; empty when it matches. */
 function mismatches(expected: Expectation, decision: Decision, status: number): string[] {
   const found: string[] = [];
-  if (expected.outcome !== undefined && decision.outcome !== expected.outcome) found.push(`expected outcome ${expected.outcome}, got ${decision.outcome}`);
+  if (expected.outcome !== undefined && decision.outcome !== expected.outcome)
+    found.push(`expected outcome ${expected.outcome}, got ${decision.outcome}`);
   if (expected.status !== undefined && status !== expected.status) found.push(`expected status ${expected.status}, got ${status}`);
-  if (expected.would_be !== undefined && decision.wouldBe !== expected.would_be) found.push(`expected would_be ${expected.would_be}, got ${decision.wouldBe ?? "nothing"}`);
-  if (expected.reason !== undefined && !decision.reason.includes(expected.reason)) found.push(`expected the reason to contain "${expected.reason}"`);
+  if (expected.would_be !== undefined && decision.wouldBe !== expected.would_be)
+    found.push(`expected would_be ${expected.would_be}, got ${decision.wouldBe ?? "nothing"}`);
+  if (expected.reason !== undefined && !decision.reason.includes(expected.reason))
+    found.push(`expected the reason to contain "${expected.reason}"`);
   return found;
 }
 
@@ -49,7 +52,12 @@ function describeStep(step: Step, index: number): string {
 export async function runCase(loaded: LoadedCases, caseIndex: number): Promise<CaseResult> {
   const testCase = loaded.spec.cases[caseIndex] as Case;
   const at = parseInstant(testCase.at);
-  const guardian = guardianFor(loaded.policy, { store: new MemoryStore(), clock: () => at, env: {}, environment: testCase.env ?? "development" });
+  const guardian = guardianFor(loaded.policy, {
+    store: new MemoryStore(),
+    clock: () => at,
+    env: {},
+    environment: testCase.env ?? "development",
+  });
   try {
     for (const entry of testCase.state ?? []) {
       for (const slot of stateSlots(entry, guardian.countersFor(requestContext(entry, at), [entry.policy]))) {
@@ -63,10 +71,16 @@ export async function runCase(loaded: LoadedCases, caseIndex: number): Promise<C
       for (let call = 1; call <= times; call++) {
         const ctx = requestContext(step, now);
         const decision = ids === undefined ? await guardian.evaluate(ctx) : await guardian.check(ids, ctx);
+        if (step.usage !== undefined && decision.isAllowed()) await decision.settle(step.usage);
         const found = mismatches(expectationOf(step), decision, answeredStatus(decision, now));
         if (found.length === 0) continue;
         const where = `${describeStep(step, s)}${times > 1 ? `, call ${call} of ${times}` : ""} at ${loaded.place(["cases", caseIndex, "requests", s])}`;
-        return { file: loaded.file, name: testCase.name, passed: false, failure: [where, ...found, `decision: ${decision.outcome}: ${decision.reason}`] };
+        return {
+          file: loaded.file,
+          name: testCase.name,
+          passed: false,
+          failure: [where, ...found, `decision: ${decision.outcome}: ${decision.reason}`],
+        };
       }
     }
     return { file: loaded.file, name: testCase.name, passed: true };

@@ -1,10 +1,12 @@
 // The shape of a `hexarch test` case file, as zod schemas: validation, types and key suggestions in one place.
 import { z } from "zod";
 import { MAX_AMOUNT } from "../../engine/amount.js";
+import { MAX_TOKENS } from "../../engine/pricing/token-cost.js";
 import { INSTANT_PATTERN } from "../request.js";
 
 const text = z.string().min(1);
 const textOrList = z.union([text, z.array(text).min(1)]);
+const tokenCount = z.number().int().nonnegative().max(MAX_TOKENS);
 const instant = z.string().regex(INSTANT_PATTERN, "write a date and time with an offset, e.g. 2026-11-27T16:30:00-05:00");
 
 /** Every outcome a decision can have; `expect: confirm` is shorthand for `expect: { outcome: confirm }`. */
@@ -44,6 +46,13 @@ export const StepSchema = z.strictObject({
   ...requestFields,
   confirm: z.union([z.boolean(), z.array(text).min(1)]).optional(),
   cost: z.number().nonnegative().max(MAX_AMOUNT).optional(),
+  model: text.optional().describe("the AI model the call uses, priced by the policy file's prices:"),
+  input_tokens: tokenCount.optional().describe("input tokens the call sends"),
+  max_output_tokens: tokenCount.optional().describe("the most output tokens the call may produce"),
+  usage: z
+    .record(z.string(), z.union([tokenCount, z.record(z.string(), tokenCount)]))
+    .optional()
+    .describe("settle an admitted call with this usage, as the provider returns it: { prompt_tokens: 900, completion_tokens: 200 }"),
   policy: textOrList.optional().describe("apply only these policies, as guard(id) does; default: every policy, as hexarch() does"),
   at: instant.optional().describe("this request's instant; default: the case's at"),
   repeat: z.number().int().positive().max(100_000).optional(),

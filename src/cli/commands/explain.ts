@@ -7,6 +7,7 @@ import { EXIT, UsageError, type ExitCode } from "../exit-codes.js";
 import { guardianFor, loadPolicySource } from "../policy-source.js";
 import type { Act } from "../program.js";
 import { factValue, parseInstant, requestContext } from "../request.js";
+import { tokenCountProblem } from "../../engine/pricing/token-cost.js";
 import type { Palette, Terminal } from "../terminal.js";
 
 interface ExplainOptions {
@@ -19,6 +20,9 @@ interface ExplainOptions {
   readonly client?: string;
   readonly env?: string;
   readonly fact: [string, string | number | boolean][];
+  readonly model?: string;
+  readonly inputTokens?: number;
+  readonly maxOutputTokens?: number;
   readonly at?: string;
   readonly json?: boolean;
 }
@@ -34,6 +38,13 @@ function parseFact(text: string, previous: [string, string | number | boolean][]
   const equals = text.indexOf("=");
   if (equals < 1) throw new InvalidArgumentError(`write a fact as name=value, e.g. --fact backup_verified=true`);
   return [...previous, [text.slice(0, equals), factValue(text.slice(equals + 1))]];
+}
+
+function parseTokens(text: string): number {
+  const tokens = Number(text);
+  const problem = /^\d+$/.test(text.trim()) ? tokenCountProblem(tokens, "the token count") : `"${text}" is not a whole number`;
+  if (problem !== undefined) throw new InvalidArgumentError(problem);
+  return tokens;
 }
 
 /** `safe_delete#0 (hexarch.yaml:17:9)`. */
@@ -60,6 +71,9 @@ function describeRequest(ctx: GuardContext): string {
     ["user", ctx.user],
     ["client", ctx.client],
     ["environment", ctx.environment],
+    ["model", ctx.model],
+    ["input tokens", ctx.inputTokens],
+    ["max output tokens", ctx.maxOutputTokens],
   ] as const) {
     if (value !== undefined) parts.push(`${label} ${value}`);
   }
@@ -119,6 +133,9 @@ async function explain(terminal: Terminal, file: string | undefined, options: Ex
       client: options.client,
       env: options.env,
       facts: options.fact.length === 0 ? undefined : Object.fromEntries(options.fact),
+      model: options.model,
+      input_tokens: options.inputTokens,
+      max_output_tokens: options.maxOutputTokens,
     },
     at,
   );
@@ -162,6 +179,9 @@ export function registerExplain(program: Command, terminal: Terminal, act: Act):
     .option("--client <address>", "client address or key", "127.0.0.1")
     .option("--env <name>", "deployment environment (default: HEXARCH_ENV, then NODE_ENV, then development)")
     .option("--fact <name=value>", "a fact for require_facts (repeatable)", parseFact, [])
+    .option("--model <name>", "the AI model the request calls, priced by prices:, e.g. gpt-4o")
+    .option("--input-tokens <n>", "input tokens the request sends the model", parseTokens)
+    .option("--max-output-tokens <n>", "the most output tokens the model may produce (max_tokens)", parseTokens)
     .option("--at <time>", "the instant to decide at, with an offset (default: now)")
     .option("--json", "print the request, decision, rules and response as JSON")
     .addHelpText(
@@ -175,6 +195,7 @@ export function registerExplain(program: Command, terminal: Terminal, act: Act):
         "  $ hexarch explain --method DELETE --path /users/7",
         "  $ hexarch explain --method POST --path /migrate --operation migrate --env production --fact backup_verified=true",
         "  $ hexarch explain --method GET --path /reports --at 2026-11-27T16:30:00-05:00 --json",
+        "  $ hexarch explain --method POST --path /chat --resource openai --model gpt-4o --input-tokens 1200 --max-output-tokens 800",
         "",
       ].join("\n"),
     )

@@ -7,6 +7,7 @@ import { displayPath } from "../policy-source.js";
 import { detectSetup, FRAMEWORKS, type Framework } from "../project-setup.js";
 import { starterApp } from "../starter-app.js";
 import { STARTER_POLICY, starterCases } from "../starter-policy.js";
+import { AI_CASES, AI_POLICY, AI_PRICES, PRICES_TAKEN_ON } from "../starter-ai.js";
 import type { Terminal } from "../terminal.js";
 import type { Act } from "../program.js";
 
@@ -15,6 +16,7 @@ interface InitOptions {
   readonly framework?: Framework;
   readonly cjs?: boolean;
   readonly esm?: boolean;
+  readonly ai?: boolean;
 }
 
 /** `hexarch.yaml` → `hexarch.test.yaml`, beside it: where `hexarch test` looks by default. */
@@ -32,15 +34,17 @@ function init(terminal: Terminal, target: string, options: InitOptions): ExitCod
     terminal.err(`  fix: run hexarch init --force to replace it, or hexarch init <other-file>`);
     return EXIT.FAILED;
   }
-  writeFileSync(policyPath, STARTER_POLICY, "utf8");
-  writeFileSync(casesPath, starterCases(basename(policyPath)), "utf8");
+  const ai = options.ai === true;
+  writeFileSync(policyPath, ai ? STARTER_POLICY + AI_POLICY + AI_PRICES : STARTER_POLICY, "utf8");
+  writeFileSync(casesPath, starterCases(basename(policyPath)) + (ai ? AI_CASES : ""), "utf8");
 
   const module = options.cjs === true ? "cjs" : options.esm === true ? "esm" : undefined;
   const setup = detectSetup(terminal.cwd, { ...(options.framework === undefined ? {} : { framework: options.framework }), ...(module === undefined ? {} : { module }) });
   const app = starterApp(setup);
   const { paint } = terminal;
   const cases = displayPath(casesPath, terminal.cwd);
-  terminal.out(`${paint.green("wrote")} ${displayPath(policyPath, terminal.cwd)}: api_budget, rate_limit and safe_delete, ready to edit`);
+  const policies = ai ? "api_budget, rate_limit, safe_delete and ai_spend, with model prices taken " + PRICES_TAKEN_ON : "api_budget, rate_limit and safe_delete";
+  terminal.out(`${paint.green("wrote")} ${displayPath(policyPath, terminal.cwd)}: ${policies}, ready to edit`);
   terminal.out(`${paint.green("wrote")} ${cases}: the cases they must pass`);
   terminal.out("");
   terminal.out(`For ${setup.reasons.join(", ")} (change with --framework ${FRAMEWORKS.join("|")}, --cjs or --esm):`);
@@ -69,6 +73,7 @@ export function registerInit(program: Command, terminal: Terminal, act: Act): vo
     .addOption(new Option("--framework <name>", "the framework to print lines for (default: the one installed)").choices(FRAMEWORKS))
     .option("--cjs", "print require() lines (default: from package.json's type)")
     .option("--esm", "print import lines")
-    .addHelpText("after", "\nExamples:\n  $ hexarch init\n  $ hexarch init --framework koa --esm\n  $ hexarch init config/hexarch.yaml --force\n")
+    .option("--ai", "add an AI spend policy and a commented prices: section for a few well-known models (dated; check them)")
+    .addHelpText("after", "\nExamples:\n  $ hexarch init\n  $ hexarch init --framework koa --esm\n  $ hexarch init config/hexarch.yaml --force\n  $ hexarch init --ai\n")
     .action(act((file: string, options: InitOptions) => init(terminal, file, options)));
 }

@@ -18,7 +18,9 @@ export function modelChecks(spec: RuleSpec): Check[] {
       describe: `models: ${names}`,
       test: (ctx) => {
         if (ctx.model === undefined) return { reason: `the call names no model; only ${names} may be used here` };
-        return allowed.find(ctx.model) === undefined ? { reason: `model "${ctx.model}" is not allowed here; only ${names} may be used` } : undefined;
+        return allowed.find(ctx.model) === undefined
+          ? { reason: `model "${ctx.model}" is not allowed here; only ${names} may be used` }
+          : undefined;
       },
     });
   }

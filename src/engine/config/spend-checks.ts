@@ -9,8 +9,14 @@ export function checkSpendKeys(rule: RuleSpec, path: RulePath, report: ProblemRe
   const budget = rule.daily_budget ?? rule.monthly_budget;
   if (rule.reservation_ttl !== undefined && (budget === undefined || rule.cost !== undefined)) {
     report.add([...path, "reservation_ttl"], {
-      message: budget === undefined ? "reservation_ttl only applies to a budget" : "reservation_ttl has no effect with a fixed cost: nothing is reserved to settle",
-      fix: budget === undefined ? "add daily_budget: or monthly_budget:, or remove reservation_ttl:" : "remove cost: (calls then reserve their estimate), or remove reservation_ttl:",
+      message:
+        budget === undefined
+          ? "reservation_ttl only applies to a budget"
+          : "reservation_ttl has no effect with a fixed cost: nothing is reserved to settle",
+      fix:
+        budget === undefined
+          ? "add daily_budget: or monthly_budget:, or remove reservation_ttl:"
+          : "remove cost: (calls then reserve their estimate), or remove reservation_ttl:",
     });
   }
   if (rule.max_cost_per_call !== undefined && budget !== undefined && rule.max_cost_per_call > budget) {
@@ -23,8 +29,14 @@ export function checkSpendKeys(rule: RuleSpec, path: RulePath, report: ProblemRe
     (rule[key] ?? []).forEach((pattern, index) => {
       if (pattern.trim() === pattern && pattern.replaceAll("*", "") !== "") return;
       report.add([...path, key, index], {
-        message: pattern.trim() !== pattern ? `model pattern "${pattern}" has spaces around it` : `model pattern "${pattern}" matches every model`,
-        fix: pattern.trim() !== pattern ? `write "${pattern.trim()}"` : key === "models" ? "remove models: to allow every model" : "to refuse every call, use a rule without forbidden_models:",
+        message:
+          pattern.trim() !== pattern ? `model pattern "${pattern}" has spaces around it` : `model pattern "${pattern}" matches every model`,
+        fix:
+          pattern.trim() !== pattern
+            ? `write "${pattern.trim()}"`
+            : key === "models"
+              ? "remove models: to allow every model"
+              : "to refuse every call, use a rule without forbidden_models:",
       });
     });
   }

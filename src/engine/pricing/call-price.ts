@@ -29,9 +29,15 @@ export function priceCall(ctx: GuardContext, table: PriceTable): CallPrice | str
   const problem = tokenCountProblem(inputTokens, "inputTokens") ?? tokenCountProblem(maxOutputTokens, "maxOutputTokens");
   if (problem !== undefined) return problem;
   if (model === undefined) return "token counts were stated without a model: name the model so its price applies";
-  if (typeof model !== "string" || model === "") return `model ${JSON.stringify(model) ?? String(model)} is not a model name: give the name the provider uses, e.g. "gpt-4o"`;
+  if (typeof model !== "string" || model === "")
+    return `model ${JSON.stringify(model) ?? String(model)} is not a model name: give the name the provider uses, e.g. "gpt-4o"`;
   const entry = table.lookup(model);
-  const micros = ctx.cost !== undefined ? toMicros(ctx.cost) : entry === undefined ? undefined : tokenCostMicros({ input: inputTokens, cachedInput: 0, output: maxOutputTokens }, entry.prices);
+  const micros =
+    ctx.cost !== undefined
+      ? toMicros(ctx.cost)
+      : entry === undefined
+        ? undefined
+        : tokenCostMicros({ input: inputTokens, cachedInput: 0, output: maxOutputTokens }, entry.prices);
   return { model, entry, micros, inputTokens, maxOutputTokens, costStated: ctx.cost !== undefined };
 }
 
@@ -42,7 +48,8 @@ export function priceCall(ctx: GuardContext, table: PriceTable): CallPrice | str
 export function describePrice(price: CallPrice): string {
   const { entry, model } = price;
   if (entry === undefined) return `model ${model ?? "(none)"} has no entry under prices:`;
-  if (price.costStated) return `model ${model ?? ""} is priced by prices.${entry.pattern}; this call stated its cost, which budgets reserve instead`;
+  if (price.costStated)
+    return `model ${model ?? ""} is priced by prices.${entry.pattern}; this call stated its cost, which budgets reserve instead`;
   const formula = `${price.inputTokens} input tokens × ${entry.spec.input_per_mtok} + ${price.maxOutputTokens} max output tokens × ${entry.spec.output_per_mtok} per million`;
   const reserved = price.micros === undefined ? "" : ` = ${fromMicros(price.micros)}`;
   return `priced by prices.${entry.pattern}: ${formula}${reserved}`;

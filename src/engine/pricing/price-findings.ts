@@ -13,6 +13,12 @@ export function unpricedFinding(model: string): Finding {
 
 /** A call whose reservation is above the rule's `max_cost_per_call`: refused before anything is counted. */
 export function ceilingFinding(micros: number, maxMicros: number, price: CallPrice | undefined): Finding {
-  const tokens = price === undefined || price.costStated ? "" : ` (${price.model ?? ""}: ${price.inputTokens} input + ${price.maxOutputTokens} max output tokens)`;
-  return { kind: "ceiling", reason: `this call would reserve ${fromMicros(micros)}${tokens}, more than max_cost_per_call ${fromMicros(maxMicros)}` };
+  const tokens =
+    price === undefined || price.costStated
+      ? ""
+      : ` (${price.model ?? ""}: ${price.inputTokens} input + ${price.maxOutputTokens} max output tokens)`;
+  return {
+    kind: "ceiling",
+    reason: `this call would reserve ${fromMicros(micros)}${tokens}, more than max_cost_per_call ${fromMicros(maxMicros)}`,
+  };
 }

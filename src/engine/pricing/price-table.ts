@@ -38,7 +38,9 @@ export class PriceTable {
       if (matcher.exact) this.#exact.set(pattern, entry);
       else globs.push({ matcher, entry, order: order++ });
     }
-    globs.sort((a, b) => b.matcher.prefix.length - a.matcher.prefix.length || b.matcher.literalLength - a.matcher.literalLength || a.order - b.order);
+    globs.sort(
+      (a, b) => b.matcher.prefix.length - a.matcher.prefix.length || b.matcher.literalLength - a.matcher.literalLength || a.order - b.order,
+    );
     this.#globs = globs;
     this.size = this.#exact.size + globs.length;
   }

@@ -43,7 +43,8 @@ export interface TokenPrices {
 export function tokenCostMicros(tokens: PricedTokens, prices: TokenPrices): number {
   const whole = tokens.input * prices.input.whole + tokens.cachedInput * prices.cachedInput.whole + tokens.output * prices.output.whole;
   if (whole > MAX_POINTS) return whole;
-  const fraction = tokens.input * prices.input.fraction + tokens.cachedInput * prices.cachedInput.fraction + tokens.output * prices.output.fraction;
+  const fraction =
+    tokens.input * prices.input.fraction + tokens.cachedInput * prices.cachedInput.fraction + tokens.output * prices.output.fraction;
   const rest = fraction % MICROS;
   return whole + (fraction - rest) / MICROS + (rest > 0 ? 1 : 0);
 }

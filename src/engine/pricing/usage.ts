@@ -36,11 +36,25 @@ const SHAPES = "prompt_tokens and completion_tokens (OpenAI Chat), or input_toke
 export function readUsage(usage: TokenUsage): PricedTokens | TypeError | RangeError {
   const record = usage as Readonly<Record<string, unknown>>;
   if (record["prompt_tokens"] !== undefined) {
-    return split(record, "prompt_tokens", "completion_tokens", (usage.prompt_tokens_details ?? undefined)?.cached_tokens, "prompt_tokens_details.cached_tokens");
+    return split(
+      record,
+      "prompt_tokens",
+      "completion_tokens",
+      (usage.prompt_tokens_details ?? undefined)?.cached_tokens,
+      "prompt_tokens_details.cached_tokens",
+    );
   }
-  if (record["input_tokens"] === undefined) return new TypeError(`cannot settle ${describe(usage)}: a usage object needs ${SHAPES}; nothing was changed`);
+  if (record["input_tokens"] === undefined)
+    return new TypeError(`cannot settle ${describe(usage)}: a usage object needs ${SHAPES}; nothing was changed`);
   const anthropic = record["cache_read_input_tokens"] != null || record["cache_creation_input_tokens"] != null;
-  if (!anthropic) return split(record, "input_tokens", "output_tokens", (usage.input_tokens_details ?? undefined)?.cached_tokens, "input_tokens_details.cached_tokens");
+  if (!anthropic)
+    return split(
+      record,
+      "input_tokens",
+      "output_tokens",
+      (usage.input_tokens_details ?? undefined)?.cached_tokens,
+      "input_tokens_details.cached_tokens",
+    );
   const counts = counted(record, ["input_tokens", "output_tokens", "cache_creation_input_tokens", "cache_read_input_tokens"]);
   if (counts instanceof RangeError) return counts;
   const [input = 0, output = 0, written = 0, read = 0] = counts;
@@ -48,7 +62,13 @@ export function readUsage(usage: TokenUsage): PricedTokens | TypeError | RangeEr
 }
 
 /** OpenAI's shapes: the input count includes the cached tokens, which are priced apart. */
-function split(record: Readonly<Record<string, unknown>>, inputField: string, outputField: string, cached: unknown, cachedField: string): PricedTokens | RangeError {
+function split(
+  record: Readonly<Record<string, unknown>>,
+  inputField: string,
+  outputField: string,
+  cached: unknown,
+  cachedField: string,
+): PricedTokens | RangeError {
   const counts = counted(record, [inputField, outputField]);
   if (counts instanceof RangeError) return counts;
   const [input = 0, output = 0] = counts;

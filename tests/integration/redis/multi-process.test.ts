@@ -45,7 +45,9 @@ function once(child: ChildProcess): Promise<unknown> {
 
 /** Starts the workers, lets every one connect, then releases them together; returns all outcomes. */
 async function hitTogether(job: Omit<WorkerJob, "url" | "prefix">, url: string, prefix: string, processes = PROCESSES): Promise<string[]> {
-  const workers = Array.from({ length: processes }, () => fork(WORKER, { execArgv: ["--import", import.meta.resolve("tsx")], stdio: "inherit" }));
+  const workers = Array.from({ length: processes }, () =>
+    fork(WORKER, { execArgv: ["--import", import.meta.resolve("tsx")], stdio: "inherit" }),
+  );
   try {
     const ready = workers.map(once);
     for (const worker of workers) worker.send({ ...job, url, prefix } satisfies WorkerJob);
@@ -82,7 +84,11 @@ describeWithRedis("several processes sharing one Redis", "any", () => {
 
   it(`${PROCESSES} processes sending 300 calls at once against a limit of 150 admit exactly 150`, async () => {
     const prefix = uniquePrefix("multi-rate");
-    const outcomes = await hitTogether({ policyText: SHARED_LIMIT, policyId: "shared", calls: 100, context: { client: "any" } }, url, prefix);
+    const outcomes = await hitTogether(
+      { policyText: SHARED_LIMIT, policyId: "shared", calls: 100, context: { client: "any" } },
+      url,
+      prefix,
+    );
     expect(outcomes).toHaveLength(300);
     expect(outcomes.filter((o) => o === "allow")).toHaveLength(150);
     expect(outcomes.filter((o) => o === "limit")).toHaveLength(150);

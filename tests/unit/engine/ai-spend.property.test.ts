@@ -23,7 +23,12 @@ policies:
 
 /** One call's token counts as its provider reports them, in one of the three shapes. */
 const usageArb = fc
-  .record({ input: fc.integer({ min: 0, max: 300_000 }), cachedShare: fc.double({ min: 0, max: 1, noNaN: true }), output: fc.integer({ min: 0, max: 100_000 }), shape: fc.constantFrom("chat", "responses", "anthropic") })
+  .record({
+    input: fc.integer({ min: 0, max: 300_000 }),
+    cachedShare: fc.double({ min: 0, max: 1, noNaN: true }),
+    output: fc.integer({ min: 0, max: 100_000 }),
+    shape: fc.constantFrom("chat", "responses", "anthropic"),
+  })
   .map(({ input, cachedShare, output, shape }) => ({ input, cached: Math.floor(input * cachedShare), output, shape }));
 type DrawnUsage = { input: number; cached: number; output: number; shape: string };
 
@@ -51,17 +56,28 @@ describe.each([
 ])("settling by usage, on %s", (_name, makeStore) => {
   it("1,000 random usages settle to exactly the reference sum in millionths", async () => {
     await fc.assert(
-      fc.asyncProperty(microPrice, microPrice, microPrice, fc.array(usageArb, { minLength: 1000, maxLength: 1000 }), async (input, cached, output, usages) => {
-        const guardian = guardianFor(policy(input, cached, output, 1_000_000_000), { store: makeStore() });
-        let reference = 0n;
-        for (const u of usages) {
-          const decision = await guardian.check("spend", { resource: "llm", model: "m", inputTokens: u.input, maxOutputTokens: u.output });
-          expect(decision.isAllowed()).toBe(true);
-          await decision.settle(usageObject(u));
-          reference += referenceMicros(u, input, cached, output);
-        }
-        expect(BigInt(await spent(guardian, { resource: "llm" }))).toBe(reference);
-      }),
+      fc.asyncProperty(
+        microPrice,
+        microPrice,
+        microPrice,
+        fc.array(usageArb, { minLength: 1000, maxLength: 1000 }),
+        async (input, cached, output, usages) => {
+          const guardian = guardianFor(policy(input, cached, output, 1_000_000_000), { store: makeStore() });
+          let reference = 0n;
+          for (const u of usages) {
+            const decision = await guardian.check("spend", {
+              resource: "llm",
+              model: "m",
+              inputTokens: u.input,
+              maxOutputTokens: u.output,
+            });
+            expect(decision.isAllowed()).toBe(true);
+            await decision.settle(usageObject(u));
+            reference += referenceMicros(u, input, cached, output);
+          }
+          expect(BigInt(await spent(guardian, { resource: "llm" }))).toBe(reference);
+        },
+      ),
       { numRuns: 8 },
     );
   });
@@ -69,23 +85,40 @@ describe.each([
 
 describe("spend bounds", () => {
   /** A call: the tokens it sends, the output it may produce, what it did produce, and whether it stated its maximum. */
-  const callArb = fc.record({ input: fc.integer({ min: 0, max: 20_000 }), maxOutput: fc.integer({ min: 0, max: 8_000 }), used: fc.double({ min: 0, max: 1, noNaN: true }), overrun: fc.integer({ min: 0, max: 8_000 }) });
+  const callArb = fc.record({
+    input: fc.integer({ min: 0, max: 20_000 }),
+    maxOutput: fc.integer({ min: 0, max: 8_000 }),
+    used: fc.double({ min: 0, max: 1, noNaN: true }),
+    overrun: fc.integer({ min: 0, max: 8_000 }),
+  });
 
   it("with max_output_tokens stated, spend never exceeds the budget, with calls in flight together and settled in any order", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(callArb, { minLength: 1, maxLength: 200 }), fc.array(fc.nat(), { minLength: 200, maxLength: 200 }), async (calls, order) => {
-        const guardian = guardianFor(policy(2_500_000, 1_250_000, 10_000_000, 0.5));
-        const open: { settle: () => Promise<void> }[] = [];
-        for (const [i, call] of calls.entries()) {
-          const decision = await guardian.check("spend", { resource: "llm", model: "m", inputTokens: call.input, maxOutputTokens: call.maxOutput });
-          if (decision.isAllowed()) open.push({ settle: () => decision.settle({ prompt_tokens: call.input, completion_tokens: Math.floor(call.maxOutput * call.used) }) });
-          // Settle a few calls in flight, picked by the drawn order.
-          if ((order[i] ?? 0) % 3 === 0 && open.length > 0) await open.splice((order[i] ?? 0) % open.length, 1)[0]?.settle();
+      fc.asyncProperty(
+        fc.array(callArb, { minLength: 1, maxLength: 200 }),
+        fc.array(fc.nat(), { minLength: 200, maxLength: 200 }),
+        async (calls, order) => {
+          const guardian = guardianFor(policy(2_500_000, 1_250_000, 10_000_000, 0.5));
+          const open: { settle: () => Promise<void> }[] = [];
+          for (const [i, call] of calls.entries()) {
+            const decision = await guardian.check("spend", {
+              resource: "llm",
+              model: "m",
+              inputTokens: call.input,
+              maxOutputTokens: call.maxOutput,
+            });
+            if (decision.isAllowed())
+              open.push({
+                settle: () => decision.settle({ prompt_tokens: call.input, completion_tokens: Math.floor(call.maxOutput * call.used) }),
+              });
+            // Settle a few calls in flight, picked by the drawn order.
+            if ((order[i] ?? 0) % 3 === 0 && open.length > 0) await open.splice((order[i] ?? 0) % open.length, 1)[0]?.settle();
+            expect(await spent(guardian, { resource: "llm" })).toBeLessThanOrEqual(500_000);
+          }
+          for (const call of open) await call.settle();
           expect(await spent(guardian, { resource: "llm" })).toBeLessThanOrEqual(500_000);
-        }
-        for (const call of open) await call.settle();
-        expect(await spent(guardian, { resource: "llm" })).toBeLessThanOrEqual(500_000);
-      }),
+        },
+      ),
       { numRuns: 40 },
     );
   });

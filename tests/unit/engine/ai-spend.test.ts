@@ -84,7 +84,7 @@ describe("priced reservations", () => {
     const plain = await guardian.check("ai_spend", { resource: "openai", cost: 0.25 });
     await expect(plain.settle({ prompt_tokens: 1, completion_tokens: 1 })).rejects.toThrow(/stated no model with an entry under prices/);
     const priced = await guardian.check("ai_spend", GPT);
-    await expect(priced.settle({ completion_tokens: 3 } as never)).rejects.toThrow(TypeError);
+    await expect(priced.settle({ completion_tokens: 3 })).rejects.toThrow(TypeError);
     await expect(priced.settle({ prompt_tokens: -1, completion_tokens: 3 })).rejects.toThrow(RangeError);
     // A stated cost is a reservation too: 0.25 + 0.0075 reserved, nothing settled.
     expect(await spentAndReserved(guardian, GPT, "ai_spend")).toEqual([257_500, 257_500]);
@@ -117,14 +117,20 @@ describe("refusals before anything is spent", () => {
     const decision = await guardian.check("ai_spend", { ...GPT, maxOutputTokens: 100_000 });
     expect(decision.outcome).toBe("deny");
     expect(decision.kind).toBe("ceiling");
-    expect(decision.reason).toBe("Policy 'ai_spend' denies this call: this call would reserve 1.0025 (gpt-4o: 1000 input + 100000 max output tokens), more than max_cost_per_call 1");
+    expect(decision.reason).toBe(
+      "Policy 'ai_spend' denies this call: this call would reserve 1.0025 (gpt-4o: 1000 input + 100000 max output tokens), more than max_cost_per_call 1",
+    );
     expect(await spentAndReserved(guardian, GPT, "ai_spend")).toEqual([0, 0]);
   });
 
   it("refuses token counts that are not counts, and tokens without a model", async () => {
     const guardian = guardianFor(POLICY);
     const bad = await guardian.check("ai_spend", { ...GPT, inputTokens: -5 });
-    expect([bad.outcome, bad.kind, bad.reason]).toEqual(["deny", "cost", "inputTokens -5 is not a token count: give a whole number from 0 to 1000000000"]);
+    expect([bad.outcome, bad.kind, bad.reason]).toEqual([
+      "deny",
+      "cost",
+      "inputTokens -5 is not a token count: give a whole number from 0 to 1000000000",
+    ]);
     expect((await guardian.check("ai_spend", { resource: "openai", maxOutputTokens: 5 })).reason).toContain("without a model");
   });
 });
@@ -135,7 +141,12 @@ describe("models as scope", () => {
     const opus = await guardian.check("batch", { resource: "batch", model: "claude-opus-4-1", inputTokens: 2000, maxOutputTokens: 1000 });
     expect(opus.outcome).toBe("deny");
     expect(opus.reason).toBe(`Policy 'batch' denies this call: model "claude-opus-4-1" is forbidden here (forbidden_models: *opus*)`);
-    const haiku = await guardian.check("batch", { resource: "batch", model: "claude-3-5-haiku-latest", inputTokens: 2000, maxOutputTokens: 1000 });
+    const haiku = await guardian.check("batch", {
+      resource: "batch",
+      model: "claude-3-5-haiku-latest",
+      inputTokens: 2000,
+      maxOutputTokens: 1000,
+    });
     expect(haiku.outcome).toBe("allow");
     expect(haiku.reserved).toBe(0.0056);
   });
@@ -143,7 +154,9 @@ describe("models as scope", () => {
   it("denies a model outside models:, and a call naming no model", async () => {
     const guardian = guardianFor(POLICY);
     expect((await guardian.check("cheap_only", { resource: "chat", model: "claude-3-5-haiku-1" })).outcome).toBe("allow");
-    expect((await guardian.check("cheap_only", { resource: "chat", model: "o3" })).reason).toContain('model "o3" is not allowed here; only claude-3-5-haiku*, gpt-4o may be used');
+    expect((await guardian.check("cheap_only", { resource: "chat", model: "o3" })).reason).toContain(
+      'model "o3" is not allowed here; only claude-3-5-haiku*, gpt-4o may be used',
+    );
     expect((await guardian.check("cheap_only", { resource: "chat" })).reason).toContain("the call names no model");
   });
 });
@@ -151,16 +164,21 @@ describe("models as scope", () => {
 describe("the documented end of a reservation", () => {
   it("protect: settle returning a usage settles it exactly", async () => {
     const guardian = guardianFor(POLICY);
-    const chat = guardian.protect("ai_spend", async () => ({ usage: { input_tokens: 1000, output_tokens: 10 } }), { context: GPT, settle: (reply) => reply.usage });
+    // A model call that answers on a later turn of the event loop, as a provider's SDK does.
+    const callModel = () =>
+      new Promise<{ usage: { input_tokens: number; output_tokens: number } }>((resolve) =>
+        setImmediate(() => resolve({ usage: { input_tokens: 1000, output_tokens: 10 } })),
+      );
+    const chat = guardian.protect("ai_spend", callModel, { context: GPT, settle: (reply) => reply.usage });
     await chat();
     expect(await spentAndReserved(guardian, GPT, "ai_spend")).toEqual([2600, 0]);
   });
 
   it("protect: a function that throws after starting spends the estimate, and the reservation ends", async () => {
     const guardian = guardianFor(POLICY);
-    const chat = guardian.protect("ai_spend", async (): Promise<{ usage: { input_tokens: number; output_tokens: number } }> => {
-      throw new Error("provider timed out");
-    }, { context: GPT, settle: (reply) => reply.usage });
+    const failingModel = (): Promise<{ usage: { input_tokens: number; output_tokens: number } }> =>
+      Promise.reject(new Error("provider timed out"));
+    const chat = guardian.protect("ai_spend", failingModel, { context: GPT, settle: (reply) => reply.usage });
     await expect(chat()).rejects.toThrow("provider timed out");
     expect(await spentAndReserved(guardian, GPT, "ai_spend")).toEqual([7500, 0]);
   });
@@ -183,13 +201,16 @@ describe("the documented end of a reservation", () => {
     vi.useFakeTimers({ toFake: ["setInterval", "clearInterval", "Date"] });
     onTestFinished(() => void vi.useRealTimers());
     const store = new MemoryStore();
-    const guardian = guardianFor(`${POLICY}
+    const guardian = guardianFor(
+      `${POLICY}
   - id: ttl
     rules:
       - resource: ttl
         daily_budget: 5
         reservation_ttl: 30
-`, { store });
+`,
+      { store },
+    );
     const ctx = { resource: "ttl", model: "gpt-4o", inputTokens: 1000, maxOutputTokens: 500 };
     const decision = await guardian.check("ttl", ctx);
     expect(await spentAndReserved(guardian, ctx, "ttl")).toEqual([7500, 7500]);
