@@ -94,9 +94,17 @@ export class CounterKeys {
   }
 }
 
-/** The start of the store keys of counter `c` of a rule, before the partition: `hexarch:policy:rule:counter:`. */
+/** What a counter key says of its algorithm, so a counter whose algorithm changes starts afresh: `sw:` or `tb:`. */
+const ALGORITHM_TAGS = { fixed_window: "", sliding_window: "sw:", token_bucket: "tb:" } as const;
+
+/**
+ * The start of the store keys of counter `c` of a rule, before the partition: `hexarch:policy:rule:counter:`, with
+ * `sw:` or `tb:` after it for a sliding window or token bucket.
+ */
 export function counterKeyBase(prefix: string, indexed: IndexedRule, c: number): string {
-  return `${prefix}${indexed.policy.id}:${indexed.rule.ref.index}:${c}:`;
+  const counter = indexed.rule.counters[c];
+  const tag = counter?.kind === "rate" ? ALGORITHM_TAGS[counter.algorithm] : "";
+  return `${prefix}${indexed.policy.id}:${indexed.rule.ref.index}:${c}:${tag}`;
 }
 
 /** The start of the store keys of every counter of a rule: `hexarch:policy:rule:`. */
@@ -131,13 +139,13 @@ export function withCounters(
     const keysOfCounter = ruleKeys[c] as CounterKeys;
     let next: PendingCounter;
     if (counter.kind === "rate") {
-      next = { key: keysOfCounter.keyFor(partition), points: 1, windowMs: counter.windowMs, indexed, counter, partition, periodEnd: undefined };
+      next = { key: keysOfCounter.keyFor(partition), points: 1, windowMs: counter.windowMs, rate: counter.rate, indexed, counter, partition, periodEnd: undefined };
     } else {
       const at = call.now();
       const period = counter.period(at);
       const points = counter.fixedCostMicros ?? call.price?.micros ?? toMicros(ctx.cost ?? 1);
       const windowMs = period.endsAt - at + BUDGET_GRACE_MS;
-      next = { key: keysOfCounter.keyFor(partition, period.id), points, windowMs, indexed, counter, partition, periodEnd: period.endsAt };
+      next = { key: keysOfCounter.keyFor(partition, period.id), points, windowMs, rate: undefined, indexed, counter, partition, periodEnd: period.endsAt };
     }
     if (list === undefined) list = [next];
     else list.push(next);
@@ -157,9 +165,9 @@ export function pendingCounters(
   return pending ?? [];
 }
 
-/** The counter's limit in store points. */
+/** The most store points the counter holds: a rate limit's limit (a bucket's size), a budget in millionths. */
 export function limitPoints(counter: Counter): number {
-  return counter.kind === "rate" ? counter.limit : counter.limitMicros;
+  return counter.kind === "rate" ? counter.burst : counter.limitMicros;
 }
 
 /** The report of one counter, `used` being its points after this call (and after any refund). */
@@ -176,10 +184,12 @@ function rateReport(p: PendingCounter, counter: RateCounter, used: number, readi
     windowSeconds: counter.windowMs / 1000,
     limit: counter.limit,
     used,
-    remaining: Math.max(counter.limit - used, 0),
+    remaining: Math.max(counter.burst - used, 0),
     resetAt: reading.resetAt,
     partition: p.partition,
     warnAt: p.indexed.rule.warnAt,
+    algorithm: counter.algorithm,
+    burst: counter.burst,
   };
 }
 
@@ -196,5 +206,7 @@ function budgetReport(p: PendingCounter, counter: BudgetCounter, used: number, r
     resetAt,
     partition: p.partition,
     warnAt: p.indexed.rule.warnAt,
+    algorithm: undefined,
+    burst: undefined,
   };
 }

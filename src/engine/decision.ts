@@ -1,4 +1,5 @@
 // The value every evaluation produces: what to do with the call, which rule said so, and the numbers behind it.
+import type { RateAlgorithm } from "../stores/store.js";
 import { fromMicros, MAX_AMOUNT, settleError } from "./amount.js";
 import type { PriceEntry } from "./pricing/price-table.js";
 import { tokenCostMicros } from "./pricing/token-cost.js";
@@ -35,14 +36,23 @@ export interface CounterReport {
   /** Window length in seconds (for a calendar budget, the length of the current period). */
   readonly windowSeconds: number;
   readonly limit: number;
+  /** Calls in the window (fixed, sliding), tokens missing from the bucket (token bucket), or the amount spent. */
   readonly used: number;
+  /** Calls that would be admitted now: `burst - used` for a rate limit, `limit - used` for a budget. */
   readonly remaining: number;
-  /** When the counter resets, in epoch milliseconds. */
+  /**
+   * When the counter is back to its full quota, in epoch milliseconds: a fixed window's end, the instant the newest
+   * call leaves a sliding window, the instant a bucket is full again; a budget's period end.
+   */
   readonly resetAt: number;
   /** The counter's partition, e.g. the client address (`*` for a global counter). */
   readonly partition: string;
   /** Warning threshold as a fraction of the limit, when the rule has one. */
   readonly warnAt: number | undefined;
+  /** A rate limit's algorithm: `fixed_window`, `sliding_window` or `token_bucket`; undefined for a budget. */
+  readonly algorithm?: RateAlgorithm | undefined;
+  /** A rate limit's most calls at once: the bucket's size for a token bucket, else the limit; undefined for a budget. */
+  readonly burst?: number | undefined;
 }
 
 /** Something the caller should know even though the call may go ahead. */

@@ -179,16 +179,15 @@ export class Engine {
 
     const { store } = options;
     let readings: readonly CounterReading[];
-    // An in-process store counts at the instant the engine reads, which the decision keeps for its reset times.
-    let countedAt: number | undefined;
+    // Counters count at the call's instant (the guardian's clock), which the decision keeps for its reset times.
+    const countedAt = call.now();
     try {
       if (store.consumeSync === undefined) {
-        return store.consume(pending).then(
-          (answered) => this.#judge(verdict, pending, answered, undefined),
+        return store.consume(pending, countedAt).then(
+          (answered) => this.#judge(verdict, pending, answered, countedAt),
           (error: unknown) => this.#storeFailure(verdict, pending, error),
         );
       }
-      countedAt = Date.now();
       readings = store.consumeSync(pending, countedAt);
     } catch (error) {
       return this.#storeFailure(verdict, pending, error);
@@ -223,7 +222,7 @@ export class Engine {
   }
 
   /** Compares each counter with its limit and reports the counters: lean for a call within every limit, the usual case. */
-  #judge(verdict: Verdict, pending: readonly PendingCounter[], readings: readonly CounterReading[], countedAt: number | undefined): Decided {
+  #judge(verdict: Verdict, pending: readonly PendingCounter[], readings: readonly CounterReading[], countedAt: number): Decided {
     for (let i = 0; i < pending.length; i++) {
       if ((readings[i] as CounterReading).used > limitPoints((pending[i] as PendingCounter).counter)) return this.#judgeOverLimit(verdict, pending, readings, countedAt);
     }
@@ -241,22 +240,24 @@ export class Engine {
   }
 
   /** #judge for a call past a limit: records the findings, gives back every point of a refused call (and shadowed ones). */
-  #judgeOverLimit(verdict: Verdict, pending: readonly PendingCounter[], readings: readonly CounterReading[], countedAt: number | undefined): Decided {
+  #judgeOverLimit(verdict: Verdict, pending: readonly PendingCounter[], readings: readonly CounterReading[], countedAt: number): Decided {
     let shadowed: PendingCounter[] | undefined;
     for (let i = 0; i < pending.length; i++) {
       const p = pending[i] as PendingCounter;
       const reading = readings[i] as CounterReading;
       if (reading.used <= limitPoints(p.counter)) continue;
-      const counted = verdict.add(p.indexed, this.#modes[p.indexed.seq] as Mode, counterFinding(p, reading, p.counter.kind === "rate" ? (countedAt ?? Date.now()) : verdict.call.now()));
+      const counted = verdict.add(p.indexed, this.#modes[p.indexed.seq] as Mode, counterFinding(p, reading, countedAt));
       if (counted === "shadow") (shadowed ??= []).push(p);
     }
     const refused = verdict.blocking !== undefined;
     const givenBack = refused ? notCountedWhenRefused(pending) : (shadowed ?? NO_PENDING);
     const reports = new Array<CounterReport>(pending.length);
+    let refunds: PendingCounter[] | undefined;
     for (let i = 0; i < pending.length; i++) {
       const p = pending[i] as PendingCounter;
       const reading = readings[i] as CounterReading;
       const back = givenBack.includes(p);
+      if (back) (refunds ??= []).push(...refundOf(p, reading));
       const used = back ? reading.used - p.points : reading.used;
       const report = counterReport(p, used, reading);
       reports[i] = report;
@@ -266,7 +267,7 @@ export class Engine {
     }
     const kept = refused ? NO_PENDING : givenBack.length === 0 ? pending : withoutGivenBack(pending, givenBack);
     const decision = this.#finish(verdict, refused ? "given-back" : "kept", kept, reports, countedAt);
-    return givenBack.length === 0 ? decision : this.#refund(givenBack, decision);
+    return refunds === undefined ? decision : this.#refund(refunds, decision, countedAt);
   }
 
   /**
@@ -309,14 +310,14 @@ export class Engine {
   }
 
   /** Gives points back; a failure is logged and never changes the decision. */
-  #refund(ops: readonly PendingCounter[], decision: Decision): Decided {
+  #refund(ops: readonly PendingCounter[], decision: Decision, now: number): Decided {
     const { store, onStoreError } = this.#options;
     try {
       if (store.refundSync !== undefined) {
-        store.refundSync(ops);
+        store.refundSync(ops, now);
         return decision;
       }
-      return store.refund(ops).then(
+      return store.refund(ops, now).then(
         () => decision,
         (error: unknown) => {
           onStoreError(error);
@@ -387,7 +388,7 @@ export class Engine {
       countedAt,
       warnings,
       explain: verdict,
-      settle: this.#settler(kept),
+      settle: this.#settler(kept, verdict.call),
       price: verdict.call.price?.entry,
     });
   }
@@ -396,7 +397,7 @@ export class Engine {
    * The reservation of the budgets a call reserved with its estimate (fixed-cost budgets need no settling), expiring
    * after the shortest reservation_ttl among their rules.
    */
-  #settler(kept: readonly PendingCounter[]): Settler | undefined {
+  #settler(kept: readonly PendingCounter[], call: ScopedCall): Settler | undefined {
     let budgets: PendingCounter[] | undefined;
     let ttlMs: number | undefined;
     for (const p of kept) {
@@ -405,13 +406,22 @@ export class Engine {
       const ttl = p.indexed.rule.reservationTtlMs;
       if (ttl !== undefined && (ttlMs === undefined || ttl < ttlMs)) ttlMs = ttl;
     }
-    return budgets === undefined ? undefined : new Reservation(budgets, this.#options, ttlMs, this.openReservations);
+    return budgets === undefined ? undefined : new Reservation(budgets, this.#options, ttlMs, this.openReservations, call.now());
   }
 }
 
 /** The warning of a counter past its warning threshold, `used` being its points after this call. */
 function counterWarning(p: PendingCounter, report: CounterReport, used: number): DecisionWarning {
   return p.counter.kind === "rate" ? rateWarning(report) : budgetWarning(report, Math.floor((used * 100) / limitPoints(p.counter)));
+}
+
+/**
+ * What giving back a counter's points takes: the op itself for a fixed window or budget; for a sliding window or
+ * bucket, the op with the mark of exactly this call, or nothing when the counter refused the call and took nothing.
+ */
+function refundOf(p: PendingCounter, reading: CounterReading): readonly PendingCounter[] {
+  if (p.rate === undefined) return [p];
+  return reading.mark === undefined ? [] : [{ ...p, mark: reading.mark }];
 }
 
 /** Whether a counter counts a refused call: the rate counters of `count: all` rules. */

@@ -1,7 +1,7 @@
 // A triggered rule as a finding: what outcome it maps to, and the sentence that explains it.
 import type { CounterReading } from "../stores/store.js";
 import type { IndexedRule } from "./compile/policy-set.js";
-import { fromMicros, type Action, type BudgetCounter } from "./compile/rule.js";
+import { fromMicros, type Action, type BudgetCounter, type RateCounter } from "./compile/rule.js";
 import type { PendingCounter } from "./counters.js";
 import type { CounterReport, DecisionWarning, FindingKind, Outcome } from "./decision.js";
 
@@ -65,8 +65,10 @@ const PERIOD_WORD = { day: "daily", month: "monthly" } as const;
 export function counterFinding(p: PendingCounter, reading: CounterReading, now: number): Finding {
   const { counter } = p;
   if (counter.kind === "rate") {
-    const retryAfter = seconds(reading.resetAt - now);
-    return { kind: "rate", reason: `${p.indexed.rule.ref.summary}; retry in ${retryAfter} s`, retryAfter };
+    const retryAt = reading.retryAt ?? reading.resetAt;
+    const retryAfter = seconds(retryAt - now);
+    const detail = counter.algorithm === "fixed_window" ? "" : `; ${rateRefusal(counter, reading, retryAt)}`;
+    return { kind: "rate", reason: `${p.indexed.rule.ref.summary}${detail}; retry in ${retryAfter} s`, retryAfter };
   }
   const resetAt = p.periodEnd ?? reading.resetAt;
   const spent = amount(fromMicros(reading.used - p.points));
@@ -74,6 +76,19 @@ export function counterFinding(p: PendingCounter, reading: CounterReading, now: 
     `${PERIOD_WORD[counter.window]} budget of ${amount(fromMicros(counter.limitMicros))} would be exceeded ` +
     `(${spent} spent, this call costs ${amount(fromMicros(p.points))}); it resets at ${new Date(resetAt).toISOString()}`;
   return { kind: "budget", reason, retryAfter: seconds(resetAt - now) };
+}
+
+/** `16:31:00.5`: the UTC time of an instant, to the tenth of a second when it is not on a whole second. */
+function timeOfDay(epochMs: number): string {
+  const text = new Date(Math.ceil(epochMs / 100) * 100).toISOString().slice(11, 21);
+  return `${text.endsWith(".0") ? text.slice(0, 8) : text} UTC`;
+}
+
+/** Why a sliding window or bucket refused, in its algorithm's own words, with the instant the call would be admitted. */
+function rateRefusal(counter: RateCounter, reading: CounterReading, retryAt: number): string {
+  const windowSeconds = counter.windowMs / 1000;
+  if (counter.algorithm === "sliding_window") return `${reading.used - 1} calls in the last ${windowSeconds} s; the oldest leaves at ${timeOfDay(retryAt)}`;
+  return `the bucket of ${counter.burst} is empty (it refills ${counter.limit} per ${windowSeconds} s); the next token arrives at ${timeOfDay(retryAt)}`;
 }
 
 /** The finding for a budget that this call's cost alone exceeds: it can never fit, so it is refused without counting. */

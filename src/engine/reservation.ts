@@ -29,10 +29,13 @@ export class Reservation implements Settler {
   readonly #open: OpenReservations | undefined;
   /** When the reservation counts as spent at its estimate (epoch ms), when its rules set a reservation_ttl. */
   readonly expiresAt: number | undefined;
+  /** The instant of the call (the guardian's clock), at which its budgets were charged and are found again. */
+  readonly #at: number | undefined;
   #done = false;
 
-  constructor(reserved: readonly CounterOp[], options: ReservationOptions, ttlMs: number | undefined, open: OpenReservations | undefined) {
+  constructor(reserved: readonly CounterOp[], options: ReservationOptions, ttlMs: number | undefined, open: OpenReservations | undefined, at?: number) {
     this.#reserved = reserved;
+    this.#at = at;
     this.#options = options;
     this.#open = ttlMs === undefined ? undefined : open;
     this.expiresAt = ttlMs === undefined ? undefined : Date.now() + ttlMs;
@@ -59,8 +62,8 @@ export class Reservation implements Settler {
       if (actualMicros > 0) added.push(settledOp(p, actualMicros));
     }
     try {
-      if (added.length > 0) await store.consume(added);
-      if (back.length > 0) await store.refund(back);
+      if (added.length > 0) await store.consume(added, this.#at);
+      if (back.length > 0) await store.refund(back, this.#at);
     } catch (error) {
       onStoreError(error);
     }

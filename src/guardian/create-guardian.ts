@@ -190,7 +190,7 @@ export function createGuardian(options: GuardianOptions = {}): Guardian {
   const logger = options.logger ?? SILENT_LOGGER;
   for (const notice of set.notices) configWarning(logger, "HEXARCH_NOTICE", notice);
   const cwd = options.cwd ?? process.cwd();
-  const store: CounterStore = options.store ?? storeFromConfig(loaded, { env, cwd, logger }) ?? new MemoryStore();
+  const store: CounterStore = options.store ?? storeFromConfig(loaded, { env, cwd, logger }) ?? new MemoryStore({ clock });
   const environment = options.environment ?? env["HEXARCH_ENV"] ?? env["NODE_ENV"] ?? "development";
   const prefix = options.prefix ?? "hexarch:";
   const engine = new Engine(set, {

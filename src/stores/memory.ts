@@ -1,198 +1,218 @@
-// The default store: counters in this process, through rate-limiter-flexible's RateLimiterMemory.
-import { RateLimiterMemory, type RateLimiterRes } from "rate-limiter-flexible";
-import { COUNTER_CEILING, uncountable, type CounterOp, type CounterReading, type CounterStore } from "./store.js";
+// The default store: counters in this process, on the engine's clock, for every rate algorithm and for budgets.
+import { bucketGiveBack, bucketTake, tokensOut, type BucketState } from "./admitting/gcra.js";
+import { SlidingLog } from "./admitting/sliding-log.js";
+import { PolicyConfigError } from "../errors/config-error.js";
+import { COUNTER_CEILING, uncountable, type AdmittingRate, type CounterOp, type CounterReading, type CounterShape, type CounterStore } from "./store.js";
 
-/** Points large enough that the limiter itself never refuses: the engine compares against limits. */
-const UNLIMITED = Number.MAX_SAFE_INTEGER;
-/** The longest delay a Node timer can wait (about 24.8 days); RateLimiterMemory expires counters with one timer each. */
-const LONGEST_TIMER_MS = 2 ** 31 - 1;
-/** How often counters with longer windows (monthly budgets) are swept once expired. */
-const SWEEP_EVERY_MS = 60 * 60 * 1000;
+/** How often counters whose window is over are dropped. */
+const SWEEP_EVERY_MS = 60_000;
 
-/**
- * The synchronous core of RateLimiterMemory (its `_memoryStorage` in rate-limiter-flexible 11): the same map and
- * expiry timers its promise methods use, without a promise per call. Pinned by tests/unit/engine/memory-store.test.ts.
- */
-interface LimiterStorage {
-  incrby(key: string, points: number, durationSeconds: number): RateLimiterRes;
-  get(key: string): RateLimiterRes | null;
-  delete(key: string): boolean;
+/** A fixed-window counter (and a budget): points, and when its window ends. */
+interface FixedCounter {
+  readonly kind: "fixed";
+  used: number;
+  expiresAt: number;
 }
 
-function storageOf(limiter: RateLimiterMemory): LimiterStorage | undefined {
-  const storage = (limiter as unknown as { _memoryStorage?: Partial<LimiterStorage> })._memoryStorage;
-  const complete = typeof storage?.incrby === "function" && typeof storage.get === "function" && typeof storage.delete === "function";
-  return complete ? (storage as LimiterStorage) : undefined;
+/** A token bucket; it can be dropped once full again. */
+interface Bucket {
+  readonly kind: "bucket";
+  readonly state: BucketState;
+  readonly expiresAt: number;
 }
 
-/**
- * Expiry of counters whose window is longer than a timer can wait. RateLimiterMemory keeps those without a timer;
- * this map says when each window ends, and one sweep an hour drops the expired ones, so memory stays bounded.
- */
-class LongWindows {
-  readonly #endsAt = new Map<string, number>();
-  #sweeper: ReturnType<typeof setInterval> | undefined;
-
-  /** Starts a window for `key` unless one is running (or `fresh` asks for a new one); drops the counter of a window that ended. */
-  open(key: string, windowMs: number, now: number, drop: (key: string) => void, fresh: boolean): void {
-    const endsAt = this.#endsAt.get(key);
-    if (endsAt !== undefined && endsAt > now && !fresh) return;
-    if (endsAt !== undefined && endsAt <= now) drop(key);
-    this.#endsAt.set(key, now + windowMs);
-    this.#sweeper ??= setInterval(() => this.sweep(Date.now(), drop), SWEEP_EVERY_MS);
-    this.#sweeper.unref?.();
-  }
-
-  /** When the running window of `key` ends, or undefined when it has none. */
-  endOf(key: string, now: number): number | undefined {
-    const endsAt = this.#endsAt.get(key);
-    return endsAt !== undefined && endsAt > now ? endsAt : undefined;
-  }
-
-  sweep(now: number, drop: (key: string) => void): void {
-    for (const [key, endsAt] of this.#endsAt) {
-      if (endsAt > now) continue;
-      this.#endsAt.delete(key);
-      drop(key);
-    }
-  }
-
-  /** Forgets the window of `key`, whose counter was deleted. */
-  forget(key: string): void {
-    this.#endsAt.delete(key);
-  }
-
-  close(): void {
-    clearInterval(this.#sweeper);
-    this.#sweeper = undefined;
-  }
+interface Log {
+  readonly kind: "log";
+  readonly log: SlidingLog;
+  readonly expiresAt: number;
 }
 
-function seconds(ms: number): number {
-  return Math.max(ms, 1) / 1000;
+type Entry = FixedCounter | Bucket | Log;
+
+/** Options for MemoryStore. */
+export interface MemoryStoreOptions {
+  /**
+   * The instant (epoch ms) of calls that do not state one (`peek`, `set`, `refund` made by hand); the engine states
+   * its own on every count. createGuardian gives the store it makes its own `clock`. Default: `Date.now`.
+   */
+  readonly clock?: () => number;
 }
 
 /**
- * Counters kept in process memory. Each counter expires with its window (one timer per counter window, never one
- * per hit; windows longer than a Node timer allows are swept hourly), so memory stays bounded by the number of live
- * keys. Not shared between processes: use RedisStore for that. Answers synchronously (`consumeSync`), so the
- * engine waits on no promise per decision.
+ * Counters kept in process memory, counted at the instant the engine gives (the guardian's `clock`), so tests and
+ * `hexarch test` can step time through rate windows. One map entry per live counter: a number pair for a fixed window
+ * or budget, one number for a token bucket, the instants of the admitted calls for a sliding window. Counters whose
+ * window is over are dropped when next touched and by a sweep once a minute, so memory stays bounded by the live
+ * keys. Not shared between processes: use RedisStore for that. Answers synchronously (`consumeSync`).
  * @example
  * createGuardian({ store: new MemoryStore() }) // the default
  */
 export class MemoryStore implements CounterStore {
   readonly name = "memory";
-  readonly #limiter = new RateLimiterMemory({ points: UNLIMITED, duration: 60, keyPrefix: "" });
-  readonly #storage = storageOf(this.#limiter);
-  readonly #long = new LongWindows();
-  readonly #drop = (key: string): void => void this.#limiter.delete(key);
+  readonly #clock: () => number;
+  readonly #entries = new Map<string, Entry>();
+  /** Single-use claims, on the real clock: a token's lifetime is wall time whatever the engine's clock says. */
+  readonly #claims = new Map<string, number>();
+  /** The latest instant the engine counted at; the sweep drops what is over by then. */
+  #latest = 0;
+  #sweeper: ReturnType<typeof setInterval> | undefined;
 
-  /** Seconds to give the limiter for a window: 0 (no timer) for a long window, which LongWindows tracks instead. */
-  #lifetime(key: string, windowMs: number, now: number, fresh = false): number {
-    if (windowMs <= LONGEST_TIMER_MS) return seconds(windowMs);
-    this.#long.open(key, windowMs, now, this.#drop, fresh);
-    return 0;
+  constructor(options: MemoryStoreOptions = {}) {
+    const { clock = Date.now } = options;
+    if (typeof clock !== "function") {
+      const problem = { file: "<options>", path: "MemoryStore.clock", message: `expected a function, got ${typeof clock}`, fix: "pass a function returning epoch milliseconds, or leave it out" };
+      throw new PolicyConfigError([problem], "MemoryStore cannot be created");
+    }
+    this.#clock = clock;
   }
 
-  /** The counter as a reading, or undefined when it does not exist or its window is over. */
-  #reading(key: string, res: RateLimiterRes | null, now: number): CounterReading | undefined {
-    if (res === null) return undefined;
-    if (res.msBeforeNext > 0) return { used: res.consumedPoints, resetAt: now + res.msBeforeNext };
-    const endsAt = this.#long.endOf(key, now);
-    return endsAt === undefined ? undefined : { used: res.consumedPoints, resetAt: endsAt };
+  /** The entry of `key` when its window is still running at `now`. */
+  #live(key: string, now: number): Entry | undefined {
+    const entry = this.#entries.get(key);
+    if (entry === undefined) return undefined;
+    if (entry.expiresAt > now) return entry;
+    this.#entries.delete(key);
+    return undefined;
   }
 
-  readonly consumeSync = this.#storage === undefined ? undefined : (ops: readonly CounterOp[], now = Date.now()): readonly CounterReading[] => {
+  #seen(now: number): void {
+    if (now > this.#latest) this.#latest = now;
+    if (this.#sweeper !== undefined) return;
+    this.#sweeper = setInterval(() => this.#sweep(), SWEEP_EVERY_MS);
+    this.#sweeper.unref?.();
+  }
+
+  #sweep(): void {
+    for (const [key, entry] of this.#entries) if (entry.expiresAt <= this.#latest) this.#entries.delete(key);
+    const wallNow = Date.now();
+    for (const [key, endsAt] of this.#claims) if (endsAt <= wallNow) this.#claims.delete(key);
+  }
+
+  #take(op: CounterOp, now: number): CounterReading {
+    const { key, points, windowMs, rate } = op;
+    if (rate !== undefined) return rate.algorithm === "sliding_window" ? this.#takeSliding(key, points, windowMs, rate, now) : this.#takeToken(key, points, windowMs, rate, now);
+    const entry = this.#live(key, now);
+    if (entry === undefined || entry.kind !== "fixed") {
+      const fresh: FixedCounter = { kind: "fixed", used: Math.min(points, COUNTER_CEILING) + 0, expiresAt: now + Math.max(windowMs, 1) };
+      this.#entries.set(key, fresh);
+      return { used: fresh.used, resetAt: fresh.expiresAt };
+    }
+    entry.used = Math.min(entry.used + points, COUNTER_CEILING);
+    return { used: entry.used, resetAt: entry.expiresAt };
+  }
+
+  #takeSliding(key: string, points: number, windowMs: number, rate: AdmittingRate, now: number): CounterReading {
+    const entry = this.#live(key, now);
+    const log = entry?.kind === "log" ? entry.log : new SlidingLog();
+    const reading = log.take(points, now, windowMs, rate.limit);
+    if (reading.mark !== undefined) this.#entries.set(key, { kind: "log", log, expiresAt: log.expiresAt });
+    return reading;
+  }
+
+  #takeToken(key: string, points: number, windowMs: number, rate: AdmittingRate, now: number): CounterReading {
+    const entry = this.#live(key, now);
+    const { state, reading } = bucketTake(entry?.kind === "bucket" ? entry.state : undefined, points, now, windowMs, rate.limit, rate.burst);
+    if (state !== undefined && reading.mark !== undefined) this.#entries.set(key, { kind: "bucket", state, expiresAt: state.tat });
+    return reading;
+  }
+
+  #giveBack(op: CounterOp, now: number): void {
+    const entry = this.#live(op.key, now);
+    if (entry === undefined) return;
+    if (entry.kind === "fixed") {
+      // Never below zero: a counter that holds fewer points than the refund is left at 0.
+      entry.used = Math.max(entry.used - op.points, 0);
+    } else if (entry.kind === "log") {
+      if (op.mark !== undefined) entry.log.giveBack(op.points, op.mark);
+    } else if (op.mark !== undefined && op.rate !== undefined) {
+      const state = bucketGiveBack(entry.state, op.points, op.mark, op.windowMs, op.rate.limit);
+      if (state.tat > now) this.#entries.set(op.key, { kind: "bucket", state, expiresAt: state.tat });
+      else this.#entries.delete(op.key);
+    }
+  }
+
+  #consumeAt(ops: readonly CounterOp[], now: number): readonly CounterReading[] {
     const refused = uncountable(ops);
     if (refused !== undefined) throw refused;
-    const storage = this.#storage as LimiterStorage;
+    this.#seen(now);
     const readings = new Array<CounterReading>(ops.length);
-    for (let i = 0; i < ops.length; i++) {
-      const { key, points, windowMs } = ops[i] as CounterOp;
-      let res = storage.incrby(key, points, this.#lifetime(key, windowMs, now));
-      // Exact: the counter was at most the ceiling before, so it is less than twice it now.
-      if (res.consumedPoints > COUNTER_CEILING) res = storage.incrby(key, COUNTER_CEILING - res.consumedPoints, 0);
-      readings[i] = this.#reading(key, res, now) as CounterReading;
-    }
-    return readings;
-  };
-
-  readonly refundSync = this.#storage === undefined ? undefined : (ops: readonly CounterOp[]): void => {
-    const refused = uncountable(ops);
-    if (refused !== undefined) throw refused;
-    const storage = this.#storage as LimiterStorage;
-    for (const op of ops) {
-      // One step in the usual case; a counter that was gone is dropped again, one taken below zero is set back to 0.
-      const res = storage.incrby(op.key, -op.points, 0);
-      if (res.isFirstInDuration) storage.delete(op.key);
-      else if (res.consumedPoints < 0) storage.incrby(op.key, -res.consumedPoints, 0);
-    }
-  };
-
-  async consume(ops: readonly CounterOp[]): Promise<readonly CounterReading[]> {
-    if (this.consumeSync !== undefined) return this.consumeSync(ops);
-    const refused = uncountable(ops);
-    if (refused !== undefined) throw refused;
-    const readings: CounterReading[] = [];
-    for (const op of ops) {
-      const lifetime = this.#lifetime(op.key, op.windowMs, Date.now());
-      const res = await this.#limiter.consume(op.key, op.points, { customDuration: lifetime });
-      readings.push(this.#reading(op.key, res, Date.now()) as CounterReading);
-    }
+    for (let i = 0; i < ops.length; i++) readings[i] = this.#take(ops[i] as CounterOp, now);
     return readings;
   }
 
-  async refund(ops: readonly CounterOp[]): Promise<void> {
-    if (this.refundSync !== undefined) return this.refundSync(ops);
+  #refundAt(ops: readonly CounterOp[], now: number): void {
     const refused = uncountable(ops);
     if (refused !== undefined) throw refused;
-    for (const op of ops) {
-      const points = refundable(this.#reading(op.key, await this.#limiter.get(op.key), Date.now()), op.points);
-      if (points > 0) await this.#limiter.reward(op.key, points);
+    for (const op of ops) this.#giveBack(op, now);
+  }
+
+  readonly consumeSync: CounterStore["consumeSync"] = (ops, now = this.#clock()) => this.#consumeAt(ops, now);
+
+  readonly refundSync: CounterStore["refundSync"] = (ops, now = this.#clock()) => this.#refundAt(ops, now);
+
+  async consume(ops: readonly CounterOp[], now = this.#clock()): Promise<readonly CounterReading[]> {
+    return this.#consumeAt(ops, now);
+  }
+
+  async refund(ops: readonly CounterOp[], now = this.#clock()): Promise<void> {
+    this.#refundAt(ops, now);
+  }
+
+  async peek(key: string, shape?: CounterShape, now = this.#clock()): Promise<CounterReading | undefined> {
+    const entry = this.#live(key, now);
+    if (entry === undefined) return undefined;
+    if (entry.kind === "fixed") return { used: entry.used, resetAt: entry.expiresAt };
+    if (entry.kind === "log") return entry.log.read(now, shape?.windowMs ?? entry.expiresAt - now);
+    const rate = shape?.rate;
+    const interval = rate === undefined ? 1 : (shape as CounterShape).windowMs / rate.limit;
+    return { used: tokensOut(entry.expiresAt, now, interval), resetAt: entry.expiresAt };
+  }
+
+  async set(key: string, used: number, windowMs: number, rate?: AdmittingRate, now = this.#clock()): Promise<void> {
+    this.#seen(now);
+    if (rate === undefined) {
+      this.#entries.set(key, { kind: "fixed", used, expiresAt: now + Math.max(windowMs, 1) });
+    } else if (rate.algorithm === "sliding_window") {
+      const log = new SlidingLog();
+      log.fill(used, now, windowMs, rate.limit);
+      this.#entries.set(key, { kind: "log", log, expiresAt: log.expiresAt });
+    } else {
+      const taken = Math.min(used, rate.burst);
+      const { state } = bucketTake(undefined, taken, now, windowMs, rate.limit, rate.burst);
+      if (taken > 0 && state !== undefined) this.#entries.set(key, { kind: "bucket", state, expiresAt: state.tat });
+      else this.#entries.delete(key);
     }
-  }
-
-  async peek(key: string): Promise<CounterReading | undefined> {
-    return this.#reading(key, await this.#limiter.get(key), Date.now());
-  }
-
-  async set(key: string, used: number, windowMs: number): Promise<void> {
-    await this.#limiter.set(key, used, this.#lifetime(key, windowMs, Date.now(), true));
   }
 
   async claimOnce(key: string, ttlMs: number): Promise<boolean> {
-    const res = await this.#limiter.consume(key, 1, { customDuration: this.#lifetime(key, ttlMs, Date.now()) });
-    return res.consumedPoints === 1;
+    const wallNow = Date.now();
+    const endsAt = this.#claims.get(key);
+    if (endsAt !== undefined && endsAt > wallNow) return false;
+    this.#claims.set(key, wallNow + Math.max(ttlMs, 1));
+    this.#seen(this.#latest);
+    return true;
   }
 
   async resetKey(key: string): Promise<void> {
-    await this.#limiter.delete(key);
-    this.#long.forget(key);
+    this.#entries.delete(key);
+    this.#claims.delete(key);
   }
 
-  /** Walks the limiter's own map (rate-limiter-flexible 11 `_memoryStorage._storage`), pinned by the reset tests. */
   async resetPrefix(prefix: string): Promise<void> {
-    const map = (this.#storage as { _storage?: unknown } | undefined)?._storage;
-    if (!(map instanceof Map)) throw new Error("this rate-limiter-flexible version does not let MemoryStore list its counters");
-    for (const key of [...(map as Map<string, unknown>).keys()]) if (key.startsWith(prefix)) await this.resetKey(key);
+    for (const key of [...this.#entries.keys()]) if (key.startsWith(prefix)) this.#entries.delete(key);
   }
 
   /** The keys of every live counter whose key starts with `prefix`. */
   async keysWithPrefix(prefix: string): Promise<string[]> {
-    const map = (this.#storage as { _storage?: unknown } | undefined)?._storage;
-    if (!(map instanceof Map)) throw new Error("this rate-limiter-flexible version does not let MemoryStore list its counters");
+    const now = this.#clock();
     const keys: string[] = [];
-    for (const key of (map as Map<string, unknown>).keys()) if (key.startsWith(prefix) && (await this.peek(key)) !== undefined) keys.push(key);
+    for (const [key, entry] of this.#entries) if (key.startsWith(prefix) && entry.expiresAt > now) keys.push(key);
     return keys;
   }
 
-  /** Stops the hourly sweep of long windows (counters with short windows need nothing). */
+  /** Stops the sweep (counters need no other timer). */
   async close(): Promise<void> {
-    this.#long.close();
+    clearInterval(this.#sweeper);
+    this.#sweeper = undefined;
   }
-}
-
-/** Points a refund may take back from a counter: never more than it holds, nothing once its window is over. */
-function refundable(reading: CounterReading | undefined, points: number): number {
-  return reading === undefined ? 0 : Math.min(points, reading.used);
 }

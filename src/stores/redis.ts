@@ -4,7 +4,8 @@ import { PolicyConfigError, type ConfigProblem } from "../errors/config-error.js
 import { MemoryStore } from "./memory.js";
 import { Readiness, storeConnection, type RedisClientLike, type StoreConnection } from "./redis/connection.js";
 import { Deadlines } from "./redis/deadlines.js";
-import { COUNTER_CEILING, uncountable, type CounterOp, type CounterReading, type CounterStore } from "./store.js";
+import { APP_TIME_SLACK_MS, BUCKET_GIVE_BACK, BUCKET_TAKE, readingOf, SLIDING_GIVE_BACK, SLIDING_TAKE, type TakeReply } from "./redis/scripts.js";
+import { COUNTER_CEILING, uncountable, type AdmittingRate, type CounterOp, type CounterReading, type CounterShape, type CounterStore } from "./store.js";
 
 export type { RedisClientLike } from "./redis/connection.js";
 
@@ -32,6 +33,12 @@ export interface RedisStoreOptions {
    * or the store is closed. Default: true. `false` sends every command on `client` as it is.
    */
   readonly autoPipelining?: boolean;
+  /**
+   * Whose clock sliding windows and token buckets count on: `redis` (Redis `TIME`, one timeline for every process
+   * whatever their clocks say) or `app` (the instant the engine states, i.e. the guardian's `clock`: for tests that
+   * step time; processes must then agree on the time). Fixed windows always run on Redis key expiry. Default: `redis`.
+   */
+  readonly time?: "redis" | "app";
 }
 
 /** Why a Redis store call failed without an answer from Redis. */
@@ -82,6 +89,7 @@ interface ResolvedOptions {
   readonly insurance: CounterStore | undefined;
   readonly quitOnClose: boolean;
   readonly autoPipelining: boolean;
+  readonly appTime: boolean;
 }
 
 function optionProblem(path: string, message: string, fix: string): ConfigProblem {
@@ -90,7 +98,7 @@ function optionProblem(path: string, message: string, fix: string): ConfigProble
 
 function resolveOptions(options: RedisStoreOptions): ResolvedOptions {
   const problems: ConfigProblem[] = [];
-  const { client, prefix = "hexarch", timeoutMs = DEFAULT_TIMEOUT_MS, insurance = false, quitOnClose = false, autoPipelining = true } = options;
+  const { client, prefix = "hexarch", timeoutMs = DEFAULT_TIMEOUT_MS, insurance = false, quitOnClose = false, autoPipelining = true, time = "redis" } = options;
   if (typeof client !== "object" || client === null || typeof client.status !== "string" || typeof client.defineCommand !== "function") {
     problems.push(optionProblem("client", "is not an ioredis client", "pass new Redis(url) or new Redis.Cluster(nodes) from the ioredis package"));
   }
@@ -108,12 +116,32 @@ function resolveOptions(options: RedisStoreOptions): ResolvedOptions {
   if (typeof autoPipelining !== "boolean") {
     problems.push(optionProblem("autoPipelining", `${String(autoPipelining)} is not a boolean`, "omit it (true), or give false to send on your client as it is"));
   }
+  if (time !== "redis" && time !== "app") {
+    problems.push(optionProblem("time", `${JSON.stringify(time)} is neither "redis" nor "app"`, 'omit it (Redis TIME), or give "app" to count on the guardian\'s clock'));
+  }
   if (problems.length > 0) throw new PolicyConfigError(problems, "RedisStore cannot be created");
-  return { client, tag, timeoutMs, insurance: insurance === true ? new MemoryStore() : isStore ? insurance : undefined, quitOnClose, autoPipelining };
+  const insured = insurance === true ? new MemoryStore() : isStore ? insurance : undefined;
+  return { client, tag, timeoutMs, insurance: insured, quitOnClose, autoPipelining, appTime: time === "app" };
 }
 
-function toReading(res: RateLimiterRes): CounterReading {
-  return { used: res.consumedPoints, resetAt: Date.now() + Math.max(res.msBeforeNext, 0) };
+function toReading(res: RateLimiterRes, now: number): CounterReading {
+  return { used: res.consumedPoints, resetAt: now + Math.max(res.msBeforeNext, 0) };
+}
+
+/** The store's scripts, defined on its connection with `defineCommand` (EVALSHA, loaded on first use). */
+interface ScriptedClient {
+  hexarchSlidingTake(key: string, points: number, windowMs: number, limit: number, now: string, slackMs: number): Promise<TakeReply>;
+  hexarchBucketTake(key: string, points: number, windowMs: number, limit: number, burst: number, now: string, slackMs: number): Promise<TakeReply>;
+  hexarchSlidingGiveBack(key: string, points: number, mark: number): Promise<number>;
+  hexarchBucketGiveBack(key: string, points: number, windowMs: number, limit: number, mark: number): Promise<number>;
+}
+
+function defineScripts(client: RedisClientLike): ScriptedClient {
+  client.defineCommand("hexarchSlidingTake", { numberOfKeys: 1, lua: SLIDING_TAKE });
+  client.defineCommand("hexarchBucketTake", { numberOfKeys: 1, lua: BUCKET_TAKE });
+  client.defineCommand("hexarchSlidingGiveBack", { numberOfKeys: 1, lua: SLIDING_GIVE_BACK });
+  client.defineCommand("hexarchBucketGiveBack", { numberOfKeys: 1, lua: BUCKET_GIVE_BACK });
+  return client as unknown as ScriptedClient;
 }
 
 /** Redis expiries are whole seconds here; rounding up never ends a window early. */
@@ -148,6 +176,7 @@ export class RedisStore implements CounterStore {
   /** Where commands go: the app's client, or the store's own auto-pipelining duplicate of it. */
   readonly #connection: StoreConnection;
   readonly #limiter: RateLimiterRedis;
+  readonly #scripts: ScriptedClient;
   readonly #deadlines: Deadlines;
   readonly #readiness: Readiness;
   readonly #timeoutError: (overdueMs: number) => RedisStoreError;
@@ -170,6 +199,7 @@ export class RedisStore implements CounterStore {
       rejectIfRedisNotReady: true,
       customIncrTtlLuaScript: COUNT_SCRIPT,
     });
+    this.#scripts = defineScripts(client);
     this.#deadlines = new Deadlines(resolved.timeoutMs);
     this.#readiness = new Readiness(
       client,
@@ -187,37 +217,49 @@ export class RedisStore implements CounterStore {
     };
   }
 
-  consume(ops: readonly CounterOp[]): Promise<readonly CounterReading[]> {
+  consume(ops: readonly CounterOp[], now = Date.now()): Promise<readonly CounterReading[]> {
     const refused = uncountable(ops);
     if (refused !== undefined) return Promise.reject(refused);
-    const onRedis = () => this.#bounded(() => this.#consumeOnRedis(ops), () => this.#giveBack(ops));
-    return this.#insured(onRedis, (insurance) => insurance.consume(ops));
+    const onRedis = () => this.#bounded(() => this.#consumeOnRedis(ops, now), (late) => this.#giveBack(ops, late));
+    return this.#insured(onRedis, (insurance) => insurance.consume(ops, now));
   }
 
-  refund(ops: readonly CounterOp[]): Promise<void> {
+  refund(ops: readonly CounterOp[], now = Date.now()): Promise<void> {
     const refused = uncountable(ops);
     if (refused !== undefined) return Promise.reject(refused);
     return this.#insured(
       () => this.#bounded(() => this.#refundOnRedis(ops)),
-      (insurance) => insurance.refund(ops),
+      (insurance) => insurance.refund(ops, now),
     );
   }
 
-  peek(key: string): Promise<CounterReading | undefined> {
+  peek(key: string, shape?: CounterShape, now = Date.now()): Promise<CounterReading | undefined> {
     const onRedis = () =>
       this.#bounded(async () => {
+        const rate = shape?.rate;
+        if (rate !== undefined) {
+          const reading = await this.#take({ key, points: 0, windowMs: (shape as CounterShape).windowMs, rate }, now);
+          return reading.used === 0 ? undefined : reading;
+        }
         const res = await this.#limiter.get(key);
-        return res === null || res.msBeforeNext <= 0 ? undefined : toReading(res);
+        return res === null || res.msBeforeNext <= 0 ? undefined : toReading(res, now);
       });
-    return this.#insured(onRedis, (insurance) => insurance.peek(key));
+    return this.#insured(onRedis, (insurance) => insurance.peek(key, shape, now));
   }
 
-  set(key: string, used: number, windowMs: number): Promise<void> {
+  /** A sliding window is set to `used` calls at the current instant, a bucket to `used` tokens taken from a full one. */
+  set(key: string, used: number, windowMs: number, rate?: AdmittingRate, now = Date.now()): Promise<void> {
     const onRedis = () =>
       this.#bounded(async () => {
-        await this.#limiter.set(key, used, lifetime(windowMs).customDuration);
+        if (rate === undefined) {
+          await this.#limiter.set(key, used, lifetime(windowMs).customDuration);
+          return;
+        }
+        await this.#connection.client.del(this.#limiter.getKey(key));
+        const points = Math.min(used, rate.algorithm === "sliding_window" ? rate.limit : rate.burst);
+        if (points > 0) await this.#take({ key, points, windowMs, rate }, now);
       });
-    return this.#insured(onRedis, (insurance) => insurance.set(key, used, windowMs));
+    return this.#insured(onRedis, (insurance) => insurance.set(key, used, windowMs, rate, now));
   }
 
   /** `SET key 1 NX PX ttl`. Never falls back to insurance: a token used before an outage must stay used. */
@@ -344,26 +386,57 @@ export class RedisStore implements CounterStore {
     }
   }
 
-  /** One counter (the usual case) takes a single promise step; several are sent at once and settled together. */
-  #consumeOnRedis(ops: readonly CounterOp[]): Promise<readonly CounterReading[]> {
-    const limiter = this.#limiter;
-    const sent = ops.map((op) => limiter.consume(op.key, op.points, lifetime(op.windowMs)));
-    if (sent.length === 1) return (sent[0] as Promise<RateLimiterRes>).then((res) => [toReading(res)]);
+  /** One command per counter: the fixed-window script through RateLimiterRedis, or a sliding-window or bucket script. */
+  #take(op: CounterOp, now: number): Promise<CounterReading> {
+    const { rate } = op;
+    if (rate === undefined) return this.#limiter.consume(op.key, op.points, lifetime(op.windowMs)).then((res) => toReading(res, now));
+    const key = this.#limiter.getKey(op.key);
+    const stated = this.#options.appTime ? String(now) : "";
+    const slack = this.#options.appTime ? APP_TIME_SLACK_MS : 0;
+    const reply =
+      rate.algorithm === "sliding_window"
+        ? this.#scripts.hexarchSlidingTake(key, op.points, op.windowMs, rate.limit, stated, slack)
+        : this.#scripts.hexarchBucketTake(key, op.points, op.windowMs, rate.limit, rate.burst, stated, slack);
+    return reply.then((answer) => readingOf(answer, now));
+  }
+
+  /** Gives back one op: points off a fixed window, or exactly the call `mark` names from a sliding window or bucket. */
+  #giveBackOne(op: CounterOp): Promise<unknown> {
+    const { rate, mark } = op;
+    if (rate === undefined) return this.#limiter.reward(op.key, op.points, lifetime(op.windowMs)).then((res) => this.#upToZero(op, res));
+    if (mark === undefined) return Promise.resolve();
+    const key = this.#limiter.getKey(op.key);
+    if (rate.algorithm === "sliding_window") return this.#scripts.hexarchSlidingGiveBack(key, op.points, mark);
+    return this.#scripts.hexarchBucketGiveBack(key, op.points, op.windowMs, rate.limit, mark);
+  }
+
+  /**
+   * Every counter of a decision is sent at once (one round trip with auto-pipelining); one counter, the usual case,
+   * takes a single promise step, several are settled together.
+   */
+  #consumeOnRedis(ops: readonly CounterOp[], now: number): Promise<readonly CounterReading[]> {
+    const sent = ops.map((op) => this.#take(op, now));
+    if (sent.length === 1) return (sent[0] as Promise<CounterReading>).then((reading) => [reading]);
     return this.#settleAll(ops, sent);
   }
 
-  async #settleAll(ops: readonly CounterOp[], sent: readonly Promise<RateLimiterRes>[]): Promise<readonly CounterReading[]> {
+  async #settleAll(ops: readonly CounterOp[], sent: readonly Promise<CounterReading>[]): Promise<readonly CounterReading[]> {
     const results = await Promise.allSettled(sent);
     const { values, failure, failed } = settledValues(results);
-    if (!failed) return values.map(toReading);
-    this.#giveBack(ops.filter((_, i) => results[i]?.status === "fulfilled"));
+    if (!failed) return values;
+    const taken: CounterOp[] = [];
+    const readings: CounterReading[] = [];
+    results.forEach((result, i) => {
+      if (result.status !== "fulfilled") return;
+      taken.push(ops[i] as CounterOp);
+      readings.push(result.value);
+    });
+    this.#giveBack(taken, readings);
     throw failure;
   }
 
   async #refundOnRedis(ops: readonly CounterOp[]): Promise<void> {
-    const limiter = this.#limiter;
-    const refunds = ops.map((op) => limiter.reward(op.key, op.points, lifetime(op.windowMs)).then((res) => this.#upToZero(op, res)));
-    const { failure, failed } = settledValues(await Promise.allSettled(refunds));
+    const { failure, failed } = settledValues(await Promise.allSettled(ops.map((op) => this.#giveBackOne(op))));
     if (failed) throw failure;
   }
 
@@ -376,8 +449,17 @@ export class RedisStore implements CounterStore {
     return res.consumedPoints < 0 ? this.#limiter.penalty(op.key, -res.consumedPoints, lifetime(op.windowMs)) : undefined;
   }
 
-  /** Best-effort refund of points whose call already counts as failed; sent even while commands pause, as Redis just answered. */
-  #giveBack(ops: readonly CounterOp[]): void {
-    if (ops.length > 0) this.#refundOnRedis(ops).catch(() => undefined);
+  /**
+   * Best-effort refund of what ops took for a call that already counts as failed (`readings` are what Redis answered);
+   * sent even while commands pause, as Redis just answered.
+   */
+  #giveBack(ops: readonly CounterOp[], readings: readonly CounterReading[]): void {
+    const back: CounterOp[] = [];
+    ops.forEach((op, i) => {
+      const mark = readings[i]?.mark;
+      if (op.rate === undefined) back.push(op);
+      else if (mark !== undefined) back.push({ ...op, mark });
+    });
+    if (back.length > 0) this.#refundOnRedis(back).catch(() => undefined);
   }
 }

@@ -69,7 +69,7 @@ describe("import directions in src/", () => {
 
   it("reads imports the way the checks below assume", () => {
     expect(importsOf("guardian/create-guardian.ts").local).toContain("engine/engine.ts");
-    expect(importsOf("stores/memory.ts").packages).toContain("rate-limiter-flexible");
+    expect(importsOf("stores/redis.ts").packages).toContain("rate-limiter-flexible");
   });
 
   it("imports only in the allowed directions: errors is a leaf, the engine knows the store contract, stores know no engine", () => {

@@ -53,7 +53,7 @@ export async function runCase(loaded: LoadedCases, caseIndex: number): Promise<C
   const testCase = loaded.spec.cases[caseIndex] as Case;
   const at = parseInstant(testCase.at);
   const guardian = guardianFor(loaded.policy, {
-    store: new MemoryStore(),
+    store: new MemoryStore({ clock: () => at }),
     clock: () => at,
     env: {},
     environment: testCase.env ?? "development",

@@ -1,6 +1,7 @@
 // `hexarch list [file]`: every policy and rule in a table (mode, enabled, kind, limits, scope), or as JSON.
 import type { Command } from "commander";
 import type { IndexedRule, PolicySet } from "../../engine/compile/policy-set.js";
+import { withAlgorithm, type RateCounter } from "../../engine/compile/rule.js";
 import { describeScope, describeTriggers } from "../../engine/compile/summary.js";
 import { EXIT, type ExitCode } from "../exit-codes.js";
 import { loadPolicySource } from "../policy-source.js";
@@ -20,13 +21,16 @@ function ruleKinds(indexed: IndexedRule): string[] {
   return [...new Set(kinds)];
 }
 
-/** One rule as `list --json` prints it. */
+/** One rule as `list --json` prints it: `algorithm` and `burst` are null for a rule without a rate limit. */
 function ruleRow(indexed: IndexedRule) {
-  const { ref, spec, action } = indexed.rule;
+  const { ref, spec, action, counters } = indexed.rule;
+  const rate = counters.find((counter): counter is RateCounter => counter.kind === "rate");
   return {
     index: ref.index,
     kinds: ruleKinds(indexed),
-    limits: describeTriggers(spec),
+    limits: describeTriggers(withAlgorithm(spec, rate?.algorithm)),
+    algorithm: rate?.algorithm ?? null,
+    burst: rate?.algorithm === "token_bucket" ? (spec.burst ?? null) : null,
     scope: describeScope(spec) ?? (spec.feature === undefined ? "every call" : `feature ${spec.feature}`),
     action,
     line: ref.line ?? null,

@@ -1,6 +1,7 @@
 // Compares two versions of one rule: limits, budgets, action, time windows, preconditions, access and scope.
 import type { CompiledRule } from "../../engine/compile/rule.js";
 import type { RuleSpec } from "../../engine/config/schema.js";
+import { algorithmChanges } from "./algorithm-change.js";
 import { limitEffect, setMove, shown, type Effect } from "./change.js";
 
 /** A change found inside one rule, before it is attached to its policy and position. */
@@ -119,6 +120,7 @@ export function ruleChanges(beforeRule: CompiledRule, afterRule: CompiledRule): 
     const effect = limitEffect(before[field], after[field]);
     if (effect !== undefined) changes.push({ effect, change: `${field} ${shown(before[field])} → ${shown(after[field])}` });
   }
+  changes.push(...algorithmChanges(beforeRule, afterRule));
   const cost = limitEffect(after.cost, before.cost);
   if (cost !== undefined) changes.push({ effect: cost, change: `cost per call ${shown(before.cost)} → ${shown(after.cost)}` });
   if (before.key !== after.key) changes.push({ effect: "changed", change: `counted per ${before.key ?? "default key"} → per ${after.key ?? "default key"}` });

@@ -2,6 +2,8 @@
 import type { GuardContext } from "../context.js";
 import { PolicyConfigError } from "../../errors/config-error.js";
 import type { LimitFunction } from "../config/code-policies.js";
+import { MAX_SLIDING_LIMIT } from "../../stores/store.js";
+import { rateShape } from "./rate-shape.js";
 import type { RateCounter } from "./rule.js";
 
 /** Most distinct limits remembered per counter; past that, a new value is checked on every call that returns it. */
@@ -14,10 +16,10 @@ export interface LimitPlace {
   readonly path: string;
 }
 
-function badLimit(value: unknown, place: LimitPlace): PolicyConfigError {
+function badLimit(value: unknown, place: LimitPlace, fix = "return a whole number of requests, at least 1, for every call"): PolicyConfigError {
   const shown = typeof value === "number" ? String(value) : typeof value === "string" ? JSON.stringify(value) : typeof value;
   return new PolicyConfigError(
-    [{ file: place.source, policyId: place.policyId, path: place.path, message: `the limit function returned ${shown}, not a limit`, fix: "return a whole number of requests, at least 1, for every call" }],
+    [{ file: place.source, policyId: place.policyId, path: place.path, message: `the limit function returned ${shown}, not a limit`, fix }],
     "a per-call limit is not valid",
   );
 }
@@ -30,14 +32,16 @@ function badLimit(value: unknown, place: LimitPlace): PolicyConfigError {
  */
 export function perCallCounter(
   limitOf: LimitFunction,
-  base: Omit<RateCounter, "limit" | "warnPoints" | "perCall">,
+  base: Omit<RateCounter, "limit" | "burst" | "rate" | "warnPoints" | "perCall">,
+  burst: number | undefined,
   warnPointsOf: (limit: number) => number | undefined,
   place: LimitPlace,
 ): (ctx: GuardContext) => RateCounter {
   const byValue = new Map<unknown, RateCounter | PolicyConfigError>();
   const resolve = (value: unknown): RateCounter | PolicyConfigError => {
     if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 1) return badLimit(value, place);
-    return { ...base, limit: value, warnPoints: warnPointsOf(value), perCall: undefined };
+    if (base.algorithm === "sliding_window" && value > MAX_SLIDING_LIMIT) return badLimit(value, place, `a sliding window holds at most ${MAX_SLIDING_LIMIT} calls per window; return less, or use algorithm: token_bucket`);
+    return { ...base, limit: value, ...rateShape(base.algorithm, value, burst), warnPoints: warnPointsOf(value), perCall: undefined };
   };
   return (ctx) => {
     const value: unknown = limitOf(ctx);

@@ -184,7 +184,7 @@ export function compilePolicySet(loaded: LoadedPolicyFile | PolicySources): Poli
     };
     spec.rules.forEach((ruleSpec, r) => {
       const limitFunctions = "limitFunctionsOf" in loaded ? loaded.limitFunctionsOf(p, r) : undefined;
-      const rule = compileRule(spec.id, r, ruleSpec, loaded.locate(["policies", p, "rules", r]), { source: source.name, policyIndex: source.index, limitFunctions });
+      const rule = compileRule(spec.id, r, ruleSpec, loaded.locate(["policies", p, "rules", r]), { source: source.name, policyIndex: source.index, limitFunctions, algorithm: loaded.spec.algorithm });
       const indexed: IndexedRule = { rule, policy, seq: rules.length };
       policyRules.push(indexed);
       rules.push(indexed);

@@ -10,8 +10,10 @@ import type { GuardContext } from "../context.js";
 import type { RuleLimitFunctions } from "../config/code-policies.js";
 import { formatKeyPath } from "../config/locate.js";
 import { perCallCounter } from "./per-call-limit.js";
+import { rateShape } from "./rate-shape.js";
 import { summarizeRule } from "./summary.js";
 import { toMicros } from "../amount.js";
+import type { AdmittingRate, RateAlgorithm } from "../../stores/store.js";
 import { modelChecks } from "./model-checks.js";
 
 export { fromMicros, toMicros } from "../amount.js";
@@ -23,6 +25,11 @@ export type KeyKind = (typeof BUILTIN_KEYS)[number] | { readonly custom: string 
 export interface RateCounter {
   readonly kind: "rate";
   readonly limit: number;
+  readonly algorithm: RateAlgorithm;
+  /** Calls admitted at once: the bucket's size for a token bucket, else the limit. */
+  readonly burst: number;
+  /** What the store needs to admit calls itself (sliding window, token bucket); undefined for a fixed window. */
+  readonly rate: AdmittingRate | undefined;
   readonly windowMs: number;
   readonly window: "1s" | "1m" | "1h" | "1d";
   readonly key: KeyKind;
@@ -143,6 +150,7 @@ function compileScope(spec: RuleSpec): Scope {
 
 /** Where a rule was written, for the errors of its per-call limits. */
 interface RulePlace {
+  readonly algorithm: RateAlgorithm | undefined;
   readonly source: string;
   readonly policyId: string;
   readonly policyIndex: number;
@@ -151,15 +159,16 @@ interface RulePlace {
 
 function compileCounters(spec: RuleSpec, warnPercent: number | undefined, limitFunctions: RuleLimitFunctions | undefined, place: RulePlace): Counter[] {
   const counters: Counter[] = [];
+  const algorithm = spec.algorithm ?? place.algorithm ?? "fixed_window";
   for (const [field, window, windowMs] of RATE_WINDOWS) {
     const limit = spec[field];
     const limitOf = limitFunctions?.[field];
-    const base = { kind: "rate", window, windowMs, key: keyKind(spec.key, "client") } as const;
-    if (limit !== undefined) counters.push({ ...base, limit, warnPoints: warnPointsOf(warnPercent, limit), perCall: undefined });
+    const base = { kind: "rate", window, windowMs, key: keyKind(spec.key, "client"), algorithm } as const;
+    if (limit !== undefined) counters.push({ ...base, limit, ...rateShape(algorithm, limit, spec.burst), warnPoints: warnPointsOf(warnPercent, limit), perCall: undefined });
     if (limitOf === undefined) continue;
     const path = formatKeyPath(["policies", place.policyIndex, "rules", place.index, field]);
-    const perCall = perCallCounter(limitOf, base, (value) => warnPointsOf(warnPercent, value), { source: place.source, policyId: place.policyId, path });
-    counters.push({ ...base, limit: Number.NaN, warnPoints: undefined, perCall });
+    const perCall = perCallCounter(limitOf, base, spec.burst, (value) => warnPointsOf(warnPercent, value), { source: place.source, policyId: place.policyId, path });
+    counters.push({ ...base, limit: Number.NaN, burst: Number.NaN, rate: undefined, warnPoints: undefined, perCall });
   }
   const budget = spec.monthly_budget ?? spec.daily_budget;
   if (budget !== undefined) {
@@ -251,6 +260,13 @@ export interface RuleOrigin {
   /** The policy's position in its source, for key paths. */
   readonly policyIndex: number;
   readonly limitFunctions?: RuleLimitFunctions | undefined;
+  /** The file's top-level `algorithm`, for rules that name none. */
+  readonly algorithm?: RateAlgorithm | undefined;
+}
+
+/** The rule as its summary describes it: with the file's algorithm when the rule names none. */
+export function withAlgorithm(spec: RuleSpec, fileAlgorithm: RateAlgorithm | undefined): RuleSpec {
+  return spec.algorithm !== undefined || fileAlgorithm === undefined ? spec : { ...spec, algorithm: fileAlgorithm };
 }
 
 /** Compiles one validated rule. `where` is its place in the file, when known. */
@@ -258,10 +274,10 @@ export function compileRule(policyId: string, index: number, spec: RuleSpec, whe
   const { action, warnPercent } = parseAction(spec);
   const warnAt = warnPercent === undefined ? undefined : warnPercent / 100;
   const limitFunctions = origin?.limitFunctions;
-  const counters = compileCounters(spec, warnPercent, limitFunctions, { source: origin?.source ?? "", policyId, policyIndex: origin?.policyIndex ?? 0, index });
+  const counters = compileCounters(spec, warnPercent, limitFunctions, { algorithm: origin?.algorithm, source: origin?.source ?? "", policyId, policyIndex: origin?.policyIndex ?? 0, index });
   const checks = [...compileChecks(spec), ...modelChecks(spec)];
   const perCallFields = limitFunctions === undefined ? undefined : Object.keys(limitFunctions);
-  const ref: RuleRef = { policyId, index, summary: summarizeRule(spec, perCallFields), ...(where ?? {}) };
+  const ref: RuleRef = { policyId, index, summary: summarizeRule(withAlgorithm(spec, origin?.algorithm), perCallFields), ...(where ?? {}) };
   const maxCostMicros = spec.max_cost_per_call === undefined ? undefined : toMicros(spec.max_cost_per_call);
   const needsPrice = maxCostMicros !== undefined || counters.some((counter) => counter.kind === "budget" && counter.fixedCostMicros === undefined);
   return {

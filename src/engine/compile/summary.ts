@@ -23,6 +23,8 @@ export function describeTriggers(spec: RuleSpec, perCallFields: readonly string[
     if (limit !== undefined) parts.push(`${limit} requests per ${unit} per ${spec.key ?? "client"}`);
     if (perCallFields.includes(field)) parts.push(`a per-call limit of requests per ${unit} per ${spec.key ?? "client"}`);
   }
+  if (spec.algorithm === "sliding_window") parts.push("sliding window");
+  if (spec.algorithm === "token_bucket") parts.push(spec.burst === undefined ? "token bucket" : `token bucket, burst ${spec.burst}`);
   if (spec.count === "all") parts.push("refused calls counted");
   const budget = spec.monthly_budget ?? spec.daily_budget;
   if (budget !== undefined) {

@@ -1,5 +1,6 @@
 // The shape of hexarch.yaml, as zod schemas: the single source for validation, types and the JSON Schema export.
 import { z } from "zod";
+import { RATE_ALGORITHMS, type RateAlgorithm } from "../../stores/store.js";
 import { MAX_AMOUNT, MIN_AMOUNT } from "../amount.js";
 
 /** The longest `reservation_ttl`: 31 days, a monthly budget's longest period. */
@@ -14,6 +15,11 @@ const stringOrList = z.union([z.string().min(1), z.array(z.string().min(1)).min(
 const positiveInteger = z.number().int().positive();
 /** A budget: from one millionth (what a store counts) to MAX_AMOUNT (what it counts exactly). */
 const budgetAmount = z.number().min(MIN_AMOUNT).max(MAX_AMOUNT);
+
+/** How a rule's rate limits count; `fixed_window` when neither the rule nor the file says. */
+const rateAlgorithm = z
+  .enum(RATE_ALGORITHMS as [RateAlgorithm, ...RateAlgorithm[]])
+  .describe("fixed_window (default: a counter per window from the first call), sliding_window (exact: never more than the limit in any span of one window) or token_bucket (refills limit per window, holds burst)");
 
 /** Built-in counter keys; any other name refers to a custom key function given to createGuardian. */
 export const BUILTIN_KEYS = ["client", "user", "api_key", "route", "global"] as const;
@@ -38,6 +44,8 @@ export const RuleSchema = z.strictObject({
   cost: z.number().nonnegative().max(MAX_AMOUNT).optional().describe("Fixed cost charged per call against the budget: 0, or 0.000001 to the budget"),
   key: z.string().min(1).optional().describe("Counter key: client, user, api_key, route, global, or a custom key name"),
   alert_at_percentage: z.number().gt(0).lte(100).optional(),
+  algorithm: rateAlgorithm.optional(),
+  burst: positiveInteger.optional().describe("token_bucket: calls the bucket holds, so admitted at once after a quiet spell (default: the limit)"),
   // AI spend: which models a call may use, and the most one call may reserve.
   models: z.array(z.string().min(1)).min(1).optional().describe('Models a call may use (names or globs, "claude-3-5-haiku*"); a call naming another model, or none, is denied'),
   forbidden_models: z.array(z.string().min(1)).min(1).optional().describe('Models a call may not use (names or globs, "*opus*"): denied, naming the model'),
@@ -118,6 +126,7 @@ export const PriceSchema = z.strictObject({
 export const PolicyFileSchema = z.strictObject({
   version: z.union([z.string(), z.number()]).optional(),
   enforcement: z.enum(["strict", "warn"]).optional(),
+  algorithm: rateAlgorithm.optional().describe("The rate algorithm of every rule that names none (default fixed_window)"),
   opa: z.unknown().optional(),
   store: StoreSchema.optional(),
   logging: LoggingSchema.optional(),

@@ -1,5 +1,6 @@
 // File-wide semantic checks: the rule checks on every schema-valid rule, duplicate policy ids, the logging section.
-import { RuleSchema } from "./schema.js";
+import { PolicyFileSchema, RuleSchema } from "./schema.js";
+import { checkAlgorithm } from "./algorithm-checks.js";
 import type { ProblemReport } from "./problem-report.js";
 import { checkRule } from "./rule-checks.js";
 import { checkLogging } from "./logging-checks.js";
@@ -40,10 +41,14 @@ function checkDuplicateIds(policies: readonly unknown[], report: ProblemReport):
  */
 export function checkSemantics(data: unknown, report: ProblemReport): void {
   const policies = listItems(field(data, "policies"));
+  const fileAlgorithm = PolicyFileSchema.shape.algorithm.safeParse(field(data, "algorithm")).data;
   policies.forEach((policy, policyIndex) => {
     listItems(field(policy, "rules")).forEach((rule, ruleIndex) => {
       const parsed = RuleSchema.safeParse(rule);
-      if (parsed.success) checkRule(parsed.data, ["policies", policyIndex, "rules", ruleIndex], report);
+      if (!parsed.success) return;
+      const path = ["policies", policyIndex, "rules", ruleIndex];
+      checkRule(parsed.data, path, report);
+      checkAlgorithm(parsed.data, path, report, fileAlgorithm);
     });
   });
   checkDuplicateIds(policies, report);

@@ -46,7 +46,7 @@ const step = fc.oneof(
 /** Defines the amount tests inside the caller's `describe`, each on a fresh store from `makeStore`. */
 export function amountContract(makeStore: StoreFactory): void {
   const guardianWith = (fail: "open" | "closed" = "open"): Guardian =>
-    createGuardian({ policyText: TEN_A_MONTH(fail), store: makeStore(), clock: () => JAN_31_NOON, env: {} });
+    createGuardian({ policyText: TEN_A_MONTH(fail), store: makeStore(() => JAN_31_NOON), clock: () => JAN_31_NOON, env: {} });
 
   it("does not let a huge estimate reset a spent budget", async () => {
     const guardian = guardianWith();

@@ -2,8 +2,8 @@
 import { expect, it } from "vitest";
 import { createGuardian, type CounterStore, type GuardContext, type Guardian, type GuardianOptions } from "../../../src/index.js";
 
-/** Builds a store whose counters no other test sees. */
-export type StoreFactory = () => CounterStore;
+/** Builds a store whose counters no other test sees; an in-process store follows `clock` where a call states no instant. */
+export type StoreFactory = (clock?: () => number) => CounterStore;
 
 const RATE = `
 policies:
@@ -107,7 +107,7 @@ async function inTurn(guardian: Guardian, calls: number, ctx: GuardContext, poli
 /** Defines the contract's tests inside the caller's `describe`, each test on a fresh store from `makeStore`. */
 export function storeContract(makeStore: StoreFactory): void {
   const guardianWith = (policyText: string, options: Omit<GuardianOptions, "policyText" | "store"> = {}): Guardian =>
-    createGuardian({ policyText, store: makeStore(), ...options });
+    createGuardian({ policyText, store: makeStore(options.clock), ...options });
 
   it("admits exactly the limit, refuses the next with a Retry-After inside the window", async () => {
     const guardian = guardianWith(RATE);

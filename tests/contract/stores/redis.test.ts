@@ -1,6 +1,7 @@
 // Runs the store contract against RedisStore on one Redis server, each test under its own key prefix.
 import { RedisStore } from "../../../src/index.js";
 import { describeWithRedis, suiteRedisClient, uniquePrefix } from "../../support/redis.js";
+import { algorithmContract } from "./algorithm-contract.js";
 import { amountContract } from "./amount-contract.js";
 import { storeContract } from "./contract.js";
 
@@ -8,4 +9,5 @@ describeWithRedis("store contract: RedisStore", "any", () => {
   const client = suiteRedisClient();
   storeContract(() => new RedisStore({ client: client(), prefix: uniquePrefix("contract") }));
   amountContract(() => new RedisStore({ client: client(), prefix: uniquePrefix("amounts") }));
+  algorithmContract((clock) => new RedisStore({ client: client(), prefix: uniquePrefix("algorithms"), time: clock === undefined ? "redis" : "app" }), false);
 });

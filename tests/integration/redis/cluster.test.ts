@@ -2,6 +2,7 @@
 import type { Cluster } from "ioredis";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createGuardian, RedisStore } from "../../../src/index.js";
+import { algorithmContract } from "../../contract/stores/algorithm-contract.js";
 import { storeContract } from "../../contract/stores/contract.js";
 import { connectCluster, describeWithRedis, startRedisCluster, uniquePrefix } from "../../support/redis.js";
 
@@ -32,6 +33,7 @@ describeWithRedis("store contract: RedisStore on Redis Cluster", "own-server", (
   });
 
   storeContract(() => new RedisStore({ client: cluster, prefix: uniquePrefix("cluster") }));
+  algorithmContract((clock) => new RedisStore({ client: cluster, prefix: uniquePrefix("cluster-algorithms"), time: clock === undefined ? "redis" : "app" }), false);
 
   it("keeps every key of one decision under its documented name in one hash slot", async () => {
     const prefix = uniquePrefix("slots");
