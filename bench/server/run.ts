@@ -25,7 +25,15 @@ async function measure(variant: string): Promise<LoadRun> {
   const { child, url } = await startTsServer(SERVER, [store, redisUrl, `bench:serve:${process.pid}:${runs}:`]);
   try {
     const path = variant.startsWith("bare") ? "/v1/bench-bare" : "/v1/decisions";
-    const load = (duration: number) => autocannon({ url: `${url}${path}`, method: "POST", headers: { "content-type": "application/json" }, body: BODY, connections: LOAD.connections, duration });
+    const load = (duration: number) =>
+      autocannon({
+        url: `${url}${path}`,
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: BODY,
+        connections: LOAD.connections,
+        duration,
+      });
     await load(LOAD.warmup);
     const cpu = async () => ((await (await fetch(`${url}/cpu`)).json()) as { micros: number }).micros;
     const before = await cpu();
@@ -44,7 +52,9 @@ if (redisUrl === "" && VARIANTS.some((v) => v.endsWith("-redis"))) {
   ownRedis = await RedisServer.start();
   redisUrl = ownRedis.url;
 }
-console.log(`hexarch serve: POST, ${LOAD.connections} connections, ${LOAD.warmup} s warm-up + ${LOAD.duration} s per run, ${LOAD.rounds} rounds, servers one at a time, order rotated each round`);
+console.log(
+  `hexarch serve: POST, ${LOAD.connections} connections, ${LOAD.warmup} s warm-up + ${LOAD.duration} s per run, ${LOAD.rounds} rounds, servers one at a time, order rotated each round`,
+);
 try {
   await compareVariants(VARIANTS, measure, TARGETS);
   console.log("\np50 latency (median of rounds):");

@@ -13,7 +13,13 @@ const logging = store === "log" ? `\nlogging:\n  file: ${JSON.stringify(join(dir
 const redis = store === "redis" ? `\nstore:\n  prefix: ${JSON.stringify(prefix)}\n` : "";
 writeFileSync(policyFile, `${BENCH_POLICIES}${logging}${redis}`);
 
-const quiet = { info() {}, warn() {}, error(object: Record<string, unknown>, message: string) { console.error(message, object); } };
+const quiet = {
+  info() {},
+  warn() {},
+  error(object: Record<string, unknown>, message: string) {
+    console.error(message, object);
+  },
+};
 const server = await startServer({
   policyFile,
   port: 0,

@@ -5,6 +5,7 @@ import { fromMicros, toMicros, type BudgetCounter, type Counter, type KeyKind, t
 import type { GuardContext } from "./context.js";
 import type { CounterReport } from "./decision.js";
 import type { ScopedCall } from "./scope.js";
+import { counterIdentity } from "./counter-identity.js";
 
 /**
  * Derives a custom counter key (`key: tenant` in a policy) from a call; undefined falls back to the client.
@@ -98,18 +99,14 @@ export class CounterKeys {
 const ALGORITHM_TAGS = { fixed_window: "", sliding_window: "sw:", token_bucket: "tb:" } as const;
 
 /**
- * The start of the store keys of counter `c` of a rule, before the partition: `hexarch:policy:rule:counter:`, with
- * `sw:` or `tb:` after it for a sliding window or token bucket.
+ * The start of the store keys of counter `c` of a rule, before the partition: `hexarch:<policy>:<identity>:`, the
+ * identity naming the rule's scope, the counter's window and key (not its position, limit, action or description),
+ * with `sw:` or `tb:` after it for a sliding window or token bucket.
  */
 export function counterKeyBase(prefix: string, indexed: IndexedRule, c: number): string {
   const counter = indexed.rule.counters[c];
   const tag = counter?.kind === "rate" ? ALGORITHM_TAGS[counter.algorithm] : "";
-  return `${prefix}${indexed.policy.id}:${indexed.rule.ref.index}:${c}:${tag}`;
-}
-
-/** The start of the store keys of every counter of a rule: `hexarch:policy:rule:`. */
-export function ruleKeyBase(prefix: string, indexed: IndexedRule): string {
-  return `${prefix}${indexed.policy.id}:${indexed.rule.ref.index}:`;
+  return `${prefix}${indexed.policy.id}:${counterIdentity(indexed, c)}:${tag}`;
 }
 
 /** The keys of every counter of every rule, by rule order in the file. */

@@ -1,7 +1,7 @@
 // guardian.reset(): deletes the counters of one policy, for one partition (a client, a user…) or for all of them.
 import type { CounterStore } from "../stores/store.js";
 import type { CompiledPolicy } from "./compile/policy-set.js";
-import { counterKeyBase, ruleKeyBase } from "./counters.js";
+import { counterKeyBase } from "./counters.js";
 
 /** What a reset needs to name the counters: the store, the key prefix and the clock (for a budget's current period). */
 export interface ResetTarget {
@@ -23,7 +23,7 @@ export async function resetCounters(policy: CompiledPolicy, partition: string | 
   const { store, prefix } = target;
   if (partition === undefined) {
     if (store.resetPrefix === undefined) throw unsupported(store, "resetPrefix");
-    for (const indexed of policy.rules) if (indexed.rule.counters.length > 0) await store.resetPrefix(ruleKeyBase(prefix, indexed));
+    for (const indexed of policy.rules) for (let c = 0; c < indexed.rule.counters.length; c++) await store.resetPrefix(counterKeyBase(prefix, indexed, c));
     return;
   }
   if (store.resetKey === undefined) throw unsupported(store, "resetKey");

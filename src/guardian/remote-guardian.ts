@@ -35,7 +35,16 @@ interface DecisionResponse {
   readonly kind: string | null;
   readonly rule: { readonly policy: string; readonly index: number; readonly summary: string } | null;
   readonly retry_after: number | null;
-  readonly counters: readonly { policy: string; rule: number; kind: "rate" | "budget"; window: string; limit: number; used: number; remaining: number; reset_at: string }[];
+  readonly counters: readonly {
+    policy: string;
+    rule: number;
+    kind: "rate" | "budget";
+    window: string;
+    limit: number;
+    used: number;
+    remaining: number;
+    reset_at: string;
+  }[];
   readonly warnings: readonly { kind: string; message: string; would_be: Outcome | null }[];
   readonly would_be: Outcome | null;
   readonly confirm?: { readonly token?: string; readonly expires_at?: string; readonly rejected?: string; readonly how: string };
@@ -131,7 +140,11 @@ export interface RemoteGuardian {
   protect<A extends unknown[], R>(
     policyId: string,
     fn: (...args: A) => R,
-    options?: { readonly context?: GuardContext | ((...args: A) => GuardContext); readonly cost?: number | ((...args: A) => number); readonly settle?: (result: Awaited<R>) => number },
+    options?: {
+      readonly context?: GuardContext | ((...args: A) => GuardContext);
+      readonly cost?: number | ((...args: A) => number);
+      readonly settle?: (result: Awaited<R>) => number;
+    },
   ): (...args: A) => Promise<Awaited<R>>;
   /** Nothing to release; for symmetry with createGuardian(). */
   close(): Promise<void>;
@@ -167,15 +180,22 @@ export function createRemoteGuardian(options: RemoteGuardianOptions): RemoteGuar
   const base = options.url.replace(/\/+$/, "");
   const send = options.fetch ?? fetch;
   const timeoutMs = options.timeoutMs ?? 1000;
-  const headers: Record<string, string> = { "content-type": "application/json", ...(options.apiKey === undefined ? {} : { authorization: `Bearer ${options.apiKey}` }) };
+  const headers: Record<string, string> = {
+    "content-type": "application/json",
+    ...(options.apiKey === undefined ? {} : { authorization: `Bearer ${options.apiKey}` }),
+  };
   /** Each policy's fail mode, as the server reported it on the first call. */
   let failModes: Promise<Map<string, string>> | undefined;
 
-  const post = async (path: string, body: unknown): Promise<Response> => send(`${base}${path}`, { method: "POST", headers, body: JSON.stringify(body), signal: AbortSignal.timeout(timeoutMs) });
+  const post = async (path: string, body: unknown): Promise<Response> =>
+    send(`${base}${path}`, { method: "POST", headers, body: JSON.stringify(body), signal: AbortSignal.timeout(timeoutMs) });
 
   const learnFailModes = (): Promise<Map<string, string>> =>
     (failModes ??= send(`${base}/v1/policies`, { headers, signal: AbortSignal.timeout(timeoutMs) })
-      .then(async (response) => new Map(((await response.json()) as { policies: { id: string; fail: string }[] }).policies.map((p) => [p.id, p.fail])))
+      .then(
+        async (response) =>
+          new Map(((await response.json()) as { policies: { id: string; fail: string }[] }).policies.map((p) => [p.id, p.fail])),
+      )
       .catch(() => {
         failModes = undefined;
         return new Map<string, string>();
@@ -183,14 +203,35 @@ export function createRemoteGuardian(options: RemoteGuardianOptions): RemoteGuar
 
   const outage = async (ids: readonly string[] | undefined, cause: string): Promise<RemoteDecision> => {
     const modes = options.fail === undefined ? await learnFailModes() : new Map<string, string>();
-    const open = options.fail === "open" || (options.fail === undefined && ids !== undefined && ids.length > 0 && ids.every((id) => modes.get(id) === "open"));
-    if (open) return new RemoteDecision("", { outcome: "warn", reason: `decision server unavailable (${cause}); allowed because the policy fails open`, warnings: [{ kind: "store", message: cause }] });
-    return new RemoteDecision("", { outcome: "error", kind: "store", reason: `decision server unavailable (${cause}); refused because the policy fails closed`, retryAfter: OUTAGE_RETRY_AFTER });
+    const open =
+      options.fail === "open" ||
+      (options.fail === undefined && ids !== undefined && ids.length > 0 && ids.every((id) => modes.get(id) === "open"));
+    if (open)
+      return new RemoteDecision("", {
+        outcome: "warn",
+        reason: `decision server unavailable (${cause}); allowed because the policy fails open`,
+        warnings: [{ kind: "store", message: cause }],
+      });
+    return new RemoteDecision("", {
+      outcome: "error",
+      kind: "store",
+      reason: `decision server unavailable (${cause}); refused because the policy fails closed`,
+      retryAfter: OUTAGE_RETRY_AFTER,
+    });
   };
 
-  const decide = async (ids: readonly string[] | undefined, context: GuardContext, check: RemoteCheckOptions = {}): Promise<RemoteDecision> => {
+  const decide = async (
+    ids: readonly string[] | undefined,
+    context: GuardContext,
+    check: RemoteCheckOptions = {},
+  ): Promise<RemoteDecision> => {
     if (options.fail === undefined && failModes === undefined) void learnFailModes();
-    const body = { ...(ids === undefined ? {} : { policy: ids.length === 1 ? ids[0] : ids }), context: toWireContext(context), ...(check.dryRun === true ? { dry_run: true } : {}), ...(check.confirmToken === undefined ? {} : { confirm_token: check.confirmToken }) };
+    const body = {
+      ...(ids === undefined ? {} : { policy: ids.length === 1 ? ids[0] : ids }),
+      context: toWireContext(context),
+      ...(check.dryRun === true ? { dry_run: true } : {}),
+      ...(check.confirmToken === undefined ? {} : { confirm_token: check.confirmToken }),
+    };
     let response: Response;
     try {
       response = await post("/v1/decisions", body);
@@ -203,18 +244,23 @@ export function createRemoteGuardian(options: RemoteGuardianOptions): RemoteGuar
       throw new TypeError(`the decision server refused the request (${response.status}): ${problem.detail ?? response.statusText}`);
     }
     const answer = (await response.json()) as DecisionResponse;
-    const rule = answer.rule === null ? undefined : { policyId: answer.rule.policy, index: answer.rule.index, summary: answer.rule.summary };
+    const rule =
+      answer.rule === null ? undefined : { policyId: answer.rule.policy, index: answer.rule.index, summary: answer.rule.summary };
     return new RemoteDecision(
       answer.id,
       {
-        outcome: answer.outcome as Outcome,
+        outcome: answer.outcome,
         reason: answer.reason,
         kind: (answer.kind ?? undefined) as FindingKind | undefined,
         rule,
         retryAfter: answer.retry_after ?? undefined,
         counters: answer.counters.map(reportOf),
-        warnings: answer.warnings.map((w) => ({ kind: w.kind as "budget", message: w.message, ...(w.would_be === null ? {} : { wouldBe: w.would_be as Outcome }) })),
-        wouldBe: (answer.would_be ?? undefined) as Outcome | undefined,
+        warnings: answer.warnings.map((w) => ({
+          kind: w.kind as "budget",
+          message: w.message,
+          ...(w.would_be === null ? {} : { wouldBe: w.would_be }),
+        })),
+        wouldBe: answer.would_be ?? undefined,
       },
       answer.confirm,
       async (body) => {
@@ -229,9 +275,14 @@ export function createRemoteGuardian(options: RemoteGuardianOptions): RemoteGuar
   return {
     check: (policyId, context = {}, check) => decide(typeof policyId === "string" ? [policyId] : policyId, context, check),
     evaluate: (context, check) => decide(undefined, context, check),
-    protect: <A extends unknown[], R>(policyId: string, fn: (...args: A) => R, protectOptions: Parameters<RemoteGuardian["protect"]>[2] = {}) =>
+    protect:
+      <A extends unknown[], R>(policyId: string, fn: (...args: A) => R, protectOptions: Parameters<RemoteGuardian["protect"]>[2] = {}) =>
       async (...args: A): Promise<Awaited<R>> => {
-        const { context, cost, settle } = protectOptions as { context?: GuardContext | ((...a: A) => GuardContext); cost?: number | ((...a: A) => number); settle?: (result: Awaited<R>) => number };
+        const { context, cost, settle } = protectOptions as {
+          context?: GuardContext | ((...a: A) => GuardContext);
+          cost?: number | ((...a: A) => number);
+          settle?: (result: Awaited<R>) => number;
+        };
         const base = typeof context === "function" ? context(...args) : (context ?? {});
         const estimate = typeof cost === "function" ? cost(...args) : cost;
         const decision = await decide([policyId], estimate === undefined ? base : { ...base, cost: estimate });

@@ -51,12 +51,24 @@ export function readKeys(path: string): StoredKey[] {
   try {
     parsed = JSON.parse(readFileSync(path, "utf8"));
   } catch (error) {
-    throw new PolicyConfigError([{ file: path, path: "", message: `not JSON: ${(error as Error).message}`, fix: "restore the file, or delete it and create the keys again" }]);
+    throw new PolicyConfigError([
+      {
+        file: path,
+        path: "",
+        message: `not JSON: ${(error as Error).message}`,
+        fix: "restore the file, or delete it and create the keys again",
+      },
+    ]);
   }
   const result = KeysFileSchema.safeParse(parsed);
   if (result.success) return result.data.keys;
   throw new PolicyConfigError(
-    result.error.issues.map((issue) => ({ file: path, path: issue.path.join("."), message: issue.message, fix: "edit keys only with `hexarch keys`" })),
+    result.error.issues.map((issue) => ({
+      file: path,
+      path: issue.path.join("."),
+      message: issue.message,
+      fix: "edit keys only with `hexarch keys`",
+    })),
   );
 }
 
@@ -71,13 +83,26 @@ export function writeKeys(path: string, keys: readonly StoredKey[]): void {
  * Creates a key: returns the `hxk_…` text (shown once) and writes only its hash.
  * @example const { key } = createKey("hexarch.keys.json", "ci", ["decide"]); // hxk_3k9…
  */
-export function createKey(path: string, name: string, scopes: readonly Scope[], now: Date = new Date()): { key: string; stored: StoredKey } {
+export function createKey(
+  path: string,
+  name: string,
+  scopes: readonly Scope[],
+  now: Date = new Date(),
+): { key: string; stored: StoredKey } {
   const keys = readKeys(path);
   let id: string;
   do id = randomBytes(5).toString("hex").slice(0, 8);
   while (keys.some((k) => k.id === id));
   const key = `hxk_${id}_${randomBytes(32).toString("base64url")}`;
-  const stored: StoredKey = { id, name, scopes: [...new Set(scopes)], hash: `sha256:${digest(key).toString("hex")}`, created_at: now.toISOString(), last_used_at: null, revoked_at: null };
+  const stored: StoredKey = {
+    id,
+    name,
+    scopes: [...new Set(scopes)],
+    hash: `sha256:${digest(key).toString("hex")}`,
+    created_at: now.toISOString(),
+    last_used_at: null,
+    revoked_at: null,
+  };
   writeKeys(path, [...keys, stored]);
   return { key, stored };
 }
@@ -119,7 +144,9 @@ export class KeyRing {
 
   constructor(keys: readonly StoredKey[], devToken: string | undefined, lastUsed: Map<string, number> = new Map()) {
     this.lastUsed = lastUsed;
-    this.#byId = new Map(keys.filter((k) => k.revoked_at === null).map((k) => [k.id, { ...k, digest: Buffer.from(k.hash.slice(7), "hex") }]));
+    this.#byId = new Map(
+      keys.filter((k) => k.revoked_at === null).map((k) => [k.id, { ...k, digest: Buffer.from(k.hash.slice(7), "hex") }]),
+    );
     this.#devToken = devToken === undefined || devToken === "" ? undefined : digest(devToken);
   }
 
@@ -131,7 +158,8 @@ export class KeyRing {
   /** The caller a bearer token names, or undefined for a wrong, revoked or malformed one. */
   identify(token: string, now: number = Date.now()): Caller | undefined {
     const presented = digest(token);
-    if (this.#devToken !== undefined && timingSafeEqual(presented, this.#devToken)) return { id: "dev-token", name: "dev token", scopes: SCOPES };
+    if (this.#devToken !== undefined && timingSafeEqual(presented, this.#devToken))
+      return { id: "dev-token", name: "dev token", scopes: SCOPES };
     const id = KEY_SHAPE.exec(token)?.[1];
     const stored = id === undefined ? undefined : this.#byId.get(id);
     if (stored === undefined || !timingSafeEqual(presented, stored.digest)) return undefined;

@@ -10,7 +10,7 @@ import { sendProblem } from "./respond.js";
 import { adminRoutes } from "./routes/admin.js";
 import { decisionRoutes } from "./routes/decisions.js";
 import { eventRoutes } from "./routes/events.js";
-import type { ServerDeps, ServerEnv } from "./server-deps.js";
+import type { Ctx, ServerDeps, ServerEnv } from "./server-deps.js";
 import { healthOf } from "./health.js";
 
 /** Default most bytes of a request body: 1 MiB. */
@@ -34,12 +34,23 @@ export function createApp(deps: ServerDeps): Hono<ServerEnv> {
     await next();
     c.header("Cache-Control", "no-store");
   });
-  if (deps.cors !== undefined) app.use(cors({ origin: deps.cors, allowHeaders: ["Authorization", "Content-Type", "X-API-Key"], allowMethods: ["GET", "POST"], exposeHeaders: ["X-Request-Id", "Retry-After"] }));
+  if (deps.cors !== undefined)
+    app.use(
+      cors({
+        origin: deps.cors,
+        allowHeaders: ["Authorization", "Content-Type", "X-API-Key"],
+        allowMethods: ["GET", "POST"],
+        exposeHeaders: ["X-Request-Id", "Retry-After"],
+      }),
+    );
   app.use(
     bodyLimit({
       maxSize: deps.bodyLimit,
       // The rest of the body is never read: the connection closes after the answer, so no client reuses it mid-body.
-      onError: (c) => sendProblem(c, 413, `the body is larger than ${deps.bodyLimit} bytes, the most this server accepts`, undefined, { Connection: "close" }),
+      onError: (c: Ctx) =>
+        sendProblem(c, 413, `the body is larger than ${deps.bodyLimit} bytes, the most this server accepts`, undefined, {
+          Connection: "close",
+        }),
     }),
   );
 
@@ -67,7 +78,9 @@ export function createApp(deps: ServerDeps): Hono<ServerEnv> {
     const storeDown = error.name === "RedisStoreError";
     deps.logger.error({ err: error, requestId: c.get("requestId") }, "hexarch serve: request failed");
     if (storeDown) deps.metrics.storeFailures.inc();
-    return storeDown ? sendProblem(c, 503, "the counter store is unavailable; retry shortly", undefined, { "Retry-After": "5" }) : sendProblem(c, 500, "the server failed to answer; the error is in its log");
+    return storeDown
+      ? sendProblem(c, 503, "the counter store is unavailable; retry shortly", undefined, { "Retry-After": "5" })
+      : sendProblem(c, 500, "the server failed to answer; the error is in its log");
   });
   return app;
 }

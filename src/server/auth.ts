@@ -26,10 +26,12 @@ export function requireScope(deps: ServerDeps, scope: Scope): MiddlewareHandler<
     if (ring.required) {
       const token = presented(c.req.header("authorization"), c.req.header("x-api-key"));
       const challenge = { "WWW-Authenticate": 'Bearer realm="hexarch"' };
-      if (token === undefined || token === "") return sendProblem(c, 401, "send an API key: Authorization: Bearer hxk_…", undefined, challenge);
+      if (token === undefined || token === "")
+        return sendProblem(c, 401, "send an API key: Authorization: Bearer hxk_…", undefined, challenge);
       const found = ring.identify(token);
       if (found === undefined) return sendProblem(c, 401, "the API key is wrong or revoked", undefined, challenge);
-      if (!found.scopes.includes(scope) && !found.scopes.includes("admin")) return sendProblem(c, 403, `this key lacks the ${scope} scope (it has ${found.scopes.join(", ")})`);
+      if (!found.scopes.includes(scope) && !found.scopes.includes("admin"))
+        return sendProblem(c, 403, `this key lacks the ${scope} scope (it has ${found.scopes.join(", ")})`);
       caller = found;
     }
     c.set("caller", caller);
@@ -38,7 +40,13 @@ export function requireScope(deps: ServerDeps, scope: Scope): MiddlewareHandler<
       const decision = decided instanceof Decision ? decided : await decided;
       if (decision.isDenied()) {
         const retry = String(decision.retryAfter ?? 1);
-        return sendProblem(c, 429, `this key made more calls than the server allows (${decision.rule?.summary ?? "limit"}); retry after ${retry} s`, undefined, { "Retry-After": retry });
+        return sendProblem(
+          c,
+          429,
+          `this key made more calls than the server allows (${decision.rule?.summary ?? "limit"}); retry after ${retry} s`,
+          undefined,
+          { "Retry-After": retry },
+        );
       }
     }
     await next();

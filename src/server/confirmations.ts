@@ -33,6 +33,14 @@ export class Confirmations {
 }
 
 function bindingOf(subject: ConfirmSubject): { method: string; target: string; bodyDigest: string; client: string } {
-  const body = canonicalJson({ policy: subject.policy === undefined ? null : typeof subject.policy === "string" ? subject.policy : [...subject.policy], context: subject.context });
-  return { method: "POST", target: "/v1/decisions", bodyDigest: createHash("sha256").update(body).digest("base64url"), client: subject.caller };
+  const body = canonicalJson({
+    policy: subject.policy === undefined ? null : typeof subject.policy === "string" ? subject.policy : [...subject.policy],
+    context: subject.context,
+  });
+  return {
+    method: "POST",
+    target: "/v1/decisions",
+    bodyDigest: createHash("sha256").update(body).digest("base64url"),
+    client: subject.caller,
+  };
 }

@@ -20,6 +20,6 @@ export function dryRunView(store: CounterStore): CounterStore {
     refund: async () => {},
     peek: (key) => store.peek(key),
     set: async () => {},
-    claimOnce: async () => true,
+    claimOnce: () => Promise.resolve(true),
   };
 }

@@ -20,7 +20,12 @@ export function createMetrics(): ServerMetrics {
   const registers = [registry];
   return {
     registry,
-    decisions: new Counter({ name: "hexarch_decisions_total", help: "Decisions made, by deciding policy and outcome", labelNames: ["policy", "outcome"], registers }),
+    decisions: new Counter({
+      name: "hexarch_decisions_total",
+      help: "Decisions made, by deciding policy and outcome",
+      labelNames: ["policy", "outcome"],
+      registers,
+    }),
     latency: new Histogram({
       name: "hexarch_decision_duration_seconds",
       help: "Time from a valid decision request to its answer",
@@ -28,7 +33,16 @@ export function createMetrics(): ServerMetrics {
       registers,
     }),
     storeFailures: new Counter({ name: "hexarch_store_failures_total", help: "Counter store operations that failed", registers }),
-    logUp: new Gauge({ name: "hexarch_log_up", help: "1 while the decision log accepts records, 0 while its sink fails (absent without a log)", registers }),
-    reloads: new Counter({ name: "hexarch_policy_reloads_total", help: "Policy file reloads, by result", labelNames: ["result"], registers }),
+    logUp: new Gauge({
+      name: "hexarch_log_up",
+      help: "1 while the decision log accepts records, 0 while its sink fails (absent without a log)",
+      registers,
+    }),
+    reloads: new Counter({
+      name: "hexarch_policy_reloads_total",
+      help: "Policy file reloads, by result",
+      labelNames: ["result"],
+      registers,
+    }),
   };
 }

@@ -14,14 +14,22 @@ import {
 } from "./schemas.js";
 
 function jsonSchema(schema: z.ZodType, io: "input" | "output"): Record<string, unknown> {
-  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { target: "draft-2020-12", io, unrepresentable: "any" }) as Record<string, unknown>;
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { target: "draft-2020-12", io, unrepresentable: "any" }) as Record<
+    string,
+    unknown
+  >;
   return rest;
 }
 
 const ref = (name: string): { $ref: string } => ({ $ref: `#/components/schemas/${name}` });
 const json = (schema: unknown): Record<string, unknown> => ({ content: { "application/json": { schema } } });
 const problems = (...statuses: number[]): Record<string, unknown> =>
-  Object.fromEntries(statuses.map((status) => [String(status), { description: "problem details (RFC 9457)", content: { "application/problem+json": { schema: ref("Problem") } } }]));
+  Object.fromEntries(
+    statuses.map((status) => [
+      String(status),
+      { description: "problem details (RFC 9457)", content: { "application/problem+json": { schema: ref("Problem") } } },
+    ]),
+  );
 const secured = [{ bearer: [] }];
 
 /** A POST route taking `request` and answering `response`. */
@@ -57,17 +65,36 @@ export function openApiDocument(): Record<string, unknown> {
   const anyObject = { type: "object" };
   return {
     openapi: "3.1.0",
-    info: { title: "hexarch decision API", version: packageVersion(), description: "Decisions from hexarch.yaml policies over HTTP. A refusal is a 200 carrying its decision; 4xx are bad requests and auth." },
-    components: { schemas, securitySchemes: { bearer: { type: "http", scheme: "bearer", description: "an hxk_ API key, or the dev token" } } },
+    info: {
+      title: "hexarch decision API",
+      version: packageVersion(),
+      description:
+        "Decisions from hexarch.yaml policies over HTTP. A refusal is a 200 carrying its decision; 4xx are bad requests and auth.",
+    },
+    components: {
+      schemas,
+      securitySchemes: { bearer: { type: "http", scheme: "bearer", description: "an hxk_ API key, or the dev token" } },
+    },
     paths: {
-      "/health": { get: { summary: "status, policy digest, store and log", security: [], responses: { "200": { description: "ok or degraded", ...json(ref("Health")) } } } },
+      "/health": {
+        get: {
+          summary: "status, policy digest, store and log",
+          security: [],
+          responses: { "200": { description: "ok or degraded", ...json(ref("Health")) } },
+        },
+      },
       "/v1/decisions": {
         ...post("decide a call", "DecisionRequest", ref("Decision")),
         get: {
           summary: "decisions read back from the decision log",
           security: secured,
           "x-scope": "admin",
-          parameters: ["policy", "outcome", "since", "until", "limit"].map((name) => ({ name, in: "query", required: false, schema: { type: name === "limit" ? "integer" : "string" } })),
+          parameters: ["policy", "outcome", "since", "until", "limit"].map((name) => ({
+            name,
+            in: "query",
+            required: false,
+            schema: { type: name === "limit" ? "integer" : "string" },
+          })),
           responses: { "200": { description: "matching records, oldest first", ...json(anyObject) }, ...problems(400, 401, 403, 404) },
         },
       },
@@ -78,12 +105,29 @@ export function openApiDocument(): Record<string, unknown> {
       "/v1/explain": post("every rule, applied or not, and why (never counted)", "ExplainRequest", anyObject),
       "/v1/events/provider-calls": post("record a provider call and charge its cost to the budgets", "ProviderCall", anyObject),
       "/authorize": post("the seed's authorize call", "AuthorizeRequest", ref("AuthorizeResponse")),
-      "/v1/policies": { get: { summary: "the policies in use", security: secured, responses: { "200": { description: "policies", ...json(anyObject) }, ...problems(401, 403) } } },
+      "/v1/policies": {
+        get: {
+          summary: "the policies in use",
+          security: secured,
+          responses: { "200": { description: "policies", ...json(anyObject) }, ...problems(401, 403) },
+        },
+      },
       "/v1/policies/{id}": {
-        get: { summary: "one policy", security: secured, responses: { "200": { description: "the policy", ...json(anyObject) }, ...problems(401, 403, 404) } },
+        get: {
+          summary: "one policy",
+          security: secured,
+          responses: { "200": { description: "the policy", ...json(anyObject) }, ...problems(401, 403, 404) },
+        },
         parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }],
       },
-      "/metrics": { get: { summary: "Prometheus metrics", security: secured, "x-scope": "admin", responses: { "200": { description: "text exposition format", content: { "text/plain": { schema: { type: "string" } } } } } } },
+      "/metrics": {
+        get: {
+          summary: "Prometheus metrics",
+          security: secured,
+          "x-scope": "admin",
+          responses: { "200": { description: "text exposition format", content: { "text/plain": { schema: { type: "string" } } } } },
+        },
+      },
     },
   };
 }

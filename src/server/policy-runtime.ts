@@ -36,7 +36,15 @@ function load(options: RuntimeOptions): LoadedPolicies {
   // Custom counter keys (`key: tenant`) are read from the request's `keys`; a call that names none counts per client.
   const keys: Record<string, KeyFunction> = {};
   for (const name of compilePolicySet(loaded).customKeys.keys()) keys[name] = () => undefined;
-  const common = { policyText: text, policyFile: options.path, keys, env: options.env, cwd: options.cwd, logger: options.logger, decisionLog: false } as const;
+  const common = {
+    policyText: text,
+    policyFile: options.path,
+    keys,
+    env: options.env,
+    cwd: options.cwd,
+    logger: options.logger,
+    decisionLog: false,
+  } as const;
   return {
     guardian: createGuardian({ ...common, store: options.store }),
     dryRun: createGuardian({ ...common, store: dryRunView(options.store) }),
@@ -87,7 +95,10 @@ export class PolicyRuntime {
     } catch (error) {
       const problems = error instanceof PolicyConfigError ? error.problems.map(formatProblem) : [(error as Error).message];
       this.#problems = problems;
-      this.#options.logger.error({ problems }, `hexarch serve: ${this.#options.path} was not reloaded; the last good policies keep serving`);
+      this.#options.logger.error(
+        { problems },
+        `hexarch serve: ${this.#options.path} was not reloaded; the last good policies keep serving`,
+      );
       return false;
     }
   }

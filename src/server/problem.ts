@@ -39,7 +39,11 @@ const TITLES: Readonly<Record<number, readonly [string, string]>> = {
  * A problem body for `status`, its type and title fixed per status.
  * @example problem(413, "the body is 2000000 bytes; at most 1048576 are accepted")
  */
-export function problem(status: number, detail: string, extra: { readonly errors?: readonly FieldError[]; readonly instance?: string } = {}): Problem {
+export function problem(
+  status: number,
+  detail: string,
+  extra: { readonly errors?: readonly FieldError[]; readonly instance?: string } = {},
+): Problem {
   const [name, title] = TITLES[status] ?? ["error", "Error"];
   return { type: `${PROBLEM_TYPE_BASE}${name}`, title, status, detail, ...extra };
 }

@@ -33,7 +33,12 @@ const NOTHING: ReservedCall = Object.freeze({ ops: [], model: undefined });
  * fixed `cost:` (a fixed cost needs no settling). Nothing for a refused call or one that reserved nothing.
  * @example reservedBy(guardian, decision, ctx, ["openai_budget"]).ops // [{ key: "hexarch:…", points: 2_000_000, windowMs, policy }]
  */
-export function reservedBy(guardian: Guardian, decision: Decision, ctx: GuardContext, policyIds: readonly string[] | undefined): ReservedCall {
+export function reservedBy(
+  guardian: Guardian,
+  decision: Decision,
+  ctx: GuardContext,
+  policyIds: readonly string[] | undefined,
+): ReservedCall {
   const estimate = decision.reserved;
   if (estimate === undefined || decision.isDenied()) return NOTHING;
   const ops: ReservedOp[] = [];
@@ -55,7 +60,8 @@ export function chargesFor(guardian: Guardian, ctx: GuardContext, policyIds: rea
   const ops: CounterOp[] = [];
   for (const slot of guardian.countersFor(ctx, policyIds)) {
     const rule = guardian.policies.policies.get(slot.rule.policyId)?.rules[slot.rule.index]?.rule;
-    if (slot.kind === "budget" && rule?.spec.cost === undefined) ops.push({ key: slot.key, points: slot.points(cost), windowMs: slot.windowMs });
+    if (slot.kind === "budget" && rule?.spec.cost === undefined)
+      ops.push({ key: slot.key, points: slot.points(cost), windowMs: slot.windowMs });
   }
   return ops;
 }
@@ -67,7 +73,7 @@ export function chargesFor(guardian: Guardian, ctx: GuardContext, policyIds: rea
  */
 export function usageCost(guardian: Guardian, model: string | undefined, usage: Record<string, unknown>): number | Error {
   const price = model === undefined ? undefined : guardian.policies.prices.lookup(model);
-  return new Decision({ outcome: "allow", reason: "settlement", price }).costOf(usage as Parameters<Decision["costOf"]>[0]);
+  return new Decision({ outcome: "allow", reason: "settlement", price }).costOf(usage);
 }
 
 /**
@@ -102,7 +108,10 @@ export class DecisionIds {
     const given = Buffer.from(mac);
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
     // Signed by this server's secret: the payload is what issue() wrote.
-    const { r, m } = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as { r: [string, number, number, string][]; m?: string };
+    const { r, m } = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as {
+      r: [string, number, number, string][];
+      m?: string;
+    };
     return { nonce, model: m, ops: r.map(([key, points, windowMs, policy]) => ({ key, points, windowMs, policy })) };
   }
 
@@ -123,8 +132,9 @@ export async function settleReservation(store: CounterStore, opened: OpenedId, a
   if (opened.ops.length === 0) return "nothing-reserved";
   const longest = Math.max(...opened.ops.map((op) => op.windowMs));
   if (!(await store.claimOnce(`${SETTLED_PREFIX}${opened.nonce}`, longest))) return "already-settled";
-  let failure: unknown;
-  await new Reservation(opened.ops, { store, onStoreError: (error) => (failure = error) }, undefined, undefined).settle(actualCost);
+  let failure: Error | undefined;
+  const onStoreError = (error: unknown): void => void (failure = error instanceof Error ? error : new Error(String(error)));
+  await new Reservation(opened.ops, { store, onStoreError }, undefined, undefined).settle(actualCost);
   if (failure !== undefined) throw failure;
   return "settled";
 }

@@ -7,9 +7,18 @@ import type { Ctx } from "./server-deps.js";
  * Answers with a problem body of `status` (`application/problem+json`).
  * @example return sendProblem(c, 404, "no decision with this id");
  */
-export function sendProblem(c: Ctx, status: number, detail: string, errors?: readonly FieldError[], headers: Record<string, string> = {}): Response {
+export function sendProblem(
+  c: Ctx,
+  status: number,
+  detail: string,
+  errors?: readonly FieldError[],
+  headers: Record<string, string> = {},
+): Response {
   const body = problem(status, detail, { instance: c.req.path, ...(errors === undefined ? {} : { errors }) });
-  return c.body(JSON.stringify({ ...body, request_id: c.get("requestId") }), status as 400, { ...headers, "Content-Type": "application/problem+json" });
+  return c.body(JSON.stringify({ ...body, request_id: c.get("requestId") }), status as 400, {
+    ...headers,
+    "Content-Type": "application/problem+json",
+  });
 }
 
 /** A body that passed its schema, or the answer that refuses it. */
@@ -22,7 +31,8 @@ export type Parsed<T> = { readonly ok: true; readonly value: T } | { readonly ok
  */
 export async function readBody<S extends z.ZodType>(c: Ctx, schema: S): Promise<Parsed<z.output<S>>> {
   const type = c.req.header("content-type") ?? "";
-  if (!/^application\/(?:[\w.+-]+\+)?json\b/i.test(type)) return { ok: false, response: sendProblem(c, 415, "send the body as JSON with Content-Type: application/json") };
+  if (!/^application\/(?:[\w.+-]+\+)?json\b/i.test(type))
+    return { ok: false, response: sendProblem(c, 415, "send the body as JSON with Content-Type: application/json") };
   let raw: unknown;
   try {
     raw = JSON.parse(await c.req.text());
@@ -32,5 +42,8 @@ export async function readBody<S extends z.ZodType>(c: Ctx, schema: S): Promise<
   const result = schema.safeParse(raw);
   if (result.success) return { ok: true, value: result.data };
   const errors = fieldErrors(result.error);
-  return { ok: false, response: sendProblem(c, 400, `the body does not fit the schema: ${errors.map((e) => `${e.path}: ${e.message}`).join("; ")}`, errors) };
+  return {
+    ok: false,
+    response: sendProblem(c, 400, `the body does not fit the schema: ${errors.map((e) => `${e.path}: ${e.message}`).join("; ")}`, errors),
+  };
 }

@@ -4,7 +4,11 @@ import { z } from "zod";
 /** Longest string accepted in a context field. */
 const TEXT = 1024;
 const text = z.string().max(TEXT);
-const id = z.string().min(1).max(128).regex(/^[A-Za-z0-9_.-]+$/, "letters, digits, _ . - only");
+const id = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[A-Za-z0-9_.-]+$/, "letters, digits, _ . - only");
 
 /** A fact's value: what `require_facts` compares. */
 const factValue = z.union([z.string().max(TEXT), z.number(), z.boolean(), z.null()]);
@@ -12,7 +16,10 @@ const factValue = z.union([z.string().max(TEXT), z.number(), z.boolean(), z.null
 /** The facts about one call, in the wire's snake_case; each maps to a GuardContext field. */
 export const ContextSchema = z
   .strictObject({
-    operation: z.union([text, z.array(text).max(16)]).optional().describe("read, create, update, delete, or the app's own tag(s)"),
+    operation: z
+      .union([text, z.array(text).max(16)])
+      .optional()
+      .describe("read, create, update, delete, or the app's own tag(s)"),
     resource: text.optional().describe("the resource used, e.g. openai"),
     resource_type: text.optional(),
     route: text.optional().describe("request path, e.g. /users/7"),
@@ -34,7 +41,10 @@ export const ContextSchema = z
 
 /** POST /v1/decisions. */
 export const DecisionRequestSchema = z.strictObject({
-  policy: z.union([id, z.array(id).min(1).max(32)]).optional().describe("policy id(s) to check; default: every policy whose rules match"),
+  policy: z
+    .union([id, z.array(id).min(1).max(32)])
+    .optional()
+    .describe("policy id(s) to check; default: every policy whose rules match"),
   context: ContextSchema.default({}),
   dry_run: z.boolean().optional().describe("decide without counting, recording or issuing tokens"),
   confirm_token: z.string().min(1).max(1024).optional().describe("token from a confirm answer: admits this same call once"),
@@ -48,7 +58,10 @@ const usage = z.record(z.string().max(64), z.unknown()).describe("the provider's
 
 /** POST /v1/decisions/{id}/settle: the actual cost, or the usage to price. */
 export const SettleRequestSchema = z
-  .strictObject({ cost: z.number().min(0).max(1e9).optional().describe("the call's actual cost, replacing its estimate"), usage: usage.optional() })
+  .strictObject({
+    cost: z.number().min(0).max(1e9).optional().describe("the call's actual cost, replacing its estimate"),
+    usage: usage.optional(),
+  })
   .refine((body) => (body.cost === undefined) !== (body.usage === undefined), { message: "give cost or usage, exactly one" });
 
 /** POST /v1/events/provider-calls (the seed's event). */
@@ -69,7 +82,10 @@ export const ProviderCallSchema = z.strictObject({
 /** POST /authorize, in the seed's own shape. */
 export const AuthorizeRequestSchema = z.strictObject({
   action: z.string().min(1).max(TEXT).describe("the operation, e.g. delete; becomes context.operation"),
-  resource: z.union([text, z.record(z.string().max(128), factValue)]).optional().describe("a name, or an object whose `type`/`id`/`name` fields are read"),
+  resource: z
+    .union([text, z.record(z.string().max(128), factValue)])
+    .optional()
+    .describe("a name, or an object whose `type`/`id`/`name` fields are read"),
   context: z.record(z.string().max(128), z.unknown()).optional().describe("user, roles, environment, client, cost and other facts"),
 });
 

@@ -1,5 +1,4 @@
 // Starts a decision server: policies, store, log, keys and secret from the file and environment; reload on change; graceful stop.
-import { unwatchFile, watchFile } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { configuredSecret, processConfirmSecret } from "../adapters/core/confirm-secret.js";
@@ -14,6 +13,7 @@ import { KeyRing, keysFileFor, readKeys, recordLastUse } from "./api-keys.js";
 import { createApp, DEFAULT_BODY_LIMIT } from "./app.js";
 import { Confirmations } from "./confirmations.js";
 import { createMetrics } from "./metrics.js";
+import { fileVersion, watchPath } from "./file-watch.js";
 import { PolicyRuntime } from "./policy-runtime.js";
 import { DecisionIds } from "./reservation-id.js";
 import type { ServerDeps, ServerEnv } from "./server-deps.js";
@@ -71,7 +71,12 @@ const DRAIN_MS = 10_000;
 /** The server's own limit on its callers: a built-in policy on its own memory store. */
 function callerLimiter(perSecond: number): Guardian | undefined {
   if (perSecond === 0) return undefined;
-  return createGuardian({ policies: [{ id: "hexarch_server_callers", rules: [{ requests_per_second: perSecond, key: "api_key" }] }], env: {}, decisionLog: false, store: new MemoryStore() });
+  return createGuardian({
+    policies: [{ id: "hexarch_server_callers", rules: [{ requests_per_second: perSecond, key: "api_key" }] }],
+    env: {},
+    decisionLog: false,
+    store: new MemoryStore(),
+  });
 }
 
 /**
@@ -84,13 +89,22 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const cwd = options.cwd ?? process.cwd();
   const { logger } = options;
   const host = options.host ?? "127.0.0.1";
-  const path = discoverPolicyFile({ cwd, env: { ...env }, ...(options.policyFile === undefined ? {} : { policyFile: options.policyFile }) });
+  const path = discoverPolicyFile({
+    cwd,
+    env: { ...env },
+    ...(options.policyFile === undefined ? {} : { policyFile: options.policyFile }),
+  });
   const keysPath = keysFileFor(path);
+  // Taken before either file is read, so an edit made during start-up is reloaded.
+  const policyVersion = fileVersion(path);
+  const keysVersion = fileVersion(keysPath);
   const apiToken = options.apiToken ?? env["HEXARCH_API_TOKEN"];
   const lastUsed = new Map<string, number>();
   const keys = { current: new KeyRing(readKeys(keysPath), apiToken, lastUsed) };
   if (!LOOPBACK.test(host) && !keys.current.required) {
-    throw new ServeRefusal(`refusing to listen on ${host} without API keys: anyone who reaches it could decide and spend budgets. Create a key (hexarch keys create --scope decide --name app), set --api-token, or bind 127.0.0.1`);
+    throw new ServeRefusal(
+      `refusing to listen on ${host} without API keys: anyone who reaches it could decide and spend budgets. Create a key (hexarch keys create --scope decide --name app), set --api-token, or bind 127.0.0.1`,
+    );
   }
   const loaded = loadPolicyFile(path);
   const environment = env["HEXARCH_ENV"] ?? env["NODE_ENV"] ?? "development";
@@ -137,10 +151,8 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     metrics.reloads.inc({ result: taken ? "ok" : "refused" });
     return taken;
   };
-  watchFile(path, { interval: WATCH_INTERVAL_MS }, (now, before) => {
-    if (now.mtimeMs !== before.mtimeMs || now.size !== before.size) reload();
-  });
-  watchFile(keysPath, { interval: WATCH_INTERVAL_MS }, reloadKeys);
+  const stopPolicyWatch = watchPath(path, WATCH_INTERVAL_MS, () => void reload(), policyVersion);
+  const stopKeysWatch = watchPath(keysPath, WATCH_INTERVAL_MS, reloadKeys, keysVersion);
   const writeLastUse = (): void => {
     try {
       recordLastUse(keysPath, lastUsed);
@@ -158,13 +170,16 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const close = (): Promise<void> =>
     (closing ??= (async () => {
       process.off("SIGHUP", onHup);
-      unwatchFile(path);
-      unwatchFile(keysPath);
+      stopPolicyWatch();
+      stopKeysWatch();
       clearInterval(lastUse);
       const drained = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Keep-alive connections go as soon as they fall idle, each after answering what it was sent.
+      const sweep = setInterval(() => "closeIdleConnections" in server && server.closeIdleConnections(), 50);
       if ("closeIdleConnections" in server) server.closeIdleConnections();
       const force = setTimeout(() => "closeAllConnections" in server && server.closeAllConnections(), DRAIN_MS);
       await drained;
+      clearInterval(sweep);
       clearTimeout(force);
       writeLastUse();
       await log?.close();

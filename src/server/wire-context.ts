@@ -56,7 +56,12 @@ export function decisionBody(id: string, decision: Decision, dryRun: boolean): D
       remaining: c.remaining,
       reset_at: new Date(c.resetAt).toISOString(),
     })),
-    warnings: decision.warnings.map((w) => ({ kind: w.kind, policy: w.rule?.policyId ?? null, message: w.message, would_be: w.wouldBe ?? null })),
+    warnings: decision.warnings.map((w) => ({
+      kind: w.kind,
+      policy: w.rule?.policyId ?? null,
+      message: w.message,
+      would_be: w.wouldBe ?? null,
+    })),
     would_be: decision.wouldBe ?? null,
     dry_run: dryRun,
   };

@@ -106,7 +106,9 @@ describe("keys", () => {
 
 describe("the server's own limit on its callers", () => {
   it("answers 429 with Retry-After once a key passes its calls per second", async () => {
-    const statuses = await Promise.all(Array.from({ length: 30 }, () => t.post("/v1/decisions", decide, bearer("dev-token-for-tests")).then((a) => a.status)));
+    const statuses = await Promise.all(
+      Array.from({ length: 30 }, () => t.post("/v1/decisions", decide, bearer("dev-token-for-tests")).then((a) => a.status)),
+    );
     expect(statuses.filter((s) => s === 200).length).toBeLessThanOrEqual(20);
     expect(statuses).toContain(429);
   });

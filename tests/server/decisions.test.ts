@@ -10,10 +10,17 @@ afterAll(() => t.stop());
 
 describe("POST /v1/decisions", () => {
   it("answers a refusal as a 200 carrying the decision", async () => {
-    for (let i = 0; i < 3; i += 1) expect((await t.post("/v1/decisions", { context: { resource: "tight", user: "ana" } })).body.outcome).toBe("allow");
+    for (let i = 0; i < 3; i += 1)
+      expect((await t.post("/v1/decisions", { context: { resource: "tight", user: "ana" } })).body.outcome).toBe("allow");
     const limited = await t.post("/v1/decisions", { context: { resource: "tight", user: "ana" } });
     expect(limited.status).toBe(200);
-    expect(limited.body).toMatchObject({ outcome: "limit", allowed: false, policy: "tight", kind: "rate", rule: { policy: "tight", index: 0 } });
+    expect(limited.body).toMatchObject({
+      outcome: "limit",
+      allowed: false,
+      policy: "tight",
+      kind: "rate",
+      rule: { policy: "tight", index: 0 },
+    });
     expect(limited.body.retry_after).toBeGreaterThan(0);
     expect(limited.body.counters[0]).toMatchObject({ limit: 3, used: 3, remaining: 0 });
   });
@@ -27,14 +34,23 @@ describe("POST /v1/decisions", () => {
     expect((await t.post("/v1/decisions", { ...call, confirm_token: token })).body.outcome).toBe("allow");
     const again = await t.post("/v1/decisions", { ...call, confirm_token: token });
     expect(again.body).toMatchObject({ outcome: "confirm", confirm: { rejected: "used" } });
-    const other = await t.post("/v1/decisions", { policy: "safe_delete", context: { operation: "delete", resource: "orders" }, confirm_token: again.body.confirm.token });
+    const other = await t.post("/v1/decisions", {
+      policy: "safe_delete",
+      context: { operation: "delete", resource: "orders" },
+      confirm_token: again.body.confirm.token,
+    });
     expect(other.body).toMatchObject({ outcome: "confirm", confirm: { rejected: "invalid" } });
   });
 
   it("counts nothing in a dry run but answers from the real counters", async () => {
     const ctx = { resource: "tight", user: "dry" };
     await t.post("/v1/decisions", { context: ctx });
-    for (let i = 0; i < 5; i += 1) expect((await t.post("/v1/decisions", { context: ctx, dry_run: true })).body).toMatchObject({ outcome: "allow", dry_run: true, counters: [{ used: 2 }] });
+    for (let i = 0; i < 5; i += 1)
+      expect((await t.post("/v1/decisions", { context: ctx, dry_run: true })).body).toMatchObject({
+        outcome: "allow",
+        dry_run: true,
+        counters: [{ used: 2 }],
+      });
     expect((await t.post("/v1/decisions", { context: ctx })).body.counters[0].used).toBe(2);
   });
 

@@ -9,26 +9,41 @@ const jsonValue = fc.jsonValue({ maxDepth: 2 });
 function typed(schema: SchemaNode, type: string): fc.Arbitrary<unknown> {
   switch (type) {
     case "string": {
-      if (typeof schema["pattern"] === "string") return fc.stringMatching(new RegExp(schema["pattern"])).filter((s) => s.length <= ((schema["maxLength"] as number) ?? 128) && s.length >= ((schema["minLength"] as number) ?? 0));
+      if (typeof schema["pattern"] === "string")
+        return fc
+          .stringMatching(new RegExp(schema["pattern"]))
+          .filter((s) => s.length <= ((schema["maxLength"] as number) ?? 128) && s.length >= ((schema["minLength"] as number) ?? 0));
       return fc.string({ minLength: (schema["minLength"] as number) ?? 0, maxLength: Math.min((schema["maxLength"] as number) ?? 40, 40) });
     }
     case "integer":
-      return fc.integer({ min: Math.max((schema["minimum"] as number) ?? -1e6, -1e9), max: Math.min((schema["maximum"] as number) ?? 1e6, 1e9) });
+      return fc.integer({
+        min: Math.max((schema["minimum"] as number) ?? -1e6, -1e9),
+        max: Math.min((schema["maximum"] as number) ?? 1e6, 1e9),
+      });
     case "number":
-      return fc.double({ min: (schema["minimum"] as number) ?? -1e6, max: (schema["maximum"] as number) ?? 1e6, noNaN: true, noDefaultInfinity: true });
+      return fc.double({
+        min: (schema["minimum"] as number) ?? -1e6,
+        max: (schema["maximum"] as number) ?? 1e6,
+        noNaN: true,
+        noDefaultInfinity: true,
+      });
     case "boolean":
       return fc.boolean();
     case "null":
       return fc.constant(null);
     case "array": {
       const items = (schema["items"] as SchemaNode | undefined) ?? {};
-      return fc.array(arbitraryFor(items), { minLength: (schema["minItems"] as number) ?? 0, maxLength: Math.min((schema["maxItems"] as number) ?? 4, 4) });
+      return fc.array(arbitraryFor(items), {
+        minLength: (schema["minItems"] as number) ?? 0,
+        maxLength: Math.min((schema["maxItems"] as number) ?? 4, 4),
+      });
     }
     case "object": {
       const properties = (schema["properties"] as Record<string, SchemaNode> | undefined) ?? {};
       const required = new Set((schema["required"] as string[] | undefined) ?? []);
       const extra = schema["additionalProperties"];
-      if (Object.keys(properties).length === 0 && typeof extra === "object" && extra !== null) return fc.dictionary(fc.string({ maxLength: 12 }), arbitraryFor(extra as SchemaNode), { maxKeys: 3 });
+      if (Object.keys(properties).length === 0 && typeof extra === "object" && extra !== null)
+        return fc.dictionary(fc.string({ maxLength: 12 }), arbitraryFor(extra as SchemaNode), { maxKeys: 3 });
       const shape = Object.fromEntries(Object.entries(properties).map(([name, node]) => [name, arbitraryFor(node)]));
       return fc.record(shape, { requiredKeys: [...required].filter((name) => name in shape) });
     }

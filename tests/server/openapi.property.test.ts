@@ -13,7 +13,10 @@ let operations: { path: string; body: fc.Arbitrary<unknown> }[];
 
 beforeAll(async () => {
   t = await startTestServer(undefined, { callerLimit: 0 });
-  const doc = (await t.get("/openapi.json")).body as { paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: { $ref?: string } }> } }>>; components: { schemas: Record<string, SchemaNode> } };
+  const doc = (await t.get("/openapi.json")).body as {
+    paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: { $ref?: string } }> } }>>;
+    components: { schemas: Record<string, SchemaNode> };
+  };
   operations = [];
   for (const [path, item] of Object.entries(doc.paths)) {
     const ref = item["post"]?.requestBody?.content["application/json"]?.schema.$ref;
@@ -28,7 +31,13 @@ afterAll(() => t.stop());
 
 describe("requests generated from the OpenAPI document", () => {
   it("knows every POST route", () => {
-    expect(operations.map((o) => o.path).sort()).toEqual(["/authorize", "/v1/decisions", "/v1/decisions/d_AAAAAAAAAAAAAAAA/settle", "/v1/events/provider-calls", "/v1/explain"]);
+    expect(operations.map((o) => o.path).sort()).toEqual([
+      "/authorize",
+      "/v1/decisions",
+      "/v1/decisions/d_AAAAAAAAAAAAAAAA/settle",
+      "/v1/events/provider-calls",
+      "/v1/explain",
+    ]);
   });
 
   it("never answer 5xx, and every 4xx is a problem body with its status", async () => {

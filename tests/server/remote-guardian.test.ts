@@ -65,6 +65,8 @@ describe("createRemoteGuardian", () => {
 
   it("throws for a request the server calls bad, naming the problem", async () => {
     t = await startTestServer();
-    await expect(createRemoteGuardian({ url: t.server.url }).check("nope", {})).rejects.toThrow(/refused the request \(400\): no policy with id "nope"/);
+    await expect(createRemoteGuardian({ url: t.server.url }).check("nope", {})).rejects.toThrow(
+      /refused the request \(400\): no policy with id "nope"/,
+    );
   });
 });

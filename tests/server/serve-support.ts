@@ -25,7 +25,8 @@ export const SERVER_POLICIES = `policies:
 /** A logger that keeps lines, for asserting on what the server said. */
 export function keptLogger(): Logger & { lines: string[] } {
   const lines: string[] = [];
-  const keep = (level: string) => (object: Record<string, unknown>, message: string) => void lines.push(`${level} ${message} ${JSON.stringify(object, (k, v: unknown) => (v instanceof Error ? v.message : v))}`);
+  const keep = (level: string) => (object: Record<string, unknown>, message: string) =>
+    void lines.push(`${level} ${message} ${JSON.stringify(object, (k, v: unknown) => (v instanceof Error ? v.message : v))}`);
   return { lines, info: keep("info"), warn: keep("warn"), error: keep("error") };
 }
 
@@ -64,13 +65,24 @@ async function answer(response: Response): Promise<Answer> {
  * Starts a server over `policies` (YAML text) in a fresh folder; extra files (a keys file) can be written first.
  * @example const t = await startTestServer(); const { body } = await t.post("/v1/decisions", { context: {} }); await t.stop();
  */
-export async function startTestServer(policies = SERVER_POLICIES, options: Partial<ServeOptions> = {}, files: Record<string, string> = {}): Promise<TestServer> {
+export async function startTestServer(
+  policies = SERVER_POLICIES,
+  options: Partial<ServeOptions> = {},
+  files: Record<string, string> = {},
+): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), "hexarch-serve-"));
   const policyFile = join(dir, "hexarch.yaml");
   writeFileSync(policyFile, policies);
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
   const logger = keptLogger();
-  const server = await startServer({ policyFile, port: 0, logger, env: { HEXARCH_SECRET: "test-secret-of-enough-length-0123" }, cwd: dir, ...options });
+  const server = await startServer({
+    policyFile,
+    port: 0,
+    logger,
+    env: { HEXARCH_SECRET: "test-secret-of-enough-length-0123" },
+    cwd: dir,
+    ...options,
+  });
   const send = async (method: string, path: string, body: unknown, headers: Record<string, string> = {}): Promise<Answer> => {
     const init: RequestInit = { method, headers: { ...(body === undefined ? {} : { "content-type": "application/json" }), ...headers } };
     if (body !== undefined) init.body = typeof body === "string" ? body : JSON.stringify(body);

@@ -14,7 +14,8 @@ beforeAll(async () => {
 });
 afterAll(() => t.stop());
 
-const spent = async (): Promise<number> => (await t.post("/v1/decisions", { policy: "spend", context: { resource: "openai", cost: 0 }, dry_run: true })).body.counters[0].used;
+const spent = async (): Promise<number> =>
+  (await t.post("/v1/decisions", { policy: "spend", context: { resource: "openai", cost: 0 }, dry_run: true })).body.counters[0].used;
 
 describe("settle", () => {
   it("replaces the estimate with the actual cost, once", async () => {
@@ -31,7 +32,10 @@ describe("settle", () => {
 
   it("reserves by the model's tokens and settles by the provider's usage, priced at the file's prices", async () => {
     const before = await spent();
-    const decided = await t.post("/v1/decisions", { policy: "spend", context: { resource: "openai", model: "gpt-4o", input_tokens: 1000, max_output_tokens: 500 } });
+    const decided = await t.post("/v1/decisions", {
+      policy: "spend",
+      context: { resource: "openai", model: "gpt-4o", input_tokens: 1000, max_output_tokens: 500 },
+    });
     expect(await spent()).toBeCloseTo(before + 0.0075, 6);
     const settled = await t.post(`/v1/decisions/${decided.body.id}/settle`, { usage: { prompt_tokens: 1000, completion_tokens: 100 } });
     expect(settled.body).toMatchObject({ settled: true, cost: 0.0035 });
@@ -47,14 +51,25 @@ describe("settle", () => {
     expect((await t.post(`/v1/decisions/${forged}/settle`, { cost: 0 })).status).toBe(404);
     expect((await t.post("/v1/decisions/nonsense/settle", { cost: 0 })).status).toBe(404);
     const plain = await t.post("/v1/decisions", { context: { resource: "elsewhere" } });
-    expect((await t.post(`/v1/decisions/${plain.body.id}/settle`, { cost: 1 })).body).toMatchObject({ settled: false, result: "nothing-reserved" });
+    expect((await t.post(`/v1/decisions/${plain.body.id}/settle`, { cost: 1 })).body).toMatchObject({
+      settled: false,
+      result: "nothing-reserved",
+    });
   });
 });
 
 describe("POST /v1/events/provider-calls", () => {
   it("charges the call's cost to the budgets it falls under, even past the limit", async () => {
     const before = await spent();
-    const event = await t.post("/v1/events/provider-calls", { provider: "openai", model: "gpt-4o", input_tokens: 1200, output_tokens: 300, cost: 3, latency_ms: 800, ok: true });
+    const event = await t.post("/v1/events/provider-calls", {
+      provider: "openai",
+      model: "gpt-4o",
+      input_tokens: 1200,
+      output_tokens: 300,
+      cost: 3,
+      latency_ms: 800,
+      ok: true,
+    });
     expect(event.body).toMatchObject({ charged: true, budgets: 1 });
     expect(await spent()).toBeCloseTo(before + 3);
   });
@@ -70,7 +85,11 @@ describe("POST /v1/events/provider-calls", () => {
 
 describe("POST /authorize (the seed's shape)", () => {
   it("answers ALLOW or DENY with the reason and the policies that applied", async () => {
-    const denied = await t.post("/authorize", { action: "delete", resource: { type: "table", name: "users" }, context: { user: "ana", backup_verified: true } });
+    const denied = await t.post("/authorize", {
+      action: "delete",
+      resource: { type: "table", name: "users" },
+      context: { user: "ana", backup_verified: true },
+    });
     expect(denied.body).toMatchObject({ allowed: false, decision: "DENY", outcome: "confirm", policies: ["safe_delete"] });
     expect(denied.body.reason).toContain("requires confirmation");
     const allowed = await t.post("/authorize", { action: "read", resource: "reports" });

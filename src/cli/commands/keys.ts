@@ -13,7 +13,13 @@ interface KeysFlags {
 }
 
 function keysPath(terminal: Terminal, flags: KeysFlags): string {
-  return keysFileFor(discoverPolicyFile({ cwd: terminal.cwd, env: { ...terminal.env }, ...(flags.config === undefined ? {} : { policyFile: flags.config }) }));
+  return keysFileFor(
+    discoverPolicyFile({
+      cwd: terminal.cwd,
+      env: { ...terminal.env },
+      ...(flags.config === undefined ? {} : { policyFile: flags.config }),
+    }),
+  );
 }
 
 function create(terminal: Terminal, flags: KeysFlags & { readonly scope: string[]; readonly name: string }): ExitCode {
@@ -22,21 +28,36 @@ function create(terminal: Terminal, flags: KeysFlags & { readonly scope: string[
   const path = keysPath(terminal, flags);
   const { key, stored } = createKey(path, flags.name, flags.scope as Scope[]);
   terminal.out(key);
-  terminal.err(`created key ${stored.id} "${stored.name}" (${stored.scopes.join(", ")}) in ${displayPath(path, terminal.cwd)}; it is shown only now, store it as a secret`);
+  terminal.err(
+    `created key ${stored.id} "${stored.name}" (${stored.scopes.join(", ")}) in ${displayPath(path, terminal.cwd)}; it is shown only now, store it as a secret`,
+  );
   return EXIT.OK;
 }
 
 function list(terminal: Terminal, flags: KeysFlags & { readonly json?: boolean }): ExitCode {
   const keys = readKeys(keysPath(terminal, flags));
   if (flags.json === true) {
-    terminal.out(JSON.stringify(keys.map(({ hash: _hash, ...shown }) => shown), null, 2));
+    terminal.out(
+      JSON.stringify(
+        keys.map(({ hash: _hash, ...shown }) => shown),
+        null,
+        2,
+      ),
+    );
     return EXIT.OK;
   }
   if (keys.length === 0) {
     terminal.out("no keys: create one with hexarch keys create --scope decide --name app");
     return EXIT.OK;
   }
-  const rows = keys.map((k) => [k.id, k.name, k.scopes.join(","), k.created_at, k.last_used_at ?? "never", k.revoked_at === null ? "active" : `revoked ${k.revoked_at}`]);
+  const rows = keys.map((k) => [
+    k.id,
+    k.name,
+    k.scopes.join(","),
+    k.created_at,
+    k.last_used_at ?? "never",
+    k.revoked_at === null ? "active" : `revoked ${k.revoked_at}`,
+  ]);
   for (const line of renderTable(["ID", "NAME", "SCOPES", "CREATED", "LAST USED", "STATUS"], rows, terminal.paint)) terminal.out(line);
   return EXIT.OK;
 }
@@ -56,13 +77,20 @@ function revoke(terminal: Terminal, idOrName: string, flags: KeysFlags): ExitCod
  */
 export function registerKeys(program: Command, terminal: Terminal, act: Act): void {
   const keys = program.command("keys").description("manage the API keys hexarch serve accepts (stored hashed beside the policy file)");
-  const config = (command: Command): Command => command.option("--config <file>", "policy file whose folder holds hexarch.keys.json (default: discovered)");
+  const config = (command: Command): Command =>
+    command.option("--config <file>", "policy file whose folder holds hexarch.keys.json (default: discovered)");
   config(keys.command("create"))
     .description("create a key and print it once")
     .requiredOption("--name <name>", "what the key is for, e.g. ci")
-    .option("--scope <scope>", "decide (decisions, settle, events) or admin (also the log and metrics); repeat for both", (value: string, previous: string[] = []) => [...previous, value])
+    .option(
+      "--scope <scope>",
+      "decide (decisions, settle, events) or admin (also the log and metrics); repeat for both",
+      (value: string, previous: string[] = []) => [...previous, value],
+    )
     .addHelpText("after", "\nExample:\n  $ hexarch keys create --scope decide --name ci\n")
-    .action(act((flags: KeysFlags & { scope?: string[]; name: string }) => create(terminal, { ...flags, scope: flags.scope ?? ["decide"] })));
+    .action(
+      act((flags: KeysFlags & { scope?: string[]; name: string }) => create(terminal, { ...flags, scope: flags.scope ?? ["decide"] })),
+    );
   config(keys.command("list"))
     .description("list keys: id, name, scopes, created, last used, revoked")
     .option("--json", "print the keys as JSON (never their hashes)")

@@ -21,7 +21,8 @@ const SERVER_PACKAGES = ["hono", "@hono/node-server", "prom-client"];
 function wholeNumber(min: number, max: number): (text: string) => number {
   return (text) => {
     const value = Number(text);
-    if (!Number.isInteger(value) || value < min || value > max) throw new InvalidArgumentError(`expected a whole number from ${min} to ${max}`);
+    if (!Number.isInteger(value) || value < min || value > max)
+      throw new InvalidArgumentError(`expected a whole number from ${min} to ${max}`);
     return value;
   };
 }
@@ -43,7 +44,8 @@ async function loadServer(): Promise<typeof import("../../server/start.js")> {
     return await import("../../server/start.js");
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === "ERR_MODULE_NOT_FOUND" || code === "MODULE_NOT_FOUND") throw new UsageError(`hexarch serve needs ${SERVER_PACKAGES.join(", ")}: npm install ${SERVER_PACKAGES.join(" ")}`);
+    if (code === "ERR_MODULE_NOT_FOUND" || code === "MODULE_NOT_FOUND")
+      throw new UsageError(`hexarch serve needs ${SERVER_PACKAGES.join(", ")}: npm install ${SERVER_PACKAGES.join(" ")}`);
     throw error;
   }
 }

@@ -46,21 +46,36 @@ export function adminRoutes(app: Hono<ServerEnv>, deps: ServerDeps): void {
   app.get("/v1/decisions", async function decisions(c) {
     const query = c.req.query();
     const unknown = Object.keys(query).filter((name) => !["policy", "outcome", "since", "until", "limit"].includes(name));
-    if (unknown.length > 0) return sendProblem(c, 400, `unknown query parameter ${unknown.join(", ")}`, unknown.map((name) => ({ path: `query.${name}`, message: "unknown parameter" })));
+    if (unknown.length > 0)
+      return sendProblem(
+        c,
+        400,
+        `unknown query parameter ${unknown.join(", ")}`,
+        unknown.map((name) => ({ path: `query.${name}`, message: "unknown parameter" })),
+      );
     const since = query["since"] === undefined ? undefined : Date.parse(query["since"]);
     const until = query["until"] === undefined ? undefined : Date.parse(query["until"]);
     const limit = query["limit"] === undefined ? 100 : Number(query["limit"]);
     const errors = [
-      ...(since !== undefined && Number.isNaN(since) ? [{ path: "query.since", message: "an ISO 8601 instant, e.g. 2026-12-03T08:00:00Z" }] : []),
+      ...(since !== undefined && Number.isNaN(since)
+        ? [{ path: "query.since", message: "an ISO 8601 instant, e.g. 2026-12-03T08:00:00Z" }]
+        : []),
       ...(until !== undefined && Number.isNaN(until) ? [{ path: "query.until", message: "an ISO 8601 instant" }] : []),
-      ...(query["outcome"] !== undefined && !OUTCOMES.has(query["outcome"]) ? [{ path: "query.outcome", message: "allow, warn, confirm, limit, deny or error" }] : []),
-      ...(!Number.isInteger(limit) || limit < 1 || limit > MAX_RECORDS ? [{ path: "query.limit", message: `a whole number from 1 to ${MAX_RECORDS}` }] : []),
+      ...(query["outcome"] !== undefined && !OUTCOMES.has(query["outcome"])
+        ? [{ path: "query.outcome", message: "allow, warn, confirm, limit, deny or error" }]
+        : []),
+      ...(!Number.isInteger(limit) || limit < 1 || limit > MAX_RECORDS
+        ? [{ path: "query.limit", message: `a whole number from 1 to ${MAX_RECORDS}` }]
+        : []),
     ];
     if (errors.length > 0) return sendProblem(c, 400, errors.map((e) => `${e.path}: ${e.message}`).join("; "), errors);
     const log = openLog(deps);
     if (log === undefined) return sendProblem(c, 404, "this server keeps no decision log: add a logging: section to the policy file");
     await deps.log?.flush();
-    const matches = recordMatcher({ policy: query["policy"], outcome: query["outcome"], since, until, kind: undefined, client: undefined, user: undefined }, deps.logKey);
+    const matches = recordMatcher(
+      { policy: query["policy"], outcome: query["outcome"], since, until, kind: undefined, client: undefined, user: undefined },
+      deps.logKey,
+    );
     const found: unknown[] = [];
     try {
       for await (const line of log.lines()) {

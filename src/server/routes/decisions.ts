@@ -5,7 +5,13 @@ import type { Guardian } from "../../guardian/create-guardian.js";
 import { unrecordable } from "../../log/logged-engine.js";
 import type { JsonValue } from "../../log/canonical.js";
 import { readBody, sendProblem } from "../respond.js";
-import { DecisionRequestSchema, ExplainRequestSchema, SettleRequestSchema, type DecisionRequest, type DecisionResponse } from "../schemas.js";
+import {
+  DecisionRequestSchema,
+  ExplainRequestSchema,
+  SettleRequestSchema,
+  type DecisionRequest,
+  type DecisionResponse,
+} from "../schemas.js";
 import { reservedBy, settleReservation, usageCost } from "../reservation-id.js";
 import type { Ctx, ServerDeps, ServerEnv } from "../server-deps.js";
 import { decisionBody, toGuardContext } from "../wire-context.js";
@@ -52,10 +58,20 @@ async function decideRequest(deps: ServerDeps, c: Ctx, request: DecisionRequest)
   const id = deps.ids.issue(dry ? undefined : reservedBy(guardian, decision, ctx, ids));
   if (!dry) log?.record(decision, ctx, id.split(".", 1)[0]);
   const body = decisionBody(id, decision, dry);
-  if (decision.outcome !== "confirm" || decision.policyId === undefined) return rejected === undefined ? body : { ...body, confirm: { rejected, how: CONFIRM_HOW } };
+  if (decision.outcome !== "confirm" || decision.policyId === undefined)
+    return rejected === undefined ? body : { ...body, confirm: { rejected, how: CONFIRM_HOW } };
   if (dry) return { ...body, confirm: { how: "a dry run issues no token; decide without dry_run to get one" } };
-  const issued = deps.confirmations.issue(subject, [...new Set([...(Array.isArray(ctx.confirm) ? ctx.confirm : []), decision.policyId])]);
-  return { ...body, confirm: { token: issued.token, expires_at: new Date(issued.expiresAt).toISOString(), ...(rejected === undefined ? {} : { rejected }), how: CONFIRM_HOW } };
+  const confirmed: readonly string[] = Array.isArray(ctx.confirm) ? ctx.confirm : [];
+  const issued = deps.confirmations.issue(subject, [...new Set([...confirmed, decision.policyId])]);
+  return {
+    ...body,
+    confirm: {
+      token: issued.token,
+      expires_at: new Date(issued.expiresAt).toISOString(),
+      ...(rejected === undefined ? {} : { rejected }),
+      how: CONFIRM_HOW,
+    },
+  };
 }
 
 /**
@@ -82,7 +98,9 @@ export function decisionRoutes(app: Hono<ServerEnv>, deps: ServerDeps): void {
     const ids = policyIds(c, dryRun, parsed.value.policy);
     if (ids instanceof Response) return ids;
     const decision = await dryRun.decideNow(toGuardContext(parsed.value.context), ids);
-    const rules = decision.explain().map((e) => ({ policy: e.rule.policyId, index: e.rule.index, summary: e.rule.summary, applied: e.applied, why: e.why }));
+    const rules = decision
+      .explain()
+      .map((e) => ({ policy: e.rule.policyId, index: e.rule.index, summary: e.rule.summary, applied: e.applied, why: e.why }));
     return c.json({ decision: decisionBody(deps.ids.issue(), decision, true), rules });
   });
 
@@ -91,7 +109,12 @@ export function decisionRoutes(app: Hono<ServerEnv>, deps: ServerDeps): void {
     if (!parsed.ok) return parsed.response;
     const id = c.req.param("id");
     const opened = deps.ids.open(id);
-    if (opened === undefined) return sendProblem(c, 404, "no decision with this id (ids come from POST /v1/decisions and are checked with this server's HEXARCH_SECRET)");
+    if (opened === undefined)
+      return sendProblem(
+        c,
+        404,
+        "no decision with this id (ids come from POST /v1/decisions and are checked with this server's HEXARCH_SECRET)",
+      );
     const { cost: given, usage } = parsed.value;
     const cost = given ?? usageCost(deps.runtime.current.guardian, opened.model, usage ?? {});
     if (cost instanceof Error) return sendProblem(c, 400, cost.message, [{ path: "usage", message: cost.message }]);

@@ -11,12 +11,27 @@ import { toGuardContext } from "../wire-context.js";
 
 /** One line saying what a provider call was, for the log's reason field. */
 function describeCall(event: ProviderCall): string {
-  const tokens = event.input_tokens === undefined && event.output_tokens === undefined ? "" : ` ${event.input_tokens ?? 0} in/${event.output_tokens ?? 0} out,`;
+  const tokens =
+    event.input_tokens === undefined && event.output_tokens === undefined
+      ? ""
+      : ` ${event.input_tokens ?? 0} in/${event.output_tokens ?? 0} out,`;
   const status = event.ok === false ? " failed" : "";
   return `provider call ${event.provider}${event.model === undefined ? "" : ` ${event.model}`}:${tokens} cost ${event.cost}${event.latency_ms === undefined ? "" : `, ${event.latency_ms} ms`}${status}`;
 }
 
-const CONTEXT_FIELDS = new Set(["user", "roles", "environment", "client", "cost", "route", "method", "feature", "resource_type", "api_key", "operation"]);
+const CONTEXT_FIELDS = new Set([
+  "user",
+  "roles",
+  "environment",
+  "client",
+  "cost",
+  "route",
+  "method",
+  "feature",
+  "resource_type",
+  "api_key",
+  "operation",
+]);
 
 /**
  * The hexarch context for the seed's `{ action, resource, context }`: action → operation, a resource name →
@@ -37,7 +52,8 @@ export function authorizeContext(request: AuthorizeRequest): { context: GuardCon
   }
   for (const [key, value] of Object.entries(request.context ?? {})) {
     if (CONTEXT_FIELDS.has(key)) wire[key] = value;
-    else if (value === null || ["string", "number", "boolean"].includes(typeof value)) facts[key] = value as string | number | boolean | null;
+    else if (value === null || ["string", "number", "boolean"].includes(typeof value))
+      facts[key] = value as string | number | boolean | null;
   }
   if (Object.keys(facts).length > 0) wire["facts"] = facts;
   const checked = ContextSchema.safeParse(wire);
@@ -62,7 +78,8 @@ export function eventRoutes(app: Hono<ServerEnv>, deps: ServerDeps): void {
       return c.json({ charged: result === "settled", result });
     }
     const { guardian } = deps.runtime.current;
-    if (event.policy !== undefined && !guardian.policies.policies.has(event.policy)) return sendProblem(c, 400, `no policy with id "${event.policy}"`, [{ path: "policy", message: "unknown policy" }]);
+    if (event.policy !== undefined && !guardian.policies.policies.has(event.policy))
+      return sendProblem(c, 400, `no policy with id "${event.policy}"`, [{ path: "policy", message: "unknown policy" }]);
     const ctx = { ...toGuardContext(event.context ?? {}), cost: event.cost, now: Date.now() };
     if (ctx.resource === undefined) ctx.resource = event.provider;
     const ids = event.policy === undefined ? undefined : [event.policy];
@@ -87,7 +104,21 @@ export function eventRoutes(app: Hono<ServerEnv>, deps: ServerDeps): void {
     const id = deps.ids.issue();
     decision = deps.log?.record(decision, ctx, id) ?? decision;
     deps.metrics.decisions.inc({ policy: decision.policyId ?? "", outcome: decision.outcome });
-    const policies = [...new Set(decision.explain().filter((e) => e.applied).map((e) => e.rule.policyId))];
-    return c.json({ allowed: decision.isAllowed(), decision: decision.isAllowed() ? "ALLOW" : "DENY", reason: decision.reason, policies, id, outcome: decision.outcome });
+    const policies = [
+      ...new Set(
+        decision
+          .explain()
+          .filter((e) => e.applied)
+          .map((e) => e.rule.policyId),
+      ),
+    ];
+    return c.json({
+      allowed: decision.isAllowed(),
+      decision: decision.isAllowed() ? "ALLOW" : "DENY",
+      reason: decision.reason,
+      policies,
+      id,
+      outcome: decision.outcome,
+    });
   });
 }

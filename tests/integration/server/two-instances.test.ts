@@ -28,7 +28,10 @@ policies:
 
 /** Starts `hexarch serve` in its own process and resolves with its URL once it listens. */
 function startInstance(policyFile: string, env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ["--import", import.meta.resolve("tsx"), CLI, "serve", policyFile, "--port", "0"], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, ["--import", import.meta.resolve("tsx"), CLI, "serve", policyFile, "--port", "0"], {
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   return new Promise((resolve, reject) => {
     let out = "";
     child.stdout?.on("data", (chunk: Buffer) => {
@@ -68,7 +71,11 @@ describeWithRedis("two server processes on one Redis", "any", () => {
 
   it("allows exactly 50 of 400 concurrent decisions against a limit of 50", async () => {
     const user = `u-${randomBytes(6).toString("hex")}`;
-    const outcomes = await Promise.all(Array.from({ length: 400 }, (_, i) => post(`${(i % 2 === 0 ? a : b).url}/v1/decisions`, { policy: "fifty", context: { resource: "shared", user } })));
+    const outcomes = await Promise.all(
+      Array.from({ length: 400 }, (_, i) =>
+        post(`${(i % 2 === 0 ? a : b).url}/v1/decisions`, { policy: "fifty", context: { resource: "shared", user } }),
+      ),
+    );
     const allowed = outcomes.filter((o) => o.outcome === "allow").length;
     expect(allowed).toBe(50);
     expect(outcomes.filter((o) => o.outcome === "limit").length).toBe(350);
@@ -78,10 +85,20 @@ describeWithRedis("two server processes on one Redis", "any", () => {
     const context = { resource: "openai", user: `u-${randomBytes(6).toString("hex")}` };
     const decided = await post(`${a.url}/v1/decisions`, { policy: "spend", context: { ...context, cost: 10 } });
     expect(decided.counters[0]?.used).toBe(10);
-    const settled = await fetch(`${b.url}/v1/decisions/${decided.id}/settle`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ cost: 4 }) });
+    const settled = await fetch(`${b.url}/v1/decisions/${decided.id}/settle`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ cost: 4 }),
+    });
     expect(await settled.json()).toMatchObject({ settled: true });
-    expect((await post(`${a.url}/v1/decisions`, { policy: "spend", context: { ...context, cost: 0 }, dry_run: true })).counters[0]?.used).toBe(4);
-    const twice = await fetch(`${a.url}/v1/decisions/${decided.id}/settle`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ cost: 1 }) });
+    expect(
+      (await post(`${a.url}/v1/decisions`, { policy: "spend", context: { ...context, cost: 0 }, dry_run: true })).counters[0]?.used,
+    ).toBe(4);
+    const twice = await fetch(`${a.url}/v1/decisions/${decided.id}/settle`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ cost: 1 }),
+    });
     expect(twice.status).toBe(409);
   });
 });
