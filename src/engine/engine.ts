@@ -1,5 +1,5 @@
 // The engine: a compiled policy set and a call in, a Decision out. Checks first, then one batched counter update.
-import type { CounterReading, CounterStore } from "../stores/store.js";
+import type { AdmittingRate, CounterReading, CounterStore } from "../stores/store.js";
 import type { IndexedRule, Mode, PolicySet } from "./compile/policy-set.js";
 import { costProblem } from "./amount.js";
 import { toMicros, type Check } from "./compile/rule.js";
@@ -44,6 +44,8 @@ export interface CounterSlot {
   readonly windowMs: number;
   /** Store points for an amount: requests for a rate limit, the budget's unit for a budget. */
   points(amount: number): number;
+  /** A sliding window's or bucket's shape, which `store.set` and `store.peek` need; undefined for a fixed window or budget. */
+  readonly rate: AdmittingRate | undefined;
 }
 
 const ALLOW_REASON = "no policy refused this call";
@@ -114,7 +116,8 @@ export class Engine {
     const call = this.#call(ctx, policyIds);
     this.#price(call);
     const pending = pendingCounters(this.#applicable(call, policyIds), call, this.#counterKeys, this.#options.keys);
-    return pending.map(({ indexed, counter, partition, key, windowMs }) => ({
+    return pending.map(({ indexed, counter, partition, key, windowMs, rate }) => ({
+      rate,
       rule: indexed.rule.ref,
       kind: counter.kind,
       window: counter.window,

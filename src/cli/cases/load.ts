@@ -81,6 +81,9 @@ function checkReferences(spec: CaseFile, policy: PolicySource, report: ProblemRe
     testCase.requests.forEach((step, s) => {
       const ids = step.policy === undefined ? [] : typeof step.policy === "string" ? [step.policy] : step.policy;
       ids.forEach((id, i) => unknownPolicy(id, ["cases", c, "requests", s, "policy", ...(typeof step.policy === "string" ? [] : [i])]));
+      if (step.at !== undefined && step.after !== undefined) {
+        report.add(["cases", c, "requests", s, "after"], { message: "a request states its instant once: at: or after:, not both", fix: "keep at: (an instant) or after: (a time after the case's at), and remove the other" });
+      }
     });
     testCase.state?.forEach((entry, e) => {
       const path = ["cases", c, "state", e];

@@ -2,6 +2,7 @@
 import { answerFor } from "../../adapters/core/index.js";
 import { MemoryStore, type Decision } from "../../index.js";
 import { guardianFor } from "../policy-source.js";
+import { offsetMs } from "./offset.js";
 import { parseInstant, requestContext } from "../request.js";
 import { stateSlots, type LoadedCases } from "./load.js";
 import type { Case, Expectation, Step } from "./schema.js";
@@ -46,7 +47,7 @@ function describeStep(step: Step, index: number): string {
 /**
  * Runs one case on its own MemoryStore with the clock frozen at the case's `at` (or a request's own `at`):
  * presets the starting state, then sends each request `repeat` times and stops at the first mismatch.
- * Rate-limit windows run on the store's real clock; a case takes milliseconds, so it stays inside one window.
+ * Rate windows follow the same clock, so requests with `at:` or `after: 59.5s` step through them.
  * @example const result = await runCase(loadCaseFile(terminal, "hexarch.test.yaml", undefined), 0); // { passed: true, ... }
  */
 export async function runCase(loaded: LoadedCases, caseIndex: number): Promise<CaseResult> {
@@ -61,11 +62,11 @@ export async function runCase(loaded: LoadedCases, caseIndex: number): Promise<C
   try {
     for (const entry of testCase.state ?? []) {
       for (const slot of stateSlots(entry, guardian.countersFor(requestContext(entry, at), [entry.policy]))) {
-        await guardian.store.set(slot.key, slot.points(entry.used), slot.windowMs);
+        await guardian.store.set(slot.key, slot.points(entry.used), slot.windowMs, slot.rate, at);
       }
     }
     for (const [s, step] of testCase.requests.entries()) {
-      const now = step.at === undefined ? at : parseInstant(step.at);
+      const now = step.at !== undefined ? parseInstant(step.at) : step.after !== undefined ? at + offsetMs(step.after) : at;
       const ids = step.policy === undefined ? undefined : typeof step.policy === "string" ? [step.policy] : step.policy;
       const times = step.repeat ?? 1;
       for (let call = 1; call <= times; call++) {

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { MAX_AMOUNT } from "../../engine/amount.js";
 import { MAX_TOKENS } from "../../engine/pricing/token-cost.js";
 import { INSTANT_PATTERN } from "../request.js";
+import { OFFSET_PATTERN } from "./offset.js";
 
 const text = z.string().min(1);
 const textOrList = z.union([text, z.array(text).min(1)]);
@@ -55,6 +56,11 @@ export const StepSchema = z.strictObject({
     .describe("settle an admitted call with this usage, as the provider returns it: { prompt_tokens: 900, completion_tokens: 200 }"),
   policy: textOrList.optional().describe("apply only these policies, as guard(id) does; default: every policy, as hexarch() does"),
   at: instant.optional().describe("this request's instant; default: the case's at"),
+  after: z
+    .string()
+    .regex(OFFSET_PATTERN, "write a duration such as 59.5s, 1500ms or 2m")
+    .optional()
+    .describe("this request's instant as a time after the case's at, e.g. 59.5s: rate windows follow it"),
   repeat: z.number().int().positive().max(100_000).optional(),
   expect: z.union([outcome, ExpectationSchema]),
 });

@@ -44,13 +44,13 @@ function once(child: ChildProcess): Promise<unknown> {
 }
 
 /** Starts the workers, lets every one connect, then releases them together; returns all outcomes. */
-async function hitTogether(job: Omit<WorkerJob, "url" | "prefix">, url: string, prefix: string, processes = PROCESSES): Promise<string[]> {
+async function hitTogether(job: Omit<WorkerJob, "url" | "prefix">, url: string, prefix: string, processes = PROCESSES, skews: readonly number[] = []): Promise<string[]> {
   const workers = Array.from({ length: processes }, () =>
     fork(WORKER, { execArgv: ["--import", import.meta.resolve("tsx")], stdio: "inherit" }),
   );
   try {
     const ready = workers.map(once);
-    for (const worker of workers) worker.send({ ...job, url, prefix } satisfies WorkerJob);
+    workers.forEach((worker, i) => worker.send({ ...job, url, prefix, skewMs: skews[i] ?? 0 } satisfies WorkerJob));
     await Promise.all(ready);
     const reports = workers.map(once);
     for (const worker of workers) worker.send("go");
@@ -120,4 +120,32 @@ describeWithRedis("several processes sharing one Redis", "any", () => {
     expect(await counterUsed(PRICED_BUDGET, prefix, context)).toBe(1_000_000);
     expect(await guardian.store.peek(`${slot?.key ?? ""}:settled`)).toBeUndefined();
   });
+
+  // Sliding windows and buckets count on Redis TIME, so processes whose clocks disagree by a minute share one timeline.
+  for (const [algorithm, extra, admitted] of [
+    ["fixed_window", "", 50],
+    ["sliding_window", "", 50],
+    ["token_bucket", "\n        burst: 20", 20],
+  ] as const) {
+    it(`${algorithm}: 2 processes, clocks 30 s fast and 30 s slow, 400 calls at once against 50 a minute admit exactly ${admitted}`, async () => {
+      const policyText = `
+policies:
+  - id: shared
+    rules:
+      - requests_per_minute: 50
+        key: global
+        algorithm: ${algorithm}${extra}
+`;
+      const prefix = uniquePrefix(`multi-${algorithm}`);
+      const started = Date.now();
+      const outcomes = await hitTogether({ policyText, policyId: "shared", calls: 200, context: { client: "any" } }, url, prefix, 2, [30_000, -30_000]);
+      expect(outcomes).toHaveLength(400);
+      expect(outcomes.filter((o) => o === "allow")).toHaveLength(admitted);
+      expect(outcomes.filter((o) => o === "limit")).toHaveLength(400 - admitted);
+      const late = await hitTogether({ policyText, policyId: "shared", calls: 5, context: { client: "any" } }, url, prefix, 2, [-30_000, 30_000]);
+      // The window holds the first 50 for a minute; the bucket refills 50 a minute meanwhile, and no faster.
+      const refilled = algorithm === "token_bucket" ? Math.floor(((Date.now() - started) * 50) / 60_000) : 0;
+      expect(late.filter((o) => o === "allow").length).toBeLessThanOrEqual(refilled);
+    });
+  }
 });

@@ -10,6 +10,8 @@ export interface WorkerJob {
   readonly policyId: string;
   readonly calls: number;
   readonly context: GuardContext;
+  /** How far this process's clock is off, in ms (the guardian's `clock` is Date.now() plus this). Default 0. */
+  readonly skewMs?: number;
 }
 
 /** What a worker answers: each call's outcome, in call order. */
@@ -23,7 +25,9 @@ process.once("message", (job: WorkerJob) => {
   void (async () => {
     const client = new Redis(job.url);
     await client.ping();
-    const guardian = createGuardian({ policyText: job.policyText, env: {}, store: new RedisStore({ client, prefix: job.prefix, timeoutMs: 5_000 }) });
+    const skew = job.skewMs ?? 0;
+    const store = new RedisStore({ client, prefix: job.prefix, timeoutMs: 5_000 });
+    const guardian = createGuardian({ policyText: job.policyText, env: {}, store, clock: () => Date.now() + skew });
     process.once("message", () => {
       void (async () => {
         const decisions = await Promise.all(Array.from({ length: job.calls }, () => guardian.check(job.policyId, job.context)));
