@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { RateLimiterMemory } from "rate-limiter-flexible";
 import { createGuardian, type Decision, type GuardContext, type Guardian } from "../../src/index.js";
+import { pricingFigures } from "./pricing.js";
 
 const QUICKSTART = readFileSync(join(import.meta.dirname, "../../tests/fixtures/seed/quickstart.yaml"), "utf8");
 /** Decisions per measured round; each round starts on a fresh guardian so every counter starts empty. */
@@ -207,6 +208,7 @@ async function main(): Promise<void> {
   console.log("\ndecision time as the policy count grows (sequential evaluate(), exactly one policy matches)");
   await scaling("resource");
   await scaling("route");
+  await pricingFigures();
 }
 
 await main();

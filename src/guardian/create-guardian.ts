@@ -92,7 +92,11 @@ export interface Guardian {
    */
   decideNow(context: GuardContext, policyIds?: readonly string[]): Decision | Promise<Decision>;
   /** Wraps a function so it runs only when the policy allows; otherwise it rejects with PolicyViolation without running. */
-  protect<A extends unknown[], R>(policyId: string, fn: (...args: A) => R, options?: ProtectOptions<A, R>): (...args: A) => Promise<Awaited<R>>;
+  protect<A extends unknown[], R>(
+    policyId: string,
+    fn: (...args: A) => R,
+    options?: ProtectOptions<A, R>,
+  ): (...args: A) => Promise<Awaited<R>>;
   /**
    * The counters a call would count against (every matching policy, or only `policyIds`), with their store
    * keys, without counting. For tools that read or preset counters, such as `hexarch test` starting state.
@@ -123,7 +127,11 @@ function spendEstimate(decision: Decision): Promise<void> | undefined {
 }
 
 function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
-  return (typeof value === "object" || typeof value === "function") && value !== null && typeof (value as PromiseLike<unknown>).then === "function";
+  return (
+    (typeof value === "object" || typeof value === "function") &&
+    value !== null &&
+    typeof (value as PromiseLike<unknown>).then === "function"
+  );
 }
 
 function readMode(options: GuardianOptions, env: Readonly<Record<string, string | undefined>>): Mode | "off" | undefined {
@@ -140,7 +148,11 @@ function loadFile(options: GuardianOptions, env: Readonly<Record<string, string 
   const named = options.policyText !== undefined || (options.policyFile ?? "") !== "" || (env["HEXARCH_POLICY_FILE"] ?? "") !== "";
   if (options.policies !== undefined && !named) return undefined;
   if (options.policyText !== undefined) return parsePolicyText(options.policyText, options.policyFile ?? "<policyText>");
-  const discovery = { env, ...(options.policyFile === undefined ? {} : { policyFile: options.policyFile }), ...(options.cwd === undefined ? {} : { cwd: options.cwd }) };
+  const discovery = {
+    env,
+    ...(options.policyFile === undefined ? {} : { policyFile: options.policyFile }),
+    ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
+  };
   return loadPolicyFile(discoverPolicyFile(discovery));
 }
 
@@ -166,7 +178,14 @@ function clockOption(clock: unknown): () => number {
   if (clock === undefined) return Date.now;
   if (typeof clock === "function") return clock as () => number;
   throw new PolicyConfigError(
-    [{ file: "<options>", path: "createGuardian().clock", message: `expected a function, got ${clock === null ? "null" : typeof clock}`, fix: "pass a function returning epoch milliseconds, e.g. () => Date.now(), or leave it out" }],
+    [
+      {
+        file: "<options>",
+        path: "createGuardian().clock",
+        message: `expected a function, got ${clock === null ? "null" : typeof clock}`,
+        fix: "pass a function returning epoch milliseconds, e.g. () => Date.now(), or leave it out",
+      },
+    ],
     "invalid options for createGuardian()",
   );
 }
@@ -234,7 +253,8 @@ export function createGuardian(options: GuardianOptions = {}): Guardian {
     if (single === undefined) assertPolicy(policyId);
     return single as readonly string[];
   };
-  const check = (policyId: string | readonly string[], context: GuardContext = {}): Promise<Decision> => decider.decide(context, idsFor(policyId));
+  const check = (policyId: string | readonly string[], context: GuardContext = {}): Promise<Decision> =>
+    decider.decide(context, idsFor(policyId));
 
   const protect = <A extends unknown[], R>(policyId: string, fn: (...args: A) => R, protectOptions: ProtectOptions<A, R> = {}) => {
     const ids = idsFor(policyId);

@@ -3,29 +3,9 @@
 import type { GuardContext } from "../engine/context.js";
 import { Decision, type CounterReport, type FindingKind, type Outcome } from "../engine/decision.js";
 import { PolicyViolation } from "./violation.js";
+import { toWireContext } from "./wire-context.js";
 import { settleError } from "../engine/amount.js";
 import type { TokenUsage } from "../engine/pricing/usage.js";
-
-/** The context as the server's API spells it (snake_case). */
-interface WireContext {
-  operation?: string | string[];
-  resource?: string;
-  resource_type?: string;
-  route?: string;
-  method?: string;
-  client?: string;
-  user?: string;
-  roles?: string[];
-  api_key?: string;
-  environment?: string;
-  facts?: Record<string, unknown>;
-  feature?: string;
-  cost?: number;
-  keys?: Record<string, string>;
-  model?: string;
-  input_tokens?: number;
-  max_output_tokens?: number;
-}
 
 /** What POST /v1/decisions answers (the server's DecisionResponseSchema). */
 interface DecisionResponse {
@@ -48,33 +28,6 @@ interface DecisionResponse {
   readonly warnings: readonly { kind: string; message: string; would_be: Outcome | null }[];
   readonly would_be: Outcome | null;
   readonly confirm?: { readonly token?: string; readonly expires_at?: string; readonly rejected?: string; readonly how: string };
-}
-
-/**
- * The wire context for a GuardContext: the reverse of toGuardContext. `confirm` and `now` are not sent (a server
- * confirms with tokens and decides at its own clock).
- * @example toWireContext({ resourceType: "table", apiKey: "k" }) // { resource_type: "table", api_key: "k" }
- */
-function toWireContext(ctx: GuardContext): WireContext {
-  const wire: WireContext = {};
-  if (ctx.operation !== undefined) wire.operation = typeof ctx.operation === "string" ? ctx.operation : [...ctx.operation];
-  if (ctx.resource !== undefined) wire.resource = ctx.resource;
-  if (ctx.resourceType !== undefined) wire.resource_type = ctx.resourceType;
-  if (ctx.route !== undefined) wire.route = ctx.route;
-  if (ctx.method !== undefined) wire.method = ctx.method;
-  if (ctx.client !== undefined) wire.client = ctx.client;
-  if (ctx.user !== undefined) wire.user = ctx.user;
-  if (ctx.roles !== undefined) wire.roles = [...ctx.roles];
-  if (ctx.apiKey !== undefined) wire.api_key = ctx.apiKey;
-  if (ctx.environment !== undefined) wire.environment = ctx.environment;
-  if (ctx.facts !== undefined) wire.facts = { ...ctx.facts };
-  if (ctx.feature !== undefined) wire.feature = ctx.feature;
-  if (ctx.cost !== undefined) wire.cost = ctx.cost;
-  if (ctx.keys !== undefined) wire.keys = { ...ctx.keys };
-  if (ctx.model !== undefined) wire.model = ctx.model;
-  if (ctx.inputTokens !== undefined) wire.input_tokens = ctx.inputTokens;
-  if (ctx.maxOutputTokens !== undefined) wire.max_output_tokens = ctx.maxOutputTokens;
-  return wire;
 }
 
 /** Options for createRemoteGuardian. */

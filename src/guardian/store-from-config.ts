@@ -9,7 +9,10 @@ import { RedisStore } from "../stores/redis.js";
 import type { RedisClientLike } from "../stores/redis/connection.js";
 
 /** The ioredis constructor, as far as this file uses it. */
-type IoredisConstructor = new (url: string, options: RedisOptions) => RedisClientLike & {
+type IoredisConstructor = new (
+  url: string,
+  options: RedisOptions,
+) => RedisClientLike & {
   on(event: "error", listener: (error: Error) => void): unknown;
 };
 
@@ -41,7 +44,9 @@ export function storeFromConfig(loaded: LoadedPolicyFile, source: StoreSource): 
       : { file: loaded.file, ...loaded.locate(["store", "redis_url"]), path: "store.redis_url" };
   const urlProblem = urlSchemeProblem(url, ["redis", "rediss"]);
   if (urlProblem !== undefined) {
-    throw new PolicyConfigError([{ ...place, message: urlProblem, fix: "use redis://host:6379, rediss://user:password@host:6380/0 or similar" }]);
+    throw new PolicyConfigError([
+      { ...place, message: urlProblem, fix: "use redis://host:6379, rediss://user:password@host:6380/0 or similar" },
+    ]);
   }
   const Redis = loadOptionalPeer<IoredisConstructor>("ioredis", source.cwd);
   if (Redis === undefined) {

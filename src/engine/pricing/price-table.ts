@@ -12,22 +12,35 @@ export interface PriceEntry {
   readonly prices: TokenPrices;
 }
 
+interface Glob {
+  readonly matcher: ModelPattern;
+  readonly entry: PriceEntry;
+}
+
+const NO_GLOBS: readonly Glob[] = Object.freeze([]);
+
 /** Most model names whose lookup is remembered; past that, lookups scan the globs again (memory stays bounded). */
 const REMEMBERED_MODELS = 1_024;
 
 /**
  * Finds the price of a model. The most specific entry wins: an exact name over any glob; among globs, the longer
  * literal text before the first `*`, then more literal characters in all, then the earlier entry in the file.
- * Lookups of a model already seen are one Map read (apps call a handful of models; `npm run bench:engine` measures
- * a cold scan over 1,000 globs against 10).
+ * Exact names sit in a Map; globs are compiled once and filed by the first character of their prefix, so a lookup
+ * tests only the globs that could match. A model already seen is one Map read (apps call a handful of models;
+ * `npm run bench:engine` measures both against 1,000 entries and 10).
  * @example new PriceTable({ "gpt-4o*": { input_per_mtok: 2.5, output_per_mtok: 10 } }).lookup("gpt-4o-mini")?.pattern // "gpt-4o*"
  */
 export class PriceTable {
   /** Number of entries. */
   readonly size: number;
   readonly #exact = new Map<string, PriceEntry>();
-  readonly #globs: readonly { readonly matcher: ModelPattern; readonly entry: PriceEntry }[];
-  readonly #seen = new Map<string, PriceEntry | null>();
+  /** Globs with a literal prefix, by its first character, most specific first: only one list is scanned per model. */
+  readonly #globsByFirst = new Map<string, Glob[]>();
+  /** Globs starting with `*`, least specific of all, scanned last. */
+  readonly #openGlobs: Glob[] = [];
+  /** Exact names, and models already looked up (null: no entry prices them): most lookups end here. */
+  readonly #known = new Map<string, PriceEntry | null>();
+  #remembered = 0;
 
   constructor(spec: Readonly<Record<string, PriceSpec>> = {}) {
     const globs: { matcher: ModelPattern; entry: PriceEntry; order: number }[] = [];
@@ -35,24 +48,28 @@ export class PriceTable {
     for (const [pattern, price] of Object.entries(spec)) {
       const entry: PriceEntry = { pattern, spec: price, prices: pricesOf(price) };
       const matcher = compileModelPattern(pattern);
-      if (matcher.exact) this.#exact.set(pattern, entry);
-      else globs.push({ matcher, entry, order: order++ });
+      if (matcher.exact) {
+        this.#exact.set(pattern, entry);
+        this.#known.set(pattern, entry);
+      } else globs.push({ matcher, entry, order: order++ });
     }
     globs.sort(
       (a, b) => b.matcher.prefix.length - a.matcher.prefix.length || b.matcher.literalLength - a.matcher.literalLength || a.order - b.order,
     );
-    this.#globs = globs;
+    for (const glob of globs) {
+      const first = glob.matcher.prefix[0];
+      if (first === undefined) this.#openGlobs.push(glob);
+      else this.#globsByFirst.set(first, [...(this.#globsByFirst.get(first) ?? []), glob]);
+    }
     this.size = this.#exact.size + globs.length;
   }
 
   /** The entry that prices `model`, or undefined when no entry names it. */
   lookup(model: string): PriceEntry | undefined {
-    const exact = this.#exact.get(model);
-    if (exact !== undefined) return exact;
-    const seen = this.#seen.get(model);
-    if (seen !== undefined) return seen ?? undefined;
+    const known = this.#known.get(model);
+    if (known !== undefined) return known ?? undefined;
     const found = this.scan(model);
-    if (this.#seen.size < REMEMBERED_MODELS) this.#seen.set(model, found ?? null);
+    if (this.#remembered++ < REMEMBERED_MODELS) this.#known.set(model, found ?? null);
     return found;
   }
 
@@ -60,7 +77,8 @@ export class PriceTable {
   scan(model: string): PriceEntry | undefined {
     const exact = this.#exact.get(model);
     if (exact !== undefined) return exact;
-    for (const { matcher, entry } of this.#globs) if (matcher.matches(model)) return entry;
+    for (const { matcher, entry } of this.#globsByFirst.get(model[0] ?? "") ?? NO_GLOBS) if (matcher.matches(model)) return entry;
+    for (const { matcher, entry } of this.#openGlobs) if (matcher.matches(model)) return entry;
     return undefined;
   }
 }

@@ -14,7 +14,8 @@ import {
 } from "../schemas.js";
 import { reservedBy, settleReservation, usageCost } from "../reservation-id.js";
 import type { Ctx, ServerDeps, ServerEnv } from "../server-deps.js";
-import { decisionBody, toGuardContext } from "../wire-context.js";
+import { decisionBody } from "../wire-context.js";
+import { toGuardContext } from "../../guardian/wire-context.js";
 
 /** The policy ids a request names, or the answer refusing an unknown one. */
 function policyIds(c: Ctx, guardian: Guardian, policy: DecisionRequest["policy"]): readonly string[] | undefined | Response {

@@ -7,7 +7,7 @@ import { chargesFor, settleReservation } from "../reservation-id.js";
 import { AuthorizeRequestSchema, ContextSchema, ProviderCallSchema, type AuthorizeRequest, type ProviderCall } from "../schemas.js";
 import { fieldErrors, type FieldError } from "../problem.js";
 import type { Ctx, ServerDeps, ServerEnv } from "../server-deps.js";
-import { toGuardContext } from "../wire-context.js";
+import { toGuardContext } from "../../guardian/wire-context.js";
 
 /** One line saying what a provider call was, for the log's reason field. */
 function describeCall(event: ProviderCall): string {
