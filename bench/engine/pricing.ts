@@ -63,7 +63,7 @@ function globTable(count: number, prefix: string): PriceTable {
   return new PriceTable(spec);
 }
 
-/** Prints the AI spend figures; rounds alternate the two decisions so drift on a loaded machine hits both alike. */
+/** Prints the AI spend figures; rounds rotate the order of the decisions so drift on a loaded machine hits all alike. */
 export async function pricingFigures(): Promise<void> {
   const plain = (i: number): GuardContext => ({ resource: "openai", client: CLIENTS[i % CLIENTS.length] as string, cost: 0.0125 });
   const priced = (i: number): GuardContext => ({
@@ -73,10 +73,22 @@ export async function pricingFigures(): Promise<void> {
     inputTokens: 1000,
     maxOutputTokens: 1000,
   });
-  const globbed = (i: number): GuardContext => ({ ...priced(i), model: "claude-3-5-haiku-20241022" });
+  const globbed = (i: number): GuardContext => ({
+    resource: "openai",
+    client: CLIENTS[i % CLIENTS.length] as string,
+    model: "claude-3-5-haiku-20241022",
+    inputTokens: 1000,
+    maxOutputTokens: 1000,
+  });
   const samples = { plain: [] as number[], priced: [] as number[], globbed: [] as number[] };
   for (let r = 0; r <= ROUNDS; r++) {
-    const round = { plain: await decisionNs(plain), priced: await decisionNs(priced), globbed: await decisionNs(globbed) };
+    // Each round measures the three in another order, so what runs first (after the last round's garbage) changes.
+    const order = (["plain", "priced", "globbed"] as const).map(
+      (_, k, names) => names[(k + r) % names.length] as "plain" | "priced" | "globbed",
+    );
+    const contexts = { plain, priced, globbed };
+    const round = { plain: 0, priced: 0, globbed: 0 };
+    for (const name of order) round[name] = await decisionNs(contexts[name]);
     if (r === 0) continue;
     samples.plain.push(round.plain);
     samples.priced.push(round.priced);

@@ -155,12 +155,44 @@ async function scaling(scope: "resource" | "route"): Promise<void> {
   });
 }
 
+/** The Quick Start rate limit (100 a minute per client) under each algorithm, every client reaching its limit. */
+function algorithmPolicy(algorithm: string): string {
+  return `policies:\n  - id: rate_limit\n    rules:\n      - requests_per_minute: 100\n        algorithm: ${algorithm}\n`;
+}
+
+/**
+ * CPU ns per sequential check("rate_limit") under each algorithm, measured in turn each round so machine drift hits all
+ * alike, and each as a ratio of fixed_window's time in the same run (issue 18: sliding ≤ 1.5×, token ≤ 1.1×).
+ */
+async function algorithms(): Promise<void> {
+  const names = ["fixed_window", "sliding_window", "token_bucket"];
+  const setups = names.map((algorithm) => (): Call => {
+    const g = createGuardian({ policyText: algorithmPolicy(algorithm), env: {} });
+    return (i) => g.check("rate_limit", { client: client(i) });
+  });
+  const samples = names.map((): number[] => []);
+  for (let r = 0; r <= ROUNDS; r++) {
+    for (const [a, setup] of setups.entries()) {
+      const rate = await round(setup(), "sequential");
+      if (r > 0) samples[a]?.push(1e9 / rate);
+    }
+  }
+  const base = median(samples[0] ?? []);
+  names.forEach((name, a) => {
+    const ns = median(samples[a] ?? []);
+    console.log(`  ${name.padEnd(15)} ${ns.toFixed(0).padStart(6)} ns/decision   ${(ns / base).toFixed(2)}x fixed_window`);
+  });
+}
+
 function fmt(rate: number): string {
   return rate >= 1e6 ? `${(rate / 1e6).toFixed(2)}M` : `${(rate / 1e3).toFixed(0)}k`;
 }
 
 async function main(): Promise<void> {
   console.log(`node ${process.version}; ${ROUND} decisions per round, median of ${ROUNDS} rounds; ${CLIENTS.length} clients unless said; batches of ${BATCH}`);
+  console.log("\nrate algorithms: check(\"rate_limit\"), 100 a minute per client, every client at its limit (sequential)");
+  await algorithms();
+  if (process.env["BENCH_ONLY"] === "algorithms") return;
   const floor = { sequential: await perSecond(bareLimiter, "sequential"), batched: await perSecond(bareLimiter, "batched") };
   console.log(`\nbaseline: RateLimiterMemory.consume alone          sequential ${fmt(floor.sequential).padStart(6)}/s   batched ${fmt(floor.batched).padStart(6)}/s`);
   console.log("\nQuick Start policies on the memory store (decisions per CPU second; ratios: × baseline, × the 1M/s target)");

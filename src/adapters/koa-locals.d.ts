@@ -5,7 +5,7 @@ import type { RequestHandle } from "./koa.js";
 
 declare module "koa" {
   interface DefaultState {
-    /** Set by hexarch()/guard(): this request's decisions and `charge(actualCost)`. */
+    /** Set by hexarch()/guard(): this request's decisions, `charge(cost or usage)` and `release()`. */
     hexarch?: RequestHandle;
   }
 }

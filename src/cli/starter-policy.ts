@@ -17,6 +17,11 @@ export const STARTER_POLICY = `# yaml-language-server: $schema=${SCHEMA_PATH}
 # strict refuses what a policy forbids; warn only reports what strict would refuse.
 enforcement: strict
 
+# How rate limits count: fixed_window (a counter per window; up to twice the limit can pass around a window's
+# end), sliding_window (exact: never more than the limit in any minute, wherever calls fall) or token_bucket
+# (refills the limit over the window; burst: N is how many may come at once). A rule may name its own.
+algorithm: fixed_window
+
 policies:
   # Spending: stop paid API calls once 10 (dollars, tokens, your unit) are spent this month.
   - id: "api_budget"
@@ -32,6 +37,7 @@ policies:
     rules:
       - resource: "*"
         requests_per_minute: 100    # per client address; key: user counts per user instead
+        # algorithm: sliding_window # exact: never 101 in any 60 s, not even across a minute's end
         action: "block"             # answered 429 with Retry-After
 
   # Safety: a delete runs only after the caller confirms it.
@@ -64,6 +70,8 @@ cases:
       - { method: GET, path: /items/7, repeat: 100, expect: allow }
       - { method: GET, path: /items/7, expect: { outcome: limit, status: 429 } }
       - { method: GET, path: /items/7, client: 203.0.113.9, expect: allow }
+      - { name: "still refused 59.5 s later", method: GET, path: /items/7, after: 59.5s, expect: { outcome: limit } }
+      - { name: "admitted once the first calls are a minute old", method: GET, path: /items/7, after: 60s, expect: allow }
 
   - name: "the openai budget warns from 80% and refuses past 10"
     at: "2026-01-05T10:00:00Z"

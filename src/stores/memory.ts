@@ -1,5 +1,5 @@
 // The default store: counters in this process, on the engine's clock, for every rate algorithm and for budgets.
-import { bucketGiveBack, bucketTake, tokensOut, type BucketState } from "./admitting/gcra.js";
+import { TokenBucket, tokensOut } from "./admitting/gcra.js";
 import { SlidingLog } from "./admitting/sliding-log.js";
 import { PolicyConfigError } from "../errors/config-error.js";
 import { COUNTER_CEILING, uncountable, type AdmittingRate, type CounterOp, type CounterReading, type CounterShape, type CounterStore } from "./store.js";
@@ -14,20 +14,8 @@ interface FixedCounter {
   expiresAt: number;
 }
 
-/** A token bucket; it can be dropped once full again. */
-interface Bucket {
-  readonly kind: "bucket";
-  readonly state: BucketState;
-  readonly expiresAt: number;
-}
-
-interface Log {
-  readonly kind: "log";
-  readonly log: SlidingLog;
-  readonly expiresAt: number;
-}
-
-type Entry = FixedCounter | Bucket | Log;
+/** A sliding window is its log; a token bucket its GCRA state; both say when they can be dropped. */
+type Entry = FixedCounter | TokenBucket | SlidingLog;
 
 /** Options for MemoryStore. */
 export interface MemoryStoreOptions {
@@ -103,16 +91,19 @@ export class MemoryStore implements CounterStore {
 
   #takeSliding(key: string, points: number, windowMs: number, rate: AdmittingRate, now: number): CounterReading {
     const entry = this.#live(key, now);
-    const log = entry?.kind === "log" ? entry.log : new SlidingLog();
+    if (entry?.kind === "log") return entry.take(points, now, windowMs, rate.limit);
+    const log = new SlidingLog();
     const reading = log.take(points, now, windowMs, rate.limit);
-    if (reading.mark !== undefined) this.#entries.set(key, { kind: "log", log, expiresAt: log.expiresAt });
+    if (reading.mark !== undefined) this.#entries.set(key, log);
     return reading;
   }
 
   #takeToken(key: string, points: number, windowMs: number, rate: AdmittingRate, now: number): CounterReading {
     const entry = this.#live(key, now);
-    const { state, reading } = bucketTake(entry?.kind === "bucket" ? entry.state : undefined, points, now, windowMs, rate.limit, rate.burst);
-    if (state !== undefined && reading.mark !== undefined) this.#entries.set(key, { kind: "bucket", state, expiresAt: state.tat });
+    if (entry?.kind === "bucket") return entry.take(points, now, windowMs, rate.limit, rate.burst);
+    const bucket = new TokenBucket();
+    const reading = bucket.take(points, now, windowMs, rate.limit, rate.burst);
+    if (reading.mark !== undefined) this.#entries.set(key, bucket);
     return reading;
   }
 
@@ -123,11 +114,10 @@ export class MemoryStore implements CounterStore {
       // Never below zero: a counter that holds fewer points than the refund is left at 0.
       entry.used = Math.max(entry.used - op.points, 0);
     } else if (entry.kind === "log") {
-      if (op.mark !== undefined) entry.log.giveBack(op.points, op.mark);
+      if (op.mark !== undefined) entry.giveBack(op.points, op.mark);
     } else if (op.mark !== undefined && op.rate !== undefined) {
-      const state = bucketGiveBack(entry.state, op.points, op.mark, op.windowMs, op.rate.limit);
-      if (state.tat > now) this.#entries.set(op.key, { kind: "bucket", state, expiresAt: state.tat });
-      else this.#entries.delete(op.key);
+      entry.giveBack(op.points, op.mark, op.windowMs, op.rate.limit);
+      if (entry.expiresAt <= now) this.#entries.delete(op.key);
     }
   }
 
@@ -162,7 +152,7 @@ export class MemoryStore implements CounterStore {
     const entry = this.#live(key, now);
     if (entry === undefined) return undefined;
     if (entry.kind === "fixed") return { used: entry.used, resetAt: entry.expiresAt };
-    if (entry.kind === "log") return entry.log.read(now, shape?.windowMs ?? entry.expiresAt - now);
+    if (entry.kind === "log") return entry.read(now, shape?.windowMs ?? entry.expiresAt - now);
     const rate = shape?.rate;
     const interval = rate === undefined ? 1 : (shape as CounterShape).windowMs / rate.limit;
     return { used: tokensOut(entry.expiresAt, now, interval), resetAt: entry.expiresAt };
@@ -175,11 +165,11 @@ export class MemoryStore implements CounterStore {
     } else if (rate.algorithm === "sliding_window") {
       const log = new SlidingLog();
       log.fill(used, now, windowMs, rate.limit);
-      this.#entries.set(key, { kind: "log", log, expiresAt: log.expiresAt });
+      this.#entries.set(key, log);
     } else {
       const taken = Math.min(used, rate.burst);
-      const { state } = bucketTake(undefined, taken, now, windowMs, rate.limit, rate.burst);
-      if (taken > 0 && state !== undefined) this.#entries.set(key, { kind: "bucket", state, expiresAt: state.tat });
+      const bucket = new TokenBucket();
+      if (taken > 0 && bucket.take(taken, now, windowMs, rate.limit, rate.burst).mark !== undefined) this.#entries.set(key, bucket);
       else this.#entries.delete(key);
     }
   }

@@ -12,23 +12,30 @@ const FIRST_ROOM = 4;
  * const log = new SlidingLog(); log.take(1, 1000, 60_000, 10) // { used: 1, resetAt: 61_000, mark: 1000 }
  */
 export class SlidingLog {
+  readonly kind = "log";
   #times = new Float64Array(FIRST_ROOM);
   #head = 0;
   #size = 0;
   /** When the newest call leaves the window (the store drops the log then). */
   expiresAt = 0;
 
-  /** Drops the calls that have left the window at `now`. */
+  /** Drops the calls that have left the window at `now` (a wrap instead of `%` per step: this runs on every call). */
   #trim(now: number, windowMs: number): void {
     const times = this.#times;
-    while (this.#size > 0 && (times[this.#head] as number) + windowMs <= now) {
-      this.#head = (this.#head + 1) % times.length;
-      this.#size--;
+    let head = this.#head;
+    let size = this.#size;
+    while (size > 0 && (times[head] as number) + windowMs <= now) {
+      if (++head === times.length) head = 0;
+      size--;
     }
+    this.#head = head;
+    this.#size = size;
   }
 
   #at(i: number): number {
-    return this.#times[(this.#head + i) % this.#times.length] as number;
+    const index = this.#head + i;
+    const times = this.#times;
+    return times[index < times.length ? index : index - times.length] as number;
   }
 
   #push(instant: number, limit: number): void {
@@ -38,7 +45,9 @@ export class SlidingLog {
       this.#times = grown;
       this.#head = 0;
     }
-    this.#times[(this.#head + this.#size) % this.#times.length] = instant;
+    const index = this.#head + this.#size;
+    const times = this.#times;
+    times[index < times.length ? index : index - times.length] = instant;
     this.#size++;
   }
 
@@ -48,12 +57,12 @@ export class SlidingLog {
     const held = this.#size;
     if (held + points > limit) {
       // The call fits once the (held + points - limit)-th oldest call has left.
-      const leaving = held + points - limit - 1;
-      const retryAt = points > limit ? Number.POSITIVE_INFINITY : this.#at(leaving) + windowMs;
+      const retryAt = points > limit ? Number.POSITIVE_INFINITY : this.#at(held + points - limit - 1) + windowMs;
       return { used: held + points, resetAt: held === 0 ? now : this.#at(held - 1) + windowMs, retryAt };
     }
     for (let i = 0; i < points; i++) this.#push(now, limit);
-    this.expiresAt = this.#at(this.#size - 1) + windowMs;
+    // The newest call is this one (or, on a clock that stepped back, one already held).
+    if (now + windowMs > this.expiresAt) this.expiresAt = now + windowMs;
     return { used: this.#size, resetAt: this.expiresAt, mark: now };
   }
 
