@@ -1,5 +1,6 @@
 // Requests generated from /openapi.json (valid, mutated, random): never a 5xx, never a crash, every 4xx a problem body.
 import fc from "fast-check";
+import { Agent, request } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { arbitraryFor, mutated, type SchemaNode } from "./json-schema-arbitrary.js";
 import { startTestServer, type TestServer } from "./serve-support.js";
@@ -9,6 +10,31 @@ const BATCH = 50;
 const RUNS = process.env["CI"] === "true" ? 200 : 20;
 
 let t: TestServer;
+/** Keep-alive connections for the generated requests: node:http costs about half of fetch per request here. */
+const agent = new Agent({ keepAlive: true, maxSockets: BATCH });
+
+/** POSTs `text` as JSON over a kept-alive connection: status, content type and parsed body. */
+function send(path: string, text: string): Promise<{ status: number; type: string | undefined; body: { status?: number } }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      `${t.server.url}${path}`,
+      { method: "POST", agent, headers: { "content-type": "application/json", "content-length": Buffer.byteLength(text) } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (chunk: Buffer) => chunks.push(chunk));
+        res.on("end", () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            type: res.headers["content-type"],
+            body: JSON.parse(Buffer.concat(chunks).toString()) as { status?: number },
+          }),
+        );
+      },
+    );
+    req.on("error", reject);
+    req.end(text);
+  });
+}
 let operations: { path: string; body: fc.Arbitrary<unknown> }[];
 
 beforeAll(async () => {
@@ -27,7 +53,10 @@ beforeAll(async () => {
     operations.push({ path: concrete, body: fc.oneof(valid, mutated(valid), fc.jsonValue({ maxDepth: 3 })) });
   }
 });
-afterAll(() => t.stop());
+afterAll(async () => {
+  agent.destroy();
+  await t.stop();
+});
 
 describe("requests generated from the OpenAPI document", () => {
   it("knows every POST route", () => {
@@ -48,12 +77,12 @@ describe("requests generated from the OpenAPI document", () => {
     const seen = new Map<number, number>();
     await fc.assert(
       fc.asyncProperty(fc.array(request, { minLength: BATCH, maxLength: BATCH }), async (batch) => {
-        const answers = await Promise.all(batch.map((r) => t.post(r.path, r.text)));
+        const answers = await Promise.all(batch.map((r) => send(r.path, r.text)));
         for (const answer of answers) {
           seen.set(answer.status, (seen.get(answer.status) ?? 0) + 1);
           expect(answer.status).toBeLessThan(500);
           if (answer.status >= 400) {
-            expect(answer.headers.get("content-type")).toBe("application/problem+json");
+            expect(answer.type).toBe("application/problem+json");
             expect(answer.body.status).toBe(answer.status);
           }
         }
