@@ -264,7 +264,10 @@ export interface RuleOrigin {
   readonly algorithm?: RateAlgorithm | undefined;
 }
 
-/** The rule as its summary describes it: with the file's algorithm when the rule names none. */
+/**
+ * The rule as its summary describes it: with the file's algorithm when the rule names none.
+ * @example withAlgorithm({ requests_per_minute: 10 }, "sliding_window") // { requests_per_minute: 10, algorithm: "sliding_window" }
+ */
 export function withAlgorithm(spec: RuleSpec, fileAlgorithm: RateAlgorithm | undefined): RuleSpec {
   return spec.algorithm !== undefined || fileAlgorithm === undefined ? spec : { ...spec, algorithm: fileAlgorithm };
 }
