@@ -3,6 +3,7 @@ import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
 import type { Redis } from "ioredis";
 import { CommandLog, connectRedis, RedisServer } from "../../tests/support/redis.js";
+import { algorithmCosts } from "./algorithms.js";
 import { benchVariants, buildBenchDist, compareVariants, LOAD, measureServer, startTsServer } from "../http-load.js";
 
 /** The compared servers; BENCH_VARIANTS may add the diagnostics `floor-redis` and `hexarch-redis-as-is` of server.ts. */
@@ -60,6 +61,15 @@ const own = process.env["REDIS_URL"] ? undefined : await RedisServer.start();
 const redisUrl = process.env["REDIS_URL"] ?? own?.url ?? "";
 const redis = await connectRedis(redisUrl);
 try {
+  if (process.env["BENCH_ONLY"] !== "algorithms") await httpComparison();
+  await algorithmCosts(redisUrl);
+} finally {
+  redis.disconnect();
+  await own?.kill();
+}
+
+/** The Express servers side by side, then Redis CPU and commands per request of each. */
+async function httpComparison(): Promise<void> {
   const pipelining = process.env["BENCH_AUTOPIPELINING"] === "1" ? "on" : "off";
   console.log(`Express on Redis: GET /items, Quick Start policies (rate limit out of reach), ${LOAD.connections} connections,`);
   console.log(`${LOAD.warmup} s warm-up + ${LOAD.duration} s per run, ${LOAD.rounds} rounds; ioredis auto-pipelining ${pipelining};`);
@@ -70,7 +80,4 @@ try {
     const { cpuMicros, commands } = await redisCost(variant, redisUrl, redis);
     console.log(`  ${variant.padEnd(20)} Redis CPU ${cpuMicros.toFixed(1)} µs  commands ${commands.toFixed(3)}${variant === "hexarch-redis" ? "  (target 1)" : ""}`);
   }
-} finally {
-  redis.disconnect();
-  await own?.kill();
 }
