@@ -8,6 +8,7 @@ import { requireScope } from "./auth.js";
 import { openApiDocument } from "./openapi.js";
 import { sendProblem } from "./respond.js";
 import { adminRoutes } from "./routes/admin.js";
+import { keyRoutes } from "./routes/keys.js";
 import { decisionRoutes } from "./routes/decisions.js";
 import { eventRoutes } from "./routes/events.js";
 import type { Ctx, ServerDeps, ServerEnv } from "./server-deps.js";
@@ -66,12 +67,15 @@ export function createApp(deps: ServerDeps): Hono<ServerEnv> {
   const admin = requireScope(deps, "admin");
   app.get("/v1/decisions", admin);
   app.get("/metrics", admin);
+  app.use("/v1/keys", admin);
+  app.use("/v1/keys/*", admin);
   app.use("/v1/*", decide);
   app.use("/authorize", decide);
   app.use("/events/*", decide);
   decisionRoutes(app, deps);
   eventRoutes(app, deps);
   adminRoutes(app, deps);
+  keyRoutes(app, deps, deps.manageKeys);
 
   app.notFound((c) => sendProblem(c, 404, `no route ${c.req.method} ${c.req.path}; see /openapi.json`));
   app.onError((error, c) => {

@@ -12,6 +12,7 @@ import {
   ProviderCallSchema,
   SettleRequestSchema,
 } from "./schemas.js";
+import { KeyRequestSchema } from "./routes/keys.js";
 
 function jsonSchema(schema: z.ZodType, io: "input" | "output"): Record<string, unknown> {
   const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { target: "draft-2020-12", io, unrepresentable: "any" }) as Record<
@@ -61,6 +62,7 @@ export function openApiDocument(): Record<string, unknown> {
     AuthorizeResponse: jsonSchema(AuthorizeResponseSchema, "output"),
     Health: jsonSchema(HealthSchema, "output"),
     Problem: jsonSchema(ProblemSchema, "output"),
+    KeyRequest: jsonSchema(KeyRequestSchema, "input"),
   };
   const anyObject = { type: "object" };
   return {
@@ -117,6 +119,24 @@ export function openApiDocument(): Record<string, unknown> {
           summary: "one policy",
           security: secured,
           responses: { "200": { description: "the policy", ...json(anyObject) }, ...problems(401, 403, 404) },
+        },
+        parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }],
+      },
+      "/v1/keys": {
+        ...post("create an API key (only with --manage-keys; the key is shown once)", "KeyRequest", anyObject, "admin"),
+        get: {
+          summary: "list API keys, never their hashes (only with --manage-keys)",
+          security: secured,
+          "x-scope": "admin",
+          responses: { "200": { description: "keys", ...json(anyObject) }, ...problems(401, 403, 404) },
+        },
+      },
+      "/v1/keys/{id}": {
+        delete: {
+          summary: "revoke an API key (only with --manage-keys)",
+          security: secured,
+          "x-scope": "admin",
+          responses: { "200": { description: "revoked", ...json(anyObject) }, ...problems(401, 403, 404) },
         },
         parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }],
       },

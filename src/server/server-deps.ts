@@ -15,6 +15,8 @@ import type { DecisionIds } from "./reservation-id.js";
 export interface ServerDeps {
   readonly runtime: PolicyRuntime;
   readonly keys: { current: KeyRing };
+  /** The keys file, when key management over HTTP is on (`--manage-keys`); undefined leaves it off. */
+  readonly manageKeys: string | undefined;
   readonly store: CounterStore;
   readonly log: DecisionLog | undefined;
   /** Where GET /v1/decisions reads the log from. */

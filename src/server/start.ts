@@ -35,6 +35,8 @@ export interface ServeOptions {
   readonly bodyLimit?: number | undefined;
   /** Calls per second each key may make to this server; 0 turns the limit off. Default: 1000. */
   readonly callerLimit?: number | undefined;
+  /** Offer /v1/keys (create, list, revoke; admin scope). Default: false, keys are managed with `hexarch keys` only. */
+  readonly manageKeys?: boolean | undefined;
   /** Confirmation token lifetime in seconds. Default: 300. */
   readonly confirmTtl?: number | undefined;
   readonly env?: Readonly<Record<string, string | undefined>>;
@@ -124,6 +126,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     confirmations: new Confirmations(secret, store, (options.confirmTtl ?? 300) * 1000),
     metrics,
     callerLimit: callerLimiter(options.callerLimit ?? 1000),
+    manageKeys: options.manageKeys === true ? keysPath : undefined,
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
     cors: options.cors,
     logger,

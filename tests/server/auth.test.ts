@@ -114,6 +114,40 @@ describe("the server's own limit on its callers", () => {
   });
 });
 
+describe("key management over HTTP", () => {
+  it("is off unless the server was started with --manage-keys, even for an admin key", async () => {
+    const off = await t.get("/v1/keys", bearer(adminKey));
+    expect(off.status).toBe(404);
+    expect(off.body.detail).toContain("--manage-keys");
+  });
+
+  it("with --manage-keys, lets admin keys create, list and revoke keys, and refuses decide keys", async () => {
+    const managed = await startTestServer(undefined, { manageKeys: true, apiToken: "dev-token-for-tests" });
+    try {
+      const admin = bearer("dev-token-for-tests");
+      const created = await managed.post("/v1/keys", { name: "made-over-http", scopes: ["decide"] }, admin);
+      expect(created.status).toBe(201);
+      expect(created.body.key).toMatch(/^hxk_/);
+      await sleep(600);
+      const made = bearer(created.body.key as string);
+      expect((await managed.post("/v1/decisions", decide, made)).status).toBe(200);
+      expect((await managed.get("/v1/keys", made)).status).toBe(403);
+      const listed = await managed.get("/v1/keys", admin);
+      expect(listed.body.keys.map((k: { name: string }) => k.name)).toEqual(["made-over-http"]);
+      expect(JSON.stringify(listed.body)).not.toContain("sha256:");
+      expect((await fetch(`${managed.server.url}/v1/keys/made-over-http`, { method: "DELETE", headers: admin })).status).toBe(200);
+      let status = 200;
+      for (let i = 0; i < 20 && status === 200; i += 1) {
+        await sleep(100);
+        status = (await managed.post("/v1/decisions", decide, made)).status;
+      }
+      expect(status).toBe(401);
+    } finally {
+      await managed.stop();
+    }
+  });
+});
+
 describe("binding", () => {
   it("refuses a non-loopback address without keys, saying why", async () => {
     const dir = mkdtempSync(join(tmpdir(), "hexarch-bind-"));

@@ -66,6 +66,7 @@ describe("requests generated from the OpenAPI document", () => {
       "/v1/decisions/d_AAAAAAAAAAAAAAAA/settle",
       "/v1/events/provider-calls",
       "/v1/explain",
+      "/v1/keys",
     ]);
   });
 

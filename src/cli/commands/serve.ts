@@ -13,6 +13,7 @@ interface ServeFlags {
   readonly bodyLimit?: number;
   readonly callerLimit?: number;
   readonly confirmTtl?: number;
+  readonly manageKeys?: boolean;
 }
 
 /** The server's packages, optional peers of hexarch-guardrails. */
@@ -63,6 +64,7 @@ async function serveCommand(terminal: Terminal, file: string | undefined, flags:
       bodyLimit: flags.bodyLimit,
       callerLimit: flags.callerLimit,
       confirmTtl: flags.confirmTtl,
+      manageKeys: flags.manageKeys,
       env: terminal.env,
       cwd: terminal.cwd,
       logger: stderrLogger(terminal),
@@ -104,6 +106,7 @@ export function registerServe(program: Command, terminal: Terminal, act: Act): v
     .option("--cors <origin>", "allow browsers from this origin (default: no CORS headers)")
     .option("--body-limit <bytes>", "largest request body accepted (default 1048576)", wholeNumber(1024, 64 * 1024 * 1024))
     .option("--caller-limit <n>", "calls per second each key may make (default 1000; 0: off)", wholeNumber(0, 1_000_000))
+    .option("--manage-keys", "offer GET/POST /v1/keys and DELETE /v1/keys/{id} to admin keys (default: off; use hexarch keys)")
     .option("--confirm-ttl <seconds>", "how long a confirmation token lives (default 300)", wholeNumber(1, 86_400))
     .addHelpText(
       "after",
