@@ -3,7 +3,14 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { defineConfig, type Options } from "tsup";
 
-const ENTRIES = { index: "src/index.ts", express: "src/adapters/express.ts", koa: "src/adapters/koa.ts", fetch: "src/adapters/fetch.ts", next: "src/adapters/next.ts", "next-edge": "src/adapters/next/edge.ts" };
+const ENTRIES = {
+  index: "src/index.ts",
+  express: "src/adapters/express.ts",
+  koa: "src/adapters/koa.ts",
+  fetch: "src/adapters/fetch.ts",
+  next: "src/adapters/next.ts",
+  "next-edge": "src/adapters/next/edge.ts",
+};
 
 /**
  * The framework-locals declarations that express.d.ts and express.d.cts (koa likewise) both re-export: kept external
@@ -19,7 +26,8 @@ const shareDeclarations: NonNullable<Options["esbuildPlugins"]>[number] = {
     build.onEnd(() => {
       const folder = join(build.initialOptions.outdir ?? "dist", "adapters");
       mkdirSync(folder, { recursive: true }); // tsup writes esbuild's output after this hook
-      for (const file of SHARED_DECLARATIONS) writeFileSync(join(folder, basename(file)), readFileSync(file, "utf8").replaceAll('from "./', 'from "../'));
+      for (const file of SHARED_DECLARATIONS)
+        writeFileSync(join(folder, basename(file)), readFileSync(file, "utf8").replaceAll('from "./', 'from "../'));
     });
   },
 };

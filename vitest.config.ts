@@ -2,7 +2,13 @@
 import { defineConfig } from "vitest/config";
 
 /** Against real Redis and PostgreSQL servers: `npm run test:integration`. */
-const INTEGRATION = ["tests/integration/redis/**/*.test.ts", "tests/integration/log/**/*.test.ts", "tests/integration/postgres/**/*.test.ts", "tests/integration/server/**/*.test.ts", "tests/contract/stores/redis.test.ts"];
+const INTEGRATION = [
+  "tests/integration/redis/**/*.test.ts",
+  "tests/integration/log/**/*.test.ts",
+  "tests/integration/postgres/**/*.test.ts",
+  "tests/integration/server/**/*.test.ts",
+  "tests/contract/stores/redis.test.ts",
+];
 /** Built or packed package, installed apps, a real Next server: `npm run test:e2e`. */
 const E2E = ["tests/e2e/**/*.test.ts", "tests/smoke/**/*.test.ts", "tests/cli/built-bin.test.ts"];
 

@@ -33,7 +33,8 @@ interface LimiterStorage {
  * synchronous path MemoryStore takes: the least a guard on the project's counter library can do per request.
  */
 export function limiterCounter(): Counter {
-  const storage = (new RateLimiterMemory({ points: LIMIT, duration: WINDOW_SECONDS }) as unknown as { _memoryStorage: LimiterStorage })._memoryStorage;
+  const storage = (new RateLimiterMemory({ points: LIMIT, duration: WINDOW_SECONDS }) as unknown as { _memoryStorage: LimiterStorage })
+    ._memoryStorage;
   return (client) => storage.incrby(client, 1, WINDOW_SECONDS).consumedPoints;
 }
 

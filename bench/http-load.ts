@@ -38,7 +38,11 @@ function serverCpuPrefix(): string[] {
 }
 
 /** A TypeScript server script run under tsx (with `nodeArgs` for Node) that prints `PORT <n>` once listening; its base URL. */
-export function startTsServer(script: string, args: readonly string[], nodeArgs: readonly string[] = []): Promise<{ child: ChildProcess; url: string }> {
+export function startTsServer(
+  script: string,
+  args: readonly string[],
+  nodeArgs: readonly string[] = [],
+): Promise<{ child: ChildProcess; url: string }> {
   const command = [...serverCpuPrefix(), process.execPath, ...nodeArgs, "--import", TSX, script, ...args];
   const child = spawn(command[0] as string, command.slice(1), { stdio: ["ignore", "pipe", "inherit"] });
   return new Promise((resolve, reject) => {
@@ -97,7 +101,10 @@ export async function loadRun(url: string, cpuUrl: string): Promise<LoadRun> {
  * loads its `/items` (CPU read from `/cpu`), and stops it.
  * @example await compareVariants(["bare", "hexarch"], measureServer(SERVER), [["hexarch", "bare", 0.9]]);
  */
-export function measureServer(script: string, argsOf: (variant: string) => readonly string[] = (variant) => [variant]): (variant: string) => Promise<LoadRun> {
+export function measureServer(
+  script: string,
+  argsOf: (variant: string) => readonly string[] = (variant) => [variant],
+): (variant: string) => Promise<LoadRun> {
   return async (variant) => {
     const { child, url } = await startTsServer(script, argsOf(variant));
     try {
@@ -145,15 +152,23 @@ export async function compareVariants<Variant extends string>(
     for (const variant of inTurn(variants, round)) {
       const run = await measure(variant);
       runs.get(variant)?.push(run);
-      console.log(`round ${round}  ${variant.padEnd(18)} ${run.rps.toFixed(0).padStart(7)} req/s  p99 ${run.p99} ms  server CPU ${run.cpuPerRequest.toFixed(1)} µs/req`);
+      console.log(
+        `round ${round}  ${variant.padEnd(18)} ${run.rps.toFixed(0).padStart(7)} req/s  p99 ${run.p99} ms  server CPU ${run.cpuPerRequest.toFixed(1)} µs/req`,
+      );
     }
   }
   const of = (variant: Variant, pick: (run: LoadRun) => number) => median((runs.get(variant) ?? []).map(pick));
   console.log("\nmedians:");
   for (const variant of variants) {
-    console.log(`  ${variant.padEnd(18)} ${of(variant, (r) => r.rps).toFixed(0).padStart(7)} req/s  p99 ${of(variant, (r) => r.p99)} ms  server CPU ${of(variant, (r) => r.cpuPerRequest).toFixed(1)} µs/req`);
+    console.log(
+      `  ${variant.padEnd(18)} ${of(variant, (r) => r.rps)
+        .toFixed(0)
+        .padStart(7)} req/s  p99 ${of(variant, (r) => r.p99)} ms  server CPU ${of(variant, (r) => r.cpuPerRequest).toFixed(1)} µs/req`,
+    );
   }
-  console.log("\nratios (of the medians; and the median of each round's own ratio, which a machine whose speed drifts between rounds disturbs less):");
+  console.log(
+    "\nratios (of the medians; and the median of each round's own ratio, which a machine whose speed drifts between rounds disturbs less):",
+  );
   for (const [variant, baseline, target] of ratios) {
     const ofVariant = runs.get(variant);
     const ofBaseline = runs.get(baseline);

@@ -28,7 +28,8 @@ function measure(run: () => unknown): number {
 
 function jsonBody(bytes: number): Record<string, unknown> {
   const items: Record<string, unknown>[] = [];
-  while (JSON.stringify(items).length < bytes) items.push({ id: items.length, name: `item ${items.length}`, amount: items.length * 3.5, tags: ["a", "b"] });
+  while (JSON.stringify(items).length < bytes)
+    items.push({ id: items.length, name: `item ${items.length}`, amount: items.length * 3.5, tags: ["a", "b"] });
   return { items };
 }
 
@@ -40,7 +41,12 @@ const policies = createGuardian({
   ],
 });
 policies.decideNow({ operation: "read", client: "c" });
-const tokens = new ConfirmTokens({ secret: "bench-secret-0123456789abcdef", ttlMs: 300_000, store: new MemoryStore(), keyPrefix: "hexarch:confirm:" });
+const tokens = new ConfirmTokens({
+  secret: "bench-secret-0123456789abcdef",
+  ttlMs: 300_000,
+  store: new MemoryStore(),
+  keyPrefix: "hexarch:confirm:",
+});
 const small = jsonBody(1_024);
 const large = jsonBody(64 * 1_024);
 const digest = bodyDigest(small);

@@ -20,11 +20,16 @@ function heapAfterGc(): number {
 /** One key's ops under an algorithm: a fixed window counts, the others admit up to the limit. */
 function opFor(key: string, algorithm: string): CounterOp {
   if (algorithm === "fixed_window") return { key, points: 1, windowMs: WINDOW_MS };
-  const rate = algorithm === "sliding_window" ? ({ algorithm, limit: LIMIT, burst: LIMIT } as const) : ({ algorithm: "token_bucket", limit: LIMIT, burst: LIMIT } as const);
+  const rate =
+    algorithm === "sliding_window"
+      ? ({ algorithm, limit: LIMIT, burst: LIMIT } as const)
+      : ({ algorithm: "token_bucket", limit: LIMIT, burst: LIMIT } as const);
   return { key, points: 1, windowMs: WINDOW_MS, rate };
 }
 
-console.log(`MemoryStore, ${KEYS} live keys, ${LIMIT} calls each (the limit) in one ${WINDOW_MS / 1000} s window; bytes per key include the key string (~${`hexarch:api:0:0:sw:198.51.100.${KEYS}`.length} characters)`);
+console.log(
+  `MemoryStore, ${KEYS} live keys, ${LIMIT} calls each (the limit) in one ${WINDOW_MS / 1000} s window; bytes per key include the key string (~${`hexarch:api:0:0:sw:198.51.100.${KEYS}`.length} characters)`,
+);
 const now = Date.UTC(2026, 11, 3, 12);
 for (const algorithm of ["fixed_window", "sliding_window", "token_bucket"]) {
   const keys = Array.from({ length: KEYS }, (_, i) => `hexarch:api:0:0:sw:198.51.${(i >> 8) & 255}.${i & 255}:${i}`);

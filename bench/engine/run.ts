@@ -78,37 +78,58 @@ async function outcomeMix(call: Call): Promise<string> {
 const CONFIRMED_DELETE: GuardContext = { operation: "delete", confirm: true };
 
 const scenarios: [string, () => Call][] = [
-  ['check("rate_limit", { client })', () => {
-    const g = quickstart();
-    return (i) => g.check("rate_limit", { client: client(i) });
-  }],
-  ['check("rate_limit") across 100,000 clients', () => {
-    const g = quickstart();
-    return (i) => g.check("rate_limit", { client: CROWD[i % CROWD.length] as string });
-  }],
-  ["evaluate(GET /users/7 request)", () => {
-    const g = quickstart();
-    // One object literal per request, as an adapter builds it (an object spread here would cost more than the decision).
-    return (i) => g.evaluate({ route: "/users/7", method: "GET", operation: "read", client: client(i) });
-  }],
-  ["evaluate(openai call: budget + rate)", () => {
-    const g = quickstart();
-    return (i) => g.evaluate({ client: client(i), resource: "openai", cost: 0.000001 });
-  }],
-  ['protect("rate_limit", fn)()', () => {
-    const g = quickstart();
-    let i = 0;
-    const send = g.protect("rate_limit", (n: number) => n + 1, { context: () => ({ client: client(i++) }) });
-    return (n) => send(n);
-  }],
-  ['check("safe_delete", confirmed delete)', () => {
-    const g = quickstart();
-    return () => g.check("safe_delete", CONFIRMED_DELETE);
-  }],
-  ['check("rate_limit"), one client past its limit', () => {
-    const g = quickstart();
-    return () => g.check("rate_limit", { client: "203.0.113.9" });
-  }],
+  [
+    'check("rate_limit", { client })',
+    () => {
+      const g = quickstart();
+      return (i) => g.check("rate_limit", { client: client(i) });
+    },
+  ],
+  [
+    'check("rate_limit") across 100,000 clients',
+    () => {
+      const g = quickstart();
+      return (i) => g.check("rate_limit", { client: CROWD[i % CROWD.length] as string });
+    },
+  ],
+  [
+    "evaluate(GET /users/7 request)",
+    () => {
+      const g = quickstart();
+      // One object literal per request, as an adapter builds it (an object spread here would cost more than the decision).
+      return (i) => g.evaluate({ route: "/users/7", method: "GET", operation: "read", client: client(i) });
+    },
+  ],
+  [
+    "evaluate(openai call: budget + rate)",
+    () => {
+      const g = quickstart();
+      return (i) => g.evaluate({ client: client(i), resource: "openai", cost: 0.000001 });
+    },
+  ],
+  [
+    'protect("rate_limit", fn)()',
+    () => {
+      const g = quickstart();
+      let i = 0;
+      const send = g.protect("rate_limit", (n: number) => n + 1, { context: () => ({ client: client(i++) }) });
+      return (n) => send(n);
+    },
+  ],
+  [
+    'check("safe_delete", confirmed delete)',
+    () => {
+      const g = quickstart();
+      return () => g.check("safe_delete", CONFIRMED_DELETE);
+    },
+  ],
+  [
+    'check("rate_limit"), one client past its limit',
+    () => {
+      const g = quickstart();
+      return () => g.check("rate_limit", { client: "203.0.113.9" });
+    },
+  ],
 ];
 
 /** The counter library alone on the same clients: one RateLimiterMemory.consume per call, the floor under any decision. */
@@ -135,7 +156,7 @@ async function scaling(scope: "resource" | "route"): Promise<void> {
     const target = count - 1 - Math.floor(count / 3);
     const ctx = (i: number): GuardContext =>
       scope === "resource" ? { resource: `svc-${target}`, client: client(i) } : { route: `/svc-${target}/items/7`, client: client(i) };
-    return { guardian, call: ((i: number) => guardian.evaluate(ctx(i))) as Call, first: ctx(0) };
+    return { guardian, call: (i: number) => guardian.evaluate(ctx(i)), first: ctx(0) };
   });
   for (const { guardian, first } of calls) {
     const counted = (await guardian.evaluate(first)).counters.length;
@@ -151,7 +172,9 @@ async function scaling(scope: "resource" | "route"): Promise<void> {
   const base = median(samples[0] ?? []);
   sizes.forEach((count, s) => {
     const ns = median(samples[s] ?? []);
-    console.log(`  ${String(count).padStart(6)} policies, one matching by ${scope.padEnd(8)} ${ns.toFixed(0).padStart(6)} ns/decision   ${(ns / base).toFixed(2)}x the 10-policy time`);
+    console.log(
+      `  ${String(count).padStart(6)} policies, one matching by ${scope.padEnd(8)} ${ns.toFixed(0).padStart(6)} ns/decision   ${(ns / base).toFixed(2)}x the 10-policy time`,
+    );
   });
 }
 
@@ -189,12 +212,16 @@ function fmt(rate: number): string {
 }
 
 async function main(): Promise<void> {
-  console.log(`node ${process.version}; ${ROUND} decisions per round, median of ${ROUNDS} rounds; ${CLIENTS.length} clients unless said; batches of ${BATCH}`);
-  console.log("\nrate algorithms: check(\"rate_limit\"), 100 a minute per client, every client at its limit (sequential)");
+  console.log(
+    `node ${process.version}; ${ROUND} decisions per round, median of ${ROUNDS} rounds; ${CLIENTS.length} clients unless said; batches of ${BATCH}`,
+  );
+  console.log('\nrate algorithms: check("rate_limit"), 100 a minute per client, every client at its limit (sequential)');
   await algorithms();
   if (process.env["BENCH_ONLY"] === "algorithms") return;
   const floor = { sequential: await perSecond(bareLimiter, "sequential"), batched: await perSecond(bareLimiter, "batched") };
-  console.log(`\nbaseline: RateLimiterMemory.consume alone          sequential ${fmt(floor.sequential).padStart(6)}/s   batched ${fmt(floor.batched).padStart(6)}/s`);
+  console.log(
+    `\nbaseline: RateLimiterMemory.consume alone          sequential ${fmt(floor.sequential).padStart(6)}/s   batched ${fmt(floor.batched).padStart(6)}/s`,
+  );
   console.log("\nQuick Start policies on the memory store (decisions per CPU second; ratios: × baseline, × the 1M/s target)");
   for (const [name, setup] of scenarios) {
     const sequential = await perSecond(setup, "sequential");

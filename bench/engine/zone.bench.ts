@@ -19,11 +19,19 @@ function measure(body: (index: number) => number): number {
 const zone = getZone("America/New_York");
 const utc = getZone("UTC");
 const formatter = new Intl.DateTimeFormat("en-US", {
-  timeZone: "America/New_York", hourCycle: "h23", weekday: "short",
-  year: "numeric", month: "numeric", day: "numeric", hour: "numeric", minute: "numeric",
+  timeZone: "America/New_York",
+  hourCycle: "h23",
+  weekday: "short",
+  year: "numeric",
+  month: "numeric",
+  day: "numeric",
+  hour: "numeric",
+  minute: "numeric",
 });
 const businessHours = compileTimeWindow({
-  allowed_hours: ["09:00-17:00"], allowed_days: ["mon", "tue", "wed", "thu", "fri"], timezone: "America/New_York",
+  allowed_hours: ["09:00-17:00"],
+  allowed_days: ["mon", "tue", "wed", "thu", "fri"],
+  timezone: "America/New_York",
 });
 const currentDay = periodTracker(zone, "day");
 

@@ -18,5 +18,7 @@ const SERVER = fileURLToPath(new URL("./server.ts", import.meta.url));
 const measure = measureServer(SERVER);
 
 if (process.env["BENCH_SOURCE"] !== "1") buildBenchDist();
-console.log(`Express: GET /items, ${LOAD.connections} connections, ${LOAD.warmup} s warm-up + ${LOAD.duration} s per run, ${LOAD.rounds} rounds, servers run one at a time`);
+console.log(
+  `Express: GET /items, ${LOAD.connections} connections, ${LOAD.warmup} s warm-up + ${LOAD.duration} s per run, ${LOAD.rounds} rounds, servers run one at a time`,
+);
 await compareVariants(VARIANTS, measure, TARGETS);

@@ -17,12 +17,18 @@ const app = express();
 app.disable("x-powered-by");
 if (variant === "hexarch") app.use(hexarch({ policyText: BENCH_POLICIES, secret: BENCH_SECRET }));
 // Every decision logged (bench/log/run.ts): to LOG_FILE, or to LOG_TABLE at LOG_URL.
-else if (variant === "hexarch+file") app.use(hexarch({ policyText: `${BENCH_POLICIES}\nlogging:\n  file: ${JSON.stringify(process.env["LOG_FILE"] ?? "")}\n`, secret: BENCH_SECRET }));
+else if (variant === "hexarch+file")
+  app.use(
+    hexarch({
+      policyText: `${BENCH_POLICIES}\nlogging:\n  file: ${JSON.stringify(process.env["LOG_FILE"] ?? "")}\n`,
+      secret: BENCH_SECRET,
+    }),
+  );
 else if (variant === "hexarch+postgres") {
   const logging = `logging:\n  postgres_url: ${JSON.stringify(process.env["LOG_URL"] ?? "")}\n  postgres_table: ${process.env["LOG_TABLE"] ?? ""}\n`;
   app.use(hexarch({ policyText: `${BENCH_POLICIES}\n${logging}`, secret: BENCH_SECRET }));
-}
-else if (variant === "express-rate-limit") app.use(rateLimit({ windowMs: 60_000, limit: 1_000_000_000, standardHeaders: "draft-8", legacyHeaders: false }));
+} else if (variant === "express-rate-limit")
+  app.use(rateLimit({ windowMs: 60_000, limit: 1_000_000_000, standardHeaders: "draft-8", legacyHeaders: false }));
 else if (variant === "express-rate-limit-defaults") app.use(rateLimit({ windowMs: 60_000, limit: 1_000_000_000 }));
 // Diagnostic variants (BENCH_VARIANTS): where the cost of a guard goes.
 else if (variant === "floor" || variant === "floor-rlf") {
@@ -42,7 +48,9 @@ else if (variant === "bare+2-headers") {
   // The engine's decision alone, with the context hexarch() would build for this route.
   const guardian = createGuardian({ policyText: BENCH_POLICIES });
   app.use((req, _res, next) => {
-    guardian.evaluate({ method: req.method, route: "/items", operation: "read", client: req.socket.remoteAddress ?? "" }).then(() => next(), next);
+    guardian
+      .evaluate({ method: req.method, route: "/items", operation: "read", client: req.socket.remoteAddress ?? "" })
+      .then(() => next(), next);
   });
 } else if (variant === "hexarch-no-headers") app.use(hexarch({ policyText: BENCH_POLICIES, secret: BENCH_SECRET, headers: false }));
 else if (variant !== "bare") throw new Error(`unknown variant ${variant}`);

@@ -13,10 +13,21 @@ const REQUESTS = Number(process.env["BENCH_REQUESTS"] ?? 50_000);
 
 /** Instructions of one run, as callgrind totals them. `--single-threaded` compiles on the main thread, so runs repeat. */
 function instructions(variant: string, requests: number): number {
-  const args = ["--tool=callgrind", "--callgrind-out-file=/dev/null", process.execPath, "--single-threaded", "--import", TSX, LOOP, variant, String(requests)];
+  const args = [
+    "--tool=callgrind",
+    "--callgrind-out-file=/dev/null",
+    process.execPath,
+    "--single-threaded",
+    "--import",
+    TSX,
+    LOOP,
+    variant,
+    String(requests),
+  ];
   const run = spawnSync("valgrind", args, { encoding: "utf8" });
   const collected = /Collected : (\d+)/.exec(run.stderr ?? "");
-  if (run.status !== 0 || collected === null) throw new Error(`callgrind on ${variant} failed (${run.error?.message ?? `exit ${run.status}`}): ${run.stderr?.slice(-500)}`);
+  if (run.status !== 0 || collected === null)
+    throw new Error(`callgrind on ${variant} failed (${run.error?.message ?? `exit ${run.status}`}): ${run.stderr?.slice(-500)}`);
   return Number(collected[1]);
 }
 

@@ -11,7 +11,12 @@ import { monotonicMicros, PROFILE_INTERVAL_US, profileFlags, stopAndReadProfile,
 import { benchVariants, buildBenchDist, LOAD, loadBetween, median, startTsServer } from "../http-load.js";
 
 /** The function each variant's middleware is named in the profile. */
-const MIDDLEWARE: Readonly<Record<string, string>> = { "floor-rlf": "floorMiddleware", floor: "floorMiddleware", hexarch: "hexarchGuard", "hexarch-no-headers": "hexarchGuard" };
+const MIDDLEWARE: Readonly<Record<string, string>> = {
+  "floor-rlf": "floorMiddleware",
+  floor: "floorMiddleware",
+  hexarch: "hexarchGuard",
+  "hexarch-no-headers": "hexarchGuard",
+};
 /** Koa's compose calls the next middleware through this function: time below it is downstream's. */
 const DOWNSTREAM = "dispatch";
 const VARIANTS = benchVariants(["floor-rlf", "hexarch"]);

@@ -10,7 +10,9 @@ const SERVER = fileURLToPath(new URL("./server.ts", import.meta.url));
 const measure = measureServer(SERVER);
 
 if (process.env["BENCH_SOURCE"] !== "1") buildBenchDist();
-console.log(`Koa: GET /items, ${LOAD.connections} connections, ${LOAD.warmup} s warm-up + ${LOAD.duration} s per run, ${LOAD.rounds} rounds, servers run one at a time`);
+console.log(
+  `Koa: GET /items, ${LOAD.connections} connections, ${LOAD.warmup} s warm-up + ${LOAD.duration} s per run, ${LOAD.rounds} rounds, servers run one at a time`,
+);
 const TARGETS: readonly (readonly [string, string, number])[] = [
   ["hexarch", "bare", 0.9],
   ["hexarch-no-headers", "bare", 0.9],

@@ -25,7 +25,9 @@ const measure = measureServer(SERVER, (variant) => {
 
 try {
   if (process.env["BENCH_SOURCE"] !== "1") buildBenchDist();
-  console.log(`Express + hexarch(), Quick Start policies, every decision logged: GET /items, ${LOAD.connections} connections, ${LOAD.warmup} s warm-up + ${LOAD.duration} s per run, ${LOAD.rounds} rounds; Postgres at ${own === undefined ? "the given URL" : "a server of the bench's own"}`);
+  console.log(
+    `Express + hexarch(), Quick Start policies, every decision logged: GET /items, ${LOAD.connections} connections, ${LOAD.warmup} s warm-up + ${LOAD.duration} s per run, ${LOAD.rounds} rounds; Postgres at ${own === undefined ? "the given URL" : "a server of the bench's own"}`,
+  );
   await compareVariants(["hexarch", "hexarch+file", "hexarch+postgres"], measure, [
     ["hexarch+file", "hexarch", 0.9],
     ["hexarch+postgres", "hexarch", 0.85],

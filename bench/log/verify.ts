@@ -20,7 +20,10 @@ const CLI = fromSource ? ["--import", "tsx", fileURLToPath(new URL("../../src/cl
 /** Writes the log once (kept in .tmp/ for later runs): decisions from 100 clients, flushed as an app would. */
 async function writeLog(): Promise<void> {
   mkdirSync(FOLDER, { recursive: true });
-  const guardian = createGuardian({ policyText: `${BENCH_POLICIES}\nlogging:\n  file: ${JSON.stringify(LOG)}\n  buffer: 100000\n`, env: { HEXARCH_LOG_KEY: KEY } });
+  const guardian = createGuardian({
+    policyText: `${BENCH_POLICIES}\nlogging:\n  file: ${JSON.stringify(LOG)}\n  buffer: 100000\n`,
+    env: { HEXARCH_LOG_KEY: KEY },
+  });
   for (let i = 0; i < RECORDS; i += 1) {
     await guardian.check("rate_limit", { client: `10.0.0.${i % 100}`, route: `/items/${i}`, method: "GET" });
     if (i % 20_000 === 19_999) await new Promise((done) => setTimeout(done, 110));
@@ -30,7 +33,9 @@ async function writeLog(): Promise<void> {
 
 if (!existsSync(LOG)) await writeLog();
 const megabytes = statSync(LOG).size / 1e6;
-console.log(`hexarch log verify: ${RECORDS} decisions (${megabytes.toFixed(0)} MB, HMAC-SHA256), ${fromSource ? "CLI from source" : "built CLI"}, ${LOAD.rounds} rounds, one process`);
+console.log(
+  `hexarch log verify: ${RECORDS} decisions (${megabytes.toFixed(0)} MB, HMAC-SHA256), ${fromSource ? "CLI from source" : "built CLI"}, ${LOAD.rounds} rounds, one process`,
+);
 const rates: number[] = [];
 for (let round = 1; round <= LOAD.rounds; round += 1) {
   const started = process.hrtime.bigint();

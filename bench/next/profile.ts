@@ -58,10 +58,14 @@ try {
     );
   });
   const bare = median(busy.get("bare") ?? []);
-  console.log("\nmedians (busy µs per request; bare's busy time over the route's, the throughput ratio a server held to its CPU would show):");
+  console.log(
+    "\nmedians (busy µs per request; bare's busy time over the route's, the throughput ratio a server held to its CPU would show):",
+  );
   for (const [route, values] of busy) {
     const of = median(values);
-    console.log(`  ${route.padEnd(18)} ${of.toFixed(1)} µs  ${route === "bare" ? "" : `${of >= bare ? "+" : "−"}${Math.abs(of - bare).toFixed(1)} µs against bare, ratio ${(bare / of).toFixed(3)}`}`);
+    console.log(
+      `  ${route.padEnd(18)} ${of.toFixed(1)} µs  ${route === "bare" ? "" : `${of >= bare ? "+" : "−"}${Math.abs(of - bare).toFixed(1)} µs against bare, ratio ${(bare / of).toFixed(3)}`}`,
+    );
   }
 } finally {
   child.kill();

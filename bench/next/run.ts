@@ -18,7 +18,9 @@ buildBenchDist();
 await buildNextApp(APP);
 const server = await startNextApp(APP, { HEXARCH_SECRET: BENCH_SECRET });
 try {
-  console.log(`Next.js (next start): GET /bare and /guarded, ${LOAD.connections} connections, ${LOAD.warmup} s warm-up + ${LOAD.duration} s per run, ${LOAD.rounds} rounds, routes in turn on one server`);
+  console.log(
+    `Next.js (next start): GET /bare and /guarded, ${LOAD.connections} connections, ${LOAD.warmup} s warm-up + ${LOAD.duration} s per run, ${LOAD.rounds} rounds, routes in turn on one server`,
+  );
   await compareVariants(VARIANTS, (variant) => loadRun(`${server.url}/${variant}`, `${server.url}/cpu`), TARGETS);
 } finally {
   await server.stop();

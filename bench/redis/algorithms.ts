@@ -30,13 +30,19 @@ async function redisCpuMicros(redis: Redis): Promise<number> {
 export async function algorithmCosts(url: string): Promise<void> {
   const admin = new Redis(url);
   const cpu: number[] = [];
-  console.log(`\nRate algorithms on Redis, in process: 2 counters per decision (1 s and 1 min); CPU over ${DECISIONS} decisions, commands under MONITOR over ${COUNTED}`);
+  console.log(
+    `\nRate algorithms on Redis, in process: 2 counters per decision (1 s and 1 min); CPU over ${DECISIONS} decisions, commands under MONITOR over ${COUNTED}`,
+  );
   try {
     for (const algorithm of ALGORITHMS) {
       const prefix = `bench-alg:${process.pid}:${algorithm}`;
       const client = new Redis(url);
       const trips = countRoundTrips(client);
-      const guardian = createGuardian({ policyText: policy(algorithm), env: {}, store: new RedisStore({ client, prefix, autoPipelining: false, timeoutMs: 5_000 }) });
+      const guardian = createGuardian({
+        policyText: policy(algorithm),
+        env: {},
+        store: new RedisStore({ client, prefix, autoPipelining: false, timeoutMs: 5_000 }),
+      });
       for (let i = 0; i < 100; i++) await guardian.evaluate({ client: CLIENTS[i] as string });
       const log = await CommandLog.watch(url, prefix);
       trips.reset();
@@ -45,10 +51,16 @@ export async function algorithmCosts(url: string): Promise<void> {
       log.stop();
       const roundTrips = trips.count / COUNTED;
       const commands = log.commands.length / COUNTED;
-      const pipelined = createGuardian({ policyText: policy(algorithm), env: {}, store: new RedisStore({ client: new Redis(url), prefix: `${prefix}:cpu`, quitOnClose: true }) });
+      const pipelined = createGuardian({
+        policyText: policy(algorithm),
+        env: {},
+        store: new RedisStore({ client: new Redis(url), prefix: `${prefix}:cpu`, quitOnClose: true }),
+      });
       const before = await redisCpuMicros(admin);
       for (let done = 0; done < DECISIONS; done += BATCH) {
-        await Promise.all(Array.from({ length: BATCH }, (_, k) => pipelined.evaluate({ client: CLIENTS[(done + k) % CLIENTS.length] as string })));
+        await Promise.all(
+          Array.from({ length: BATCH }, (_, k) => pipelined.evaluate({ client: CLIENTS[(done + k) % CLIENTS.length] as string })),
+        );
       }
       const micros = ((await redisCpuMicros(admin)) - before) / DECISIONS;
       cpu.push(micros);

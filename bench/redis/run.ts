@@ -74,10 +74,16 @@ async function httpComparison(): Promise<void> {
   console.log(`Express on Redis: GET /items, Quick Start policies (rate limit out of reach), ${LOAD.connections} connections,`);
   console.log(`${LOAD.warmup} s warm-up + ${LOAD.duration} s per run, ${LOAD.rounds} rounds; ioredis auto-pipelining ${pipelining};`);
   console.log(`Redis: ${own === undefined ? "REDIS_URL" : `own redis-server on ${redisUrl}`}`);
-  await compareVariants(VARIANTS, measureServer(SERVER, (variant) => [variant, redisUrl, freshPrefix()]), TARGETS);
+  await compareVariants(
+    VARIANTS,
+    measureServer(SERVER, (variant) => [variant, redisUrl, freshPrefix()]),
+    TARGETS,
+  );
   console.log(`\nRedis per request (CPU over ${CPU_REQUESTS} requests; commands under MONITOR over ${COUNTED_REQUESTS}):`);
   for (const variant of ["hexarch-redis", "hexarch-redis-as-is", "peer-redis"].filter((v) => VARIANTS.includes(v))) {
     const { cpuMicros, commands } = await redisCost(variant, redisUrl, redis);
-    console.log(`  ${variant.padEnd(20)} Redis CPU ${cpuMicros.toFixed(1)} µs  commands ${commands.toFixed(3)}${variant === "hexarch-redis" ? "  (target 1)" : ""}`);
+    console.log(
+      `  ${variant.padEnd(20)} Redis CPU ${cpuMicros.toFixed(1)} µs  commands ${commands.toFixed(3)}${variant === "hexarch-redis" ? "  (target 1)" : ""}`,
+    );
   }
 }

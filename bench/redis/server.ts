@@ -12,7 +12,6 @@ const fromSource = process.env["BENCH_SOURCE"] === "1";
 const { hexarch } = (await import(fromSource ? "../../src/adapters/express.js" : `${BENCH_DIST}express.js`)) as typeof ExpressAdapter;
 const { MemoryStore, RedisStore } = (await import(fromSource ? "../../src/index.js" : `${BENCH_DIST}index.js`)) as typeof Package;
 
-
 /** The peer: what an app writes by hand with rate-limiter-flexible, one counter per client address. */
 function peerMiddleware(client: Redis, prefix: string): RequestHandler {
   const limiter = new RateLimiterRedis({ storeClient: client, points: 1_000_000_000, duration: 60, keyPrefix: prefix });
@@ -50,12 +49,18 @@ const redis = (): Redis => new Redis(redisUrl, { enableAutoPipelining: process.e
 const app = express();
 app.disable("x-powered-by");
 if (variant === "hexarch-memory") app.use(hexarch({ policyText: BENCH_POLICIES, secret: BENCH_SECRET, store: new MemoryStore() }));
-else if (variant === "hexarch-redis") app.use(hexarch({ policyText: BENCH_POLICIES, secret: BENCH_SECRET, store: new RedisStore({ client: redis(), prefix }) }));
+else if (variant === "hexarch-redis")
+  app.use(hexarch({ policyText: BENCH_POLICIES, secret: BENCH_SECRET, store: new RedisStore({ client: redis(), prefix }) }));
 else if (variant === "hexarch-redis-as-is") {
   // Diagnostic: the store sends on the app's client as it is, without a connection of its own that auto-pipelines.
-  app.use(hexarch({ policyText: BENCH_POLICIES, secret: BENCH_SECRET, store: new RedisStore({ client: redis(), prefix, autoPipelining: false }) }));
-}
-else if (variant === "peer-redis") app.use(peerMiddleware(redis(), prefix));
+  app.use(
+    hexarch({
+      policyText: BENCH_POLICIES,
+      secret: BENCH_SECRET,
+      store: new RedisStore({ client: redis(), prefix, autoPipelining: false }),
+    }),
+  );
+} else if (variant === "peer-redis") app.use(peerMiddleware(redis(), prefix));
 else if (variant === "floor-redis") app.use(redisFloor(redis(), prefix));
 else if (variant !== "bare") throw new Error(`unknown variant ${variant}`);
 app.get("/items", (_req, res) => void res.json({ items: [1, 2, 3] }));

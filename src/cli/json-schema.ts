@@ -13,7 +13,8 @@ export function policyFileJsonSchema(): Record<string, unknown> {
   return {
     $schema,
     title: "hexarch.yaml",
-    description: "Policies enforced by hexarch-guardrails: rate limits, budgets, confirmations, time windows, preconditions, feature flags.",
+    description:
+      "Policies enforced by hexarch-guardrails: rate limits, budgets, confirmations, time windows, preconditions, feature flags.",
     ...rest,
   };
 }

@@ -68,7 +68,10 @@ const QUIET_LOGGER: Logger = Object.freeze({ info() {}, warn() {}, error() {} })
  * and otherwise fall back to the client, as the engine does when a key function returns nothing.
  * @example guardianFor(source, { clock: () => at, store: new MemoryStore() })
  */
-export function guardianFor(source: PolicySource, options: Pick<GuardianOptions, "clock" | "store" | "env" | "environment" | "cwd">): Guardian {
+export function guardianFor(
+  source: PolicySource,
+  options: Pick<GuardianOptions, "clock" | "store" | "env" | "environment" | "cwd">,
+): Guardian {
   const keys: Record<string, KeyFunction> = {};
   for (const name of source.set.customKeys.keys()) keys[name] = () => undefined;
   return createGuardian({ ...options, policyFile: source.path, keys, logger: QUIET_LOGGER, decisionLog: false });

@@ -50,7 +50,9 @@ function nearestManifest(cwd: string): Manifest | undefined {
 }
 
 function declares(manifest: Manifest | undefined, name: string): boolean {
-  return manifest !== undefined && (Object.hasOwn(manifest.dependencies ?? {}, name) || Object.hasOwn(manifest.devDependencies ?? {}, name));
+  return (
+    manifest !== undefined && (Object.hasOwn(manifest.dependencies ?? {}, name) || Object.hasOwn(manifest.devDependencies ?? {}, name))
+  );
 }
 
 function installed(manifest: Manifest | undefined, cwd: string, name: string): boolean {
@@ -67,7 +69,9 @@ function installed(manifest: Manifest | undefined, cwd: string, name: string): b
 export function detectSetup(cwd: string, overrides: SetupOverrides): ProjectSetup {
   const manifest = nearestManifest(cwd);
   const reasons: string[] = [];
-  const found = FRAMEWORKS.slice().reverse().find((name) => installed(manifest, cwd, name));
+  const found = FRAMEWORKS.slice()
+    .reverse()
+    .find((name) => installed(manifest, cwd, name));
   const framework = overrides.framework ?? found ?? "express";
   if (overrides.framework !== undefined) reasons.push(`${LABEL[framework]} (--framework)`);
   else reasons.push(found === undefined ? "Express (no framework installed yet)" : `${LABEL[framework]} (installed)`);

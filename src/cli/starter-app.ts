@@ -71,7 +71,13 @@ function nextRoute(): string[] {
 export function starterApp(setup: ProjectSetup): StarterApp {
   const extension = setup.typescript ? "ts" : "js";
   if (setup.framework === "next") {
-    return { install: ["npm install hexarch-guardrails"], file: `app/items/[id]/route.${extension}`, code: nextRoute(), start: "npx next dev", url: "http://localhost:3000/items/7" };
+    return {
+      install: ["npm install hexarch-guardrails"],
+      file: `app/items/[id]/route.${extension}`,
+      code: nextRoute(),
+      start: "npx next dev",
+      url: "http://localhost:3000/items/7",
+    };
   }
   const peers = setup.framework === "koa" ? "koa @koa/bodyparser" : "express";
   const typesAndRunner = setup.framework === "koa" ? "tsx @types/koa" : "tsx @types/express";

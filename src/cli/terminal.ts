@@ -41,7 +41,15 @@ export function createPalette(enabled: boolean): Palette {
     const [open, close] = CODES[name];
     return enabled ? (text: string) => `\u001b[${open}m${text}\u001b[${close}m` : (text: string) => text;
   };
-  return { enabled, bold: paint("bold"), dim: paint("dim"), red: paint("red"), green: paint("green"), yellow: paint("yellow"), cyan: paint("cyan") };
+  return {
+    enabled,
+    bold: paint("bold"),
+    dim: paint("dim"),
+    red: paint("red"),
+    green: paint("green"),
+    yellow: paint("yellow"),
+    cyan: paint("cyan"),
+  };
 }
 
 /** The CLI's two output streams, each with its own palette, plus the environment and working folder. */

@@ -136,13 +136,31 @@ export function withCounters(
     const keysOfCounter = ruleKeys[c] as CounterKeys;
     let next: PendingCounter;
     if (counter.kind === "rate") {
-      next = { key: keysOfCounter.keyFor(partition), points: 1, windowMs: counter.windowMs, rate: counter.rate, indexed, counter, partition, periodEnd: undefined };
+      next = {
+        key: keysOfCounter.keyFor(partition),
+        points: 1,
+        windowMs: counter.windowMs,
+        rate: counter.rate,
+        indexed,
+        counter,
+        partition,
+        periodEnd: undefined,
+      };
     } else {
       const at = call.now();
       const period = counter.period(at);
       const points = counter.fixedCostMicros ?? call.price?.micros ?? toMicros(ctx.cost ?? 1);
       const windowMs = period.endsAt - at + BUDGET_GRACE_MS;
-      next = { key: keysOfCounter.keyFor(partition, period.id), points, windowMs, rate: undefined, indexed, counter, partition, periodEnd: period.endsAt };
+      next = {
+        key: keysOfCounter.keyFor(partition, period.id),
+        points,
+        windowMs,
+        rate: undefined,
+        indexed,
+        counter,
+        partition,
+        periodEnd: period.endsAt,
+      };
     }
     if (list === undefined) list = [next];
     else list.push(next);

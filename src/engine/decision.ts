@@ -14,7 +14,20 @@ export type Outcome = "allow" | "warn" | "confirm" | "limit" | "deny" | "error";
  * infinite); `model` a model outside `models:`, inside `forbidden_models:`, or with no price where a budget needs one;
  * `ceiling` a call reserving more than `max_cost_per_call`.
  */
-export type FindingKind = "rate" | "budget" | "confirm" | "time" | "environment" | "facts" | "access" | "feature" | "block" | "store" | "cost" | "model" | "ceiling";
+export type FindingKind =
+  | "rate"
+  | "budget"
+  | "confirm"
+  | "time"
+  | "environment"
+  | "facts"
+  | "access"
+  | "feature"
+  | "block"
+  | "store"
+  | "cost"
+  | "model"
+  | "ceiling";
 
 /** Points at one rule of one policy, and where it was written. */
 export interface RuleRef {
@@ -222,11 +235,15 @@ export class Decision {
   costOf(actual: number | TokenUsage): number | TypeError | RangeError {
     if (!isUsage(actual)) return settleError(actual) ?? actual;
     const { price } = this;
-    if (price === undefined) return new TypeError("cannot settle a usage: this call stated no model with an entry under prices:; settle with a cost instead, or state the model");
+    if (price === undefined)
+      return new TypeError(
+        "cannot settle a usage: this call stated no model with an entry under prices:; settle with a cost instead, or state the model",
+      );
     const tokens = readUsage(actual);
     if (tokens instanceof Error) return tokens;
     const micros = tokenCostMicros(tokens, price.prices);
-    if (micros > MAX_AMOUNT * 1_000_000) return new RangeError(`cannot settle this usage: it costs more than ${MAX_AMOUNT}; nothing was changed`);
+    if (micros > MAX_AMOUNT * 1_000_000)
+      return new RangeError(`cannot settle this usage: it costs more than ${MAX_AMOUNT}; nothing was changed`);
     return fromMicros(micros);
   }
 

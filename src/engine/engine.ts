@@ -4,7 +4,16 @@ import type { IndexedRule, Mode, PolicySet } from "./compile/policy-set.js";
 import { costProblem } from "./amount.js";
 import { toMicros, type Check } from "./compile/rule.js";
 import type { GuardContext } from "./context.js";
-import { counterKeys, counterReport, limitPoints, pendingCounters, withCounters, type CounterKeys, type KeyFunction, type PendingCounter } from "./counters.js";
+import {
+  counterKeys,
+  counterReport,
+  limitPoints,
+  pendingCounters,
+  withCounters,
+  type CounterKeys,
+  type KeyFunction,
+  type PendingCounter,
+} from "./counters.js";
 import { Decision, type CounterReport, type DecisionWarning, type RuleRef, type Settler } from "./decision.js";
 import type { Counting } from "./explain.js";
 import { budgetWarning, counterFinding, neverFitsFinding, rateWarning } from "./finding.js";
@@ -165,13 +174,15 @@ export class Engine {
         failed = true;
         verdict.add(indexed, this.#modes[indexed.seq] as Mode, { kind: check.kind, ...failure });
       }
-      if (rule.unconditionalKind !== undefined && !failed) verdict.add(indexed, this.#modes[indexed.seq] as Mode, { kind: rule.unconditionalKind, reason: "" });
+      if (rule.unconditionalKind !== undefined && !failed)
+        verdict.add(indexed, this.#modes[indexed.seq] as Mode, { kind: rule.unconditionalKind, reason: "" });
       if (rule.needsPrice && (call.price !== undefined || rule.maxCostMicros !== undefined)) this.#priceFindings(verdict, indexed, call);
       if (rule.counters.length > 0) pending = withCounters(pending, indexed, call, this.#counterKeys, options.keys);
     }
     if (verdict.blocking?.kind === "time") verdict.blocking = this.#whenWindowsOpen(call, policyIds, verdict.blocking);
     if (pending === undefined) return this.#finish(verdict, "none", NO_PENDING, undefined, undefined);
-    if ((cost !== undefined || call.price?.micros !== undefined) && verdict.blocking === undefined) pending = this.#withoutNeverFitting(verdict, pending);
+    if ((cost !== undefined || call.price?.micros !== undefined) && verdict.blocking === undefined)
+      pending = this.#withoutNeverFitting(verdict, pending);
     if (verdict.blocking !== undefined) {
       // A refused call counts only against the rate limits of `count: all` rules.
       const counted = countedWhenRefused(pending);
@@ -212,7 +223,7 @@ export class Engine {
     const now = call.now();
     const giveUpAt = now + MAX_WINDOW_SEARCH_MS;
     let at = now + (refusal.retryAfter ?? 0) * 1000;
-    for (let moved = true; moved && at < giveUpAt; ) {
+    for (let moved = true; moved && at < giveUpAt;) {
       moved = false;
       for (const window of windows) {
         const failure = window.test(call.ctx, call.environment, at);
@@ -227,7 +238,8 @@ export class Engine {
   /** Compares each counter with its limit and reports the counters: lean for a call within every limit, the usual case. */
   #judge(verdict: Verdict, pending: readonly PendingCounter[], readings: readonly CounterReading[], countedAt: number): Decided {
     for (let i = 0; i < pending.length; i++) {
-      if ((readings[i] as CounterReading).used > limitPoints((pending[i] as PendingCounter).counter)) return this.#judgeOverLimit(verdict, pending, readings, countedAt);
+      if ((readings[i] as CounterReading).used > limitPoints((pending[i] as PendingCounter).counter))
+        return this.#judgeOverLimit(verdict, pending, readings, countedAt);
     }
     const reports = new Array<CounterReport>(pending.length);
     for (let i = 0; i < pending.length; i++) {
@@ -285,13 +297,19 @@ export class Engine {
       return;
     }
     const micros = price?.micros ?? toMicros(call.ctx.cost ?? 1);
-    if (rule.maxCostMicros !== undefined && micros > rule.maxCostMicros) verdict.add(indexed, this.#modes[indexed.seq] as Mode, ceilingFinding(micros, rule.maxCostMicros, price));
+    if (rule.maxCostMicros !== undefined && micros > rule.maxCostMicros)
+      verdict.add(indexed, this.#modes[indexed.seq] as Mode, ceilingFinding(micros, rule.maxCostMicros, price));
   }
 
   /** The refusal of a call whose stated cost no budget can count (`reason` names the value): no rule evaluated. */
   #refuseCost(reason: string): Decision {
     const why = `not evaluated: ${reason}`;
-    return new Decision({ outcome: "deny", kind: "cost", reason, explain: () => this.set.rules.map((indexed) => ({ rule: indexed.rule.ref, applied: false, why })) });
+    return new Decision({
+      outcome: "deny",
+      kind: "cost",
+      reason,
+      explain: () => this.set.rules.map((indexed) => ({ rule: indexed.rule.ref, applied: false, why })),
+    });
   }
 
   /**
@@ -340,7 +358,11 @@ export class Engine {
     const message = `counter store ${this.#options.store.name} failed: ${error instanceof Error ? error.message : String(error)}`;
     const closed = pending.find((p) => p.indexed.policy.fail === "closed");
     if (closed !== undefined) {
-      verdict.add(closed.indexed, this.#modes[closed.indexed.seq] as Mode, { kind: "store", reason: message, retryAfter: this.#options.storeRetryAfter });
+      verdict.add(closed.indexed, this.#modes[closed.indexed.seq] as Mode, {
+        kind: "store",
+        reason: message,
+        retryAfter: this.#options.storeRetryAfter,
+      });
     } else {
       verdict.warn(undefined, { kind: "store", message: `${message}; allowed because the policies fail open` });
     }

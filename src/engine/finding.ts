@@ -87,7 +87,8 @@ function timeOfDay(epochMs: number): string {
 /** Why a sliding window or bucket refused, in its algorithm's own words, with the instant the call would be admitted. */
 function rateRefusal(counter: RateCounter, reading: CounterReading, retryAt: number): string {
   const windowSeconds = counter.windowMs / 1000;
-  if (counter.algorithm === "sliding_window") return `${reading.used - 1} calls in the last ${windowSeconds} s; the oldest leaves at ${timeOfDay(retryAt)}`;
+  if (counter.algorithm === "sliding_window")
+    return `${reading.used - 1} calls in the last ${windowSeconds} s; the oldest leaves at ${timeOfDay(retryAt)}`;
   return `the bucket of ${counter.burst} is empty (it refills ${counter.limit} per ${windowSeconds} s); the next token arrives at ${timeOfDay(retryAt)}`;
 }
 

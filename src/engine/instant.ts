@@ -23,8 +23,12 @@ export function checkedInstant(value: unknown, source: "context.now" | "clock"):
   const fromClock = source === "clock";
   const name = fromClock ? "clock (createGuardian's clock option)" : source;
   if (typeof value !== "number") {
-    throw new TypeError(`${name} must ${fromClock ? "return" : "be"} a number of epoch milliseconds, got ${describe(value)}${fromClock ? "" : "; leave it out for the guardian's clock"}`);
+    throw new TypeError(
+      `${name} must ${fromClock ? "return" : "be"} a number of epoch milliseconds, got ${describe(value)}${fromClock ? "" : "; leave it out for the guardian's clock"}`,
+    );
   }
   const fix = fromClock ? "the clock must return epoch milliseconds" : "give the call's instant as epoch milliseconds";
-  throw new RangeError(`${name} ${fromClock ? "returned" : "is"} ${value}: ${fix} within ±8.6e15 (as Date.now() does)${fromClock ? "" : ", or leave it out for the guardian's clock"}`);
+  throw new RangeError(
+    `${name} ${fromClock ? "returned" : "is"} ${value}: ${fix} within ±8.6e15 (as Date.now() does)${fromClock ? "" : ", or leave it out for the guardian's clock"}`,
+  );
 }

@@ -33,7 +33,13 @@ export class Reservation implements Settler {
   readonly #at: number | undefined;
   #done = false;
 
-  constructor(reserved: readonly CounterOp[], options: ReservationOptions, ttlMs: number | undefined, open: OpenReservations | undefined, at?: number) {
+  constructor(
+    reserved: readonly CounterOp[],
+    options: ReservationOptions,
+    ttlMs: number | undefined,
+    open: OpenReservations | undefined,
+    at?: number,
+  ) {
     this.#reserved = reserved;
     this.#at = at;
     this.#options = options;

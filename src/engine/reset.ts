@@ -23,7 +23,8 @@ export async function resetCounters(policy: CompiledPolicy, partition: string | 
   const { store, prefix } = target;
   if (partition === undefined) {
     if (store.resetPrefix === undefined) throw unsupported(store, "resetPrefix");
-    for (const indexed of policy.rules) for (let c = 0; c < indexed.rule.counters.length; c++) await store.resetPrefix(counterKeyBase(prefix, indexed, c));
+    for (const indexed of policy.rules)
+      for (let c = 0; c < indexed.rule.counters.length; c++) await store.resetPrefix(counterKeyBase(prefix, indexed, c));
     return;
   }
   if (store.resetKey === undefined) throw unsupported(store, "resetKey");

@@ -105,7 +105,11 @@ export function scopeMiss(scope: Scope, call: ScopedCall): ScopeMiss | undefined
     return "resource type";
   }
   if (scope.operations !== undefined && !unstated(call, call.operations) && !anyIn(scope.operations, call.operations)) return "operation";
-  if (scope.routes !== undefined && !unstated(call, ctx.route) && !anyRoute(scope.routes, call.segments() ?? NO_SEGMENTS, ctx.caseInsensitiveRoute === true)) {
+  if (
+    scope.routes !== undefined &&
+    !unstated(call, ctx.route) &&
+    !anyRoute(scope.routes, call.segments() ?? NO_SEGMENTS, ctx.caseInsensitiveRoute === true)
+  ) {
     return "route";
   }
   if (scope.methods !== undefined && !unstated(call, ctx.method) && !scope.methods.has(ctx.method?.toUpperCase() ?? "")) return "method";

@@ -36,8 +36,7 @@ export interface DecisionLogOptions {
 
 /** A decision or settlement waiting to be written: built into a record only at flush time. */
 type Pending =
-  | { readonly decision: Decision; readonly context: GuardContext; readonly id: string; readonly at: number }
-  | { readonly body: RecordBody };
+  { readonly decision: Decision; readonly context: GuardContext; readonly id: string; readonly at: number } | { readonly body: RecordBody };
 
 /** Whether `level` writes a decision with this outcome. */
 function writes(level: LogLevel, outcome: Decision["outcome"]): boolean {
@@ -229,7 +228,11 @@ export class DecisionLog {
     const firstSeq = batch.seq - batch.macs.length + 1;
     const now = this.#clock();
     const due: Checkpoint[] = [];
-    for (let seq = (Math.floor(Math.max(0, this.#lastCheckpointSeq) / checkpointEvery) + 1) * checkpointEvery; seq <= batch.seq; seq += checkpointEvery) {
+    for (
+      let seq = (Math.floor(Math.max(0, this.#lastCheckpointSeq) / checkpointEvery) + 1) * checkpointEvery;
+      seq <= batch.seq;
+      seq += checkpointEvery
+    ) {
       const mac = batch.macs[seq - firstSeq];
       if (mac !== undefined) due.push(chain.checkpoint(now, seq, mac));
     }

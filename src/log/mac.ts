@@ -33,7 +33,12 @@ function sha256Hex(...parts: string[]): string {
  */
 export function logMac(key: string | undefined): LogMac {
   if (key === undefined || key === "") {
-    return { algorithm: "sha256", keyId: undefined, chain: (previous, canonical) => sha256Hex(previous, "\n", canonical), sign: (canonical) => sha256Hex(canonical) };
+    return {
+      algorithm: "sha256",
+      keyId: undefined,
+      chain: (previous, canonical) => sha256Hex(previous, "\n", canonical),
+      sign: (canonical) => sha256Hex(canonical),
+    };
   }
   return {
     algorithm: "hmac-sha256",

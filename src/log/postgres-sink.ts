@@ -11,7 +11,13 @@ export interface PgPoolLike {
 
 /** The `pg` module, as far as this package uses it. */
 export interface PgModule {
-  Pool: new (config: { connectionString: string; max?: number; connectionTimeoutMillis?: number; query_timeout?: number; idleTimeoutMillis?: number }) => PgPoolLike;
+  Pool: new (config: {
+    connectionString: string;
+    max?: number;
+    connectionTimeoutMillis?: number;
+    query_timeout?: number;
+    idleTimeoutMillis?: number;
+  }) => PgPoolLike;
 }
 
 /** Default table name. */

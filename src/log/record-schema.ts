@@ -4,7 +4,10 @@ import { z } from "zod";
 const chained = {
   chain: z.string().describe("The writing process's chain id (a UUID)"),
   seq: z.number().int().nonnegative().describe("0 for the header, then one more per record of the chain"),
-  mac: z.string().regex(/^[0-9a-f]{64}$/).describe("HMAC-SHA256 (or SHA-256) over the previous record's mac and this record's canonical JSON without mac"),
+  mac: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .describe("HMAC-SHA256 (or SHA-256) over the previous record's mac and this record's canonical JSON without mac"),
 };
 const instant = z.string().describe("ISO 8601 instant");
 const outcome = z.enum(["allow", "warn", "confirm", "limit", "deny", "error"]);
@@ -32,11 +35,27 @@ export const DecisionRecordSchema = z.strictObject({
   policy: z.string().optional().describe("The deciding policy (absent when everything allowed the call)"),
   kind: z.string().optional(),
   reason: z.string(),
-  rule: z.strictObject({ policy: z.string(), index: z.number().int(), summary: z.string(), at: z.string().optional().describe("file:line:column") }).optional(),
+  rule: z
+    .strictObject({
+      policy: z.string(),
+      index: z.number().int(),
+      summary: z.string(),
+      at: z.string().optional().describe("file:line:column"),
+    })
+    .optional(),
   would_be: outcome.optional().describe("In warn (shadow) mode: what strict enforcement would have answered"),
   retry_after: z.number().optional(),
   counters: z.array(
-    z.strictObject({ policy: z.string(), rule: z.number().int(), kind: z.enum(["rate", "budget"]), window: z.string(), used: z.number(), limit: z.number(), remaining: z.number(), partition: z.string() }),
+    z.strictObject({
+      policy: z.string(),
+      rule: z.number().int(),
+      kind: z.enum(["rate", "budget"]),
+      window: z.string(),
+      used: z.number(),
+      limit: z.number(),
+      remaining: z.number(),
+      partition: z.string(),
+    }),
   ),
   warnings: z.array(z.strictObject({ kind: z.string(), policy: z.string().optional(), message: z.string(), would_be: outcome.optional() })),
   context: z.strictObject({
@@ -55,10 +74,20 @@ export const DecisionRecordSchema = z.strictObject({
     cost: z.number().optional(),
     keys: z.record(z.string(), z.string()).optional(),
   }),
-  explain: z.array(z.strictObject({ policy: z.string(), rule: z.number().int(), applied: z.boolean(), why: z.string() })).optional().describe("At level debug"),
+  explain: z
+    .array(z.strictObject({ policy: z.string(), rule: z.number().int(), applied: z.boolean(), why: z.string() }))
+    .optional()
+    .describe("At level debug"),
 });
 
-export const SettleRecordSchema = z.strictObject({ ...chained, type: z.literal("settle"), id: z.string(), time: instant, policy: z.string().optional(), cost: z.number() });
+export const SettleRecordSchema = z.strictObject({
+  ...chained,
+  type: z.literal("settle"),
+  id: z.string(),
+  time: instant,
+  policy: z.string().optional(),
+  cost: z.number(),
+});
 
 export const GapRecordSchema = z.strictObject({
   ...chained,
@@ -70,9 +99,20 @@ export const GapRecordSchema = z.strictObject({
   cause: z.string(),
 });
 
-export const ContinueRecordSchema = z.strictObject({ ...chained, type: z.literal("continue"), prev: z.string().describe("mac of the record before, in the previous file"), time: instant });
+export const ContinueRecordSchema = z.strictObject({
+  ...chained,
+  type: z.literal("continue"),
+  prev: z.string().describe("mac of the record before, in the previous file"),
+  time: instant,
+});
 
-export const LogRecordSchema = z.discriminatedUnion("type", [HeaderRecordSchema, DecisionRecordSchema, SettleRecordSchema, GapRecordSchema, ContinueRecordSchema]);
+export const LogRecordSchema = z.discriminatedUnion("type", [
+  HeaderRecordSchema,
+  DecisionRecordSchema,
+  SettleRecordSchema,
+  GapRecordSchema,
+  ContinueRecordSchema,
+]);
 
 /**
  * JSON Schema (draft-07) of one decision-log line, shipped as `hexarch.log.schema.json`.
@@ -80,5 +120,10 @@ export const LogRecordSchema = z.discriminatedUnion("type", [HeaderRecordSchema,
  */
 export function logRecordJsonSchema(): Record<string, unknown> {
   const { $schema, ...rest } = z.toJSONSchema(LogRecordSchema, { target: "draft-7" }) as Record<string, unknown>;
-  return { $schema, title: "hexarch decision log record", description: "One line of the JSONL decision log written when hexarch.yaml has a logging: section.", ...rest };
+  return {
+    $schema,
+    title: "hexarch decision log record",
+    description: "One line of the JSONL decision log written when hexarch.yaml has a logging: section.",
+    ...rest,
+  };
 }

@@ -17,7 +17,10 @@ export interface ChainFields {
 }
 
 /** A record before it is chained: its type and its own fields. */
-export type RecordBody = { readonly type: "header" | "decision" | "settle" | "gap" | "continue"; readonly [key: string]: JsonValue | undefined };
+export type RecordBody = {
+  readonly type: "header" | "decision" | "settle" | "gap" | "continue";
+  readonly [key: string]: JsonValue | undefined;
+};
 
 /** Fields of the personal context that `logging.redact` may hash. */
 export type RedactableField = "client" | "user" | "route";
@@ -41,7 +44,10 @@ function plainFacts(facts: Readonly<Record<string, unknown>> | undefined): JsonV
   if (facts === undefined) return undefined;
   const out: Record<string, JsonValue> = {};
   for (const [name, value] of Object.entries(facts)) {
-    out[name] = value === null || typeof value === "string" || typeof value === "boolean" || (typeof value === "number" && Number.isFinite(value)) ? value : String(value);
+    out[name] =
+      value === null || typeof value === "string" || typeof value === "boolean" || (typeof value === "number" && Number.isFinite(value))
+        ? value
+        : String(value);
   }
   return out;
 }
@@ -71,7 +77,14 @@ function contextFields(context: GuardContext, shape: RecordShape, environment: s
  * The record of one decision: outcome, deciding rule (with file:line), counters, warnings and the context, enough to re-run it.
  * @example decisionRecord("c1-7", Date.now(), decision, { route: "/users" }, "production", shape)
  */
-export function decisionRecord(id: string, at: number, decision: Decision, context: GuardContext, environment: string, shape: RecordShape): RecordBody {
+export function decisionRecord(
+  id: string,
+  at: number,
+  decision: Decision,
+  context: GuardContext,
+  environment: string,
+  shape: RecordShape,
+): RecordBody {
   const rule = decision.rule;
   const hidePartition = shape.hide !== undefined && shape.redact.size > 0;
   return {
@@ -85,7 +98,12 @@ export function decisionRecord(id: string, at: number, decision: Decision, conte
     rule:
       rule === undefined
         ? undefined
-        : { policy: rule.policyId, index: rule.index, summary: rule.summary, at: rule.line === undefined ? undefined : `${shape.policyFile}:${rule.line}:${rule.column ?? 1}` },
+        : {
+            policy: rule.policyId,
+            index: rule.index,
+            summary: rule.summary,
+            at: rule.line === undefined ? undefined : `${shape.policyFile}:${rule.line}:${rule.column ?? 1}`,
+          },
     would_be: decision.wouldBe,
     retry_after: decision.retryAfter,
     counters: decision.counters.map((c) => ({
@@ -100,7 +118,9 @@ export function decisionRecord(id: string, at: number, decision: Decision, conte
     })),
     warnings: decision.warnings.map((w) => ({ kind: w.kind, policy: w.rule?.policyId, message: w.message, would_be: w.wouldBe })),
     context: contextFields(context, shape, environment),
-    explain: shape.explain ? decision.explain().map((e) => ({ policy: e.rule.policyId, rule: e.rule.index, applied: e.applied, why: e.why })) : undefined,
+    explain: shape.explain
+      ? decision.explain().map((e) => ({ policy: e.rule.policyId, rule: e.rule.index, applied: e.applied, why: e.why }))
+      : undefined,
   };
 }
 

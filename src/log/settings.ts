@@ -28,7 +28,9 @@ export interface LogSource {
 }
 
 /** Where a policy file's log goes: a file path, or a Postgres URL and table. */
-export type LogTarget = { readonly kind: "file"; readonly path: string } | { readonly kind: "postgres"; readonly url: string; readonly table: string; readonly fromEnv: boolean };
+export type LogTarget =
+  | { readonly kind: "file"; readonly path: string }
+  | { readonly kind: "postgres"; readonly url: string; readonly table: string; readonly fromEnv: boolean };
 
 /**
  * Where the `logging:` section sends records, or undefined when logging is off. `HEXARCH_LOG_POSTGRES_URL` wins
@@ -51,7 +53,9 @@ export function openPgPool(url: string, place: Omit<ConfigProblem, "message">, c
   if (problem !== undefined) throw new PolicyConfigError([{ ...place, message: problem, fix: POSTGRES_URL_FIX }]);
   const pg = loadOptionalPeer<PgModule & { default?: PgModule }>("pg", cwd);
   if (pg === undefined) {
-    throw new PolicyConfigError([{ ...place, message: "the decision log is in PostgreSQL but the pg package is not installed", fix: "npm install pg" }]);
+    throw new PolicyConfigError([
+      { ...place, message: "the decision log is in PostgreSQL but the pg package is not installed", fix: "npm install pg" },
+    ]);
   }
   const Pool = pg.Pool ?? pg.default?.Pool;
   const pool = new Pool({ connectionString: url, max: 2, connectionTimeoutMillis: 2000, query_timeout: 5000, idleTimeoutMillis: 10_000 });
@@ -83,19 +87,28 @@ export function decisionLogFromConfig(loaded: LoadedPolicyFile, source: LogSourc
   }
   let sink: LogSink;
   if (target.kind === "postgres") {
-    const place = target.fromEnv ? { file: "<environment>", path: "HEXARCH_LOG_POSTGRES_URL" } : { file: loaded.file, ...loaded.locate(["logging", "postgres_url"]), path: "logging.postgres_url" };
+    const place = target.fromEnv
+      ? { file: "<environment>", path: "HEXARCH_LOG_POSTGRES_URL" }
+      : { file: loaded.file, ...loaded.locate(["logging", "postgres_url"]), path: "logging.postgres_url" };
     sink = new PostgresSink(openPgPool(target.url, place, source.cwd), target.table);
   } else {
     sink = new FileSink({ path: target.path, maxBytes: section.max_bytes, keep: section.keep ?? 5 });
   }
   const mac = logMac(key);
-  const policyDigest = createHash("sha256").update(canonicalJson(loaded.spec as JsonValue)).digest("hex");
+  const policyDigest = createHash("sha256")
+    .update(canonicalJson(loaded.spec as JsonValue))
+    .digest("hex");
   const instance = source.env["HEXARCH_INSTANCE"];
   return new DecisionLog({
     sink,
     chain: new Chain(mac, { instance: instance === "" ? undefined : instance, policyFile: loaded.file, policyDigest }),
     level: section.level ?? "info",
-    shape: { redact, hide: key === undefined || key === "" ? undefined : redactor(key), explain: section.level === "debug", policyFile: loaded.file },
+    shape: {
+      redact,
+      hide: key === undefined || key === "" ? undefined : redactor(key),
+      explain: section.level === "debug",
+      policyFile: loaded.file,
+    },
     environment: source.environment,
     required: section.required ?? false,
     checkpointEvery: section.checkpoint_every ?? 1000,

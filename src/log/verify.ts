@@ -112,7 +112,13 @@ export class LogVerifier {
     }
     const signedBy = [this.#keyed, this.#plain].find((mac) => mac.sign(canonicalJson(checkpointBody(parsed))) === parsed.sig);
     if (signedBy === undefined || (this.#key !== undefined && signedBy === this.#plain)) {
-      this.#problem(where, parsed.chain, parsed.seq, "forged checkpoint", "its signature does not match (edited, forged, or made with another key)");
+      this.#problem(
+        where,
+        parsed.chain,
+        parsed.seq,
+        "forged checkpoint",
+        "its signature does not match (edited, forged, or made with another key)",
+      );
       return;
     }
     let forChain = this.#checkpoints.get(parsed.chain);
@@ -160,14 +166,26 @@ export class LogVerifier {
       else if (this.#key === undefined) {
         this.#problem(where, record.chain, 0, "wrong key", "the chain was written with HEXARCH_LOG_KEY (hmac-sha256); set it to verify");
       } else if (record["key_id"] !== this.#keyed.keyId) {
-        this.#problem(where, record.chain, 0, "wrong key", `the chain was written with another key (key id ${String(record["key_id"])}, given ${this.#keyed.keyId ?? "none"})`);
+        this.#problem(
+          where,
+          record.chain,
+          0,
+          "wrong key",
+          `the chain was written with another key (key id ${String(record["key_id"])}, given ${this.#keyed.keyId ?? "none"})`,
+        );
       }
       state.head = "";
     } else if (record.type === "continue" && typeof record["prev"] === "string") {
       state.head = record["prev"];
       state.continued = true;
     } else {
-      this.#problem(where, record.chain, record.seq, "deleted", `the chain starts at seq ${record.seq} without its header: records before it were removed`);
+      this.#problem(
+        where,
+        record.chain,
+        record.seq,
+        "deleted",
+        `the chain starts at seq ${record.seq} without its header: records before it were removed`,
+      );
     }
     return state;
   }
@@ -175,14 +193,26 @@ export class LogVerifier {
   #follow(state: ChainState, where: string, record: ParsedRecord): void {
     if (state.skipped !== undefined) {
       if (record.seq === state.skipped.missing) {
-        this.#problem(state.skipped.where, state.id, state.skipped.found, "reordered", `seq ${state.skipped.found} comes before seq ${state.skipped.missing} (found at ${where})`);
+        this.#problem(
+          state.skipped.where,
+          state.id,
+          state.skipped.found,
+          "reordered",
+          `seq ${state.skipped.found} comes before seq ${state.skipped.missing} (found at ${where})`,
+        );
         state.skipped = undefined;
       }
       return;
     }
     if (state.suspect !== undefined) {
       const inserted = record.seq === state.suspect.seq && state.head !== undefined && macOf(state.mac, state.head, record) === record.mac;
-      this.#problem(state.suspect.where, state.id, state.suspect.seq, inserted ? "inserted" : "edited", inserted ? "a forged record was inserted before the real one with the same seq" : "the record's content does not match its MAC");
+      this.#problem(
+        state.suspect.where,
+        state.id,
+        state.suspect.seq,
+        inserted ? "inserted" : "edited",
+        inserted ? "a forged record was inserted before the real one with the same seq" : "the record's content does not match its MAC",
+      );
       state.suspect = undefined;
       return;
     }
@@ -204,7 +234,8 @@ export class LogVerifier {
       this.#problem(where, state.id, record.seq, "edited", "the record differs from the one its checkpoint signed");
       return;
     }
-    if (record.type === "gap") state.gaps.push({ where, lost: Number(record["lost"]), from: String(record["from"]), to: String(record["to"]) });
+    if (record.type === "gap")
+      state.gaps.push({ where, lost: Number(record["lost"]), from: String(record["from"]), to: String(record["to"]) });
     state.head = record.mac;
     state.expected += 1;
     state.records += 1;
@@ -213,10 +244,17 @@ export class LogVerifier {
   /** Settles what only the end can tell (deletions at the end, forged last records, truncation after a checkpoint) and reports. */
   finish(): VerifyReport {
     for (const state of this.#chains.values()) {
-      if (state.suspect !== undefined) this.#problem(state.suspect.where, state.id, state.suspect.seq, "edited", "the record's content does not match its MAC");
+      if (state.suspect !== undefined)
+        this.#problem(state.suspect.where, state.id, state.suspect.seq, "edited", "the record's content does not match its MAC");
       if (state.skipped !== undefined) {
         const { where, missing, found } = state.skipped;
-        this.#problem(where, state.id, found, "deleted", `seq ${missing}${found - 1 > missing ? `–${found - 1}` : ""} missing before seq ${found}`);
+        this.#problem(
+          where,
+          state.id,
+          found,
+          "deleted",
+          `seq ${missing}${found - 1 > missing ? `–${found - 1}` : ""} missing before seq ${found}`,
+        );
       }
       state.suspect = undefined;
       state.skipped = undefined;
@@ -224,7 +262,13 @@ export class LogVerifier {
       const signed = [...(this.#checkpoints.get(state.id)?.keys() ?? [])];
       const highest = Math.max(-1, ...signed);
       if (!state.broken && highest > last) {
-        this.#problem(`chain ${state.id}`, state.id, last, "truncated", `the chain ends at seq ${last}, but checkpoint ${signed.length} signed seq ${highest}: records after seq ${last} were cut off`);
+        this.#problem(
+          `chain ${state.id}`,
+          state.id,
+          last,
+          "truncated",
+          `the chain ends at seq ${last}, but checkpoint ${signed.length} signed seq ${highest}: records after seq ${last} were cut off`,
+        );
       }
     }
     const rotated = [...this.#chains.values()].some((s) => s.continued);
@@ -232,7 +276,14 @@ export class LogVerifier {
     for (const chain of this.#checkpoints.keys()) {
       if (this.#chains.has(chain)) continue;
       if (rotated) notes.push(`chain ${chain} has checkpoints but no records here: its files were rotated away or not given`);
-      else this.#problem(`chain ${chain}`, chain, undefined, "deleted", "a checkpoint names this chain, but none of its records are in the log");
+      else
+        this.#problem(
+          `chain ${chain}`,
+          chain,
+          undefined,
+          "deleted",
+          "a checkpoint names this chain, but none of its records are in the log",
+        );
     }
     const chains = [...this.#chains.values()].map((s) => ({
       chain: s.id,

@@ -2,7 +2,15 @@
 import { TokenBucket, tokensOut } from "./admitting/gcra.js";
 import { SlidingLog } from "./admitting/sliding-log.js";
 import { PolicyConfigError } from "../errors/config-error.js";
-import { COUNTER_CEILING, uncountable, type AdmittingRate, type CounterOp, type CounterReading, type CounterShape, type CounterStore } from "./store.js";
+import {
+  COUNTER_CEILING,
+  uncountable,
+  type AdmittingRate,
+  type CounterOp,
+  type CounterReading,
+  type CounterShape,
+  type CounterStore,
+} from "./store.js";
 
 /** How often counters whose window is over are dropped. */
 const SWEEP_EVERY_MS = 60_000;
@@ -48,7 +56,12 @@ export class MemoryStore implements CounterStore {
   constructor(options: MemoryStoreOptions = {}) {
     const { clock = Date.now } = options;
     if (typeof clock !== "function") {
-      const problem = { file: "<options>", path: "MemoryStore.clock", message: `expected a function, got ${typeof clock}`, fix: "pass a function returning epoch milliseconds, or leave it out" };
+      const problem = {
+        file: "<options>",
+        path: "MemoryStore.clock",
+        message: `expected a function, got ${typeof clock}`,
+        fix: "pass a function returning epoch milliseconds, or leave it out",
+      };
       throw new PolicyConfigError([problem], "MemoryStore cannot be created");
     }
     this.#clock = clock;
@@ -78,7 +91,10 @@ export class MemoryStore implements CounterStore {
 
   #take(op: CounterOp, now: number): CounterReading {
     const { key, points, windowMs, rate } = op;
-    if (rate !== undefined) return rate.algorithm === "sliding_window" ? this.#takeSliding(key, points, windowMs, rate, now) : this.#takeToken(key, points, windowMs, rate, now);
+    if (rate !== undefined)
+      return rate.algorithm === "sliding_window"
+        ? this.#takeSliding(key, points, windowMs, rate, now)
+        : this.#takeToken(key, points, windowMs, rate, now);
     const entry = this.#live(key, now);
     if (entry === undefined || entry.kind !== "fixed") {
       const fresh: FixedCounter = { kind: "fixed", used: Math.min(points, COUNTER_CEILING) + 0, expiresAt: now + Math.max(windowMs, 1) };

@@ -4,8 +4,24 @@ import { PolicyConfigError, type ConfigProblem } from "../errors/config-error.js
 import { MemoryStore } from "./memory.js";
 import { Readiness, storeConnection, type RedisClientLike, type StoreConnection } from "./redis/connection.js";
 import { Deadlines } from "./redis/deadlines.js";
-import { APP_TIME_SLACK_MS, BUCKET_GIVE_BACK, BUCKET_TAKE, readingOf, SLIDING_GIVE_BACK, SLIDING_TAKE, type TakeReply } from "./redis/scripts.js";
-import { COUNTER_CEILING, uncountable, type AdmittingRate, type CounterOp, type CounterReading, type CounterShape, type CounterStore } from "./store.js";
+import {
+  APP_TIME_SLACK_MS,
+  BUCKET_GIVE_BACK,
+  BUCKET_TAKE,
+  readingOf,
+  SLIDING_GIVE_BACK,
+  SLIDING_TAKE,
+  type TakeReply,
+} from "./redis/scripts.js";
+import {
+  COUNTER_CEILING,
+  uncountable,
+  type AdmittingRate,
+  type CounterOp,
+  type CounterReading,
+  type CounterShape,
+  type CounterStore,
+} from "./store.js";
 
 export type { RedisClientLike } from "./redis/connection.js";
 
@@ -98,26 +114,62 @@ function optionProblem(path: string, message: string, fix: string): ConfigProble
 
 function resolveOptions(options: RedisStoreOptions): ResolvedOptions {
   const problems: ConfigProblem[] = [];
-  const { client, prefix = "hexarch", timeoutMs = DEFAULT_TIMEOUT_MS, insurance = false, quitOnClose = false, autoPipelining = true, time = "redis" } = options;
+  const {
+    client,
+    prefix = "hexarch",
+    timeoutMs = DEFAULT_TIMEOUT_MS,
+    insurance = false,
+    quitOnClose = false,
+    autoPipelining = true,
+    time = "redis",
+  } = options;
   if (typeof client !== "object" || client === null || typeof client.status !== "string" || typeof client.defineCommand !== "function") {
-    problems.push(optionProblem("client", "is not an ioredis client", "pass new Redis(url) or new Redis.Cluster(nodes) from the ioredis package"));
+    problems.push(
+      optionProblem("client", "is not an ioredis client", "pass new Redis(url) or new Redis.Cluster(nodes) from the ioredis package"),
+    );
   }
   const tag = typeof prefix === "string" ? prefix.replace(/:+$/, "") : "";
   if (tag === "" || /[{}\s]/.test(tag)) {
-    problems.push(optionProblem("prefix", `${JSON.stringify(prefix)} cannot be a key prefix`, 'use letters, digits and ":._-", e.g. "myapp:prod"'));
+    problems.push(
+      optionProblem("prefix", `${JSON.stringify(prefix)} cannot be a key prefix`, 'use letters, digits and ":._-", e.g. "myapp:prod"'),
+    );
   }
   if (typeof timeoutMs !== "number" || !Number.isFinite(timeoutMs) || timeoutMs <= 0) {
-    problems.push(optionProblem("timeoutMs", `${String(timeoutMs)} is not a positive number of milliseconds`, `omit it for ${DEFAULT_TIMEOUT_MS}, or give e.g. 200`));
+    problems.push(
+      optionProblem(
+        "timeoutMs",
+        `${String(timeoutMs)} is not a positive number of milliseconds`,
+        `omit it for ${DEFAULT_TIMEOUT_MS}, or give e.g. 200`,
+      ),
+    );
   }
-  const isStore = typeof insurance === "object" && insurance !== null && typeof insurance.consume === "function" && typeof insurance.refund === "function";
+  const isStore =
+    typeof insurance === "object" &&
+    insurance !== null &&
+    typeof insurance.consume === "function" &&
+    typeof insurance.refund === "function";
   if (typeof insurance !== "boolean" && !isStore) {
-    problems.push(optionProblem("insurance", "is neither a boolean nor a counter store", "use true for an in-memory fallback, or pass a CounterStore"));
+    problems.push(
+      optionProblem("insurance", "is neither a boolean nor a counter store", "use true for an in-memory fallback, or pass a CounterStore"),
+    );
   }
   if (typeof autoPipelining !== "boolean") {
-    problems.push(optionProblem("autoPipelining", `${String(autoPipelining)} is not a boolean`, "omit it (true), or give false to send on your client as it is"));
+    problems.push(
+      optionProblem(
+        "autoPipelining",
+        `${String(autoPipelining)} is not a boolean`,
+        "omit it (true), or give false to send on your client as it is",
+      ),
+    );
   }
   if (time !== "redis" && time !== "app") {
-    problems.push(optionProblem("time", `${JSON.stringify(time)} is neither "redis" nor "app"`, 'omit it (Redis TIME), or give "app" to count on the guardian\'s clock'));
+    problems.push(
+      optionProblem(
+        "time",
+        `${JSON.stringify(time)} is neither "redis" nor "app"`,
+        'omit it (Redis TIME), or give "app" to count on the guardian\'s clock',
+      ),
+    );
   }
   if (problems.length > 0) throw new PolicyConfigError(problems, "RedisStore cannot be created");
   const insured = insurance === true ? new MemoryStore() : isStore ? insurance : undefined;
@@ -131,7 +183,15 @@ function toReading(res: RateLimiterRes, now: number): CounterReading {
 /** The store's scripts, defined on its connection with `defineCommand` (EVALSHA, loaded on first use). */
 interface ScriptedClient {
   hexarchSlidingTake(key: string, points: number, windowMs: number, limit: number, now: string, slackMs: number): Promise<TakeReply>;
-  hexarchBucketTake(key: string, points: number, windowMs: number, limit: number, burst: number, now: string, slackMs: number): Promise<TakeReply>;
+  hexarchBucketTake(
+    key: string,
+    points: number,
+    windowMs: number,
+    limit: number,
+    burst: number,
+    now: string,
+    slackMs: number,
+  ): Promise<TakeReply>;
   hexarchSlidingGiveBack(key: string, points: number, mark: number): Promise<number>;
   hexarchBucketGiveBack(key: string, points: number, windowMs: number, limit: number, mark: number): Promise<number>;
 }
@@ -210,7 +270,10 @@ export class RedisStore implements CounterStore {
       // Judged more than a whole budget after its deadline: this process's event loop was blocked, which says
       // nothing about Redis. The call fails (its fail mode applies), but commands do not pause.
       if (overdueMs >= resolved.timeoutMs) {
-        return new RedisStoreError("HEXARCH_REDIS_TIMEOUT", `${message} (this process's event loop was blocked for about ${Math.round(overdueMs)} ms)`);
+        return new RedisStoreError(
+          "HEXARCH_REDIS_TIMEOUT",
+          `${message} (this process's event loop was blocked for about ${Math.round(overdueMs)} ms)`,
+        );
       }
       this.#quietUntil = performance.now() + resolved.timeoutMs;
       return new RedisStoreError("HEXARCH_REDIS_TIMEOUT", message);
@@ -220,7 +283,11 @@ export class RedisStore implements CounterStore {
   consume(ops: readonly CounterOp[], now = Date.now()): Promise<readonly CounterReading[]> {
     const refused = uncountable(ops);
     if (refused !== undefined) return Promise.reject(refused);
-    const onRedis = () => this.#bounded(() => this.#consumeOnRedis(ops, now), (late) => this.#giveBack(ops, late));
+    const onRedis = () =>
+      this.#bounded(
+        () => this.#consumeOnRedis(ops, now),
+        (late) => this.#giveBack(ops, late),
+      );
     return this.#insured(onRedis, (insurance) => insurance.consume(ops, now));
   }
 
@@ -302,7 +369,8 @@ export class RedisStore implements CounterStore {
     const pattern = `${this.#limiter.getKey(prefix).replace(/[*?[\]\\]/g, "\\$&")}*`;
     const nodes = client.isCluster === true && client.nodes !== undefined ? client.nodes("master") : [client];
     for (const node of nodes) {
-      if (node.scan === undefined) throw new RedisStoreError("HEXARCH_REDIS_UNAVAILABLE", `the Redis client cannot SCAN, so counters cannot be ${purpose}`);
+      if (node.scan === undefined)
+        throw new RedisStoreError("HEXARCH_REDIS_UNAVAILABLE", `the Redis client cannot SCAN, so counters cannot be ${purpose}`);
       let cursor = "0";
       do {
         const [next, keys] = await node.scan(cursor, "MATCH", pattern, "COUNT", 500);
@@ -380,7 +448,10 @@ export class RedisStore implements CounterStore {
       if (!this.#onInsurance) {
         this.#onInsurance = true;
         const reason = error instanceof Error ? error.message : String(error);
-        process.emitWarning(`${reason}; counting in this process until Redis answers again`, { code: "HEXARCH_REDIS_INSURANCE", type: "HexarchWarning" });
+        process.emitWarning(`${reason}; counting in this process until Redis answers again`, {
+          code: "HEXARCH_REDIS_INSURANCE",
+          type: "HexarchWarning",
+        });
       }
       return onInsurance();
     }

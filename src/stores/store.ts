@@ -21,7 +21,9 @@ export function uncountable(ops: readonly CounterOp[]): RangeError | undefined {
   for (const op of ops) {
     const { points } = op;
     if (points >= 0 && points <= MAX_POINTS && Number.isInteger(points)) continue;
-    return new RangeError(`cannot count ${String(points)} points on counter ${op.key}: points must be a whole number from 0 to ${MAX_POINTS}`);
+    return new RangeError(
+      `cannot count ${String(points)} points on counter ${op.key}: points must be a whole number from 0 to ${MAX_POINTS}`,
+    );
   }
   return undefined;
 }

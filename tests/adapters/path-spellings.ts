@@ -44,7 +44,10 @@ function segmentSpelling(segment: string): fc.Arbitrary<string> {
     fc.oneof(
       { weight: 12, arbitrary: fc.constant(char) },
       { weight: 4, arbitrary: fc.constant(char.toUpperCase()) },
-      { weight: 1, arbitrary: fc.constantFrom(percentEncoded(char), percentEncoded(char).toUpperCase(), percentEncoded(char.toUpperCase())) },
+      {
+        weight: 1,
+        arbitrary: fc.constantFrom(percentEncoded(char), percentEncoded(char).toUpperCase(), percentEncoded(char.toUpperCase())),
+      },
     ),
   );
   return fc.tuple(...chars).map((parts) => parts.join(""));
@@ -60,7 +63,9 @@ const SUFFIX = fc.constantFrom("", "", "/", "//", "?q=1", "/?q=/admin", "#f", "/
  * a backslash, `./` and `x/../` segments, absolute form, trailing slash, query and fragment.
  */
 export function targetSpelling(path: ProtectedPath): fc.Arbitrary<string> {
-  const pieces = path.segments.map((segment) => fc.tuple(SEPARATOR, DOT_SEGMENT, segmentSpelling(segment)).map(([sep, dot, spelled]) => `${sep}${dot}${spelled}`));
+  const pieces = path.segments.map((segment) =>
+    fc.tuple(SEPARATOR, DOT_SEGMENT, segmentSpelling(segment)).map(([sep, dot, spelled]) => `${sep}${dot}${spelled}`),
+  );
   return fc.tuple(PREFIX, fc.tuple(...pieces), SUFFIX).map(([prefix, spelled, suffix]) => {
     const path = spelled.join("");
     // An absolute-form target needs a slash after the authority; a backslash there is no request target at all.
@@ -69,7 +74,9 @@ export function targetSpelling(path: ProtectedPath): fc.Arbitrary<string> {
 }
 
 /** A protected path and one spelling of it. */
-export const SPELLED_REQUEST = fc.constantFrom(...PROTECTED_PATHS).chain((path) => targetSpelling(path).map((target) => ({ path, target })));
+export const SPELLED_REQUEST = fc
+  .constantFrom(...PROTECTED_PATHS)
+  .chain((path) => targetSpelling(path).map((target) => ({ path, target })));
 
 /** Status and body of one request sent as written on the request line, which supertest cannot do. */
 export async function sendRaw(server: net.Server, method: string, target: string): Promise<{ status: number; body: string }> {

@@ -9,7 +9,11 @@ import { ROOT } from "./run-hexarch.js";
 
 const ESC = "\u001b[";
 const OUT = join(ROOT, "node_modules/.cache/hexarch-cli-bin-test/dist");
-const manifest = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { bin: Record<string, string>; version: string; files: string[] };
+const manifest = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as {
+  bin: Record<string, string>;
+  version: string;
+  files: string[];
+};
 
 function cliConfig(): Options {
   const configs = (Array.isArray(config) ? config : [config]) as Options[];
@@ -20,7 +24,9 @@ function cliConfig(): Options {
 
 function runBin(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((done) => {
-    execFile(join(OUT, "cli.js"), args, { cwd: ROOT }, (error, stdout, stderr) => done({ code: error === null ? 0 : Number(error.code), stdout, stderr }));
+    execFile(join(OUT, "cli.js"), args, { cwd: ROOT }, (error, stdout, stderr) =>
+      done({ code: error === null ? 0 : Number(error.code), stdout, stderr }),
+    );
   });
 }
 
@@ -56,7 +62,9 @@ describe("the built hexarch executable", () => {
         const command = `${join(OUT, "cli.js")} list tests/fixtures/seed/quickstart.yaml`;
         const env: Record<string, string> = { ...(process.env as Record<string, string>), TERM: "xterm", ...extraEnv };
         if (extraEnv["NO_COLOR"] === undefined) delete env["NO_COLOR"];
-        execFile(script as string, ["-qec", command, "/dev/null"], { cwd: ROOT, env }, (error, stdout) => (error === null ? done(stdout) : fail(error)));
+        execFile(script as string, ["-qec", command, "/dev/null"], { cwd: ROOT, env }, (error, stdout) =>
+          error === null ? done(stdout) : fail(error),
+        );
       });
     expect(await inTerminal({})).toContain(`${ESC}1mPOLICY`);
     const plain = await inTerminal({ NO_COLOR: "1" });

@@ -38,9 +38,21 @@ describe("hexarch diff", () => {
     expect(changes).toContainEqual({ policy: "api_rate_limits", rule: 0, effect: "tightened", change: "requests_per_minute 100 → 60" });
     expect(changes).toContainEqual({ policy: "api_rate_limits", rule: 0, effect: "loosened", change: "requests_per_day 20000 → 30000" });
     expect(changes).toContainEqual({ policy: "api_rate_limits", effect: "tightened", change: "on a store outage: fail open → closed" });
-    expect(changes).toContainEqual({ policy: "api_rate_limits", rule: 0, effect: "tightened", change: "scope covers more calls: route [/api/*] → [/api/*, /v2/*]" });
-    expect(changes).toContainEqual({ policy: "llm_spend", effect: "tightened", change: "enforcement warn → strict (the file's enforcement)" });
-    expect(changes.find((c) => c.policy === "admin_only" && c.rule === 0)).toMatchObject({ effect: "loosened", change: expect.stringContaining("user:carol") });
+    expect(changes).toContainEqual({
+      policy: "api_rate_limits",
+      rule: 0,
+      effect: "tightened",
+      change: "scope covers more calls: route [/api/*] → [/api/*, /v2/*]",
+    });
+    expect(changes).toContainEqual({
+      policy: "llm_spend",
+      effect: "tightened",
+      change: "enforcement warn → strict (the file's enforcement)",
+    });
+    expect(changes.find((c) => c.policy === "admin_only" && c.rule === 0)).toMatchObject({
+      effect: "loosened",
+      change: expect.stringContaining("user:carol"),
+    });
     expect(changes).toContainEqual({
       policy: "office_hours_writes",
       rule: 0,
@@ -52,19 +64,29 @@ describe("hexarch diff", () => {
 
   it("reports policies and rules added and removed, pairing reordered rules by scope", async () => {
     const dir = oldAndNew("no_friday_deploys.yaml", (text) => {
-      const [head, friday, weekend] = text.split(/(?=      - operation)/);
-      return `${head}${weekend}${friday}  - id: "no_purge"\n    rules:\n      - operation: purge\n`.replace("forbidden_days: [saturday, sunday]", "forbidden_days: [saturday]");
+      const [head, friday, weekend] = text.split(/(?= {6}- operation)/);
+      return `${head}${weekend}${friday}  - id: "no_purge"\n    rules:\n      - operation: purge\n`.replace(
+        "forbidden_days: [saturday, sunday]",
+        "forbidden_days: [saturday]",
+      );
     });
     const changes = await changesOf(dir);
     expect(changes).toEqual([
-      { policy: "no_destructive_friday", rule: 0, effect: "loosened", change: "forbidden_days [saturday, sunday] → [saturday] (open 120 h → 144 h a week)" },
+      {
+        policy: "no_destructive_friday",
+        rule: 0,
+        effect: "loosened",
+        change: "forbidden_days [saturday, sunday] → [saturday] (open 120 h → 144 h a week)",
+      },
       { policy: "no_purge", effect: "tightened", change: "policy added with 1 rule" },
     ]);
   });
 
   it("says so when only comments, descriptions and spellings differ", async () => {
-    const dir = oldAndNew("business_hours_only.yaml", (text) =>
-      `# reworded\n${text.replace("Only during business hours", "Office hours").replace("[monday, tuesday, wednesday, thursday, friday]", "[mon, tue, wed, thu, fri]")}`,
+    const dir = oldAndNew(
+      "business_hours_only.yaml",
+      (text) =>
+        `# reworded\n${text.replace("Only during business hours", "Office hours").replace("[monday, tuesday, wednesday, thursday, friday]", "[mon, tue, wed, thu, fri]")}`,
     );
     const run = await runHexarch(["diff", "old.yaml", "new.yaml"], { cwd: dir });
     expect(run.code).toBe(0);
@@ -72,7 +94,9 @@ describe("hexarch diff", () => {
   });
 
   it("prints a readable summary line and one line per change", async () => {
-    const dir = oldAndNew("quickstart.yaml", (text) => text.replace('action: "require_confirmation"', 'action: "warn"').replace("monthly_budget: 10", "monthly_budget: 5"));
+    const dir = oldAndNew("quickstart.yaml", (text) =>
+      text.replace('action: "require_confirmation"', 'action: "warn"').replace("monthly_budget: 10", "monthly_budget: 5"),
+    );
     const run = await runHexarch(["diff", "old.yaml", "new.yaml"], { cwd: dir });
     expect(run.code).toBe(0);
     expect(run.stdout).toBe(

@@ -10,7 +10,9 @@ const AT = "2026-11-27T16:30:00-05:00";
 describe("hexarch explain", () => {
   it("explains a delete: which rules applied and why, the decision and the 428 answer", async () => {
     project = tempProject(["quickstart.yaml"]);
-    const run = await runHexarch(["explain", "quickstart.yaml", "--method", "DELETE", "--path", "/users/7", "--at", AT], { cwd: project.dir });
+    const run = await runHexarch(["explain", "quickstart.yaml", "--method", "DELETE", "--path", "/users/7", "--at", AT], {
+      cwd: project.dir,
+    });
     expect(run.code).toBe(0);
     expect(run.stderr).toBe("");
     const out = run.stdout;
@@ -34,7 +36,12 @@ describe("hexarch explain", () => {
     expect(saturday.decision).toMatchObject({ outcome: "deny", kind: "time", policyId: "business_hours_only", retryAfter: 47 * 3600 });
     expect(saturday.rules).toHaveLength(1);
     expect(saturday.rules[0]).toMatchObject({ applied: true, why: expect.stringContaining("it is 10:00 on saturday there") });
-    expect(saturday.response).toMatchObject({ status: 403, proceed: false, headers: { "Retry-After": String(47 * 3600) }, body: { title: "Forbidden by policy", policy: "business_hours_only" } });
+    expect(saturday.response).toMatchObject({
+      status: 403,
+      proceed: false,
+      headers: { "Retry-After": String(47 * 3600) },
+      body: { title: "Forbidden by policy", policy: "business_hours_only" },
+    });
 
     const friday = JSON.parse((await runHexarch([...args, "--at", AT], { cwd: project.dir })).stdout);
     expect(friday.decision.outcome).toBe("allow");
@@ -46,7 +53,9 @@ describe("hexarch explain", () => {
     const base = ["explain", "migration_safety.yaml", "--policy", "migration_safety", "--operation", "migrate", "--at", AT, "--json"];
     const missingFact = JSON.parse((await runHexarch([...base, "--env", "production"], { cwd: project.dir })).stdout);
     expect(missingFact.decision.reason).toContain('fact "backup_verified" must be true (got nothing)');
-    const confirmed = JSON.parse((await runHexarch([...base, "--env", "production", "--fact", "backup_verified=true"], { cwd: project.dir })).stdout);
+    const confirmed = JSON.parse(
+      (await runHexarch([...base, "--env", "production", "--fact", "backup_verified=true"], { cwd: project.dir })).stdout,
+    );
     expect(confirmed.request).toMatchObject({ operation: ["migrate"], environment: "production", facts: { backup_verified: true } });
     expect(confirmed.decision.outcome).toBe("confirm");
     expect(confirmed.response.status).toBe(428);
@@ -55,7 +64,20 @@ describe("hexarch explain", () => {
   it("shows shadow findings of a warn-mode file as what strict enforcement would answer", async () => {
     project = tempProject(["full_template.yaml"]);
     const run = await runHexarch(
-      ["explain", "full_template.yaml", "--method", "GET", "--path", "/admin/users", "--env", "production", "--user", "carol", "--at", "2026-11-25T23:30:00Z"],
+      [
+        "explain",
+        "full_template.yaml",
+        "--method",
+        "GET",
+        "--path",
+        "/admin/users",
+        "--env",
+        "production",
+        "--user",
+        "carol",
+        "--at",
+        "2026-11-25T23:30:00Z",
+      ],
       { cwd: project.dir },
     );
     expect(run.code).toBe(0);
@@ -69,7 +91,9 @@ describe("hexarch explain", () => {
     project = tempProject(["quickstart.yaml"]);
     const noOffset = await runHexarch(["explain", "quickstart.yaml", "--at", "2026-11-27T16:30"], { cwd: project.dir });
     expect(noOffset.code).toBe(2);
-    expect(noOffset.stderr).toContain('error: "2026-11-27T16:30" is not a date and time with an offset; write e.g. 2026-11-27T16:30:00-05:00');
+    expect(noOffset.stderr).toContain(
+      'error: "2026-11-27T16:30" is not a date and time with an offset; write e.g. 2026-11-27T16:30:00-05:00',
+    );
     const badFact = await runHexarch(["explain", "quickstart.yaml", "--fact", "backup"], { cwd: project.dir });
     expect(badFact.code).toBe(2);
     expect(badFact.stderr).toContain("write a fact as name=value");

@@ -42,12 +42,18 @@ describe("hexarch init detects the setup", () => {
   });
 
   it("does not leave out the body parser, and puts it before hexarch()", async () => {
-    for (const [framework, parser] of [["express", "app.use(express.json());"], ["koa", "app.use(bodyParser());"]] as const) {
+    for (const [framework, parser] of [
+      ["express", "app.use(express.json());"],
+      ["koa", "app.use(bodyParser());"],
+    ] as const) {
       const cwd = app({ name: "shop", type: "module" }, [framework]);
       const { code } = printedFile((await hexarch(cwd, "init")).stdout);
       const parserAt = code.findIndex((line) => line.startsWith(parser));
       expect(parserAt, framework).toBeGreaterThan(-1);
-      expect(code.findIndex((line) => line.startsWith("app.use(hexarch());")), framework).toBe(parserAt + 1);
+      expect(
+        code.findIndex((line) => line.startsWith("app.use(hexarch());")),
+        framework,
+      ).toBe(parserAt + 1);
       rmSync(cwd, { recursive: true, force: true });
     }
   });
@@ -57,14 +63,18 @@ describe("hexarch init detects the setup", () => {
     const run = await hexarch(cwd, "init");
     expect(run.stdout).toContain('For Koa (installed), ESM ("type": "module")');
     const { code } = printedFile(run.stdout);
-    expect(code.slice(0, 3)).toEqual(['import Koa from "koa";', 'import { bodyParser } from "@koa/bodyparser";', 'import { hexarch } from "hexarch-guardrails/koa";']);
+    expect(code.slice(0, 3)).toEqual([
+      'import Koa from "koa";',
+      'import { bodyParser } from "@koa/bodyparser";',
+      'import { hexarch } from "hexarch-guardrails/koa";',
+    ]);
     expect(run.stdout).toContain("npm install hexarch-guardrails koa @koa/bodyparser");
   });
 
   it("prints a server.ts started with tsx in a TypeScript project", async () => {
     const cwd = app({ name: "shop", devDependencies: { typescript: "^5.9.0", express: "^5.0.0" } }, [], { "tsconfig.json": "{}" });
     const run = await hexarch(cwd, "init");
-    expect(run.stdout).toContain("For Express (installed), CommonJS (no \"type\": \"module\"), TypeScript");
+    expect(run.stdout).toContain('For Express (installed), CommonJS (no "type": "module"), TypeScript');
     const { file, code } = printedFile(run.stdout);
     expect(file).toBe("server.ts");
     expect(code[0]).toBe('import express from "express";');

@@ -16,9 +16,15 @@ describe("hexarch list", () => {
     expect(lines[0]).toBe("full_template.yaml: enforcement warn");
     expect(lines[1]).toMatch(/^POLICY\s+MODE\s+ENABLED\s+RULE\s+KIND\s+LIMITS\s+SCOPE$/);
     expect(lines).toHaveLength(2 + 8);
-    expect(lines.find((l) => l.startsWith("webhook_bursts"))).toMatch(/#0\s+rate\s+60 requests per minute per client, token bucket, burst 20\s+route \/webhooks\/\*$/);
-    expect(lines[2]).toMatch(/^api_rate_limits\s+strict\s+yes\s+#0\s+rate\s+5 requests per second per user, .*route \/api\/\*, methods GET, POST$/);
-    expect(lines.find((l) => l.startsWith("destructive_ops"))).toMatch(/warn\s+yes\s+#0\s+environment\+facts\+confirm\s+environment must be production/);
+    expect(lines.find((l) => l.startsWith("webhook_bursts"))).toMatch(
+      /#0\s+rate\s+60 requests per minute per client, token bucket, burst 20\s+route \/webhooks\/\*$/,
+    );
+    expect(lines[2]).toMatch(
+      /^api_rate_limits\s+strict\s+yes\s+#0\s+rate\s+5 requests per second per user, .*route \/api\/\*, methods GET, POST$/,
+    );
+    expect(lines.find((l) => l.startsWith("destructive_ops"))).toMatch(
+      /warn\s+yes\s+#0\s+environment\+facts\+confirm\s+environment must be production/,
+    );
     expect(lines.find((l) => l.startsWith("beta_export"))).toMatch(/warn\s+no\s+#0\s+confirm\s+.*feature beta_export$/);
     const column = lines[1]!.indexOf("SCOPE");
     expect(lines.slice(2).every((line) => line.length > column && line[column - 1] === " ")).toBe(true);
@@ -37,7 +43,19 @@ describe("hexarch list", () => {
       mode: "strict",
       fail: "closed",
       line: 8,
-      rules: [{ index: 0, kinds: ["rate"], limits: "100 requests per minute per client", algorithm: "fixed_window", burst: null, scope: "every resource", action: "block", line: 11, column: 9 }],
+      rules: [
+        {
+          index: 0,
+          kinds: ["rate"],
+          limits: "100 requests per minute per client",
+          algorithm: "fixed_window",
+          burst: null,
+          scope: "every resource",
+          action: "block",
+          line: 11,
+          column: 9,
+        },
+      ],
     });
   });
 });

@@ -11,7 +11,10 @@ let logPath: string;
 
 beforeAll(async () => {
   project = tempProject();
-  writeFileSync(join(project.dir, "hexarch.yaml"), quickstartWithLogging(["enabled: true", "level: info", 'file: ".hexarch/guardrails.log"']));
+  writeFileSync(
+    join(project.dir, "hexarch.yaml"),
+    quickstartWithLogging(["enabled: true", "level: info", 'file: ".hexarch/guardrails.log"']),
+  );
   const guardian = createGuardian({ policyFile: join(project.dir, "hexarch.yaml"), env: {} });
   await guardian.check("rate_limit", { client: "203.0.113.9", route: "/items", method: "GET" });
   await guardian.check("safe_delete", { operation: "delete", route: "/items/7", method: "DELETE", user: "alice" });
@@ -41,8 +44,13 @@ describe("hexarch log", () => {
   it("query filters decisions, prints them as JSON lines, and sums them up per policy and outcome", async () => {
     const refused = await runHexarch(["log", "query", "--outcome", "confirm", "--json"], { cwd: project.dir });
     expect(refused.code).toBe(0);
-    const records = refused.stdout.trim().split("\n").map((line) => JSON.parse(line) as Record<string, unknown>);
-    expect(records).toEqual([expect.objectContaining({ outcome: "confirm", policy: "safe_delete", context: expect.objectContaining({ user: "alice" }) })]);
+    const records = refused.stdout
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(records).toEqual([
+      expect.objectContaining({ outcome: "confirm", policy: "safe_delete", context: expect.objectContaining({ user: "alice" }) }),
+    ]);
     const summary = await runHexarch(["log", "query", "--summary"], { cwd: project.dir });
     expect(summary.code).toBe(0);
     expect(summary.stdout).toMatch(/^POLICY\s+ALLOW\s+WARN\s+CONFIRM\s+LIMIT\s+DENY\s+ERROR$/m);

@@ -32,7 +32,11 @@ export interface RunOptions {
 /** A stream that keeps what is written to it. */
 function capture(tty: RunOptions["tty"]): TextSink & { text(): string } {
   const chunks: string[] = [];
-  return { write: (text: string) => chunks.push(text), text: () => chunks.join(""), ...(tty === undefined ? {} : { isTTY: true, columns: tty.columns }) };
+  return {
+    write: (text: string) => chunks.push(text),
+    text: () => chunks.join(""),
+    ...(tty === undefined ? {} : { isTTY: true, columns: tty.columns }),
+  };
 }
 
 /** Runs `hexarch ...args` in process and collects its output and exit code. */

@@ -52,7 +52,10 @@ it("a sliding window admits exactly one more at 60.5 s and says when the oldest 
 it("refuses a request that states both at: and after:", async () => {
   project = tempProject();
   writeFileSync(join(project.dir, "hexarch.yaml"), POLICY("sliding_window"));
-  writeFileSync(join(project.dir, "hexarch.test.yaml"), CASES('      - { client: 203.0.113.1, at: "2026-12-03T16:31:00Z", after: 1s, expect: allow }'));
+  writeFileSync(
+    join(project.dir, "hexarch.test.yaml"),
+    CASES('      - { client: 203.0.113.1, at: "2026-12-03T16:31:00Z", after: 1s, expect: allow }'),
+  );
   const run = await runHexarch(["test", "hexarch.test.yaml"], { cwd: project.dir });
   expect(run.code).toBe(2);
   expect(run.stderr).toContain("a request states its instant once: at: or after:, not both");

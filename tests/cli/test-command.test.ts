@@ -45,7 +45,11 @@ describe("hexarch test on the golden cases", () => {
     const run = await runHexarch(["test", "--json", "tests/fixtures/cases/wrong/quickstart_wrong.test.yaml"], { cwd: ROOT });
     expect(run.code).toBe(1);
     const report = JSON.parse(run.stdout);
-    expect(report).toMatchObject({ passed: 1, failed: 1, files: [{ file: "tests/fixtures/cases/wrong/quickstart_wrong.test.yaml", policy: "tests/fixtures/seed/quickstart.yaml" }] });
+    expect(report).toMatchObject({
+      passed: 1,
+      failed: 1,
+      files: [{ file: "tests/fixtures/cases/wrong/quickstart_wrong.test.yaml", policy: "tests/fixtures/seed/quickstart.yaml" }],
+    });
     expect(report.cases[1].failure).toContain("expected outcome allow, got confirm");
   });
 });
@@ -54,7 +58,10 @@ describe("hexarch test finding files", () => {
   it("runs hexarch.test.yaml next to the discovered hexarch.yaml", async () => {
     project = tempProject();
     copyFileSync(join(SEED, "webhook_rate_limit.yaml"), join(project.dir, "hexarch.yaml"));
-    const cases = readFileSync(join(CASES, "webhook_rate_limit.test.yaml"), "utf8").replace("policy: ../seed/webhook_rate_limit.yaml\n", "");
+    const cases = readFileSync(join(CASES, "webhook_rate_limit.test.yaml"), "utf8").replace(
+      "policy: ../seed/webhook_rate_limit.yaml\n",
+      "",
+    );
     writeFileSync(join(project.dir, "hexarch.test.yaml"), cases);
     const run = await runHexarch(["test"], { cwd: project.dir });
     expect(run.code).toBe(0);
@@ -75,7 +82,10 @@ describe("hexarch test finding files", () => {
 
   it("presets starting state in the case's environment, so environment-scoped counters can be set", async () => {
     project = tempProject();
-    writeFileSync(join(project.dir, "hexarch.yaml"), "policies:\n  - id: prod_limit\n    rules:\n      - environments: [production]\n        requests_per_minute: 3\n");
+    writeFileSync(
+      join(project.dir, "hexarch.yaml"),
+      "policies:\n  - id: prod_limit\n    rules:\n      - environments: [production]\n        requests_per_minute: 3\n",
+    );
     const cases = [
       "cases:",
       '  - name: "three already counted in production"',
@@ -102,7 +112,10 @@ describe("hexarch test finding files", () => {
   it("exits 1 with the policy file's problems when the policy file is invalid", async () => {
     project = tempProject();
     writeFileSync(join(project.dir, "hexarch.yaml"), "policies:\n  - id: x\n    rules:\n      - requests_per_minit: 3\n");
-    writeFileSync(join(project.dir, "hexarch.test.yaml"), 'cases:\n  - name: n\n    at: "2026-11-27T16:30:00Z"\n    requests: [{ expect: allow }]\n');
+    writeFileSync(
+      join(project.dir, "hexarch.test.yaml"),
+      'cases:\n  - name: n\n    at: "2026-11-27T16:30:00Z"\n    requests: [{ expect: allow }]\n',
+    );
     const run = await runHexarch(["test"], { cwd: project.dir });
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('hexarch.yaml:4:9 [policy x] policies[0].rules[0].requests_per_minit: unknown key "requests_per_minit"');
@@ -117,7 +130,9 @@ describe("hexarch test on broken case files", () => {
     const file = "tests/fixtures/cases/broken/typos.test.yaml";
     expect(run.stderr).toContain(`${file}:5:9 cases[0].at: "2026-11-27 16:30" is not valid here: write a date and time with an offset`);
     expect(run.stderr).toContain(`${file}:7:11 cases[0].requests[0].methd: unknown key "methd"\n    fix: did you mean "method"?`);
-    expect(run.stderr).toContain(`${file}:8:48 cases[0].requests[1].expect: expected one of "allow", "warn", "confirm", "limit", "deny", "error", got "alow"`);
+    expect(run.stderr).toContain(
+      `${file}:8:48 cases[0].requests[1].expect: expected one of "allow", "warn", "confirm", "limit", "deny", "error", got "alow"`,
+    );
     expect(run.stderr).toContain("3 problems: the case file cannot be run; no case ran");
   });
 
@@ -131,7 +146,9 @@ describe("hexarch test on broken case files", () => {
     const run = await runHexarch(["test", "tests/fixtures/cases/broken/bad_state.test.yaml"], { cwd: ROOT });
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('bad_state.test.yaml:6:9 cases[0].state[0]: policy "safe_delete" has no counter');
-    expect(run.stderr).toContain('bad_state.test.yaml:7:9 cases[0].state[1]: policy "api_budget" has no counter with window 1m\n    fix: its counters: rule: 0, window: month');
+    expect(run.stderr).toContain(
+      'bad_state.test.yaml:7:9 cases[0].state[1]: policy "api_budget" has no counter with window 1m\n    fix: its counters: rule: 0, window: month',
+    );
   });
 
   it("does not run a case whose cost or starting spend no budget can count", async () => {
@@ -143,10 +160,15 @@ describe("hexarch test on broken case files", () => {
 
   it("names unknown policy ids with a suggestion", async () => {
     project = tempProject(["quickstart.yaml"]);
-    writeFileSync(join(project.dir, "c.yaml"), 'policy: quickstart.yaml\ncases:\n  - name: n\n    at: "2026-11-27T16:30:00Z"\n    requests:\n      - { policy: safe_delet, expect: confirm }\n');
+    writeFileSync(
+      join(project.dir, "c.yaml"),
+      'policy: quickstart.yaml\ncases:\n  - name: n\n    at: "2026-11-27T16:30:00Z"\n    requests:\n      - { policy: safe_delet, expect: confirm }\n',
+    );
     const run = await runHexarch(["test", "c.yaml"], { cwd: project.dir });
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain('c.yaml:6:19 cases[0].requests[0].policy: no policy "safe_delet" in quickstart.yaml\n    fix: did you mean "safe_delete"?');
+    expect(run.stderr).toContain(
+      'c.yaml:6:19 cases[0].requests[0].policy: no policy "safe_delet" in quickstart.yaml\n    fix: did you mean "safe_delete"?',
+    );
   });
 
   it("reports a missing case file", async () => {

@@ -72,7 +72,11 @@ function stopper(child: ChildProcess): () => Promise<void> {
 /** `next start` of an app built before, on a free port; resolves once it answers HTTP, within `timeoutMs`. */
 export async function startNextApp(cwd: string, env: Readonly<Record<string, string>> = {}, timeoutMs = 60_000): Promise<NextServer> {
   const port = await freePort();
-  const child = spawn(process.execPath, [nextBin(cwd), "start", "-p", String(port), "-H", "127.0.0.1"], { cwd, env: nextEnv(env), stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [nextBin(cwd), "start", "-p", String(port), "-H", "127.0.0.1"], {
+    cwd,
+    env: nextEnv(env),
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let output = "";
   child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));

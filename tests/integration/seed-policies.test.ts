@@ -61,10 +61,13 @@ describe("business_hours_only.yaml", () => {
 describe("webhook_rate_limit.yaml", () => {
   it("lets 5 Discord webhook calls a minute through across all callers and refuses the 6th", async () => {
     const guardian = seedGuardian("webhook_rate_limit.yaml");
-    const seen = await outcomes(6, (() => {
-      let caller = 0;
-      return () => guardian.evaluate({ resource: "webhook/discord", client: `10.0.0.${caller++}` });
-    })());
+    const seen = await outcomes(
+      6,
+      (() => {
+        let caller = 0;
+        return () => guardian.evaluate({ resource: "webhook/discord", client: `10.0.0.${caller++}` });
+      })(),
+    );
     expect(seen).toEqual(["allow", "allow", "allow", "allow", "allow", "limit"]);
     expect((await guardian.evaluate({ resource: "webhook/slack", client: "10.0.0.1" })).outcome).toBe("allow");
   });

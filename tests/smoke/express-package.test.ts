@@ -71,7 +71,11 @@ describe("the packed package in a fresh Express app", () => {
   });
 
   it("loads through require() as well", () => {
-    const output = run(process.execPath, ["-e", 'const m = require("hexarch-guardrails/express"); console.log(typeof m.hexarch, typeof m.guard)'], folder);
+    const output = run(
+      process.execPath,
+      ["-e", 'const m = require("hexarch-guardrails/express"); console.log(typeof m.hexarch, typeof m.guard)'],
+      folder,
+    );
     expect(output.trim()).toBe("function function");
   });
 });

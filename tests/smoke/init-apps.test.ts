@@ -82,40 +82,58 @@ async function statuses(url: string): Promise<{ delete: number; gets: number[] }
 }
 
 describe("hexarch init's lines, pasted into a fresh app of each setup", () => {
-  it.each(SETUPS)("$name: init && validate && test exit 0, and the pasted app answers 428 and 429", async (setup) => {
-    const manifest = { name: setup.name, private: true, ...(setup.esm ? { type: "module" } : {}), dependencies: { [setup.framework]: "*" } };
-    const folder = appFolder(root, `init-${setup.name}`, { "package.json": JSON.stringify(manifest), ...(setup.typescript ? { "tsconfig.json": "{}\n" } : {}) });
-    const bin = join(root, "node_modules/.bin/hexarch-guardrails");
-    const printed = run(bin, ["init"], folder);
-    expect(run(bin, ["validate"], folder)).toContain("valid hexarch.yaml");
-    expect(run(bin, ["test"], folder).trimEnd().split("\n").at(-1)).toBe("3 passed, 0 failed");
+  it.each(SETUPS)(
+    "$name: init && validate && test exit 0, and the pasted app answers 428 and 429",
+    async (setup) => {
+      const manifest = {
+        name: setup.name,
+        private: true,
+        ...(setup.esm ? { type: "module" } : {}),
+        dependencies: { [setup.framework]: "*" },
+      };
+      const folder = appFolder(root, `init-${setup.name}`, {
+        "package.json": JSON.stringify(manifest),
+        ...(setup.typescript ? { "tsconfig.json": "{}\n" } : {}),
+      });
+      const bin = join(root, "node_modules/.bin/hexarch-guardrails");
+      const printed = run(bin, ["init"], folder);
+      expect(run(bin, ["validate"], folder)).toContain("valid hexarch.yaml");
+      expect(run(bin, ["test"], folder).trimEnd().split("\n").at(-1)).toBe("3 passed, 0 failed");
 
-    const { file, code } = printedFile(printed);
-    const text = `${code.join("\n")}\n`;
-    expect(file).toBe(setup.framework === "next" ? `app/items/[id]/route.${setup.typescript ? "ts" : "js"}` : `server.${setup.typescript ? "ts" : "js"}`);
-    mkdirSync(dirname(join(folder, file)), { recursive: true });
-    writeFileSync(join(folder, file), text);
+      const { file, code } = printedFile(printed);
+      const text = `${code.join("\n")}\n`;
+      expect(file).toBe(
+        setup.framework === "next" ? `app/items/[id]/route.${setup.typescript ? "ts" : "js"}` : `server.${setup.typescript ? "ts" : "js"}`,
+      );
+      mkdirSync(dirname(join(folder, file)), { recursive: true });
+      writeFileSync(join(folder, file), text);
 
-    const env = { ...process.env, HEXARCH_SECRET: SECRET, NODE_ENV: "production" };
-    let result: { delete: number; gets: number[] };
-    if (setup.framework === "next") {
-      writeFileSync(join(folder, "probe.mjs"), ROUTE_PROBE);
-      const output = run(process.execPath, ["--import", TSX, "probe.mjs", pathToFileURL(join(folder, file)).href], folder, env);
-      result = JSON.parse(output.trim().split("\n").at(-1) ?? "{}") as typeof result;
-    } else {
-      const port = await freePort();
-      const args = setup.typescript ? ["--import", TSX, file] : [file];
-      const child = spawn(process.execPath, args, { cwd: folder, env: { ...env, PORT: String(port) }, stdio: ["ignore", "pipe", "pipe"] });
-      children.push(child);
-      let output = "";
-      child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
-      child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
-      await listening(port, child, () => output);
-      result = await statuses(`http://127.0.0.1:${port}/items/7`);
-      child.kill();
-    }
-    expect(result.delete).toBe(428);
-    expect(result.gets.slice(0, 100).every((status) => status === 200)).toBe(true);
-    expect(result.gets[100]).toBe(429);
-  }, 300_000);
+      const env = { ...process.env, HEXARCH_SECRET: SECRET, NODE_ENV: "production" };
+      let result: { delete: number; gets: number[] };
+      if (setup.framework === "next") {
+        writeFileSync(join(folder, "probe.mjs"), ROUTE_PROBE);
+        const output = run(process.execPath, ["--import", TSX, "probe.mjs", pathToFileURL(join(folder, file)).href], folder, env);
+        result = JSON.parse(output.trim().split("\n").at(-1) ?? "{}") as typeof result;
+      } else {
+        const port = await freePort();
+        const args = setup.typescript ? ["--import", TSX, file] : [file];
+        const child = spawn(process.execPath, args, {
+          cwd: folder,
+          env: { ...env, PORT: String(port) },
+          stdio: ["ignore", "pipe", "pipe"],
+        });
+        children.push(child);
+        let output = "";
+        child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+        child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+        await listening(port, child, () => output);
+        result = await statuses(`http://127.0.0.1:${port}/items/7`);
+        child.kill();
+      }
+      expect(result.delete).toBe(428);
+      expect(result.gets.slice(0, 100).every((status) => status === 200)).toBe(true);
+      expect(result.gets[100]).toBe(429);
+    },
+    300_000,
+  );
 });

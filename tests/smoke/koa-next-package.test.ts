@@ -47,7 +47,11 @@ let edgeBuildError = "";
 
 beforeAll(async () => {
   const manifest = JSON.stringify({ name: "smoke-koa-next", private: true, type: "module" });
-  folder = appFolder((await sharedInstall()).root, "koa-next-app", { "package.json": manifest, "hexarch.yaml": POLICIES, "koa-app.mjs": KOA_APP });
+  folder = appFolder((await sharedInstall()).root, "koa-next-app", {
+    "package.json": manifest,
+    "hexarch.yaml": POLICIES,
+    "koa-app.mjs": KOA_APP,
+  });
 
   const started = await startScript("koa-app.mjs", folder, { ...process.env, ...SECRET });
   koa = started.child;
@@ -89,7 +93,8 @@ describe("the packed package in a fresh Koa app", () => {
   });
 
   it("loads ./koa, ./next and ./fetch through require() as well", () => {
-    const script = 'const k = require("hexarch-guardrails/koa"), n = require("hexarch-guardrails/next"), f = require("hexarch-guardrails/fetch"); console.log(typeof k.hexarch, typeof k.guard, typeof n.withHexarch, typeof f.createFetchGuard)';
+    const script =
+      'const k = require("hexarch-guardrails/koa"), n = require("hexarch-guardrails/next"), f = require("hexarch-guardrails/fetch"); console.log(typeof k.hexarch, typeof k.guard, typeof n.withHexarch, typeof f.createFetchGuard)';
     expect(run(process.execPath, ["-e", script], folder).trim()).toBe("function function function function");
   });
 });

@@ -26,7 +26,18 @@ const app = express();
 app.use(guardrails.hexarch());
 app.get("/", (_req, res) => { const locals: HexarchLocals = res.locals; res.json({ n: locals.hexarch?.decisions.length }); });
 `;
-const TSCONFIG = { compilerOptions: { module: "nodenext", moduleResolution: "nodenext", target: "es2022", strict: true, noEmit: true, skipLibCheck: false, types: ["node"] }, files: ["esm.mts", "cjs.cts"] };
+const TSCONFIG = {
+  compilerOptions: {
+    module: "nodenext",
+    moduleResolution: "nodenext",
+    target: "es2022",
+    strict: true,
+    noEmit: true,
+    skipLibCheck: false,
+    types: ["node"],
+  },
+  files: ["esm.mts", "cjs.cts"],
+};
 
 let shared: SharedInstall;
 let entries: string[];
@@ -39,7 +50,9 @@ beforeAll(async () => {
 describe("the packed tarball", () => {
   it("holds the LICENSE and no source maps, and stays under 300 kB", () => {
     expect(entries).toContain("package/LICENSE");
-    expect(readFileSync(join(shared.root, "node_modules/hexarch-guardrails/LICENSE"), "utf8")).toContain("Copyright (c) 2026 the hexarch-guardrails authors");
+    expect(readFileSync(join(shared.root, "node_modules/hexarch-guardrails/LICENSE"), "utf8")).toContain(
+      "Copyright (c) 2026 the hexarch-guardrails authors",
+    );
     expect(entries.filter((entry) => entry.endsWith(".map"))).toEqual([]);
     expect(statSync(shared.tarball).size).toBeLessThan(300 * 1024);
   });
@@ -52,7 +65,11 @@ describe("the packed tarball", () => {
   });
 
   it("does not declare res.locals.hexarch twice when an ESM and a CommonJS file share a program (TS2717)", () => {
-    const folder = appFolder(shared.root, "types-check", { "esm.mts": ESM_FILE, "cjs.cts": CJS_FILE, "tsconfig.json": JSON.stringify(TSCONFIG) });
+    const folder = appFolder(shared.root, "types-check", {
+      "esm.mts": ESM_FILE,
+      "cjs.cts": CJS_FILE,
+      "tsconfig.json": JSON.stringify(TSCONFIG),
+    });
     let output = "";
     try {
       output = run(process.execPath, [TSC, "-p", "."], folder);

@@ -20,7 +20,8 @@ function packIsolated(destination: string): string {
   const staging = mkdtempSync(join(tmpdir(), "hexarch-stage-"));
   try {
     const manifest = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { files: string[] };
-    for (const entry of ["package.json", ...manifest.files.filter((f) => f !== "dist")]) cpSync(join(ROOT, entry), join(staging, entry), { recursive: true });
+    for (const entry of ["package.json", ...manifest.files.filter((f) => f !== "dist")])
+      cpSync(join(ROOT, entry), join(staging, entry), { recursive: true });
     run("npx", ["tsup", "--out-dir", join(staging, "dist")], ROOT);
     run("npm", ["pack", "--pack-destination", destination, "--silent"], staging);
     const tarball = readdirSync(destination).find((name) => name.endsWith(".tgz"));
@@ -63,7 +64,8 @@ async function waitFor(folder: string, timeoutMs: number): Promise<void> {
   const started = Date.now();
   for (;;) {
     if (existsSync(join(folder, ".ready"))) return;
-    if (existsSync(join(folder, ".failed"))) throw new Error(`the shared smoke install failed: ${readFileSync(join(folder, ".failed"), "utf8")}`);
+    if (existsSync(join(folder, ".failed")))
+      throw new Error(`the shared smoke install failed: ${readFileSync(join(folder, ".failed"), "utf8")}`);
     if (Date.now() - started > timeoutMs) throw new Error(`the shared smoke install in ${folder} was not ready within ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 500));
   }

@@ -12,7 +12,9 @@ import { freePort, eventually } from "./redis.js";
 function postgresBin(): string | undefined {
   const root = "/usr/lib/postgresql";
   if (!existsSync(root)) return undefined;
-  const versions = readdirSync(root).filter((v) => existsSync(join(root, v, "bin", "initdb"))).sort((a, b) => Number(b) - Number(a));
+  const versions = readdirSync(root)
+    .filter((v) => existsSync(join(root, v, "bin", "initdb")))
+    .sort((a, b) => Number(b) - Number(a));
   return versions[0] === undefined ? undefined : join(root, versions[0], "bin");
 }
 
@@ -28,7 +30,9 @@ export type PostgresNeed = "any" | "own-server";
 export function missingPostgres(need: PostgresNeed): string | undefined {
   if (postgresBin() !== undefined) return undefined;
   if (need === "any" && givenPostgresUrl() !== undefined) return undefined;
-  return need === "any" ? "no DATABASE_URL / HEXARCH_LOG_POSTGRES_URL and no PostgreSQL binaries in /usr/lib/postgresql" : "these tests start, stop and restart their own postgres, and no PostgreSQL binaries are installed";
+  return need === "any"
+    ? "no DATABASE_URL / HEXARCH_LOG_POSTGRES_URL and no PostgreSQL binaries in /usr/lib/postgresql"
+    : "these tests start, stop and restart their own postgres, and no PostgreSQL binaries are installed";
 }
 
 /** `describe` for tests that need PostgreSQL: skipped with the reason when there is none, a failure under CI=true. */
@@ -79,7 +83,10 @@ export class PostgresServer {
     const dir = mkdtempSync(join(tmpdir(), "hexarch-pg-"));
     const user = postgresUser();
     if (user.uid !== undefined && user.gid !== undefined) chownSync(dir, user.uid, user.gid);
-    const made = spawnSync(join(bin, "initdb"), ["-D", join(dir, "data"), "-A", "trust", "-U", "postgres", "--no-sync"], { encoding: "utf8", ...user });
+    const made = spawnSync(join(bin, "initdb"), ["-D", join(dir, "data"), "-A", "trust", "-U", "postgres", "--no-sync"], {
+      encoding: "utf8",
+      ...user,
+    });
     if (made.status !== 0) throw new Error(`initdb failed: ${made.stderr}`);
     const server = new PostgresServer(bin, dir, await freePort());
     await server.restart();
@@ -92,7 +99,22 @@ export class PostgresServer {
 
   /** Starts the server (again) on the same port and waits until it accepts connections. */
   async restart(): Promise<void> {
-    const args = ["-D", join(this.#dir, "data"), "-p", String(this.port), "-h", "127.0.0.1", "-k", this.#dir, "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"];
+    const args = [
+      "-D",
+      join(this.#dir, "data"),
+      "-p",
+      String(this.port),
+      "-h",
+      "127.0.0.1",
+      "-k",
+      this.#dir,
+      "-c",
+      "fsync=off",
+      "-c",
+      "synchronous_commit=off",
+      "-c",
+      "full_page_writes=off",
+    ];
     const child = spawn(join(this.#bin, "postgres"), args, { stdio: ["ignore", "ignore", "pipe"], ...postgresUser() });
     child.stderr?.resume();
     child.on("error", (error) => console.error(`[postgres tests] postgres could not be started: ${error.message}`));
@@ -100,13 +122,17 @@ export class PostgresServer {
     const killOnExit = (): void => void child.kill("SIGKILL");
     process.once("exit", killOnExit);
     child.once("exit", () => process.removeListener("exit", killOnExit));
-    await eventually(async () => {
-      const client = new pg.Client({ connectionString: this.url });
-      client.on("error", () => undefined);
-      await client.connect();
-      await client.end();
-      return true;
-    }, 300, 100);
+    await eventually(
+      async () => {
+        const client = new pg.Client({ connectionString: this.url });
+        client.on("error", () => undefined);
+        await client.connect();
+        await client.end();
+        return true;
+      },
+      300,
+      100,
+    );
   }
 
   /** Stops the server (fast shutdown: open connections are cut) and waits until it is gone. */

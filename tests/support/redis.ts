@@ -112,7 +112,19 @@ export class RedisServer {
 
   /** Starts the server again on the same port (after `kill`). */
   async restart(): Promise<void> {
-    const args = ["--port", String(this.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no", ...this.#args];
+    const args = [
+      "--port",
+      String(this.port),
+      "--bind",
+      "127.0.0.1",
+      "--save",
+      "",
+      "--appendonly",
+      "no",
+      "--daemonize",
+      "no",
+      ...this.#args,
+    ];
     const child = spawn("redis-server", args, { stdio: ["ignore", "pipe", "pipe"] });
     this.#process = child;
     const killOnExit = (): void => void child.kill("SIGKILL");
@@ -198,10 +210,15 @@ export async function startRedisCluster(): Promise<{ nodes: { host: string; port
   try {
     for (let i = 0; i < 3; i += 1) {
       const port = await freePort(10_000);
-      servers.push(await RedisServer.start(["--cluster-enabled", "yes", "--cluster-config-file", `nodes-${port}.conf`, "--dir", folder], port));
+      servers.push(
+        await RedisServer.start(["--cluster-enabled", "yes", "--cluster-config-file", `nodes-${port}.conf`, "--dir", folder], port),
+      );
     }
     const addresses = servers.map((s) => `127.0.0.1:${s.port}`);
-    const created = spawnSync("redis-cli", ["--cluster", "create", ...addresses, "--cluster-replicas", "0", "--cluster-yes"], { encoding: "utf8", timeout: 30_000 });
+    const created = spawnSync("redis-cli", ["--cluster", "create", ...addresses, "--cluster-replicas", "0", "--cluster-yes"], {
+      encoding: "utf8",
+      timeout: 30_000,
+    });
     if (created.status !== 0) throw new Error(`redis-cli --cluster create failed:\n${created.stdout}${created.stderr}`);
     await Promise.all(servers.map((s) => waitForClusterState(s.port)));
   } catch (error) {

@@ -55,7 +55,13 @@ const TYPES = [
 function exportedNames(): string[] {
   const entry = join(import.meta.dirname, "../../src/index.ts");
   // Names only: no lib or @types files are needed to resolve what the entry re-exports.
-  const options = { module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, noEmit: true, noLib: true, types: [] };
+  const options = {
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    noEmit: true,
+    noLib: true,
+    types: [],
+  };
   const program = ts.createProgram([entry], options);
   const checker = program.getTypeChecker();
   const source = program.getSourceFile(entry);

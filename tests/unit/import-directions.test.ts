@@ -25,7 +25,13 @@ function importsOf(file: string): { local: string[]; packages: string[] } {
   for (const match of text.matchAll(SPECIFIER)) {
     const specifier = (match[1] ?? match[2] ?? match[3]) as string;
     if (!specifier.startsWith(".")) packages.push(specifier);
-    else local.push(relative(SRC, resolve(SRC, dirname(file), specifier)).split("\\").join("/").replace(/\.js$/, ".ts"));
+    else
+      local.push(
+        relative(SRC, resolve(SRC, dirname(file), specifier))
+          .split("\\")
+          .join("/")
+          .replace(/\.js$/, ".ts"),
+      );
   }
   return { local, packages };
 }
@@ -73,14 +79,22 @@ describe("import directions in src/", () => {
   });
 
   it("imports only in the allowed directions: errors is a leaf, the engine knows the store contract, stores know no engine", () => {
-    const wrong = files.flatMap((file) => importsOf(file).local.filter((to) => !allowed(file, to)).map((to) => `${file} -> ${to}`));
+    const wrong = files.flatMap((file) =>
+      importsOf(file)
+        .local.filter((to) => !allowed(file, to))
+        .map((to) => `${file} -> ${to}`),
+    );
     expect(wrong).toEqual([]);
   });
 
   it("keeps frameworks, ioredis and pg out of the engine and the errors", () => {
     const wrong = files
       .filter((file) => ["engine", "errors"].includes(layerOf(file)))
-      .flatMap((file) => importsOf(file).packages.filter((name) => FRAMEWORKS.some((framework) => name === framework || name.startsWith(`${framework}/`))).map((name) => `${file} -> ${name}`));
+      .flatMap((file) =>
+        importsOf(file)
+          .packages.filter((name) => FRAMEWORKS.some((framework) => name === framework || name.startsWith(`${framework}/`)))
+          .map((name) => `${file} -> ${name}`),
+      );
     expect(wrong).toEqual([]);
   });
 });

@@ -34,10 +34,14 @@ export function adapterEntries<Options extends AdapterOptions, Middleware extend
   build: MiddlewareFactory<Options, Middleware>,
 ): AdapterEntries<Options, Middleware> {
   type Full = Options & GuardianChoice;
-  const guardWith = (policyId: string | readonly string[], options: Options | undefined, parent: GuardSetup<Full> | undefined): Middleware => {
+  const guardWith = (
+    policyId: string | readonly string[],
+    options: Options | undefined,
+    parent: GuardSetup<Full> | undefined,
+  ): Middleware => {
     const ids = typeof policyId === "string" ? [policyId] : [...policyId];
     const label = `guard(${ids.map((id) => JSON.stringify(id)).join(", ")})`;
-    return build(setupGuard<Full>(adapter, ids, options as Full | undefined, parent, label, adapterSpec), ids);
+    return build(setupGuard<Full>(adapter, ids, options, parent, label, adapterSpec), ids);
   };
   return {
     hexarch(options) {

@@ -1,7 +1,14 @@
 // Construction shared by every adapter: validate options once, pick or create the guardian, resolve guard() ids.
 import { createGuardian, type Guardian, type GuardianOptions } from "../../guardian/create-guardian.js";
 import { PolicyConfigError } from "../../errors/config-error.js";
-import { GUARDIAN_OPTION_SPEC, HTTP_OPTION_SPEC, validateOptions, type GuardianChoice, type HttpGuardOptions, type OptionSpec } from "./options.js";
+import {
+  GUARDIAN_OPTION_SPEC,
+  HTTP_OPTION_SPEC,
+  validateOptions,
+  type GuardianChoice,
+  type HttpGuardOptions,
+  type OptionSpec,
+} from "./options.js";
 import { existingSharedGuardian, offerSharedGuardian, sharedGuardian } from "./shared-guardian.js";
 
 /** A guardian with the options a `hexarch()` or `guard()` runs with. */
@@ -33,21 +40,33 @@ function withoutGuardianOptions<Options extends object>(options: Options): Optio
  * process-wide guardian that bare `guard()` calls use.
  * @example const { guardian, options } = setupHexarch("express", userOptions, "hexarch()", { onDenied: ["function"] });
  */
-export function setupHexarch<Options extends AnyHttpOptions>(adapter: string, options: Options | undefined, label: string, adapterSpec: OptionSpec = {}): GuardSetup<Options> {
+export function setupHexarch<Options extends AnyHttpOptions>(
+  adapter: string,
+  options: Options | undefined,
+  label: string,
+  adapterSpec: OptionSpec = {},
+): GuardSetup<Options> {
   validateOptions(options, { ...HTTP_OPTION_SPEC, ...GUARDIAN_OPTION_SPEC, ...adapterSpec }, label);
   const given = (options ?? {}) as Options;
   const guardianOptions = guardianOptionsIn(given as Record<string, unknown>);
   const creates = Object.keys(guardianOptions).length > 0;
   if (given.guardian !== undefined && creates) {
     throw new PolicyConfigError(
-      [{ file: "<options>", path: `${label}.guardian`, message: `guardian was given together with ${Object.keys(guardianOptions).join(", ")}`, fix: "pass those options to createGuardian() instead" }],
+      [
+        {
+          file: "<options>",
+          path: `${label}.guardian`,
+          message: `guardian was given together with ${Object.keys(guardianOptions).join(", ")}`,
+          fix: "pass those options to createGuardian() instead",
+        },
+      ],
       `invalid options for ${label}`,
     );
   }
   const environment = typeof given.environment === "string" ? { environment: given.environment } : {};
   const logger = given.logger === undefined ? {} : { logger: given.logger };
   let guardian = given.guardian;
-  if (guardian === undefined && creates) guardian = createGuardian({ ...guardianOptions, ...environment, ...logger } as GuardianOptions);
+  if (guardian === undefined && creates) guardian = createGuardian({ ...guardianOptions, ...environment, ...logger });
   if (guardian === undefined) {
     const existing = existingSharedGuardian<Options>(adapter);
     guardian = existing?.guardian ?? createGuardian({ ...environment, ...logger });
@@ -73,7 +92,9 @@ export function setupGuard<Options extends AnyHttpOptions>(
 ): GuardSetup<Options> {
   validateOptions(options, { ...HTTP_OPTION_SPEC, ...adapterSpec }, label);
   if (policyIds.length === 0) {
-    throw new PolicyConfigError([{ file: "<options>", path: label, message: "no policy id given", fix: 'name a policy, e.g. guard("rate_limit")' }]);
+    throw new PolicyConfigError([
+      { file: "<options>", path: label, message: "no policy id given", fix: 'name a policy, e.g. guard("rate_limit")' },
+    ]);
   }
   const given = (options ?? {}) as Options;
   const base = parent ?? (given.guardian === undefined ? sharedGuardian<Options>(adapter) : undefined);

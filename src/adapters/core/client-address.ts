@@ -19,7 +19,8 @@ const OPEN_BRACKET = 91;
 export function ipClientKey(address: string, ipv6Prefix = 64): string | undefined {
   if (isPlainIPv4(address, 0, address.length)) return address;
   // Node's own spelling of an IPv4 peer on a dual-stack socket, answered without parsing IPv6.
-  if (address.startsWith(MAPPED_PREFIX) && isPlainIPv4(address, MAPPED_PREFIX.length, address.length)) return address.slice(MAPPED_PREFIX.length);
+  if (address.startsWith(MAPPED_PREFIX) && isPlainIPv4(address, MAPPED_PREFIX.length, address.length))
+    return address.slice(MAPPED_PREFIX.length);
   const host = hostOf(address);
   if (host === undefined) return undefined;
   if (isPlainIPv4(host, 0, host.length)) return host;

@@ -81,9 +81,25 @@ function cachedOperation(method: string): string {
   return operation;
 }
 
-const FACT_NAMES = ["resource", "resourceType", "cost", "model", "inputTokens", "maxOutputTokens", "user", "roles", "apiKey", "facts", "feature", "environment"] as const;
+const FACT_NAMES = [
+  "resource",
+  "resourceType",
+  "cost",
+  "model",
+  "inputTokens",
+  "maxOutputTokens",
+  "user",
+  "roles",
+  "apiKey",
+  "facts",
+  "feature",
+  "environment",
+] as const;
 
-function writerFor<Req, K extends (typeof FACT_NAMES)[number]>(name: K, source: FromRequest<Req, NonNullable<GuardContext[K]>>): FactWriter<Req> {
+function writerFor<Req, K extends (typeof FACT_NAMES)[number]>(
+  name: K,
+  source: FromRequest<Req, NonNullable<GuardContext[K]>>,
+): FactWriter<Req> {
   if (typeof source !== "function") return (_req, ctx) => void (ctx[name] = source as GuardContext[K]);
   const compute = source as (req: Req) => GuardContext[K] | undefined;
   return (req, ctx) => {

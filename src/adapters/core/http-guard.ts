@@ -8,7 +8,14 @@ import { bodyDigest, type UnboundBody } from "./body-digest.js";
 import { configuredSecret, processConfirmSecret } from "./confirm-secret.js";
 import { ConfirmTokens, MAX_TOKEN_LENGTH, type ConfirmBinding, type IssuedToken } from "./confirm-token.js";
 import type { HttpGuardOptions } from "./options.js";
-import { DEFAULT_HEADERS, NO_HEADERS, writeDecisionHeaders, type FieldNames, type HeaderSwitches, type HeaderTarget } from "./rate-headers.js";
+import {
+  DEFAULT_HEADERS,
+  NO_HEADERS,
+  writeDecisionHeaders,
+  type FieldNames,
+  type HeaderSwitches,
+  type HeaderTarget,
+} from "./rate-headers.js";
 import { DEFAULT_PROBLEM_TYPE_BASE } from "./problem.js";
 import type { RequestLedger } from "./request-ledger.js";
 import { contextBuilder, type RequestReader } from "./context-builder.js";
@@ -74,7 +81,13 @@ function tokenIssuer(config: HttpGuardConfig<never, never>, logger: Logger): () 
   const secret = configuredSecret(config.options.secret, config.env ?? process.env);
   const ttlMs = (config.options.confirmTtl ?? 300) * 1000;
   let tokens: ConfirmTokens | undefined;
-  return () => (tokens ??= new ConfirmTokens({ secret: secret ?? processConfirmSecret(logger), ttlMs, store: config.guardian.store, keyPrefix: CLAIM_PREFIX }));
+  return () =>
+    (tokens ??= new ConfirmTokens({
+      secret: secret ?? processConfirmSecret(logger),
+      ttlMs,
+      store: config.guardian.store,
+      keyPrefix: CLAIM_PREFIX,
+    }));
 }
 
 function logDecision<Src>(logger: Logger, decision: Decision, reader: RequestReader<Src>, src: Src): void {
@@ -117,7 +130,7 @@ export function createHttpGuard<Req extends object, Src>(config: HttpGuardConfig
   const logger = options.logger ?? SILENT_LOGGER;
   const { skip, onDecision, confirm: appConfirm } = options;
   const problemTypeBase = options.problemTypeBase ?? DEFAULT_PROBLEM_TYPE_BASE;
-  const tokens = tokenIssuer(config as unknown as HttpGuardConfig<never, never>, logger);
+  const tokens = tokenIssuer(config, logger);
   const plainAnswer = { headers, problemTypeBase };
   const decide = (ctx: GuardContext): Decision | Promise<Decision> => guardian.decideNow(ctx, policies);
   const failsOpen = (ids: readonly string[]): boolean => ids.every((id) => guardian.policies.policies.get(id)?.fail === "open");
@@ -150,13 +163,23 @@ export function createHttpGuard<Req extends object, Src>(config: HttpGuardConfig
     } else ledger.tokenRejection = check.rejection;
   };
 
-  const refusal = (ledger: RequestLedger, decision: Decision, issued: IssuedToken | undefined, unbound: UnboundBody | undefined, unread: string | undefined): Refusal => {
+  const refusal = (
+    ledger: RequestLedger,
+    decision: Decision,
+    issued: IssuedToken | undefined,
+    unbound: UnboundBody | undefined,
+    unread: string | undefined,
+  ): Refusal => {
     if (unbound !== undefined) return answerFor(decision, { headers, confirm: { unbound }, problemTypeBase }) as Refusal;
     const rejected = ledger.tokenRejection;
     const confirm =
       issued === undefined && rejected === undefined && unread === undefined
         ? undefined
-        : { ...(issued === undefined ? {} : { issued }), ...(rejected === undefined ? {} : { rejected }), ...(unread === undefined ? {} : { unread }) };
+        : {
+            ...(issued === undefined ? {} : { issued }),
+            ...(rejected === undefined ? {} : { rejected }),
+            ...(unread === undefined ? {} : { unread }),
+          };
     return answerFor(decision, confirm === undefined ? plainAnswer : { headers, confirm, problemTypeBase }) as Refusal;
   };
 
@@ -176,7 +199,14 @@ export function createHttpGuard<Req extends object, Src>(config: HttpGuardConfig
     return answer;
   };
 
-  const withToken = async (req: Req, src: Src, ledger: RequestLedger, ctx: GuardContext, decision: Decision, policyId: string): Promise<GuardAnswer> => {
+  const withToken = async (
+    req: Req,
+    src: Src,
+    ledger: RequestLedger,
+    ctx: GuardContext,
+    decision: Decision,
+    policyId: string,
+  ): Promise<GuardAnswer> => {
     if (bodyUnseen?.(src) === true) return conclude(req, src, ledger, decision, undefined, undefined, unreadBody(logger));
     const bound = await binding(src, ctx);
     if ("status" in bound) return conclude(req, src, ledger, decision, undefined, bound);

@@ -23,7 +23,7 @@ export function nodeRequestHeader(req: NodeHeaderSource, name: string): string |
   for (let i = 0; i + 1 < raw.length; i += 2) {
     const field = raw[i] as string;
     if (field.length !== name.length || field.toLowerCase() !== name) continue;
-    found = found === undefined ? (raw[i + 1] as string) : `${found}, ${raw[i + 1] as string}`;
+    found = found === undefined ? raw[i + 1] : `${found}, ${raw[i + 1] as string}`;
   }
   return found;
 }

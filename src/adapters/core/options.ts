@@ -143,15 +143,22 @@ function refine(label: string, options: Record<string, unknown>): ConfigProblem[
   const problems: ConfigProblem[] = [];
   const { ipv6Prefix, confirmTtl, secret, headers, logger, guardian, mode, cost } = options;
   const costRefusal = typeof cost === "number" ? costProblem(cost) : undefined;
-  if (costRefusal !== undefined) problems.push(problem(label, "cost", costRefusal, "give the estimate as a number of at least 0, e.g. cost: 0.05, or as a function of the request"));
+  if (costRefusal !== undefined)
+    problems.push(
+      problem(label, "cost", costRefusal, "give the estimate as a number of at least 0, e.g. cost: 0.05, or as a function of the request"),
+    );
   for (const name of ["inputTokens", "maxOutputTokens"] as const) {
     const tokens = options[name];
     const refused = typeof tokens === "number" ? tokenCountProblem(tokens, name) : undefined;
-    if (refused !== undefined) problems.push(problem(label, name, refused, `give ${name} as a whole number, or as a function of the request`));
+    if (refused !== undefined)
+      problems.push(problem(label, name, refused, `give ${name} as a whole number, or as a function of the request`));
   }
-  if (typeof mode === "string" && !MODES.includes(mode)) problems.push(problem(label, "mode", `unknown mode "${mode}"`, suggestionFix(mode, MODES, "modes")));
+  if (typeof mode === "string" && !MODES.includes(mode))
+    problems.push(problem(label, "mode", `unknown mode "${mode}"`, suggestionFix(mode, MODES, "modes")));
   if (typeof ipv6Prefix === "number" && !(Number.isInteger(ipv6Prefix) && ipv6Prefix >= 1 && ipv6Prefix <= 128)) {
-    problems.push(problem(label, "ipv6Prefix", `${ipv6Prefix} is not a prefix length`, "use a whole number from 1 to 128 (64 groups each /64 network)"));
+    problems.push(
+      problem(label, "ipv6Prefix", `${ipv6Prefix} is not a prefix length`, "use a whole number from 1 to 128 (64 groups each /64 network)"),
+    );
   }
   if (typeof confirmTtl === "number" && !(Number.isFinite(confirmTtl) && confirmTtl > 0)) {
     problems.push(problem(label, "confirmTtl", `${confirmTtl} is not a lifetime`, "use a positive number of seconds, e.g. 300"));
@@ -161,12 +168,19 @@ function refine(label: string, options: Record<string, unknown>): ConfigProblem[
   }
   if (kindOf(headers) === "object") {
     for (const [key, value] of Object.entries(headers as object)) {
-      if (!HEADER_SWITCHES.includes(key)) problems.push(problem(label, `headers.${key}`, `unknown header switch "${key}"`, suggestionFix(key, HEADER_SWITCHES, "switches")));
-      else if (typeof value !== "boolean") problems.push(problem(label, `headers.${key}`, `expected true or false, got ${kindOf(value)}`, `write headers: { ${key}: true }`));
+      if (!HEADER_SWITCHES.includes(key))
+        problems.push(problem(label, `headers.${key}`, `unknown header switch "${key}"`, suggestionFix(key, HEADER_SWITCHES, "switches")));
+      else if (typeof value !== "boolean")
+        problems.push(problem(label, `headers.${key}`, `expected true or false, got ${kindOf(value)}`, `write headers: { ${key}: true }`));
     }
   }
-  if (kindOf(logger) === "object" && !["info", "warn", "error"].every((m) => typeof (logger as Record<string, unknown>)[m] === "function")) {
-    problems.push(problem(label, "logger", "the logger lacks info, warn or error methods", "pass a pino-shaped logger, e.g. pino() or console"));
+  if (
+    kindOf(logger) === "object" &&
+    !["info", "warn", "error"].every((m) => typeof (logger as Record<string, unknown>)[m] === "function")
+  ) {
+    problems.push(
+      problem(label, "logger", "the logger lacks info, warn or error methods", "pass a pino-shaped logger, e.g. pino() or console"),
+    );
   }
   if (kindOf(guardian) === "object" && typeof (guardian as Partial<Guardian>).evaluate !== "function") {
     problems.push(problem(label, "guardian", "not a Guardian", "pass the result of createGuardian()"));
@@ -183,7 +197,9 @@ function refine(label: string, options: Record<string, unknown>): ConfigProblem[
 export function validateOptions(options: unknown, spec: OptionSpec, label: string): void {
   if (options === undefined) return;
   if (kindOf(options) !== "object") {
-    throw new PolicyConfigError([problem(label, "", `options must be an object, got ${kindOf(options)}`, "pass an object such as { headers: false }")]);
+    throw new PolicyConfigError([
+      problem(label, "", `options must be an object, got ${kindOf(options)}`, "pass an object such as { headers: false }"),
+    ]);
   }
   const record = options as Record<string, unknown>;
   const known = Object.keys(spec);

@@ -60,7 +60,10 @@ export interface ConfirmState {
 }
 
 function nameAndTitle(decision: Decision, unbound: UnboundBody | undefined): readonly [string, string] {
-  if (unbound !== undefined) return unbound.status === 413 ? ["body-too-large", "Request body too large to confirm"] : ["body-not-bindable", "Request body cannot be confirmed"];
+  if (unbound !== undefined)
+    return unbound.status === 413
+      ? ["body-too-large", "Request body too large to confirm"]
+      : ["body-not-bindable", "Request body cannot be confirmed"];
   switch (decision.outcome) {
     case "confirm":
       return ["confirmation-required", "Confirmation required"];
@@ -90,7 +93,10 @@ function confirmInstructions(state: ConfirmState): ConfirmInstructions {
 }
 
 function unboundDetail(decision: Decision, unbound: UnboundBody): string {
-  const fix = unbound.status === 413 ? "send a smaller body" : "send the body as plain JSON (objects, arrays, strings, finite numbers, booleans, null)";
+  const fix =
+    unbound.status === 413
+      ? "send a smaller body"
+      : "send the body as plain JSON (objects, arrays, strings, finite numbers, booleans, null)";
   return `Policy '${decision.policyId ?? "?"}' requires confirmation, but a confirmation token cannot be bound to this request body: ${unbound.reason}; ${fix}`;
 }
 

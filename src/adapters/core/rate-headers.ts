@@ -53,7 +53,9 @@ export const FIELD_NAMES: FieldNames = Object.freeze({
  * The same names in lower case, as Node keys them and as HTTP/2 and Fetch send them: handed to `setHeader` already
  * lower-cased, they spare it a lower-cased copy per field, per request.
  */
-export const WIRE_NAMES = Object.freeze(Object.fromEntries(Object.entries(FIELD_NAMES).map(([field, name]) => [field, name.toLowerCase()]))) as FieldNames;
+export const WIRE_NAMES = Object.freeze(
+  Object.fromEntries(Object.entries(FIELD_NAMES).map(([field, name]) => [field, name.toLowerCase()])),
+) as FieldNames;
 
 function secondsUntil(epochMs: number, now: number): number {
   return Math.max(0, Math.ceil((epochMs - now) / 1000));
@@ -105,7 +107,13 @@ function fieldsOfLoneCounter(c: CounterReport): LoneCounterFields {
   let fields = loneCounterFields.get(c.rule);
   if (!madeFor(fields, c)) {
     const name = sfString(c.rule.policyId);
-    fields = { rule: c.rule, limit: c.limit, windowSeconds: c.windowSeconds, policy: `${name};q=${c.limit};w=${c.windowSeconds}`, statePrefix: `${name};r=` };
+    fields = {
+      rule: c.rule,
+      limit: c.limit,
+      windowSeconds: c.windowSeconds,
+      policy: `${name};q=${c.limit};w=${c.windowSeconds}`,
+      statePrefix: `${name};r=`,
+    };
     loneCounterFields.set(c.rule, fields);
   }
   return (lastLoneCounter = fields);
@@ -181,7 +189,13 @@ function fieldRecord(write: (target: HeaderTarget) => void): Record<string, stri
  * read only when a field needs it.
  * @example writeDecisionHeaders(res, decision, DEFAULT_HEADERS, WIRE_NAMES)
  */
-export function writeDecisionHeaders(target: HeaderTarget, decision: Decision, switches: HeaderSwitches, names: FieldNames, at?: number): void {
+export function writeDecisionHeaders(
+  target: HeaderTarget,
+  decision: Decision,
+  switches: HeaderSwitches,
+  names: FieldNames,
+  at?: number,
+): void {
   const counters = decision.counters;
   if (counters.length > 0 && (switches.standard || switches.legacy || switches.budget)) {
     const now = at ?? decision.countedAt ?? Date.now();

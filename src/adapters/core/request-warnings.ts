@@ -41,16 +41,27 @@ function warn(logger: Logger, code: string, message: string): void {
  * X-Forwarded-For and a fresh limit).
  * @example const watch = proxyWatch(logger, EXPRESS_READER.proxySight); watch(req);
  */
-export function proxyWatch<Src>(logger: Logger, read: (src: Src, peer: string | undefined) => ProxySight): (src: Src, peer?: string) => void {
+export function proxyWatch<Src>(
+  logger: Logger,
+  read: (src: Src, peer: string | undefined) => ProxySight,
+): (src: Src, peer?: string) => void {
   let left = WATCHED_REQUESTS;
   return (src, given) => {
     if (left === 0) return;
     left--;
     const { trust, forwardedFor, peer } = read(src, given);
     if (trust === "none" && forwardedFor !== undefined) {
-      warn(logger, "HEXARCH_XFF_UNTRUSTED", "a request carries X-Forwarded-For but proxies are not trusted, so every client behind the proxy shares one limit: trust the proxies in front of the app (Express `app.set(\"trust proxy\", 1)`, Koa `app.proxy = true`, Fetch/Next `trustProxy: 1`)");
+      warn(
+        logger,
+        "HEXARCH_XFF_UNTRUSTED",
+        'a request carries X-Forwarded-For but proxies are not trusted, so every client behind the proxy shares one limit: trust the proxies in front of the app (Express `app.set("trust proxy", 1)`, Koa `app.proxy = true`, Fetch/Next `trustProxy: 1`)',
+      );
     } else if (trust === "all" && peer !== undefined && isPublic(peer)) {
-      warn(logger, "HEXARCH_TRUST_PROXY_DIRECT", `every proxy is trusted but ${peer} reached the app directly, so a client can send any X-Forwarded-For and get a fresh limit each time: trust only the number of proxies in front of the app, e.g. \`app.set("trust proxy", 1)\``);
+      warn(
+        logger,
+        "HEXARCH_TRUST_PROXY_DIRECT",
+        `every proxy is trusted but ${peer} reached the app directly, so a client can send any X-Forwarded-For and get a fresh limit each time: trust only the number of proxies in front of the app, e.g. \`app.set("trust proxy", 1)\``,
+      );
     }
   };
 }
@@ -58,13 +69,21 @@ export function proxyWatch<Src>(logger: Logger, read: (src: Src, peer: string | 
 /** The warning, once per process, and the 428 instruction for a request whose body hexarch cannot see. */
 export function unreadBody(logger: Logger): string {
   const fix = "put the body parser before hexarch() (e.g. app.use(express.json()) first), so a confirmation token covers the body";
-  warn(logger, "HEXARCH_BODY_UNREAD", `a request has a body that no parser read before hexarch(), so no confirmation token can be bound to it: ${fix}`);
+  warn(
+    logger,
+    "HEXARCH_BODY_UNREAD",
+    `a request has a body that no parser read before hexarch(), so no confirmation token can be bound to it: ${fix}`,
+  );
   return `no confirmation token was issued: the server cannot see this request's body (its operator must ${fix})`;
 }
 
 /** Warns once that a Next.js route has no way to tell clients apart (`HEXARCH_NEXT_NO_CLIENT`). */
 export function warnNoClientIdentity(logger: Logger, label: string): void {
-  warn(logger, "HEXARCH_NEXT_NO_CLIENT", `${label} has neither trustProxy nor clientKey, so every caller counts as one client ("unknown-client") and per-client limits act as one global limit`);
+  warn(
+    logger,
+    "HEXARCH_NEXT_NO_CLIENT",
+    `${label} has neither trustProxy nor clientKey, so every caller counts as one client ("unknown-client") and per-client limits act as one global limit`,
+  );
 }
 
 /** Whether Node request headers announce a body (a non-zero Content-Length, or Transfer-Encoding). */

@@ -18,7 +18,11 @@ export const EXPRESS_READER: RequestReader<Request> = Object.freeze({
   caseSensitive: (req: Request) => req.app?.settings?.["case sensitive routing"] === true,
   header: (req: Request, name: string) => nodeRequestHeader(req, name),
   body: (req: Request) => req.body as unknown,
-  proxySight: (req: Request) => ({ trust: proxyTrust(req.app?.settings?.["trust proxy"]), forwardedFor: nodeRequestHeader(req, "x-forwarded-for"), peer: req.socket.remoteAddress }),
+  proxySight: (req: Request) => ({
+    trust: proxyTrust(req.app?.settings?.["trust proxy"]),
+    forwardedFor: nodeRequestHeader(req, "x-forwarded-for"),
+    peer: req.socket.remoteAddress,
+  }),
   bodyUnseen: (req: Request) => req.body === undefined && announcesBody(req.headers),
 });
 

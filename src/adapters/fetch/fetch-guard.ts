@@ -154,12 +154,23 @@ export function fetchGuard(guardian: Guardian, policies: readonly string[] | und
  * list or an unknown id throws PolicyConfigError at construction.
  * @example selectedPolicies(guardian, "safe_delete", "withHexarch()") // ["safe_delete"]
  */
-export function selectedPolicies(guardian: Guardian, policy: string | readonly string[] | undefined, label: string): readonly string[] | undefined {
+export function selectedPolicies(
+  guardian: Guardian,
+  policy: string | readonly string[] | undefined,
+  label: string,
+): readonly string[] | undefined {
   if (policy === undefined) return undefined;
   const ids = typeof policy === "string" ? [policy] : [...policy];
   if (ids.length === 0) {
     throw new PolicyConfigError(
-      [{ file: "<options>", path: `${label}.policy`, message: "an empty list of policy ids", fix: "name a policy, or leave policy out to apply every policy" }],
+      [
+        {
+          file: "<options>",
+          path: `${label}.policy`,
+          message: "an empty list of policy ids",
+          fix: "name a policy, or leave policy out to apply every policy",
+        },
+      ],
       `invalid options for ${label}`,
     );
   }

@@ -40,7 +40,10 @@ export function forwardedClient(trustProxy: TrustProxy | undefined): (headers: H
   return (headers, peer) => {
     const forwarded = headers.get("x-forwarded-for");
     if (forwarded === null) return peer;
-    const chain = forwarded.split(",").map((address) => address.trim()).filter((address) => address !== "");
+    const chain = forwarded
+      .split(",")
+      .map((address) => address.trim())
+      .filter((address) => address !== "");
     if (chain.length === 0) return peer;
     const client = chain[Math.max(0, chain.length - hops)] as string;
     // A value that is no IP address would be a fresh client per spelling: the peer it came through instead.

@@ -4,6 +4,11 @@ import { nodeRequestHeader } from "../core/node-header.js";
 import type { RequestReader } from "../core/index.js";
 import { announcesBody, type ProxyTrust } from "../core/request-warnings.js";
 
+function koaProxyTrust(ctx: Context): ProxyTrust {
+  if (!ctx.app.proxy) return "none";
+  return ctx.app.maxIpsCount > 0 ? "some" : "all";
+}
+
 /**
  * Method, URL, headers, the client address as `ctx.ip` gives it (so `app.proxy` decides about X-Forwarded-For;
  * with `proxy` off that is the socket address, read directly), the socket address, case-insensitive routing (as
@@ -22,7 +27,7 @@ export const KOA_READER: RequestReader<Context> = Object.freeze({
   header: (ctx: Context, name: string) => nodeRequestHeader(ctx.req, name),
   body: (ctx: Context) => (ctx.request as { body?: unknown }).body,
   proxySight: (ctx: Context) => ({
-    trust: (!ctx.app.proxy ? "none" : ctx.app.maxIpsCount > 0 ? "some" : "all") as ProxyTrust,
+    trust: koaProxyTrust(ctx),
     forwardedFor: nodeRequestHeader(ctx.req, ctx.app.proxyIpHeader.toLowerCase()),
     peer: ctx.req.socket.remoteAddress,
   }),

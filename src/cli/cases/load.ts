@@ -65,7 +65,9 @@ function isMapping(value: unknown): boolean {
  * @example stateSlots({ policy: "api_budget", used: 9 }, guardian.countersFor(ctx, ["api_budget"]))
  */
 export function stateSlots(entry: StateEntry, slots: readonly CounterSlot[]): CounterSlot[] {
-  return slots.filter((slot) => (entry.rule === undefined || slot.rule.index === entry.rule) && (entry.window === undefined || slot.window === entry.window));
+  return slots.filter(
+    (slot) => (entry.rule === undefined || slot.rule.index === entry.rule) && (entry.window === undefined || slot.window === entry.window),
+  );
 }
 
 /** Problems in references to the policy file: unknown policy ids, starting state that names no counter. */
@@ -82,18 +84,26 @@ function checkReferences(spec: CaseFile, policy: PolicySource, report: ProblemRe
       const ids = step.policy === undefined ? [] : typeof step.policy === "string" ? [step.policy] : step.policy;
       ids.forEach((id, i) => unknownPolicy(id, ["cases", c, "requests", s, "policy", ...(typeof step.policy === "string" ? [] : [i])]));
       if (step.at !== undefined && step.after !== undefined) {
-        report.add(["cases", c, "requests", s, "after"], { message: "a request states its instant once: at: or after:, not both", fix: "keep at: (an instant) or after: (a time after the case's at), and remove the other" });
+        report.add(["cases", c, "requests", s, "after"], {
+          message: "a request states its instant once: at: or after:, not both",
+          fix: "keep at: (an instant) or after: (a time after the case's at), and remove the other",
+        });
       }
     });
     testCase.state?.forEach((entry, e) => {
       const path = ["cases", c, "state", e];
       if (unknownPolicy(entry.policy, [...path, "policy"])) return;
-      const all = guardian.countersFor(requestContext({ ...entry, env: entry.env ?? testCase.env }, parseInstant(testCase.at)), [entry.policy]);
+      const all = guardian.countersFor(requestContext({ ...entry, env: entry.env ?? testCase.env }, parseInstant(testCase.at)), [
+        entry.policy,
+      ]);
       if (stateSlots(entry, all).length > 0) return;
       const available = all.map((slot) => `rule: ${slot.rule.index}, window: ${slot.window}`);
       report.add(path, {
         message: `policy "${entry.policy}" has no counter${entry.rule === undefined ? "" : ` in rule ${entry.rule}`}${entry.window === undefined ? "" : ` with window ${entry.window}`}`,
-        fix: available.length === 0 ? `"${entry.policy}" counts nothing (no rate limit or budget): remove this entry` : `its counters: ${available.join("; ")}`,
+        fix:
+          available.length === 0
+            ? `"${entry.policy}" counts nothing (no rate limit or budget): remove this entry`
+            : `its counters: ${available.join("; ")}`,
       });
     });
   });
@@ -117,7 +127,10 @@ export function loadCaseFile(terminal: Terminal, path: string, policyOverride: s
   }
   const report = new ProblemReport(file, yaml.locator, yaml.data);
   if (!isMapping(yaml.data)) {
-    report.addWholeFile({ message: "a case file must be a mapping with a cases: list at the top", fix: CASE_FILE_EXAMPLE }, yaml.locator.locate([]));
+    report.addWholeFile(
+      { message: "a case file must be a mapping with a cases: list at the top", fix: CASE_FILE_EXAMPLE },
+      yaml.locator.locate([]),
+    );
     throw new CaseFileError(report.problems);
   }
   const parsed = CaseFileSchema.safeParse(yaml.data);
@@ -127,7 +140,11 @@ export function loadCaseFile(terminal: Terminal, path: string, policyOverride: s
   }
   const spec = parsed.data;
   const given =
-    policyOverride === undefined ? (spec.policy === undefined ? undefined : resolve(dirname(absolute), spec.policy)) : resolve(terminal.cwd, policyOverride);
+    policyOverride === undefined
+      ? spec.policy === undefined
+        ? undefined
+        : resolve(dirname(absolute), spec.policy)
+      : resolve(terminal.cwd, policyOverride);
   const policy = loadPolicySource(terminal, given, dirname(absolute));
   checkReferences(spec, policy, report);
   if (report.problems.length > 0) throw new CaseFileError(report.sortedProblems());

@@ -26,7 +26,10 @@ function diff(terminal: Terminal, oldFile: string, newFile: string, options: Dif
   const before = loadPolicySource(terminal, oldFile);
   const after = loadPolicySource(terminal, newFile);
   const changes = diffPolicySets(before.set, after.set);
-  const totals = Object.fromEntries(EFFECTS.map((effect) => [effect, changes.filter((c) => c.effect === effect).length])) as Record<Effect, number>;
+  const totals = Object.fromEntries(EFFECTS.map((effect) => [effect, changes.filter((c) => c.effect === effect).length])) as Record<
+    Effect,
+    number
+  >;
   if (options.json === true) {
     terminal.out(JSON.stringify({ old: before.file, new: after.file, changes, totals }, null, 2));
     return EXIT.OK;
@@ -40,7 +43,9 @@ function diff(terminal: Terminal, oldFile: string, newFile: string, options: Dif
   terminal.out(`${before.file} → ${after.file}: ${counted(changes.length, "change")} (${breakdown.join(", ")})`);
   const width = Math.max(...changes.map((change) => where(change).length));
   for (const change of changes) {
-    terminal.out(`  ${effectColour(change.effect, paint)(change.effect.padEnd(9))}  ${paint.bold(where(change).padEnd(width))}  ${change.change}`);
+    terminal.out(
+      `  ${effectColour(change.effect, paint)(change.effect.padEnd(9))}  ${paint.bold(where(change).padEnd(width))}  ${change.change}`,
+    );
   }
   return EXIT.OK;
 }

@@ -54,7 +54,9 @@ function ruleLabel(rule: RuleRef, file: string): string {
 
 /** The answer's status line: `428 Precondition Required`, or `200` standing for "the handler runs". */
 function statusLine(answer: HttpAnswer): string {
-  return answer.proceed ? "passes to the route handler (which answers, e.g. 200)" : `${answer.status} ${STATUS_CODES[answer.status] ?? ""}`.trimEnd();
+  return answer.proceed
+    ? "passes to the route handler (which answers, e.g. 200)"
+    : `${answer.status} ${STATUS_CODES[answer.status] ?? ""}`.trimEnd();
 }
 
 function outcomeColour(decision: Decision, paint: Palette): (text: string) => string {
@@ -101,7 +103,9 @@ function printDecision(terminal: Terminal, decision: Decision, file: string): vo
   if (decision.retryAfter !== undefined) terminal.out(`          retry after ${decision.retryAfter} s`);
   for (const counter of decision.counters) {
     const left = `${counter.used} of ${counter.limit} used, ${counter.remaining} left`;
-    terminal.out(`          counter ${counter.rule.policyId}#${counter.rule.index} ${counter.window} (${counter.partition}): ${left}, resets ${new Date(counter.resetAt).toISOString()}`);
+    terminal.out(
+      `          counter ${counter.rule.policyId}#${counter.rule.index} ${counter.window} (${counter.partition}): ${left}, resets ${new Date(counter.resetAt).toISOString()}`,
+    );
   }
   for (const warning of decision.warnings) terminal.out(`          ${paint.yellow("warning")} ${warning.message}`);
 }
@@ -116,7 +120,11 @@ function printAnswer(terminal: Terminal, answer: HttpAnswer): void {
 /** The middleware would issue a signed token with a 428; explain shows where it goes, without signing one. */
 function confirmPlaceholder(decision: Decision, at: number): AnswerOptions {
   if (decision.outcome !== "confirm" || decision.policyId === undefined) return {};
-  return { confirm: { issued: { token: "<token issued by the middleware>", expiresAt: at + DEFAULT_CONFIRM_TTL_MS, policies: [decision.policyId] } } };
+  return {
+    confirm: {
+      issued: { token: "<token issued by the middleware>", expiresAt: at + DEFAULT_CONFIRM_TTL_MS, policies: [decision.policyId] },
+    },
+  };
 }
 
 async function explain(terminal: Terminal, file: string | undefined, options: ExplainOptions): Promise<ExitCode> {
@@ -140,19 +148,34 @@ async function explain(terminal: Terminal, file: string | undefined, options: Ex
     at,
   );
   const policies = options.policy;
-  for (const id of policies) if (!source.set.policies.has(id)) throw new UsageError(`no policy "${id}" in ${source.file}; it has ${[...source.set.policies.keys()].join(", ")}`);
+  for (const id of policies)
+    if (!source.set.policies.has(id))
+      throw new UsageError(`no policy "${id}" in ${source.file}; it has ${[...source.set.policies.keys()].join(", ")}`);
   const decision = policies.length === 0 ? await guardian.evaluate(ctx) : await guardian.check(policies, ctx);
   const answer = answerFor(decision, { now: at, ...confirmPlaceholder(decision, at) });
   const entries = decision.explain();
   await guardian.close();
   if (options.json === true) {
     const { now: _now, ...request } = ctx;
-    const response = { status: answer.proceed ? null : answer.status, proceed: answer.proceed, headers: answer.headers, body: answer.body ?? null };
-    terminal.out(JSON.stringify({ file: source.file, at: new Date(at).toISOString(), request, decision: decision.toJSON(), rules: entries, response }, null, 2));
+    const response = {
+      status: answer.proceed ? null : answer.status,
+      proceed: answer.proceed,
+      headers: answer.headers,
+      body: answer.body ?? null,
+    };
+    terminal.out(
+      JSON.stringify(
+        { file: source.file, at: new Date(at).toISOString(), request, decision: decision.toJSON(), rules: entries, response },
+        null,
+        2,
+      ),
+    );
     return EXIT.OK;
   }
   terminal.out(`${terminal.paint.bold("Request")}   ${describeRequest(ctx)}`);
-  terminal.out(`${terminal.paint.bold("At")}        ${new Date(at).toISOString()}${policies.length === 0 ? "" : `, policies ${policies.join(", ")} only`}`);
+  terminal.out(
+    `${terminal.paint.bold("At")}        ${new Date(at).toISOString()}${policies.length === 0 ? "" : `, policies ${policies.join(", ")} only`}`,
+  );
   printDecision(terminal, decision, source.file);
   terminal.out("");
   printRules(terminal, entries, source.file);
@@ -172,7 +195,12 @@ export function registerExplain(program: Command, terminal: Terminal, act: Act):
     .argument("[file]", "policy file (default: HEXARCH_POLICY_FILE, else hexarch.yaml here or above)")
     .option("--method <method>", "HTTP method, e.g. DELETE")
     .option("--path <path>", "request path, e.g. /users/7")
-    .option("--policy <id>", "apply only this policy, as guard(id) does (repeatable); default: every policy, as hexarch() does", collect, [])
+    .option(
+      "--policy <id>",
+      "apply only this policy, as guard(id) does (repeatable); default: every policy, as hexarch() does",
+      collect,
+      [],
+    )
     .option("--operation <tag>", "operation tag (repeatable); default: from the method", collect, [])
     .option("--resource <name>", "resource the request uses, e.g. openai")
     .option("--user <id>", "authenticated user")

@@ -30,7 +30,8 @@ function init(terminal: Terminal, target: string, options: InitOptions): ExitCod
   const casesPath = casesPathFor(policyPath);
   const existing = [policyPath, casesPath].filter((path) => existsSync(path));
   if (existing.length > 0 && options.force !== true) {
-    for (const path of existing) terminal.err(`${terminal.paintErr.red("error:")} ${displayPath(path, terminal.cwd)} already exists; nothing was written`);
+    for (const path of existing)
+      terminal.err(`${terminal.paintErr.red("error:")} ${displayPath(path, terminal.cwd)} already exists; nothing was written`);
     terminal.err(`  fix: run hexarch init --force to replace it, or hexarch init <other-file>`);
     return EXIT.FAILED;
   }
@@ -39,11 +40,16 @@ function init(terminal: Terminal, target: string, options: InitOptions): ExitCod
   writeFileSync(casesPath, starterCases(basename(policyPath)) + (ai ? AI_CASES : ""), "utf8");
 
   const module = options.cjs === true ? "cjs" : options.esm === true ? "esm" : undefined;
-  const setup = detectSetup(terminal.cwd, { ...(options.framework === undefined ? {} : { framework: options.framework }), ...(module === undefined ? {} : { module }) });
+  const setup = detectSetup(terminal.cwd, {
+    ...(options.framework === undefined ? {} : { framework: options.framework }),
+    ...(module === undefined ? {} : { module }),
+  });
   const app = starterApp(setup);
   const { paint } = terminal;
   const cases = displayPath(casesPath, terminal.cwd);
-  const policies = ai ? "api_budget, rate_limit, safe_delete and ai_spend, with model prices taken " + PRICES_TAKEN_ON : "api_budget, rate_limit and safe_delete";
+  const policies = ai
+    ? "api_budget, rate_limit, safe_delete and ai_spend, with model prices taken " + PRICES_TAKEN_ON
+    : "api_budget, rate_limit and safe_delete";
   terminal.out(`${paint.green("wrote")} ${displayPath(policyPath, terminal.cwd)}: ${policies}, ready to edit`);
   terminal.out(`${paint.green("wrote")} ${cases}: the cases they must pass`);
   terminal.out("");
@@ -74,6 +80,9 @@ export function registerInit(program: Command, terminal: Terminal, act: Act): vo
     .option("--cjs", "print require() lines (default: from package.json's type)")
     .option("--esm", "print import lines")
     .option("--ai", "add an AI spend policy and a commented prices: section for a few well-known models (dated; check them)")
-    .addHelpText("after", "\nExamples:\n  $ hexarch init\n  $ hexarch init --framework koa --esm\n  $ hexarch init config/hexarch.yaml --force\n  $ hexarch init --ai\n")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  $ hexarch init\n  $ hexarch init --framework koa --esm\n  $ hexarch init config/hexarch.yaml --force\n  $ hexarch init --ai\n",
+    )
     .action(act((file: string, options: InitOptions) => init(terminal, file, options)));
 }

@@ -74,7 +74,8 @@ function list(terminal: Terminal, file: string | undefined, options: ListOptions
     ]),
   );
   terminal.out(`${source.file}: enforcement ${data.enforcement}`);
-  for (const line of renderTable(["POLICY", "MODE", "ENABLED", "RULE", "KIND", "LIMITS", "SCOPE"], rows, terminal.paint)) terminal.out(line);
+  for (const line of renderTable(["POLICY", "MODE", "ENABLED", "RULE", "KIND", "LIMITS", "SCOPE"], rows, terminal.paint))
+    terminal.out(line);
   return EXIT.OK;
 }
 

@@ -60,14 +60,22 @@ function printReport(terminal: Terminal, report: VerifyReport): void {
   for (const chain of report.chains) {
     const status = chain.broken ? paint.red("broken") : paint.green("intact");
     const from = chain.continued ? ", continued from an earlier file" : "";
-    terminal.out(`${status} chain ${chain.chain} (${chain.instance ?? "no header"}): ${counted(chain.records, "record")} to seq ${chain.lastSeq}, ${counted(chain.checkpoints, "checkpoint")}${from}`);
-    for (const gap of chain.gaps) terminal.out(`  ${paint.yellow("gap")} ${gap.where}: ${counted(gap.lost, "record")} lost between ${gap.from} and ${gap.to} (the log could not be written)`);
+    terminal.out(
+      `${status} chain ${chain.chain} (${chain.instance ?? "no header"}): ${counted(chain.records, "record")} to seq ${chain.lastSeq}, ${counted(chain.checkpoints, "checkpoint")}${from}`,
+    );
+    for (const gap of chain.gaps)
+      terminal.out(
+        `  ${paint.yellow("gap")} ${gap.where}: ${counted(gap.lost, "record")} lost between ${gap.from} and ${gap.to} (the log could not be written)`,
+      );
   }
-  for (const where of report.tornTails) terminal.out(`${paint.yellow("torn tail")} ${where}: a record cut short by a crash mid-write (not tampering)`);
+  for (const where of report.tornTails)
+    terminal.out(`${paint.yellow("torn tail")} ${where}: a record cut short by a crash mid-write (not tampering)`);
   for (const note of report.notes) terminal.out(`${paint.dim("note:")} ${note}`);
   for (const problem of report.problems) {
     const seq = problem.seq === undefined ? "" : ` seq ${problem.seq}`;
-    terminal.err(`${paint.red(problem.what)} ${problem.where}${problem.chain === undefined ? "" : ` chain ${problem.chain}`}${seq}: ${problem.detail}`);
+    terminal.err(
+      `${paint.red(problem.what)} ${problem.where}${problem.chain === undefined ? "" : ` chain ${problem.chain}`}${seq}: ${problem.detail}`,
+    );
   }
   if (report.chains.length === 0 && report.problems.length === 0) terminal.out("the log holds no records");
 }
@@ -126,7 +134,8 @@ async function query(terminal: Terminal, files: readonly string[], options: Quer
     since: instant(options.since, "--since"),
     until: instant(options.until, "--until"),
   };
-  if (options.follow === true && (options.summary === true || options.postgres !== undefined)) throw new UsageError("--follow reads a log file as it grows; it does not combine with --summary or --postgres");
+  if (options.follow === true && (options.summary === true || options.postgres !== undefined))
+    throw new UsageError("--follow reads a log file as it grows; it does not combine with --summary or --postgres");
   const matches = recordMatcher(filter, terminal.env["HEXARCH_LOG_KEY"]);
   const tally = new RecordTally();
   const show = (text: string): void => {
@@ -159,7 +168,10 @@ async function query(terminal: Terminal, files: readonly string[], options: Quer
 async function rotatedAfter(path: string, ino: number): Promise<string[]> {
   const newer: string[] = [];
   for (let n = 1; ; n += 1) {
-    const found = await stat(`${path}.${n}`).then((stats) => stats.ino, () => undefined);
+    const found = await stat(`${path}.${n}`).then(
+      (stats) => stats.ino,
+      () => undefined,
+    );
     if (found === undefined) return [];
     if (found === ino) return newer.reverse();
     newer.push(`${path}.${n}`);
@@ -217,7 +229,10 @@ async function follow(path: string | undefined, show: (text: string) => void): P
   if (path === undefined) throw new UsageError("--follow needs a log file");
   let file: FollowedFile | undefined;
   for (;;) {
-    const named = await stat(path).then(({ ino }) => ino, () => undefined);
+    const named = await stat(path).then(
+      ({ ino }) => ino,
+      () => undefined,
+    );
     if (file !== undefined && named !== file.ino) {
       await file.drain(show);
       await file.close();
@@ -242,14 +257,20 @@ export function registerLog(program: Command, terminal: Terminal, act: Act): voi
   const log = program.command("log").description("check and read the decision log written when the policy file has a logging: section");
   const source = (command: Command): Command =>
     command
-      .argument("[files...]", "log files, oldest first (one name brings its rotated FILE.1, FILE.2 … along); default: the policy file's logging.file")
+      .argument(
+        "[files...]",
+        "log files, oldest first (one name brings its rotated FILE.1, FILE.2 … along); default: the policy file's logging.file",
+      )
       .option("--postgres <url>", "read the log from PostgreSQL instead (or set logging.postgres_url)")
       .option("--table <name>", `Postgres table (default ${DEFAULT_LOG_TABLE})`)
       .option("--config <file>", "policy file whose logging: section names the log (default: discovered)");
   source(log.command("verify"))
     .description("check every chain: MACs, sequence numbers and checkpoints; HEXARCH_LOG_KEY must be the writers' key")
     .option("--json", "print the report as JSON")
-    .addHelpText("after", "\nExit code: 0 when every chain is intact, 1 naming the first broken record of each chain.\n\nExamples:\n  $ hexarch log verify .hexarch/guardrails.log\n  $ hexarch log verify --postgres postgres://localhost/app\n")
+    .addHelpText(
+      "after",
+      "\nExit code: 0 when every chain is intact, 1 naming the first broken record of each chain.\n\nExamples:\n  $ hexarch log verify .hexarch/guardrails.log\n  $ hexarch log verify --postgres postgres://localhost/app\n",
+    )
     .action(act((files: string[], options: VerifyOptions) => verify(terminal, files, options)));
   source(log.command("query"))
     .description("print the decisions that match the filters, a summary, or follow the log as it grows")
@@ -263,6 +284,9 @@ export function registerLog(program: Command, terminal: Terminal, act: Act): voi
     .option("--summary", "counts per policy and outcome, and budget spent per period")
     .option("--json", "the matching records as JSON lines (with --summary: the summary as JSON)")
     .option("--follow", "keep printing matching decisions as they are written (like tail -f)")
-    .addHelpText("after", "\nExamples:\n  $ hexarch log query --outcome deny --since 2026-11-24\n  $ hexarch log query --summary\n  $ hexarch log query --policy api_budget --json | jq .reason\n")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  $ hexarch log query --outcome deny --since 2026-11-24\n  $ hexarch log query --summary\n  $ hexarch log query --policy api_budget --json | jq .reason\n",
+    )
     .action(act((files: string[], options: QueryOptions) => query(terminal, files, options)));
 }

@@ -50,6 +50,9 @@ export function registerValidate(program: Command, terminal: Terminal, act: Act)
     .description("check a policy file and report every problem at once, each with file:line:column and a fix")
     .argument("[file]", "policy file (default: HEXARCH_POLICY_FILE, else hexarch.yaml here or above)")
     .option("--json", "print { valid, file, problems } as JSON on stdout")
-    .addHelpText("after", "\nExit code: 0 when the file is valid, 1 when it is not.\n\nExamples:\n  $ hexarch validate\n  $ hexarch validate config/hexarch.yaml --json\n")
+    .addHelpText(
+      "after",
+      "\nExit code: 0 when the file is valid, 1 when it is not.\n\nExamples:\n  $ hexarch validate\n  $ hexarch validate config/hexarch.yaml --json\n",
+    )
     .action(act((file: string | undefined, options: ValidateOptions) => validate(terminal, file, options)));
 }

@@ -28,7 +28,10 @@ export function limitEffect(before: number | undefined, after: number | undefine
  * Compares two sets: `narrower` when after ⊂ before, `wider` when after ⊃ before. Undefined stands for "everything".
  * @example setMove(new Set(["a", "b"]), new Set(["a"])) // "narrower"
  */
-export function setMove(before: ReadonlySet<string> | undefined, after: ReadonlySet<string> | undefined): "same" | "narrower" | "wider" | "different" {
+export function setMove(
+  before: ReadonlySet<string> | undefined,
+  after: ReadonlySet<string> | undefined,
+): "same" | "narrower" | "wider" | "different" {
   if (before === undefined && after === undefined) return "same";
   if (before === undefined) return "narrower";
   if (after === undefined) return "wider";

@@ -15,7 +15,9 @@ function enforces(policy: CompiledPolicy, set: PolicySet): boolean {
 
 /** A key that is equal for two rules with the same scope, so reordered rules still pair up. */
 function scopeKey(indexed: IndexedRule): string {
-  return JSON.stringify(Object.entries(scopeSets(indexed.rule.spec)).map(([name, values]) => [name, values === undefined ? null : [...values].sort()]));
+  return JSON.stringify(
+    Object.entries(scopeSets(indexed.rule.spec)).map(([name, values]) => [name, values === undefined ? null : [...values].sort()]),
+  );
 }
 
 /** Removes and returns the first candidate with the same key, or undefined. */
@@ -48,19 +50,31 @@ function pairRules(before: readonly IndexedRule[], after: readonly IndexedRule[]
 function policyChanges(old: CompiledPolicy, now: CompiledPolicy, oldSet: PolicySet, newSet: PolicySet): Change[] {
   const policy = now.id;
   const changes: Change[] = [];
-  if (old.enabled !== now.enabled) changes.push({ policy, effect: now.enabled ? "tightened" : "loosened", change: now.enabled ? "policy enabled" : "policy disabled" });
+  if (old.enabled !== now.enabled)
+    changes.push({ policy, effect: now.enabled ? "tightened" : "loosened", change: now.enabled ? "policy enabled" : "policy disabled" });
   const [oldMode, newMode] = [modeOf(old, oldSet), modeOf(now, newSet)];
   if (oldMode !== newMode) {
     const source = now.mode === undefined ? " (the file's enforcement)" : "";
-    changes.push({ policy, effect: newMode === "strict" ? "tightened" : "loosened", change: `enforcement ${oldMode} → ${newMode}${source}` });
+    changes.push({
+      policy,
+      effect: newMode === "strict" ? "tightened" : "loosened",
+      change: `enforcement ${oldMode} → ${newMode}${source}`,
+    });
   }
-  if (old.fail !== now.fail) changes.push({ policy, effect: now.fail === "closed" ? "tightened" : "loosened", change: `on a store outage: fail ${old.fail} → ${now.fail}` });
+  if (old.fail !== now.fail)
+    changes.push({
+      policy,
+      effect: now.fail === "closed" ? "tightened" : "loosened",
+      change: `on a store outage: fail ${old.fail} → ${now.fail}`,
+    });
   const { pairs, removed, added } = pairRules(old.rules, now.rules);
   for (const [before, after] of pairs) {
     for (const found of ruleChanges(before.rule, after.rule)) changes.push({ policy, rule: after.rule.ref.index, ...found });
   }
-  for (const gone of removed) changes.push({ policy, rule: gone.rule.ref.index, effect: "loosened", change: `rule removed: ${gone.rule.ref.summary}` });
-  for (const rule of added) changes.push({ policy, rule: rule.rule.ref.index, effect: "tightened", change: `rule added: ${rule.rule.ref.summary}` });
+  for (const gone of removed)
+    changes.push({ policy, rule: gone.rule.ref.index, effect: "loosened", change: `rule removed: ${gone.rule.ref.summary}` });
+  for (const rule of added)
+    changes.push({ policy, rule: rule.rule.ref.index, effect: "tightened", change: `rule added: ${rule.rule.ref.summary}` });
   return changes;
 }
 

@@ -10,7 +10,14 @@ export interface RuleChange {
   readonly change: string;
 }
 
-const LIMIT_FIELDS = ["requests_per_second", "requests_per_minute", "requests_per_hour", "requests_per_day", "daily_budget", "monthly_budget"] as const;
+const LIMIT_FIELDS = [
+  "requests_per_second",
+  "requests_per_minute",
+  "requests_per_hour",
+  "requests_per_day",
+  "daily_budget",
+  "monthly_budget",
+] as const;
 const WINDOW_FIELDS = ["allowed_hours", "forbidden_hours", "allowed_days", "forbidden_days", "timezone"] as const;
 const SCOPE_FIELDS = ["resource", "resource_types", "operation", "route", "methods", "environments", "feature"] as const;
 const ACTION_RANK = { warn: 0, require_confirmation: 1, block: 2 } as const;
@@ -19,7 +26,10 @@ const REFERENCE_WEEK = Date.UTC(2026, 0, 5);
 const MINUTE = 60_000;
 const WEEK_MINUTES = 7 * 24 * 60;
 
-function toSet(value: string | readonly string[] | undefined, normalize: (v: string) => string = (v) => v): ReadonlySet<string> | undefined {
+function toSet(
+  value: string | readonly string[] | undefined,
+  normalize: (v: string) => string = (v) => v,
+): ReadonlySet<string> | undefined {
   if (value === undefined) return undefined;
   return new Set((typeof value === "string" ? [value] : value).map(normalize));
 }
@@ -66,7 +76,13 @@ function factsChange(before: RuleSpec, after: RuleSpec): RuleChange | undefined 
 }
 
 /** A check that admits the values in a set (environments, users/roles): a smaller set refuses more. */
-function admittedChange(label: string, before: ReadonlySet<string> | undefined, after: ReadonlySet<string> | undefined, from: unknown, to: unknown): RuleChange | undefined {
+function admittedChange(
+  label: string,
+  before: ReadonlySet<string> | undefined,
+  after: ReadonlySet<string> | undefined,
+  from: unknown,
+  to: unknown,
+): RuleChange | undefined {
   const move = setMove(before, after);
   if (move === "same") return undefined;
   const effect: Effect = move === "narrower" ? "tightened" : move === "wider" ? "loosened" : "changed";
@@ -97,7 +113,9 @@ export function scopeSets(spec: RuleSpec): Record<(typeof SCOPE_FIELDS)[number],
 function scopeChange(before: RuleSpec, after: RuleSpec): RuleChange | undefined {
   const old = scopeSets(before);
   const now = scopeSets(after);
-  const moves = SCOPE_FIELDS.map((dimension) => [dimension, setMove(old[dimension], now[dimension])] as const).filter(([, move]) => move !== "same");
+  const moves = SCOPE_FIELDS.map((dimension) => [dimension, setMove(old[dimension], now[dimension])] as const).filter(
+    ([, move]) => move !== "same",
+  );
   if (moves.length === 0) return undefined;
   // A rule only ever restricts, so covering more calls tightens.
   const widened = moves.every(([, move]) => move === "wider");
@@ -123,7 +141,8 @@ export function ruleChanges(beforeRule: CompiledRule, afterRule: CompiledRule): 
   changes.push(...algorithmChanges(beforeRule, afterRule));
   const cost = limitEffect(after.cost, before.cost);
   if (cost !== undefined) changes.push({ effect: cost, change: `cost per call ${shown(before.cost)} → ${shown(after.cost)}` });
-  if (before.key !== after.key) changes.push({ effect: "changed", change: `counted per ${before.key ?? "default key"} → per ${after.key ?? "default key"}` });
+  if (before.key !== after.key)
+    changes.push({ effect: "changed", change: `counted per ${before.key ?? "default key"} → per ${after.key ?? "default key"}` });
   if (beforeRule.action !== afterRule.action) {
     const effect: Effect = ACTION_RANK[afterRule.action] > ACTION_RANK[beforeRule.action] ? "tightened" : "loosened";
     changes.push({ effect, change: `action ${beforeRule.action} → ${afterRule.action}` });
@@ -134,14 +153,29 @@ export function ruleChanges(beforeRule: CompiledRule, afterRule: CompiledRule): 
   }
   const window = windowChange(beforeRule, afterRule);
   if (window !== undefined) changes.push(window);
-  const environment = admittedChange("require_environment", toSet(before.require_environment), toSet(after.require_environment), before.require_environment, after.require_environment);
+  const environment = admittedChange(
+    "require_environment",
+    toSet(before.require_environment),
+    toSet(after.require_environment),
+    before.require_environment,
+    after.require_environment,
+  );
   if (environment !== undefined) changes.push(environment);
   const facts = factsChange(before, after);
   if (facts !== undefined) changes.push(facts);
-  const access = admittedChange("allowed users/roles", accessSet(before), accessSet(after), [...(accessSet(before) ?? [])], [...(accessSet(after) ?? [])]);
+  const access = admittedChange(
+    "allowed users/roles",
+    accessSet(before),
+    accessSet(after),
+    [...(accessSet(before) ?? [])],
+    [...(accessSet(after) ?? [])],
+  );
   if (access !== undefined) changes.push(access);
   if (before.feature !== undefined && after.feature !== undefined && (before.enabled ?? true) !== (after.enabled ?? true)) {
-    changes.push({ effect: after.enabled === false ? "tightened" : "loosened", change: `feature ${after.feature} ${after.enabled === false ? "switched off" : "switched on"}` });
+    changes.push({
+      effect: after.enabled === false ? "tightened" : "loosened",
+      change: `feature ${after.feature} ${after.enabled === false ? "switched off" : "switched on"}`,
+    });
   }
   return changes;
 }

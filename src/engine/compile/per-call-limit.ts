@@ -16,7 +16,11 @@ export interface LimitPlace {
   readonly path: string;
 }
 
-function badLimit(value: unknown, place: LimitPlace, fix = "return a whole number of requests, at least 1, for every call"): PolicyConfigError {
+function badLimit(
+  value: unknown,
+  place: LimitPlace,
+  fix = "return a whole number of requests, at least 1, for every call",
+): PolicyConfigError {
   const shown = typeof value === "number" ? String(value) : typeof value === "string" ? JSON.stringify(value) : typeof value;
   return new PolicyConfigError(
     [{ file: place.source, policyId: place.policyId, path: place.path, message: `the limit function returned ${shown}, not a limit`, fix }],
@@ -40,7 +44,12 @@ export function perCallCounter(
   const byValue = new Map<unknown, RateCounter | PolicyConfigError>();
   const resolve = (value: unknown): RateCounter | PolicyConfigError => {
     if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 1) return badLimit(value, place);
-    if (base.algorithm === "sliding_window" && value > MAX_SLIDING_LIMIT) return badLimit(value, place, `a sliding window holds at most ${MAX_SLIDING_LIMIT} calls per window; return less, or use algorithm: token_bucket`);
+    if (base.algorithm === "sliding_window" && value > MAX_SLIDING_LIMIT)
+      return badLimit(
+        value,
+        place,
+        `a sliding window holds at most ${MAX_SLIDING_LIMIT} calls per window; return less, or use algorithm: token_bucket`,
+      );
     return { ...base, limit: value, ...rateShape(base.algorithm, value, burst), warnPoints: warnPointsOf(value), perCall: undefined };
   };
   return (ctx) => {

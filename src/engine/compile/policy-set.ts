@@ -132,8 +132,13 @@ export class RuleIndex {
     return this.#lastCandidates;
   }
 
-  #byOperations(byResource: IndexedRule[] | undefined, byHead: IndexedRule[] | undefined, operations: readonly string[] | undefined): readonly IndexedRule[] {
-    if (operations === undefined || operations.length === 0 || this.#byOperation.size === 0) return this.#union(byResource, byHead, undefined);
+  #byOperations(
+    byResource: IndexedRule[] | undefined,
+    byHead: IndexedRule[] | undefined,
+    operations: readonly string[] | undefined,
+  ): readonly IndexedRule[] {
+    if (operations === undefined || operations.length === 0 || this.#byOperation.size === 0)
+      return this.#union(byResource, byHead, undefined);
     if (operations.length === 1) return this.#union(byResource, byHead, this.#byOperation.get(operations[0] as string));
     const byOperation = operations.map((op) => this.#byOperation.get(op)).filter((list) => filled(list) === 1);
     if (byOperation.length <= 1) return this.#union(byResource, byHead, byOperation[0]);
@@ -184,7 +189,12 @@ export function compilePolicySet(loaded: LoadedPolicyFile | PolicySources): Poli
     };
     spec.rules.forEach((ruleSpec, r) => {
       const limitFunctions = "limitFunctionsOf" in loaded ? loaded.limitFunctionsOf(p, r) : undefined;
-      const rule = compileRule(spec.id, r, ruleSpec, loaded.locate(["policies", p, "rules", r]), { source: source.name, policyIndex: source.index, limitFunctions, algorithm: loaded.spec.algorithm });
+      const rule = compileRule(spec.id, r, ruleSpec, loaded.locate(["policies", p, "rules", r]), {
+        source: source.name,
+        policyIndex: source.index,
+        limitFunctions,
+        algorithm: loaded.spec.algorithm,
+      });
       const indexed: IndexedRule = { rule, policy, seq: rules.length };
       policyRules.push(indexed);
       rules.push(indexed);

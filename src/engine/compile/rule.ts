@@ -157,17 +157,33 @@ interface RulePlace {
   readonly index: number;
 }
 
-function compileCounters(spec: RuleSpec, warnPercent: number | undefined, limitFunctions: RuleLimitFunctions | undefined, place: RulePlace): Counter[] {
+function compileCounters(
+  spec: RuleSpec,
+  warnPercent: number | undefined,
+  limitFunctions: RuleLimitFunctions | undefined,
+  place: RulePlace,
+): Counter[] {
   const counters: Counter[] = [];
   const algorithm = spec.algorithm ?? place.algorithm ?? "fixed_window";
   for (const [field, window, windowMs] of RATE_WINDOWS) {
     const limit = spec[field];
     const limitOf = limitFunctions?.[field];
     const base = { kind: "rate", window, windowMs, key: keyKind(spec.key, "client"), algorithm } as const;
-    if (limit !== undefined) counters.push({ ...base, limit, ...rateShape(algorithm, limit, spec.burst), warnPoints: warnPointsOf(warnPercent, limit), perCall: undefined });
+    if (limit !== undefined)
+      counters.push({
+        ...base,
+        limit,
+        ...rateShape(algorithm, limit, spec.burst),
+        warnPoints: warnPointsOf(warnPercent, limit),
+        perCall: undefined,
+      });
     if (limitOf === undefined) continue;
     const path = formatKeyPath(["policies", place.policyIndex, "rules", place.index, field]);
-    const perCall = perCallCounter(limitOf, base, spec.burst, (value) => warnPointsOf(warnPercent, value), { source: place.source, policyId: place.policyId, path });
+    const perCall = perCallCounter(limitOf, base, spec.burst, (value) => warnPointsOf(warnPercent, value), {
+      source: place.source,
+      policyId: place.policyId,
+      path,
+    });
     counters.push({ ...base, limit: Number.NaN, burst: Number.NaN, rate: undefined, warnPoints: undefined, perCall });
   }
   const budget = spec.monthly_budget ?? spec.daily_budget;
@@ -273,16 +289,29 @@ export function withAlgorithm(spec: RuleSpec, fileAlgorithm: RateAlgorithm | und
 }
 
 /** Compiles one validated rule. `where` is its place in the file, when known. */
-export function compileRule(policyId: string, index: number, spec: RuleSpec, where?: { line: number; column: number }, origin?: RuleOrigin): CompiledRule {
+export function compileRule(
+  policyId: string,
+  index: number,
+  spec: RuleSpec,
+  where?: { line: number; column: number },
+  origin?: RuleOrigin,
+): CompiledRule {
   const { action, warnPercent } = parseAction(spec);
   const warnAt = warnPercent === undefined ? undefined : warnPercent / 100;
   const limitFunctions = origin?.limitFunctions;
-  const counters = compileCounters(spec, warnPercent, limitFunctions, { algorithm: origin?.algorithm, source: origin?.source ?? "", policyId, policyIndex: origin?.policyIndex ?? 0, index });
+  const counters = compileCounters(spec, warnPercent, limitFunctions, {
+    algorithm: origin?.algorithm,
+    source: origin?.source ?? "",
+    policyId,
+    policyIndex: origin?.policyIndex ?? 0,
+    index,
+  });
   const checks = [...compileChecks(spec), ...modelChecks(spec)];
   const perCallFields = limitFunctions === undefined ? undefined : Object.keys(limitFunctions);
   const ref: RuleRef = { policyId, index, summary: summarizeRule(withAlgorithm(spec, origin?.algorithm), perCallFields), ...(where ?? {}) };
   const maxCostMicros = spec.max_cost_per_call === undefined ? undefined : toMicros(spec.max_cost_per_call);
-  const needsPrice = maxCostMicros !== undefined || counters.some((counter) => counter.kind === "budget" && counter.fixedCostMicros === undefined);
+  const needsPrice =
+    maxCostMicros !== undefined || counters.some((counter) => counter.kind === "budget" && counter.fixedCostMicros === undefined);
   return {
     ref,
     spec,
@@ -305,7 +334,13 @@ export function compileRule(policyId: string, index: number, spec: RuleSpec, whe
  * rule has conditions, which are then its trigger. `feature: x` with `enabled: true` states that the flag is on and
  * refuses nothing by itself.
  */
-function unconditionalKindOf(spec: RuleSpec, action: Action, counters: readonly Counter[], checks: readonly Check[], maxCostMicros: number | undefined): FindingKind | undefined {
+function unconditionalKindOf(
+  spec: RuleSpec,
+  action: Action,
+  counters: readonly Counter[],
+  checks: readonly Check[],
+  maxCostMicros: number | undefined,
+): FindingKind | undefined {
   if (counters.length > 0 || maxCostMicros !== undefined || checks.some((check) => check.kind === "time")) return undefined;
   if (action === "require_confirmation") return "confirm";
   const declaresFeatureOn = spec.feature !== undefined && spec.enabled === true;

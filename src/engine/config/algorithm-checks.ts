@@ -17,12 +17,23 @@ export function checkAlgorithm(rule: RuleSpec, path: RulePath, report: ProblemRe
   const rates = RATE_FIELDS.filter((field) => rule[field] !== undefined);
   const algorithm = rule.algorithm ?? fileAlgorithm ?? "fixed_window";
   if (rates.length === 0) {
-    if (rule.algorithm !== undefined) report.add([...path, "algorithm"], { message: "algorithm only applies to a rate limit", fix: "add requests_per_minute: (or another requests_per_ key), or remove algorithm:" });
-    if (rule.burst !== undefined) report.add([...path, "burst"], { message: "burst only applies to a rate limit", fix: "add requests_per_minute: with algorithm: token_bucket, or remove burst:" });
+    if (rule.algorithm !== undefined)
+      report.add([...path, "algorithm"], {
+        message: "algorithm only applies to a rate limit",
+        fix: "add requests_per_minute: (or another requests_per_ key), or remove algorithm:",
+      });
+    if (rule.burst !== undefined)
+      report.add([...path, "burst"], {
+        message: "burst only applies to a rate limit",
+        fix: "add requests_per_minute: with algorithm: token_bucket, or remove burst:",
+      });
     return;
   }
   if (rule.burst !== undefined && algorithm !== "token_bucket") {
-    report.add([...path, "burst"], { message: `burst only applies to a token bucket, and this rule's algorithm is ${algorithm}`, fix: "add algorithm: token_bucket to this rule, or remove burst:" });
+    report.add([...path, "burst"], {
+      message: `burst only applies to a token bucket, and this rule's algorithm is ${algorithm}`,
+      fix: "add algorithm: token_bucket to this rule, or remove burst:",
+    });
   }
   if (algorithm !== "sliding_window") return;
   for (const field of rates) {

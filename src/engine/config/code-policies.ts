@@ -80,7 +80,7 @@ function withoutStandIns(rule: RuleSpec, functions: RuleLimitFunctions | undefin
   if (functions === undefined) return rule;
   const copy: Record<string, unknown> = { ...rule };
   for (const field of Object.keys(functions)) delete copy[field];
-  return copy as RuleSpec;
+  return copy;
 }
 
 /**
@@ -88,10 +88,16 @@ function withoutStandIns(rule: RuleSpec, functions: RuleLimitFunctions | undefin
  * (`policies[0].rules[1].requests_per_minite`) under CODE_SOURCE.
  * @throws PolicyConfigError listing every problem found.
  */
-export function checkCodePolicies(policies: unknown): { readonly spec: PolicyFileSpec["policies"]; readonly functions: readonly Map<number, RuleLimitFunctions>[] } {
+export function checkCodePolicies(policies: unknown): {
+  readonly spec: PolicyFileSpec["policies"];
+  readonly functions: readonly Map<number, RuleLimitFunctions>[];
+} {
   const report = new ProblemReport(CODE_SOURCE);
   if (!Array.isArray(policies)) {
-    report.add(["policies"], { message: "policies must be a list of policies", fix: 'pass policies: [{ id: "api", rules: [{ requests_per_minute: 100 }] }]' });
+    report.add(["policies"], {
+      message: "policies must be a list of policies",
+      fix: 'pass policies: [{ id: "api", rules: [{ requests_per_minute: 100 }] }]',
+    });
     throw new PolicyConfigError(report.problems, "invalid code policies");
   }
   const unwrapped = (policies as readonly unknown[]).map(unwrapFunctions);
@@ -122,7 +128,13 @@ function duplicateIds(file: LoadedPolicyFile | undefined, code: PolicyFileSpec["
     const first = places.get(policy.id);
     if (first === undefined) places.set(policy.id, `${CODE_SOURCE} ${path}`);
     else {
-      problems.push({ file: CODE_SOURCE, policyId: policy.id, path, message: `policy id "${policy.id}" is also defined at ${first}`, fix: "give each policy its own id across the file and the code" });
+      problems.push({
+        file: CODE_SOURCE,
+        policyId: policy.id,
+        path,
+        message: `policy id "${policy.id}" is also defined at ${first}`,
+        fix: "give each policy its own id across the file and the code",
+      });
     }
   });
   return problems;
@@ -145,7 +157,8 @@ export function joinPolicySources(file: LoadedPolicyFile | undefined, policies: 
     spec,
     notices: file?.notices ?? [],
     locate: (path) => (file !== undefined && (typeof path[1] !== "number" || path[1] < fileCount) ? file.locate(path) : undefined),
-    sourceOf: (index) => (index < fileCount && file !== undefined ? { name: file.file, index } : { name: CODE_SOURCE, index: index - fileCount }),
+    sourceOf: (index) =>
+      index < fileCount && file !== undefined ? { name: file.file, index } : { name: CODE_SOURCE, index: index - fileCount },
     limitFunctionsOf: (policy, rule) => (policy < fileCount ? undefined : code.functions[policy - fileCount]?.get(rule)),
   };
 }

@@ -28,10 +28,19 @@ export interface LoadedPolicyFile {
 /** Plain-language wording and fix for the YAML syntax errors people most often make. */
 const SYNTAX_HINTS: Partial<Record<YAMLError["code"], { message: string; fix: string }>> = {
   TAB_AS_INDENT: { message: "tabs are not allowed for indentation", fix: "indent with spaces only" },
-  MULTIPLE_DOCS: { message: "the file holds more than one YAML document", fix: "keep everything in one document: remove the extra --- line" },
-  BAD_INDENT: { message: "this line is not indented consistently", fix: "indent it with spaces like the other entries at the same level, and close any open [ or {" },
+  MULTIPLE_DOCS: {
+    message: "the file holds more than one YAML document",
+    fix: "keep everything in one document: remove the extra --- line",
+  },
+  BAD_INDENT: {
+    message: "this line is not indented consistently",
+    fix: "indent it with spaces like the other entries at the same level, and close any open [ or {",
+  },
   MISSING_CHAR: { message: "a closing character is missing", fix: "check for an unclosed quote, [ or {" },
-  MULTILINE_IMPLICIT_KEY: { message: "a key must fit on one line", fix: "check for a missing colon or an unclosed quote on the line above" },
+  MULTILINE_IMPLICIT_KEY: {
+    message: "a key must fit on one line",
+    fix: "check for a missing colon or an unclosed quote on the line above",
+  },
 };
 
 /** Lower-cases the first letter of a library message so it reads as part of a sentence. */
@@ -62,7 +71,10 @@ function reportSyntaxErrors(doc: Document, text: string, lineCounter: LineCounte
     let hint = SYNTAX_HINTS[error.code];
     if (error.code === "DUPLICATE_KEY") {
       const key = keyTextAt(doc, error.pos[0]) ?? text.slice(error.pos[0], error.pos[1]).trim();
-      hint = { message: `duplicate key ${JSON.stringify(key)}: a key may appear only once in the same mapping`, fix: "remove or rename one of them" };
+      hint = {
+        message: `duplicate key ${JSON.stringify(key)}: a key may appear only once in the same mapping`,
+        fix: "remove or rename one of them",
+      };
     }
     const message = `YAML syntax error: ${hint?.message ?? asClause(error.message)}`;
     report.addWholeFile({ message, fix: hint?.fix }, position);
@@ -76,9 +88,15 @@ function toPlainData(convert: () => unknown, report: ProblemReport): { ok: true;
   } catch (error) {
     const text = error instanceof Error ? error.message : String(error);
     if (/excessive alias count/i.test(text)) {
-      report.addWholeFile({ message: "too many YAML aliases (possible alias bomb)", fix: `use at most ${MAX_YAML_ALIASES} alias expansions (*name); write repeated values out instead` });
+      report.addWholeFile({
+        message: "too many YAML aliases (possible alias bomb)",
+        fix: `use at most ${MAX_YAML_ALIASES} alias expansions (*name); write repeated values out instead`,
+      });
     } else if (/unresolved alias/i.test(text)) {
-      report.addWholeFile({ message: `YAML alias problem: ${asClause(text)}`, fix: "define the anchor (&name) before using the alias (*name)" });
+      report.addWholeFile({
+        message: `YAML alias problem: ${asClause(text)}`,
+        fix: "define the anchor (&name) before using the alias (*name)",
+      });
     } else {
       report.addWholeFile({ message: `the YAML could not be converted to data: ${asClause(text)}` });
     }
@@ -111,7 +129,10 @@ export function readYaml(text: string, file: string): YamlSource {
   const early = new ProblemReport(file);
   const size = Buffer.byteLength(text, "utf8");
   if (size > MAX_POLICY_FILE_BYTES) {
-    early.addWholeFile({ message: `file too large: ${size} bytes, the limit is ${MAX_POLICY_FILE_BYTES} bytes (1 MiB)`, fix: "a policy file should be a few kilobytes; split or trim it" });
+    early.addWholeFile({
+      message: `file too large: ${size} bytes, the limit is ${MAX_POLICY_FILE_BYTES} bytes (1 MiB)`,
+      fix: "a policy file should be a few kilobytes; split or trim it",
+    });
     throwIfProblems(early);
   }
   const lineCounter = new LineCounter();
@@ -130,7 +151,10 @@ function parseChecked(text: string, file: string): LoadedPolicyFile {
   if (data === null || data === undefined) {
     report.addWholeFile({ message: "the policy file is empty", fix: STARTER_FIX });
   } else if (!isMapping(data)) {
-    report.addWholeFile({ message: "the policy file must be a mapping with a policies: key at the top", fix: STARTER_FIX }, locator.locate([]));
+    report.addWholeFile(
+      { message: "the policy file must be a mapping with a policies: key at the top", fix: STARTER_FIX },
+      locator.locate([]),
+    );
   }
   throwIfProblems(report);
   const result = PolicyFileSchema.safeParse(data);
@@ -169,17 +193,31 @@ export function loadPolicyFile(path: string): LoadedPolicyFile {
   try {
     const stats = statSync(path);
     if (stats.isDirectory()) {
-      throw new PolicyConfigError([{ file: path, path: "", message: "this is a folder, not a policy file", fix: `point to the file inside it, e.g. ${path}/hexarch.yaml` }]);
+      throw new PolicyConfigError([
+        {
+          file: path,
+          path: "",
+          message: "this is a folder, not a policy file",
+          fix: `point to the file inside it, e.g. ${path}/hexarch.yaml`,
+        },
+      ]);
     }
     if (stats.size > MAX_POLICY_FILE_BYTES) {
-      throw new PolicyConfigError([{ file: path, path: "", message: `file too large: ${stats.size} bytes, the limit is ${MAX_POLICY_FILE_BYTES} bytes (1 MiB)` }]);
+      throw new PolicyConfigError([
+        { file: path, path: "", message: `file too large: ${stats.size} bytes, the limit is ${MAX_POLICY_FILE_BYTES} bytes (1 MiB)` },
+      ]);
     }
     text = readFileSync(path, "utf8");
   } catch (error) {
     if (error instanceof PolicyConfigError) throw error;
     const code = (error as NodeJS.ErrnoException | undefined)?.code;
-    const message = code === "ENOENT" ? "policy file not found" : `the policy file could not be read: ${error instanceof Error ? error.message : String(error)}`;
-    throw new PolicyConfigError([{ file: path, path: "", message, fix: "check the path, or create one with `npx hexarch-guardrails init`" }]);
+    const message =
+      code === "ENOENT"
+        ? "policy file not found"
+        : `the policy file could not be read: ${error instanceof Error ? error.message : String(error)}`;
+    throw new PolicyConfigError([
+      { file: path, path: "", message, fix: "check the path, or create one with `npx hexarch-guardrails init`" },
+    ]);
   }
   return parsePolicyText(text, path);
 }

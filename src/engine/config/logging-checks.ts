@@ -17,13 +17,19 @@ export function checkLogging(section: unknown, report: ProblemReport): void {
   if (section === undefined || !parsed.success) return;
   const logging = parsed.data;
   if (logging.keep !== undefined && logging.max_bytes === undefined) {
-    report.add(["logging", "keep"], { message: "keep counts rotated files, but nothing rotates without max_bytes", fix: "add max_bytes: (e.g. max_bytes: 10485760 for 10 MiB), or remove keep:" });
+    report.add(["logging", "keep"], {
+      message: "keep counts rotated files, but nothing rotates without max_bytes",
+      fix: "add max_bytes: (e.g. max_bytes: 10485760 for 10 MiB), or remove keep:",
+    });
   }
   if (logging.postgres_url !== undefined) {
     const problem = postgresUrlProblem(logging.postgres_url);
     if (problem !== undefined) report.add(["logging", "postgres_url"], { message: problem, fix: POSTGRES_URL_FIX });
     if (logging.max_bytes !== undefined) {
-      report.add(["logging", "max_bytes"], { message: "max_bytes rotates the log file, but postgres_url sends the log to PostgreSQL", fix: "remove max_bytes: (and keep:), or remove postgres_url: to log to the file" });
+      report.add(["logging", "max_bytes"], {
+        message: "max_bytes rotates the log file, but postgres_url sends the log to PostgreSQL",
+        fix: "remove max_bytes: (and keep:), or remove postgres_url: to log to the file",
+      });
     }
   }
 }

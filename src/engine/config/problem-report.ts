@@ -48,7 +48,10 @@ export class ProblemReport {
   /** Every problem, ordered by position in the file (whole-file problems first). */
   sortedProblems(): ConfigProblem[] {
     const rank = (p: ConfigProblem): number => (p.line ?? 0) * 1_000_000 + (p.column ?? 0);
-    return this.#problems.map((p, i) => ({ p, i })).sort((a, b) => rank(a.p) - rank(b.p) || a.i - b.i).map(({ p }) => p);
+    return this.#problems
+      .map((p, i) => ({ p, i }))
+      .sort((a, b) => rank(a.p) - rank(b.p) || a.i - b.i)
+      .map(({ p }) => p);
   }
 
   /** Records a problem at a key path, located in the source and tagged with its policy id. */

@@ -7,9 +7,28 @@ import { closestMatch } from "./suggest.js";
 import { checkSpendKeys } from "./spend-checks.js";
 
 const RATE_KEYS = ["requests_per_second", "requests_per_minute", "requests_per_hour", "requests_per_day"] as const;
-const COUNTER_KEYS = ["requests_per_second", "requests_per_minute", "requests_per_hour", "requests_per_day", "daily_budget", "monthly_budget"] as const;
+const COUNTER_KEYS = [
+  "requests_per_second",
+  "requests_per_minute",
+  "requests_per_hour",
+  "requests_per_day",
+  "daily_budget",
+  "monthly_budget",
+] as const;
 const SCOPE_KEYS = ["resource", "resource_types", "operation", "route", "methods", "environments", "feature"] as const;
-const CHECK_KEYS = ["allowed_users", "allowed_roles", "allowed_hours", "forbidden_hours", "allowed_days", "forbidden_days", "require_environment", "require_facts", "models", "forbidden_models", "max_cost_per_call"] as const;
+const CHECK_KEYS = [
+  "allowed_users",
+  "allowed_roles",
+  "allowed_hours",
+  "forbidden_hours",
+  "allowed_days",
+  "forbidden_days",
+  "require_environment",
+  "require_facts",
+  "models",
+  "forbidden_models",
+  "max_cost_per_call",
+] as const;
 const CALENDAR_KEYS = ["allowed_hours", "forbidden_hours", "allowed_days", "forbidden_days", "daily_budget", "monthly_budget"] as const;
 const DAY_ABBREVIATIONS = DAY_NAMES.map((day) => day.slice(0, 3));
 const CUSTOM_KEY_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -61,7 +80,10 @@ function checkHours(rule: RuleSpec, path: RulePath, report: ProblemReport): void
         const fix = guess === undefined ? 'write HH:MM-HH:MM on a 24-hour clock, e.g. "09:00-17:00"' : `did you mean "${guess}"?`;
         report.add(at, { message: `"${range}" is not an hour range`, fix });
       } else if (minutesOf(`${match[1]}:${match[2]}`) === minutesOf(`${match[3]}:${match[4]}`)) {
-        report.add(at, { message: `"${range}" starts and ends at the same time`, fix: 'for the whole day write "00:00-24:00"; otherwise use different start and end times' });
+        report.add(at, {
+          message: `"${range}" starts and ends at the same time`,
+          fix: 'for the whole day write "00:00-24:00"; otherwise use different start and end times',
+        });
       }
     }
   }
@@ -87,7 +109,8 @@ function checkTimeZone(rule: RuleSpec, path: RulePath, report: ProblemReport): v
   const at = [...path, "timezone"];
   if (!isKnownTimeZone(zone)) {
     const nearest = closestMatch(zone, [...Intl.supportedValuesOf("timeZone"), "UTC"]);
-    const fix = nearest === undefined ? "use an IANA time zone such as America/New_York, Europe/Berlin or UTC" : `did you mean "${nearest}"?`;
+    const fix =
+      nearest === undefined ? "use an IANA time zone such as America/New_York, Europe/Berlin or UTC" : `did you mean "${nearest}"?`;
     report.add(at, { message: `unknown time zone "${zone}"`, fix });
   }
   if (!hasAny(rule, CALENDAR_KEYS)) {
@@ -104,14 +127,23 @@ function checkCounters(rule: RuleSpec, path: RulePath, report: ProblemReport): v
   const threshold = rule.action === undefined ? null : ACTION_PATTERN.exec(rule.action);
   const percent = threshold?.[2];
   if (percent !== undefined && (Number(percent) < 1 || Number(percent) > 100)) {
-    report.add([...path, "action"], { message: `warn_at_${percent}% is out of range: N must be between 1 and 100`, fix: 'e.g. action: "warn_at_80%"' });
+    report.add([...path, "action"], {
+      message: `warn_at_${percent}% is out of range: N must be between 1 and 100`,
+      fix: 'e.g. action: "warn_at_80%"',
+    });
   }
   const counterFix = "add requests_per_minute:, daily_budget: or monthly_budget: to this rule";
   if (percent !== undefined && !hasCounter) {
-    report.add([...path, "action"], { message: `${rule.action ?? ""} needs a counter to measure against`, fix: `${counterFix}, or use action: "warn"` });
+    report.add([...path, "action"], {
+      message: `${rule.action ?? ""} needs a counter to measure against`,
+      fix: `${counterFix}, or use action: "warn"`,
+    });
   }
   if (rule.alert_at_percentage !== undefined && !hasCounter) {
-    report.add([...path, "alert_at_percentage"], { message: "alert_at_percentage needs a counter to measure against", fix: `${counterFix}, or remove alert_at_percentage:` });
+    report.add([...path, "alert_at_percentage"], {
+      message: "alert_at_percentage needs a counter to measure against",
+      fix: `${counterFix}, or remove alert_at_percentage:`,
+    });
   }
   if (rule.daily_budget !== undefined && rule.monthly_budget !== undefined) {
     report.add([...path, "monthly_budget"], {
@@ -122,17 +154,24 @@ function checkCounters(rule: RuleSpec, path: RulePath, report: ProblemReport): v
   if (rule.cost !== undefined) checkCost(rule, rule.cost, [...path, "cost"], report);
   if (rule.key !== undefined) checkCounterKey(rule.key, hasCounter, [...path, "key"], report);
   if (rule.count !== undefined && !hasAny(rule, RATE_KEYS)) {
-    report.add([...path, "count"], { message: "count only applies to a rate limit", fix: "add requests_per_minute: (or another requests_per_ key), or remove count:" });
+    report.add([...path, "count"], {
+      message: "count only applies to a rate limit",
+      fix: "add requests_per_minute: (or another requests_per_ key), or remove count:",
+    });
   }
 }
 
 /** Checks a fixed `cost`: it needs a budget, counts (0, or at least one millionth) and fits inside that budget. */
 function checkCost(rule: RuleSpec, cost: number, at: RulePath, report: ProblemReport): void {
-  const [budgetKey, budget] = rule.daily_budget !== undefined ? ["daily_budget", rule.daily_budget] : ["monthly_budget", rule.monthly_budget];
+  const [budgetKey, budget] =
+    rule.daily_budget !== undefined ? ["daily_budget", rule.daily_budget] : ["monthly_budget", rule.monthly_budget];
   if (budget === undefined) {
     report.add(at, { message: "cost only counts against a budget", fix: "add daily_budget: or monthly_budget:, or remove cost:" });
   } else if (cost > budget) {
-    report.add(at, { message: `cost ${cost} is more than the whole ${budgetKey} of ${budget}: every call would be refused`, fix: `use a cost of at most ${budget}, or raise ${budgetKey}:` });
+    report.add(at, {
+      message: `cost ${cost} is more than the whole ${budgetKey} of ${budget}: every call would be refused`,
+      fix: `use a cost of at most ${budget}, or raise ${budgetKey}:`,
+    });
   }
   if (cost > 0 && cost < MIN_AMOUNT) {
     report.add(at, {
@@ -145,7 +184,10 @@ function checkCost(rule: RuleSpec, cost: number, at: RulePath, report: ProblemRe
 /** Checks `key`: only with a counter, and a builtin or identifier-like custom name. */
 function checkCounterKey(key: string, hasCounter: boolean, at: RulePath, report: ProblemReport): void {
   if (!hasCounter) {
-    report.add(at, { message: "key only applies to a counter", fix: "add requests_per_minute: (or another counter or budget), or remove key:" });
+    report.add(at, {
+      message: "key only applies to a counter",
+      fix: "add requests_per_minute: (or another counter or budget), or remove key:",
+    });
   }
   if ((BUILTIN_KEYS as readonly string[]).includes(key) || CUSTOM_KEY_PATTERN.test(key)) return;
   const nearest = closestMatch(key, BUILTIN_KEYS);
@@ -160,7 +202,10 @@ function checkCounterKey(key: string, hasCounter: boolean, at: RulePath, report:
 function checkCompanions(rule: RuleSpec, path: RulePath, report: ProblemReport): void {
   for (const key of ["enabled", "requires_approval"] as const) {
     if (rule[key] !== undefined && rule.feature === undefined) {
-      report.add([...path, key], { message: `${key} only applies to a feature rule`, fix: `add feature: "<flag name>" to this rule, or remove ${key}:` });
+      report.add([...path, key], {
+        message: `${key} only applies to a feature rule`,
+        fix: `add feature: "<flag name>" to this rule, or remove ${key}:`,
+      });
     }
   }
   for (const [route, at] of entries(rule.route ?? [], [...path, "route"])) {
@@ -174,7 +219,10 @@ function checkCompanions(rule: RuleSpec, path: RulePath, report: ProblemReport):
  */
 export function checkRule(rule: RuleSpec, path: RulePath, report: ProblemReport): void {
   if (Object.keys(rule).length === 0) {
-    report.add(path, { message: "empty rule", fix: 'add a scope and a limit, e.g. operation: "delete" with action: "require_confirmation", or remove the rule' });
+    report.add(path, {
+      message: "empty rule",
+      fix: 'add a scope and a limit, e.g. operation: "delete" with action: "require_confirmation", or remove the rule',
+    });
     return;
   }
   checkCounters(rule, path, report);

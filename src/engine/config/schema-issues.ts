@@ -70,12 +70,15 @@ function typeFix(expected: string, value: unknown, key: string): string | undefi
     return Number.isFinite(asNumber) ? `write the number without quotes: ${key}: ${asNumber}` : `write a number, e.g. ${key}: 100`;
   }
   if (expected === "string") {
-    return typeof value === "number" || typeof value === "boolean" ? `put the value in quotes: "${String(value)}"` : `write text, e.g. ${key}: "name"`;
+    return typeof value === "number" || typeof value === "boolean"
+      ? `put the value in quotes: "${String(value)}"`
+      : `write text, e.g. ${key}: "name"`;
   }
   if (expected === "boolean") return `write true or false without quotes: ${key}: true`;
-  if (expected === "array") return typeof value === "string" ? `write a list: ${key}: [${show(value)}]` : `write a list, e.g. ${key}: ["a", "b"]`;
+  if (expected === "array")
+    return typeof value === "string" ? `write a list: ${key}: [${show(value)}]` : `write a list, e.g. ${key}: ["a", "b"]`;
   if (expected === "object" || expected === "record") {
-    return key === "policies" ? 'each policy is a mapping with id: and rules:' : `write a mapping of keys under ${key}:`;
+    return key === "policies" ? "each policy is a mapping with id: and rules:" : `write a mapping of keys under ${key}:`;
   }
   return undefined;
 }
@@ -109,7 +112,10 @@ function reportInvalidType(issue: Issue & { code: "invalid_type" }, data: unknow
   } else if (value === undefined) {
     report.add(issue.path, { message: `missing required key "${key}"`, fix: missingKeyFix(key) });
   } else if (issue.expected === "int" && typeof value === "number") {
-    report.add(issue.path, { message: `expected a whole number, got ${value}`, fix: `write a whole number, e.g. ${key}: ${Math.max(1, Math.round(value))}` });
+    report.add(issue.path, {
+      message: `expected a whole number, got ${value}`,
+      fix: `write a whole number, e.g. ${key}: ${Math.max(1, Math.round(value))}`,
+    });
   } else {
     const message = `expected ${describeExpected(issue.expected)}, got ${describeValue(value)}`;
     report.add(issue.path, { message, fix: typeFix(issue.expected, value, key) });
@@ -123,7 +129,7 @@ function reportInvalidUnion(issue: Issue & { code: "invalid_union" }, data: unkn
     branch.length === 1 && branch[0]?.code === "invalid_type" && branch[0].path.length === 0;
   const closer = branches.find((branch) => branch.length > 0 && !isRootTypeMiss(branch));
   if (closer !== undefined) {
-    for (const inner of closer) reportIssue({ ...inner, path: [...issue.path, ...inner.path] } as Issue, data, report, root);
+    for (const inner of closer) reportIssue({ ...inner, path: [...issue.path, ...inner.path] }, data, report, root);
     return;
   }
   const value = valueAtPath(data, issue.path);
@@ -143,7 +149,10 @@ function reportOutOfRange(issue: Issue & { code: "too_small" | "too_big" }, data
   const key = keyName(issue.path);
   if (issue.origin === "array") {
     const what = key === "rules" ? "a policy needs at least one rule" : `${key} must list at least one item`;
-    report.add(issue.path, { message: `${what}, got an empty list`, fix: key === "rules" ? missingKeyFix("rules") : `add an item, or remove ${key}:` });
+    report.add(issue.path, {
+      message: `${what}, got an empty list`,
+      fix: key === "rules" ? missingKeyFix("rules") : `add an item, or remove ${key}:`,
+    });
   } else if (issue.origin === "string") {
     report.add(issue.path, { message: `${key} must not be empty`, fix: `write a value, or remove ${key}:` });
   } else {
@@ -151,7 +160,10 @@ function reportOutOfRange(issue: Issue & { code: "too_small" | "too_big" }, data
       issue.code === "too_small"
         ? `${issue.inclusive === true ? "at least" : "greater than"} ${issue.minimum}`
         : `${issue.inclusive === true ? "at most" : "less than"} ${issue.maximum}`;
-    report.add(issue.path, { message: `${key} must be ${bound}, got ${show(value)}`, fix: AMOUNT_KEYS.has(key) ? AMOUNT_FIX : `use a number ${bound}` });
+    report.add(issue.path, {
+      message: `${key} must be ${bound}, got ${show(value)}`,
+      fix: AMOUNT_KEYS.has(key) ? AMOUNT_FIX : `use a number ${bound}`,
+    });
   }
 }
 
@@ -175,7 +187,11 @@ function reportIssue(issue: Issue, data: unknown, report: ProblemReport, root: z
     case "unrecognized_keys": {
       const valid = validKeysAt(issue.path, root);
       for (const key of issue.keys) {
-        report.add([...issue.path, key], { message: `unknown key "${key}"`, fix: suggestionFix(key, valid, "valid keys here"), anchor: "key" });
+        report.add([...issue.path, key], {
+          message: `unknown key "${key}"`,
+          fix: suggestionFix(key, valid, "valid keys here"),
+          anchor: "key",
+        });
       }
       return;
     }
@@ -191,7 +207,10 @@ function reportIssue(issue: Issue, data: unknown, report: ProblemReport, root: z
     case "invalid_value": {
       const value = valueAtPath(data, issue.path);
       const choices = issue.values.map(String);
-      report.add(issue.path, { message: `expected one of ${choices.map((c) => `"${c}"`).join(", ")}, got ${show(value)}`, fix: suggestionFix(String(value), choices) });
+      report.add(issue.path, {
+        message: `expected one of ${choices.map((c) => `"${c}"`).join(", ")}, got ${show(value)}`,
+        fix: suggestionFix(String(value), choices),
+      });
       return;
     }
     default:
@@ -204,6 +223,11 @@ function reportIssue(issue: Issue, data: unknown, report: ProblemReport, root: z
  * `data` is the parsed YAML the issues were found in, used to quote what was written; `root` is the schema
  * that produced the issues (default: the policy file's; `hexarch test` passes its case-file schema).
  */
-export function reportSchemaIssues(issues: readonly z.core.$ZodIssue[], data: unknown, report: ProblemReport, root: z.ZodType = PolicyFileSchema): void {
+export function reportSchemaIssues(
+  issues: readonly z.core.$ZodIssue[],
+  data: unknown,
+  report: ProblemReport,
+  root: z.ZodType = PolicyFileSchema,
+): void {
   for (const issue of issues) reportIssue(issue, data, report, root);
 }

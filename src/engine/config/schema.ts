@@ -19,7 +19,9 @@ const budgetAmount = z.number().min(MIN_AMOUNT).max(MAX_AMOUNT);
 /** How a rule's rate limits count; `fixed_window` when neither the rule nor the file says. */
 const rateAlgorithm = z
   .enum(RATE_ALGORITHMS as [RateAlgorithm, ...RateAlgorithm[]])
-  .describe("fixed_window (default: a counter per window from the first call), sliding_window (exact: never more than the limit in any span of one window) or token_bucket (refills limit per window, holds burst)");
+  .describe(
+    "fixed_window (default: a counter per window from the first call), sliding_window (exact: never more than the limit in any span of one window) or token_bucket (refills limit per window, holds burst)",
+  );
 
 /** Built-in counter keys; any other name refers to a custom key function given to createGuardian. */
 export const BUILTIN_KEYS = ["client", "user", "api_key", "route", "global"] as const;
@@ -41,16 +43,41 @@ export const RuleSchema = z.strictObject({
   requests_per_day: positiveInteger.optional(),
   daily_budget: budgetAmount.optional(),
   monthly_budget: budgetAmount.optional(),
-  cost: z.number().nonnegative().max(MAX_AMOUNT).optional().describe("Fixed cost charged per call against the budget: 0, or 0.000001 to the budget"),
+  cost: z
+    .number()
+    .nonnegative()
+    .max(MAX_AMOUNT)
+    .optional()
+    .describe("Fixed cost charged per call against the budget: 0, or 0.000001 to the budget"),
   key: z.string().min(1).optional().describe("Counter key: client, user, api_key, route, global, or a custom key name"),
   alert_at_percentage: z.number().gt(0).lte(100).optional(),
   algorithm: rateAlgorithm.optional(),
-  burst: positiveInteger.optional().describe("token_bucket: calls the bucket holds, so admitted at once after a quiet spell (default: the limit)"),
+  burst: positiveInteger
+    .optional()
+    .describe("token_bucket: calls the bucket holds, so admitted at once after a quiet spell (default: the limit)"),
   // AI spend: which models a call may use, and the most one call may reserve.
-  models: z.array(z.string().min(1)).min(1).optional().describe('Models a call may use (names or globs, "claude-3-5-haiku*"); a call naming another model, or none, is denied'),
-  forbidden_models: z.array(z.string().min(1)).min(1).optional().describe('Models a call may not use (names or globs, "*opus*"): denied, naming the model'),
-  max_cost_per_call: z.number().min(MIN_AMOUNT).max(MAX_AMOUNT).optional().describe("Refuse a call whose reserved cost (tokens × prices, or its stated cost) is more than this"),
-  reservation_ttl: z.number().positive().max(MAX_RESERVATION_TTL_SECONDS).optional().describe("Seconds after which a reservation never settled counts as spent at its estimate (default: until the period ends)"),
+  models: z
+    .array(z.string().min(1))
+    .min(1)
+    .optional()
+    .describe('Models a call may use (names or globs, "claude-3-5-haiku*"); a call naming another model, or none, is denied'),
+  forbidden_models: z
+    .array(z.string().min(1))
+    .min(1)
+    .optional()
+    .describe('Models a call may not use (names or globs, "*opus*"): denied, naming the model'),
+  max_cost_per_call: z
+    .number()
+    .min(MIN_AMOUNT)
+    .max(MAX_AMOUNT)
+    .optional()
+    .describe("Refuse a call whose reserved cost (tokens × prices, or its stated cost) is more than this"),
+  reservation_ttl: z
+    .number()
+    .positive()
+    .max(MAX_RESERVATION_TTL_SECONDS)
+    .optional()
+    .describe("Seconds after which a reservation never settled counts as spent at its estimate (default: until the period ends)"),
   count: z
     .enum(["allowed", "all"])
     .optional()
@@ -96,14 +123,24 @@ export const LOG_TABLE_PATTERN = /^[a-z_][a-z0-9_]{0,50}$/;
 
 export const LoggingSchema = z.strictObject({
   enabled: z.boolean().optional().describe("Write the decision log (default: true when the section is present)"),
-  level: z.enum(LOG_LEVELS).optional().describe("debug, info (every decision, the default), warn (warnings and refusals) or error (store failures)"),
+  level: z
+    .enum(LOG_LEVELS)
+    .optional()
+    .describe("debug, info (every decision, the default), warn (warnings and refusals) or error (store failures)"),
   file: z.string().min(1).optional().describe("Log file, relative to the policy file's folder (default .hexarch/guardrails.log)"),
   postgres_url: z.string().min(1).optional().describe("Write to PostgreSQL instead of a file (or HEXARCH_LOG_POSTGRES_URL)"),
-  postgres_table: z.string().regex(LOG_TABLE_PATTERN, "lower-case letters, digits and _ only").optional().describe("Table name (default hexarch_decision_log)"),
+  postgres_table: z
+    .string()
+    .regex(LOG_TABLE_PATTERN, "lower-case letters, digits and _ only")
+    .optional()
+    .describe("Table name (default hexarch_decision_log)"),
   max_bytes: z.number().int().positive().optional().describe("Rotate the file when it reaches this size"),
   keep: z.number().int().nonnegative().optional().describe("Rotated files to keep (default 5)"),
   redact: z.array(z.enum(REDACTABLE_FIELDS)).min(1).optional().describe("Context fields written as keyed hashes (needs HEXARCH_LOG_KEY)"),
-  required: z.boolean().optional().describe("Refuse calls (503) while the log cannot be written (default false: keep deciding, count the loss)"),
+  required: z
+    .boolean()
+    .optional()
+    .describe("Refuse calls (503) while the log cannot be written (default false: keep deciding, count the loss)"),
   checkpoint_every: z.number().int().positive().optional().describe("Records between signed checkpoints (default 1000)"),
   checkpoint_seconds: z.number().positive().optional().describe("Seconds between signed checkpoints (default 60)"),
   buffer: z.number().int().positive().optional().describe("Most records waiting to be written (default 10000)"),

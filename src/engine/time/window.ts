@@ -31,9 +31,7 @@ export interface TimeWindowSpec {
 }
 
 /** Outcome of checking one instant against a window. */
-export type TimeWindowResult =
-  | { readonly ok: true }
-  | { readonly ok: false; readonly reason: string; readonly retryAfterSeconds: number };
+export type TimeWindowResult = { readonly ok: true } | { readonly ok: false; readonly reason: string; readonly retryAfterSeconds: number };
 
 /** A compiled window; `check` is cheap enough to run on every request. */
 export interface TimeWindow {

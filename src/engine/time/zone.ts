@@ -187,14 +187,29 @@ class CachedZone implements Zone {
     let beforeCommonEra = false;
     for (const part of (this.probe as Intl.DateTimeFormat).formatToParts(epochMs)) {
       switch (part.type) {
-        case "year": year = Number(part.value); break;
-        case "month": month = Number(part.value); break;
-        case "day": day = Number(part.value); break;
-        case "hour": hour = Number(part.value); break;
-        case "minute": minute = Number(part.value); break;
-        case "second": second = Number(part.value); break;
-        case "era": beforeCommonEra = part.value.startsWith("B"); break;
-        default: break;
+        case "year":
+          year = Number(part.value);
+          break;
+        case "month":
+          month = Number(part.value);
+          break;
+        case "day":
+          day = Number(part.value);
+          break;
+        case "hour":
+          hour = Number(part.value);
+          break;
+        case "minute":
+          minute = Number(part.value);
+          break;
+        case "second":
+          second = Number(part.value);
+          break;
+        case "era":
+          beforeCommonEra = part.value.startsWith("B");
+          break;
+        default:
+          break;
       }
     }
     if (beforeCommonEra) year = 1 - year;

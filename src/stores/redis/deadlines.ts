@@ -29,7 +29,11 @@ export class Deadlines {
    */
   within<T>(work: Promise<T>, timeoutError: (overdueMs: number) => Error, onLate?: (value: T) => void): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      const call: PendingCall = { deadline: performance.now() + this.#budgetMs, expire: (overdueMs) => reject(timeoutError(overdueMs)), settled: false };
+      const call: PendingCall = {
+        deadline: performance.now() + this.#budgetMs,
+        expire: (overdueMs) => reject(timeoutError(overdueMs)),
+        settled: false,
+      };
       work.then(
         (value) => {
           if (call.settled) onLate?.(value);
@@ -64,10 +68,13 @@ export class Deadlines {
    * call whose answer had arrived. No call waits longer than its deadline plus that one turn.
    */
   #arm(delayMs: number): void {
-    this.#timer = setTimeout(() => {
-      // Not unref'd: an unref'd immediate lets the poll phase sleep until some other event wakes the loop.
-      this.#timer = setImmediate(() => this.#expire());
-    }, Math.max(delayMs, 0)).unref();
+    this.#timer = setTimeout(
+      () => {
+        // Not unref'd: an unref'd immediate lets the poll phase sleep until some other event wakes the loop.
+        this.#timer = setImmediate(() => this.#expire());
+      },
+      Math.max(delayMs, 0),
+    ).unref();
   }
 
   #expire(): void {

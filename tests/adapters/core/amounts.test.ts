@@ -17,7 +17,9 @@ describe("amounts at the HTTP adapters", () => {
         thrown = error;
       }
       expect(thrown).toBeInstanceOf(PolicyConfigError);
-      expect((thrown as PolicyConfigError).problems).toEqual([expect.objectContaining({ path: "hexarch().cost", message: expect.stringContaining(`cost ${cost} is not an amount`) })]);
+      expect((thrown as PolicyConfigError).problems).toEqual([
+        expect.objectContaining({ path: "hexarch().cost", message: expect.stringContaining(`cost ${cost} is not an amount`) }),
+      ]);
     }
   });
 

@@ -4,14 +4,35 @@ import { Decision, type CounterReport } from "../../../src/engine/decision.js";
 import { MemoryStore } from "../../../src/stores/memory.js";
 import { ServerResponse, IncomingMessage } from "node:http";
 import { Socket } from "node:net";
-import { answerFor, bodyDigest, clientKeyForAddress, ConfirmTokens, DEFAULT_HEADERS, decisionHeaders, NO_HEADERS, setAnswerHeaders } from "../../../src/adapters/core/index.js";
+import {
+  answerFor,
+  bodyDigest,
+  clientKeyForAddress,
+  ConfirmTokens,
+  DEFAULT_HEADERS,
+  decisionHeaders,
+  NO_HEADERS,
+  setAnswerHeaders,
+} from "../../../src/adapters/core/index.js";
 import { MAX_BOUND_BODY } from "../../../src/adapters/core/body-digest.js";
 
 const NOW = Date.UTC(2026, 0, 15, 12, 0, 0);
 const rule = (policyId: string, index = 0) => ({ policyId, index, summary: `${policyId} rule ${index}` });
 
 function counter(policyId: string, overrides: Partial<CounterReport> = {}): CounterReport {
-  return { rule: rule(policyId), kind: "rate", window: "1m", windowSeconds: 60, limit: 10, used: 4, remaining: 6, resetAt: NOW + 30_000, partition: "1.2.3.4", warnAt: undefined, ...overrides };
+  return {
+    rule: rule(policyId),
+    kind: "rate",
+    window: "1m",
+    windowSeconds: 60,
+    limit: 10,
+    used: 4,
+    remaining: 6,
+    resetAt: NOW + 30_000,
+    partition: "1.2.3.4",
+    warnAt: undefined,
+    ...overrides,
+  };
 }
 
 describe("answerFor", () => {
@@ -25,19 +46,35 @@ describe("answerFor", () => {
     ] as const;
     for (const [outcome, kind, status, type] of cases) {
       const answer = answerFor(new Decision({ outcome, kind, reason: "why", rule: rule("p") }), { now: NOW });
-      expect(answer).toMatchObject({ proceed: false, status, body: { status, type: `urn:hexarch:problem:${type}`, detail: "why", policy: "p", outcome } });
+      expect(answer).toMatchObject({
+        proceed: false,
+        status,
+        body: { status, type: `urn:hexarch:problem:${type}`, detail: "why", policy: "p", outcome },
+      });
       expect(answer.headers["Content-Type"]).toBe("application/problem+json");
     }
   });
 
   it("lets allow and warn proceed without a body", () => {
     for (const outcome of ["allow", "warn"] as const) {
-      expect(answerFor(new Decision({ outcome, reason: "ok" }), { now: NOW })).toEqual({ proceed: true, status: undefined, headers: {}, body: undefined });
+      expect(answerFor(new Decision({ outcome, reason: "ok" }), { now: NOW })).toEqual({
+        proceed: true,
+        status: undefined,
+        headers: {},
+        body: undefined,
+      });
     }
   });
 
   it("is a pure function: the same decision gives equal answers", () => {
-    const decision = new Decision({ outcome: "limit", kind: "rate", reason: "r", rule: rule("p"), retryAfter: 12.2, counters: [counter("p", { used: 10, remaining: 0 })] });
+    const decision = new Decision({
+      outcome: "limit",
+      kind: "rate",
+      reason: "r",
+      rule: rule("p"),
+      retryAfter: 12.2,
+      counters: [counter("p", { used: 10, remaining: 0 })],
+    });
     expect(answerFor(decision, { now: NOW })).toEqual(answerFor(decision, { now: NOW }));
     expect(answerFor(decision, { now: NOW }).headers["Retry-After"]).toBe("13");
   });
@@ -53,7 +90,11 @@ describe("decision headers", () => {
     const decision = new Decision({
       outcome: "allow",
       reason: "ok",
-      counters: [counter("a"), counter("b", { rule: rule("b", 0) }), counter("b", { rule: rule("b", 1), window: "1h", windowSeconds: 3600, limit: 100, remaining: 96 })],
+      counters: [
+        counter("a"),
+        counter("b", { rule: rule("b", 0) }),
+        counter("b", { rule: rule("b", 1), window: "1h", windowSeconds: 3600, limit: 100, remaining: 96 }),
+      ],
     });
     expect(decisionHeaders(decision, DEFAULT_HEADERS, NOW)).toEqual({
       "RateLimit-Policy": '"a";q=10;w=60, "b.0.1m";q=10;w=60, "b.1.1h";q=100;w=3600',
@@ -63,11 +104,16 @@ describe("decision headers", () => {
 
   it("legacy headers follow the counter with the fewest calls left", () => {
     const decision = new Decision({ outcome: "allow", reason: "ok", counters: [counter("a"), counter("b", { remaining: 2 })] });
-    expect(decisionHeaders(decision, { ...NO_HEADERS, legacy: true }, NOW)).toEqual({ "X-RateLimit-Limit": "10", "X-RateLimit-Remaining": "2", "X-RateLimit-Reset": String(Math.ceil((NOW + 30_000) / 1000)) });
+    expect(decisionHeaders(decision, { ...NO_HEADERS, legacy: true }, NOW)).toEqual({
+      "X-RateLimit-Limit": "10",
+      "X-RateLimit-Remaining": "2",
+      "X-RateLimit-Reset": String(Math.ceil((NOW + 30_000) / 1000)),
+    });
   });
 
   it("budget warnings round to three decimals and only appear past the threshold", () => {
-    const budget = (used: number) => counter("spend", { kind: "budget", window: "month", limit: 10, used, remaining: 10 - used, warnAt: 0.8, resetAt: NOW + 86_400_000 });
+    const budget = (used: number) =>
+      counter("spend", { kind: "budget", window: "month", limit: 10, used, remaining: 10 - used, warnAt: 0.8, resetAt: NOW + 86_400_000 });
     expect(decisionHeaders(new Decision({ outcome: "warn", reason: "w", counters: [budget(8.12345)] }), DEFAULT_HEADERS, NOW)).toEqual({
       "Hexarch-Budget-Warning": '"spend";spent=8.123;limit=10;reset=86400',
     });
@@ -139,7 +185,9 @@ describe("bodyDigest", () => {
     ].map((value) => bodyDigest({ value }));
     expect(digests.every((digest) => typeof digest === "string")).toBe(true);
     expect(new Set(digests).size).toBe(digests.length);
-    expect(bodyDigest({ at: new Date(5), m: new Map([[1, new Set(["x"])]]) })).toBe(bodyDigest({ m: new Map([[1, new Set(["x"])]]), at: new Date(5) }));
+    expect(bodyDigest({ at: new Date(5), m: new Map([[1, new Set(["x"])]]) })).toBe(
+      bodyDigest({ m: new Map([[1, new Set(["x"])]]), at: new Date(5) }),
+    );
   });
 
   it("binds every level of a body nested 50,000 deep, without recursion", () => {
@@ -155,12 +203,28 @@ describe("bodyDigest", () => {
 
   it.each([
     ["a BigInt", { id: 1n }, /BigInt/],
-    ["a cycle", (() => { const a: Record<string, unknown> = {}; a["self"] = [a]; return a; })(), /cycle/],
+    [
+      "a cycle",
+      (() => {
+        const a: Record<string, unknown> = {};
+        a["self"] = [a];
+        return a;
+      })(),
+      /cycle/,
+    ],
     ["a class instance", { when: new URL("http://x/") }, /instance of URL/],
     ["NaN", { n: Number.NaN }, /NaN/],
     ["a function", { f: () => 1 }, /function/],
     ["an invalid Date", { d: new Date(Number.NaN) }, /invalid Date/],
-    ["a throwing getter", { get boom(): never { throw new Error("nope"); } }, /nope/],
+    [
+      "a throwing getter",
+      {
+        get boom(): never {
+          throw new Error("nope");
+        },
+      },
+      /nope/,
+    ],
   ])("refuses with 400 a body holding %s, rather than binding part of it", (_name, body, reason) => {
     const unbound = bodyDigest(body);
     expect(unbound).toMatchObject({ status: 400, reason: expect.stringMatching(reason) });
@@ -184,7 +248,13 @@ describe("ConfirmTokens", () => {
 
   it("redeems a token once, for the request it was issued to", async () => {
     let now = NOW;
-    const tokens = new ConfirmTokens({ secret: "s".repeat(32), ttlMs: 60_000, store: new MemoryStore(), keyPrefix: "t:", clock: () => now });
+    const tokens = new ConfirmTokens({
+      secret: "s".repeat(32),
+      ttlMs: 60_000,
+      store: new MemoryStore(),
+      keyPrefix: "t:",
+      clock: () => now,
+    });
     const { token, expiresAt } = tokens.issue(binding, ["safe_delete", "v2.policy"]);
     expect(expiresAt).toBe(NOW + 60_000);
     expect(await tokens.redeem(token, { ...binding, client: "203.0.113.10" })).toEqual({ ok: false, rejection: "invalid" });
@@ -197,7 +267,13 @@ describe("ConfirmTokens", () => {
 
   it("does not accept a token at or after the millisecond its expiresAt announces", async () => {
     let now = NOW + 123;
-    const tokens = new ConfirmTokens({ secret: "s".repeat(32), ttlMs: 60_000, store: new MemoryStore(), keyPrefix: "t:", clock: () => now });
+    const tokens = new ConfirmTokens({
+      secret: "s".repeat(32),
+      ttlMs: 60_000,
+      store: new MemoryStore(),
+      keyPrefix: "t:",
+      clock: () => now,
+    });
     const first = tokens.issue(binding, ["safe_delete"]);
     const second = tokens.issue(binding, ["safe_delete"]);
     expect(first.expiresAt).toBe(NOW + 60_123);

@@ -18,7 +18,14 @@ const POLICIES = `policies:
 
 /** A MemoryStore seen only through the asynchronous half of the store contract. */
 function asyncOnly(store: MemoryStore): CounterStore {
-  return { name: "async", consume: (ops) => store.consume(ops), refund: (ops) => store.refund(ops), peek: (k) => store.peek(k), set: (k, u, w) => store.set(k, u, w), claimOnce: (k, t) => store.claimOnce(k, t) };
+  return {
+    name: "async",
+    consume: (ops) => store.consume(ops),
+    refund: (ops) => store.refund(ops),
+    peek: (k) => store.peek(k),
+    set: (k, u, w) => store.set(k, u, w),
+    claimOnce: (k, t) => store.claimOnce(k, t),
+  };
 }
 
 describe("guardian.decideNow", () => {

@@ -17,7 +17,9 @@ beforeAll(async () => {
         resolve(req);
         res.end();
       });
-      const socket = connect(port, "127.0.0.1", () => socket.end(`GET / HTTP/1.1\r\nHost: x\r\n${lines.map((l) => `${l}\r\n`).join("")}Connection: close\r\n\r\n`));
+      const socket = connect(port, "127.0.0.1", () =>
+        socket.end(`GET / HTTP/1.1\r\nHost: x\r\n${lines.map((l) => `${l}\r\n`).join("")}Connection: close\r\n\r\n`),
+      );
       socket.resume();
     });
 });

@@ -17,7 +17,10 @@ export function perMinute(n: number): string {
 }
 
 /** An Express app that parses JSON, applies `middleware`, and counts handler runs. */
-export function appWith(middleware: express.RequestHandler, configure?: (app: express.Express) => void): { app: express.Express; handled: () => number } {
+export function appWith(
+  middleware: express.RequestHandler,
+  configure?: (app: express.Express) => void,
+): { app: express.Express; handled: () => number } {
   const app = express();
   configure?.(app);
   app.use(express.json());

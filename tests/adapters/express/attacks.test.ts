@@ -99,7 +99,9 @@ describe("confirmation tokens under attack", () => {
     const expiresAt = Date.parse(first.body.confirm.expires_at as string);
     expect(expiresAt).toBe(Date.UTC(2026, 0, 15, 12, 1, 0, 123));
     vi.setSystemTime(expiresAt);
-    const late = await request(app).delete("/users/1").set("Hexarch-Confirm", first.body.confirm.token as string);
+    const late = await request(app)
+      .delete("/users/1")
+      .set("Hexarch-Confirm", first.body.confirm.token as string);
     expect(late.status).toBe(428);
     expect(late.body.confirm.rejected).toBe("expired");
     expect(handled()).toBe(0);
@@ -109,9 +111,14 @@ describe("confirmation tokens under attack", () => {
     const policies = `policies:\n  - id: careful\n    rules:\n      - action: require_confirmation\n`;
     const { app, handled } = appWith(hexarch({ guardian: guardianFor(policies), secret: SECRET }));
     const deep = (leaf: string): unknown => Array.from({ length: 70 }).reduce<unknown>((inner) => ({ next: inner }), leaf);
-    const first = await request(app).post("/query").send(deep("harmless") as object);
+    const first = await request(app)
+      .post("/query")
+      .send(deep("harmless") as object);
     expect(first.status).toBe(428);
-    const swapped = await request(app).post("/query").send(deep("DROP TABLE users") as object).set("Hexarch-Confirm", first.body.confirm.token as string);
+    const swapped = await request(app)
+      .post("/query")
+      .send(deep("DROP TABLE users") as object)
+      .set("Hexarch-Confirm", first.body.confirm.token as string);
     expect(swapped.status).toBe(428);
     expect(swapped.body.confirm.rejected).toBe("invalid");
     expect(handled()).toBe(0);
@@ -127,7 +134,12 @@ describe("confirmation tokens under attack", () => {
     const answer = await request(app).post("/pay");
     expect(answer.status).toBe(400);
     expect(answer.headers["content-type"]).toMatch(/^application\/problem\+json/);
-    expect(answer.body).toMatchObject({ status: 400, type: "urn:hexarch:problem:body-not-bindable", policy: "careful", outcome: "confirm" });
+    expect(answer.body).toMatchObject({
+      status: 400,
+      type: "urn:hexarch:problem:body-not-bindable",
+      policy: "careful",
+      outcome: "confirm",
+    });
     expect(answer.body.detail).toMatch(/BigInt/);
     expect(answer.body.confirm).toBeUndefined();
     expect(handled()).toBe(0);
@@ -135,13 +147,18 @@ describe("confirmation tokens under attack", () => {
 
   it("answers 413 to a confirmation whose body is over the bound size, with or without a token", async () => {
     const policies = `policies:\n  - id: careful\n    rules:\n      - action: require_confirmation\n`;
-    const { app, handled } = appWith(hexarch({ guardian: guardianFor(policies), secret: SECRET }), (a) => a.use(express.json({ limit: "4mb" })));
+    const { app, handled } = appWith(hexarch({ guardian: guardianFor(policies), secret: SECRET }), (a) =>
+      a.use(express.json({ limit: "4mb" })),
+    );
     const body = { blob: "x".repeat(MAX_BOUND_BODY) };
     const first = await request(app).post("/upload").send(body);
     expect(first.status).toBe(413);
     expect(first.body).toMatchObject({ status: 413, type: "urn:hexarch:problem:body-too-large" });
     const small = await request(app).post("/upload").send({ blob: "x" });
-    const withToken = await request(app).post("/upload").send(body).set("Hexarch-Confirm", small.body.confirm.token as string);
+    const withToken = await request(app)
+      .post("/upload")
+      .send(body)
+      .set("Hexarch-Confirm", small.body.confirm.token as string);
     expect(withToken.status).toBe(413);
     expect(handled()).toBe(0);
   });
@@ -169,14 +186,16 @@ describe("client identity", () => {
   it("with trust proxy off, spoofed X-Forwarded-For values all count as the one peer", async () => {
     const { app } = appWith(hexarch({ guardian: guardianFor(perMinute(2)), secret: SECRET }));
     const statuses: number[] = [];
-    for (const ip of ["203.0.113.1", "203.0.113.2", "203.0.113.3"]) statuses.push((await request(app).get("/").set("X-Forwarded-For", ip)).status);
+    for (const ip of ["203.0.113.1", "203.0.113.2", "203.0.113.3"])
+      statuses.push((await request(app).get("/").set("X-Forwarded-For", ip)).status);
     expect(statuses).toEqual([200, 200, 429]);
   });
 
   it("with trust proxy on, X-Forwarded-For names the client", async () => {
     const { app } = appWith(hexarch({ guardian: guardianFor(perMinute(1)), secret: SECRET }), (a) => a.set("trust proxy", "loopback"));
     const statuses: number[] = [];
-    for (const ip of ["203.0.113.1", "203.0.113.2", "203.0.113.1"]) statuses.push((await request(app).get("/").set("X-Forwarded-For", ip)).status);
+    for (const ip of ["203.0.113.1", "203.0.113.2", "203.0.113.1"])
+      statuses.push((await request(app).get("/").set("X-Forwarded-For", ip)).status);
     expect(statuses).toEqual([200, 200, 429]);
   });
 
@@ -189,7 +208,9 @@ describe("client identity", () => {
   });
 
   it("ipv6Prefix: 128 counts every IPv6 address on its own", async () => {
-    const { app } = appWith(hexarch({ guardian: guardianFor(perMinute(1)), secret: SECRET, ipv6Prefix: 128 }), (a) => a.set("trust proxy", true));
+    const { app } = appWith(hexarch({ guardian: guardianFor(perMinute(1)), secret: SECRET, ipv6Prefix: 128 }), (a) =>
+      a.set("trust proxy", true),
+    );
     const send = (ip: string) => request(app).get("/").set("X-Forwarded-For", ip);
     expect((await send("2001:db8:1:2::1")).status).toBe(200);
     expect((await send("2001:db8:1:2::2")).status).toBe(200);
@@ -237,7 +258,9 @@ describe("route scopes", () => {
   });
 
   it("follows case sensitive routing: a rule for /admin/* leaves /ADMIN/x alone when the app routes it elsewhere", async () => {
-    const { app, handled } = appWith(hexarch({ guardian: guardianFor(ROUTE_POLICIES), secret: SECRET }), (a) => a.set("case sensitive routing", true));
+    const { app, handled } = appWith(hexarch({ guardian: guardianFor(ROUTE_POLICIES), secret: SECRET }), (a) =>
+      a.set("case sensitive routing", true),
+    );
     expect((await request(app).get("/ADMIN/x")).status).toBe(200);
     expect((await request(app).get("/admin/x")).status).toBe(403);
     expect(handled()).toBe(1);

@@ -18,8 +18,16 @@ describe("start-up validation", () => {
   });
 
   it("every wrong type and bad value is reported at once", () => {
-    const error = configError(() => hexarch({ guardian: guardianFor(), ipv6Prefix: 200, confirmTtl: -1, secret: "short", cost: "3", headers: { legasy: true } } as never));
-    expect(error.problems.map((p) => p.path).sort()).toEqual(["hexarch().confirmTtl", "hexarch().cost", "hexarch().headers.legasy", "hexarch().ipv6Prefix", "hexarch().secret"]);
+    const error = configError(() =>
+      hexarch({ guardian: guardianFor(), ipv6Prefix: 200, confirmTtl: -1, secret: "short", cost: "3", headers: { legasy: true } } as never),
+    );
+    expect(error.problems.map((p) => p.path).sort()).toEqual([
+      "hexarch().confirmTtl",
+      "hexarch().cost",
+      "hexarch().headers.legasy",
+      "hexarch().ipv6Prefix",
+      "hexarch().secret",
+    ]);
   });
 
   it("a guardian together with guardian options is refused", () => {
@@ -50,7 +58,9 @@ describe("start-up validation", () => {
     vi.stubEnv("HEXARCH_SECRET", "short-secret");
     try {
       const error = configError(() => hexarch({ guardian: guardianFor() }));
-      expect(error.problems).toEqual([expect.objectContaining({ file: "<environment>", path: "HEXARCH_SECRET", message: "the secret is 12 characters long" })]);
+      expect(error.problems).toEqual([
+        expect.objectContaining({ file: "<environment>", path: "HEXARCH_SECRET", message: "the secret is 12 characters long" }),
+      ]);
       expect(error.message).toContain("use at least 16 random characters");
     } finally {
       vi.unstubAllEnvs();
@@ -92,7 +102,11 @@ describe("requests", () => {
     expect(seen).toEqual(["GET allow", "GET limit"]);
     expect(logger.warn).toHaveBeenCalledTimes(1);
     expect(logger.warn.mock.calls[0]?.[1]).toContain("limit: Policy 'per_minute' limit reached");
-    expect(logger.warn.mock.calls[0]?.[0]).toMatchObject({ method: "GET", url: "/", hexarch: { outcome: "limit", policyId: "per_minute" } });
+    expect(logger.warn.mock.calls[0]?.[0]).toMatchObject({
+      method: "GET",
+      url: "/",
+      hexarch: { outcome: "limit", policyId: "per_minute" },
+    });
   });
 
   it("a budget past its threshold passes with a warn decision event", async () => {
@@ -149,7 +163,9 @@ describe("requests", () => {
     const mw = hexarch({ guardian: guardianFor(policies), secret: SECRET });
     const app = express();
     app.get("/report.csv", mw.guard("no_exports", { operation: "export" }), (_req, res) => res.send("a,b"));
-    app.get("/report", mw.guard("no_exports", { operation: (req) => (req.query["format"] === "csv" ? "export" : "read") }), (_req, res) => res.send("ok"));
+    app.get("/report", mw.guard("no_exports", { operation: (req) => (req.query["format"] === "csv" ? "export" : "read") }), (_req, res) =>
+      res.send("ok"),
+    );
     expect((await request(app).get("/report.csv")).status).toBe(403);
     expect((await request(app).get("/report?format=csv")).status).toBe(403);
     expect((await request(app).get("/report")).status).toBe(200);

@@ -7,7 +7,10 @@ import { checkSpellingsDecided, listening, ROUTE_POLICIES } from "../path-spelli
 import { guardianFor, SECRET } from "./app.js";
 
 /** An app with the protected handlers behind `guards`, counting how often they run. */
-function routedApp(guards: express.RequestHandler[], configure?: (app: express.Express) => void): { app: express.Express; runs: () => number } {
+function routedApp(
+  guards: express.RequestHandler[],
+  configure?: (app: express.Express) => void,
+): { app: express.Express; runs: () => number } {
   const app = express();
   configure?.(app);
   for (const guard of guards) app.use(guard);

@@ -7,7 +7,7 @@ import { proxyWatch } from "../../../src/adapters/core/request-warnings.js";
 import type { Logger } from "../../../src/errors/warnings.js";
 import { guardianFor, SECRET } from "./app.js";
 
-const CONFIRM_DELETES = 'policies:\n  - id: safe_delete\n    rules:\n      - operation: delete\n        action: require_confirmation\n';
+const CONFIRM_DELETES = "policies:\n  - id: safe_delete\n    rules:\n      - operation: delete\n        action: require_confirmation\n";
 
 /** A logger that keeps the codes it was warned with. */
 function recordingLogger(): Logger & { codes: string[] } {

@@ -24,37 +24,44 @@ const BASE64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012345678
 const TOKEN_ALPHABET = `${BASE64URL}.,`;
 
 /** One edit of the token text that always changes it. */
-const tokenEdit = fc.tuple(fc.constantFrom("replace", "delete", "insert", "truncate", "swap-parts", "spare-bits"), fc.nat(), fc.constantFrom(...TOKEN_ALPHABET)).map(
-  ([op, at, char]) =>
-    (token: string): string => {
-      const i = at % token.length;
-      switch (op) {
-        case "replace":
-          return token.slice(0, i) + (token[i] === char ? (char === "A" ? "B" : "A") : char) + token.slice(i + 1);
-        case "delete":
-          return token.slice(0, i) + token.slice(i + 1);
-        case "insert":
-          return token.slice(0, i) + char + token.slice(i);
-        case "truncate":
-          return token.slice(0, Math.max(i, 1) - 1);
-        case "spare-bits":
-          return token.slice(0, -1) + BASE64URL[BASE64URL.indexOf(token.at(-1) as string) ^ (1 + (at % 3))];
-        default: {
-          const parts = token.split(".");
-          const a = at % parts.length;
-          const b = (a + 1) % parts.length;
-          [parts[a], parts[b]] = [parts[b] as string, parts[a] as string];
-          return parts.join(".");
-        }
+const tokenEdit = fc
+  .tuple(
+    fc.constantFrom("replace", "delete", "insert", "truncate", "swap-parts", "spare-bits"),
+    fc.nat(),
+    fc.constantFrom(...TOKEN_ALPHABET),
+  )
+  .map(([op, at, char]) => (token: string): string => {
+    const i = at % token.length;
+    switch (op) {
+      case "replace":
+        return token.slice(0, i) + (token[i] === char ? (char === "A" ? "B" : "A") : char) + token.slice(i + 1);
+      case "delete":
+        return token.slice(0, i) + token.slice(i + 1);
+      case "insert":
+        return token.slice(0, i) + char + token.slice(i);
+      case "truncate":
+        return token.slice(0, Math.max(i, 1) - 1);
+      case "spare-bits":
+        return token.slice(0, -1) + BASE64URL[BASE64URL.indexOf(token.at(-1) as string) ^ (1 + (at % 3))];
+      default: {
+        const parts = token.split(".");
+        const a = at % parts.length;
+        const b = (a + 1) % parts.length;
+        [parts[a], parts[b]] = [parts[b] as string, parts[a] as string];
+        return parts.join(".");
       }
-    },
-);
+    }
+  });
 
 /** Changes of one request dimension that always make it another request (never only a key order). */
 const requestEdit = fc.oneof(
   fc.constantFrom("GET", "PUT", "PATCH", "DELETE").map((method) => (s: Shape): Shape => ({ ...s, method })),
-  fc.constantFrom("/items/8", "/Items/7", "/items/7/", "/items//7", "/items/%37", "/items/7/../7", "/items/7.json", "/other/7").map((path) => (s: Shape): Shape => ({ ...s, path })),
-  fc.constantFrom("", "?force=1", "?force=0&mode=hard", "?mode=hard&force=1", "?force=1&mode=hard&x=1", "?force=1&mode=soft").map((query) => (s: Shape): Shape => ({ ...s, query })),
+  fc
+    .constantFrom("/items/8", "/Items/7", "/items/7/", "/items//7", "/items/%37", "/items/7/../7", "/items/7.json", "/other/7")
+    .map((path) => (s: Shape): Shape => ({ ...s, path })),
+  fc
+    .constantFrom("", "?force=1", "?force=0&mode=hard", "?mode=hard&force=1", "?force=1&mode=hard&x=1", "?force=1&mode=soft")
+    .map((query) => (s: Shape): Shape => ({ ...s, query })),
   fc.constantFrom("198.51.100.8", "203.0.113.7", "2001:db8::7").map((client) => (s: Shape): Shape => ({ ...s, client })),
   fc
     .constantFrom<(b: Record<string, unknown>) => Record<string, unknown>>(
@@ -77,7 +84,11 @@ const mutation = fc
 
 function send(server: Server, shape: Shape, token: string) {
   const method = shape.method.toLowerCase() as "get" | "put" | "patch" | "delete" | "post";
-  return request(server)[method](shape.path + shape.query).set("X-Forwarded-For", shape.client).set("Hexarch-Confirm", token).send(shape.body);
+  return request(server)
+    [method](shape.path + shape.query)
+    .set("X-Forwarded-For", shape.client)
+    .set("Hexarch-Confirm", token)
+    .send(shape.body);
 }
 
 describe("confirmation tokens under random mutation", () => {
@@ -89,7 +100,10 @@ describe("confirmation tokens under random mutation", () => {
     const built = appWith(hexarch({ guardian: guardianFor(CONFIRM_ALL), secret: SECRET }), (app) => app.set("trust proxy", true));
     handled = built.handled;
     server = built.app.listen(0, "127.0.0.1");
-    const first = await request(server).post(BASE.path + BASE.query).set("X-Forwarded-For", BASE.client).send(BASE.body);
+    const first = await request(server)
+      .post(BASE.path + BASE.query)
+      .set("X-Forwarded-For", BASE.client)
+      .send(BASE.body);
     expect(first.status).toBe(428);
     token = first.body.confirm.token as string;
   });

@@ -26,7 +26,9 @@ async function outageAfterToken(fail: "closed" | "open") {
   const first = await request(app).delete("/users/1");
   expect(first.status).toBe(428);
   store.down = true;
-  const confirmed = await request(app).delete("/users/1").set("Hexarch-Confirm", first.body.confirm.token as string);
+  const confirmed = await request(app)
+    .delete("/users/1")
+    .set("Hexarch-Confirm", first.body.confirm.token as string);
   return { confirmed, handled };
 }
 

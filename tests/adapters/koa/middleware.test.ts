@@ -119,14 +119,19 @@ describe("client identity: ctx.ip, so app.proxy decides", () => {
 
   it("with app.proxy off, spoofed X-Forwarded-For values all count as the one peer", async () => {
     const { app } = koaAppWith(hexarch({ guardian: guardianFor(perMinute(2)), secret: SECRET }));
-    const statuses = [(await sendFrom(app, "203.0.113.1")).status, (await sendFrom(app, "203.0.113.2")).status, (await sendFrom(app, "203.0.113.3")).status];
+    const statuses = [
+      (await sendFrom(app, "203.0.113.1")).status,
+      (await sendFrom(app, "203.0.113.2")).status,
+      (await sendFrom(app, "203.0.113.3")).status,
+    ];
     expect(statuses).toEqual([200, 200, 429]);
   });
 
   it("with app.proxy on, X-Forwarded-For names the client; IPv6 is grouped by /64", async () => {
     const { app } = koaAppWith(hexarch({ guardian: guardianFor(perMinute(1)), secret: SECRET }), (a) => (a.proxy = true));
     const statuses: number[] = [];
-    for (const ip of ["203.0.113.1", "203.0.113.2", "203.0.113.1", "2001:db8:1:2::1", "2001:db8:1:2:ffff::9"]) statuses.push((await sendFrom(app, ip)).status);
+    for (const ip of ["203.0.113.1", "203.0.113.2", "203.0.113.1", "2001:db8:1:2::1", "2001:db8:1:2:ffff::9"])
+      statuses.push((await sendFrom(app, ip)).status);
     expect(statuses).toEqual([200, 200, 429, 200, 429]);
   });
 
@@ -135,7 +140,9 @@ describe("client identity: ctx.ip, so app.proxy decides", () => {
       a.proxy = true;
       a.maxIpsCount = 1;
     });
-    expect([(await sendFrom(app, "1.1.1.1, 203.0.113.9")).status, (await sendFrom(app, "2.2.2.2, 203.0.113.9")).status]).toEqual([200, 429]);
+    expect([(await sendFrom(app, "1.1.1.1, 203.0.113.9")).status, (await sendFrom(app, "2.2.2.2, 203.0.113.9")).status]).toEqual([
+      200, 429,
+    ]);
   });
 });
 

@@ -20,14 +20,20 @@ describe("createFetchGuard", () => {
     expect(second.response.status).toBe(429);
     expect(second.response.headers.get("content-type")).toBe("application/problem+json");
     expect(second.response.headers.get("retry-after")).toMatch(/^[1-9]\d*$/);
-    expect(await second.response.json()).toMatchObject({ type: "urn:hexarch:problem:budget-exhausted", policy: "api_budget", kind: "budget" });
+    expect(await second.response.json()).toMatchObject({
+      type: "urn:hexarch:problem:budget-exhausted",
+      policy: "api_budget",
+      kind: "budget",
+    });
   });
 
   it("options that create a guardian create one; an unknown policy id is refused at construction", () => {
     const guard = createFetchGuard({ policyText: perMinute(3), secret: SECRET });
     expect([...guard.guardian.policies.policies.keys()]).toEqual(["per_minute"]);
     expect(() => createFetchGuard({ guardian: guardianFor(), policy: "nope" })).toThrow(PolicyConfigError);
-    expect(() => createFetchGuard({ guardian: guardianFor(), policyFile: "x.yaml" })).toThrow(/guardian was given together with policyFile/);
+    expect(() => createFetchGuard({ guardian: guardianFor(), policyFile: "x.yaml" })).toThrow(
+      /guardian was given together with policyFile/,
+    );
   });
 
   it("a skipped request proceeds with an empty handle and its response unchanged", async () => {
@@ -53,13 +59,19 @@ describe("checkNow", () => {
     const refusal = await asked;
     if (refusal.proceed) throw new Error("a DELETE is asked for confirmation");
     const { confirm } = (await refusal.response.json()) as { confirm: { token: string } };
-    const confirmed = guard.checkNow(new Request("http://localhost/users/7", { method: "DELETE", headers: { "hexarch-confirm": confirm.token } }));
+    const confirmed = guard.checkNow(
+      new Request("http://localhost/users/7", { method: "DELETE", headers: { "hexarch-confirm": confirm.token } }),
+    );
     expect(confirmed).toBeInstanceOf(Promise);
     expect((await confirmed).proceed).toBe(true);
   });
 
   it("waits for an asynchronous onDenied, whose Response becomes the refusal", async () => {
-    const guard = createFetchGuard({ guardian: guardianFor(perMinute(1)), secret: SECRET, onDenied: async ({ decision }) => new Response(decision.outcome, { status: 418 }) });
+    const guard = createFetchGuard({
+      guardian: guardianFor(perMinute(1)),
+      secret: SECRET,
+      onDenied: async ({ decision }) => new Response(decision.outcome, { status: 418 }),
+    });
     expect((await guard.checkNow(new Request("http://localhost/items"))).proceed).toBe(true);
     const verdict = await guard.checkNow(new Request("http://localhost/items"));
     if (verdict.proceed) throw new Error("one request per minute");

@@ -16,7 +16,7 @@ async function freshAdapter(text: string): Promise<{ adapter: NextAdapter; file:
   writeFileSync(file, text);
   vi.stubEnv("HEXARCH_POLICY_FILE", file);
   vi.stubEnv("HEXARCH_SECRET", SECRET);
-  const adapter = (await import("../../../src/adapters/next.js")) as NextAdapter;
+  const adapter = await import("../../../src/adapters/next.js");
   const { PolicyConfigError: ConfigError } = await import("../../../src/errors/config-error.js");
   return { adapter, file, ConfigError };
 }
@@ -28,11 +28,15 @@ afterEach(() => {
 
 describe("the policy file, once per server", () => {
   it("every route shares one guardian: its counters and its confirmation tokens", async () => {
-    const { adapter, file } = await freshAdapter(`${perMinute(2)}  - id: safe_delete\n    rules:\n      - operation: delete\n        action: require_confirmation\n`);
+    const { adapter, file } = await freshAdapter(
+      `${perMinute(2)}  - id: safe_delete\n    rules:\n      - operation: delete\n        action: require_confirmation\n`,
+    );
     const users = adapter.withHexarch(countingHandler().handler);
     writeFileSync(file, perMinute(1000));
     const orders = adapter.withHexarch(countingHandler().handler);
-    expect([(await call(users, "/users")).status, (await call(orders, "/orders")).status, (await call(users, "/users")).status]).toEqual([200, 200, 429]);
+    expect([(await call(users, "/users")).status, (await call(orders, "/orders")).status, (await call(users, "/users")).status]).toEqual([
+      200, 200, 429,
+    ]);
     const remove = adapter.withHexarch(countingHandler().handler, { policy: "safe_delete" });
     const first = await call(remove, "/users/1", { method: "DELETE" });
     const { confirm } = (await first.json()) as { confirm: { token: string } };
@@ -62,7 +66,10 @@ describe("the Edge runtime", () => {
     vi.stubGlobal("EdgeRuntime", "edge-runtime");
     const error = thrownBy(() => adapter.withHexarch(countingHandler().handler, { policy: "safe_delete" }));
     expect(error).toBeInstanceOf(ConfigError);
-    expect((error as PolicyConfigError).problems[0]).toMatchObject({ path: 'withHexarch({ policy: "safe_delete" })', fix: expect.stringContaining('export const runtime = "nodejs"') });
+    expect((error as PolicyConfigError).problems[0]).toMatchObject({
+      path: 'withHexarch({ policy: "safe_delete" })',
+      fix: expect.stringContaining('export const runtime = "nodejs"'),
+    });
   });
 
   it("the edge-light build of hexarch-guardrails/next throws the same error without loading anything Node-only", () => {

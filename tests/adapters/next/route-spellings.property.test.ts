@@ -47,7 +47,9 @@ describe("Next.js route handlers", () => {
 
   it("the protected paths themselves are refused, so the property above is not vacuous", async () => {
     for (const path of PROTECTED_PATHS) {
-      const answer = await route(new Request(`http://h/${path.segments.join("/")}`, { method: path.method }), { params: Promise.resolve({}) });
+      const answer = await route(new Request(`http://h/${path.segments.join("/")}`, { method: path.method }), {
+        params: Promise.resolve({}),
+      });
       expect(answer.status).toBe(path.refusal);
     }
   });

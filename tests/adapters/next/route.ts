@@ -7,11 +7,19 @@ export { guardianFor, perMinute, QUICK_START, SECRET } from "../express/app.js";
 export type Route = (request: Request, context: { params: Promise<Record<string, string>> }) => Response | Promise<Response>;
 
 /** Sends one request to a route handler; `json` becomes a JSON body. */
-export function call(route: Route, path: string, init: RequestInit & { readonly json?: unknown; readonly params?: Record<string, string> } = {}): Promise<Response> {
+export function call(
+  route: Route,
+  path: string,
+  init: RequestInit & { readonly json?: unknown; readonly params?: Record<string, string> } = {},
+): Promise<Response> {
   const { json, params, ...rest } = init;
   const headers = new Headers(rest.headers);
   if (json !== undefined) headers.set("content-type", "application/json");
-  const request = new Request(`http://localhost${path}`, { ...rest, headers, ...(json === undefined ? {} : { body: JSON.stringify(json) }) });
+  const request = new Request(`http://localhost${path}`, {
+    ...rest,
+    headers,
+    ...(json === undefined ? {} : { body: JSON.stringify(json) }),
+  });
   return Promise.resolve(route(request, { params: Promise.resolve(params ?? {}) }));
 }
 

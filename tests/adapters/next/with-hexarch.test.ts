@@ -13,8 +13,14 @@ describe("set-up, once per route module", () => {
   });
 
   it("every wrong type and bad value is reported at once", () => {
-    const error = configErrorOf(() => withHexarch(ok, { guardian: guardianFor(), cost: "3", secret: "short", headers: { legasy: true } } as never));
-    expect(error.problems.map((p) => p.path).sort()).toEqual(["withHexarch().cost", "withHexarch().headers.legasy", "withHexarch().secret"]);
+    const error = configErrorOf(() =>
+      withHexarch(ok, { guardian: guardianFor(), cost: "3", secret: "short", headers: { legasy: true } } as never),
+    );
+    expect(error.problems.map((p) => p.path).sort()).toEqual([
+      "withHexarch().cost",
+      "withHexarch().headers.legasy",
+      "withHexarch().secret",
+    ]);
   });
 
   it.each([[0], [-1], [1.5], [65]])("trustProxy: %s is not a number of proxies", (trustProxy) => {
@@ -68,7 +74,12 @@ describe("requests", () => {
     expect(later).toBeInstanceOf(Promise);
     expect((await later).headers.get("ratelimit")).toMatch(/^"rate_limit";r=98;/);
 
-    const failing = withHexarch(() => { throw new Error("handler broke"); }, { guardian, secret: SECRET });
+    const failing = withHexarch(
+      () => {
+        throw new Error("handler broke");
+      },
+      { guardian, secret: SECRET },
+    );
     const result = failing(new Request("http://localhost/items"), context);
     expect(result).toBeInstanceOf(Promise);
     await expect(result).rejects.toThrow("handler broke");
@@ -94,16 +105,27 @@ describe("requests", () => {
     });
     const first = await call(route, "/items", { method: "POST", json: { name: "a", n: 1 } });
     const { confirm } = (await first.json()) as { confirm: { token: string } };
-    const second = await call(route, "/items", { method: "POST", json: { n: 1, name: "a" }, headers: { "hexarch-confirm": confirm.token } });
+    const second = await call(route, "/items", {
+      method: "POST",
+      json: { n: 1, name: "a" },
+      headers: { "hexarch-confirm": confirm.token },
+    });
     expect(second.status).toBe(200);
     expect(await second.json()).toEqual({ received: { n: 1, name: "a" } });
   });
 
   it("a token for a JSON body does not confirm a text body with other content", async () => {
-    const route = withHexarch(ok, { guardian: guardianFor(`policies:\n  - id: careful\n    rules:\n      - action: require_confirmation\n`), secret: SECRET });
+    const route = withHexarch(ok, {
+      guardian: guardianFor(`policies:\n  - id: careful\n    rules:\n      - action: require_confirmation\n`),
+      secret: SECRET,
+    });
     const first = await call(route, "/items", { method: "PUT", json: { a: 1 } });
     const { confirm } = (await first.json()) as { confirm: { token: string } };
-    const other = await call(route, "/items", { method: "PUT", body: "a=2", headers: { "content-type": "text/plain", "hexarch-confirm": confirm.token } });
+    const other = await call(route, "/items", {
+      method: "PUT",
+      body: "a=2",
+      headers: { "content-type": "text/plain", "hexarch-confirm": confirm.token },
+    });
     expect(other.status).toBe(428);
     expect(((await other.json()) as { confirm: { rejected: string } }).confirm.rejected).toBe("invalid");
   });
@@ -114,7 +136,8 @@ describe("requests", () => {
       guardian: guardianFor(perMinute(1)),
       secret: SECRET,
       onDecision: (decision, request) => seen.push(`${request.method} ${decision.outcome}`),
-      onDenied: ({ answer, decision }) => new Response(`no: ${decision.policyId}`, { status: 418, headers: { "retry-after": answer.headers["Retry-After"] ?? "" } }),
+      onDenied: ({ answer, decision }) =>
+        new Response(`no: ${decision.policyId}`, { status: 418, headers: { "retry-after": answer.headers["Retry-After"] ?? "" } }),
     });
     await call(route, "/");
     const denied = await call(route, "/", { method: "POST" });
@@ -126,7 +149,12 @@ describe("requests", () => {
 
   it("skip leaves matching requests alone: no decision, no counting, no headers", async () => {
     const onDecision = vi.fn();
-    const route = withHexarch(ok, { guardian: guardianFor(perMinute(1)), secret: SECRET, skip: (request) => new URL(request.url).pathname === "/health", onDecision });
+    const route = withHexarch(ok, {
+      guardian: guardianFor(perMinute(1)),
+      secret: SECRET,
+      skip: (request) => new URL(request.url).pathname === "/health",
+      onDecision,
+    });
     expect(await statusesOf(route, [{ path: "/health" }, { path: "/health" }, { path: "/items" }])).toEqual([200, 200, 200]);
     expect((await call(route, "/health")).headers.get("ratelimit")).toBeNull();
     expect(onDecision).toHaveBeenCalledTimes(1);
@@ -143,11 +171,17 @@ describe("requests", () => {
   });
 
   it("works with NextRequest, the class Next passes to route handlers", async () => {
-    const route = withHexarch(async (request: NextRequest) => Response.json({ path: request.nextUrl.pathname }), { guardian: guardianFor(), secret: SECRET, policy: "safe_delete" });
+    const route = withHexarch(async (request: NextRequest) => Response.json({ path: request.nextUrl.pathname }), {
+      guardian: guardianFor(),
+      secret: SECRET,
+      policy: "safe_delete",
+    });
     const first = await route(new NextRequest("http://localhost/users/1", { method: "DELETE" }), { params: Promise.resolve({}) });
     expect(first.status).toBe(428);
     const token = ((await first.json()) as { confirm: { token: string } }).confirm.token;
-    const second = await route(new NextRequest("http://localhost/users/1", { method: "DELETE", headers: { "hexarch-confirm": token } }), { params: Promise.resolve({}) });
+    const second = await route(new NextRequest("http://localhost/users/1", { method: "DELETE", headers: { "hexarch-confirm": token } }), {
+      params: Promise.resolve({}),
+    });
     expect(second.status).toBe(200);
     expect(await second.json()).toEqual({ path: "/users/1" });
   });

@@ -70,7 +70,11 @@ const confirmed428 = (rejected?: string) => ({
   },
 });
 
-const deleteItem = (token?: TokenChoice, path = "/items/1"): ContractStep["request"] => ({ method: "DELETE", path, ...(token === undefined ? {} : { token }) });
+const deleteItem = (token?: TokenChoice, path = "/items/1"): ContractStep["request"] => ({
+  method: "DELETE",
+  path,
+  ...(token === undefined ? {} : { token }),
+});
 
 /** Every case runs under every adapter. */
 export const CONTRACT_CASES: readonly ContractCase[] = [
@@ -83,7 +87,12 @@ export const CONTRACT_CASES: readonly ContractCase[] = [
         request: { method: "GET", path: "/items" },
         expect: {
           status: 200,
-          headers: { "ratelimit-policy": '"rate_limit";q=100;w=60', ratelimit: /^"rate_limit";r=99;t=(60|59)$/, "retry-after": null, "x-ratelimit-limit": null },
+          headers: {
+            "ratelimit-policy": '"rate_limit";q=100;w=60',
+            ratelimit: /^"rate_limit";r=99;t=(60|59)$/,
+            "retry-after": null,
+            "x-ratelimit-limit": null,
+          },
           body: { ok: true },
         },
       },
@@ -156,8 +165,14 @@ policies:
     policies: CONFIRM_CREATE,
     mount: { kind: "hexarch" },
     steps: [
-      { request: { method: "POST", path: "/items", body: { name: "a", n: 1 } }, expect: { status: 428, body: { policy: "confirm_create" } } },
-      { request: { method: "POST", path: "/items", body: { name: "a", n: 2 }, token: "last" }, expect: { status: 428, body: { confirm: expect.objectContaining({ rejected: "invalid" }) } } },
+      {
+        request: { method: "POST", path: "/items", body: { name: "a", n: 1 } },
+        expect: { status: 428, body: { policy: "confirm_create" } },
+      },
+      {
+        request: { method: "POST", path: "/items", body: { name: "a", n: 2 }, token: "last" },
+        expect: { status: 428, body: { confirm: expect.objectContaining({ rejected: "invalid" }) } },
+      },
       { request: { method: "POST", path: "/items", body: { n: 1, name: "a" }, token: "first" }, expect: { status: 200 } },
     ],
   },
@@ -188,7 +203,14 @@ policies:
         expect: {
           status: 403,
           headers: { "retry-after": null, "cache-control": "no-store" },
-          body: { type: "urn:hexarch:problem:forbidden-by-policy", title: "Forbidden by policy", status: 403, outcome: "deny", kind: "access", policy: "admins_only" },
+          body: {
+            type: "urn:hexarch:problem:forbidden-by-policy",
+            title: "Forbidden by policy",
+            status: 403,
+            outcome: "deny",
+            kind: "access",
+            policy: "admins_only",
+          },
         },
       },
     ],
@@ -200,13 +222,22 @@ policies:
     options: { resource: "openai", cost: 3 },
     steps: [
       { request: { method: "POST", path: "/chat" }, times: 2, expect: { status: 200, headers: { "hexarch-budget-warning": null } } },
-      { request: { method: "POST", path: "/chat" }, expect: { status: 200, headers: { "hexarch-budget-warning": /^"api_budget";spent=9;limit=10;reset=\d+$/ } } },
+      {
+        request: { method: "POST", path: "/chat" },
+        expect: { status: 200, headers: { "hexarch-budget-warning": /^"api_budget";spent=9;limit=10;reset=\d+$/ } },
+      },
       {
         request: { method: "POST", path: "/chat" },
         expect: {
           status: 429,
           headers: { "retry-after": SECONDS, "hexarch-budget-warning": null },
-          body: { type: "urn:hexarch:problem:budget-exhausted", title: "Budget exhausted", outcome: "limit", kind: "budget", policy: "api_budget" },
+          body: {
+            type: "urn:hexarch:problem:budget-exhausted",
+            title: "Budget exhausted",
+            outcome: "limit",
+            kind: "budget",
+            policy: "api_budget",
+          },
         },
       },
     ],
@@ -217,8 +248,15 @@ policies:
     mount: { kind: "guard", policies: ["api_budget"] },
     options: { resource: "openai", cost: 3 },
     steps: [
-      { request: { method: "POST", path: "/chat", headers: { "x-actual-cost": "1" } }, times: 5, expect: { status: 200, headers: { "hexarch-budget-warning": null } } },
-      { request: { method: "POST", path: "/chat" }, expect: { status: 200, headers: { "hexarch-budget-warning": /^"api_budget";spent=8;limit=10;/ } } },
+      {
+        request: { method: "POST", path: "/chat", headers: { "x-actual-cost": "1" } },
+        times: 5,
+        expect: { status: 200, headers: { "hexarch-budget-warning": null } },
+      },
+      {
+        request: { method: "POST", path: "/chat" },
+        expect: { status: 200, headers: { "hexarch-budget-warning": /^"api_budget";spent=8;limit=10;/ } },
+      },
     ],
   },
   {
@@ -233,7 +271,14 @@ policies:
         expect: {
           status: 400,
           headers: { "retry-after": null },
-          body: { type: "urn:hexarch:problem:invalid-cost", title: "Invalid cost", status: 400, outcome: "deny", kind: "cost", detail: expect.stringContaining("cost NaN") },
+          body: {
+            type: "urn:hexarch:problem:invalid-cost",
+            title: "Invalid cost",
+            status: 400,
+            outcome: "deny",
+            kind: "cost",
+            detail: expect.stringContaining("cost NaN"),
+          },
         },
       },
     ],
@@ -252,7 +297,11 @@ policies:
     steps: [
       {
         request: { method: "GET", path: "/items" },
-        expect: { status: 503, headers: { "retry-after": "5" }, body: { type: "urn:hexarch:problem:policy-unavailable", outcome: "error", kind: "store", policy: "rate_limit", retry_after: 5 } },
+        expect: {
+          status: 503,
+          headers: { "retry-after": "5" },
+          body: { type: "urn:hexarch:problem:policy-unavailable", outcome: "error", kind: "store", policy: "rate_limit", retry_after: 5 },
+        },
       },
     ],
   },
@@ -293,7 +342,10 @@ policies:
     options: { headers: false },
     steps: [
       { request: { method: "GET", path: "/items" }, expect: { status: 200, headers: { ratelimit: null, "ratelimit-policy": null } } },
-      { request: { method: "GET", path: "/items" }, expect: { status: 429, headers: { "retry-after": null, ratelimit: null }, body: { retry_after: expect.any(Number) } } },
+      {
+        request: { method: "GET", path: "/items" },
+        expect: { status: 429, headers: { "retry-after": null, ratelimit: null }, body: { retry_after: expect.any(Number) } },
+      },
     ],
   },
   {
@@ -304,7 +356,15 @@ policies:
     steps: [
       {
         request: { method: "GET", path: "/items" },
-        expect: { status: 200, headers: { "x-ratelimit-limit": "100", "x-ratelimit-remaining": "99", "x-ratelimit-reset": /^\d{10}$/, ratelimit: /^"rate_limit";r=99;/ } },
+        expect: {
+          status: 200,
+          headers: {
+            "x-ratelimit-limit": "100",
+            "x-ratelimit-remaining": "99",
+            "x-ratelimit-reset": /^\d{10}$/,
+            ratelimit: /^"rate_limit";r=99;/,
+          },
+        },
       },
     ],
   },

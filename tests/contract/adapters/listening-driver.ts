@@ -15,10 +15,12 @@ export function listeningDriver(name: string, listenerFor: (spec: ContractAppSpe
       await new Promise<void>((resolve) => server.once("listening", resolve));
       return {
         async send({ method, path, headers, body }) {
-          let pending = request(server)[method.toLowerCase() as "get"](path).set(headers ?? {});
+          let pending = request(server)
+            [method.toLowerCase() as "get"](path)
+            .set(headers ?? {});
           if (body !== undefined) pending = pending.send(body as object);
           const response = await pending;
-          return { status: response.status, headers: response.headers as Record<string, string>, body: response.body as unknown };
+          return { status: response.status, headers: response.headers, body: response.body as unknown };
         },
         close: () => new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),
       };

@@ -25,7 +25,10 @@ const nextDriver: AdapterDriver = {
     );
     return {
       async send({ method, path, headers, body }) {
-        const init: RequestInit = { method, headers: { ...headers, ...(body === undefined ? {} : { "content-type": "application/json" }) } };
+        const init: RequestInit = {
+          method,
+          headers: { ...headers, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+        };
         if (body !== undefined) init.body = JSON.stringify(body);
         return toContract(await route(new Request(`http://localhost${path}`, init), { params: Promise.resolve({}) }));
       },

@@ -10,7 +10,10 @@ const WINDOW_MS = 1_000;
 const EVEN_LIMITS = [1, 2, 4, 5, 8, 10] as const;
 
 /** Groups of calls arriving at the same instant, each group a gap (ms) after the last. */
-const arrivals = fc.array(fc.record({ gapMs: fc.integer({ min: 0, max: 1_500 }), size: fc.integer({ min: 1, max: 4 }) }), { minLength: 1, maxLength: 25 });
+const arrivals = fc.array(fc.record({ gapMs: fc.integer({ min: 0, max: 1_500 }), size: fc.integer({ min: 1, max: 4 }) }), {
+  minLength: 1,
+  maxLength: 25,
+});
 
 interface Call {
   readonly at: number;
@@ -74,7 +77,8 @@ export function algorithmProperties(makeStore: StoreFactory, runs: number): void
         const starts = calls.filter((c) => c.admitted).map((c) => c.at);
         for (const call of calls) {
           // In whole milliseconds × limit: count × interval ≤ burst × interval + t, i.e. count ≤ burst + t / interval.
-          const breaks = (from: number, extra: number): boolean => (admittedIn(calls, from, call.at) + extra) * interval > burst * interval + (call.at - from);
+          const breaks = (from: number, extra: number): boolean =>
+            (admittedIn(calls, from, call.at) + extra) * interval > burst * interval + (call.at - from);
           if (call.admitted) expect(starts.filter((s) => s <= call.at).some((s) => breaks(s, 0))).toBe(false);
           else expect([...starts.filter((s) => s <= call.at), call.at].some((s) => breaks(s, 1))).toBe(true);
         }

@@ -32,7 +32,26 @@ async function spend(guardian: Guardian, times: number, cost: number): Promise<D
 
 /** Costs and settlements as an attacker or a buggy caller would send them: at every bound, and ordinary ones. */
 const anyAmount = fc.oneof(
-  fc.constantFrom(0, -0, -1, -1e-9, 1e-7, 0.000001, 0.5, 9.999999, 10, 10.000001, 1e9, 1e10, 1e15, 1e21, 1e303, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY),
+  fc.constantFrom(
+    0,
+    -0,
+    -1,
+    -1e-9,
+    1e-7,
+    0.000001,
+    0.5,
+    9.999999,
+    10,
+    10.000001,
+    1e9,
+    1e10,
+    1e15,
+    1e21,
+    1e303,
+    Number.NaN,
+    Number.POSITIVE_INFINITY,
+    Number.NEGATIVE_INFINITY,
+  ),
   fc.double({ min: 0, max: 12, noNaN: true }),
   fc.double({ noNaN: false }),
 );

@@ -100,7 +100,8 @@ function outcomes(decisions: readonly { outcome: string }[]): string[] {
 
 async function inTurn(guardian: Guardian, calls: number, ctx: GuardContext, policyIds?: readonly string[]) {
   const decisions = [];
-  for (let i = 0; i < calls; i += 1) decisions.push(await (policyIds === undefined ? guardian.evaluate(ctx) : guardian.check(policyIds, ctx)));
+  for (let i = 0; i < calls; i += 1)
+    decisions.push(await (policyIds === undefined ? guardian.evaluate(ctx) : guardian.check(policyIds, ctx)));
   return decisions;
 }
 
@@ -163,7 +164,9 @@ export function storeContract(makeStore: StoreFactory): void {
     expect((await guardian.evaluate({ resource: "reports" })).kind).toBe("time");
     expect((await guardian.evaluate({ resource: "migrations" })).kind).toBe("environment");
     expect((await guardian.evaluate({ resource: "migrations", environment: "production" })).kind).toBe("facts");
-    expect((await guardian.evaluate({ resource: "migrations", environment: "production", facts: { backup_verified: true } })).outcome).toBe("allow");
+    expect((await guardian.evaluate({ resource: "migrations", environment: "production", facts: { backup_verified: true } })).outcome).toBe(
+      "allow",
+    );
     expect((await guardian.evaluate({ feature: "beta_export" })).kind).toBe("feature");
   });
 

@@ -10,6 +10,12 @@ describeWithRedis("store contract: RedisStore", "any", () => {
   const client = suiteRedisClient();
   storeContract(() => new RedisStore({ client: client(), prefix: uniquePrefix("contract") }));
   amountContract(() => new RedisStore({ client: client(), prefix: uniquePrefix("amounts") }));
-  algorithmContract((clock) => new RedisStore({ client: client(), prefix: uniquePrefix("algorithms"), time: clock === undefined ? "redis" : "app" }), false);
-  algorithmProperties((clock) => new RedisStore({ client: client(), prefix: uniquePrefix("properties"), time: clock === undefined ? "redis" : "app" }), 25);
+  algorithmContract(
+    (clock) => new RedisStore({ client: client(), prefix: uniquePrefix("algorithms"), time: clock === undefined ? "redis" : "app" }),
+    false,
+  );
+  algorithmProperties(
+    (clock) => new RedisStore({ client: client(), prefix: uniquePrefix("properties"), time: clock === undefined ? "redis" : "app" }),
+    25,
+  );
 });

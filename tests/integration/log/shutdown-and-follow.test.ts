@@ -15,7 +15,11 @@ const CLI = fileURLToPath(new URL("../../../src/cli/main.ts", import.meta.url));
 
 /** Starts `node --import tsx file args…` and collects its standard output. */
 function start(file: string, args: readonly string[], env: Record<string, string>, cwd: string): ChildProcess & { output(): string } {
-  const child = spawn(process.execPath, ["--import", TSX, file, ...args], { cwd, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(process.execPath, ["--import", TSX, file, ...args], {
+    cwd,
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   let output = "";
   child.stdout?.setEncoding("utf8").on("data", (text: string) => void (output += text));
   return Object.assign(child, { output: () => output });
@@ -58,7 +62,12 @@ describe("decision log across processes", () => {
     await deleteBy(["before"]);
     const follower = start(CLI, ["log", "query", "--follow", "--outcome", "confirm", "--json"], {}, folder.dir);
     children.push(follower);
-    const users = () => follower.output().split("\n").filter((line) => line !== "").map((line) => (JSON.parse(line) as { context: { user: string } }).context.user);
+    const users = () =>
+      follower
+        .output()
+        .split("\n")
+        .filter((line) => line !== "")
+        .map((line) => (JSON.parse(line) as { context: { user: string } }).context.user);
     await eventually(async () => users().length === 1, 600, 50);
     const later = Array.from({ length: 12 }, (_v, i) => `u${i}`);
     for (const user of later) await deleteBy([user]);

@@ -15,7 +15,10 @@ import { loggingGuardian, quickstartWithLogging } from "../../unit/log/log-suppo
 
 /** A guardian logging into `table` at `url`, with extra `logging:` lines. */
 function guardianInto(url: string, table: string, extra: readonly string[] = [], logger?: Logger): Guardian {
-  return loggingGuardian(quickstartWithLogging([`postgres_url: ${JSON.stringify(url)}`, `postgres_table: ${table}`, ...extra]), logger === undefined ? {} : { logger });
+  return loggingGuardian(
+    quickstartWithLogging([`postgres_url: ${JSON.stringify(url)}`, `postgres_table: ${table}`, ...extra]),
+    logger === undefined ? {} : { logger },
+  );
 }
 
 /** Verifies the log in `table`. */
@@ -68,7 +71,11 @@ describeWithPostgres("decision log: Postgres sink", "any", () => {
     expect(intact.problems).toEqual([]);
     expect(intact.chains).toEqual([expect.objectContaining({ records: 21, broken: false })]);
     await sql(url, `UPDATE ${table} SET line = replace(line, '"client":"c7"', '"client":"c8"') WHERE seq = 8`);
-    expect((await verifyTable(url, table)).problems[0]).toMatchObject({ what: "edited", seq: 8, where: expect.stringMatching(new RegExp(`^${table} row \\d+$`)) });
+    expect((await verifyTable(url, table)).problems[0]).toMatchObject({
+      what: "edited",
+      seq: 8,
+      where: expect.stringMatching(new RegExp(`^${table} row \\d+$`)),
+    });
     await sql(url, `DELETE FROM ${table} WHERE seq BETWEEN 8 AND 9`);
     expect((await verifyTable(url, table)).problems[0]).toMatchObject({ what: "deleted", seq: 10 });
     await sql(url, `DROP TABLE ${table}, ${table}_checkpoints`);
@@ -80,8 +87,11 @@ describeWithPostgres("decision log: Postgres sink", "any", () => {
     const worker = join(import.meta.dirname, "log-worker.ts");
     const run = () =>
       new Promise<number>((done, fail) =>
-        execFile(process.execPath, ["--import", tsx, worker], { env: { ...process.env, LOG_URL: url, LOG_TABLE: table, DECISIONS: "2000" } }, (error, stdout) =>
-          error === null ? done(Number(stdout.trim())) : fail(error),
+        execFile(
+          process.execPath,
+          ["--import", tsx, worker],
+          { env: { ...process.env, LOG_URL: url, LOG_TABLE: table, DECISIONS: "2000" } },
+          (error, stdout) => (error === null ? done(Number(stdout.trim())) : fail(error)),
         ),
       );
     const made = await Promise.all([run(), run()]);
@@ -89,7 +99,7 @@ describeWithPostgres("decision log: Postgres sink", "any", () => {
     expect(report).toMatchObject({ ok: true, problems: [] });
     expect(report.chains).toHaveLength(2);
     const { rows } = await sql(url, `SELECT count(*)::int AS n FROM ${table} WHERE type = 'decision'`);
-    expect(rows[0]?.n).toBe(made[0]! + made[1]!);
+    expect(rows[0]?.n).toBe(made[0] + made[1]);
     expect(made).toEqual([2000, 2000]);
     await sql(url, `DROP TABLE ${table}, ${table}_checkpoints`);
   }, 120_000);

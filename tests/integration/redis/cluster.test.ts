@@ -33,7 +33,10 @@ describeWithRedis("store contract: RedisStore on Redis Cluster", "own-server", (
   });
 
   storeContract(() => new RedisStore({ client: cluster, prefix: uniquePrefix("cluster") }));
-  algorithmContract((clock) => new RedisStore({ client: cluster, prefix: uniquePrefix("cluster-algorithms"), time: clock === undefined ? "redis" : "app" }), false);
+  algorithmContract(
+    (clock) => new RedisStore({ client: cluster, prefix: uniquePrefix("cluster-algorithms"), time: clock === undefined ? "redis" : "app" }),
+    false,
+  );
 
   it("keeps every key of one decision under its documented name in one hash slot", async () => {
     const prefix = uniquePrefix("slots");

@@ -41,7 +41,9 @@ describe("store selection without Redis", () => {
   });
 
   it("refuses a redis_url that is not a Redis URL, located in the file", () => {
-    const error = configError(() => createGuardian({ policyText: withStore('  redis_url: "http://cache:6379"'), policyFile: "hexarch.yaml", env: {} }));
+    const error = configError(() =>
+      createGuardian({ policyText: withStore('  redis_url: "http://cache:6379"'), policyFile: "hexarch.yaml", env: {} }),
+    );
     expect(error.problems[0]).toMatchObject({ file: "hexarch.yaml", line: 2, path: "store.redis_url" });
     expect(error.problems[0]?.message).toContain("not a redis:// or rediss:// URL");
   });
@@ -137,7 +139,9 @@ describeWithRedis("store selection with Redis", "any", () => {
   });
 
   it("HEXARCH_REDIS_URL wins over the file's redis_url", async () => {
-    const guardian = guardianFrom(withStore(`  redis_url: "${REFUSED_URL}"\n  prefix: "${uniquePrefix("wins")}"`), { HEXARCH_REDIS_URL: url });
+    const guardian = guardianFrom(withStore(`  redis_url: "${REFUSED_URL}"\n  prefix: "${uniquePrefix("wins")}"`), {
+      HEXARCH_REDIS_URL: url,
+    });
     expect((await guardian.evaluate({})).outcome).toBe("allow");
   });
 });

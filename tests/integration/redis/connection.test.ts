@@ -110,7 +110,10 @@ describeWithRedis("RedisStore connections", "own-server", () => {
     };
 
     const madeBefore = appLimiter();
-    const stores = [new RedisStore({ client, prefix: uniquePrefix("shared") }), new RedisStore({ client, prefix: uniquePrefix("shared") })] as const;
+    const stores = [
+      new RedisStore({ client, prefix: uniquePrefix("shared") }),
+      new RedisStore({ client, prefix: uniquePrefix("shared") }),
+    ] as const;
     await countsAsRateLimiterFlexibleDoes(madeBefore); // runs the stores' script, defined last
     await storeCounts(stores[0]);
     const madeAfter = appLimiter();

@@ -44,7 +44,13 @@ function once(child: ChildProcess): Promise<unknown> {
 }
 
 /** Starts the workers, lets every one connect, then releases them together; returns all outcomes. */
-async function hitTogether(job: Omit<WorkerJob, "url" | "prefix">, url: string, prefix: string, processes = PROCESSES, skews: readonly number[] = []): Promise<string[]> {
+async function hitTogether(
+  job: Omit<WorkerJob, "url" | "prefix">,
+  url: string,
+  prefix: string,
+  processes = PROCESSES,
+  skews: readonly number[] = [],
+): Promise<string[]> {
   const workers = Array.from({ length: processes }, () =>
     fork(WORKER, { execArgv: ["--import", import.meta.resolve("tsx")], stdio: "inherit" }),
   );
@@ -138,11 +144,23 @@ policies:
 `;
       const prefix = uniquePrefix(`multi-${algorithm}`);
       const started = Date.now();
-      const outcomes = await hitTogether({ policyText, policyId: "shared", calls: 200, context: { client: "any" } }, url, prefix, 2, [30_000, -30_000]);
+      const outcomes = await hitTogether(
+        { policyText, policyId: "shared", calls: 200, context: { client: "any" } },
+        url,
+        prefix,
+        2,
+        [30_000, -30_000],
+      );
       expect(outcomes).toHaveLength(400);
       expect(outcomes.filter((o) => o === "allow")).toHaveLength(admitted);
       expect(outcomes.filter((o) => o === "limit")).toHaveLength(400 - admitted);
-      const late = await hitTogether({ policyText, policyId: "shared", calls: 5, context: { client: "any" } }, url, prefix, 2, [-30_000, 30_000]);
+      const late = await hitTogether(
+        { policyText, policyId: "shared", calls: 5, context: { client: "any" } },
+        url,
+        prefix,
+        2,
+        [-30_000, 30_000],
+      );
       // The window holds the first 50 for a minute; the bucket refills 50 a minute meanwhile, and no faster.
       const refilled = algorithm === "token_bucket" ? Math.floor(((Date.now() - started) * 50) / 60_000) : 0;
       expect(late.filter((o) => o === "allow").length).toBeLessThanOrEqual(refilled);

@@ -25,7 +25,13 @@ describe("RedisStore options", () => {
   });
 
   it("reports every bad option at once", () => {
-    const problems = problemsOf({ client: {} as never, prefix: "{app}", timeoutMs: 0, insurance: "memory" as never, autoPipelining: "yes" as never });
+    const problems = problemsOf({
+      client: {} as never,
+      prefix: "{app}",
+      timeoutMs: 0,
+      insurance: "memory" as never,
+      autoPipelining: "yes" as never,
+    });
     expect(problems).toEqual([
       "RedisStore.client: is not an ioredis client",
       'RedisStore.prefix: "{app}" cannot be a key prefix',
@@ -35,7 +41,7 @@ describe("RedisStore options", () => {
     ]);
   });
 
-  it.each([["" as string], [":"], ["my app"]])("refuses the prefix %j", (prefix) => {
+  it.each([[""], [":"], ["my app"]])("refuses the prefix %j", (prefix) => {
     expect(problemsOf({ client: idle, prefix })).toHaveLength(1);
   });
 

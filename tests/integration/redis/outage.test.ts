@@ -76,7 +76,8 @@ describeWithRedis("Redis outages", "own-server", () => {
     expect(unhandled).toEqual([]);
   });
 
-  const storeWith = (extra: { insurance?: boolean } = {}) => new RedisStore({ client, prefix: uniquePrefix("outage"), timeoutMs: TIMEOUT_MS, ...extra });
+  const storeWith = (extra: { insurance?: boolean } = {}) =>
+    new RedisStore({ client, prefix: uniquePrefix("outage"), timeoutMs: TIMEOUT_MS, ...extra });
 
   it("killed and restarted mid-load: every call answers in time, fail-closed errors during the outage, then counts again", async () => {
     const guardian = createGuardian({ policyText: policy("closed"), env: {}, store: storeWith() });
@@ -142,7 +143,10 @@ describeWithRedis("Redis outages", "own-server", () => {
     const store = storeWith();
     await store.set("late", 5, 60_000);
     server.pause();
-    const [consumed, claimed] = await Promise.allSettled([store.consume([{ key: "late", points: 3, windowMs: 60_000 }]), store.claimOnce("late-token", 60_000)]);
+    const [consumed, claimed] = await Promise.allSettled([
+      store.consume([{ key: "late", points: 3, windowMs: 60_000 }]),
+      store.claimOnce("late-token", 60_000),
+    ]);
     server.resume();
     expect(consumed).toMatchObject({ status: "rejected", reason: { code: "HEXARCH_REDIS_TIMEOUT" } });
     expect(claimed).toMatchObject({ status: "rejected", reason: { code: "HEXARCH_REDIS_TIMEOUT" } });
@@ -151,7 +155,8 @@ describeWithRedis("Redis outages", "own-server", () => {
 
   it("with insurance, limits hold in this process during the outage, and Redis takes over again afterwards", async () => {
     const warnings: string[] = [];
-    const onWarning = (warning: Error & { code?: string }): void => void (warning.code === "HEXARCH_REDIS_INSURANCE" && warnings.push(warning.message));
+    const onWarning = (warning: Error & { code?: string }): void =>
+      void (warning.code === "HEXARCH_REDIS_INSURANCE" && warnings.push(warning.message));
     process.on("warning", onWarning);
     try {
       const guardian = createGuardian({ policyText: policy("closed", 3), env: {}, store: storeWith({ insurance: true }) });
@@ -168,7 +173,9 @@ describeWithRedis("Redis outages", "own-server", () => {
       await eventually(async () => warnings.length > 0);
       expect(warnings).toHaveLength(1);
       // Whichever the client noticed first: the closed connection, or the silence before it.
-      expect(warnings[0]).toMatch(/^Redis (is not connected \(client status "\w+"\)|did not answer within 100 ms); counting in this process/);
+      expect(warnings[0]).toMatch(
+        /^Redis (is not connected \(client status "\w+"\)|did not answer within 100 ms); counting in this process/,
+      );
     } finally {
       process.removeListener("warning", onWarning);
     }
@@ -179,7 +186,11 @@ describeWithRedis("Redis outages", "own-server", () => {
     const lazy = new Redis(server.url, { lazyConnect: true, enableOfflineQueue: false });
     lazy.on("error", () => undefined);
     try {
-      const guardian = createGuardian({ policyText: policy("closed"), env: {}, store: new RedisStore({ client: lazy, prefix: uniquePrefix("startup"), timeoutMs: TIMEOUT_MS }) });
+      const guardian = createGuardian({
+        policyText: policy("closed"),
+        env: {},
+        store: new RedisStore({ client: lazy, prefix: uniquePrefix("startup"), timeoutMs: TIMEOUT_MS }),
+      });
       expect((await guardian.check("api", {})).outcome).toBe("error");
       await server.restart();
       await eventually(async () => (await guardian.check("api", {})).outcome === "allow");

@@ -4,7 +4,8 @@ import type { Redis } from "ioredis";
 import { createGuardian, RedisStore, type Guardian } from "../../../src/index.js";
 import { connectRedis, describeWithRedis, redisForTests, uniquePrefix } from "../../support/redis.js";
 
-const POLICIES = "policies:\n  - id: api\n    rules:\n      - requests_per_minute: 1\n  - id: other\n    rules:\n      - requests_per_minute: 1\n";
+const POLICIES =
+  "policies:\n  - id: api\n    rules:\n      - requests_per_minute: 1\n  - id: other\n    rules:\n      - requests_per_minute: 1\n";
 
 describeWithRedis("guardian.reset on RedisStore", "any", () => {
   let client: Redis;

@@ -93,7 +93,10 @@ for (const connection of CONNECTIONS) {
 
     it("four windows in one rule: four commands in one round trip; a refusal adds one round trip to give them back", async () => {
       const guardian = guardianWith(FOUR_WINDOWS);
-      expect(await measure(() => guardian.evaluate({ client: "c" }))).toEqual({ roundTrips: 1, commands: ["evalsha", "evalsha", "evalsha", "evalsha"] });
+      expect(await measure(() => guardian.evaluate({ client: "c" }))).toEqual({
+        roundTrips: 1,
+        commands: ["evalsha", "evalsha", "evalsha", "evalsha"],
+      });
       const refused = await measure(() => guardian.evaluate({ client: "c" }));
       expect(refused.roundTrips).toBe(2);
       expect(refused.commands).toHaveLength(8);

@@ -42,7 +42,11 @@ describe("amounts in the policy file", () => {
   });
 
   it("loads the bounds themselves and a free call", () => {
-    for (const lines of [["monthly_budget: 0.000001"], ["daily_budget: 1000000000", "cost: 1000000000"], ["monthly_budget: 5", "cost: 0"]]) {
+    for (const lines of [
+      ["monthly_budget: 0.000001"],
+      ["daily_budget: 1000000000", "cost: 1000000000"],
+      ["monthly_budget: 5", "cost: 0"],
+    ]) {
       expect(() => problemsOf(budgetFile(...lines))).toThrow("expected a PolicyConfigError");
     }
   });

@@ -9,8 +9,28 @@ import { MAX_POINTS } from "../../../src/stores/store.js";
 
 /** Amounts at and around every bound, as YAML scalars, and ordinary ones. */
 const amountText = fc.oneof(
-  fc.constantFrom("0", "-0", "-1", ".inf", "-.inf", ".nan", "1e-7", "4e-7", "5e-7", "0.0000015", "0.000001", "1e9", "1000000000.5", "1e21", "1e303", "9007199254.740993"),
-  fc.constantFrom(MIN_AMOUNT, MAX_AMOUNT).chain((bound) => fc.double({ min: bound * 0.5, max: bound * 2, noNaN: true })).map(String),
+  fc.constantFrom(
+    "0",
+    "-0",
+    "-1",
+    ".inf",
+    "-.inf",
+    ".nan",
+    "1e-7",
+    "4e-7",
+    "5e-7",
+    "0.0000015",
+    "0.000001",
+    "1e9",
+    "1000000000.5",
+    "1e21",
+    "1e303",
+    "9007199254.740993",
+  ),
+  fc
+    .constantFrom(MIN_AMOUNT, MAX_AMOUNT)
+    .chain((bound) => fc.double({ min: bound * 0.5, max: bound * 2, noNaN: true }))
+    .map(String),
   fc.double({ noNaN: true }).map(String),
   fc.integer({ min: -3, max: 1_000_000 }).map(String),
 );
@@ -43,7 +63,8 @@ describe("amounts in generated policy files", () => {
           loaded = parsePolicyText(policyText(rules), "x.yaml");
         } catch (error) {
           expect(error).toBeInstanceOf(PolicyConfigError);
-          for (const problem of (error as PolicyConfigError).problems) expect(problem.line, JSON.stringify(problem)).toBeGreaterThanOrEqual(1);
+          for (const problem of (error as PolicyConfigError).problems)
+            expect(problem.line, JSON.stringify(problem)).toBeGreaterThanOrEqual(1);
           return;
         }
         for (const indexed of compilePolicySet(loaded).rules) {

@@ -21,7 +21,11 @@ describe("policies in code", () => {
   it("report a misspelt key by its key path, with the nearest key", () => {
     const policies = [{ id: "api", rules: [{ requests_per_minite: 5 }] }] as unknown as CodePolicy[];
     const error = configError(() => createGuardian({ env: {}, policies }));
-    expect(error.problems[0]).toMatchObject({ file: "<options>", path: "policies[0].rules[0].requests_per_minite", message: 'unknown key "requests_per_minite"' });
+    expect(error.problems[0]).toMatchObject({
+      file: "<options>",
+      path: "policies[0].rules[0].requests_per_minite",
+      message: 'unknown key "requests_per_minite"',
+    });
     expect(error.problems[0]?.fix).toContain('did you mean "requests_per_minute"?');
   });
 
@@ -31,14 +35,29 @@ describe("policies in code", () => {
   });
 
   it("sit beside a named file, file policies first", async () => {
-    const guardian = createGuardian({ env: {}, policyText: FILE, policies: [{ id: "deletes", rules: [{ operation: "delete", action: "require_confirmation" }] }] });
+    const guardian = createGuardian({
+      env: {},
+      policyText: FILE,
+      policies: [{ id: "deletes", rules: [{ operation: "delete", action: "require_confirmation" }] }],
+    });
     expect([...guardian.policies.policies.keys()]).toEqual(["api", "deletes"]);
     expect((await guardian.evaluate({ operation: "delete", client: "c" })).outcome).toBe("confirm");
   });
 
   it("refuse an id the file already uses, naming both places", () => {
-    const error = configError(() => createGuardian({ env: {}, policyText: FILE, policyFile: "hexarch.yaml", policies: [{ id: "api", rules: [{ requests_per_hour: 9 }] }] }));
-    expect(error.problems[0]).toMatchObject({ file: "<options>", path: "policies[0].id", message: 'policy id "api" is also defined at hexarch.yaml:2:9' });
+    const error = configError(() =>
+      createGuardian({
+        env: {},
+        policyText: FILE,
+        policyFile: "hexarch.yaml",
+        policies: [{ id: "api", rules: [{ requests_per_hour: 9 }] }],
+      }),
+    );
+    expect(error.problems[0]).toMatchObject({
+      file: "<options>",
+      path: "policies[0].id",
+      message: 'policy id "api" is also defined at hexarch.yaml:2:9',
+    });
   });
 
   it("are accepted by createGuardian without discovering a file", () => {
@@ -69,9 +88,17 @@ describe("per-call limits", () => {
 
   it("throw a located PolicyConfigError for a value that is not a limit", async () => {
     const guardian = createGuardian({ env: {}, policies: [{ id: "bad", rules: [{ requests_per_second: () => 2.5 }] }] });
-    const error = await guardian.check("bad", { client: "a" }).then(() => undefined, (e: unknown) => e);
+    const error = await guardian.check("bad", { client: "a" }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(PolicyConfigError);
-    expect((error as PolicyConfigError).problems[0]).toMatchObject({ file: "<options>", policyId: "bad", path: "policies[0].rules[0].requests_per_second", message: "the limit function returned 2.5, not a limit" });
+    expect((error as PolicyConfigError).problems[0]).toMatchObject({
+      file: "<options>",
+      policyId: "bad",
+      path: "policies[0].rules[0].requests_per_second",
+      message: "the limit function returned 2.5, not a limit",
+    });
   });
 
   it("keeps one counter per client whatever the limit", () => {

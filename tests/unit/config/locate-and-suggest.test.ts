@@ -19,7 +19,8 @@ describe("formatKeyPath", () => {
 });
 
 describe("createSourceLocator", () => {
-  const text = "policies:\n  - id: a\n    rules: [{ operation: delete }, { resource: '*', key: user }]\n  - id: b\n    rules: &shared\n      - operation: read\n  - id: c\n    rules: *shared\n";
+  const text =
+    "policies:\n  - id: a\n    rules: [{ operation: delete }, { resource: '*', key: user }]\n  - id: b\n    rules: &shared\n      - operation: read\n  - id: c\n    rules: *shared\n";
 
   it("locates values in block and flow collections, 1-based", () => {
     const locator = locatorFor(text);

@@ -32,9 +32,55 @@ function expectWellFormedOutcome(text: string): PolicyConfigError | undefined {
 /** Pieces of YAML that, glued together at random, reach past the parser into validation. */
 const yamlFragment = fc.oneof(
   fc.constantFrom(...ALL_KEYS.map((key) => `${key}: `)),
-  fc.constantFrom("- ", ":", ": ", "\n", "  ", "    ", "&a ", "*a", "&b ", "*b", "[", "]", "{", "}", ", ", '"', "'", "# c", "---\n", "\t", "? ", "!!str ", "~", "null"),
-  fc.constantFrom("policies:\n  - id: p\n    rules:\n      - ", "\n        ", "block", "warn", "warn_at_80%", "warn_at_0%", "require_confirmation", "user", "global"),
-  fc.constantFrom('"09:00-17:00"', '"22:00-06:00"', '"10:00-10:00"', "monday", "fri", "funday", "America/New_York", "Mars/Olympus", "/api/*", "admin"),
+  fc.constantFrom(
+    "- ",
+    ":",
+    ": ",
+    "\n",
+    "  ",
+    "    ",
+    "&a ",
+    "*a",
+    "&b ",
+    "*b",
+    "[",
+    "]",
+    "{",
+    "}",
+    ", ",
+    '"',
+    "'",
+    "# c",
+    "---\n",
+    "\t",
+    "? ",
+    "!!str ",
+    "~",
+    "null",
+  ),
+  fc.constantFrom(
+    "policies:\n  - id: p\n    rules:\n      - ",
+    "\n        ",
+    "block",
+    "warn",
+    "warn_at_80%",
+    "warn_at_0%",
+    "require_confirmation",
+    "user",
+    "global",
+  ),
+  fc.constantFrom(
+    '"09:00-17:00"',
+    '"22:00-06:00"',
+    '"10:00-10:00"',
+    "monday",
+    "fri",
+    "funday",
+    "America/New_York",
+    "Mars/Olympus",
+    "/api/*",
+    "admin",
+  ),
   fc.integer({ min: -5, max: 200 }).map(String),
   fc.double({ noNaN: true }).map(String),
   fc.boolean().map(String),
@@ -43,7 +89,24 @@ const yamlFragment = fc.oneof(
 
 /** Random values of the kinds the schema expects, plus wrong kinds. */
 const anyValue = fc.oneof(
-  fc.constantFrom("*", "openai", "delete", "block", "warn_at_80%", "warn_at_101%", "user", "api-key", "09:00-17:00", "9-17", "mon", "Tuesdy", "UTC", "Europe/Berln", "/x", "x"),
+  fc.constantFrom(
+    "*",
+    "openai",
+    "delete",
+    "block",
+    "warn_at_80%",
+    "warn_at_101%",
+    "user",
+    "api-key",
+    "09:00-17:00",
+    "9-17",
+    "mon",
+    "Tuesdy",
+    "UTC",
+    "Europe/Berln",
+    "/x",
+    "x",
+  ),
   fc.integer({ min: -2, max: 150 }),
   fc.double({ min: -1, max: 200, noNaN: true }),
   fc.boolean(),
@@ -59,7 +122,10 @@ const policyDocument = fc.record({
       {
         id: fc.oneof(fc.constantFrom("a", "b", "a b"), fc.integer()),
         enabled: fc.boolean(),
-        rules: fc.array(fc.dictionary(fc.constantFrom(...Object.keys(RuleSchema.shape), "requests_per_minite", "timezon"), anyValue, { maxKeys: 5 }), { maxLength: 3 }),
+        rules: fc.array(
+          fc.dictionary(fc.constantFrom(...Object.keys(RuleSchema.shape), "requests_per_minite", "timezon"), anyValue, { maxKeys: 5 }),
+          { maxLength: 3 },
+        ),
       },
       { requiredKeys: ["rules"] },
     ),
@@ -70,13 +136,22 @@ const policyDocument = fc.record({
 
 describe("parsePolicyText never throws anything but a well-formed PolicyConfigError", () => {
   it("for arbitrary strings", () => {
-    fc.assert(fc.property(fc.string(), (text) => void expectWellFormedOutcome(text)), { numRuns: 1000 });
-    fc.assert(fc.property(fc.string({ unit: "binary", maxLength: 200 }), (text) => void expectWellFormedOutcome(text)), { numRuns: 500 });
+    fc.assert(
+      fc.property(fc.string(), (text) => void expectWellFormedOutcome(text)),
+      { numRuns: 1000 },
+    );
+    fc.assert(
+      fc.property(fc.string({ unit: "binary", maxLength: 200 }), (text) => void expectWellFormedOutcome(text)),
+      { numRuns: 500 },
+    );
   });
 
   it("for YAML-ish fragment soup", () => {
     const soup = fc.array(yamlFragment, { maxLength: 40 }).map((parts) => parts.join(""));
-    fc.assert(fc.property(soup, (text) => void expectWellFormedOutcome(text)), { numRuns: 2000 });
+    fc.assert(
+      fc.property(soup, (text) => void expectWellFormedOutcome(text)),
+      { numRuns: 2000 },
+    );
   });
 
   it("for generated policy files, locating every problem in the file", () => {

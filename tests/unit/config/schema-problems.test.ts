@@ -8,7 +8,6 @@ import { problemsOf } from "./problems-of.js";
 
 const BROKEN = join(import.meta.dirname, "../../fixtures/broken");
 
-
 /** The one problem at `path` (fails the test when there is not exactly one). */
 function problemAt(problems: readonly ConfigProblem[], path: string): ConfigProblem {
   const found = problems.filter((p) => p.path === path);
@@ -54,20 +53,32 @@ describe("schema problems", () => {
   });
 
   it("reports a quoted number as a wrong type with a fix to drop the quotes", () => {
-    const problem = problemAt(problemsOf(ruleFile('resource: "*"', 'requests_per_minute: "100"')), "policies[0].rules[0].requests_per_minute");
+    const problem = problemAt(
+      problemsOf(ruleFile('resource: "*"', 'requests_per_minute: "100"')),
+      "policies[0].rules[0].requests_per_minute",
+    );
     expect(problem).toMatchObject({ line: 5, column: 30, policyId: "p", message: "expected number, got string" });
     expect(problem.fix).toBe("write the number without quotes: requests_per_minute: 100");
   });
 
   it("reports other wrong types and unions in plain words", () => {
-    const problems = problemsOf(ruleFile("operation: 5", "allowed_users: alice", "enabled: \"yes\"", "feature: f"));
-    expect(problemAt(problems, "policies[0].rules[0].operation")).toMatchObject({ message: "expected string or list, got number", fix: 'put the value in quotes: "5"' });
-    expect(problemAt(problems, "policies[0].rules[0].allowed_users")).toMatchObject({ message: "expected list, got string", fix: 'write a list: allowed_users: ["alice"]' });
+    const problems = problemsOf(ruleFile("operation: 5", "allowed_users: alice", 'enabled: "yes"', "feature: f"));
+    expect(problemAt(problems, "policies[0].rules[0].operation")).toMatchObject({
+      message: "expected string or list, got number",
+      fix: 'put the value in quotes: "5"',
+    });
+    expect(problemAt(problems, "policies[0].rules[0].allowed_users")).toMatchObject({
+      message: "expected list, got string",
+      fix: 'write a list: allowed_users: ["alice"]',
+    });
     expect(problemAt(problems, "policies[0].rules[0].enabled").message).toBe("expected boolean, got string");
   });
 
   it("reports a fractional request limit as needing a whole number", () => {
-    const problem = problemAt(problemsOf(ruleFile('resource: "*"', "requests_per_minute: 1.5")), "policies[0].rules[0].requests_per_minute");
+    const problem = problemAt(
+      problemsOf(ruleFile('resource: "*"', "requests_per_minute: 1.5")),
+      "policies[0].rules[0].requests_per_minute",
+    );
     expect(problem.message).toBe("expected a whole number, got 1.5");
     const infinite = problemAt(problemsOf(ruleFile('resource: "*"', "daily_budget: .inf")), "policies[0].rules[0].daily_budget");
     expect(infinite.message).toBe("expected number, got Infinity");
@@ -78,7 +89,10 @@ describe("schema problems", () => {
     expect(problem).toMatchObject({ line: 5, column: 17, message: 'unknown action "blok"' });
     expect(problem.fix).toContain('did you mean "block"?');
     for (const action of ["block", "warn", "require_confirmation", "warn_at_N%"]) expect(problem.fix).toContain(action);
-    const missingPercent = problemAt(problemsOf(ruleFile('resource: "*"', "daily_budget: 5", "action: warn_at_80")), "policies[0].rules[0].action");
+    const missingPercent = problemAt(
+      problemsOf(ruleFile('resource: "*"', "daily_budget: 5", "action: warn_at_80")),
+      "policies[0].rules[0].action",
+    );
     expect(missingPercent.fix).toContain('did you mean "warn_at_80%"?');
   });
 
@@ -89,16 +103,27 @@ describe("schema problems", () => {
   });
 
   it("reports enum values with the nearest choice and out-of-range numbers", () => {
-    const problems = problemsOf(ruleFile('resource: "*"', "daily_budget: -5", "alert_at_percentage: 150").replace("  - id: p\n", "  - id: p\n    fail: opne\n"));
-    expect(problemAt(problems, "policies[0].fail")).toMatchObject({ message: 'expected one of "closed", "open", got "opne"', fix: 'did you mean "open"?' });
+    const problems = problemsOf(
+      ruleFile('resource: "*"', "daily_budget: -5", "alert_at_percentage: 150").replace("  - id: p\n", "  - id: p\n    fail: opne\n"),
+    );
+    expect(problemAt(problems, "policies[0].fail")).toMatchObject({
+      message: 'expected one of "closed", "open", got "opne"',
+      fix: 'did you mean "open"?',
+    });
     expect(problemAt(problems, "policies[0].rules[0].daily_budget").message).toBe("daily_budget must be at least 0.000001, got -5");
-    expect(problemAt(problems, "policies[0].rules[0].alert_at_percentage").message).toBe("alert_at_percentage must be at most 100, got 150");
+    expect(problemAt(problems, "policies[0].rules[0].alert_at_percentage").message).toBe(
+      "alert_at_percentage must be at most 100, got 150",
+    );
   });
 
   it("reports a bad policy id with a cleaned-up suggestion, and an empty rules list", () => {
     const problems = problemsOf("policies:\n  - id: my policy!\n    rules: []\n");
     expect(problemAt(problems, "policies[0].id")).toMatchObject({ line: 2, column: 9, fix: 'e.g. id: "my_policy_"' });
-    expect(problemAt(problems, "policies[0].rules")).toMatchObject({ line: 3, column: 12, message: "a policy needs at least one rule, got an empty list" });
+    expect(problemAt(problems, "policies[0].rules")).toMatchObject({
+      line: 3,
+      column: 12,
+      message: "a policy needs at least one rule, got an empty list",
+    });
   });
 
   it("returns every problem of a file at once, in file order", () => {

@@ -7,7 +7,6 @@ import { problemsOf } from "./problems-of.js";
 
 const BROKEN = join(import.meta.dirname, "../../fixtures/broken");
 
-
 /** A file with one policy "p" and one rule made of the given lines; the rule starts at line 4, column 9. */
 function ruleFile(...ruleLines: string[]): string {
   const [first, ...rest] = ruleLines;
@@ -34,7 +33,9 @@ describe("semantic problems", () => {
   });
 
   it("warn_at_N% and alert_at_percentage need a counter", () => {
-    expect(onlyProblem(ruleFile("operation: delete", "action: warn_at_80%"), ".action").message).toBe("warn_at_80% needs a counter to measure against");
+    expect(onlyProblem(ruleFile("operation: delete", "action: warn_at_80%"), ".action").message).toBe(
+      "warn_at_80% needs a counter to measure against",
+    );
     const alert = onlyProblem(ruleFile("operation: delete", "alert_at_percentage: 80", "action: warn"), ".alert_at_percentage");
     expect(alert).toMatchObject({ line: 5, column: 30 });
   });
@@ -45,11 +46,17 @@ describe("semantic problems", () => {
   });
 
   it("cost needs a budget", () => {
-    expect(onlyProblem(ruleFile("resource: openai", "requests_per_minute: 5", "cost: 0.5"), ".cost").message).toBe("cost only counts against a budget");
+    expect(onlyProblem(ruleFile("resource: openai", "requests_per_minute: 5", "cost: 0.5"), ".cost").message).toBe(
+      "cost only counts against a budget",
+    );
   });
 
   it("key needs a counter and must be a builtin or an identifier", () => {
-    expect(onlyProblem(ruleFile("operation: delete", "key: user"), ".key")).toMatchObject({ line: 5, column: 14, message: "key only applies to a counter" });
+    expect(onlyProblem(ruleFile("operation: delete", "key: user"), ".key")).toMatchObject({
+      line: 5,
+      column: 14,
+      message: "key only applies to a counter",
+    });
     const bad = onlyProblem(ruleFile('resource: "*"', "requests_per_minute: 5", 'key: "api-key"'), ".key");
     expect(bad.fix).toContain('did you mean "api_key"?');
     expect(parsePolicyText(ruleFile('resource: "*"', "requests_per_minute: 5", "key: tenant_id"), "x").spec.policies).toHaveLength(1);
@@ -71,7 +78,12 @@ describe("semantic problems", () => {
 
   it("timezone must be a known IANA zone, with the nearest suggested", () => {
     const problem = onlyProblem(ruleFile("operation: delete", 'allowed_hours: ["09:00-17:00"]', "timezone: America/New_Yrok"), ".timezone");
-    expect(problem).toMatchObject({ line: 6, column: 19, message: 'unknown time zone "America/New_Yrok"', fix: 'did you mean "America/New_York"?' });
+    expect(problem).toMatchObject({
+      line: 6,
+      column: 19,
+      message: 'unknown time zone "America/New_Yrok"',
+      fix: 'did you mean "America/New_York"?',
+    });
   });
 
   it("timezone only makes sense with hours, days or budgets", () => {

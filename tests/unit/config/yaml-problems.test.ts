@@ -24,7 +24,13 @@ const problemsOf = (text: string): readonly ConfigProblem[] => problemsFrom(() =
 describe("YAML and whole-file problems", () => {
   it("reports a tab indent with its line and column in plain words", () => {
     const [problem] = problemsFrom(() => loadPolicyFile(join(BROKEN, "tab_indent.yaml")));
-    expect(problem).toMatchObject({ line: 5, column: 1, path: "", message: "YAML syntax error: tabs are not allowed for indentation", fix: "indent with spaces only" });
+    expect(problem).toMatchObject({
+      line: 5,
+      column: 1,
+      path: "",
+      message: "YAML syntax error: tabs are not allowed for indentation",
+      fix: "indent with spaces only",
+    });
   });
 
   it("reports duplicate keys (unique keys are enforced) naming the key", () => {
@@ -60,7 +66,8 @@ describe("YAML and whole-file problems", () => {
   });
 
   it("still accepts a few ordinary aliases", () => {
-    const text = 'policies:\n  - id: a\n    rules: &r\n      - operation: delete\n        action: "require_confirmation"\n  - id: b\n    rules: *r\n';
+    const text =
+      'policies:\n  - id: a\n    rules: &r\n      - operation: delete\n        action: "require_confirmation"\n  - id: b\n    rules: *r\n';
     expect(parsePolicyText(text, "x").spec.policies[1]?.rules).toEqual([{ operation: "delete", action: "require_confirmation" }]);
   });
 
@@ -82,7 +89,10 @@ describe("YAML and whole-file problems", () => {
   });
 
   it("reports a missing file and a folder given as a file", () => {
-    expect(problemsFrom(() => loadPolicyFile("/no/such/hexarch.yaml"))[0]).toMatchObject({ file: "/no/such/hexarch.yaml", message: "policy file not found" });
+    expect(problemsFrom(() => loadPolicyFile("/no/such/hexarch.yaml"))[0]).toMatchObject({
+      file: "/no/such/hexarch.yaml",
+      message: "policy file not found",
+    });
     expect(problemsFrom(() => loadPolicyFile(tmpdir()))[0]?.message).toBe("this is a folder, not a policy file");
   });
 

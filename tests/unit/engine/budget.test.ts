@@ -29,7 +29,15 @@ describe("monthly budgets", () => {
       "Policy 'spend' limit reached: monthly budget of 3 would be exceeded (3 spent, this call costs 1); it resets at 2026-12-01T00:00:00.000Z",
     );
     expect(refused.counters).toEqual([
-      expect.objectContaining({ kind: "budget", window: "month", windowSeconds: 30 * 86_400, limit: 3, used: 3, remaining: 0, partition: "*" }),
+      expect.objectContaining({
+        kind: "budget",
+        window: "month",
+        windowSeconds: 30 * 86_400,
+        limit: 3,
+        used: 3,
+        remaining: 0,
+        partition: "*",
+      }),
     ]);
   });
 
@@ -46,7 +54,12 @@ describe("monthly budgets", () => {
     clock.set("2026-12-01T05:00:00Z");
     const december = await guardian.check("spend", { resource: "openai" });
     expect(december.outcome).toBe("allow");
-    expect(december.counters[0]).toMatchObject({ used: 1, remaining: 1, resetAt: Date.parse("2027-01-01T05:00:00Z"), windowSeconds: 31 * 86_400 });
+    expect(december.counters[0]).toMatchObject({
+      used: 1,
+      remaining: 1,
+      resetAt: Date.parse("2027-01-01T05:00:00Z"),
+      windowSeconds: 31 * 86_400,
+    });
   });
 
   it("keeps spending of one month when the clock goes back into it", async () => {
@@ -131,7 +144,10 @@ policies:
     await expect(decision.settle(-3)).rejects.toThrow(RangeError);
     await decision.settle(5);
     const after = await guardian.check("spend", { resource: "openai", cost: 0 });
-    expect(after.counters.map((c) => [c.window, c.used])).toEqual([["month", 2], ["day", 5]]);
+    expect(after.counters.map((c) => [c.window, c.used])).toEqual([
+      ["month", 2],
+      ["day", 5],
+    ]);
   });
 
   it("protect reserves the estimate from the arguments and settles the real cost from the result", async () => {
@@ -148,7 +164,9 @@ policies:
 
 describe("warnings and thresholds", () => {
   it("warn_at_80% warns from 80% of the budget, still lets the call through, and blocks past 100%", async () => {
-    const guardian = guardianFor(budgetPolicy('monthly_budget: 10\naction: "warn_at_80%"'), { clock: () => Date.parse("2026-11-24T12:00:00Z") });
+    const guardian = guardianFor(budgetPolicy('monthly_budget: 10\naction: "warn_at_80%"'), {
+      clock: () => Date.parse("2026-11-24T12:00:00Z"),
+    });
     expect((await guardian.check("spend", { resource: "openai", cost: 7.9 })).outcome).toBe("allow");
     const warned = await guardian.check("spend", { resource: "openai", cost: 0.1 });
     expect(warned.outcome).toBe("warn");

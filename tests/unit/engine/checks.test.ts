@@ -239,9 +239,9 @@ policies:
     expect(asked.explain().find((entry) => entry.applied)?.why).toBe(
       "Policy 'careful_deletes' requires confirmation: environment must be production, requires backup_verified, action require_confirmation, on operation delete",
     );
-    expect((await production.check("careful_deletes", { operation: "delete", facts: { backup_verified: true }, confirm: true })).outcome).toBe(
-      "allow",
-    );
+    expect(
+      (await production.check("careful_deletes", { operation: "delete", facts: { backup_verified: true }, confirm: true })).outcome,
+    ).toBe("allow");
   });
 
   it("asks for confirmation only when a time window or counter triggers", async () => {

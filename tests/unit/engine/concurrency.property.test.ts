@@ -47,17 +47,21 @@ describe.each(STORES)("calls in flight together, on %s", (_name, makeStore) => {
       - require_facts: [approved]
 `;
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.boolean(), { minLength: 1, maxLength: 300 }), fc.integer({ min: 1, max: 200 }), async (approvals, limit) => {
-        const guardian = guardianFor(limited(limit, gate), { store: makeStore() });
-        const decisions = await Promise.all(
-          approvals.map((approved) => guardian.check(["limited", "gate"], { client: "c", facts: { approved } })),
-        );
-        const approvedCalls = approvals.filter(Boolean).length;
-        expect(decisions.filter((d) => d.outcome === "deny").length).toBe(approvals.length - approvedCalls);
-        const admitted = decisions.filter((d) => d.isAllowed()).length;
-        expect(admitted).toBe(Math.min(approvedCalls, limit));
-        expect(await used(guardian, "limited")).toEqual([admitted]);
-      }),
+      fc.asyncProperty(
+        fc.array(fc.boolean(), { minLength: 1, maxLength: 300 }),
+        fc.integer({ min: 1, max: 200 }),
+        async (approvals, limit) => {
+          const guardian = guardianFor(limited(limit, gate), { store: makeStore() });
+          const decisions = await Promise.all(
+            approvals.map((approved) => guardian.check(["limited", "gate"], { client: "c", facts: { approved } })),
+          );
+          const approvedCalls = approvals.filter(Boolean).length;
+          expect(decisions.filter((d) => d.outcome === "deny").length).toBe(approvals.length - approvedCalls);
+          const admitted = decisions.filter((d) => d.isAllowed()).length;
+          expect(admitted).toBe(Math.min(approvedCalls, limit));
+          expect(await used(guardian, "limited")).toEqual([admitted]);
+        },
+      ),
       { numRuns: 60 },
     );
   });

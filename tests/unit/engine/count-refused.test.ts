@@ -52,7 +52,10 @@ policies:
     await guardian.evaluate({ client: "c" });
     const refused = await guardian.evaluate({ client: "c" });
     expect(refused.outcome).toBe("limit");
-    expect(refused.counters?.map((c) => [c.rule.policyId, c.used])).toEqual([["tight", 1], ["flood", 2]]);
+    expect(refused.counters?.map((c) => [c.rule.policyId, c.used])).toEqual([
+      ["tight", 1],
+      ["flood", 2],
+    ]);
     const why = refused.explain().map((entry) => entry.why);
     expect(why[1]).toContain("count: all");
   });
@@ -65,6 +68,10 @@ policies:
       error = caught;
     }
     expect(error).toBeInstanceOf(PolicyConfigError);
-    expect((error as PolicyConfigError).problems[0]).toMatchObject({ path: "policies[0].rules[0].count", message: "count only applies to a rate limit", line: 5 });
+    expect((error as PolicyConfigError).problems[0]).toMatchObject({
+      path: "policies[0].rules[0].count",
+      message: "count only applies to a rate limit",
+      line: 5,
+    });
   });
 });

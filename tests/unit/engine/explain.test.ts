@@ -8,7 +8,13 @@ describe("explain()", () => {
     const decision = await guardian.evaluate({ client: "c", operation: "read" });
     expect(decision.explain()).toEqual([
       {
-        rule: { policyId: "api_budget", index: 0, summary: "monthly budget 10, action warn_at_80%, on resource openai", line: 5, column: 9 },
+        rule: {
+          policyId: "api_budget",
+          index: 0,
+          summary: "monthly budget 10, action warn_at_80%, on resource openai",
+          line: 5,
+          column: 9,
+        },
         applied: false,
         why: "the call states no resource",
       },
@@ -40,7 +46,10 @@ describe("explain()", () => {
     const decision = await guardian.evaluate({ client: "c", operation: "delete" });
     expect(decision.outcome).toBe("confirm");
     const rate = decision.explain().find((entry) => entry.rule.policyId === "rate_limit");
-    expect(rate).toMatchObject({ applied: true, why: "applied; its counters were not touched because the call was refused before counting" });
+    expect(rate).toMatchObject({
+      applied: true,
+      why: "applied; its counters were not touched because the call was refused before counting",
+    });
   });
 
   it("notes confirmations given, warnings, and checks that passed", async () => {

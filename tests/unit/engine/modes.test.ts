@@ -29,7 +29,11 @@ describe("modes", () => {
     expect(decision.kind).toBe("block");
     expect(decision.policyId).toBe("no_deletes");
     expect(decision.warnings).toEqual([
-      expect.objectContaining({ kind: "shadow", wouldBe: "deny", message: "shadow mode: Policy 'no_deletes' denies this call: blocked, on operation delete" }),
+      expect.objectContaining({
+        kind: "shadow",
+        wouldBe: "deny",
+        message: "shadow mode: Policy 'no_deletes' denies this call: blocked, on operation delete",
+      }),
     ]);
   });
 
@@ -62,7 +66,9 @@ describe("modes", () => {
 
   it("an unknown HEXARCH_MODE is a configuration error at start-up", () => {
     expect(() => guardianFor(file(undefined, undefined), { env: { HEXARCH_MODE: "loud" } })).toThrow(PolicyConfigError);
-    expect(() => guardianFor(file(undefined, undefined), { env: { HEXARCH_MODE: "loud" } })).toThrow(/unknown mode "loud"[\s\S]*use strict, warn or off/);
+    expect(() => guardianFor(file(undefined, undefined), { env: { HEXARCH_MODE: "loud" } })).toThrow(
+      /unknown mode "loud"[\s\S]*use strict, warn or off/,
+    );
   });
 
   it("a shadow policy and a strict policy on the same call: the strict one decides, the shadow one is reported", async () => {

@@ -13,7 +13,9 @@ describe("the seed's headline example", () => {
       runs += 1;
       return "deleted";
     };
-    const error = await guardian.protect("safe_delete", cleanupOldData)().catch((caught: unknown) => caught);
+    const error = await guardian
+      .protect("safe_delete", cleanupOldData)()
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(PolicyViolation);
     const violation = error as PolicyViolation;
     expect(violation.message).toBe("Policy 'safe_delete' requires confirmation: Require confirmation for destructive ops");
@@ -24,7 +26,9 @@ describe("the seed's headline example", () => {
 
   it("runs once the caller states confirmation, as the seed's context={'confirm': True}", async () => {
     const guardian = seedGuardian("quickstart.yaml");
-    const cleanup = guardian.protect("safe_delete", (days: number) => `deleted rows older than ${days} days`, { context: { confirm: true } });
+    const cleanup = guardian.protect("safe_delete", (days: number) => `deleted rows older than ${days} days`, {
+      context: { confirm: true },
+    });
     await expect(cleanup(30)).resolves.toBe("deleted rows older than 30 days");
   });
 

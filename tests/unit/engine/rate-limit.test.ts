@@ -28,7 +28,16 @@ describe("the limit edge", () => {
     const guardian = guardianFor(perMinute(3));
     const first = await guardian.check("limited", { client: "c1" });
     expect(first.counters).toEqual([
-      expect.objectContaining({ kind: "rate", window: "1m", windowSeconds: 60, limit: 3, used: 1, remaining: 2, resetAt: START + 60_000, partition: "c1" }),
+      expect.objectContaining({
+        kind: "rate",
+        window: "1m",
+        windowSeconds: 60,
+        limit: 3,
+        used: 1,
+        remaining: 2,
+        resetAt: START + 60_000,
+        partition: "c1",
+      }),
     ]);
     vi.advanceTimersByTime(20_000);
     await guardian.check("limited", { client: "c1" });
@@ -69,7 +78,10 @@ policies:
     const perSecond = await guardian.check("burst", { client: "c" });
     expect(perSecond.outcome).toBe("limit");
     expect(perSecond.retryAfter).toBe(1);
-    expect(perSecond.counters.map((c) => [c.window, c.used])).toEqual([["1s", 2], ["1m", 2]]);
+    expect(perSecond.counters.map((c) => [c.window, c.used])).toEqual([
+      ["1s", 2],
+      ["1m", 2],
+    ]);
 
     vi.advanceTimersByTime(1_000);
     expect((await guardian.check("burst", { client: "c" })).outcome).toBe("allow");

@@ -46,8 +46,14 @@ describe("guardian.reset", () => {
 
   it("says which method a store without reset lacks", async () => {
     const guardian = guardianFor(POLICIES);
-    const { resetKey: _resetKey, resetPrefix: _resetPrefix, ...bare } = guardian.store as CounterStore & { resetKey: unknown; resetPrefix: unknown };
-    const limited = guardianFor(POLICIES, { store: { ...bare, name: "bare", consume: (ops) => guardian.store.consume(ops) } as CounterStore });
+    const {
+      resetKey: _resetKey,
+      resetPrefix: _resetPrefix,
+      ...bare
+    } = guardian.store as CounterStore & { resetKey: unknown; resetPrefix: unknown };
+    const limited = guardianFor(POLICIES, {
+      store: { ...bare, name: "bare", consume: (ops) => guardian.store.consume(ops) },
+    });
     await expect(limited.reset("api", "a")).rejects.toThrow(/bare store has no resetKey\(\)/);
   });
 });

@@ -50,7 +50,9 @@ describe("route patterns in the same spelling", () => {
 
 describe("a folded call finds rules whose patterns have upper case", () => {
   it("through the route index, and only when the call says the path is folded", async () => {
-    const guardian = createGuardian({ policyText: `policies:\n  - id: admin_only\n    rules:\n      - route: "/Admin/*"\n        allowed_users: [root]\n` });
+    const guardian = createGuardian({
+      policyText: `policies:\n  - id: admin_only\n    rules:\n      - route: "/Admin/*"\n        allowed_users: [root]\n`,
+    });
     expect((await guardian.evaluate({ route: "/admin/x", caseInsensitiveRoute: true })).outcome).toBe("deny");
     expect((await guardian.evaluate({ route: "/admin/x" })).outcome).toBe("allow");
     expect((await guardian.evaluate({ route: "/Admin/x" })).outcome).toBe("deny");

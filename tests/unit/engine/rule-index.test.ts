@@ -59,7 +59,8 @@ describe("RuleIndex", () => {
   });
 
   it("keeps the merge for a call naming several operations of which one has rules, instead of merging per call", () => {
-    const candidates = () => guardian.policies.index.candidates(new ScopedCall({ operation: ["read", "delete"] }, "development", false, Date.now));
+    const candidates = () =>
+      guardian.policies.index.candidates(new ScopedCall({ operation: ["read", "delete"] }, "development", false, Date.now));
     expect(candidates().map((indexed) => indexed.policy.id)).toEqual(["everything", "deletes", "any_first_segment"]);
     expect(candidates()).toBe(candidates());
   });

@@ -48,12 +48,19 @@ describe("decision log: file sink", () => {
     const chatty = loggingGuardian(quickstartWithLogging(["level: debug", `file: ${JSON.stringify(debugFile)}`]));
     await chatty.check("rate_limit", { client: "a" });
     await chatty.close();
-    expect(recordsIn(debugFile)[1]?.["explain"]).toContainEqual({ policy: "rate_limit", rule: 0, applied: true, why: "applied; within its limits" });
+    expect(recordsIn(debugFile)[1]?.["explain"]).toContainEqual({
+      policy: "rate_limit",
+      rule: 0,
+      applied: true,
+      why: "applied; within its limits",
+    });
   });
 
   it("hashes redacted fields with the key, so equal values stay equal and the raw values never appear", async () => {
     const file = join(folder.dir, "redacted.log");
-    const guardian = loggingGuardian(quickstartWithLogging([`file: ${JSON.stringify(file)}`, "redact: [client, user]"]), { env: { HEXARCH_LOG_KEY: "k".repeat(32) } });
+    const guardian = loggingGuardian(quickstartWithLogging([`file: ${JSON.stringify(file)}`, "redact: [client, user]"]), {
+      env: { HEXARCH_LOG_KEY: "k".repeat(32) },
+    });
     await guardian.check("rate_limit", { client: "203.0.113.9", user: "alice" });
     await guardian.check("rate_limit", { client: "203.0.113.9", user: "bob" });
     await guardian.close();
@@ -69,7 +76,11 @@ describe("decision log: file sink", () => {
   it("records a settlement referencing its decision's id", async () => {
     const file = join(folder.dir, "settle.log");
     const guardian = loggingGuardian(quickstartWithLogging([`file: ${JSON.stringify(file)}`]), { store: new MemoryStore() });
-    const call = guardian.protect("api_budget", async () => ({ tokens: 3 }), { context: { resource: "openai" }, cost: 1, settle: () => 0.25 });
+    const call = guardian.protect("api_budget", async () => ({ tokens: 3 }), {
+      context: { resource: "openai" },
+      cost: 1,
+      settle: () => 0.25,
+    });
     await call();
     await guardian.close();
     const [, decision, settle] = recordsIn(file);
@@ -89,7 +100,9 @@ describe("decision log: file sink", () => {
     const all = await verifyFiles([file]);
     expect(all).toMatchObject({ ok: true, problems: [] });
     expect(all.chains).toEqual([expect.objectContaining({ continued: false, broken: false })]);
-    const decisions = withRotated(file).flatMap(recordsIn).filter((r) => r["type"] === "decision");
+    const decisions = withRotated(file)
+      .flatMap(recordsIn)
+      .filter((r) => r["type"] === "decision");
     expect(decisions).toHaveLength(30);
     const newestAlone = await verifyFiles([file], undefined, false);
     expect(newestAlone).toMatchObject({ ok: true, chains: [expect.objectContaining({ continued: true })] });

@@ -17,7 +17,12 @@ afterEach(() => folder.remove());
 function recordingLogger(): Logger & { codes: (level: string) => unknown[] } {
   const seen: { level: string; code: unknown }[] = [];
   const keep = (level: string) => (object: Record<string, unknown>) => void seen.push({ level, code: object["code"] });
-  return { info: keep("info"), warn: keep("warn"), error: keep("error"), codes: (level) => seen.filter((s) => s.level === level).map((s) => s.code) };
+  return {
+    info: keep("info"),
+    warn: keep("warn"),
+    error: keep("error"),
+    codes: (level) => seen.filter((s) => s.level === level).map((s) => s.code),
+  };
 }
 
 describe("decision log: a file that cannot be written", () => {
@@ -49,7 +54,11 @@ describe("decision log: a file that cannot be written", () => {
     expect((await guardian.check("rate_limit", { client: "a" })).outcome).toBe("allow");
     await sleep(300);
     const refused = await guardian.check("rate_limit", { client: "a" });
-    expect(refused).toMatchObject({ outcome: "error", retryAfter: 5, reason: expect.stringMatching(/decision log \(file \/dev\/full\) cannot be written/) });
+    expect(refused).toMatchObject({
+      outcome: "error",
+      retryAfter: 5,
+      reason: expect.stringMatching(/decision log \(file \/dev\/full\) cannot be written/),
+    });
     await expect(guardian.protect("rate_limit", () => "ran")()).rejects.toMatchObject({ code: "HEXARCH_ERROR" });
     await guardian.close();
   });

@@ -34,15 +34,27 @@ describe("logging: section", () => {
   });
 
   it("locates every bad logging key with a fix", () => {
-    const problems = problemsOf(quickstartWithLogging(["level: infoo", "max_byte: 10", "keep: 3", 'postgres_url: "mysql://db/app"', "redact: [email]"]));
+    const problems = problemsOf(
+      quickstartWithLogging(["level: infoo", "max_byte: 10", "keep: 3", 'postgres_url: "mysql://db/app"', "redact: [email]"]),
+    );
     const at = (path: string) => problems.find((p) => p.path === path);
     expect(at("logging.level")).toMatchObject({ line: 17, column: 10, fix: expect.stringMatching(/did you mean "info"/) });
-    expect(at("logging.max_byte")).toMatchObject({ line: 18, column: 3, message: 'unknown key "max_byte"', fix: expect.stringMatching(/max_bytes/) });
+    expect(at("logging.max_byte")).toMatchObject({
+      line: 18,
+      column: 3,
+      message: 'unknown key "max_byte"',
+      fix: expect.stringMatching(/max_bytes/),
+    });
     expect(at("logging.redact[0]")).toMatchObject({ line: 21, message: expect.stringMatching(/"client", "user", "route"/) });
     const semantic = problemsOf(quickstartWithLogging(["keep: 3", 'postgres_url: "mysql://db/app"']));
     expect(semantic).toEqual([
       expect.objectContaining({ path: "logging.keep", line: 17, column: 9, fix: expect.stringMatching(/add max_bytes/) }),
-      expect.objectContaining({ path: "logging.postgres_url", line: 18, message: '"mysql://db/app" is not a postgres:// or postgresql:// URL', fix: expect.stringMatching(/postgres:\/\//) }),
+      expect.objectContaining({
+        path: "logging.postgres_url",
+        line: 18,
+        message: '"mysql://db/app" is not a postgres:// or postgresql:// URL',
+        fix: expect.stringMatching(/postgres:\/\//),
+      }),
     ]);
   });
 
@@ -52,14 +64,22 @@ describe("logging: section", () => {
     try {
       build();
     } catch (error) {
-      expect((error as PolicyConfigError).problems[0]).toMatchObject({ path: "logging.redact", line: 18, fix: expect.stringMatching(/HEXARCH_LOG_KEY/) });
+      expect((error as PolicyConfigError).problems[0]).toMatchObject({
+        path: "logging.redact",
+        line: 18,
+        fix: expect.stringMatching(/HEXARCH_LOG_KEY/),
+      });
     }
   });
 
   it("writes records that match the shipped hexarch.log.schema.json", async () => {
     const file = join(folder.dir, "schema.log");
     const guardian = loggingGuardian(quickstartWithLogging([`file: ${JSON.stringify(file)}`, "level: debug", "max_bytes: 500", "keep: 3"]));
-    const call = guardian.protect("api_budget", async () => "ok", { context: { resource: "openai", facts: { ticket: "OPS-1" } }, cost: 1, settle: () => 0.5 });
+    const call = guardian.protect("api_budget", async () => "ok", {
+      context: { resource: "openai", facts: { ticket: "OPS-1" } },
+      cost: 1,
+      settle: () => 0.5,
+    });
     await call();
     await new Promise((done) => setTimeout(done, 150));
     await guardian.check("safe_delete", { operation: ["delete"], confirm: ["safe_delete"], roles: ["admin"], apiKey: "sk-live-1" });

@@ -14,7 +14,9 @@ let checkpoints: string;
 beforeAll(async () => {
   folder = tempFolder();
   const file = join(folder.dir, "source.log");
-  const guardian = loggingGuardian(quickstartWithLogging([`file: ${JSON.stringify(file)}`, "checkpoint_every: 1000"]), { env: { HEXARCH_LOG_KEY: KEY } });
+  const guardian = loggingGuardian(quickstartWithLogging([`file: ${JSON.stringify(file)}`, "checkpoint_every: 1000"]), {
+    env: { HEXARCH_LOG_KEY: KEY },
+  });
   for (let i = 0; i < DECISIONS; i += 1) await guardian.check("rate_limit", { client: `c${i % 97}`, route: `/items/${i}` });
   await guardian.close();
   original = readFileSync(file, "utf8").split("\n").slice(0, -1);
@@ -31,7 +33,10 @@ function logWith(name: string, lines: readonly string[], ending = "\n"): string 
 }
 
 /** The first problem found verifying `path` with `key`. */
-async function firstProblem(path: string, key: string | undefined = KEY): Promise<{ where: string; what: string; seq: number | undefined }> {
+async function firstProblem(
+  path: string,
+  key: string | undefined = KEY,
+): Promise<{ where: string; what: string; seq: number | undefined }> {
   const report = await verifyFiles([path], key, false);
   expect(report.ok).toBe(false);
   const [problem] = report.problems;
@@ -50,24 +55,42 @@ describe("decision log: tamper evidence", () => {
     const lines = [...original];
     lines[4999] = (lines[4999] ?? "").replace(/"client":"c(\d)/, (_m, digit: string) => `"client":"c${(Number(digit) + 1) % 10}`);
     expect(lines[4999]).not.toBe(original[4999]);
-    expect(await firstProblem(logWith("edited", lines))).toEqual({ where: expect.stringMatching(/edited\.log:5000$/), what: "edited", seq: 4999 });
+    expect(await firstProblem(logWith("edited", lines))).toEqual({
+      where: expect.stringMatching(/edited\.log:5000$/),
+      what: "edited",
+      seq: 4999,
+    });
   });
 
   it("names a deleted line", async () => {
     const lines = original.filter((_line, index) => index !== 4999);
-    expect(await firstProblem(logWith("deleted", lines))).toEqual({ where: expect.stringMatching(/deleted\.log:5000$/), what: "deleted", seq: 5000 });
+    expect(await firstProblem(logWith("deleted", lines))).toEqual({
+      where: expect.stringMatching(/deleted\.log:5000$/),
+      what: "deleted",
+      seq: 5000,
+    });
   });
 
   it("names two swapped lines", async () => {
     const lines = [...original];
     [lines[4999], lines[5000]] = [original[5000] ?? "", original[4999] ?? ""];
-    expect(await firstProblem(logWith("swapped", lines))).toEqual({ where: expect.stringMatching(/swapped\.log:5000$/), what: "reordered", seq: 5000 });
+    expect(await firstProblem(logWith("swapped", lines))).toEqual({
+      where: expect.stringMatching(/swapped\.log:5000$/),
+      what: "reordered",
+      seq: 5000,
+    });
   });
 
   it("names an inserted forged line", async () => {
-    const forged = (original[4999] ?? "").replace(/"outcome":"[a-z]+"/, '"outcome":"allow"').replace(/"route":"\/items\/\d+"/, '"route":"/admin/drop"');
+    const forged = (original[4999] ?? "")
+      .replace(/"outcome":"[a-z]+"/, '"outcome":"allow"')
+      .replace(/"route":"\/items\/\d+"/, '"route":"/admin/drop"');
     const lines = [...original.slice(0, 4999), forged, ...original.slice(4999)];
-    expect(await firstProblem(logWith("inserted", lines))).toEqual({ where: expect.stringMatching(/inserted\.log:5000$/), what: "inserted", seq: 4999 });
+    expect(await firstProblem(logWith("inserted", lines))).toEqual({
+      where: expect.stringMatching(/inserted\.log:5000$/),
+      what: "inserted",
+      seq: 4999,
+    });
   });
 
   it("names a tail truncated after a checkpoint", async () => {

@@ -10,7 +10,11 @@ const TO = Date.UTC(2030, 0, 1);
 /** Local weekday (0 = Sunday) and minute of day straight from Intl. */
 function intlLocal(timeZone: string, epochMs: number): { dayOfWeek: number; minuteOfDay: number } {
   const parts = new Intl.DateTimeFormat("en-US", {
-    timeZone, hourCycle: "h23", weekday: "short", hour: "numeric", minute: "numeric",
+    timeZone,
+    hourCycle: "h23",
+    weekday: "short",
+    hour: "numeric",
+    minute: "numeric",
   }).formatToParts(epochMs);
   const value = (type: string): string => parts.find((part) => part.type === type)?.value ?? "";
   return { dayOfWeek: WEEKDAYS.indexOf(value("weekday")), minuteOfDay: Number(value("hour")) * 60 + Number(value("minute")) };
@@ -18,7 +22,9 @@ function intlLocal(timeZone: string, epochMs: number): { dayOfWeek: number; minu
 
 describe("time window properties", () => {
   const businessHours: TimeWindowSpec = {
-    allowed_hours: ["09:00-17:00"], allowed_days: ["mon", "tue", "wed", "thu", "fri"], timezone: "America/New_York",
+    allowed_hours: ["09:00-17:00"],
+    allowed_days: ["mon", "tue", "wed", "thu", "fri"],
+    timezone: "America/New_York",
   };
   const nights: TimeWindowSpec = { forbidden_days: ["friday"], forbidden_hours: ["22:00-06:00"], timezone: "Australia/Adelaide" };
 

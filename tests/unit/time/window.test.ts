@@ -214,9 +214,7 @@ describe("describeTimeWindow", () => {
       "allowed hours 09:00-17:00 on monday-friday; forbidden hours 16:00-24:00 on friday (America/New_York)",
     );
     expect(describeTimeWindow({ forbidden_days: ["Sun", "sat"] })).toBe("forbidden days saturday, sunday (UTC)");
-    expect(describeTimeWindow({ allowed_hours: ["09:00-12:00", "13:00-17:00"] })).toBe(
-      "allowed hours 09:00-12:00, 13:00-17:00 (UTC)",
-    );
+    expect(describeTimeWindow({ allowed_hours: ["09:00-12:00", "13:00-17:00"] })).toBe("allowed hours 09:00-12:00, 13:00-17:00 (UTC)");
     expect(describeTimeWindow({})).toBe("any time (UTC)");
   });
 

@@ -21,8 +21,14 @@ const TO = Date.UTC(2040, 11, 31);
 /** The reference answer, straight from Intl. */
 function intlWallClock(timeZone: string, epochMs: number): Record<string, number> {
   const parts = new Intl.DateTimeFormat("en-US", {
-    timeZone, hourCycle: "h23", weekday: "short",
-    year: "numeric", month: "numeric", day: "numeric", hour: "numeric", minute: "numeric",
+    timeZone,
+    hourCycle: "h23",
+    weekday: "short",
+    year: "numeric",
+    month: "numeric",
+    day: "numeric",
+    hour: "numeric",
+    minute: "numeric",
   }).formatToParts(epochMs);
   const value = (type: string): string => parts.find((part) => part.type === type)?.value ?? "";
   return {
@@ -82,7 +88,13 @@ describe("wallClock matches Intl exhaustively through 2026", () => {
     (timeZone) => {
       const zone = getZone(timeZone);
       const formatter = new Intl.DateTimeFormat("en-US", {
-        timeZone, hourCycle: "h23", year: "numeric", month: "numeric", day: "numeric", hour: "numeric", minute: "numeric",
+        timeZone,
+        hourCycle: "h23",
+        year: "numeric",
+        month: "numeric",
+        day: "numeric",
+        hour: "numeric",
+        minute: "numeric",
       });
       const mismatches: string[] = [];
       for (let boundary = Date.UTC(2026, 0, 1); boundary < Date.UTC(2027, 0, 1); boundary += 900_000) {

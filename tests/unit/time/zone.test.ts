@@ -33,7 +33,11 @@ describe("getZone", () => {
     const utc = getZone("UTC");
     expect(utc.offsetAt(at("2026-03-08T07:00:00Z"))).toBe(0);
     expect(utc.wallClock(at("2026-11-24T23:05:42Z"))).toEqual({
-      year: 2026, month: 11, day: 24, dayOfWeek: 2, minuteOfDay: 23 * 60 + 5,
+      year: 2026,
+      month: 11,
+      day: 24,
+      dayOfWeek: 2,
+      minuteOfDay: 23 * 60 + 5,
     });
     expect(utc.toEpoch(2026, 11, 24, 23 * 60 + 5)).toBe(at("2026-11-24T23:05:00Z"));
   });
@@ -46,10 +50,18 @@ describe("America/New_York", () => {
     expect(ny.offsetAt(at("2026-03-08T06:59:59.999Z"))).toBe(-5 * HOUR);
     expect(ny.offsetAt(at("2026-03-08T07:00:00Z"))).toBe(-4 * HOUR);
     expect(ny.wallClock(at("2026-03-08T06:59:00Z"))).toEqual({
-      year: 2026, month: 3, day: 8, dayOfWeek: 0, minuteOfDay: 1 * 60 + 59,
+      year: 2026,
+      month: 3,
+      day: 8,
+      dayOfWeek: 0,
+      minuteOfDay: 1 * 60 + 59,
     });
     expect(ny.wallClock(at("2026-03-08T07:00:00Z"))).toEqual({
-      year: 2026, month: 3, day: 8, dayOfWeek: 0, minuteOfDay: 3 * 60,
+      year: 2026,
+      month: 3,
+      day: 8,
+      dayOfWeek: 0,
+      minuteOfDay: 3 * 60,
     });
   });
 
@@ -62,7 +74,11 @@ describe("America/New_York", () => {
 
   it("reports the local date, not the UTC date, in the evening", () => {
     expect(ny.wallClock(at("2026-11-25T03:30:00Z"))).toEqual({
-      year: 2026, month: 11, day: 24, dayOfWeek: 2, minuteOfDay: 22 * 60 + 30,
+      year: 2026,
+      month: 11,
+      day: 24,
+      dayOfWeek: 2,
+      minuteOfDay: 22 * 60 + 30,
     });
   });
 
@@ -114,10 +130,18 @@ describe("half-hour zones", () => {
     expect(kolkata.offsetAt(at("2026-01-15T12:00:00Z"))).toBe(5.5 * HOUR);
     expect(kolkata.offsetAt(at("2026-07-15T12:00:00Z"))).toBe(5.5 * HOUR);
     expect(kolkata.wallClock(at("2026-11-24T18:29:00Z"))).toEqual({
-      year: 2026, month: 11, day: 24, dayOfWeek: 2, minuteOfDay: 23 * 60 + 59,
+      year: 2026,
+      month: 11,
+      day: 24,
+      dayOfWeek: 2,
+      minuteOfDay: 23 * 60 + 59,
     });
     expect(kolkata.wallClock(at("2026-11-24T18:30:00Z"))).toEqual({
-      year: 2026, month: 11, day: 25, dayOfWeek: 3, minuteOfDay: 0,
+      year: 2026,
+      month: 11,
+      day: 25,
+      dayOfWeek: 3,
+      minuteOfDay: 0,
     });
     expect(kolkata.toEpoch(2026, 11, 25, 0)).toBe(at("2026-11-24T18:30:00Z"));
   });
@@ -157,14 +181,21 @@ describe("America/St_Johns, changing at 00:01 local time (until 2011), off every
 
   it("agrees with Intl on every minute of both change days", () => {
     const formatter = new Intl.DateTimeFormat("en-US", {
-      timeZone: "America/St_Johns", hourCycle: "h23", year: "numeric", month: "numeric", day: "numeric", hour: "numeric", minute: "numeric",
+      timeZone: "America/St_Johns",
+      hourCycle: "h23",
+      year: "numeric",
+      month: "numeric",
+      day: "numeric",
+      hour: "numeric",
+      minute: "numeric",
     });
     const mismatches: string[] = [];
     for (const day of [at("2006-04-01T12:00:00Z"), at("2006-10-28T12:00:00Z")]) {
       for (let epochMs = day; epochMs < day + 24 * HOUR; epochMs += MINUTE) {
         const local = stJohns.wallClock(epochMs);
         const ours = `${local.month}/${local.day}/${local.year}, ${String(Math.floor(local.minuteOfDay / 60)).padStart(2, "0")}:${String(local.minuteOfDay % 60).padStart(2, "0")}`;
-        if (ours !== formatter.format(epochMs)) mismatches.push(`${new Date(epochMs).toISOString()}: ${ours} vs ${formatter.format(epochMs)}`);
+        if (ours !== formatter.format(epochMs))
+          mismatches.push(`${new Date(epochMs).toISOString()}: ${ours} vs ${formatter.format(epochMs)}`);
       }
     }
     expect(mismatches).toEqual([]);
@@ -175,10 +206,18 @@ describe("wall clock details", () => {
   it("counts weekdays from Sunday = 0 and handles instants before 1970", () => {
     const utc = getZone("UTC");
     expect(utc.wallClock(at("1969-12-31T23:59:00Z"))).toEqual({
-      year: 1969, month: 12, day: 31, dayOfWeek: 3, minuteOfDay: 1439,
+      year: 1969,
+      month: 12,
+      day: 31,
+      dayOfWeek: 3,
+      minuteOfDay: 1439,
     });
     expect(utc.wallClock(at("2000-02-29T00:00:00Z"))).toEqual({
-      year: 2000, month: 2, day: 29, dayOfWeek: 2, minuteOfDay: 0,
+      year: 2000,
+      month: 2,
+      day: 29,
+      dayOfWeek: 2,
+      minuteOfDay: 0,
     });
   });
 
