@@ -165,12 +165,17 @@ export class DecisionLog {
     return decisionRecord(pending.id, pending.at, pending.decision, pending.context, this.#options.environment, this.#options.shape);
   }
 
-  /** Writes everything queued so far; resolves when done (or when the sink failed: the records stay queued). */
-  flush(): Promise<void> {
-    this.#flushing ??= this.#write().finally(() => {
+  /**
+   * Writes everything queued before the call; resolves when done (or when the sink failed: the records stay queued).
+   * A write already under way holds only what was queued when it began, so this waits for it and writes the rest.
+   */
+  async flush(): Promise<void> {
+    while (this.#flushing !== undefined) await this.#flushing;
+    if (this.#queue.length === 0 && this.#lost === 0) return;
+    this.#flushing = this.#write().finally(() => {
       this.#flushing = undefined;
     });
-    return this.#flushing;
+    await this.#flushing;
   }
 
   async #write(): Promise<void> {
