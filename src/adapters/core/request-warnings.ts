@@ -35,7 +35,7 @@ function warn(logger: Logger, code: string, message: string): void {
 }
 
 /**
- * Watches the first requests of one guard and warns once per process: `HEXARCH_XFF_UNTRUSTED` when X-Forwarded-For
+ * Watches the first requests of one guard and warns once per logger: `HEXARCH_XFF_UNTRUSTED` when X-Forwarded-For
  * arrives while proxies are not trusted (every client behind the proxy shares its limit), `HEXARCH_TRUST_PROXY_DIRECT`
  * when every proxy is trusted but a public address reaches the app directly (any client can pick its own
  * X-Forwarded-For and a fresh limit).
@@ -66,7 +66,7 @@ export function proxyWatch<Src>(
   };
 }
 
-/** The warning, once per process, and the 428 instruction for a request whose body hexarch cannot see. */
+/** The warning, once per logger, and the 428 instruction for a request whose body hexarch cannot see. */
 export function unreadBody(logger: Logger): string {
   const fix = "put the body parser before hexarch() (e.g. app.use(express.json()) first), so a confirmation token covers the body";
   warn(
