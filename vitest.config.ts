@@ -1,4 +1,5 @@
 // Test runner settings: every *.test.ts under tests/ in one of three projects (unit, integration, e2e), one worker per core, generous timeouts for real servers.
+import { availableParallelism } from "node:os";
 import { defineConfig } from "vitest/config";
 
 /** Against real Redis and PostgreSQL servers: `npm run test:integration`. */
@@ -14,6 +15,8 @@ const E2E = ["tests/e2e/**/*.test.ts", "tests/smoke/**/*.test.ts", "tests/cli/bu
 
 export default defineConfig({
   test: {
+    // Vitest's default leaves one core free: on a 2-core machine that meant one worker and the whole suite in series.
+    maxWorkers: availableParallelism(),
     testTimeout: 20_000,
     hookTimeout: 60_000,
     setupFiles: ["tests/support/property-seed.ts"],
