@@ -1,6 +1,23 @@
 // Test runner settings: every *.test.ts under tests/ in one of three projects (unit, integration, e2e), one worker per core, generous timeouts for real servers.
 import { availableParallelism } from "node:os";
+import { BaseSequencer, type TestSpecification } from "vitest/node";
 import { defineConfig } from "vitest/config";
+
+/**
+ * Integration files first, then e2e, then unit, each slowest first (vitest's own order within a project). The e2e
+ * files wait for the shared install that globalSetup starts, so they come after the integration files instead of
+ * holding both workers while it runs; the many short unit files fill the end, when one worker would otherwise idle.
+ */
+class InstallFriendlyOrder extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const sorted = await super.sort(files);
+    const rank = (file: TestSpecification): number => ["integration", "e2e", "unit"].indexOf(file.project.name);
+    return sorted
+      .map((file, index) => ({ file, index }))
+      .sort((a, b) => rank(a.file) - rank(b.file) || a.index - b.index)
+      .map(({ file }) => file);
+  }
+}
 
 /** Against real Redis and PostgreSQL servers: `npm run test:integration`. */
 const INTEGRATION = [
@@ -17,6 +34,7 @@ export default defineConfig({
   test: {
     // Vitest's default leaves one core free: on a 2-core machine that meant one worker and the whole suite in series.
     maxWorkers: availableParallelism(),
+    sequence: { sequencer: InstallFriendlyOrder },
     testTimeout: 20_000,
     hookTimeout: 60_000,
     setupFiles: ["tests/support/property-seed.ts"],
@@ -31,7 +49,8 @@ export default defineConfig({
         test: { name: "unit", include: ["tests/**/*.test.ts"], exclude: [...INTEGRATION, ...E2E], isolate: false },
       },
       { extends: true, test: { name: "integration", include: INTEGRATION } },
-      { extends: true, test: { name: "e2e", include: E2E } },
+      // globalSetup starts the smoke tests' shared pack-and-install (about 45 s) while the workers run other files.
+      { extends: true, test: { name: "e2e", include: E2E, globalSetup: ["tests/smoke/start-shared-install.ts"] } },
     ],
   },
 });

@@ -1,9 +1,10 @@
 // Smoke-test plumbing: pack and install the package once per run without touching dist/, start apps, send requests.
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { execFile, execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -12,18 +13,25 @@ export function run(command: string, args: readonly string[], cwd: string, env: 
   return execFileSync(command, args, { cwd, env, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 64 * 1024 * 1024 });
 }
 
+const execFileAsync = promisify(execFile);
+
+/** `run` without blocking the process: the shared install runs in vitest's main process while tests run. */
+async function runInBackground(command: string, args: readonly string[], cwd: string): Promise<void> {
+  await execFileAsync(command, args, { cwd, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+}
+
 /**
  * Builds the package with tsup into a staging folder holding the files package.json publishes, packs it, and
  * returns the tarball's path in `destination`. Other tests building dist/ in the repository are not disturbed.
  */
-function packIsolated(destination: string): string {
+async function packIsolated(destination: string): Promise<string> {
   const staging = mkdtempSync(join(tmpdir(), "hexarch-stage-"));
   try {
     const manifest = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { files: string[] };
     for (const entry of ["package.json", ...manifest.files.filter((f) => f !== "dist")])
       cpSync(join(ROOT, entry), join(staging, entry), { recursive: true });
-    run("npx", ["tsup", "--out-dir", join(staging, "dist")], ROOT);
-    run("npm", ["pack", "--pack-destination", destination, "--silent"], staging);
+    await runInBackground("npx", ["tsup", "--out-dir", join(staging, "dist")], ROOT);
+    await runInBackground("npm", ["pack", "--pack-destination", destination, "--silent"], staging);
     const tarball = readdirSync(destination).find((name) => name.endsWith(".tgz"));
     if (tarball === undefined) throw new Error("npm pack produced no tarball");
     return join(destination, tarball);
@@ -39,8 +47,11 @@ function installedVersion(name: string): string {
 /** What every smoke app imports, at the versions the repository tests with (@koa/bodyparser is not among them); ioredis and pg are the optional peers. */
 const FRAMEWORKS = ["express", "koa", "@koa/router", "next", "react", "react-dom", "@types/express", "@types/koa", "ioredis", "pg"];
 
-/** Where this run's install lives: one folder per vitest run (the workers of one run share their parent process). */
-const RUN_FOLDER = join(tmpdir(), "hexarch-smoke-runs", String(process.ppid));
+/**
+ * Where a run's install lives: one folder per vitest run, named after vitest's main process (the parent of every
+ * worker, and the process that runs globalSetup).
+ */
+const runFolder = (vitestPid: number): string => join(tmpdir(), "hexarch-smoke-runs", String(vitestPid));
 
 function alive(pid: number): boolean {
   try {
@@ -52,8 +63,7 @@ function alive(pid: number): boolean {
 }
 
 /** Removes the install folders of earlier runs whose vitest has ended. */
-function removeEndedRuns(): void {
-  const runs = dirname(RUN_FOLDER);
+function removeEndedRuns(runs: string): void {
   for (const name of existsSync(runs) ? readdirSync(runs) : []) {
     if (/^\d+$/.test(name) && !alive(Number(name))) rmSync(join(runs, name), { recursive: true, force: true });
   }
@@ -78,33 +88,45 @@ export interface SharedInstall {
 }
 
 /**
+ * Packs and installs into the run's folder unless another caller already claimed it (the folder exists): then
+ * resolves at once, and `sharedInstall()` waits for the claimer's `.ready`. Never rejects: a failure is written
+ * to `.failed` for the waiting tests to report.
+ */
+export async function installOnce(vitestPid: number): Promise<void> {
+  const runs = runFolder(vitestPid);
+  const folder = process.env["HEXARCH_SMOKE_INSTALL"] ?? join(runs, "install");
+  mkdirSync(runs, { recursive: true });
+  try {
+    mkdirSync(folder);
+  } catch {
+    return;
+  }
+  try {
+    removeEndedRuns(dirname(runs));
+    const tarball = await packIsolated(runs);
+    writeFileSync(join(folder, "package.json"), JSON.stringify({ name: "smoke-apps", private: true }));
+    const packages = [tarball, ...FRAMEWORKS.map((name) => `${name}@${installedVersion(name)}`), "@koa/bodyparser@6"];
+    await runInBackground("npm", ["install", ...packages, "--no-audit", "--no-fund", "--prefer-offline", "--silent"], folder);
+    writeFileSync(join(folder, ".ready"), tarball);
+  } catch (error) {
+    writeFileSync(join(folder, ".failed"), error instanceof Error ? error.message : String(error));
+  }
+}
+
+/**
  * The folder, shared by every smoke test of this vitest run, where the packed tarball is installed once with
- * Express, Koa (with @koa/router and @koa/bodyparser) and Next.js. The first caller packs and installs; the others
- * (in any worker) wait for it. Apps go in subfolders with their own package.json; Node finds the packages above.
+ * Express, Koa (with @koa/router and @koa/bodyparser) and Next.js. The e2e project's globalSetup starts the install
+ * in vitest's main process before any test runs, so both workers go on with other files meanwhile; a smoke test
+ * waits here until it is ready (or builds it, when no globalSetup did). Apps go in subfolders with their own
+ * package.json; Node finds the packages above.
  * `HEXARCH_SMOKE_INSTALL=<an earlier run's install folder>` reuses that one, to re-run one smoke file by hand.
  * @example const { root } = await sharedInstall(); appFolder(root, "my-app", { "app.mjs": APP });
  */
 export async function sharedInstall(timeoutMs = 840_000): Promise<SharedInstall> {
-  const folder = process.env["HEXARCH_SMOKE_INSTALL"] ?? join(RUN_FOLDER, "install");
-  mkdirSync(RUN_FOLDER, { recursive: true });
-  try {
-    mkdirSync(folder);
-  } catch {
-    await waitFor(folder, timeoutMs);
-    return { root: folder, tarball: readFileSync(join(folder, ".ready"), "utf8") };
-  }
-  try {
-    removeEndedRuns();
-    const tarball = packIsolated(RUN_FOLDER);
-    writeFileSync(join(folder, "package.json"), JSON.stringify({ name: "smoke-apps", private: true }));
-    const packages = [tarball, ...FRAMEWORKS.map((name) => `${name}@${installedVersion(name)}`), "@koa/bodyparser@6"];
-    run("npm", ["install", ...packages, "--no-audit", "--no-fund", "--prefer-offline", "--silent"], folder);
-    writeFileSync(join(folder, ".ready"), tarball);
-    return { root: folder, tarball };
-  } catch (error) {
-    writeFileSync(join(folder, ".failed"), error instanceof Error ? error.message : String(error));
-    throw error;
-  }
+  const folder = process.env["HEXARCH_SMOKE_INSTALL"] ?? join(runFolder(process.ppid), "install");
+  await installOnce(process.ppid);
+  await waitFor(folder, timeoutMs);
+  return { root: folder, tarball: readFileSync(join(folder, ".ready"), "utf8") };
 }
 
 /**
