@@ -36,14 +36,22 @@ policies:
         daily_budget: 10
 `;
 
+/** The worker's next message; rejects if it exits first. */
 function once(child: ChildProcess): Promise<unknown> {
   return new Promise((resolve, reject) => {
-    child.once("message", resolve);
-    child.once("exit", (code) => reject(new Error(`worker exited with ${String(code)} before answering`)));
+    const exited = (code: number | null): void => reject(new Error(`worker exited with ${String(code)} before answering`));
+    child.once("exit", exited);
+    child.once("message", (message) => {
+      child.off("exit", exited);
+      resolve(message);
+    });
   });
 }
 
-/** Starts the workers, lets every one connect, then releases them together; returns all outcomes. */
+/** The worker processes, started once for the whole file (each start costs a second or two of tsx). */
+let pool: ChildProcess[] = [];
+
+/** Sets the job up on the first `processes` workers, lets every one connect, then releases them together; returns all outcomes. */
 async function hitTogether(
   job: Omit<WorkerJob, "url" | "prefix">,
   url: string,
@@ -51,19 +59,13 @@ async function hitTogether(
   processes = PROCESSES,
   skews: readonly number[] = [],
 ): Promise<string[]> {
-  const workers = Array.from({ length: processes }, () =>
-    fork(WORKER, { execArgv: ["--import", import.meta.resolve("tsx")], stdio: "inherit" }),
-  );
-  try {
-    const ready = workers.map(once);
-    workers.forEach((worker, i) => worker.send({ ...job, url, prefix, skewMs: skews[i] ?? 0 } satisfies WorkerJob));
-    await Promise.all(ready);
-    const reports = workers.map(once);
-    for (const worker of workers) worker.send("go");
-    return ((await Promise.all(reports)) as WorkerReport[]).flatMap((r) => r.outcomes);
-  } finally {
-    for (const worker of workers) worker.kill();
-  }
+  const workers = pool.slice(0, processes);
+  const ready = workers.map(once);
+  workers.forEach((worker, i) => worker.send({ ...job, url, prefix, skewMs: skews[i] ?? 0 } satisfies WorkerJob));
+  await Promise.all(ready);
+  const reports = workers.map(once);
+  for (const worker of workers) worker.send("go");
+  return ((await Promise.all(reports)) as WorkerReport[]).flatMap((r) => r.outcomes);
 }
 
 describeWithRedis("several processes sharing one Redis", "any", () => {
@@ -74,9 +76,11 @@ describeWithRedis("several processes sharing one Redis", "any", () => {
   beforeAll(async () => {
     ({ url, release } = await redisForTests());
     client = await connectRedis(url);
+    pool = Array.from({ length: PROCESSES }, () => fork(WORKER, { execArgv: ["--import", import.meta.resolve("tsx")], stdio: "inherit" }));
   });
 
   afterAll(async () => {
+    for (const worker of pool) worker.kill();
     client.disconnect();
     await release();
   });
