@@ -85,12 +85,6 @@ export interface Guardian {
   check(policyId: string | readonly string[], context?: GuardContext): Promise<Decision>;
   /** Decides a call against every enabled policy whose rules match it (what `hexarch()` middleware does). */
   evaluate(context: GuardContext): Promise<Decision>;
-  /**
-   * `evaluate()` (no ids) or `check(ids)` for hot paths: the Decision itself when the store answered synchronously
-   * (MemoryStore), else a promise of it. An unknown policy id throws PolicyConfigError, as in `check()`.
-   * @example const decided = guardian.decideNow(ctx); const decision = decided instanceof Promise ? await decided : decided;
-   */
-  decideNow(context: GuardContext, policyIds?: readonly string[]): Decision | Promise<Decision>;
   /** Wraps a function so it runs only when the policy allows; otherwise it rejects with PolicyViolation without running. */
   protect<A extends unknown[], R>(
     policyId: string,
@@ -116,6 +110,29 @@ export interface Guardian {
   assertPolicy(policyId: string): void;
   /** Writes every queued decision-log record, then releases the log and the store. */
   close(): Promise<void>;
+}
+
+/** Decides a call and hands back the Decision itself when the store answered synchronously, else a promise of it. */
+type SameTurnDecide = (context: GuardContext, policyIds?: readonly string[]) => Decision | Promise<Decision>;
+
+/** The same-turn decider of each guardian createGuardian made (see sameTurnDecider). */
+const sameTurn = new WeakMap<Guardian, SameTurnDecide>();
+
+/**
+ * For hexarch's own hot paths (the HTTP adapters, the decision server), not for apps: a function deciding calls
+ * against `policyIds` (checked here, once: an unknown id throws PolicyConfigError) or against every matching
+ * policy, which returns the Decision itself when the store answered synchronously (MemoryStore), else a promise
+ * of it. A Guardian that createGuardian did not make decides through its check() or evaluate().
+ * @example const decide = sameTurnDecider(guardian, ["safe_delete"]); const decided = decide(ctx);
+ */
+export function sameTurnDecider(
+  guardian: Guardian,
+  policyIds?: readonly string[],
+): (context: GuardContext) => Decision | Promise<Decision> {
+  policyIds?.forEach((id) => guardian.assertPolicy(id));
+  const decide = sameTurn.get(guardian);
+  if (decide !== undefined) return (context) => decide(context, policyIds);
+  return policyIds === undefined ? (context) => guardian.evaluate(context) : (context) => guardian.check(policyIds, context);
 }
 
 const MODES = ["strict", "warn", "off"] as const;
@@ -280,15 +297,11 @@ export function createGuardian(options: GuardianOptions = {}): Guardian {
     };
   };
 
-  return {
+  const guardian: Guardian = {
     policies: set,
     store,
     check,
     evaluate: (context) => decider.decide(context),
-    decideNow: (context, policyIds) => {
-      if (policyIds !== undefined) for (const id of policyIds) if (!set.policies.has(id)) assertPolicy(id);
-      return decider.decideNow(context, policyIds);
-    },
     countersFor: (context, policyIds) => {
       policyIds?.forEach(assertPolicy);
       return engine.countersFor(context, policyIds);
@@ -304,4 +317,6 @@ export function createGuardian(options: GuardianOptions = {}): Guardian {
       await store.close?.();
     },
   };
+  sameTurn.set(guardian, (context, policyIds) => decider.decideNow(context, policyIds));
+  return guardian;
 }

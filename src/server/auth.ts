@@ -1,4 +1,5 @@
 // Who may call: a bearer API key (or the dev token) with the route's scope, and at most the server's own limit per key.
+import { sameTurnDecider } from "../guardian/create-guardian.js";
 import type { MiddlewareHandler } from "hono";
 import { Decision } from "../engine/decision.js";
 import type { Caller, Scope } from "./api-keys.js";
@@ -36,7 +37,7 @@ export function requireScope(deps: ServerDeps, scope: Scope): MiddlewareHandler<
     }
     c.set("caller", caller);
     if (deps.callerLimit !== undefined) {
-      const decided = deps.callerLimit.decideNow({ apiKey: caller.id });
+      const decided = sameTurnDecider(deps.callerLimit)({ apiKey: caller.id });
       const decision = decided instanceof Decision ? decided : await decided;
       if (decision.isDenied()) {
         const retry = String(decision.retryAfter ?? 1);

@@ -1,7 +1,7 @@
 // The request flow every adapter runs: context, confirmation token, decision, answer, events, per-request handle.
 import type { GuardContext } from "../../engine/context.js";
 import { Decision } from "../../engine/decision.js";
-import type { Guardian } from "../../guardian/create-guardian.js";
+import { sameTurnDecider, type Guardian } from "../../guardian/create-guardian.js";
 import { SILENT_LOGGER, type Logger } from "../../errors/warnings.js";
 import { answerFor, type HttpAnswer } from "./answer.js";
 import { bodyDigest, type UnboundBody } from "./body-digest.js";
@@ -132,7 +132,7 @@ export function createHttpGuard<Req extends object, Src>(config: HttpGuardConfig
   const problemTypeBase = options.problemTypeBase ?? DEFAULT_PROBLEM_TYPE_BASE;
   const tokens = tokenIssuer(config, logger);
   const plainAnswer = { headers, problemTypeBase };
-  const decide = (ctx: GuardContext): Decision | Promise<Decision> => guardian.decideNow(ctx, policies);
+  const decide = sameTurnDecider(guardian, policies);
   const failsOpen = (ids: readonly string[]): boolean => ids.every((id) => guardian.policies.policies.get(id)?.fail === "open");
 
   /** What a token binds for this request, or why its body cannot be bound (then no token is issued or redeemed). */

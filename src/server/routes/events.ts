@@ -7,6 +7,7 @@ import { chargesFor, settleReservation } from "../reservation-id.js";
 import { AuthorizeRequestSchema, ContextSchema, ProviderCallSchema, type AuthorizeRequest, type ProviderCall } from "../schemas.js";
 import { fieldErrors, type FieldError } from "../problem.js";
 import type { Ctx, ServerDeps, ServerEnv } from "../server-deps.js";
+import { sameTurnDecider } from "../../guardian/create-guardian.js";
 import { toGuardContext } from "../../guardian/wire-context.js";
 
 /** One line saying what a provider call was, for the log's reason field. */
@@ -100,7 +101,7 @@ export function eventRoutes(app: Hono<ServerEnv>, deps: ServerDeps): void {
     const mapped = authorizeContext(parsed.value);
     if ("errors" in mapped) return sendProblem(c, 400, mapped.errors.map((e) => `${e.path}: ${e.message}`).join("; "), mapped.errors);
     const ctx = mapped.context;
-    let decision = await guardian.decideNow({ ...ctx, now: Date.now() });
+    let decision = await sameTurnDecider(guardian)({ ...ctx, now: Date.now() });
     const id = deps.ids.issue();
     decision = deps.log?.record(decision, ctx, id) ?? decision;
     deps.metrics.decisions.inc({ policy: decision.policyId ?? "", outcome: decision.outcome });
