@@ -15,11 +15,12 @@ import {
   type GuardianChoice,
   type GuardSetup,
   type HttpGuardOptions,
+  type OnDenied,
   type Refusal,
 } from "./core/index.js";
 import { EXPRESS_READER } from "./express/reader.js";
 
-/** What a custom refusal handler receives. */
+/** What a custom refusal handler (`onDenied`) receives. */
 export interface DeniedRequest {
   readonly decision: Decision;
   /** The answer hexarch would send: status, headers (already set on `res`), problem body. */
@@ -34,7 +35,7 @@ export interface ExpressGuardOptions extends HttpGuardOptions<Request> {
   /** The guardian to use. Default: the one of the first `hexarch()`, else one created from the discovered policy file. */
   readonly guardian?: Guardian;
   /** Answers refused requests instead of the problem+json response. Default: hexarch's answer. */
-  readonly onDenied?: (denied: DeniedRequest) => void;
+  readonly onDenied?: OnDenied<DeniedRequest>;
 }
 
 /** Options of `hexarch()`: guard options plus, when no `guardian` is given, the options to create one. */
@@ -61,7 +62,12 @@ function middleware(setup: GuardSetup<ExpressGuardOptions>, policies: readonly s
     if (answer === undefined) return next();
     if (answer.proceed) return proceed(ledger, res, next);
     setAnswerHeaders(res, answer.headers);
-    if (onDenied !== undefined) return onDenied({ decision: ledger.decision as Decision, answer, req, res, next });
+    if (onDenied !== undefined) {
+      const handled = onDenied({ decision: ledger.decision as Decision, answer, req, res, next });
+      // Express 4 does not catch a promise a middleware returns: a handler's rejection goes to the error handlers.
+      if (handled instanceof Promise) handled.catch(next);
+      return;
+    }
     res.statusCode = answer.status;
     res.end(JSON.stringify(answer.body));
   };
@@ -107,5 +113,5 @@ export function guard(policyId: string | readonly string[], options?: ExpressGua
   return entries.guard(policyId, options);
 }
 
-export type { RequestHandle } from "./core/index.js";
+export type { OnDenied, RequestHandle } from "./core/index.js";
 export type { HexarchLocals } from "./express-locals.js";

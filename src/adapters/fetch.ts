@@ -31,6 +31,6 @@ export function createFetchGuard(options?: FetchHexarchOptions): FetchGuard {
   return fetchGuard(guardian, selectedPolicies(guardian, resolved.policy, LABEL), resolved);
 }
 
-export type { FetchDenied, FetchGuard, FetchGuardOptions, FetchVerdict } from "./fetch/fetch-guard.js";
+export type { DeniedRequest, FetchDenied, FetchGuard, FetchGuardOptions, FetchVerdict } from "./fetch/fetch-guard.js";
 export type { TrustProxy } from "./fetch/forwarded-client.js";
-export type { RequestHandle } from "./core/index.js";
+export type { OnDenied, RequestHandle } from "./core/index.js";

@@ -14,12 +14,13 @@ import {
   type GuardianChoice,
   type GuardSetup,
   type HttpGuardOptions,
+  type OnDenied,
   type Refusal,
 } from "./core/index.js";
 import { KOA_READER } from "./koa/reader.js";
 
-/** What a custom refusal handler receives. */
-export interface DeniedContext {
+/** What a custom refusal handler (`onDenied`) receives. */
+export interface DeniedRequest {
   readonly decision: Decision;
   /** The answer hexarch would send: status, headers (set on `ctx` already, except Content-Type), problem body. */
   readonly answer: Refusal;
@@ -27,12 +28,15 @@ export interface DeniedContext {
   readonly next: Next;
 }
 
+/** @deprecated The same type under the name every adapter uses: `DeniedRequest`. */
+export type DeniedContext = DeniedRequest;
+
 /** Options of `guard()` (and of `hexarch()`, which adds the guardian options). */
 export interface KoaGuardOptions extends HttpGuardOptions<Context> {
   /** The guardian to use. Default: the one of the first `hexarch()`, else one created from the discovered policy file. */
   readonly guardian?: Guardian;
   /** Answers refused requests instead of the problem+json response. Default: hexarch's answer. */
-  readonly onDenied?: (denied: DeniedContext) => void | Promise<void>;
+  readonly onDenied?: OnDenied<DeniedRequest>;
 }
 
 /** Options of `hexarch()`: guard options plus, when no `guardian` is given, the options to create one. */
@@ -104,5 +108,5 @@ export function guard(policyId: string | readonly string[], options?: KoaGuardOp
   return entries.guard(policyId, options);
 }
 
-export type { RequestHandle } from "./core/index.js";
+export type { OnDenied, RequestHandle } from "./core/index.js";
 export type { HexarchState } from "./koa-locals.js";

@@ -113,5 +113,5 @@ export function withHexarch<Context = DefaultRouteContext, Req extends Request =
   };
 }
 
-export type { FetchDenied as DeniedRequest, TrustProxy } from "./fetch.js";
+export type { DeniedRequest, OnDenied, TrustProxy } from "./fetch.js";
 export type { RequestHandle } from "./core/index.js";

@@ -9,7 +9,7 @@ export type { ConfirmBinding, ConfirmTokenOptions, IssuedToken, TokenCheck, Toke
 export { createHttpGuard, headerSwitches, headerWriter, PROCEED } from "./http-guard.js";
 export type { GuardAnswer, Guarded, HeaderWriter, HttpGuard, HttpGuardConfig, Refusal } from "./http-guard.js";
 export { GUARDIAN_OPTION_SPEC, HTTP_OPTION_SPEC, validateOptions } from "./options.js";
-export type { FromRequest, GuardianChoice, HttpGuardOptions, OptionSpec, RequestFacts } from "./options.js";
+export type { FromRequest, GuardianChoice, HttpGuardOptions, OnDenied, OptionSpec, RequestFacts } from "./options.js";
 export { problemFor, STATUS_FOR, DEFAULT_PROBLEM_TYPE_BASE } from "./problem.js";
 export type { ConfirmInstructions, ConfirmState, ProblemBody } from "./problem.js";
 export {

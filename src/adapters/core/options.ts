@@ -219,3 +219,10 @@ export function validateOptions(options: unknown, spec: OptionSpec, label: strin
   problems.push(...refine(label, record));
   if (problems.length > 0) throw new PolicyConfigError(problems, `invalid options for ${label}`);
 }
+
+/**
+ * The refusal handler every adapter takes as `onDenied`: it receives a `DeniedRequest` (the decision, the answer
+ * hexarch would send and the framework's request objects) and answers the request itself. Express and Koa answer
+ * through `res`/`ctx` and return nothing or a promise; Fetch and Next return the `Response`, or a promise of it.
+ */
+export type OnDenied<Denied, Answered = void> = (denied: Denied) => Answered | Promise<Answered>;

@@ -10,6 +10,7 @@ import {
   type GuardAnswer,
   type HeaderWriter,
   type HttpGuardOptions,
+  type OnDenied,
   type Refusal,
   type RequestHandle,
   type RequestLedger,
@@ -20,13 +21,16 @@ import { proxyWatch, type ProxyTrust } from "../core/request-warnings.js";
 import { forwardedClient, type TrustProxy } from "./forwarded-client.js";
 import { FetchRequestView } from "./request-view.js";
 
-/** What a custom refusal handler receives. */
-export interface FetchDenied {
+/** What a custom refusal handler (`onDenied`) receives. */
+export interface DeniedRequest {
   readonly decision: Decision;
   /** The answer hexarch would send: status, headers, problem body. */
   readonly answer: Refusal;
   readonly request: Request;
 }
+
+/** @deprecated The same type under the name every adapter uses: `DeniedRequest`. */
+export type FetchDenied = DeniedRequest;
 
 /** Options of a Fetch guard (and of Next's `withHexarch`). */
 export interface FetchGuardOptions extends HttpGuardOptions<Request> {
@@ -37,7 +41,7 @@ export interface FetchGuardOptions extends HttpGuardOptions<Request> {
   /** Whether X-Forwarded-For names the client: `true`, or the number of proxies in front of the app. Default: false. */
   readonly trustProxy?: TrustProxy;
   /** Answers refused requests instead of the problem+json response. Default: hexarch's answer. */
-  readonly onDenied?: (denied: FetchDenied) => Response | Promise<Response>;
+  readonly onDenied?: OnDenied<DeniedRequest, Response>;
 }
 
 /** The verdict on one request. */

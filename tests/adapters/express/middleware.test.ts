@@ -142,6 +142,20 @@ describe("requests", () => {
     expect(onDenied).toHaveBeenCalledTimes(1);
   });
 
+  it("does not leave an async onDenied's rejection unhandled: it reaches the app's error handler", async () => {
+    const onDenied = async (): Promise<void> => {
+      await Promise.resolve();
+      throw new Error("refusal page unavailable");
+    };
+    const { app } = appWith(hexarch({ guardian: guardianFor(perMinute(1)), secret: SECRET, onDenied }));
+    app.use((error: Error, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+      res.status(500).json({ caught: error.message });
+    });
+    await request(app).get("/");
+    const answer = await request(app).get("/");
+    expect([answer.status, answer.body]).toEqual([500, { caught: "refusal page unavailable" }]);
+  });
+
   it("skip leaves matching requests alone: no decision, no counting, no headers", async () => {
     const { app } = appWith(hexarch({ guardian: guardianFor(perMinute(1)), secret: SECRET, skip: (req) => req.path === "/health" }));
     for (let i = 0; i < 3; i++) expect((await request(app).get("/health")).headers["ratelimit"]).toBeUndefined();
