@@ -42,7 +42,7 @@ const policies = createGuardian({
   ],
 });
 const decideNow = sameTurnDecider(policies);
-decideNow({ operation: "read", client: "c" });
+void decideNow({ operation: "read", client: "c" });
 const tokens = new ConfirmTokens({
   secret: "bench-secret-0123456789abcdef",
   ttlMs: 300_000,

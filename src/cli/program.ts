@@ -51,7 +51,7 @@ Exit codes:
  * Builds the program for one run; `exitCode()` is what the run should exit with.
  * @example const { program, exitCode } = buildProgram(processTerminal()); await program.parseAsync(process.argv);
  */
-export function buildProgram(terminal: Terminal): { program: Command; exitCode(): ExitCode } {
+export function buildProgram(terminal: Terminal): { program: Command; exitCode: () => ExitCode } {
   let code: ExitCode = EXIT.OK;
   const act: Act =
     (body) =>

@@ -10,7 +10,9 @@ export const MAX_INSTANT_MS = 8.6e15;
 function describe(value: unknown): string {
   if (typeof value === "string") return `the string ${JSON.stringify(value)}`;
   if (value === null) return "null";
-  return typeof value === "object" || typeof value === "function" ? `an ${typeof value}` : `${typeof value} ${String(value)}`;
+  if (typeof value === "boolean" || typeof value === "bigint") return `${typeof value} ${value}`;
+  if (typeof value === "symbol") return `symbol ${value.toString()}`;
+  return value === undefined ? "undefined" : `an ${typeof value}`;
 }
 
 /**

@@ -121,7 +121,7 @@ export function scopeMiss(scope: Scope, call: ScopedCall): ScopeMiss | undefined
 /** Says in words why a scope dimension excluded the call. */
 export function describeMiss(miss: ScopeMiss, call: ScopedCall): string {
   const { ctx } = call;
-  const stated: Record<ScopeMiss, unknown> = {
+  const stated: Record<ScopeMiss, string | undefined> = {
     resource: ctx.resource,
     "resource type": ctx.resourceType,
     operation: call.operations?.join(", "),
@@ -131,5 +131,5 @@ export function describeMiss(miss: ScopeMiss, call: ScopedCall): string {
     feature: ctx.feature,
   };
   const value = stated[miss];
-  return value === undefined ? `the call states no ${miss}` : `${miss} ${String(value)} is outside the rule's scope`;
+  return value === undefined ? `the call states no ${miss}` : `${miss} ${value} is outside the rule's scope`;
 }

@@ -70,7 +70,7 @@ export class RecordTally {
   add(entry: DecisionEntry): void {
     const policy = entry.policy ?? "-";
     let row = this.#outcomes.get(policy);
-    if (row === undefined) this.#outcomes.set(policy, (row = new Map()));
+    if (row === undefined) this.#outcomes.set(policy, (row = new Map<string, number>()));
     row.set(entry.outcome, (row.get(entry.outcome) ?? 0) + 1);
     for (const counter of entry.counters ?? []) {
       if (counter.kind !== "budget") continue;

@@ -39,6 +39,17 @@ function personal(shape: RecordShape, field: RedactableField, value: string | un
   return shape.hide(value);
 }
 
+/** A fact JSON cannot hold as it is: an object or array as its JSON text, anything else in its string form. */
+function factText(value: unknown): string {
+  if (typeof value === "number" || typeof value === "bigint" || typeof value === "symbol") return value.toString();
+  if (typeof value !== "object" || value === null) return typeof value;
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return Object.prototype.toString.call(value);
+  }
+}
+
 /** Facts as JSON: values that JSON cannot hold are written as their string form. */
 function plainFacts(facts: Readonly<Record<string, unknown>> | undefined): JsonValue | undefined {
   if (facts === undefined) return undefined;
@@ -47,7 +58,7 @@ function plainFacts(facts: Readonly<Record<string, unknown>> | undefined): JsonV
     out[name] =
       value === null || typeof value === "string" || typeof value === "boolean" || (typeof value === "number" && Number.isFinite(value))
         ? value
-        : String(value);
+        : factText(value);
   }
   return out;
 }

@@ -4,6 +4,13 @@ import { checkpointBody, type Checkpoint } from "./chain.js";
 import { logMac, type LogMac } from "./mac.js";
 import type { StoredLog } from "./read.js";
 
+/** A field of a record as text: a string as it is, anything else (a tampered field) as JSON. */
+function asText(value: unknown): string {
+  if (typeof value === "string") return value;
+  const json: string | undefined = JSON.stringify(value);
+  return json ?? "undefined";
+}
+
 /** A break in a chain, or a line that is not a record. */
 export interface VerifyProblem {
   /** `file:line` or `table row id`. */
@@ -122,7 +129,7 @@ export class LogVerifier {
       return;
     }
     let forChain = this.#checkpoints.get(parsed.chain);
-    if (forChain === undefined) this.#checkpoints.set(parsed.chain, (forChain = new Map()));
+    if (forChain === undefined) this.#checkpoints.set(parsed.chain, (forChain = new Map<number, string>()));
     forChain.set(parsed.seq, parsed.mac);
   }
 
@@ -171,7 +178,7 @@ export class LogVerifier {
           record.chain,
           0,
           "wrong key",
-          `the chain was written with another key (key id ${String(record["key_id"])}, given ${this.#keyed.keyId ?? "none"})`,
+          `the chain was written with another key (key id ${asText(record["key_id"])}, given ${this.#keyed.keyId ?? "none"})`,
         );
       }
       state.head = "";
@@ -235,7 +242,7 @@ export class LogVerifier {
       return;
     }
     if (record.type === "gap")
-      state.gaps.push({ where, lost: Number(record["lost"]), from: String(record["from"]), to: String(record["to"]) });
+      state.gaps.push({ where, lost: Number(record["lost"]), from: asText(record["from"]), to: asText(record["to"]) });
     state.head = record.mac;
     state.expected += 1;
     state.records += 1;

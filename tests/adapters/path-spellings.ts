@@ -67,7 +67,7 @@ export function targetSpelling(path: ProtectedPath): fc.Arbitrary<string> {
     fc.tuple(SEPARATOR, DOT_SEGMENT, segmentSpelling(segment)).map(([sep, dot, spelled]) => `${sep}${dot}${spelled}`),
   );
   return fc.tuple(PREFIX, fc.tuple(...pieces), SUFFIX).map(([prefix, spelled, suffix]) => {
-    const path = spelled.join("");
+    const path = `${spelled.join("")}${suffix}`;
     // An absolute-form target needs a slash after the authority; a backslash there is no request target at all.
     return prefix === "" ? path : `${prefix}/${path.slice(1)}`;
   });

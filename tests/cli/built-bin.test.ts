@@ -63,7 +63,7 @@ describe("the built hexarch executable", () => {
         const env: Record<string, string> = { ...(process.env as Record<string, string>), TERM: "xterm", ...extraEnv };
         if (extraEnv["NO_COLOR"] === undefined) delete env["NO_COLOR"];
         execFile(script as string, ["-qec", command, "/dev/null"], { cwd: ROOT, env }, (error, stdout) =>
-          error === null ? done(stdout) : fail(error),
+          error === null ? done(stdout) : fail(new Error(`the built cli failed in a terminal: ${error.message}`, { cause: error })),
         );
       });
     expect(await inTerminal({})).toContain(`${ESC}1mPOLICY`);

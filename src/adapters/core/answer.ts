@@ -41,7 +41,7 @@ export function answerFor(decision: Decision, options: AnswerOptions = {}): Http
 
 /** The lower-case wire name of each field an answer can carry, by the name it has in the answer's record. */
 const WIRE_NAME_OF: Readonly<Record<string, string>> = Object.fromEntries(
-  [...Object.values(FIELD_NAMES), "Content-Type", "Cache-Control"].map((name) => [name, name.toLowerCase()]),
+  [...(Object.values(FIELD_NAMES) as string[]), "Content-Type", "Cache-Control"].map((name) => [name, name.toLowerCase()]),
 );
 
 /**

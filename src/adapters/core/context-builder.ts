@@ -41,9 +41,9 @@ export interface RequestReader<Src> {
   caseSensitive(src: Src): boolean;
   body(src: Src): unknown;
   /** What the request shows about proxies, for the one-time proxy warnings; absent where the adapter checks itself. */
-  proxySight?(src: Src): ProxySight;
+  readonly proxySight?: (src: Src) => ProxySight;
   /** True when the request has a body that no parser read before hexarch (no token can be bound to it). */
-  bodyUnseen?(src: Src): boolean;
+  readonly bodyUnseen?: (src: Src) => boolean;
 }
 
 /** Reads an HttpRequestView (Fetch requests, the CLI's made-up requests). */

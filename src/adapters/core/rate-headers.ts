@@ -53,9 +53,15 @@ export const FIELD_NAMES: FieldNames = Object.freeze({
  * The same names in lower case, as Node keys them and as HTTP/2 and Fetch send them: handed to `setHeader` already
  * lower-cased, they spare it a lower-cased copy per field, per request.
  */
-export const WIRE_NAMES = Object.freeze(
-  Object.fromEntries(Object.entries(FIELD_NAMES).map(([field, name]) => [field, name.toLowerCase()])),
-) as FieldNames;
+export const WIRE_NAMES: FieldNames = Object.freeze({
+  policy: FIELD_NAMES.policy.toLowerCase(),
+  state: FIELD_NAMES.state.toLowerCase(),
+  limit: FIELD_NAMES.limit.toLowerCase(),
+  remaining: FIELD_NAMES.remaining.toLowerCase(),
+  reset: FIELD_NAMES.reset.toLowerCase(),
+  budgetWarning: FIELD_NAMES.budgetWarning.toLowerCase(),
+  retryAfter: FIELD_NAMES.retryAfter.toLowerCase(),
+});
 
 function secondsUntil(epochMs: number, now: number): number {
   return Math.max(0, Math.ceil((epochMs - now) / 1000));

@@ -53,7 +53,7 @@ export type FetchVerdict =
       /** This request's decisions and `charge(actualCost)`. */
       readonly handle: RequestHandle;
       /** Adds hexarch's headers (RateLimit, budget warning) to the handler's response; the handler's own headers win. */
-      finish(response: Response): Response;
+      readonly finish: (response: Response) => Response;
     }
   | { readonly proceed: false; readonly decision: Decision; readonly response: Response };
 

@@ -18,7 +18,7 @@ export function checkTrustProxy(trustProxy: unknown, label: string): void {
       {
         file: "<options>",
         path: `${label}.trustProxy`,
-        message: `${String(trustProxy)} is not a number of proxies`,
+        message: `${typeof trustProxy === "number" ? trustProxy : JSON.stringify(trustProxy)} is not a number of proxies`,
         fix: "use true (trust every proxy), or the number of proxies in front of the app, e.g. 1",
       },
     ],

@@ -49,6 +49,7 @@ export function setMove(
 export function shown(value: unknown): string {
   if (value === undefined) return "none";
   if (Array.isArray(value)) return `[${value.join(", ")}]`;
-  if (value !== null && typeof value === "object") return JSON.stringify(value);
-  return String(value);
+  if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") return String(value);
+  const json: string | undefined = JSON.stringify(value);
+  return json ?? typeof value;
 }

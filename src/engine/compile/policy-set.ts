@@ -159,7 +159,7 @@ export class RuleIndex {
   /** Two lists merged, kept for the next call that reaches the same two (there are only so many lists). */
   #pair(first: readonly IndexedRule[], second: readonly IndexedRule[]): readonly IndexedRule[] {
     let withFirst = this.#pairs.get(first);
-    if (withFirst === undefined) this.#pairs.set(first, (withFirst = new Map()));
+    if (withFirst === undefined) this.#pairs.set(first, (withFirst = new Map<readonly IndexedRule[], readonly IndexedRule[]>()));
     let merged = withFirst.get(second);
     if (merged === undefined) withFirst.set(second, (merged = mergeByFileOrder([first, second])));
     return merged;

@@ -37,7 +37,7 @@ export type RuleLimitFunctions = Partial<Record<RateLimitField, LimitFunction>>;
 /** A policy file, code policies, or both, joined: what the policy set is compiled from. */
 export interface PolicySources extends LoadedPolicyFile {
   /** Where policy `index` of `spec.policies` was written: the file's name (or CODE_SOURCE) and its position there. */
-  sourceOf(index: number): { readonly name: string; readonly index: number };
+  readonly sourceOf: (index: number) => { readonly name: string; readonly index: number };
   /** The LimitFunctions of rule `rule` of policy `policy`, when it has any. */
   limitFunctionsOf(policy: number, rule: number): RuleLimitFunctions | undefined;
 }

@@ -40,7 +40,7 @@ export function formatKeyPath(path: readonly PropertyKey[]): string {
 /** Whether a mapping key node stands for the given path segment. */
 function keyMatches(key: unknown, segment: KeyPathSegment): boolean {
   if (isScalar(key)) return String(key.value) === String(segment);
-  return key !== null && key !== undefined && String(key) === String(segment);
+  return (typeof key === "string" || typeof key === "number") && String(key) === String(segment);
 }
 
 /** Follows an alias to the node it refers to; other nodes are returned as they are. */

@@ -7,7 +7,6 @@ import request from "supertest";
 import { describe, expect, it, vi } from "vitest";
 import { guard, hexarch } from "../../../src/adapters/express.js";
 import type { Decision } from "../../../src/engine/decision.js";
-import { PolicyConfigError } from "../../../src/errors/config-error.js";
 import { configErrorOf as configError } from "../next/route.js";
 import { appWith, guardianFor, perMinute, QUICK_START, SECRET } from "./app.js";
 

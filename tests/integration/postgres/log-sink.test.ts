@@ -91,7 +91,8 @@ describeWithPostgres("decision log: Postgres sink", "any", () => {
           process.execPath,
           ["--import", tsx, worker],
           { env: { ...process.env, LOG_URL: url, LOG_TABLE: table, DECISIONS: "2000" } },
-          (error, stdout) => (error === null ? done(Number(stdout.trim())) : fail(error)),
+          (error, stdout) =>
+            error === null ? done(Number(stdout.trim())) : fail(new Error(`log worker failed: ${error.message}`, { cause: error })),
         ),
       );
     const made = await Promise.all([run(), run()]);

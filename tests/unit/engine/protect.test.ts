@@ -72,7 +72,7 @@ describe("protect()", () => {
 
   it("computes the context from the arguments on every call", async () => {
     const guardian = seedGuardian("quickstart.yaml");
-    const remove = guardian.protect("safe_delete", (id: string, confirmed: boolean) => `removed ${id}`, {
+    const remove = guardian.protect("safe_delete", (id: string, _confirmed: boolean) => `removed ${id}`, {
       context: (_id, confirmed) => ({ confirm: confirmed }),
     });
     await expect(remove("a", false)).rejects.toBeInstanceOf(PolicyViolation);

@@ -47,8 +47,12 @@ describe("DecisionLog.flush", () => {
       buffer: 100,
       logger: SILENT_LOGGER,
     });
-    const guardian = createGuardian({ policyText: "policies:\n  - id: open\n    rules:\n      - resource: '*'\n        requests_per_minute: 100\n", env: {} });
-    const decide = async (): Promise<void> => void log.record(await guardian.evaluate({ resource: "x" }), { resource: "x" }, `id-${sink.appends}`);
+    const guardian = createGuardian({
+      policyText: "policies:\n  - id: open\n    rules:\n      - resource: '*'\n        requests_per_minute: 100\n",
+      env: {},
+    });
+    const decide = async (): Promise<void> =>
+      void log.record(await guardian.evaluate({ resource: "x" }), { resource: "x" }, `id-${sink.appends}`);
 
     await decide();
     const first = log.flush();
