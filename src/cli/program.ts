@@ -2,7 +2,7 @@
 import { Command, CommanderError } from "commander";
 import { formatProblem, PolicyConfigError, type ConfigProblem } from "../index.js";
 import { EXIT, UsageError, type ExitCode } from "./exit-codes.js";
-import { packageVersion } from "./package-version.js";
+import { packageVersion } from "../package-version.js";
 import type { Palette, Terminal } from "./terminal.js";
 import { counted } from "./wording.js";
 import { registerInit } from "./commands/init.js";

@@ -1,6 +1,6 @@
 // The confirm → confirm_token flow over the API: tokens bound to the caller and the exact call, single use through the store.
 import { createHash } from "node:crypto";
-import { ConfirmTokens, type IssuedToken, type TokenCheck } from "../adapters/core/confirm-token.js";
+import { ConfirmTokens, type IssuedToken, type TokenCheck } from "../adapters/core/index.js";
 import { canonicalJson, type JsonValue } from "../log/canonical.js";
 import type { CounterStore } from "../stores/store.js";
 

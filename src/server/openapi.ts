@@ -1,6 +1,6 @@
 // The OpenAPI 3.1 document served at /openapi.json, generated from the zod schemas the routes validate with.
 import { z } from "zod";
-import { packageVersion } from "../cli/package-version.js";
+import { packageVersion } from "../package-version.js";
 import {
   AuthorizeRequestSchema,
   AuthorizeResponseSchema,

@@ -1,7 +1,7 @@
 // Starts a decision server: policies, store, log, keys and secret from the file and environment; reload on change; graceful stop.
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
-import { configuredSecret, processConfirmSecret } from "../adapters/core/confirm-secret.js";
+import { configuredSecret, processConfirmSecret } from "../adapters/core/index.js";
 import { createGuardian, type Guardian } from "../guardian/create-guardian.js";
 import { loadPolicyFile } from "../engine/config/load.js";
 import { discoverPolicyFile } from "../engine/config/discover.js";

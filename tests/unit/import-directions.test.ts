@@ -50,9 +50,11 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   log: ["errors", "engine", "stores/store.ts", "optional-peer.ts"],
   guardian: ["errors", "engine", "stores", "log", "optional-peer.ts"],
   adapters: ["errors", "engine", "guardian", "stores/store.ts"],
-  cli: ["index.ts", "engine", "log", "server", "adapters/core/index.ts"],
+  server: ["errors", "engine", "guardian", "log", "stores", "adapters/core/index.ts", "package-version.ts", "optional-peer.ts"],
+  cli: ["index.ts", "engine", "log", "server", "adapters/core/index.ts", "package-version.ts"],
   "index.ts": ["errors", "engine", "guardian", "stores"],
   "optional-peer.ts": [],
+  "package-version.ts": [],
 };
 
 const FRAMEWORKS = ["express", "koa", "next", "ioredis", "pg"];
