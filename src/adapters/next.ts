@@ -1,6 +1,5 @@
 // Next.js adapter: `withHexarch(handler, options)` guards App Router route handlers on the Node.js runtime.
 import { PolicyConfigError } from "../errors/config-error.js";
-import type { Guardian } from "../guardian/create-guardian.js";
 import { GUARDIAN_OPTION_SPEC, HTTP_OPTION_SPEC, sharedGuardian, validateOptions, type RequestHandle } from "./core/index.js";
 import { FETCH_OPTION_SPEC, fetchGuard, selectedPolicies, type FetchGuardOptions, type FetchVerdict } from "./fetch/fetch-guard.js";
 import { checkTrustProxy } from "./fetch/forwarded-client.js";
@@ -25,19 +24,6 @@ export interface DefaultRouteContext {
 const ADAPTER = "next";
 const SPEC = { ...HTTP_OPTION_SPEC, ...FETCH_OPTION_SPEC };
 const GUARDIAN_CREATING = Object.keys(GUARDIAN_OPTION_SPEC);
-
-let sharedFailure: { readonly error: unknown } | undefined;
-
-/** The process-wide guardian: the policy file is found and validated on first use; a failure is kept and rethrown. */
-function processGuardian(): Guardian {
-  if (sharedFailure !== undefined) throw sharedFailure.error;
-  try {
-    return sharedGuardian(ADAPTER).guardian;
-  } catch (error) {
-    sharedFailure = { error };
-    throw error;
-  }
-}
 
 function refuseGuardianOptions(options: object | undefined, label: string): void {
   const given = GUARDIAN_CREATING.filter((key) => (options as Record<string, unknown> | undefined)?.[key] !== undefined);
@@ -92,7 +78,7 @@ export function withHexarch<Context = DefaultRouteContext, Req extends Request =
   checkTrustProxy(options?.trustProxy, label);
   const given = options ?? {};
   if ((given.trustProxy ?? false) === false && given.clientKey === undefined) warnNoClientIdentity(given.logger ?? SILENT_LOGGER, label);
-  const guardian = given.guardian ?? processGuardian();
+  const guardian = given.guardian ?? sharedGuardian(ADAPTER).guardian;
   const guard = fetchGuard(guardian, selectedPolicies(guardian, given.policy, label), given);
 
   const proceed = (verdict: FetchVerdict, request: Req, context: Context): Response | Promise<Response> => {

@@ -8,15 +8,27 @@ export interface SharedGuardian<Options> {
 }
 
 const registry = new Map<string, SharedGuardian<unknown>>();
+/** Why creating an adapter's process-wide guardian failed (a broken policy file): kept, and thrown again unchanged. */
+const failures = new Map<string, { readonly error: unknown }>();
 
 /**
  * The process-wide guardian of an adapter: the one registered by its first `hexarch()`, else one created now from
- * the discovered policy file (once; later calls return the same).
+ * the discovered policy file (once; later calls return the same). When creating it fails, every later call throws
+ * the same error without reading the file again, so each route or guard set up after it reports the same problem.
  * @example const { guardian, options } = sharedGuardian<ExpressOptions>("express");
  */
 export function sharedGuardian<Options>(adapter: string): SharedGuardian<Options> {
   let entry = registry.get(adapter);
-  if (entry === undefined) registry.set(adapter, (entry = { guardian: createGuardian(), options: undefined }));
+  if (entry !== undefined) return entry as SharedGuardian<Options>;
+  const failed = failures.get(adapter);
+  if (failed !== undefined) throw failed.error;
+  try {
+    entry = { guardian: createGuardian(), options: undefined };
+  } catch (error) {
+    failures.set(adapter, { error });
+    throw error;
+  }
+  registry.set(adapter, entry);
   return entry as SharedGuardian<Options>;
 }
 
