@@ -12,28 +12,7 @@ export type ScopeMiss = "resource" | "resource type" | "operation" | "route" | "
 export function operationsOf(ctx: GuardContext): readonly string[] | undefined {
   const op = ctx.operation;
   if (op === undefined) return undefined;
-  return typeof op === "string" ? singleOperation(op) : op.map((o) => o.toLowerCase());
-}
-
-/** Most calls state one of a few operation tags: keep one frozen list per tag instead of one per call. */
-const SINGLE_OPERATIONS = new Map<string, readonly string[]>();
-const SINGLE_OPERATIONS_LIMIT = 256;
-
-/** The tag asked for last and its list: a server's requests mostly repeat the tag of the one before. */
-let lastOperation = "read";
-let lastOperationList: readonly string[] = Object.freeze([lastOperation]);
-
-function singleOperation(op: string): readonly string[] {
-  if (op === lastOperation) return lastOperationList;
-  let list = SINGLE_OPERATIONS.get(op);
-  if (list === undefined) {
-    if (SINGLE_OPERATIONS.size >= SINGLE_OPERATIONS_LIMIT) SINGLE_OPERATIONS.clear();
-    list = Object.freeze([op.toLowerCase()]);
-    SINGLE_OPERATIONS.set(op, list);
-  }
-  lastOperation = op;
-  lastOperationList = list;
-  return list;
+  return typeof op === "string" ? [op.toLowerCase()] : op.map((o) => o.toLowerCase());
 }
 
 /** A call prepared once for scope tests: operation tags lower-cased, the path split only when a rule needs it. */

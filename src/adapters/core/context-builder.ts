@@ -62,25 +62,6 @@ type Writable<T> = { -readonly [K in keyof T]: T[K] };
 /** Writes one request fact into a context under construction. */
 type FactWriter<Req> = (req: Req, ctx: Writable<GuardContext>) => void;
 
-/** operationForMethod() results by method: HTTP knows few methods, so a small cache saves the per-request upper-casing. */
-const operationByMethod = new Map<string, string>();
-
-/** The method asked for last and its operation: most requests repeat the method of the one before. */
-let lastMethod = "GET";
-let lastOperation = operationForMethod(lastMethod);
-
-function cachedOperation(method: string): string {
-  if (method === lastMethod) return lastOperation;
-  let operation = operationByMethod.get(method);
-  if (operation === undefined) {
-    operation = operationForMethod(method);
-    if (operationByMethod.size < 64) operationByMethod.set(method, operation);
-  }
-  lastMethod = method;
-  lastOperation = operation;
-  return operation;
-}
-
 const FACT_NAMES = [
   "resource",
   "resourceType",
@@ -137,7 +118,7 @@ export function contextBuilder<Req, Src>(
   const { operation, clientKey, caseSensitive } = options;
   const ipv6Prefix = options.ipv6Prefix ?? 64;
   const operationOf = (req: Req, method: string): string | readonly string[] =>
-    (typeof operation === "function" ? operation(req) : operation) ?? cachedOperation(method);
+    (typeof operation === "function" ? operation(req) : operation) ?? operationForMethod(method);
   const clientOf = (src: Src): string | undefined => {
     const address = reader.clientAddress(src);
     if (address === undefined) return undefined;

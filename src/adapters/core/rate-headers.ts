@@ -98,10 +98,12 @@ interface LoneCounterFields {
   readonly statePrefix: string;
 }
 
-/** By rule: most decisions carry one rate counter, whose `RateLimit-Policy` value never changes. */
+/**
+ * By rule: most decisions carry one rate counter, whose `RateLimit-Policy` value never changes.
+ * Measured gain: about 2,800 instructions per request (15,200 with it, 16,700 and 19,400 without), by
+ * `npm run bench:koa:instructions` in session 10.
+ */
 const loneCounterFields = new WeakMap<RuleRef, LoneCounterFields>();
-/** The last of them, checked before the map: most servers guard most requests with the same rule. */
-let lastLoneCounter: LoneCounterFields | undefined;
 
 /** True when remembered fields were made for this counter's rule, limit and window. */
 function madeFor(fields: LoneCounterFields | undefined, c: CounterReport): fields is LoneCounterFields {
@@ -109,7 +111,6 @@ function madeFor(fields: LoneCounterFields | undefined, c: CounterReport): field
 }
 
 function fieldsOfLoneCounter(c: CounterReport): LoneCounterFields {
-  if (madeFor(lastLoneCounter, c)) return lastLoneCounter;
   let fields = loneCounterFields.get(c.rule);
   if (!madeFor(fields, c)) {
     const name = sfString(c.rule.policyId);
@@ -122,7 +123,7 @@ function fieldsOfLoneCounter(c: CounterReport): LoneCounterFields {
     };
     loneCounterFields.set(c.rule, fields);
   }
-  return (lastLoneCounter = fields);
+  return fields;
 }
 
 function writeStandardFields(target: HeaderTarget, names: FieldNames, counters: readonly CounterReport[], now: number): void {
