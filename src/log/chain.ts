@@ -1,7 +1,7 @@
 // One process's hash chain: numbers records, MACs each over the previous MAC, and signs checkpoints of its head.
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
-import { canonicalJson, type JsonValue } from "./canonical.js";
+import { canonicalJson, canonicalMembers, type JsonValue } from "./canonical.js";
 import type { LogMac } from "./mac.js";
 import { LOG_FORMAT_VERSION, type RecordBody } from "./records.js";
 
@@ -38,9 +38,13 @@ export function checkpointBody(checkpoint: Omit<Checkpoint, "sig"> | Checkpoint)
  * @example sealRecord(mac, "", "c1", 0, { type: "header" })
  */
 export function sealRecord(mac: LogMac, previous: string, chain: string, seq: number, body: RecordBody): { line: string; mac: string } {
-  const unsealed = { ...body, chain, seq };
-  const digest = mac.chain(previous, canonicalJson(unsealed));
-  return { line: canonicalJson({ ...unsealed, mac: digest }), mac: digest };
+  // The body's members are made canonical once: the MAC covers them without `mac`, the line has `mac` in its sorted place.
+  const members = canonicalMembers({ ...body, chain, seq });
+  const texts = members.map(([, text]) => text);
+  const digest = mac.chain(previous, `{${texts.join(",")}}`);
+  const macAt = members.findIndex(([key]) => key > "mac");
+  texts.splice(macAt === -1 ? texts.length : macAt, 0, `"mac":${JSON.stringify(digest)}`);
+  return { line: `{${texts.join(",")}}`, mac: digest };
 }
 
 /** Who writes a chain, named in its header. */
