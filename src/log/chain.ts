@@ -39,10 +39,9 @@ export function checkpointBody(checkpoint: Omit<Checkpoint, "sig"> | Checkpoint)
  */
 export function sealRecord(mac: LogMac, previous: string, chain: string, seq: number, body: RecordBody): { line: string; mac: string } {
   // The body's members are made canonical once: the MAC covers them without `mac`, the line has `mac` in its sorted place.
-  const members = canonicalMembers({ ...body, chain, seq });
-  const texts = members.map(([, text]) => text);
+  const { keys, texts } = canonicalMembers({ ...body, chain, seq });
   const digest = mac.chain(previous, `{${texts.join(",")}}`);
-  const macAt = members.findIndex(([key]) => key > "mac");
+  const macAt = keys.findIndex((key) => key > "mac");
   texts.splice(macAt === -1 ? texts.length : macAt, 0, `"mac":${JSON.stringify(digest)}`);
   return { line: `{${texts.join(",")}}`, mac: digest };
 }
