@@ -6,28 +6,38 @@ export type JsonValue = string | number | boolean | null | readonly JsonValue[] 
 type JsonObject = { readonly [key: string]: JsonValue | undefined };
 
 /**
- * The members of an object as canonical JSON text (`"key":value`), in sorted key order, `undefined` fields left out.
- * @example canonicalMembers({ b: 1, a: null }) // { keys: ["a", "b"], texts: ['"a":null', '"b":1'] }
+ * An object's keys in sorted order. Records are built, and parsed lines arrive, with their keys already in order,
+ * so a scan that finds them sorted is all most objects cost (sealing a decision record: see bench/README.md).
  */
-export function canonicalMembers(object: JsonObject): { keys: string[]; texts: string[] } {
-  const keys: string[] = [];
-  const texts: string[] = [];
-  for (const key of Object.keys(object).sort()) {
-    const item = object[key];
-    if (item === undefined) continue;
-    keys.push(key);
-    texts.push(`${JSON.stringify(key)}:${canonicalJson(item)}`);
+export function sortedKeys(object: object): string[] {
+  const keys = Object.keys(object);
+  for (let i = 1; i < keys.length; i++) {
+    if ((keys[i - 1] ?? "") > (keys[i] ?? "")) return keys.sort();
   }
-  return { keys, texts };
+  return keys;
 }
 
-/**
- * JSON text with object keys in sorted order and `undefined` fields left out; the same value always gives the same text.
- * Built by appending to one string rather than joining arrays: every logged decision passes through here.
- * @example canonicalJson({ b: 1, a: [true, { d: null, c: "x" }] }) // '{"a":[true,{"c":"x","d":null}],"b":1}'
- */
-export function canonicalJson(value: JsonValue | undefined): string {
-  if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "null";
+/** Whether every object in `value` lists its keys in sorted order, so that JSON.stringify writes it canonically. */
+function inCanonicalOrder(value: JsonValue): boolean {
+  if (value === null || typeof value !== "object") return true;
+  if (Array.isArray(value)) {
+    for (const item of value as readonly JsonValue[]) if (!inCanonicalOrder(item)) return false;
+    return true;
+  }
+  const object = value as JsonObject;
+  let previous: string | undefined;
+  // for…in walks a plain object's keys in Object.keys order without making an array of them.
+  for (const key in object) {
+    if (previous !== undefined && previous > key) return false;
+    previous = key;
+    const item = object[key];
+    if (item !== undefined && !inCanonicalOrder(item)) return false;
+  }
+  return true;
+}
+
+function sortedJson(value: JsonValue): string {
+  if (value === null || typeof value !== "object") return JSON.stringify(value);
   if (Array.isArray(value)) {
     const items = value as readonly JsonValue[];
     let text = "[";
@@ -36,10 +46,21 @@ export function canonicalJson(value: JsonValue | undefined): string {
   }
   const object = value as JsonObject;
   let text = "{";
-  for (const key of Object.keys(object).sort()) {
+  for (const key of sortedKeys(object)) {
     const item = object[key];
     if (item === undefined) continue;
     text += `${text.length === 1 ? "" : ","}${JSON.stringify(key)}:${canonicalJson(item)}`;
   }
   return `${text}}`;
+}
+
+/**
+ * JSON text with object keys in sorted order and `undefined` fields left out; the same value always gives the same text.
+ * A value whose objects already list their keys in order (records are built so, parsed canonical lines arrive so)
+ * is written by JSON.stringify, which then gives the same text; only the others are sorted here.
+ * @example canonicalJson({ b: 1, a: [true, { d: null, c: "x" }] }) // '{"a":[true,{"c":"x","d":null}],"b":1}'
+ */
+export function canonicalJson(value: JsonValue | undefined): string {
+  if (value === undefined) return "null";
+  return inCanonicalOrder(value) ? JSON.stringify(value) : sortedJson(value);
 }

@@ -1,7 +1,7 @@
 // One process's hash chain: numbers records, MACs each over the previous MAC, and signs checkpoints of its head.
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
-import { canonicalJson, canonicalMembers, type JsonValue } from "./canonical.js";
+import { canonicalJson, sortedKeys, type JsonValue } from "./canonical.js";
 import type { LogMac } from "./mac.js";
 import { LOG_FORMAT_VERSION, type RecordBody } from "./records.js";
 
@@ -35,15 +35,26 @@ export function checkpointBody(checkpoint: Omit<Checkpoint, "sig"> | Checkpoint)
 
 /**
  * The text of a chained record: canonical JSON of the body with chain, seq and the MAC over `previous`.
+ * The members are made canonical once, into the text before the MAC's sorted place and the text after it: the MAC
+ * covers both joined, the line has the MAC between them.
  * @example sealRecord(mac, "", "c1", 0, { type: "header" })
  */
 export function sealRecord(mac: LogMac, previous: string, chain: string, seq: number, body: RecordBody): { line: string; mac: string } {
-  // The body's members are made canonical once: the MAC covers them without `mac`, the line has `mac` in its sorted place.
-  const { keys, texts } = canonicalMembers({ ...body, chain, seq });
-  const digest = mac.chain(previous, `{${texts.join(",")}}`);
-  const macAt = keys.findIndex((key) => key > "mac");
-  texts.splice(macAt === -1 ? texts.length : macAt, 0, `"mac":${JSON.stringify(digest)}`);
-  return { line: `{${texts.join(",")}}`, mac: digest };
+  const keys = sortedKeys(body);
+  keys.push("chain", "seq");
+  keys.sort();
+  let beforeMac = "";
+  let afterMac = "";
+  for (const key of keys) {
+    const value = key === "chain" ? chain : key === "seq" ? seq : body[key];
+    if (value === undefined) continue;
+    const member = `${JSON.stringify(key)}:${canonicalJson(value)}`;
+    if (key < "mac") beforeMac = beforeMac === "" ? member : `${beforeMac},${member}`;
+    else afterMac = afterMac === "" ? member : `${afterMac},${member}`;
+  }
+  // "chain" sorts before "mac" and "seq" after it, so neither side is ever empty.
+  const digest = mac.chain(previous, `{${beforeMac},${afterMac}}`);
+  return { line: `{${beforeMac},"mac":"${digest}",${afterMac}}`, mac: digest };
 }
 
 /** Who writes a chain, named in its header. */

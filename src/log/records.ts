@@ -1,7 +1,7 @@
 // What one log line says: the chain header, a decision, a settlement, a gap, a file continuation, a checkpoint.
 import type { GuardContext } from "../engine/context.js";
 import type { Decision } from "../engine/decision.js";
-import type { JsonValue } from "./canonical.js";
+import { sortedKeys, type JsonValue } from "./canonical.js";
 
 /** Version of the record format, written in every header. */
 export const LOG_FORMAT_VERSION = 1;
@@ -16,9 +16,12 @@ export interface ChainFields {
   readonly mac: string;
 }
 
-/** A record before it is chained: its type and its own fields. */
+/** A record before it is chained: its type and its own fields (the chain adds `chain`, `seq` and `mac`). */
 export type RecordBody = {
   readonly type: "header" | "decision" | "settle" | "gap" | "continue";
+  readonly chain?: never;
+  readonly seq?: never;
+  readonly mac?: never;
   readonly [key: string]: JsonValue | undefined;
 };
 
@@ -50,37 +53,41 @@ function factText(value: unknown): string {
   }
 }
 
-/** Facts as JSON: values that JSON cannot hold are written as their string form. */
-function plainFacts(facts: Readonly<Record<string, unknown>> | undefined): JsonValue | undefined {
-  if (facts === undefined) return undefined;
+/** An object with `source`'s entries in sorted key order, each value as `write` makes it. */
+function sortedCopy<V>(source: Readonly<Record<string, V>>, write: (value: V) => JsonValue): JsonValue {
   const out: Record<string, JsonValue> = {};
-  for (const [name, value] of Object.entries(facts)) {
-    out[name] =
-      value === null || typeof value === "string" || typeof value === "boolean" || (typeof value === "number" && Number.isFinite(value))
-        ? value
-        : factText(value);
-  }
+  for (const name of sortedKeys(source)) out[name] = write(source[name] as V);
   return out;
 }
 
-/** The call's context as written: never the API key; personal fields hashed when asked. */
+/** Facts as JSON: values that JSON cannot hold are written as their string form. */
+function plainFact(value: unknown): JsonValue {
+  return value === null || typeof value === "string" || typeof value === "boolean" || (typeof value === "number" && Number.isFinite(value))
+    ? value
+    : factText(value);
+}
+
+/**
+ * The call's context as written: never the API key; personal fields hashed when asked.
+ * Keys are listed in sorted order at every level, so sealing writes the record with JSON.stringify (canonical.ts).
+ */
 function contextFields(context: GuardContext, shape: RecordShape, environment: string): JsonValue {
   const operation = context.operation;
   return {
+    client: personal(shape, "client", context.client),
+    confirm: context.confirm === undefined ? undefined : typeof context.confirm === "boolean" ? context.confirm : [...context.confirm],
+    cost: context.cost,
+    environment: context.environment ?? environment,
+    facts: context.facts === undefined ? undefined : sortedCopy(context.facts, plainFact),
+    feature: context.feature,
+    keys: context.keys === undefined ? undefined : sortedCopy(context.keys, (key) => key),
+    method: context.method,
     operation: operation === undefined ? undefined : typeof operation === "string" ? operation : [...operation],
     resource: context.resource,
     resource_type: context.resourceType,
-    route: personal(shape, "route", context.route),
-    method: context.method,
-    client: personal(shape, "client", context.client),
-    user: personal(shape, "user", context.user),
     roles: context.roles === undefined ? undefined : [...context.roles],
-    environment: context.environment ?? environment,
-    feature: context.feature,
-    facts: plainFacts(context.facts),
-    confirm: context.confirm === undefined ? undefined : typeof context.confirm === "boolean" ? context.confirm : [...context.confirm],
-    cost: context.cost,
-    keys: context.keys === undefined ? undefined : { ...context.keys },
+    route: personal(shape, "route", context.route),
+    user: personal(shape, "user", context.user),
   };
 }
 
@@ -98,40 +105,41 @@ export function decisionRecord(
 ): RecordBody {
   const rule = decision.rule;
   const hidePartition = shape.hide !== undefined && shape.redact.size > 0;
+  // Keys in sorted order at every level (see contextFields).
   return {
-    type: "decision",
+    context: contextFields(context, shape, environment),
+    counters: decision.counters.map((c) => ({
+      kind: c.kind,
+      limit: c.limit,
+      partition: hidePartition && shape.hide !== undefined ? shape.hide(c.partition) : c.partition,
+      policy: c.rule.policyId,
+      remaining: c.remaining,
+      rule: c.rule.index,
+      used: c.used,
+      window: c.window,
+    })),
+    explain: shape.explain
+      ? decision.explain().map((e) => ({ applied: e.applied, policy: e.rule.policyId, rule: e.rule.index, why: e.why }))
+      : undefined,
     id,
-    time: new Date(context.now ?? at).toISOString(),
+    kind: decision.kind,
     outcome: decision.outcome,
     policy: decision.policyId,
-    kind: decision.kind,
     reason: decision.reason,
+    retry_after: decision.retryAfter,
     rule:
       rule === undefined
         ? undefined
         : {
-            policy: rule.policyId,
-            index: rule.index,
-            summary: rule.summary,
             at: rule.line === undefined ? undefined : `${shape.policyFile}:${rule.line}:${rule.column ?? 1}`,
+            index: rule.index,
+            policy: rule.policyId,
+            summary: rule.summary,
           },
+    time: new Date(context.now ?? at).toISOString(),
+    type: "decision",
+    warnings: decision.warnings.map((w) => ({ kind: w.kind, message: w.message, policy: w.rule?.policyId, would_be: w.wouldBe })),
     would_be: decision.wouldBe,
-    retry_after: decision.retryAfter,
-    counters: decision.counters.map((c) => ({
-      policy: c.rule.policyId,
-      rule: c.rule.index,
-      kind: c.kind,
-      window: c.window,
-      used: c.used,
-      limit: c.limit,
-      remaining: c.remaining,
-      partition: hidePartition && shape.hide !== undefined ? shape.hide(c.partition) : c.partition,
-    })),
-    warnings: decision.warnings.map((w) => ({ kind: w.kind, policy: w.rule?.policyId, message: w.message, would_be: w.wouldBe })),
-    context: contextFields(context, shape, environment),
-    explain: shape.explain
-      ? decision.explain().map((e) => ({ policy: e.rule.policyId, rule: e.rule.index, applied: e.applied, why: e.why }))
-      : undefined,
   };
 }
 
