@@ -47,7 +47,7 @@ export function createTableSql(table: string): string {
   ].join("\n");
 }
 
-/** Rows per INSERT: each column goes as one array parameter, so this bounds only the size of one statement. */
+/** Rows per INSERT, bounding the size of one statement's parameters. */
 const ROWS_PER_INSERT = 1000;
 
 /**
@@ -86,12 +86,14 @@ export class PostgresSink implements LogSink {
     await this.#ensureTable();
     const { lines, types, times } = batch;
     const firstSeq = batch.seq - lines.length + 1;
-    // One statement text whatever the batch size (Postgres parses it once per connection), four array parameters.
-    const sql = `INSERT INTO ${this.#table} (chain, seq, type, time, line) SELECT $1, seq, type, COALESCE(time, now()), line FROM unnest($2::bigint[], $3::text[], $4::timestamptz[], $5::text[]) AS batch(seq, type, time, line) ON CONFLICT (chain, seq) DO NOTHING`;
+    // One statement text whatever the batch size (Postgres parses it once per connection). Lines, types and times go
+    // as one text each, split on newlines by Postgres: a sealed line never holds a raw newline (JSON escapes it), and
+    // text parameters go as they are, where array parameters had every quote in every line escaped first (bench/README.md).
+    const sql = `INSERT INTO ${this.#table} (chain, seq, type, time, line) SELECT $1, $2::bigint + n - 1, type, COALESCE(NULLIF(time, '')::timestamptz, now()), line FROM unnest(string_to_array($3, E'\\n'), string_to_array($4, E'\\n'), string_to_array($5, E'\\n')) WITH ORDINALITY AS batch(type, time, line, n) ON CONFLICT (chain, seq) DO NOTHING`;
     for (let start = 0; start < lines.length; start += ROWS_PER_INSERT) {
       const end = Math.min(start + ROWS_PER_INSERT, lines.length);
-      const seqs = Array.from({ length: end - start }, (_unused, index) => firstSeq + start + index);
-      await this.#pool.query(sql, [batch.chain, seqs, types.slice(start, end), times.slice(start, end), lines.slice(start, end)]);
+      const joined = (column: readonly (string | null)[]): string => column.slice(start, end).join("\n");
+      await this.#pool.query(sql, [batch.chain, firstSeq + start, joined(types), joined(times), joined(lines)]);
     }
   }
 

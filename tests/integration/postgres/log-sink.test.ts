@@ -62,6 +62,22 @@ describeWithPostgres("decision log: Postgres sink", "any", () => {
   }, 60_000);
   afterAll(() => own?.remove());
 
+  it("does not store a row whose seq, type or time columns disagree with its line", async () => {
+    const table = uniqueTable("log");
+    const guardian = guardianInto(url, table);
+    for (let i = 0; i < 5; i += 1) await guardian.check("rate_limit", { client: `c${i}` });
+    await guardian.close();
+    const { rows } = await sql(url, `SELECT chain, seq::int AS seq, type, time, line FROM ${table} ORDER BY id`);
+    expect(rows.map((row) => row["seq"])).toEqual([0, 1, 2, 3, 4, 5]);
+    for (const row of rows) {
+      const line = JSON.parse(row["line"] as string) as { chain: string; seq: number; type: string; time?: string };
+      expect([row["chain"], row["seq"], row["type"]]).toEqual([line.chain, line.seq, line.type]);
+      // The header has no time of its own: the row's is when it was stored.
+      if (line.time !== undefined) expect((row["time"] as Date).toISOString()).toBe(line.time);
+      else expect(row["time"]).toBeInstanceOf(Date);
+    }
+  });
+
   it("creates its table on first use, and verify names an UPDATEd row and a DELETEd one", async () => {
     const table = uniqueTable("log");
     const guardian = guardianInto(url, table);
