@@ -6,7 +6,6 @@ import { adapterEntries, type BoundHexarch } from "./core/adapter-entries.js";
 import {
   createHttpGuard,
   headerWriter,
-  PROCEED,
   RequestLedger,
   setAnswerHeaders,
   WIRE_NAMES,
@@ -18,7 +17,7 @@ import {
   type OnDenied,
   type Refusal,
 } from "./core/index.js";
-import { EXPRESS_READER } from "./express/reader.js";
+import { ExpressRequestView } from "./express/request-view.js";
 
 /** What a custom refusal handler (`onDenied`) receives. */
 export interface DeniedRequest {
@@ -48,22 +47,20 @@ const ADAPTER = "express";
 const ADAPTER_SPEC = { onDenied: ["function"] } as const;
 
 function middleware(setup: GuardSetup<ExpressGuardOptions>, policies: readonly string[] | undefined): RequestHandler {
-  const run = createHttpGuard<Request, Request>({ guardian: setup.guardian, reader: EXPRESS_READER, policies, options: setup.options });
+  const run = createHttpGuard<Request>({ guardian: setup.guardian, policies, options: setup.options });
   const writeHeaders = headerWriter(setup.options.headers, WIRE_NAMES);
   const { onDenied } = setup.options;
 
-  const proceed = (ledger: RequestLedger, res: Response, next: NextFunction): void => {
-    writeHeaders(res, ledger.decision as Decision);
-    ledger.watchEnd(res);
-    next();
-  };
-
   const respond = (answer: GuardAnswer | undefined, ledger: RequestLedger, req: Request, res: Response, next: NextFunction): void => {
     if (answer === undefined) return next();
-    if (answer.proceed) return proceed(ledger, res, next);
+    if (answer.proceed) {
+      writeHeaders(res, answer.decision);
+      ledger.watchEnd(res);
+      return next();
+    }
     setAnswerHeaders(res, answer.headers);
     if (onDenied !== undefined) {
-      const handled = onDenied({ decision: ledger.decision as Decision, answer, req, res, next });
+      const handled = onDenied({ decision: answer.decision, answer, req, res, next });
       // Express 4 does not catch a promise a middleware returns: a handler's rejection goes to the error handlers.
       if (handled instanceof Promise) handled.catch(next);
       return;
@@ -76,12 +73,11 @@ function middleware(setup: GuardSetup<ExpressGuardOptions>, policies: readonly s
     const ledger = (res.locals.hexarch as RequestLedger | undefined) ?? (res.locals.hexarch = new RequestLedger());
     let answer: Guarded | undefined;
     try {
-      answer = run(req, req, ledger);
+      answer = run(req, new ExpressRequestView(req), ledger);
     } catch (error) {
       return next(error);
     }
-    if (answer === PROCEED) proceed(ledger, res, next);
-    else if (answer instanceof Promise) answer.then((value) => respond(value, ledger, req, res, next), next);
+    if (answer instanceof Promise) answer.then((value) => respond(value, ledger, req, res, next), next);
     else respond(answer, ledger, req, res, next);
   };
 }

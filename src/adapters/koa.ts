@@ -6,7 +6,6 @@ import { adapterEntries, type BoundHexarch } from "./core/adapter-entries.js";
 import {
   createHttpGuard,
   headerWriter,
-  PROCEED,
   RequestLedger,
   setAnswerHeaders,
   WIRE_NAMES,
@@ -17,7 +16,7 @@ import {
   type OnDenied,
   type Refusal,
 } from "./core/index.js";
-import { KOA_READER } from "./koa/reader.js";
+import { KoaRequestView } from "./koa/request-view.js";
 
 /** What a custom refusal handler (`onDenied`) receives. */
 export interface DeniedRequest {
@@ -49,22 +48,20 @@ const ADAPTER = "koa";
 const ADAPTER_SPEC = { onDenied: ["function"] } as const;
 
 function middleware(setup: GuardSetup<KoaGuardOptions>, policies: readonly string[] | undefined): Middleware {
-  const run = createHttpGuard<Context, Context>({ guardian: setup.guardian, reader: KOA_READER, policies, options: setup.options });
+  const run = createHttpGuard<Context>({ guardian: setup.guardian, policies, options: setup.options });
   const writeHeaders = headerWriter(setup.options.headers, WIRE_NAMES);
   const { onDenied } = setup.options;
 
-  const proceed = (ledger: RequestLedger, ctx: Context, next: Next): unknown => {
-    if (!ctx.res.headersSent) writeHeaders(ctx.res, ledger.decision as Decision);
-    ledger.watchEnd(ctx.res);
-    return next();
-  };
-
   const respond = (answer: GuardAnswer | undefined, ledger: RequestLedger, ctx: Context, next: Next): unknown => {
     if (answer === undefined) return next();
-    if (answer.proceed) return proceed(ledger, ctx, next);
+    if (answer.proceed) {
+      if (!ctx.res.headersSent) writeHeaders(ctx.res, answer.decision);
+      ledger.watchEnd(ctx.res);
+      return next();
+    }
     const { "Content-Type": contentType, ...policyHeaders } = answer.headers;
     setAnswerHeaders(ctx.res, policyHeaders);
-    if (onDenied !== undefined) return onDenied({ decision: ledger.decision as Decision, answer, ctx, next });
+    if (onDenied !== undefined) return onDenied({ decision: answer.decision, answer, ctx, next });
     ctx.status = answer.status;
     ctx.type = contentType as string;
     ctx.body = JSON.stringify(answer.body);
@@ -73,8 +70,7 @@ function middleware(setup: GuardSetup<KoaGuardOptions>, policies: readonly strin
 
   return function hexarchGuard(ctx: Context, next: Next): unknown {
     const ledger = (ctx.state.hexarch as RequestLedger | undefined) ?? (ctx.state.hexarch = new RequestLedger());
-    const answer = run(ctx, ctx, ledger);
-    if (answer === PROCEED) return proceed(ledger, ctx, next);
+    const answer = run(ctx, new KoaRequestView(ctx), ledger);
     return answer instanceof Promise ? answer.then((value) => respond(value, ledger, ctx, next)) : respond(answer, ledger, ctx, next);
   };
 }

@@ -24,40 +24,14 @@ export interface HttpRequestView {
   readonly caseSensitive?: boolean;
   /** The request body (parsed, raw or a string) for the confirmation token's digest; read only when a token is involved. */
   body(): unknown;
-}
-
-/**
- * Reads what the core needs from a framework's own request object, with no object made per request (Koa's
- * context, Express's request): the same questions as HttpRequestView, asked of `src`.
- */
-export interface RequestReader<Src> {
-  method(src: Src): string;
-  url(src: Src): string;
-  header(src: Src, name: string): string | undefined;
-  clientAddress(src: Src): string | undefined;
-  /** The socket's address, for a client address that is no IP address; undefined keeps such a value as it is. */
-  peerAddress(src: Src): string | undefined;
-  /** Whether the framework routes this request's path case-sensitively, when the adapter's option does not say. */
-  caseSensitive(src: Src): boolean;
-  body(src: Src): unknown;
   /** What the request shows about proxies, for the one-time proxy warnings; absent where the adapter checks itself. */
-  readonly proxySight?: (src: Src) => ProxySight;
+  proxySight?(): ProxySight;
   /** True when the request has a body that no parser read before hexarch (no token can be bound to it). */
-  readonly bodyUnseen?: (src: Src) => boolean;
+  bodyUnseen?(): boolean;
 }
 
-/** Reads an HttpRequestView (Fetch requests, the CLI's made-up requests). */
-export const VIEW_READER: RequestReader<HttpRequestView> = Object.freeze({
-  method: (view: HttpRequestView) => view.method,
-  url: (view: HttpRequestView) => view.url,
-  header: (view: HttpRequestView, name: string) => view.header(name),
-  clientAddress: (view: HttpRequestView) => view.clientAddress,
-  peerAddress: (view: HttpRequestView) => view.peerAddress,
-  caseSensitive: (view: HttpRequestView) => view.caseSensitive ?? true,
-  body: (view: HttpRequestView) => view.body(),
-});
-
-type Writable<T> = { -readonly [K in keyof T]: T[K] };
+/** A type with its fields writable: a context is filled in field by field while it is built. */
+export type Writable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** Writes one request fact into a context under construction. */
 type FactWriter<Req> = (req: Req, ctx: Writable<GuardContext>) => void;
@@ -90,26 +64,25 @@ function writerFor<Req, K extends (typeof FACT_NAMES)[number]>(
 }
 
 /** Precomputed context building for one set of options: only the facts that were given cost anything per request. */
-export interface ContextBuilder<Req, Src> {
-  (req: Req, src: Src): Writable<GuardContext>;
+export interface ContextBuilder<Req> {
+  (req: Req, view: HttpRequestView): Writable<GuardContext>;
 }
 
 /**
  * Compiles request facts into a function building each request's GuardContext: method, route (the path in the one
  * spelling of routePath(), in lower case when the app routes case-insensitively: the `caseSensitive` option, else
- * what the reader says the framework does), operation (from the method unless given), client key (custom function,
+ * what the view says the framework does), operation (from the method unless given), client key (custom function,
  * else the client address grouped by `ipv6Prefix`, else the socket's when that is no IP address), then every fact
  * given as a value or a function of the request. A cost is passed on as computed: the engine refuses one that is
  * not an amount (answered 400).
- * The request itself is read through `reader` from `src`.
+ * The request itself is read from its view; `req` is what the app's option functions receive.
  * @example
- * const toContext = contextBuilder<Request, HttpRequestView>({ resource: "openai", user: (req) => req.user?.id }, VIEW_READER);
+ * const toContext = contextBuilder<Request>({ resource: "openai", user: (req) => req.user?.id });
  * const ctx = toContext(req, view); // { method: "POST", route: "/chat", operation: "create", client: "203.0.113.9", resource: "openai", user: "u1" }
  */
-export function contextBuilder<Req, Src>(
+export function contextBuilder<Req>(
   options: RequestFacts<Req> & Pick<HttpGuardOptions<Req>, "clientKey" | "ipv6Prefix" | "caseSensitive">,
-  reader: RequestReader<Src>,
-): ContextBuilder<Req, Src> {
+): ContextBuilder<Req> {
   const writers: FactWriter<Req>[] = [];
   for (const name of FACT_NAMES) {
     const source = options[name];
@@ -119,24 +92,24 @@ export function contextBuilder<Req, Src>(
   const ipv6Prefix = options.ipv6Prefix ?? 64;
   const operationOf = (req: Req, method: string): string | readonly string[] =>
     (typeof operation === "function" ? operation(req) : operation) ?? operationForMethod(method);
-  const clientOf = (src: Src): string | undefined => {
-    const address = reader.clientAddress(src);
+  const clientOf = (view: HttpRequestView): string | undefined => {
+    const address = view.clientAddress;
     if (address === undefined) return undefined;
     const key = ipClientKey(address, ipv6Prefix);
     if (key !== undefined) return key;
     // No IP address (a proxy's odd X-Forwarded-For entry): the socket's peer, never a fresh key per spelling.
-    const peer = reader.peerAddress(src);
+    const peer = view.peerAddress;
     return peer === undefined ? address : (ipClientKey(peer, ipv6Prefix) ?? peer);
   };
-  return (req, src) => {
-    const method = reader.method(src);
-    const folded = !(caseSensitive ?? reader.caseSensitive(src));
+  return (req, view) => {
+    const method = view.method;
+    const folded = !(caseSensitive ?? view.caseSensitive ?? true);
     // One object shape for every request: client is written even when unknown (undefined reads as "not stated").
     const ctx = {
       method,
-      route: routePath(reader.url(src), folded),
+      route: routePath(view.url, folded),
       operation: operationOf(req, method),
-      client: clientKey?.(req) ?? clientOf(src),
+      client: clientKey?.(req) ?? clientOf(view),
     } as Writable<GuardContext>;
     // Stated only when true, so a context (and `hexarch explain --json`) says nothing new for case-sensitive apps.
     if (folded) ctx.caseInsensitiveRoute = true;
@@ -154,5 +127,5 @@ export function toContext<Req>(
   req: Req,
   options: RequestFacts<Req> & Pick<HttpGuardOptions<Req>, "clientKey" | "ipv6Prefix" | "caseSensitive"> = {},
 ): GuardContext {
-  return contextBuilder(options, VIEW_READER)(req, view);
+  return contextBuilder(options)(req, view);
 }

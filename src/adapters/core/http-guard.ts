@@ -6,7 +6,7 @@ import { SILENT_LOGGER, type Logger } from "../../errors/warnings.js";
 import { answerFor, type HttpAnswer } from "./answer.js";
 import { bodyDigest, type UnboundBody } from "./body-digest.js";
 import { configuredSecret, processConfirmSecret } from "./confirm-secret.js";
-import { ConfirmTokens, MAX_TOKEN_LENGTH, type ConfirmBinding, type IssuedToken } from "./confirm-token.js";
+import { ConfirmTokens, MAX_TOKEN_LENGTH, type ConfirmBinding } from "./confirm-token.js";
 import type { HttpGuardOptions } from "./options.js";
 import {
   DEFAULT_HEADERS,
@@ -16,39 +16,36 @@ import {
   type HeaderSwitches,
   type HeaderTarget,
 } from "./rate-headers.js";
-import { DEFAULT_PROBLEM_TYPE_BASE } from "./problem.js";
+import { DEFAULT_PROBLEM_TYPE_BASE, type ConfirmState } from "./problem.js";
 import type { RequestLedger } from "./request-ledger.js";
-import { contextBuilder, type RequestReader } from "./context-builder.js";
+import { contextBuilder, type HttpRequestView, type Writable } from "./context-builder.js";
 import { proxyWatch, unreadBody } from "./request-warnings.js";
 
-/** A refusal: the status, headers and problem body to answer with. */
-export type Refusal = Extract<HttpAnswer, { proceed: false }>;
+/** A refusal: the status, headers and problem body to answer with, and the decision behind it. */
+export type Refusal = Extract<HttpAnswer, { proceed: false }> & { readonly decision: Decision };
 
-/** The answer to every request that may go ahead: its headers come from the decision, written by the adapter. */
-export const PROCEED = Object.freeze({ proceed: true } as const);
+/** A request that may go ahead: the adapter writes its decision's headers (with a `headerWriter()` made once per guard). */
+export interface Proceed {
+  readonly proceed: true;
+  readonly decision: Decision;
+}
 
-/** What the core answers for one request: go ahead, or this refusal. */
-export type GuardAnswer = typeof PROCEED | Refusal;
+/** What the core answers for one request: go ahead, or this refusal; either way with the decision. */
+export type GuardAnswer = Proceed | Refusal;
 
-/**
- * The answer for a guarded request, directly when nothing had to wait (memory store, no token), else a promise of
- * it. Its decision is the ledger's latest (`ledger.decision`); the ledger is the handle adapters expose to the app.
- * On PROCEED, the adapter writes the decision's headers itself, with a `headerWriter()` made once per guard.
- */
+/** The answer for a guarded request, directly when nothing had to wait (memory store, no token), else a promise of it. */
 export type Guarded = GuardAnswer | Promise<GuardAnswer>;
 
 /**
  * Guards one request; undefined when the request is skipped. Never rejects for a refusal. `req` is what the app's
- * option functions receive, `src` what the config's reader reads (the same object in Express and Koa). `ledger` is
- * the request's record shared by every guard it passes (Express: `res.locals.hexarch`; Fetch: `ledgerFor(request)`).
+ * option functions receive, `view` how the core reads the request. `ledger` is the request's record shared by every
+ * guard it passes (Express: `res.locals.hexarch`; Fetch: `ledgerFor(request)`).
  */
-export type HttpGuard<Req, Src> = (req: Req, src: Src, ledger: RequestLedger) => Guarded | undefined;
+export type HttpGuard<Req> = (req: Req, view: HttpRequestView, ledger: RequestLedger) => Guarded | undefined;
 
 /** What to guard with: the guardian, which policies (undefined = every policy, as `hexarch()`), and validated options. */
-export interface HttpGuardConfig<Req, Src> {
+export interface HttpGuardConfig<Req> {
   readonly guardian: Guardian;
-  /** How the request is read from `src`. */
-  readonly reader: RequestReader<Src>;
   readonly policies: readonly string[] | undefined;
   readonly options: HttpGuardOptions<Req>;
   /** Environment variables (for `HEXARCH_SECRET`). Default: `process.env`. */
@@ -77,7 +74,7 @@ export function headerWriter(option: HttpGuardOptions<unknown>["headers"], names
   return (target, decision) => writeDecisionHeaders(target, decision, switches, names);
 }
 
-function tokenIssuer(config: HttpGuardConfig<never, never>, logger: Logger): () => ConfirmTokens {
+function tokenIssuer(config: HttpGuardConfig<never>, logger: Logger): () => ConfirmTokens {
   const secret = configuredSecret(config.options.secret, config.env ?? process.env);
   const ttlMs = (config.options.confirmTtl ?? 300) * 1000;
   let tokens: ConfirmTokens | undefined;
@@ -90,9 +87,9 @@ function tokenIssuer(config: HttpGuardConfig<never, never>, logger: Logger): () 
     }));
 }
 
-function logDecision<Src>(logger: Logger, decision: Decision, reader: RequestReader<Src>, src: Src): void {
+function logDecision(logger: Logger, decision: Decision, view: HttpRequestView): void {
   if (decision.outcome === "allow") return;
-  const entry = { hexarch: decision.toJSON(), method: reader.method(src), url: reader.url(src) };
+  const entry = { hexarch: decision.toJSON(), method: view.method, url: view.url };
   if (decision.outcome === "error") logger.error(entry, `hexarch: ${decision.reason}`);
   else logger.warn(entry, `hexarch: ${decision.outcome}: ${decision.reason}`);
 }
@@ -117,15 +114,16 @@ function unclaimable(decision: Decision): Decision {
  * Builds the request flow for one `hexarch()` or `guard()`, from options validated beforehand. Per request: build
  * the context; redeem a `Hexarch-Confirm` token once per request (or ask the app's `confirm`); decide; issue a
  * fresh token with a 428; build the answer; record the decision on the request's handle; emit `onDecision` and
- * log refusals and warnings.
+ * log refusals and warnings. A request that waits on nothing (no token, no async `confirm`, a decision made in the
+ * same turn, no token to issue) is answered without a promise; every other goes through one async function.
  * @example
- * const run = createHttpGuard<Request, Request>({ guardian, reader: EXPRESS_READER, policies: ["safe_delete"], options: {} });
- * const answer = await run(req, req, ledger); // or without waiting, when it returns a value
- * if (answer !== undefined && !answer.proceed) send(answer, ledger.decision);
+ * const run = createHttpGuard<Request>({ guardian, policies: ["safe_delete"], options: {} });
+ * const answer = await run(req, new ExpressRequestView(req), ledger); // or without waiting, when it returns a value
+ * if (answer !== undefined && !answer.proceed) send(answer);
  */
-export function createHttpGuard<Req extends object, Src>(config: HttpGuardConfig<Req, Src>): HttpGuard<Req, Src> {
-  const { guardian, policies, options, reader } = config;
-  const buildContext = contextBuilder(options, reader);
+export function createHttpGuard<Req extends object>(config: HttpGuardConfig<Req>): HttpGuard<Req> {
+  const { guardian, policies, options } = config;
+  const buildContext = contextBuilder(options);
   const headers = headerSwitches(options.headers);
   const logger = options.logger ?? SILENT_LOGGER;
   const { skip, onDecision, confirm: appConfirm } = options;
@@ -134,26 +132,25 @@ export function createHttpGuard<Req extends object, Src>(config: HttpGuardConfig
   const plainAnswer = { headers, problemTypeBase };
   const decide = sameTurnDecider(guardian, policies);
   const failsOpen = (ids: readonly string[]): boolean => ids.every((id) => guardian.policies.policies.get(id)?.fail === "open");
+  const watchProxies = proxyWatch<HttpRequestView>(logger, (view) => view.proxySight?.());
 
   /** What a token binds for this request, or why its body cannot be bound (then no token is issued or redeemed). */
-  const binding = async (src: Src, ctx: GuardContext): Promise<ConfirmBinding | UnboundBody> => {
-    const digest = bodyDigest(await reader.body(src));
+  const binding = async (view: HttpRequestView, ctx: GuardContext): Promise<ConfirmBinding | UnboundBody> => {
+    const digest = bodyDigest(await view.body());
     if (typeof digest !== "string") return digest;
-    return { method: reader.method(src), target: reader.url(src), bodyDigest: digest, client: ctx.client ?? "" };
+    return { method: view.method, target: view.url, bodyDigest: digest, client: ctx.client ?? "" };
   };
 
-  const { proxySight, bodyUnseen } = reader;
-  const watchProxies = proxySight === undefined ? undefined : proxyWatch(logger, proxySight);
-
-  const redeemToken = async (ledger: RequestLedger, header: string, src: Src, ctx: GuardContext): Promise<void> => {
+  /** Takes the request's `Hexarch-Confirm` token: the policies it confirms go on the ledger, or why it was refused. */
+  const redeemToken = async (ledger: RequestLedger, header: string, view: HttpRequestView, ctx: GuardContext): Promise<void> => {
     const raw = header.trim();
     // A token is never taken for a body hexarch cannot see: the request is answered as unconfirmed.
-    if (raw === "" || bodyUnseen?.(src) === true) return;
+    if (raw === "" || view.bodyUnseen?.() === true) return;
     if (raw.length > MAX_TOKEN_LENGTH) {
       ledger.tokenRejection = "malformed";
       return;
     }
-    const bound = await binding(src, ctx);
+    const bound = await binding(view, ctx);
     if ("status" in bound) return;
     const check = await tokens().redeem(raw, bound);
     if (check.ok) ledger.confirm(check.policies);
@@ -163,93 +160,70 @@ export function createHttpGuard<Req extends object, Src>(config: HttpGuardConfig
     } else ledger.tokenRejection = check.rejection;
   };
 
-  const refusal = (
-    ledger: RequestLedger,
-    decision: Decision,
-    issued: IssuedToken | undefined,
-    unbound: UnboundBody | undefined,
-    unread: string | undefined,
-  ): Refusal => {
-    if (unbound !== undefined) return answerFor(decision, { headers, confirm: { unbound }, problemTypeBase }) as Refusal;
-    const rejected = ledger.tokenRejection;
-    const confirm =
-      issued === undefined && rejected === undefined && unread === undefined
-        ? undefined
-        : {
-            ...(issued === undefined ? {} : { issued }),
-            ...(rejected === undefined ? {} : { rejected }),
-            ...(unread === undefined ? {} : { unread }),
-          };
-    return answerFor(decision, confirm === undefined ? plainAnswer : { headers, confirm, problemTypeBase }) as Refusal;
+  /** What the 428 says about confirming: the fresh token, or why none can be issued for this request. */
+  const issueToken = async (ledger: RequestLedger, view: HttpRequestView, ctx: GuardContext, policyId: string): Promise<ConfirmState> => {
+    if (view.bodyUnseen?.() === true) return { unread: unreadBody(logger) };
+    const bound = await binding(view, ctx);
+    if ("status" in bound) return { unbound: bound };
+    return { issued: tokens().issue(bound, [...new Set([...(ledger.confirmed ?? []), policyId])]) };
   };
 
-  const conclude = (
-    req: Req,
-    src: Src,
-    ledger: RequestLedger,
-    decision: Decision,
-    issued: IssuedToken | undefined,
-    unbound?: UnboundBody,
-    unread?: string,
-  ): GuardAnswer => {
-    const answer = decision.isAllowed() ? PROCEED : refusal(ledger, decision, issued, unbound, unread);
+  /** The refusal of `decision`; a refused token and the confirmation state go into its problem body. */
+  const refusal = (ledger: RequestLedger, decision: Decision, confirm: ConfirmState | undefined): Refusal => {
+    const rejected = ledger.tokenRejection;
+    const state = rejected === undefined || confirm?.unbound !== undefined ? confirm : { ...confirm, rejected };
+    const answer = answerFor(decision, state === undefined ? plainAnswer : { headers, confirm: state, problemTypeBase }) as Extract<
+      HttpAnswer,
+      { proceed: false }
+    >;
+    return { ...answer, decision };
+  };
+
+  /** The answer for `decision`, recorded on the ledger, handed to `onDecision` and logged when it is no plain allow. */
+  const conclude = (req: Req, view: HttpRequestView, ledger: RequestLedger, decision: Decision, confirm?: ConfirmState): GuardAnswer => {
+    const answer: GuardAnswer = decision.isAllowed() ? { proceed: true, decision } : refusal(ledger, decision, confirm);
     ledger.record(decision, logger);
     onDecision?.(decision, req);
-    logDecision(logger, decision, reader, src);
+    logDecision(logger, decision, view);
     return answer;
   };
 
-  const withToken = async (
+  /** Every request that waits on something: redeem (or ask the app) → decide → issue a token or refuse → conclude. */
+  const guardAsync = async (
     req: Req,
-    src: Src,
+    view: HttpRequestView,
     ledger: RequestLedger,
-    ctx: GuardContext,
-    decision: Decision,
-    policyId: string,
+    ctx: Writable<GuardContext>,
+    token: string | undefined,
+    decided?: Promise<Decision> | Decision,
   ): Promise<GuardAnswer> => {
-    if (bodyUnseen?.(src) === true) return conclude(req, src, ledger, decision, undefined, undefined, unreadBody(logger));
-    const bound = await binding(src, ctx);
-    if ("status" in bound) return conclude(req, src, ledger, decision, undefined, bound);
-    const issued = tokens().issue(bound, [...new Set([...(ledger.confirmed ?? []), policyId])]);
-    return conclude(req, src, ledger, decision, issued);
-  };
-
-  const settle = (req: Req, src: Src, ledger: RequestLedger, ctx: GuardContext, decision: Decision): Guarded => {
-    if (decision.outcome === "confirm" && ledger.tokenRejection === "unavailable") {
-      return conclude(req, src, ledger, unclaimable(decision), undefined);
-    }
-    return decision.outcome === "confirm" && appConfirm === undefined && decision.policyId !== undefined
-      ? withToken(req, src, ledger, ctx, decision, decision.policyId)
-      : conclude(req, src, ledger, decision, undefined);
-  };
-
-  const decideAndConclude = (req: Req, src: Src, ledger: RequestLedger, ctx: GuardContext): Guarded => {
-    const decided: Decision | PromiseLike<Decision> = decide(ctx);
-    if (decided instanceof Decision) return settle(req, src, ledger, ctx, decided);
-    return Promise.resolve(decided).then((decision) => settle(req, src, ledger, ctx, decision));
-  };
-
-  return function guardRequest(req, src, ledger) {
-    if (skip?.(req) === true) return undefined;
-    watchProxies?.(src);
-    const ctx = buildContext(req, src);
     if (appConfirm !== undefined) {
-      return Promise.resolve(appConfirm(req)).then((confirmed) => {
-        if (confirmed) ctx.confirm = true;
-        return decideAndConclude(req, src, ledger, ctx);
-      });
+      if (await appConfirm(req)) ctx.confirm = true;
+    } else {
+      if (token !== undefined) await redeemToken(ledger, token, view, ctx);
+      if (ledger.confirmed !== undefined) ctx.confirm = ledger.confirmed;
     }
+    const decision = await (decided ?? decide(ctx));
+    if (decision.outcome !== "confirm") return conclude(req, view, ledger, decision);
+    if (ledger.tokenRejection === "unavailable") return conclude(req, view, ledger, unclaimable(decision));
+    if (appConfirm !== undefined || decision.policyId === undefined) return conclude(req, view, ledger, decision);
+    return conclude(req, view, ledger, decision, await issueToken(ledger, view, ctx, decision.policyId));
+  };
+
+  return function guardRequest(req, view, ledger) {
+    if (skip?.(req) === true) return undefined;
+    watchProxies(view);
+    const ctx = buildContext(req, view);
+    if (appConfirm !== undefined) return guardAsync(req, view, ledger, ctx, undefined);
     if (!ledger.tokenRead) {
       ledger.tokenRead = true;
-      const header = reader.header(src, CONFIRM_HEADER_NAME);
-      if (header !== undefined) {
-        return redeemToken(ledger, header, src, ctx).then(() => {
-          if (ledger.confirmed !== undefined) ctx.confirm = ledger.confirmed;
-          return decideAndConclude(req, src, ledger, ctx);
-        });
-      }
+      const token = view.header(CONFIRM_HEADER_NAME);
+      if (token !== undefined) return guardAsync(req, view, ledger, ctx, token);
     }
     if (ledger.confirmed !== undefined) ctx.confirm = ledger.confirmed;
-    return decideAndConclude(req, src, ledger, ctx);
+    const decided = decide(ctx);
+    // The same-turn path: decided without waiting, and no token to issue or to claim.
+    if (decided instanceof Decision && decided.outcome !== "confirm") return conclude(req, view, ledger, decided);
+    return guardAsync(req, view, ledger, ctx, undefined, decided);
   };
 }

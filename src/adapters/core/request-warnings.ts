@@ -39,17 +39,20 @@ function warn(logger: Logger, code: string, message: string): void {
  * arrives while proxies are not trusted (every client behind the proxy shares its limit), `HEXARCH_TRUST_PROXY_DIRECT`
  * when every proxy is trusted but a public address reaches the app directly (any client can pick its own
  * X-Forwarded-For and a fresh limit).
- * @example const watch = proxyWatch(logger, EXPRESS_READER.proxySight); watch(req);
+ * `read` gives undefined for requests it cannot tell about.
+ * @example const watch = proxyWatch(logger, (view: HttpRequestView) => view.proxySight?.()); watch(view);
  */
 export function proxyWatch<Src>(
   logger: Logger,
-  read: (src: Src, peer: string | undefined) => ProxySight,
+  read: (src: Src, peer: string | undefined) => ProxySight | undefined,
 ): (src: Src, peer?: string) => void {
   let left = WATCHED_REQUESTS;
   return (src, given) => {
     if (left === 0) return;
+    const sight = read(src, given);
+    if (sight === undefined) return;
     left--;
-    const { trust, forwardedFor, peer } = read(src, given);
+    const { trust, forwardedFor, peer } = sight;
     if (trust === "none" && forwardedFor !== undefined) {
       warn(
         logger,

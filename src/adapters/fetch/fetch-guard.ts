@@ -14,7 +14,6 @@ import {
   type Refusal,
   type RequestHandle,
   type RequestLedger,
-  VIEW_READER,
 } from "../core/index.js";
 import { SILENT_LOGGER } from "../../errors/warnings.js";
 import { proxyWatch, type ProxyTrust } from "../core/request-warnings.js";
@@ -117,7 +116,7 @@ function refusal(answer: Refusal): Response {
  * return verdict.proceed ? verdict.finish(await handle(request)) : verdict.response;
  */
 export function fetchGuard(guardian: Guardian, policies: readonly string[] | undefined, options: FetchGuardOptions): FetchGuard {
-  const run = createHttpGuard<Request, FetchRequestView>({ guardian, reader: VIEW_READER, policies, options });
+  const run = createHttpGuard<Request>({ guardian, policies, options });
   const clientOf = forwardedClient(options.trustProxy);
   const writeHeaders = headerWriter(options.headers, FIELD_NAMES);
   const { onDenied, trustProxy } = options;
@@ -130,7 +129,7 @@ export function fetchGuard(guardian: Guardian, policies: readonly string[] | und
 
   const verdictOf = (request: Request, handle: RequestLedger, answer: GuardAnswer | undefined): FetchVerdict | Promise<FetchVerdict> => {
     if (answer === undefined) return { proceed: true, decision: undefined, handle, finish: unchanged };
-    const decision = handle.decision as Decision;
+    const { decision } = answer;
     if (answer.proceed) return { proceed: true, decision, handle, finish: finisher(writeHeaders, decision) };
     if (onDenied === undefined) return { proceed: false, decision, response: refusal(answer) };
     return Promise.resolve(onDenied({ decision, answer, request })).then((response) => ({ proceed: false, decision, response }));

@@ -1,8 +1,8 @@
-// Reads a Koa context for the core, with no object made per request.
+// A Koa context as the core reads it.
 import type { Context } from "koa";
+import type { HttpRequestView } from "../core/index.js";
 import { nodeRequestHeader } from "../core/node-header.js";
-import type { RequestReader } from "../core/index.js";
-import { announcesBody, type ProxyTrust } from "../core/request-warnings.js";
+import { announcesBody, type ProxySight, type ProxyTrust } from "../core/request-warnings.js";
 
 function koaProxyTrust(ctx: Context): ProxyTrust {
   if (!ctx.app.proxy) return "none";
@@ -12,24 +12,53 @@ function koaProxyTrust(ctx: Context): ProxyTrust {
 /**
  * Method, URL, headers, the client address as `ctx.ip` gives it (so `app.proxy` decides about X-Forwarded-For;
  * with `proxy` off that is the socket address, read directly), the socket address, case-insensitive routing (as
- * @koa/router) and the body a body parser left.
+ * @koa/router) and the body a body parser left; each read when the core asks.
  */
-export const KOA_READER: RequestReader<Context> = Object.freeze({
-  method: (ctx: Context) => ctx.req.method ?? "GET",
-  url: (ctx: Context) => ctx.originalUrl,
-  clientAddress(ctx: Context): string | undefined {
+export class KoaRequestView implements HttpRequestView {
+  readonly #ctx: Context;
+  /** @koa/router's default; a router made with `sensitive: true` is out of reach of app-level middleware. */
+  readonly caseSensitive = false;
+
+  constructor(ctx: Context) {
+    this.#ctx = ctx;
+  }
+
+  get method(): string {
+    return this.#ctx.req.method ?? "GET";
+  }
+
+  get url(): string {
+    return this.#ctx.originalUrl;
+  }
+
+  get clientAddress(): string | undefined {
+    const ctx = this.#ctx;
     if (!ctx.app.proxy) return ctx.req.socket.remoteAddress;
     return ctx.ip === "" ? undefined : ctx.ip;
-  },
-  peerAddress: (ctx: Context) => ctx.req.socket.remoteAddress,
-  /** @koa/router's default; a router made with `sensitive: true` is out of reach of app-level middleware. */
-  caseSensitive: () => false,
-  header: (ctx: Context, name: string) => nodeRequestHeader(ctx.req, name),
-  body: (ctx: Context) => (ctx.request as { body?: unknown }).body,
-  proxySight: (ctx: Context) => ({
-    trust: koaProxyTrust(ctx),
-    forwardedFor: nodeRequestHeader(ctx.req, ctx.app.proxyIpHeader.toLowerCase()),
-    peer: ctx.req.socket.remoteAddress,
-  }),
-  bodyUnseen: (ctx: Context) => (ctx.request as { body?: unknown }).body === undefined && announcesBody(ctx.req.headers),
-});
+  }
+
+  get peerAddress(): string | undefined {
+    return this.#ctx.req.socket.remoteAddress;
+  }
+
+  header(name: string): string | undefined {
+    return nodeRequestHeader(this.#ctx.req, name);
+  }
+
+  body(): unknown {
+    return (this.#ctx.request as { body?: unknown }).body;
+  }
+
+  proxySight(): ProxySight {
+    const ctx = this.#ctx;
+    return {
+      trust: koaProxyTrust(ctx),
+      forwardedFor: nodeRequestHeader(ctx.req, ctx.app.proxyIpHeader.toLowerCase()),
+      peer: ctx.req.socket.remoteAddress,
+    };
+  }
+
+  bodyUnseen(): boolean {
+    return this.body() === undefined && announcesBody(this.#ctx.req.headers);
+  }
+}
