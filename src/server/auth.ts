@@ -1,7 +1,6 @@
 // Who may call: a bearer API key (or the dev token) with the route's scope, and at most the server's own limit per key.
 import { sameTurnDecider } from "../guardian/create-guardian.js";
 import type { MiddlewareHandler } from "hono";
-import { Decision } from "../engine/decision.js";
 import type { Caller, Scope } from "./api-keys.js";
 import { sendProblem } from "./respond.js";
 import type { ServerDeps, ServerEnv } from "./server-deps.js";
@@ -37,8 +36,7 @@ export function requireScope(deps: ServerDeps, scope: Scope): MiddlewareHandler<
     }
     c.set("caller", caller);
     if (deps.callerLimit !== undefined) {
-      const decided = sameTurnDecider(deps.callerLimit)({ apiKey: caller.id });
-      const decision = decided instanceof Decision ? decided : await decided;
+      const decision = await sameTurnDecider(deps.callerLimit)({ apiKey: caller.id });
       if (decision.isDenied()) {
         const retry = String(decision.retryAfter ?? 1);
         return sendProblem(

@@ -1,6 +1,6 @@
 // POST /v1/decisions, /v1/explain and /v1/decisions/{id}/settle: the engine's answer over HTTP, a refusal being a 200.
 import type { Hono } from "hono";
-import { Decision } from "../../engine/decision.js";
+import type { Decision } from "../../engine/decision.js";
 import { sameTurnDecider, type Guardian } from "../../guardian/create-guardian.js";
 import { unrecordable } from "../../log/logged-engine.js";
 import type { JsonValue } from "../../log/canonical.js";
@@ -52,10 +52,7 @@ async function decideRequest(deps: ServerDeps, c: Ctx, request: DecisionRequest)
   const log = deps.log;
   let decision: Decision;
   if (!dry && log?.required === true && !log.accepting()) decision = unrecordable(log);
-  else {
-    const decided = sameTurnDecider(dry ? dryRun : guardian, ids)(ctx);
-    decision = decided instanceof Decision ? decided : await decided;
-  }
+  else decision = await sameTurnDecider(dry ? dryRun : guardian, ids)(ctx);
   const id = deps.ids.issue(dry ? undefined : reservedBy(guardian, decision, ctx, ids));
   if (!dry) log?.record(decision, ctx, id.split(".", 1)[0]);
   const body = decisionBody(id, decision, dry);
