@@ -1,4 +1,5 @@
-// Test runner settings: every *.test.ts under tests/ in one of three projects (unit, integration, e2e), one worker per core, generous timeouts for real servers.
+// Test runner settings: every *.test.ts under tests/ in one of three projects (unit, integration, e2e), one worker per
+// core, generous timeouts for real servers.
 import { availableParallelism } from "node:os";
 import { BaseSequencer, type TestSpecification } from "vitest/node";
 import { defineConfig } from "vitest/config";

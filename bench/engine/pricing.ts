@@ -1,4 +1,5 @@
-// AI spend figures: a priced decision (model lookup, token arithmetic) against a plain budget decision, and price lookups with 1,000 entries beside 10.
+// AI spend figures: a priced decision (model lookup, token arithmetic) against a plain budget decision, and price lookups with 1,000
+// entries beside 10.
 import { pathToFileURL } from "node:url";
 import { createGuardian, type GuardContext } from "../../src/index.js";
 import { PriceTable } from "../../src/engine/pricing/price-table.js";

@@ -1,4 +1,5 @@
-// Next.js throughput in one run: GET /bare vs GET /guarded (withHexarch from the package built into .tmp/bench-dist, Quick Start policies) on one `next start` server.
+// Next.js throughput in one run: GET /bare vs GET /guarded (withHexarch from the package built into .tmp/bench-dist, Quick Start policies)
+// on one `next start` server.
 import { fileURLToPath } from "node:url";
 import { buildNextApp, startNextApp } from "../../tests/e2e/next-server.js";
 import { benchVariants, buildBenchDist, compareVariants, LOAD, loadRun } from "../http-load.js";

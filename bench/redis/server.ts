@@ -1,4 +1,5 @@
-// One Redis benchmark server: bare Express, hexarch() on memory or on Redis, or a hand-written RateLimiterRedis middleware; prints its port, reports its CPU time.
+// One Redis benchmark server: bare Express, hexarch() on memory or on Redis, or a hand-written RateLimiterRedis middleware; prints its
+// port, reports its CPU time.
 import express, { type RequestHandler } from "express";
 import { Redis } from "ioredis";
 import { RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";

@@ -1,4 +1,5 @@
-// hexarch serve throughput: POST /v1/decisions against the same server's bare JSON endpoint, alternating on one process; memory, Redis, logged.
+// hexarch serve throughput: POST /v1/decisions against the same server's bare JSON endpoint, alternating on one process; memory, Redis,
+// logged.
 import autocannon from "autocannon";
 import { fileURLToPath } from "node:url";
 import { RedisServer } from "../../tests/support/redis.js";

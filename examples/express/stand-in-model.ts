@@ -14,7 +14,9 @@ export function countTokens(text: string): number {
 
 /**
  * Pretends to write a long report about the prompt: it always uses 80% of `max_tokens`, as a verbose model does.
- * @example standInChat({ model: "gpt-4", max_tokens: 25_000, prompt: "hi" }).usage // { prompt_tokens: 1, completion_tokens: 20000, total_tokens: 20001 }
+ * @example
+ * standInChat({ model: "gpt-4", max_tokens: 25_000, prompt: "hi" }).usage
+ * // { prompt_tokens: 1, completion_tokens: 20000, total_tokens: 20001 }
  */
 export function standInChat(request: { readonly model: string; readonly max_tokens: number; readonly prompt: string }): StandInCompletion {
   const promptTokens = countTokens(request.prompt);

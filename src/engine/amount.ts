@@ -36,7 +36,9 @@ export function costProblem(value: unknown): string | undefined {
 /**
  * The error for an actual cost given to `settle()` that no budget can count, or undefined when it can be settled:
  * a TypeError for a non-number, a RangeError for a number outside 0…MAX_AMOUNT.
- * @example settleError(1e303)?.message // "cannot settle a cost of 1e+303: an actual cost must be a finite number from 0 to 1000000000; nothing was changed"
+ * @example
+ * settleError(1e303)?.message
+ * // "cannot settle a cost of 1e+303: an actual cost must be a finite number from 0 to 1000000000; nothing was changed"
  */
 export function settleError(value: unknown): TypeError | RangeError | undefined {
   if (typeof value === "number" && value >= 0 && value <= MAX_AMOUNT) return undefined;

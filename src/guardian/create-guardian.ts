@@ -35,7 +35,10 @@ export interface GuardianOptions {
   readonly cwd?: string;
   /** Counter store. Default: a RedisStore when `HEXARCH_REDIS_URL` or the file's `store.redis_url` names one, else a new MemoryStore. */
   readonly store?: CounterStore;
-  /** Overrides every policy's enforcement: `strict`, `warn` (shadow: report, block nothing) or `off`. Default: `HEXARCH_MODE`, else per policy/file. */
+  /**
+   * Overrides every policy's enforcement: `strict`, `warn` (shadow: report, block nothing) or `off`. Default: `HEXARCH_MODE`, else per
+   * policy/file.
+   */
   readonly mode?: Mode | "off";
   /** Deployment environment. Default: `HEXARCH_ENV`, then `NODE_ENV`, then `development`. */
   readonly environment?: string;
@@ -54,7 +57,10 @@ export interface GuardianOptions {
   readonly logger?: Logger;
   /** Environment variables to read. Default: `process.env`. */
   readonly env?: Readonly<Record<string, string | undefined>>;
-  /** `false` skips the policy file's decision log (for tools that evaluate calls that never happened). Default: the file's `logging:` section. */
+  /**
+   * `false` skips the policy file's decision log (for tools that evaluate calls that never happened). Default: the file's `logging:`
+   * section.
+   */
   readonly decisionLog?: false;
 }
 

@@ -22,7 +22,10 @@ export interface WireContext {
   max_output_tokens?: number | undefined;
 }
 
-/** Each wire field and the GuardContext field it is. `confirm` and `now` are never sent: a server confirms with tokens and decides at its own clock. */
+/**
+ * Each wire field and the GuardContext field it is. `confirm` and `now` are never sent: a server confirms with tokens and decides at its
+ * own clock.
+ */
 const FIELDS: readonly (readonly [keyof WireContext, keyof GuardContext])[] = [
   ["operation", "operation"],
   ["resource", "resource"],

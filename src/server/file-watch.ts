@@ -3,7 +3,10 @@ import { statSync } from "node:fs";
 
 /**
  * What identifies one version of a file: size and modification time, or "missing".
- * @example const before = fileVersion("hexarch.yaml"); const text = readFileSync("hexarch.yaml"); watchPath("hexarch.yaml", 250, reload, before);
+ * @example
+ * const before = fileVersion("hexarch.yaml");
+ * const text = readFileSync("hexarch.yaml");
+ * watchPath("hexarch.yaml", 250, reload, before);
  */
 export function fileVersion(path: string): string {
   try {

@@ -1,4 +1,5 @@
-// Hot reload: a valid edit is live within a second, a broken one keeps the last good policies (health degraded), SIGHUP reloads, counters survive a reorder.
+// Hot reload: a valid edit is live within a second, a broken one keeps the last good policies (health degraded), SIGHUP reloads, counters
+// survive a reorder.
 import { writeFileSync } from "node:fs";
 import { request } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";

@@ -23,7 +23,10 @@ app.use((req, res) => res.json({ ok: true }));
 const server = app.listen(0, "127.0.0.1", () => console.log("PORT " + server.address().port));
 `;
 
-/** Nothing listens on port 1: each peer must load, then fail the way its outage is documented to (fail open; the log goes on without its sink). */
+/**
+ * Nothing listens on port 1: each peer must load, then fail the way its outage is documented to (fail open; the log goes on without its
+ * sink).
+ */
 const PEERS_APP = `import { createGuardian } from "hexarch-guardrails";
 const rule = "policies:\\n  - id: a\\n    fail: open\\n    rules:\\n      - requests_per_minute: 3\\n";
 const redis = createGuardian({ policyText: rule + "store:\\n  redis_url: redis://127.0.0.1:1\\n", env: {} });

@@ -44,7 +44,10 @@ function installedVersion(name: string): string {
   return (JSON.parse(readFileSync(join(ROOT, "node_modules", name, "package.json"), "utf8")) as { version: string }).version;
 }
 
-/** What every smoke app imports, at the versions the repository tests with (@koa/bodyparser is not among them); ioredis and pg are the optional peers. */
+/**
+ * What every smoke app imports, at the versions the repository tests with (@koa/bodyparser is not among them); ioredis and pg are the
+ * optional peers.
+ */
 const FRAMEWORKS = ["express", "koa", "@koa/router", "next", "react", "react-dom", "@types/express", "@types/koa", "ioredis", "pg"];
 
 /**

@@ -203,7 +203,10 @@ export async function connectRedis(url: string, options: RedisOptions = {}): Pro
   return client;
 }
 
-/** Three cluster-enabled masters on loopback ports, joined with `redis-cli --cluster create`; config files in a temp folder removed by `stop`. */
+/**
+ * Three cluster-enabled masters on loopback ports, joined with `redis-cli --cluster create`; config files in a temp folder removed by
+ * `stop`.
+ */
 export async function startRedisCluster(): Promise<{ nodes: { host: string; port: number }[]; stop: () => Promise<void> }> {
   const folder = mkdtempSync(join(tmpdir(), "hexarch-cluster-"));
   const servers: RedisServer[] = [];
@@ -259,7 +262,8 @@ export async function connectCluster(nodes: readonly { host: string; port: numbe
 
 /**
  * Every command a client sends Redis whose arguments mention `marker` (a test's key prefix), seen through
- * MONITOR on a connection of its own; commands run inside Lua scripts are not counted. `settled()` waits until everything sent before it has been seen.
+ * MONITOR on a connection of its own; commands run inside Lua scripts are not counted. `settled()` waits until everything sent before it
+ * has been seen.
  */
 export class CommandLog {
   readonly commands: string[][] = [];

@@ -18,7 +18,9 @@ export interface AnswerOptions {
   readonly confirm?: ConfirmState;
   /** Prefix of problem `type` URIs. Default: `urn:hexarch:problem:`. */
   readonly problemTypeBase?: string;
-  /** The instant reset times count from, in epoch milliseconds. Default: when the store counted (`decision.countedAt`), else `Date.now()`. */
+  /**
+   * The instant reset times count from, in epoch milliseconds. Default: when the store counted (`decision.countedAt`), else `Date.now()`.
+   */
   readonly now?: number;
 }
 

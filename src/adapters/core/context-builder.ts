@@ -78,7 +78,8 @@ export interface ContextBuilder<Req> {
  * The request itself is read from its view; `req` is what the app's option functions receive.
  * @example
  * const toContext = contextBuilder<Request>({ resource: "openai", user: (req) => req.user?.id });
- * const ctx = toContext(req, view); // { method: "POST", route: "/chat", operation: "create", client: "203.0.113.9", resource: "openai", user: "u1" }
+ * const ctx = toContext(req, view);
+ * // { method: "POST", route: "/chat", operation: "create", client: "203.0.113.9", resource: "openai", user: "u1" }
  */
 export function contextBuilder<Req>(
   options: RequestFacts<Req> & Pick<HttpGuardOptions<Req>, "clientKey" | "ipv6Prefix" | "caseSensitive">,

@@ -1,4 +1,5 @@
-// Naming withHexarch() calls in errors, and the one answer to running hexarch-guardrails/next on the Edge runtime: a clear error asking for the Node.js runtime.
+// Naming withHexarch() calls in errors, and the one answer to running hexarch-guardrails/next on the Edge runtime: a clear error asking for
+// the Node.js runtime.
 import { PolicyConfigError } from "../../errors/config-error.js";
 
 /** How a withHexarch() call is named in error messages. */

@@ -81,7 +81,9 @@ function policyChanges(old: CompiledPolicy, now: CompiledPolicy, oldSet: PolicyS
 /**
  * Every change in meaning from `before` to `after`, policy by policy in the new file's order, removed policies last.
  * Descriptions, comments, key order and spelling variants (`mon` for `monday`) are not changes.
- * @example diffPolicySets(oldSet, newSet) // [{ policy: "rate_limit", rule: 0, effect: "tightened", change: "requests_per_minute 100 → 50" }]
+ * @example
+ * diffPolicySets(oldSet, newSet)
+ * // [{ policy: "rate_limit", rule: 0, effect: "tightened", change: "requests_per_minute 100 → 50" }]
  */
 export function diffPolicySets(before: PolicySet, after: PolicySet): Change[] {
   const changes: Change[] = [];

@@ -6,7 +6,9 @@ import type { Check } from "./rule.js";
 /**
  * The checks of a rule's model lists. `models:` is an allow-list: a call naming another model, or no model, is denied.
  * `forbidden_models:` denies a call naming a model it matches; a call that names no model passes it.
- * @example modelChecks({ forbidden_models: ["*opus*"] })[0]?.test({ model: "claude-opus-4" }, "production", 0)?.reason // 'model "claude-opus-4" is forbidden here (forbidden_models: *opus*)'
+ * @example
+ * modelChecks({ forbidden_models: ["*opus*"] })[0]?.test({ model: "claude-opus-4" }, "production", 0)?.reason
+ * // 'model "claude-opus-4" is forbidden here (forbidden_models: *opus*)'
  */
 export function modelChecks(spec: RuleSpec): Check[] {
   const checks: Check[] = [];

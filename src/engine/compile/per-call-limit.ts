@@ -32,7 +32,10 @@ function badLimit(
  * Resolves a per-call rate counter: calls `limitOf`, checks the value the first time it is seen (a whole number of at
  * least 1) and returns the counter for that limit, made once per value. The counter's key does not depend on the
  * limit. A bad value throws PolicyConfigError naming where the function was given, every time it comes back.
- * @example const counterFor = perCallCounter((ctx) => (ctx.user === "vip" ? 1000 : 100), base, () => undefined, place); counterFor(ctx).limit // 100
+ * @example
+ * const counterFor = perCallCounter((ctx) => (ctx.user === "vip" ? 1000 : 100), base, () => undefined, place);
+ * counterFor(ctx).limit
+ * // 100
  */
 export function perCallCounter(
   limitOf: LimitFunction,

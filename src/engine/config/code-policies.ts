@@ -27,7 +27,8 @@ export type CodeRule = Omit<z.input<typeof RuleSchema>, RateLimitField> & { read
 /**
  * A policy written in code: the same keys as a policy in hexarch.yaml, typed from the same schema.
  * @example
- * const policies: CodePolicy[] = [{ id: "api", rules: [{ route: "/api/*", requests_per_minute: (ctx) => (ctx.facts?.plan === "pro" ? 1000 : 100) }] }];
+ * const perPlan = (ctx: GuardContext) => (ctx.facts?.plan === "pro" ? 1000 : 100);
+ * const policies: CodePolicy[] = [{ id: "api", rules: [{ route: "/api/*", requests_per_minute: perPlan }] }];
  */
 export type CodePolicy = Omit<z.input<typeof PolicySchema>, "rules"> & { readonly rules: readonly CodeRule[] };
 

@@ -183,7 +183,9 @@ function describeRules(allowed: WindowRule | null, forbidden: WindowRule | null,
 /**
  * Compiles a window spec once; the result's `check(epochMs)` is a table lookup. Throws an Error on a malformed hour
  * range or day name, a RangeError on an unknown zone. See the semantics at the top of this file.
- * @example compileTimeWindow({ allowed_hours: ["09:00-17:00"], allowed_days: ["mon", "tue", "wed", "thu", "fri"], timezone: "America/New_York" }).check(Date.now())
+ * @example
+ * const window = compileTimeWindow({ allowed_hours: ["09:00-17:00"], allowed_days: ["mon", "tue", "wed", "thu", "fri"] });
+ * window.check(Date.now())
  */
 export function compileTimeWindow(spec: TimeWindowSpec): TimeWindow {
   return new CompiledTimeWindow(spec);
@@ -191,7 +193,9 @@ export function compileTimeWindow(spec: TimeWindowSpec): TimeWindow {
 
 /**
  * One human line describing the window, for explanations; throws like {@link compileTimeWindow} on malformed input.
- * @example describeTimeWindow({ forbidden_days: ["friday"], forbidden_hours: ["16:00-24:00"] }) // "forbidden hours 16:00-24:00 on friday (UTC)"
+ * @example
+ * describeTimeWindow({ forbidden_days: ["friday"], forbidden_hours: ["16:00-24:00"] })
+ * // "forbidden hours 16:00-24:00 on friday (UTC)"
  */
 export function describeTimeWindow(spec: TimeWindowSpec): string {
   return describeRules(

@@ -39,7 +39,8 @@ const CONTEXT_FIELDS = new Set([
  * resource (an object gives `name` or `id`, and `type` → resource_type), the context's known fields as they are
  * named here, and every other scalar as a fact.
  * A context field of the wrong type is a problem naming `context.<field>`.
- * @example authorizeContext({ action: "delete", resource: { type: "table", name: "users" }, context: { user: "ana", backup_verified: true } })
+ * @example
+ * authorizeContext({ action: "delete", resource: { type: "table", name: "users" }, context: { user: "ana", backup_verified: true } })
  */
 export function authorizeContext(request: AuthorizeRequest): { context: GuardContext } | { errors: FieldError[] } {
   const wire: Record<string, unknown> = { operation: request.action };

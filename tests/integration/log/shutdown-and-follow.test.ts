@@ -1,4 +1,5 @@
-// The decision log across process boundaries: SIGTERM flushes what is buffered, and `log query --follow` prints records as they are written, across a rotation.
+// The decision log across process boundaries: SIGTERM flushes what is buffered, and `log query --follow` prints records as they are
+// written, across a rotation.
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { existsSync, writeFileSync } from "node:fs";

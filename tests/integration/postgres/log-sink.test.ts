@@ -1,4 +1,5 @@
-// The Postgres sink against a real server: appends verify, edits and deletions show, outages are survived or refused, two writers share a table.
+// The Postgres sink against a real server: appends verify, edits and deletions show, outages are survived or refused, two writers share a
+// table.
 import { execFile } from "node:child_process";
 import { createRequire } from "node:module";
 import { setTimeout as sleep } from "node:timers/promises";

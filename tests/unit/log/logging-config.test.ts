@@ -1,4 +1,5 @@
-// The logging: section of hexarch.yaml: the seed's template loads and logs, every bad key is located with a fix, records match the shipped schema.
+// The logging: section of hexarch.yaml: the seed's template loads and logs, every bad key is located with a fix, records match the shipped
+// schema.
 import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
