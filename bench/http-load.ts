@@ -145,7 +145,8 @@ export function inTurn<T>(variants: readonly T[], round: number): readonly T[] {
 export async function compareVariants<Variant extends string>(
   variants: readonly Variant[],
   measure: (variant: Variant) => Promise<LoadRun>,
-  ratios: readonly (readonly [Variant, Variant, number])[],
+  /** Variant, baseline, and the target ratio (undefined for a ratio printed for reference). */
+  ratios: readonly (readonly [Variant, Variant, number | undefined])[],
 ): Promise<void> {
   const runs = new Map<Variant, LoadRun[]>(variants.map((variant) => [variant, []]));
   for (let round = 1; round <= LOAD.rounds; round++) {
@@ -177,7 +178,7 @@ export async function compareVariants<Variant extends string>(
     const cpu = of(baseline, (r) => r.cpuPerRequest) / of(variant, (r) => r.cpuPerRequest);
     const paired = median(ofVariant.map((run, round) => run.rps / (ofBaseline[round] as LoadRun).rps));
     console.log(
-      `  ${`${variant} / ${baseline}`.padEnd(30)} throughput ${throughput.toFixed(3)}, by round ${paired.toFixed(3)} (target ≥ ${target.toFixed(2)})  requests per CPU-second ${cpu.toFixed(3)}`,
+      `  ${`${variant} / ${baseline}`.padEnd(30)} throughput ${throughput.toFixed(3)}, by round ${paired.toFixed(3)}${target === undefined ? "" : ` (target ≥ ${target.toFixed(2)})`}  requests per CPU-second ${cpu.toFixed(3)}`,
     );
   }
 }

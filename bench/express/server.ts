@@ -4,6 +4,7 @@ import { rateLimit } from "express-rate-limit";
 import type * as ExpressAdapter from "../../src/adapters/express.js";
 import type * as Package from "../../src/index.js";
 import { countAndTell, limiterCounter, mapCounter } from "../floor.js";
+import { plainLog } from "../log/plain-log.js";
 import { BENCH_DIST } from "../http-load.js";
 import { BENCH_POLICIES, BENCH_SECRET } from "../policies.js";
 
@@ -27,6 +28,40 @@ else if (variant === "hexarch+file")
 else if (variant === "hexarch+postgres") {
   const logging = `logging:\n  postgres_url: ${JSON.stringify(process.env["LOG_URL"] ?? "")}\n  postgres_table: ${process.env["LOG_TABLE"] ?? ""}\n`;
   app.use(hexarch({ policyText: `${BENCH_POLICIES}\n${logging}`, secret: BENCH_SECRET }));
+} else if (variant === "plain+file" || variant === "plain+postgres") {
+  // The floor of a decision log (bench/log/run.ts): hexarch() and one plain JSON line per decision.
+  const log = plainLog(
+    variant === "plain+file"
+      ? { file: process.env["LOG_FILE"] ?? "" }
+      : { url: process.env["LOG_URL"] ?? "", table: `${process.env["LOG_TABLE"] ?? ""}_plain` },
+  );
+  app.use(
+    hexarch({
+      policyText: BENCH_POLICIES,
+      secret: BENCH_SECRET,
+      // The fields a hexarch record has, without chain, sequence number or MAC.
+      onDecision: (decision, req) =>
+        log(
+          JSON.stringify({
+            time: new Date().toISOString(),
+            outcome: decision.outcome,
+            policy: decision.policyId,
+            reason: decision.reason,
+            counters: decision.counters.map((c) => ({
+              policy: c.rule.policyId,
+              kind: c.kind,
+              window: c.window,
+              used: c.used,
+              limit: c.limit,
+              remaining: c.remaining,
+              partition: c.partition,
+            })),
+            warnings: decision.warnings.map((w) => w.message),
+            context: { method: req.method, route: req.originalUrl, client: req.ip },
+          }),
+        ),
+    }),
+  );
 } else if (variant === "express-rate-limit")
   app.use(rateLimit({ windowMs: 60_000, limit: 1_000_000_000, standardHeaders: "draft-8", legacyHeaders: false }));
 else if (variant === "express-rate-limit-defaults") app.use(rateLimit({ windowMs: 60_000, limit: 1_000_000_000 }));

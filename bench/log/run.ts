@@ -28,14 +28,17 @@ try {
   console.log(
     `Express + hexarch(), Quick Start policies, every decision logged: GET /items, ${LOAD.connections} connections, ${LOAD.warmup} s warm-up + ${LOAD.duration} s per run, ${LOAD.rounds} rounds; Postgres at ${own === undefined ? "the given URL" : "a server of the bench's own"}`,
   );
-  await compareVariants(["hexarch", "hexarch+file", "hexarch+postgres"], measure, [
+  // plain+file and plain+postgres: the floor of any log of every decision (bench/log/plain-log.ts).
+  await compareVariants(["hexarch", "hexarch+file", "hexarch+postgres", "plain+file", "plain+postgres"], measure, [
     ["hexarch+file", "hexarch", 0.9],
     ["hexarch+postgres", "hexarch", 0.85],
+    ["plain+file", "hexarch", undefined],
+    ["plain+postgres", "hexarch", undefined],
   ]);
 } finally {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
-  await client.query(`DROP TABLE IF EXISTS ${table}, ${table}_checkpoints`);
+  await client.query(`DROP TABLE IF EXISTS ${table}, ${table}_checkpoints, ${table}_plain`);
   await client.end();
   await own?.remove();
   rmSync(folder, { recursive: true, force: true });
