@@ -124,7 +124,9 @@ export function median(values: readonly number[]): number {
 
 /** The variants to measure: BENCH_VARIANTS (comma-separated) when set, else the bench's own list. */
 export function benchVariants(defaults: readonly string[]): readonly string[] {
-  return process.env["BENCH_VARIANTS"]?.split(",") ?? defaults;
+  // An empty BENCH_VARIANTS means the defaults, not one variant named "".
+  const given = process.env["BENCH_VARIANTS"]?.split(",").filter((name) => name !== "") ?? [];
+  return given.length === 0 ? defaults : given;
 }
 
 /**
