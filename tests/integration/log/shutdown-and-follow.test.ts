@@ -51,7 +51,9 @@ describe("decision log across processes", () => {
   it("log query --follow prints matching records as they are written, from the file's start and past a rotation", async () => {
     const file = join(folder.dir, "guardrails.log");
     const policy = join(folder.dir, "hexarch.yaml");
-    writeFileSync(policy, quickstartWithLogging([`file: ${JSON.stringify(file)}`, "level: info", "max_bytes: 3000"]));
+    // Small files rotate every few decisions; keep enough of them that none is removed before a follower slowed by
+    // a loaded machine reaches it (a file deleted unread is gone, for any reader).
+    writeFileSync(policy, quickstartWithLogging([`file: ${JSON.stringify(file)}`, "level: info", "max_bytes: 3000", "keep: 50"]));
     const deleteBy = async (users: readonly string[]): Promise<void> => {
       const guardian = createGuardian({ policyFile: policy, env: {} });
       for (const user of users) {
