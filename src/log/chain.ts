@@ -1,7 +1,7 @@
 // One process's hash chain: numbers records, MACs each over the previous MAC, and signs checkpoints of its head.
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
-import { canonicalJson, sortedKeys, type JsonValue } from "./canonical.js";
+import { canonicalJson, type JsonValue } from "./canonical.js";
 import type { LogMac } from "./mac.js";
 import { LOG_FORMAT_VERSION, type RecordBody } from "./records.js";
 
@@ -40,7 +40,7 @@ export function checkpointBody(checkpoint: Omit<Checkpoint, "sig"> | Checkpoint)
  * @example sealRecord(mac, "", "c1", 0, { type: "header" })
  */
 export function sealRecord(mac: LogMac, previous: string, chain: string, seq: number, body: RecordBody): { line: string; mac: string } {
-  const keys = sortedKeys(body);
+  const keys = Object.keys(body);
   keys.push("chain", "seq");
   keys.sort();
   let beforeMac = "";
