@@ -8,7 +8,11 @@ import { join } from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Guardian, Logger } from "../../../src/index.js";
+import { Chain } from "../../../src/log/chain.js";
 import { LOG_UNAVAILABLE } from "../../../src/log/decision-log.js";
+import { logMac } from "../../../src/log/mac.js";
+import { PostgresSink } from "../../../src/log/postgres-sink.js";
+import type { RecordBody } from "../../../src/log/records.js";
 import { logTable } from "../../../src/log/read.js";
 import { verifyStoredLog } from "../../../src/log/verify.js";
 import { describeWithPostgres, givenPostgresUrl, PostgresServer, uniqueTable } from "../../support/postgres.js";
@@ -77,6 +81,31 @@ describeWithPostgres("decision log: Postgres sink", "any", () => {
       if (line.time !== undefined) expect((row["time"] as Date).toISOString()).toBe(line.time);
       else expect(row["time"]).toBeInstanceOf(Date);
     }
+  });
+
+  it("does not duplicate the rows of a retried batch whose first write landed but whose reply was lost", async () => {
+    const table = uniqueTable("retry");
+    const pool = new pg.Pool({ connectionString: url, max: 1 });
+    const sink = new PostgresSink(pool, table);
+    const chain = new Chain(logMac(undefined), { instance: "retry-test", policyFile: "hexarch.yaml", policyDigest: "d" });
+    const body = (n: number): RecordBody => ({
+      type: "settle",
+      id: `d-${n}`,
+      time: new Date(Date.UTC(2026, 11, 4, 8, 0, n)).toISOString(),
+      cost: n,
+    });
+    // The first write lands, but the log never hears so (no commit): it seals the same records again, plus newer ones.
+    await sink.append(chain.seal([1, 2, 3].map(body), false));
+    const retried = chain.seal([1, 2, 3, 4, 5].map(body), false);
+    await sink.append(retried);
+    chain.commit(retried);
+    await sink.close();
+    const { rows } = await sql(url, `SELECT seq::int AS seq FROM ${table} ORDER BY id`);
+    expect(rows.map((row) => row["seq"])).toEqual([0, 1, 2, 3, 4, 5]);
+    const verified = await verifyTable(url, table);
+    expect(verified.problems).toEqual([]);
+    expect(verified.chains).toEqual([expect.objectContaining({ records: 6, broken: false })]);
+    await sql(url, `DROP TABLE ${table}, ${table}_checkpoints`);
   });
 
   it("creates its table on first use, and verify names an UPDATEd row and a DELETEd one", async () => {
