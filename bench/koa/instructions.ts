@@ -1,5 +1,5 @@
 // Instructions per guarded Koa request, counted by valgrind's callgrind: repeatable where wall-clock timing on a
-// shared machine is not. Each variant runs loop.ts twice (N and 3N requests); the difference over 2N requests
+// shared machine is not. Each variant runs loop.ts twice (N and 5N requests); the difference over 4N requests
 // leaves out start-up. Needs valgrind. Counts user-space instructions only: the kernel's share of a real request
 // (sockets) is not in them, so ratios here overstate what the HTTP bench shows.
 import { spawnSync } from "node:child_process";
@@ -32,11 +32,11 @@ function instructions(variant: string, requests: number): number {
 }
 
 function perRequest(variant: string): number {
-  return (instructions(variant, 3 * REQUESTS) - instructions(variant, REQUESTS)) / (2 * REQUESTS);
+  return (instructions(variant, 5 * REQUESTS) - instructions(variant, REQUESTS)) / (4 * REQUESTS);
 }
 
 buildBenchDist();
-console.log(`Koa in process, GET /items: instructions per request (callgrind, ${REQUESTS} and ${3 * REQUESTS} requests per variant)`);
+console.log(`Koa in process, GET /items: instructions per request (callgrind, ${REQUESTS} and ${5 * REQUESTS} requests per variant)`);
 const counted = new Map(VARIANTS.map((variant) => [variant, perRequest(variant)]));
 for (const [variant, count] of counted) console.log(`  ${variant.padEnd(10)} ${count.toFixed(0).padStart(7)}`);
 const bare = counted.get("bare") as number;
