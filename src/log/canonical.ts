@@ -18,7 +18,7 @@ export function sortedKeys(object: object): string[] {
 }
 
 /** Whether every object in `value` lists its keys in sorted order, so that JSON.stringify writes it canonically. */
-function inCanonicalOrder(value: JsonValue): boolean {
+export function inCanonicalOrder(value: JsonValue): boolean {
   if (value === null || typeof value !== "object") return true;
   if (Array.isArray(value)) {
     for (const item of value as readonly JsonValue[]) if (!inCanonicalOrder(item)) return false;

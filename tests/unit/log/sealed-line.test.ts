@@ -1,8 +1,10 @@
 // A sealed line is the canonical JSON of the record with its MAC, so a reader can parse it and recompute the MAC.
+import fc from "fast-check";
 import { expect, it } from "vitest";
 import { canonicalJson } from "../../../src/log/canonical.js";
 import { sealRecord } from "../../../src/log/chain.js";
 import { logMac } from "../../../src/log/mac.js";
+import type { RecordBody } from "../../../src/log/records.js";
 
 it("does not seal a line whose keys are out of canonical order, with the MAC in its sorted place", () => {
   const mac = logMac("a-key-of-sixteen-chars");
@@ -13,4 +15,39 @@ it("does not seal a line whose keys are out of canonical order, with the MAC in 
   expect(sealed.line).toBe(canonicalJson(parsed as never));
   const { mac: _mac, ...unsealed } = parsed;
   expect(sealed.mac).toBe(mac.chain("previous", canonicalJson(unsealed as never)));
+});
+
+/** A copy of `value` whose objects are built with their keys in sorted order. */
+function inSortedOrder(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(inSortedOrder);
+  if (value === null || typeof value !== "object") return value;
+  const object = value as Record<string, unknown>;
+  return Object.fromEntries(
+    Object.keys(object)
+      .sort()
+      .map((key) => [key, inSortedOrder(object[key])]),
+  );
+}
+
+it("does not seal any body, in key order or not, other than as the canonical JSON of the body with chain, seq and mac", () => {
+  const mac = logMac(undefined);
+  // Keys around the places of chain, mac and seq, integer-like keys, and keys that need escaping.
+  const key = fc.oneof(fc.constantFrom("a", "ch", "chaim", "d", "m", "mad", "r", "se", "sf", "z", "10", "9", 'q"'), fc.string());
+  const body = fc
+    .dictionary(
+      key.filter((name) => !["chain", "seq", "mac", "type"].includes(name)),
+      fc.oneof(fc.jsonValue(), fc.constant(undefined)),
+    )
+    .map((fields) => ({ ...fields, type: "decision" }))
+    // Half the bodies list their keys in sorted order at every level, as records are built, for the JSON.stringify path.
+    .chain((fields) => fc.constantFrom(fields, inSortedOrder(fields)))
+    .map((fields) => fields as RecordBody);
+  fc.assert(
+    fc.property(body, fc.nat(), (record, seq) => {
+      const sealed = sealRecord(mac, "previous", "c1", seq, record);
+      expect(sealed.mac).toBe(mac.chain("previous", canonicalJson({ ...record, chain: "c1", seq })));
+      expect(sealed.line).toBe(canonicalJson({ ...record, chain: "c1", seq, mac: sealed.mac }));
+    }),
+    { numRuns: 500 },
+  );
 });
