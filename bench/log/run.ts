@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { givenPostgresUrl, PostgresServer } from "../../tests/support/postgres.js";
-import { buildBenchDist, compareVariants, LOAD, measureServer } from "../http-load.js";
+import { benchVariants, buildBenchDist, compareVariants, LOAD, measureServer } from "../http-load.js";
 
 const SERVER = fileURLToPath(new URL("../express/server.ts", import.meta.url));
 const folder = mkdtempSync(join(tmpdir(), "hexarch-bench-log-"));
@@ -29,7 +29,7 @@ try {
     `Express + hexarch(), Quick Start policies, every decision logged: GET /items, ${LOAD.connections} connections, ${LOAD.warmup} s warm-up + ${LOAD.duration} s per run, ${LOAD.rounds} rounds; Postgres at ${own === undefined ? "the given URL" : "a server of the bench's own"}`,
   );
   // plain+file and plain+postgres: the floor of any log of every decision (bench/log/plain-log.ts).
-  await compareVariants(["hexarch", "hexarch+file", "hexarch+postgres", "plain+file", "plain+postgres"], measure, [
+  await compareVariants(benchVariants(["hexarch", "hexarch+file", "hexarch+postgres", "plain+file", "plain+postgres"]), measure, [
     ["hexarch+file", "hexarch", 0.9],
     ["hexarch+postgres", "hexarch", 0.85],
     ["plain+file", "hexarch", undefined],
