@@ -16,11 +16,14 @@ function koaProxyTrust(ctx: Context): ProxyTrust {
  */
 export class KoaRequestView implements HttpRequestView {
   readonly #ctx: Context;
-  /** @koa/router's default; a router made with `sensitive: true` is out of reach of app-level middleware. */
-  readonly caseSensitive = false;
 
   constructor(ctx: Context) {
     this.#ctx = ctx;
+  }
+
+  /** @koa/router's default; a router made with `sensitive: true` is out of reach of app-level middleware. */
+  get caseSensitive(): boolean {
+    return false;
   }
 
   get method(): string {
