@@ -66,7 +66,7 @@ export interface GuardContext {
 /**
  * Operation tag for an HTTP method: GET/HEAD/OPTIONS → read, POST → create, PUT/PATCH → update, DELETE → delete.
  * Methods come upper-case from Node's parser and Fetch, so they are matched as they are first: upper-casing every
- * method cost about 430 instructions a call against 150 (callgrind, bench/README.md "Instructions, session 12").
+ * method cost about 430 instructions a call against 150 (callgrind; bench/README.md, "Instructions per request, settled").
  */
 export function operationForMethod(method: string): string {
   switch (method) {
