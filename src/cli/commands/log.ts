@@ -138,6 +138,7 @@ async function query(terminal: Terminal, files: readonly string[], options: Quer
     throw new UsageError("--follow reads a log file as it grows; it does not combine with --summary or --postgres");
   const matches = recordMatcher(filter, terminal.env["HEXARCH_LOG_KEY"]);
   const tally = new RecordTally();
+  const skipped = new SkippedRecords(terminal);
   const show = (text: string): void => {
     let record: unknown;
     try {
@@ -145,6 +146,7 @@ async function query(terminal: Terminal, files: readonly string[], options: Quer
     } catch {
       return;
     }
+    if (options.follow === true) skipped.see(record);
     if (!matches(record)) return;
     if (options.summary === true) tally.add(record);
     else terminal.out(options.json === true ? text : describe(record));
@@ -164,17 +166,50 @@ async function query(terminal: Terminal, files: readonly string[], options: Quer
   return EXIT.OK;
 }
 
-/** The rotated files `path.N-1` … `path.1` written after the one with inode `ino` (now `path.N`), oldest first. */
-async function rotatedAfter(path: string, ino: number): Promise<string[]> {
-  const newer: string[] = [];
+/**
+ * The rotated files written after `file`, oldest first: `path.N-1` … `path.1` when it is now `path.N`. When it is
+ * gone (rotated past `keep` and removed), the rotated files last written after it.
+ */
+async function rotatedAfter(path: string, file: FollowedFile): Promise<string[]> {
+  const newer: { name: string; mtimeMs: number }[] = [];
   for (let n = 1; ; n += 1) {
-    const found = await stat(`${path}.${n}`).then(
-      (stats) => stats.ino,
-      () => undefined,
-    );
-    if (found === undefined) return [];
-    if (found === ino) return newer.reverse();
-    newer.push(`${path}.${n}`);
+    const name = `${path}.${n}`;
+    const found = await stat(name).catch(() => undefined);
+    if (found?.ino === file.ino) return newer.reverse().map((rotated) => rotated.name);
+    if (found === undefined) {
+      const lastWritten = await file.lastWritten();
+      return newer
+        .reverse()
+        .filter((rotated) => rotated.mtimeMs >= lastWritten)
+        .map((rotated) => rotated.name);
+    }
+    newer.push({ name, mtimeMs: found.mtimeMs });
+  }
+}
+
+/**
+ * Tells a follower (on standard error) when records of a chain went by unread: their file was rotated past `keep`
+ * and removed before the follower reached it. Gaps are counted from the first record seen of each chain on.
+ */
+class SkippedRecords {
+  readonly #terminal: Terminal;
+  readonly #lastSeq = new Map<string, number>();
+
+  constructor(terminal: Terminal) {
+    this.#terminal = terminal;
+  }
+
+  see(record: unknown): void {
+    const { chain, seq } = (record ?? {}) as { chain?: unknown; seq?: unknown };
+    if (typeof chain !== "string" || typeof seq !== "number") return;
+    const last = this.#lastSeq.get(chain);
+    if (last !== undefined && seq > last + 1) {
+      const range = seq === last + 2 ? `record ${last + 1}` : `records ${last + 1}-${seq - 1}`;
+      this.#terminal.err(
+        `hexarch: ${range} of chain ${chain} went unread: the file holding them was rotated away (logging.keep) before this follower reached it`,
+      );
+    }
+    if (last === undefined || seq > last) this.#lastSeq.set(chain, seq);
   }
 }
 
@@ -215,6 +250,11 @@ class FollowedFile {
     }
   }
 
+  /** When the file was last written (epoch ms), read through the open descriptor, so also after it was removed. */
+  async lastWritten(): Promise<number> {
+    return (await this.#handle.stat()).mtimeMs;
+  }
+
   close(): Promise<void> {
     return this.#handle.close();
   }
@@ -235,8 +275,9 @@ async function follow(path: string | undefined, show: (text: string) => void): P
     );
     if (file !== undefined && named !== file.ino) {
       await file.drain(show);
+      const rotated = await rotatedAfter(path, file);
       await file.close();
-      for (const name of await rotatedAfter(path, file.ino)) {
+      for (const name of rotated) {
         const between = await FollowedFile.open(name);
         await between?.drain(show);
         await between?.close();

@@ -2,7 +2,7 @@
 // written, across a rotation.
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
-import { existsSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -14,16 +14,28 @@ const TSX = import.meta.resolve("tsx");
 const WORKER = fileURLToPath(new URL("sigterm-worker.ts", import.meta.url));
 const CLI = fileURLToPath(new URL("../../../src/cli/main.ts", import.meta.url));
 
-/** Starts `node --import tsx file args…` and collects its standard output. */
-function start(file: string, args: readonly string[], env: Record<string, string>, cwd: string): ChildProcess & { output(): string } {
+/** Starts `node --import tsx file args…` and collects its standard output and standard error. */
+function start(
+  file: string,
+  args: readonly string[],
+  env: Record<string, string>,
+  cwd: string,
+): ChildProcess & { output(): string; errors(): string } {
   const child = spawn(process.execPath, ["--import", TSX, file, ...args], {
     cwd,
     env: { ...process.env, ...env },
-    stdio: ["ignore", "pipe", "inherit"],
+    stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
+  let errors = "";
   child.stdout?.setEncoding("utf8").on("data", (text: string) => void (output += text));
-  return Object.assign(child, { output: () => output });
+  child.stderr?.setEncoding("utf8").on("data", (text: string) => void (errors += text));
+  return Object.assign(child, { output: () => output, errors: () => errors });
+}
+
+/** A decision line of chain `c1` for `log query`: enough fields to be matched and printed. */
+function decisionLine(seq: number): string {
+  return `${JSON.stringify({ chain: "c1", seq, type: "decision", time: "2026-12-04T09:00:00.000Z", outcome: "allow", context: { user: `u${seq}` } })}\n`;
 }
 
 describe("decision log across processes", () => {
@@ -78,5 +90,40 @@ describe("decision log across processes", () => {
     expect(users()).toEqual(["before", ...later]);
     expect(existsSync(`${file}.2`)).toBe(true);
     expect((await verifyFiles([file])).problems).toEqual([]);
+  }, 60_000);
+
+  it("log query --follow does not skip the files rotated after its own once its own was removed, and says which records it missed", async () => {
+    const file = join(folder.dir, "guardrails.log");
+    writeFileSync(file, decisionLine(1));
+    const follower = start(CLI, ["log", "query", "--follow", "--json", file], {}, folder.dir);
+    children.push(follower);
+    const seqs = () =>
+      follower
+        .output()
+        .split("\n")
+        .filter((line) => line !== "")
+        .map((line) => (JSON.parse(line) as { seq: number }).seq);
+    await eventually(async () => seqs().length === 1, 600, 50);
+    /** What the file sink does with keep: 1, then a new file with `seq`. */
+    const rotate = (seq: number): void => {
+      if (existsSync(`${file}.1`)) unlinkSync(`${file}.1`);
+      renameSync(file, `${file}.1`);
+      writeFileSync(file, decisionLine(seq));
+    };
+    // Two rotations between two looks of the follower (one JavaScript turn): its file is removed, the next is file.1.
+    appendFileSync(file, decisionLine(2));
+    rotate(3);
+    rotate(4);
+    await eventually(async () => seqs().length === 4, 600, 50);
+    expect(seqs()).toEqual([1, 2, 3, 4]);
+    expect(follower.errors()).toBe("");
+    // Three at once: the file holding record 6 is written and removed before the follower looks.
+    appendFileSync(file, decisionLine(5));
+    rotate(6);
+    rotate(7);
+    rotate(8);
+    await eventually(async () => seqs().length === 7, 600, 50);
+    expect(seqs()).toEqual([1, 2, 3, 4, 5, 7, 8]);
+    await eventually(async () => follower.errors().includes("record 6 of chain c1 went unread"), 100, 50);
   }, 60_000);
 });
