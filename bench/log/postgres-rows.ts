@@ -6,11 +6,9 @@ import pg from "pg";
 import { Chain, type SealedBatch } from "../../src/log/chain.js";
 import { logMac } from "../../src/log/mac.js";
 import { createTableSql, insertSql } from "../../src/log/postgres-sink.js";
-import { decisionRecord } from "../../src/log/records.js";
-import { createGuardian } from "../../src/index.js";
 import { givenPostgresUrl, PostgresServer } from "../../tests/support/postgres.js";
 import { inTurn, median } from "../http-load.js";
-import { BENCH_POLICIES } from "../policies.js";
+import { benchDecisionRecords } from "./decision-records.js";
 
 const BATCH = 700;
 const BATCHES = Number(process.env["BENCH_BATCHES"] ?? 150);
@@ -28,11 +26,7 @@ function backendCpuMs(): number {
   return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
-const guardian = createGuardian({ policyText: BENCH_POLICIES });
-const context = { method: "GET", route: "/items", operation: "read", client: "127.0.0.1" };
-const shape = { redact: new Set<never>(), hide: undefined, explain: false, policyFile: "hexarch.yaml" };
-const record = decisionRecord("c-1", Date.now(), await guardian.evaluate(context), context, "production", shape);
-await guardian.close();
+const records = await benchDecisionRecords(BATCH);
 
 /** Each table shape, and the parameters its INSERT takes from a sealed batch. */
 const variants = {
@@ -57,10 +51,7 @@ async function microsPerRow(variant: Variant): Promise<number> {
   const chain = new Chain(logMac(undefined), { instance: "bench", policyFile: "hexarch.yaml", policyDigest: "0" });
   const before = backendCpuMs();
   for (let batch = 0; batch < BATCHES; batch++) {
-    const sealed = chain.seal(
-      Array.from({ length: BATCH }, () => record),
-      false,
-    );
+    const sealed = chain.seal(records, false);
     await client.query(variants[variant].insert, variants[variant].values(sealed));
     chain.commit(sealed);
   }

@@ -1,23 +1,15 @@
 // Sealing alone: microseconds to chain one decision record (canonical text, MAC, line), SHA-256 and HMAC-SHA256,
 // in batches of 1,000 as the log seals them. The record is the one the HTTP benches log (Quick Start, GET /items).
-import { createGuardian } from "../../src/index.js";
 import { Chain } from "../../src/log/chain.js";
 import { logMac } from "../../src/log/mac.js";
-import { decisionRecord, type RecordBody } from "../../src/log/records.js";
 import { median } from "../http-load.js";
-import { BENCH_POLICIES } from "../policies.js";
+import { benchDecisionRecords } from "./decision-records.js";
 
 const BATCH = 1_000;
 const BATCHES = 50;
 const ROUNDS = 15;
 
-const guardian = createGuardian({ policyText: BENCH_POLICIES });
-const context = { method: "GET", route: "/items", operation: "read", client: "127.0.0.1" };
-const shape = { redact: new Set<never>(), hide: undefined, explain: false, policyFile: "hexarch.yaml" };
-const bodies: RecordBody[] = [];
-for (let i = 0; i < BATCH; i++)
-  bodies.push(decisionRecord(`c-${i}`, Date.now(), await guardian.evaluate(context), context, "production", shape));
-await guardian.close();
+const bodies = await benchDecisionRecords(BATCH);
 
 for (const key of [undefined, "bench-log-key-0123456789abcdef"]) {
   const chain = new Chain(logMac(key), { instance: "bench", policyFile: "hexarch.yaml", policyDigest: "0" });
