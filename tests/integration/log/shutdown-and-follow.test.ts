@@ -33,6 +33,15 @@ function start(
   return Object.assign(child, { output: () => output, errors: () => errors });
 }
 
+/** The records a `log query --json` process has printed so far. */
+function printed<Entry>(query: { output(): string }): Entry[] {
+  return query
+    .output()
+    .split("\n")
+    .filter((line) => line !== "")
+    .map((line) => JSON.parse(line) as Entry);
+}
+
 /** A decision line of chain `c1` for `log query`: enough fields to be matched and printed. */
 function decisionLine(seq: number): string {
   return `${JSON.stringify({ chain: "c1", seq, type: "decision", time: "2026-12-04T09:00:00.000Z", outcome: "allow", context: { user: `u${seq}` } })}\n`;
@@ -77,12 +86,7 @@ describe("decision log across processes", () => {
     await deleteBy(["before"]);
     const follower = start(CLI, ["log", "query", "--follow", "--outcome", "confirm", "--json"], {}, folder.dir);
     children.push(follower);
-    const users = () =>
-      follower
-        .output()
-        .split("\n")
-        .filter((line) => line !== "")
-        .map((line) => (JSON.parse(line) as { context: { user: string } }).context.user);
+    const users = () => printed<{ context: { user: string } }>(follower).map((record) => record.context.user);
     await eventually(async () => users().length === 1, 600, 50);
     const later = Array.from({ length: 12 }, (_v, i) => `u${i}`);
     for (const user of later) await deleteBy([user]);
@@ -97,12 +101,7 @@ describe("decision log across processes", () => {
     writeFileSync(file, decisionLine(1));
     const follower = start(CLI, ["log", "query", "--follow", "--json", file], {}, folder.dir);
     children.push(follower);
-    const seqs = () =>
-      follower
-        .output()
-        .split("\n")
-        .filter((line) => line !== "")
-        .map((line) => (JSON.parse(line) as { seq: number }).seq);
+    const seqs = () => printed<{ seq: number }>(follower).map((record) => record.seq);
     await eventually(async () => seqs().length === 1, 600, 50);
     /** What the file sink does with keep: 1, then a new file with `seq`. */
     const rotate = (seq: number): void => {
