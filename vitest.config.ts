@@ -27,6 +27,8 @@ const INTEGRATION = [
   "tests/integration/postgres/**/*.test.ts",
   "tests/integration/server/**/*.test.ts",
   "tests/contract/stores/redis.test.ts",
+  // Attack suites that need Redis, PostgreSQL or a server process; the rest of tests/attacks/ runs with the unit files.
+  "tests/attacks/**/*.integration.test.ts",
 ];
 /** Built or packed package, installed apps, a real Next server: `npm run test:e2e`. */
 const E2E = ["tests/e2e/**/*.test.ts", "tests/smoke/**/*.test.ts", "tests/cli/built-bin.test.ts"];
