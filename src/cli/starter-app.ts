@@ -54,18 +54,22 @@ function koaApp(setup: ProjectSetup): string[] {
   ];
 }
 
-function nextRoute(): string[] {
+function nextRoute(setup: ProjectSetup): string[] {
+  // Next 16 refuses `import`/`export` in a route.js of a CommonJS package ("type": "commonjs", as `npm init -y` writes).
+  const esm = setup.typescript || setup.module === "esm";
+  const handler = (method: string, body: string) =>
+    `${esm ? `export const ${method}` : `exports.${method}`} = withHexarch(() => Response.json(${body}));`;
   return [
-    'import { withHexarch } from "hexarch-guardrails/next";',
+    ...imports(setup, [["{ withHexarch }", "hexarch-guardrails/next"]]),
     "// Behind a proxy, give withHexarch(handler, { trustProxy: 1 }) so each client counts on its own.",
-    "export const GET = withHexarch(() => Response.json({ ok: true }));",
-    "export const DELETE = withHexarch(() => Response.json({ deleted: true }));",
+    handler("GET", "{ ok: true }"),
+    handler("DELETE", "{ deleted: true }"),
   ];
 }
 
 /**
  * The app to paste for `setup`: an Express or Koa server with its body parser before `hexarch()`, or a Next.js
- * route file, in the setup's module syntax (TypeScript and Next.js files always use `import`).
+ * route file, in the setup's module syntax (TypeScript files always use `import`).
  * @example starterApp({ framework: "koa", module: "cjs", typescript: false, reasons: [] }).file // "server.js"
  */
 export function starterApp(setup: ProjectSetup): StarterApp {
@@ -74,7 +78,7 @@ export function starterApp(setup: ProjectSetup): StarterApp {
     return {
       install: ["npm install hexarch-guardrails"],
       file: `app/items/[id]/route.${extension}`,
-      code: nextRoute(),
+      code: nextRoute(setup),
       start: "npx next dev",
       url: "http://localhost:3000/items/7",
     };

@@ -92,6 +92,16 @@ describe("hexarch init detects the setup", () => {
     expect(code).toContain("export const DELETE = withHexarch(() => Response.json({ deleted: true }));");
   });
 
+  it("prints a CommonJS route.js for Next.js in a package npm init -y made, which Next 16 refuses in import syntax", async () => {
+    const cwd = app({ name: "site", type: "commonjs", dependencies: { next: "16.0.0" } });
+    const run = await hexarch(cwd, "init");
+    const { file, code } = printedFile(run.stdout);
+    expect(file).toBe("app/items/[id]/route.js");
+    expect(code[0]).toBe('const { withHexarch } = require("hexarch-guardrails/next");');
+    expect(code).toContain("exports.DELETE = withHexarch(() => Response.json({ deleted: true }));");
+    expect(code.join("\n")).not.toMatch(/^(import|export) /m);
+  });
+
   it("takes --framework and --cjs/--esm over what it finds, and refuses both module flags at once", async () => {
     const cwd = app({ name: "shop", type: "module" }, ["express"]);
     const run = await hexarch(cwd, "init", "--framework", "koa", "--cjs");
