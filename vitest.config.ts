@@ -26,6 +26,7 @@ const INTEGRATION = [
   "tests/integration/log/**/*.test.ts",
   "tests/integration/postgres/**/*.test.ts",
   "tests/integration/server/**/*.test.ts",
+  "tests/integration/docs/**/*.test.ts",
   "tests/contract/stores/redis.test.ts",
   // Attack suites that need Redis, PostgreSQL or a server process; the rest of tests/attacks/ runs with the unit files.
   "tests/attacks/**/*.integration.test.ts",
