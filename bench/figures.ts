@@ -4,6 +4,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import { stripVTControlCharacters } from "node:util";
 
 const ROOT = join(import.meta.dirname, "..");
 
@@ -54,7 +55,7 @@ export function suiteFigures(run: SuiteRun): string {
 
 /** Reads vitest's summary line (`Tests  971 passed | 2 skipped (973)`). */
 export function parseSuiteSummary(output: string): { passed: number; skipped: number } {
-  const line = /^\s*Tests\s+(.*)$/m.exec(output.replace(/\x1b\[[0-9;]*m/g, ""))?.[1];
+  const line = /^\s*Tests\s+(.*)$/m.exec(stripVTControlCharacters(output))?.[1];
   if (line === undefined) throw new Error("no vitest summary line (Tests …) in the suite's output");
   const count = (word: string): number => Number(new RegExp(`(\\d+) ${word}`).exec(line)?.[1] ?? 0);
   return { passed: count("passed"), skipped: count("skipped") };

@@ -36,7 +36,8 @@ const MARK = /^<!--\s*(runnable(?:\s+needs=(\w+))?|file:\s*(\S+)|output)\s*-->$/
 function markOf(line: string | undefined): BlockMark {
   const match = MARK.exec((line ?? "").trim());
   if (match === null) return { kind: "none" };
-  if (match[1]?.startsWith("runnable") === true) return match[2] === undefined ? { kind: "runnable" } : { kind: "runnable", needs: match[2] };
+  if (match[1]?.startsWith("runnable") === true)
+    return match[2] === undefined ? { kind: "runnable" } : { kind: "runnable", needs: match[2] };
   if (match[3] !== undefined) return { kind: "file", name: match[3] };
   return { kind: "output" };
 }

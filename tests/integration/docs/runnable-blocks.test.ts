@@ -2,14 +2,16 @@
 // JavaScript blocks with tsx against src/ (imports of hexarch-guardrails point there), `npx hexarch …` lines through the
 // CLI in process. Blocks marked `<!-- file: NAME -->` are written into that folder first, in page order; a block marked
 // `<!-- output -->` right after a runnable one is what it must print.
-import { execFile } from "node:child_process";
+import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../../../src/cli/program.js";
 import { createTerminal } from "../../../src/cli/terminal.js";
-import { redisForTests } from "../../support/redis.js";
+import { freePort, redisForTests } from "../../support/redis.js";
 import { codeBlocks, documentationFiles, readRepoFile, ROOT, type CodeBlock } from "../../support/markdown.js";
 
 const run = promisify(execFile);
@@ -60,7 +62,7 @@ async function runScript(folder: string, block: CodeBlock, index: number): Promi
   const file = join(folder, `block-${index}.${block.language === "js" ? "mjs" : "mts"}`);
   writeFileSync(file, pointImportsAtSource(block.code));
   const env = { ...process.env, NO_COLOR: "1", REDIS_URL: redisUrl };
-  const { stdout } = await run(join(ROOT, "node_modules", ".bin", "tsx"), [file], { cwd: folder, env, timeout: 20_000 });
+  const { stdout } = await run(join(ROOT, "node_modules", ".bin", "tsx"), [file], { cwd: folder, env, timeout: 60_000 });
   return stdout;
 }
 
@@ -69,35 +71,99 @@ function words(line: string): string[] {
   return [...line.matchAll(/'([^']*)'|"([^"]*)"|(\S+)/g)].map((m) => m[1] ?? m[2] ?? m[3] ?? "");
 }
 
-async function runShell(folder: string, block: CodeBlock): Promise<string> {
+/** A page's state while its blocks run: its folder, the port standing in for 8099, servers started with `&`. */
+interface PageRun {
+  readonly folder: string;
+  readonly port: number;
+  readonly background: ChildProcess[];
+}
+
+/** Starts `npx hexarch serve … &` as a process of its own, and waits until it answers /health. */
+async function startInBackground(page: PageRun, args: readonly string[]): Promise<void> {
+  const child = spawn(join(ROOT, "node_modules", ".bin", "tsx"), [join(ROOT, "src", "cli", "main.ts"), ...args], {
+    cwd: page.folder,
+    env: { ...process.env, NO_COLOR: "1" },
+    stdio: "ignore",
+  });
+  page.background.push(child);
+  for (let attempt = 0; attempt < 600; attempt++) {
+    if (child.exitCode !== null) throw new Error(`hexarch ${args.join(" ")} exited ${child.exitCode}`);
+    const up = await fetch(`http://127.0.0.1:${page.port}/health`).then(
+      (answer) => answer.ok,
+      () => false,
+    );
+    if (up) return;
+    await sleep(100);
+  }
+  throw new Error(`hexarch ${args.join(" ")} did not answer /health within a minute`);
+}
+
+/** Runs a shell block: `npx hexarch …` lines through the CLI in process (`&`: as a server), `curl` lines as they are. */
+async function runShell(page: PageRun, block: CodeBlock): Promise<string> {
   let output = "";
   const sink = { write: (text: string) => (output += text) };
-  for (const raw of block.code.split("\n")) {
-    const line = raw.replace(/\s+#.*$/, "").replace(/^\$\s*/, "").trim();
+  const lines = block.code.replace(/\\\n\s*/g, " ").split("\n");
+  for (const raw of lines) {
+    const line = raw
+      .replace(/\s+#.*$/, "")
+      .replace(/^\$\s*/, "")
+      .trim();
     if (line === "") continue;
-    const [npx, command, ...args] = words(line);
-    if (npx !== "npx" || (command !== "hexarch" && command !== "hexarch-guardrails"))
-      throw new Error(`${block.file}:${block.line}: a runnable shell block holds only npx hexarch commands, not: ${line}`);
-    const terminal = createTerminal({ stdout: sink, stderr: sink, env: { NO_COLOR: "1" }, cwd: folder });
-    const code = await runCli(["node", "hexarch", ...args], terminal);
-    if (code !== 0) throw new Error(`${block.file}:${block.line}: \`${line}\` exited ${code}:\n${output}`);
+    const background = line.endsWith("&");
+    const [command, ...rest] = words(line.replace(/&$/, ""));
+    const [name, ...args] = rest;
+    if (command === "curl") {
+      output += (await run("curl", rest, { cwd: page.folder, timeout: 30_000 })).stdout;
+    } else if (command === "npx" && (name === "hexarch" || name === "hexarch-guardrails")) {
+      if (background) {
+        await startInBackground(page, args);
+        continue;
+      }
+      const terminal = createTerminal({ stdout: sink, stderr: sink, env: { NO_COLOR: "1" }, cwd: page.folder });
+      const code = await runCli(["node", "hexarch", ...args], terminal);
+      if (code !== 0) throw new Error(`${block.file}:${block.line}: \`${line}\` exited ${code}:\n${output}`);
+    } else {
+      throw new Error(`${block.file}:${block.line}: a runnable shell block holds npx hexarch and curl commands, not: ${line}`);
+    }
   }
   return output;
 }
 
-/** Every marked block of one page, run in order in a folder of its own. */
-async function runPage(file: string, blocks: readonly CodeBlock[]): Promise<void> {
-  const folder = join(sandbox, file.replace(/[/.]/g, "_"));
-  mkdirSync(folder, { recursive: true });
-  for (const [index, block] of blocks.entries()) {
-    if (block.mark.kind === "file") writeFileSync(join(folder, block.mark.name), block.code);
-    if (block.mark.kind !== "runnable") continue;
-    const output = block.language === "sh" ? await runShell(folder, block) : await runScript(folder, block, index);
-    const next = blocks[index + 1];
-    if (next?.mark.kind === "output") expect(output.trimEnd(), `${file}:${block.line} prints`).toBe(next.code.trimEnd());
+const waiting: (() => void)[] = [];
+let running = 0;
+
+/** Runs `work` once fewer than availableParallelism() others are running. */
+async function slot<T>(work: () => Promise<T>): Promise<T> {
+  if (running >= availableParallelism()) await new Promise<void>((resolve) => waiting.push(resolve));
+  running++;
+  try {
+    return await work();
+  } finally {
+    running--;
+    waiting.shift()?.();
   }
 }
 
+/**
+ * Every marked block of one page, run in order in a folder of its own. The examples' server port, 8099, becomes a
+ * free port, so pages and other suites never meet on it.
+ */
+async function runPage(file: string, blocks: readonly CodeBlock[]): Promise<void> {
+  const page: PageRun = { folder: join(sandbox, file.replace(/[/.]/g, "_")), port: await freePort(), background: [] };
+  mkdirSync(page.folder, { recursive: true });
+  try {
+    for (const [index, written] of blocks.entries()) {
+      const block = { ...written, code: written.code.replaceAll("8099", String(page.port)) };
+      if (block.mark.kind === "file") writeFileSync(join(page.folder, block.mark.name), block.code);
+      if (block.mark.kind !== "runnable") continue;
+      const output = block.language === "sh" ? await runShell(page, block) : await runScript(page.folder, block, index);
+      const next = blocks[index + 1];
+      if (next?.mark.kind === "output") expect(output.trimEnd(), `${file}:${block.line} prints`).toBe(next.code.trimEnd());
+    }
+  } finally {
+    for (const child of page.background) child.kill("SIGTERM");
+  }
+}
 
 describe("runnable documentation", () => {
   it("marks at least one block runnable on every page under docs/ and in the README", () => {
@@ -105,7 +171,8 @@ describe("runnable documentation", () => {
     expect(documentationFiles().filter((file) => !WITHOUT_EXAMPLE.has(file) && !withExample.has(file))).toEqual([]);
   });
 
-  it.concurrent.each(pages)("runs every block marked runnable in $file", async ({ file, blocks }) => {
-    await runPage(file, blocks);
+  // One tsx process per block, about a second of CPU each: pages run side by side, as many at once as there are cores.
+  it.concurrent.each(pages)("runs every block marked runnable in $file", { timeout: 120_000 }, async ({ file, blocks }) => {
+    await slot(() => runPage(file, blocks));
   });
 });
