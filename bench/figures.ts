@@ -92,7 +92,10 @@ function measureSuite(): SuiteRun {
   const started = performance.now();
   const result = spawnSync("npm", ["test"], { cwd: ROOT, env: { ...process.env, CI: "true" }, encoding: "utf8", maxBuffer: 1 << 28 });
   const seconds = (performance.now() - started) / 1000;
-  if (result.status !== 0) throw new Error(`npm test failed (exit ${result.status}); no figures written`);
+  if (result.status !== 0) {
+    process.stderr.write(result.stdout.slice(-20_000) + result.stderr.slice(-5_000));
+    throw new Error(`npm test failed (exit ${result.status}); no figures written`);
+  }
   return { seconds, ...parseSuiteSummary(result.stdout), date: new Date().toISOString().slice(0, 10) };
 }
 
