@@ -17,7 +17,7 @@ export interface VerifyProblem {
   readonly where: string;
   readonly chain: string | undefined;
   readonly seq: number | undefined;
-  /** `edited`, `deleted`, `inserted`, `reordered`, `truncated`, `wrong key`, `forged checkpoint`, `not a record`. */
+  /** `edited`, `deleted`, `inserted`, `reordered`, `truncated`, `wrong key`, `unkeyed`, `forged checkpoint`, `not a record`. */
   readonly what: string;
   readonly detail: string;
 }
@@ -169,7 +169,8 @@ export class LogVerifier {
     this.#chains.set(record.chain, state);
     if (record.type === "header" && record.seq === 0) {
       const written = record["mac_alg"];
-      if (written === "sha256") state.mac = this.#plain;
+      if (written === "sha256" && this.#key !== undefined) this.#unkeyed(where, record);
+      else if (written === "sha256") state.mac = this.#plain;
       else if (this.#key === undefined) {
         this.#problem(where, record.chain, 0, "wrong key", "the chain was written with HEXARCH_LOG_KEY (hmac-sha256); set it to verify");
       } else if (record["key_id"] !== this.#keyed.keyId) {
@@ -185,6 +186,8 @@ export class LogVerifier {
     } else if (record.type === "continue" && typeof record["prev"] === "string") {
       state.head = record["prev"];
       state.continued = true;
+      // A continued chain names no algorithm: a keyed verify tells a plain one by its first MAC.
+      if (this.#key !== undefined && macOf(this.#plain, record["prev"], record) === record.mac) this.#unkeyed(where, record);
     } else {
       this.#problem(
         where,
@@ -195,6 +198,17 @@ export class LogVerifier {
       );
     }
     return state;
+  }
+
+  /** A chain MACed with plain SHA-256 met by a keyed verify: anyone could have written it, so none of it is accepted. */
+  #unkeyed(where: string, record: ParsedRecord): void {
+    this.#problem(
+      where,
+      record.chain,
+      record.seq,
+      "unkeyed",
+      `chain ${record.chain} is MACed with plain SHA-256, which anyone can compute, not with HEXARCH_LOG_KEY: anyone could have written it`,
+    );
   }
 
   #follow(state: ChainState, where: string, record: ParsedRecord): void {
@@ -302,7 +316,7 @@ export class LogVerifier {
       continued: s.continued,
       broken: s.broken,
     }));
-    const wrongKey = new Set(this.#problems.filter((p) => p.what === "wrong key").map((p) => p.chain));
+    const wrongKey = new Set(this.#problems.filter((p) => p.what === "wrong key" || p.what === "unkeyed").map((p) => p.chain));
     const problems = this.#problems.filter((p) => p.what !== "forged checkpoint" || !wrongKey.has(p.chain));
     return { ok: problems.length === 0, chains, problems, tornTails: this.#torn, notes };
   }
