@@ -17,7 +17,7 @@ export interface VerifyProblem {
   readonly where: string;
   readonly chain: string | undefined;
   readonly seq: number | undefined;
-  /** `edited`, `deleted`, `inserted`, `reordered`, `truncated`, `wrong key`, `unkeyed`, `forged checkpoint`, `not a record`. */
+  /** `edited`, `deleted`, `inserted`, `reordered`, `truncated`, `wrong key`, `unkeyed`, `forged checkpoint`, `missing file`. */
   readonly what: string;
   readonly detail: string;
 }
@@ -131,6 +131,11 @@ export class LogVerifier {
     let forChain = this.#checkpoints.get(parsed.chain);
     if (forChain === undefined) this.#checkpoints.set(parsed.chain, (forChain = new Map<number, string>()));
     forChain.set(parsed.seq, parsed.mac);
+  }
+
+  /** Names a file missing from a rotated set: whatever it held is gone, including any chain written only there. */
+  missingFile(path: string): void {
+    this.#problem(path, undefined, undefined, "missing file", "a rotated file older than it and one newer exist: it was removed by hand");
   }
 
   /** Checks one line. `last` marks the final line of a file that does not end in a newline (a torn write). */
@@ -328,6 +333,7 @@ export class LogVerifier {
  */
 export async function verifyStoredLog(log: StoredLog, key: string | undefined): Promise<VerifyReport> {
   const verifier = new LogVerifier(key, await log.checkpoints());
+  for (const path of log.missing) verifier.missingFile(path);
   for await (const line of log.lines()) verifier.line(line.where, line.text, line.last);
   return verifier.finish();
 }
