@@ -43,6 +43,12 @@ export interface VerifyReport {
   readonly problems: readonly VerifyProblem[];
   /** Records cut short by a crash mid-write: not tampering. */
   readonly tornTails: readonly string[];
+  /**
+   * Lines inside a file holding a record cut short by a failed write (a full disk), then perhaps whole records another
+   * writer appended right after it, which are checked as any others. What the torn record held was written again or
+   * is counted lost (a gap record, or a break in its chain): neither is hidden by the tear.
+   */
+  readonly tornWrites: readonly string[];
   /** Things worth knowing that break nothing. */
   readonly notes: readonly string[];
 }
@@ -77,6 +83,37 @@ function isRecord(value: unknown): value is ParsedRecord {
   return typeof r["chain"] === "string" && Number.isInteger(r["seq"]) && typeof r["mac"] === "string" && typeof r["type"] === "string";
 }
 
+/** The record a line holds, or undefined when it is not one. */
+function parsedRecord(text: string): ParsedRecord | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  return isRecord(parsed) ? parsed : undefined;
+}
+
+/** How every sealed line begins ("chain" sorts first; inside a line JSON escapes the quotes, so it marks a record's start). */
+const RECORD_START = '{"chain":"';
+
+/**
+ * The pieces of a line a failed write tore: it starts as a record does (or with part of that start), and each later
+ * record start begins a piece. Undefined for a line that was never written as records.
+ */
+function tornPieces(text: string): string[] | undefined {
+  const head = text.slice(0, RECORD_START.length);
+  if (!RECORD_START.startsWith(head)) return undefined;
+  const pieces: string[] = [];
+  let start = 0;
+  for (let next = text.indexOf(RECORD_START, 1); next !== -1; next = text.indexOf(RECORD_START, next + 1)) {
+    pieces.push(text.slice(start, next));
+    start = next;
+  }
+  pieces.push(text.slice(start));
+  return pieces;
+}
+
 function macOf(mac: LogMac, previous: string, record: ParsedRecord): string {
   const { mac: _written, ...unsealed } = record;
   return mac.chain(previous, canonicalJson(unsealed));
@@ -94,6 +131,7 @@ export class LogVerifier {
   readonly #chains = new Map<string, ChainState>();
   readonly #problems: VerifyProblem[] = [];
   readonly #torn: string[] = [];
+  readonly #tornWrites: string[] = [];
   /** Per chain: checkpoint seq → the head MAC it signed. */
   readonly #checkpoints = new Map<string, Map<number, string>>();
 
@@ -141,20 +179,32 @@ export class LogVerifier {
   /** Checks one line. `last` marks the final line of a file that does not end in a newline (a torn write). */
   line(where: string, text: string, last = false): void {
     if (text.trim() === "") return;
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      parsed = undefined;
-    }
-    if (!isRecord(parsed)) {
-      if (last) this.#torn.push(where);
-      else this.#problem(where, undefined, undefined, "edited", "the line is not a log record (not JSON, or chain/seq/mac missing)");
+    const parsed = parsedRecord(text);
+    if (parsed !== undefined) {
+      this.#record(where, parsed);
       return;
     }
-    const state = this.#chains.get(parsed.chain) ?? this.#start(where, parsed);
+    if (last) {
+      this.#torn.push(where);
+      return;
+    }
+    const pieces = tornPieces(text);
+    if (pieces === undefined) {
+      this.#problem(where, undefined, undefined, "edited", "the line is not a log record (not JSON, or chain/seq/mac missing)");
+      return;
+    }
+    // A write that failed half-way, with whatever another writer appended right after it: its records are read on.
+    this.#tornWrites.push(where);
+    for (const piece of pieces) {
+      const record = parsedRecord(piece);
+      if (record !== undefined) this.#record(where, record);
+    }
+  }
+
+  #record(where: string, record: ParsedRecord): void {
+    const state = this.#chains.get(record.chain) ?? this.#start(where, record);
     if (state === undefined) return;
-    this.#follow(state, where, parsed);
+    this.#follow(state, where, record);
   }
 
   #start(where: string, record: ParsedRecord): ChainState | undefined {
@@ -323,7 +373,7 @@ export class LogVerifier {
     }));
     const wrongKey = new Set(this.#problems.filter((p) => p.what === "wrong key" || p.what === "unkeyed").map((p) => p.chain));
     const problems = this.#problems.filter((p) => p.what !== "forged checkpoint" || !wrongKey.has(p.chain));
-    return { ok: problems.length === 0, chains, problems, tornTails: this.#torn, notes };
+    return { ok: problems.length === 0, chains, problems, tornTails: this.#torn, tornWrites: this.#tornWrites, notes };
   }
 }
 

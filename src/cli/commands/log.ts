@@ -68,6 +68,10 @@ function printReport(terminal: Terminal, report: VerifyReport): void {
   }
   for (const where of report.tornTails)
     terminal.out(`${paint.yellow("torn tail")} ${where}: a record cut short by a crash mid-write (not tampering)`);
+  for (const where of report.tornWrites)
+    terminal.out(
+      `${paint.yellow("torn write")} ${where}: a record cut short by a failed write (disk full?); the records after it were read`,
+    );
   for (const note of report.notes) terminal.out(`${paint.dim("note:")} ${note}`);
   for (const problem of report.problems) {
     const seq = problem.seq === undefined ? "" : ` seq ${problem.seq}`;
