@@ -5,6 +5,7 @@ import { SILENT_LOGGER, type Logger } from "../errors/warnings.js";
 import type { Chain, Checkpoint, SealedBatch } from "./chain.js";
 import { decisionRecord, gapRecord, settleRecord, type RecordBody, type RecordShape } from "./records.js";
 import { PartialWrite, type LogSink } from "./sink.js";
+import type { Witness } from "./witness.js";
 
 /** Which decisions a level writes. */
 export type LogLevel = "debug" | "info" | "warn" | "error";
@@ -30,6 +31,8 @@ export interface DecisionLogOptions {
   readonly buffer: number;
   readonly logger: Logger;
   readonly clock?: () => number;
+  /** Where every signed chain head also goes (`logging.witness`), off the decision path. */
+  readonly witness?: Witness | undefined;
   /** Flush on SIGTERM, then let the signal end the process when nothing else listens for it. */
   readonly flushOnSigterm?: boolean;
 }
@@ -262,6 +265,8 @@ export class DecisionLog {
   }
 
   async #writeCheckpoint(checkpoint: Checkpoint, now: number): Promise<void> {
+    // The head vouches for records already written, whether or not the checkpoint file takes it.
+    this.#options.witness?.send(checkpoint);
     try {
       await this.#options.sink.appendCheckpoint(JSON.stringify(checkpoint));
       this.#lastCheckpointSeq = checkpoint.seq;
@@ -285,6 +290,6 @@ export class DecisionLog {
     await this.#flushing;
     const { chain } = this.#options;
     if (chain.seq > this.#lastCheckpointSeq) await this.#writeCheckpoint(chain.checkpoint(this.#clock()), this.#clock());
-    await this.#options.sink.close();
+    await Promise.all([this.#options.sink.close(), this.#options.witness?.close()]);
   }
 }

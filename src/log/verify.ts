@@ -1,65 +1,11 @@
 // Checks chains line by line: every MAC, every sequence number, every checkpoint; names the first break of each chain.
-import { canonicalJson, type JsonValue } from "./canonical.js";
+import { canonicalJson } from "./canonical.js";
 import { checkpointBody, type Checkpoint } from "./chain.js";
 import { logMac, type LogMac } from "./mac.js";
 import type { StoredLog } from "./read.js";
+import { asText, parsedRecord, tornPieces, type ParsedRecord, type VerifyProblem, type VerifyReport } from "./verify-lines.js";
 
-/** A field of a record as text: a string as it is, anything else (a tampered field) as JSON. */
-function asText(value: unknown): string {
-  if (typeof value === "string") return value;
-  const json: string | undefined = JSON.stringify(value);
-  return json ?? "undefined";
-}
-
-/** A break in a chain, or a line that is not a record. */
-export interface VerifyProblem {
-  /** `file:line` or `table row id`. */
-  readonly where: string;
-  readonly chain: string | undefined;
-  readonly seq: number | undefined;
-  /** `edited`, `deleted`, `inserted`, `reordered`, `truncated`, `wrong key`, `unkeyed`, `forged checkpoint`, `missing file`. */
-  readonly what: string;
-  readonly detail: string;
-}
-
-/** What one intact (or broken) chain holds. */
-export interface ChainSummary {
-  readonly chain: string;
-  readonly instance: string | undefined;
-  readonly records: number;
-  readonly lastSeq: number;
-  readonly checkpoints: number;
-  /** Records lost while the log could not be written, as its gap records state them. */
-  readonly gaps: readonly { readonly where: string; readonly lost: number; readonly from: string; readonly to: string }[];
-  /** True when the chain begins with a `continue` record (its earlier files were not given). */
-  readonly continued: boolean;
-  readonly broken: boolean;
-}
-
-/** The result of verifying a log. */
-export interface VerifyReport {
-  readonly ok: boolean;
-  readonly chains: readonly ChainSummary[];
-  readonly problems: readonly VerifyProblem[];
-  /** Records cut short by a crash mid-write: not tampering. */
-  readonly tornTails: readonly string[];
-  /**
-   * Lines inside a file holding a record cut short by a failed write (a full disk), then perhaps whole records another
-   * writer appended right after it, which are checked as any others. What the torn record held was written again or
-   * is counted lost (a gap record, or a break in its chain): neither is hidden by the tear.
-   */
-  readonly tornWrites: readonly string[];
-  /** Things worth knowing that break nothing. */
-  readonly notes: readonly string[];
-}
-
-interface ParsedRecord {
-  readonly chain: string;
-  readonly seq: number;
-  readonly mac: string;
-  readonly type: string;
-  readonly [key: string]: JsonValue | undefined;
-}
+export type { ChainSummary, VerifyProblem, VerifyReport } from "./verify-lines.js";
 
 interface ChainState {
   readonly id: string;
@@ -75,43 +21,6 @@ interface ChainState {
   suspect: { where: string; seq: number } | undefined;
   /** A sequence number jumped over: deleted, unless it turns up later (then the records were reordered). */
   skipped: { where: string; missing: number; found: number } | undefined;
-}
-
-function isRecord(value: unknown): value is ParsedRecord {
-  if (value === null || typeof value !== "object") return false;
-  const r = value as Record<string, unknown>;
-  return typeof r["chain"] === "string" && Number.isInteger(r["seq"]) && typeof r["mac"] === "string" && typeof r["type"] === "string";
-}
-
-/** The record a line holds, or undefined when it is not one. */
-function parsedRecord(text: string): ParsedRecord | undefined {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  return isRecord(parsed) ? parsed : undefined;
-}
-
-/** How every sealed line begins ("chain" sorts first; inside a line JSON escapes the quotes, so it marks a record's start). */
-const RECORD_START = '{"chain":"';
-
-/**
- * The pieces of a line a failed write tore: it starts as a record does (or with part of that start), and each later
- * record start begins a piece. Undefined for a line that was never written as records.
- */
-function tornPieces(text: string): string[] | undefined {
-  const head = text.slice(0, RECORD_START.length);
-  if (!RECORD_START.startsWith(head)) return undefined;
-  const pieces: string[] = [];
-  let start = 0;
-  for (let next = text.indexOf(RECORD_START, 1); next !== -1; next = text.indexOf(RECORD_START, next + 1)) {
-    pieces.push(text.slice(start, next));
-    start = next;
-  }
-  pieces.push(text.slice(start));
-  return pieces;
 }
 
 function macOf(mac: LogMac, previous: string, record: ParsedRecord): string {
@@ -132,13 +41,30 @@ export class LogVerifier {
   readonly #problems: VerifyProblem[] = [];
   readonly #torn: string[] = [];
   readonly #tornWrites: string[] = [];
-  /** Per chain: checkpoint seq → the head MAC it signed. */
+  /** Per chain: checkpoint seq → the head MAC it signed (the log's own checkpoints and the witness's heads alike). */
   readonly #checkpoints = new Map<string, Map<number, string>>();
+  /** Per chain: the time of its latest signed head. */
+  readonly #signedAt = new Map<string, string>();
+  /** Per chain: the seq of the head the witness holds; undefined when no witness was given. */
+  readonly #witnessed: Map<string, number> | undefined;
+  /** The earliest `time` (or header `started`) of any record read. */
+  #earliest: string | undefined;
 
-  constructor(key: string | undefined, checkpoints: readonly { where: string; text: string }[]) {
+  /** `witness`: the heads a witness holds for this log (`hexarch log verify --witness`), checked like checkpoints. */
+  constructor(
+    key: string | undefined,
+    checkpoints: readonly { where: string; text: string }[],
+    witness?: readonly { where: string; text: string }[],
+  ) {
     this.#key = key === "" ? undefined : key;
     this.#keyed = logMac(this.#key);
     for (const { where, text } of checkpoints) this.#checkpoint(where, text);
+    if (witness === undefined) return;
+    this.#witnessed = new Map();
+    for (const { where, text } of witness) {
+      const head = this.#checkpoint(where, text);
+      if (head !== undefined && head.seq > (this.#witnessed.get(head.chain) ?? -1)) this.#witnessed.set(head.chain, head.seq);
+    }
   }
 
   #problem(where: string, chain: string | undefined, seq: number | undefined, what: string, detail: string): void {
@@ -147,13 +73,18 @@ export class LogVerifier {
     if (state !== undefined) state.broken = true;
   }
 
-  #checkpoint(where: string, text: string): void {
+  /** Takes in one signed head; returns it when its signature holds. */
+  #checkpoint(where: string, text: string): Checkpoint | undefined {
     let parsed: Checkpoint;
     try {
       parsed = JSON.parse(text) as Checkpoint;
     } catch {
       this.#problem(where, undefined, undefined, "forged checkpoint", "the checkpoint line is not valid JSON");
-      return;
+      return undefined;
+    }
+    if (parsed === null || typeof parsed !== "object" || typeof parsed.chain !== "string" || !Number.isInteger(parsed.seq)) {
+      this.#problem(where, undefined, undefined, "forged checkpoint", "the line is not a signed head (chain, seq, mac, time, sig)");
+      return undefined;
     }
     const signedBy = [this.#keyed, this.#plain].find((mac) => mac.sign(canonicalJson(checkpointBody(parsed))) === parsed.sig);
     if (signedBy === undefined || (this.#key !== undefined && signedBy === this.#plain)) {
@@ -164,11 +95,14 @@ export class LogVerifier {
         "forged checkpoint",
         "its signature does not match (edited, forged, or made with another key)",
       );
-      return;
+      return undefined;
     }
     let forChain = this.#checkpoints.get(parsed.chain);
     if (forChain === undefined) this.#checkpoints.set(parsed.chain, (forChain = new Map<number, string>()));
     forChain.set(parsed.seq, parsed.mac);
+    const time = String(parsed.time);
+    if (time > (this.#signedAt.get(parsed.chain) ?? "")) this.#signedAt.set(parsed.chain, time);
+    return parsed;
   }
 
   /** Names a file missing from a rotated set: whatever it held is gone, including any chain written only there. */
@@ -202,6 +136,8 @@ export class LogVerifier {
   }
 
   #record(where: string, record: ParsedRecord): void {
+    const time = record["time"] ?? record["started"];
+    if (typeof time === "string" && (this.#earliest === undefined || time < this.#earliest)) this.#earliest = time;
     const state = this.#chains.get(record.chain) ?? this.#start(where, record);
     if (state === undefined) return;
     this.#follow(state, where, record);
@@ -317,6 +253,22 @@ export class LogVerifier {
     state.records += 1;
   }
 
+  /** What a witness missed: chains it holds no head for, and chains whose checkpoints here go past its head. */
+  #witnessNotes(): string[] {
+    const notes: string[] = [];
+    for (const state of this.#chains.values()) {
+      const witnessed = this.#witnessed?.get(state.id);
+      const checkpointed = Math.max(-1, ...(this.#checkpoints.get(state.id)?.keys() ?? []));
+      if (witnessed === undefined)
+        notes.push(`chain ${state.id}: the witness holds no head for it, so none of its records are witnessed (the witness was down?)`);
+      else if (witnessed < state.expected - 1)
+        notes.push(
+          `chain ${state.id}: the witness's latest head is seq ${witnessed}${checkpointed > witnessed ? `, the log's checkpoints reach seq ${checkpointed} (heads did not reach the witness)` : ""}: records after seq ${witnessed} are not witnessed`,
+        );
+    }
+    return notes;
+  }
+
   /** Settles what only the end can tell (deletions at the end, forged last records, truncation after a checkpoint) and reports. */
   finish(): VerifyReport {
     for (const state of this.#chains.values()) {
@@ -337,29 +289,32 @@ export class LogVerifier {
       const last = state.expected - 1;
       const signed = [...(this.#checkpoints.get(state.id)?.keys() ?? [])];
       const highest = Math.max(-1, ...signed);
+      const witnessed = this.#witnessed?.get(state.id);
       if (!state.broken && highest > last) {
+        const by = witnessed === highest ? "the witness holds its head at" : `checkpoint ${signed.length} signed`;
         this.#problem(
           `chain ${state.id}`,
           state.id,
           last,
           "truncated",
-          `the chain ends at seq ${last}, but checkpoint ${signed.length} signed seq ${highest}: records after seq ${last} were cut off`,
+          `the chain ends at seq ${last}, but ${by} seq ${highest}: records after seq ${last} were cut off`,
         );
       }
     }
+    const notes = this.#witnessed === undefined ? [] : this.#witnessNotes();
     const rotated = [...this.#chains.values()].some((s) => s.continued);
-    const notes: string[] = [];
     for (const chain of this.#checkpoints.keys()) {
       if (this.#chains.has(chain)) continue;
-      if (rotated) notes.push(`chain ${chain} has checkpoints but no records here: its files were rotated away or not given`);
-      else
-        this.#problem(
-          `chain ${chain}`,
-          chain,
-          undefined,
-          "deleted",
-          "a checkpoint names this chain, but none of its records are in the log",
+      // Rotation removes the oldest files only: a chain signed for after the oldest record still here was removed by hand.
+      const signedAt = this.#signedAt.get(chain) ?? "";
+      if (rotated && this.#earliest !== undefined && signedAt < this.#earliest)
+        notes.push(
+          `chain ${chain} has signed heads (the last at ${signedAt}) but no records here: its files were rotated away or not given`,
         );
+      else {
+        const by = this.#witnessed?.has(chain) === true ? "the witness holds a head of this chain" : "a checkpoint names this chain";
+        this.#problem(`chain ${chain}`, chain, undefined, "deleted", `${by}, but none of its records are in the log`);
+      }
     }
     const chains = [...this.#chains.values()].map((s) => ({
       chain: s.id,
@@ -378,11 +333,16 @@ export class LogVerifier {
 }
 
 /**
- * Verifies every chain of a stored log (files or table) with `key` (HEXARCH_LOG_KEY, if the log was written with one).
+ * Verifies every chain of a stored log (files or table) with `key` (HEXARCH_LOG_KEY, if the log was written with one),
+ * and against the heads a witness holds for it when `witness` is given.
  * @example const report = await verifyStoredLog(logFiles([".hexarch/guardrails.log"]), process.env["HEXARCH_LOG_KEY"]);
  */
-export async function verifyStoredLog(log: StoredLog, key: string | undefined): Promise<VerifyReport> {
-  const verifier = new LogVerifier(key, await log.checkpoints());
+export async function verifyStoredLog(
+  log: StoredLog,
+  key: string | undefined,
+  witness?: readonly { where: string; text: string }[],
+): Promise<VerifyReport> {
+  const verifier = new LogVerifier(key, await log.checkpoints(), witness);
   for (const path of log.missing) verifier.missingFile(path);
   for await (const line of log.lines()) verifier.line(line.where, line.text, line.last);
   return verifier.finish();
