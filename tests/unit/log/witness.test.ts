@@ -6,6 +6,10 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { checkpointPath } from "../../../src/log/file-sink.js";
 import { logFiles } from "../../../src/log/read.js";
 import { verifyStoredLog, type VerifyReport } from "../../../src/log/verify.js";
+import { Chain } from "../../../src/log/chain.js";
+import { logMac } from "../../../src/log/mac.js";
+import { SILENT_LOGGER } from "../../../src/errors/warnings.js";
+import { Witness, type WitnessStore } from "../../../src/log/witness.js";
 import { openWitnessStore } from "../../../src/log/witness-stores.js";
 import { startHttpWitness, type TestWitness } from "../../support/http-witness.js";
 import { loggingGuardian, quickstartWithLogging, tempFolder } from "./log-support.js";
@@ -88,5 +92,28 @@ describe("decision log: a witness", () => {
     const report = await verifyWithWitness(file);
     expect(report).toMatchObject({ ok: true, problems: [] });
     expect(report.notes).toEqual([expect.stringMatching(/the witness's latest head is seq 10, the log's checkpoints reach seq 5\d/)]);
+  });
+
+  it("keeps one head per chain while the witness is down, however many come, and sends the latest once it is back", async () => {
+    const sent: number[] = [];
+    let up = false;
+    const store: WitnessStore = {
+      name: "test witness",
+      put: async (_log, head) => {
+        if (!up) throw new Error("connection refused");
+        sent.push(head.seq);
+      },
+      heads: async () => [],
+      close: async () => undefined,
+    };
+    const quiet = { ...SILENT_LOGGER, warn() {} };
+    const witness = new Witness(store, "log", quiet);
+    const chain = new Chain(logMac(KEY), { instance: "w", policyFile: "x", policyDigest: "x" });
+    for (let seq = 1; seq <= 500; seq += 1) witness.send(chain.checkpoint(Date.now(), seq, "a".repeat(64)));
+    expect(witness.waiting).toBe(1);
+    up = true;
+    await witness.close();
+    expect(sent).toEqual([500]);
+    expect(witness.waiting).toBe(0);
   });
 });
