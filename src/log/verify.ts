@@ -7,6 +7,21 @@ import { asText, parsedRecord, tornPieces, type ParsedRecord, type VerifyProblem
 
 export type { ChainSummary, VerifyProblem, VerifyReport } from "./verify-lines.js";
 
+/**
+ * Sequence numbers jumped over: deleted, unless the first missing one turns up later (then reordered). Meanwhile the
+ * chain is followed on from the record found, so that every later gap is named too.
+ */
+interface Skip {
+  readonly where: string;
+  readonly missing: number;
+  readonly found: number;
+  /** The MAC and next seq of the run followed since the jump. */
+  head: string;
+  next: number;
+  /** Later jumps in that run. */
+  readonly later: { where: string; missing: number; found: number }[];
+}
+
 interface ChainState {
   readonly id: string;
   instance: string | undefined;
@@ -20,7 +35,7 @@ interface ChainState {
   /** A record whose MAC failed: edited, unless the next record repeats its seq and fits (then it was inserted). */
   suspect: { where: string; seq: number } | undefined;
   /** A sequence number jumped over: deleted, unless it turns up later (then the records were reordered). */
-  skipped: { where: string; missing: number; found: number } | undefined;
+  skipped: Skip | undefined;
 }
 
 function macOf(mac: LogMac, previous: string, record: ParsedRecord): string {
@@ -213,7 +228,7 @@ export class LogVerifier {
           `seq ${state.skipped.found} comes before seq ${state.skipped.missing} (found at ${where})`,
         );
         state.skipped = undefined;
-      }
+      } else this.#followSkipped(state, state.skipped, where, record);
       return;
     }
     if (state.suspect !== undefined) {
@@ -234,7 +249,7 @@ export class LogVerifier {
       return;
     }
     if (record.seq > state.expected) {
-      state.skipped = { where, missing: state.expected, found: record.seq };
+      state.skipped = { where, missing: state.expected, found: record.seq, head: record.mac, next: record.seq + 1, later: [] };
       return;
     }
     if (macOf(state.mac, state.head, record) !== record.mac) {
@@ -269,13 +284,24 @@ export class LogVerifier {
     return notes;
   }
 
+  /** Follows the run after a jump: links are checked, and each further jump in sequence numbers is kept to be named. */
+  #followSkipped(state: ChainState, skip: Skip, where: string, record: ParsedRecord): void {
+    if (record.seq === skip.next && macOf(state.mac, skip.head, record) === record.mac) {
+      skip.head = record.mac;
+      skip.next += 1;
+    } else if (record.seq > skip.next) {
+      skip.later.push({ where, missing: skip.next, found: record.seq });
+      skip.head = record.mac;
+      skip.next = record.seq + 1;
+    }
+  }
+
   /** Settles what only the end can tell (deletions at the end, forged last records, truncation after a checkpoint) and reports. */
   finish(): VerifyReport {
     for (const state of this.#chains.values()) {
       if (state.suspect !== undefined)
         this.#problem(state.suspect.where, state.id, state.suspect.seq, "edited", "the record's content does not match its MAC");
-      if (state.skipped !== undefined) {
-        const { where, missing, found } = state.skipped;
+      for (const { where, missing, found } of state.skipped === undefined ? [] : [state.skipped, ...state.skipped.later]) {
         this.#problem(
           where,
           state.id,
