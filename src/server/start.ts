@@ -114,7 +114,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const runtime = new PolicyRuntime({ path, store, env, cwd, logger });
   const log = decisionLogFromConfig(loaded, { env, cwd, logger, environment });
   const secret = configuredSecret(undefined, env) ?? processConfirmSecret(logger);
-  const metrics = createMetrics();
+  const metrics = createMetrics(log);
   const deps: ServerDeps = {
     runtime,
     keys,
