@@ -5,7 +5,7 @@ import type { Logger } from "../errors/warnings.js";
 import type { DecisionLog } from "../log/decision-log.js";
 import type { LogTarget } from "../log/settings.js";
 import type { CounterStore } from "../stores/store.js";
-import type { Caller, KeyRing } from "./api-keys.js";
+import type { Caller, KeyAccess } from "./api-keys.js";
 import type { Confirmations } from "./confirmations.js";
 import type { ServerMetrics } from "./metrics.js";
 import type { PolicyRuntime } from "./policy-runtime.js";
@@ -14,7 +14,8 @@ import type { DecisionIds } from "./reservation-id.js";
 /** The routes' shared state; `keys.current` is replaced when the keys file changes. */
 export interface ServerDeps {
   readonly runtime: PolicyRuntime;
-  readonly keys: { current: KeyRing };
+  /** The keys in force, and whether a key is needed (once needed, always). */
+  readonly keys: KeyAccess;
   /** The keys file, when key management over HTTP is on (`--manage-keys`); undefined leaves it off. */
   readonly manageKeys: string | undefined;
   readonly store: CounterStore;
