@@ -10,6 +10,7 @@ import type { Confirmations } from "./confirmations.js";
 import type { ServerMetrics } from "./metrics.js";
 import type { PolicyRuntime } from "./policy-runtime.js";
 import type { DecisionIds } from "./reservation-id.js";
+import type { ReservationBook } from "./reservations.js";
 
 /** The routes' shared state; `keys.current` is replaced when the keys file changes. */
 export interface ServerDeps {
@@ -24,7 +25,10 @@ export interface ServerDeps {
   readonly logTarget: LogTarget | undefined;
   /** HEXARCH_LOG_KEY, to match redacted records. */
   readonly logKey: string | undefined;
+  /** Ids of decisions that reserved nothing. */
   readonly ids: DecisionIds;
+  /** Reservations held in the store under their decision's id. */
+  readonly reservations: ReservationBook;
   readonly confirmations: Confirmations;
   readonly metrics: ServerMetrics;
   /** The server's own limit on its callers, per key; undefined when off. */

@@ -16,6 +16,7 @@ import { createMetrics } from "./metrics.js";
 import { fileVersion, watchPath } from "./file-watch.js";
 import { PolicyRuntime } from "./policy-runtime.js";
 import { DecisionIds } from "./reservation-id.js";
+import { ReservationBook } from "./reservations.js";
 import type { ServerDeps, ServerEnv } from "./server-deps.js";
 import type { Hono } from "hono";
 
@@ -123,6 +124,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const log = decisionLogFromConfig(loaded, { env, cwd, logger, environment });
   const secret = configuredSecret(undefined, env) ?? processConfirmSecret(logger);
   const metrics = createMetrics();
+  const ids = new DecisionIds(secret);
   const deps: ServerDeps = {
     runtime,
     keys,
@@ -130,7 +132,8 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     log,
     logTarget: logTarget(loaded, env, cwd),
     logKey: env["HEXARCH_LOG_KEY"],
-    ids: new DecisionIds(secret),
+    ids,
+    reservations: new ReservationBook(store, ids),
     confirmations: new Confirmations(secret, store, (options.confirmTtl ?? 300) * 1000),
     metrics,
     callerLimit: callerLimiter(options.callerLimit ?? 1000),
