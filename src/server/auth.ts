@@ -8,6 +8,9 @@ import type { ServerDeps, ServerEnv } from "./server-deps.js";
 /** The caller of an open server (the loopback default, never given a key): everyone is one caller with every scope. */
 const OPEN_CALLER: Caller = Object.freeze({ id: "open", name: "no keys configured", scopes: ["decide", "admin"] as const });
 
+/** A Host header naming this machine's loopback: `localhost`, `127.x.x.x` or `[::1]`, with or without a port. */
+const LOOPBACK_HOST = /^(?:localhost|127(?:\.\d{1,3}){3}|\[::1\])(?::\d{1,5})?$/i;
+
 /** The bearer token of a request: `Authorization: Bearer …`, or `X-API-Key` as the seed's clients send it. */
 function presented(header: string | undefined, apiKey: string | undefined): string | undefined {
   if (header !== undefined && /^bearer /i.test(header)) return header.slice(7).trim();
@@ -16,12 +19,18 @@ function presented(header: string | undefined, apiKey: string | undefined): stri
 
 /**
  * Requires a key with `scope` (admin covers decide) unless the server is open (KeyAccess), then counts the call against the
- * server's own per-key limit: 401 without a valid key, 403 without the scope, 429 over the limit.
+ * server's own per-key limit: 401 without a valid key, 403 without the scope (or, on an open server, for a Host that is
+ * not a loopback name), 429 over the limit.
  * @example app.use("/v1/*", requireScope(deps, "decide"))
  */
 export function requireScope(deps: ServerDeps, scope: Scope): MiddlewareHandler<ServerEnv> {
   return async function authorizeCaller(c, next) {
     let caller = OPEN_CALLER;
+    const host = c.req.header("host");
+    // An open server trusts whoever reaches it on loopback; a page from another site that rebinds its name to 127.0.0.1
+    // reaches it too, but its requests still name that site as Host.
+    if (!deps.keys.required && host !== undefined && !LOOPBACK_HOST.test(host))
+      return sendProblem(c, 403, `this server needs no API key, so it answers only requests addressed to localhost, not to ${host}`);
     if (deps.keys.required) {
       const token = presented(c.req.header("authorization"), c.req.header("x-api-key"));
       const challenge = { "WWW-Authenticate": 'Bearer realm="hexarch"' };

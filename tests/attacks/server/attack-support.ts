@@ -32,7 +32,8 @@ export interface RawAnswer {
  */
 export function sendRaw(url: string, method: string, target: string, headers: Record<string, string> = {}, body = ""): Promise<RawAnswer> {
   const { hostname, port } = new URL(url);
-  const lines = [`${method} ${target} HTTP/1.1`, `Host: ${hostname}:${port}`, "Connection: close"];
+  const lines = [`${method} ${target} HTTP/1.1`, "Connection: close"];
+  if (!Object.keys(headers).some((name) => name.toLowerCase() === "host")) lines.push(`Host: ${hostname}:${port}`);
   for (const [name, value] of Object.entries(headers)) lines.push(`${name}: ${value}`);
   if (body !== "") lines.push("Content-Type: application/json", `Content-Length: ${Buffer.byteLength(body)}`);
   return new Promise((resolve, reject) => {

@@ -156,6 +156,22 @@ describe("revoked keys and a vanished keys file", () => {
   });
 });
 
+describe("an open server (loopback, no keys)", () => {
+  it("answers only requests addressed to a loopback name, so a web page cannot reach it by DNS rebinding", async () => {
+    t = await startTestServer(POLICIES);
+    const { port } = new URL(t.server.url);
+    for (const host of [`rebind.attacker.example:${port}`, "attacker.example", `127.0.0.1.attacker.example:${port}`, `10.0.0.1:${port}`]) {
+      const metrics = await sendRaw(t.server.url, "GET", "/metrics", { Host: host });
+      expect(metrics.status, host).toBe(403);
+      expect(metrics.body).not.toContain("hexarch_decisions_total");
+      const decided = await sendRaw(t.server.url, "POST", "/v1/decisions", { Host: host }, '{"context":{}}');
+      expect(decided.status, host).toBe(403);
+    }
+    for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `LOCALHOST:${port}`, "localhost", `[::1]:${port}`])
+      expect((await sendRaw(t.server.url, "GET", "/metrics", { Host: host })).status, host).toBe(200);
+  });
+});
+
 describe("scopes", () => {
   it("refuses a decide key on every admin route, whichever header carries it and however the path is spelled", async () => {
     t = await startTestServer(POLICIES);
