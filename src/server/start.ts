@@ -133,7 +133,9 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     logTarget: logTarget(loaded, env, cwd),
     logKey: env["HEXARCH_LOG_KEY"],
     ids,
-    reservations: new ReservationBook(store, ids),
+    reservations: new ReservationBook(store, ids, (error) =>
+      logger.error({ err: error }, "hexarch serve: a reservation past its reservation_ttl could not be counted as spent"),
+    ),
     confirmations: new Confirmations(secret, store, (options.confirmTtl ?? 300) * 1000),
     metrics,
     callerLimit: callerLimiter(options.callerLimit ?? 1000),
@@ -196,6 +198,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       clearInterval(sweep);
       clearTimeout(force);
       writeLastUse();
+      deps.reservations.close();
       await log?.close();
       await store.close?.();
     })());
