@@ -233,7 +233,7 @@ export class Decision {
   /**
    * Hands the reservation over to another keeper (the decision server keeps it in the store, for any instance to
    * settle): this decision's settle(), release() and reservation_ttl then change nothing. The counters stay as reserved.
-   * @example await book.keep(decision); decision.handOver();
+   * @example await keepInStore(decision.reserved); decision.handOver(); // this process no longer settles or expires it
    */
   handOver(): void {
     this.#settler.handOver?.();
