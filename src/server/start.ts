@@ -9,13 +9,14 @@ import type { Logger } from "../errors/warnings.js";
 import { decisionLogFromConfig, logTarget } from "../log/settings.js";
 import { MemoryStore } from "../stores/memory.js";
 import { storeFromConfig } from "../guardian/store-from-config.js";
-import { KeyRing, keysFileFor, readKeys, recordLastUse } from "./api-keys.js";
+import { KeyAccess, KeyRing, keysFileFor, readKeys, recordLastUse } from "./api-keys.js";
 import { createApp, DEFAULT_BODY_LIMIT } from "./app.js";
 import { Confirmations } from "./confirmations.js";
 import { createMetrics } from "./metrics.js";
 import { fileVersion, watchPath } from "./file-watch.js";
 import { PolicyRuntime } from "./policy-runtime.js";
 import { DecisionIds } from "./reservation-id.js";
+import { ReservationBook } from "./reservations.js";
 import type { ServerDeps, ServerEnv } from "./server-deps.js";
 import type { Hono } from "hono";
 
@@ -27,7 +28,7 @@ export interface ServeOptions {
   readonly host?: string | undefined;
   /** Port. Default: 8099; 0 picks a free one. */
   readonly port?: number | undefined;
-  /** Dev token accepted as a key with every scope. Default: `HEXARCH_API_TOKEN`. */
+  /** Dev token accepted as a key with every scope; off loopback at least 32 characters. Default: `HEXARCH_API_TOKEN`. */
   readonly apiToken?: string | undefined;
   /** Origin allowed to call from browsers; default: no CORS headers at all. */
   readonly cors?: string | undefined;
@@ -63,6 +64,8 @@ export class ServeRefusal extends Error {
 }
 
 const LOOPBACK = /^(?:127(?:\.\d{1,3}){3}|::1|\[::1\]|localhost)$/i;
+/** Shortest dev token accepted off loopback (on loopback any length). */
+const MIN_DEV_TOKEN_LENGTH = 32;
 /** How often the policy and keys files are checked for changes (a valid edit is live within a second). */
 const WATCH_INTERVAL_MS = 250;
 /** How often last-used times are written to the keys file. */
@@ -83,7 +86,7 @@ function callerLimiter(perSecond: number): Guardian | undefined {
 
 /**
  * Starts `hexarch serve`. Throws PolicyConfigError for a broken policy file and ServeRefusal for a non-loopback
- * address without keys.
+ * address without keys or with a dev token shorter than 32 characters.
  * @example const server = await startServer({ policyFile: "hexarch.yaml", port: 0, logger }); await server.close();
  */
 export async function startServer(options: ServeOptions): Promise<RunningServer> {
@@ -102,10 +105,16 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const keysVersion = fileVersion(keysPath);
   const apiToken = options.apiToken ?? env["HEXARCH_API_TOKEN"];
   const lastUsed = new Map<string, number>();
-  const keys = { current: new KeyRing(readKeys(keysPath), apiToken, lastUsed) };
-  if (!LOOPBACK.test(host) && !keys.current.required) {
+  const loopback = LOOPBACK.test(host);
+  const keys = new KeyAccess(new KeyRing(readKeys(keysPath), apiToken, lastUsed), !loopback);
+  if (!loopback && !keys.current.required) {
     throw new ServeRefusal(
       `refusing to listen on ${host} without API keys: anyone who reaches it could decide and spend budgets. Create a key (hexarch keys create --scope decide --name app), set --api-token, or bind 127.0.0.1`,
+    );
+  }
+  if (!loopback && apiToken !== undefined && apiToken !== "" && apiToken.length < MIN_DEV_TOKEN_LENGTH) {
+    throw new ServeRefusal(
+      `refusing to listen on ${host} with a ${apiToken.length}-character dev token: a short token is guessed. Use at least ${MIN_DEV_TOKEN_LENGTH} characters (32 random bytes, base64), or API keys (hexarch keys create), or bind 127.0.0.1`,
     );
   }
   const loaded = loadPolicyFile(path);
@@ -115,6 +124,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const log = decisionLogFromConfig(loaded, { env, cwd, logger, environment });
   const secret = configuredSecret(undefined, env) ?? processConfirmSecret(logger);
   const metrics = createMetrics(log);
+  const ids = new DecisionIds(secret);
   const deps: ServerDeps = {
     runtime,
     keys,
@@ -122,7 +132,10 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     log,
     logTarget: logTarget(loaded, env, cwd),
     logKey: env["HEXARCH_LOG_KEY"],
-    ids: new DecisionIds(secret),
+    ids,
+    reservations: new ReservationBook(store, ids, (error) =>
+      logger.error({ err: error }, "hexarch serve: a reservation past its reservation_ttl could not be counted as spent"),
+    ),
     confirmations: new Confirmations(secret, store, (options.confirmTtl ?? 300) * 1000),
     metrics,
     callerLimit: callerLimiter(options.callerLimit ?? 1000),
@@ -143,7 +156,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
 
   const reloadKeys = (): void => {
     try {
-      keys.current = new KeyRing(readKeys(keysPath), apiToken, lastUsed);
+      keys.replace(new KeyRing(readKeys(keysPath), apiToken, lastUsed));
     } catch (error) {
       logger.error({ err: error }, `hexarch serve: ${keysPath} is broken; the keys read before stay in use`);
     }
@@ -185,6 +198,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       clearInterval(sweep);
       clearTimeout(force);
       writeLastUse();
+      deps.reservations.close();
       await log?.close();
       await store.close?.();
     })());

@@ -102,7 +102,7 @@ export function registerServe(program: Command, terminal: Terminal, act: Act): v
     .argument("[file]", "policy file (default: HEXARCH_POLICY_FILE, else hexarch.yaml here or above)")
     .option("--host <address>", "address to listen on; anything but loopback needs API keys or --api-token", "127.0.0.1")
     .option("--port <port>", "port to listen on (0: any free port)", wholeNumber(0, 65_535), 8099)
-    .option("--api-token <token>", "a dev token accepted with every scope (or HEXARCH_API_TOKEN)")
+    .option("--api-token <token>", "a dev token accepted with every scope (or HEXARCH_API_TOKEN); off loopback 32+ characters")
     .option("--cors <origin>", "allow browsers from this origin (default: no CORS headers)")
     .option("--body-limit <bytes>", "largest request body accepted (default 1048576)", wholeNumber(1024, 64 * 1024 * 1024))
     .option("--caller-limit <n>", "calls per second each key may make (default 1000; 0: off)", wholeNumber(0, 1_000_000))
