@@ -17,6 +17,7 @@ import { fileVersion, watchPath } from "./file-watch.js";
 import { PolicyRuntime } from "./policy-runtime.js";
 import { DecisionIds } from "./reservation-id.js";
 import type { ServerDeps, ServerEnv } from "./server-deps.js";
+import { connectionLimits } from "./time-limits.js";
 import type { Hono } from "hono";
 
 /** How to run a decision server. */
@@ -39,6 +40,10 @@ export interface ServeOptions {
   readonly manageKeys?: boolean | undefined;
   /** Confirmation token lifetime in seconds. Default: 300. */
   readonly confirmTtl?: number | undefined;
+  /** Seconds for a request's line and headers to arrive, then 408 and the connection closed. Default: 10. */
+  readonly headersTimeout?: number | undefined;
+  /** Seconds for the whole request, headers and body, to arrive, then 408 and the connection closed. Default: 30. */
+  readonly requestTimeout?: number | undefined;
   readonly env?: Readonly<Record<string, string | undefined>>;
   readonly cwd?: string;
   readonly logger: Logger;
@@ -82,8 +87,8 @@ function callerLimiter(perSecond: number): Guardian | undefined {
 }
 
 /**
- * Starts `hexarch serve`. Throws PolicyConfigError for a broken policy file and ServeRefusal for a non-loopback
- * address without keys.
+ * Starts `hexarch serve`. Throws PolicyConfigError for a broken policy file, and ServeRefusal for a non-loopback
+ * address without keys or a time limit out of range.
  * @example const server = await startServer({ policyFile: "hexarch.yaml", port: 0, logger }); await server.close();
  */
 export async function startServer(options: ServeOptions): Promise<RunningServer> {
@@ -91,6 +96,8 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const cwd = options.cwd ?? process.cwd();
   const { logger } = options;
   const host = options.host ?? "127.0.0.1";
+  const limits = connectionLimits(options);
+  if (typeof limits === "string") throw new ServeRefusal(`refusing to start: ${limits}`);
   const path = discoverPolicyFile({
     cwd,
     env: { ...env },
@@ -134,7 +141,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const app = createApp(deps);
   options.routes?.(app);
 
-  const server = serve({ fetch: app.fetch, port: options.port ?? 8099, hostname: host });
+  const server = serve({ fetch: app.fetch, port: options.port ?? 8099, hostname: host, serverOptions: limits });
   await new Promise<void>((resolve, reject) => {
     server.once("listening", resolve);
     server.once("error", reject);

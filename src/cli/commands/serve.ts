@@ -4,6 +4,7 @@ import type { Logger } from "../../index.js";
 import { EXIT, UsageError, type ExitCode } from "../exit-codes.js";
 import type { Act } from "../program.js";
 import type { Terminal } from "../terminal.js";
+import { MAX_TIMEOUT } from "../../server/time-limits.js";
 
 interface ServeFlags {
   readonly host: string;
@@ -13,6 +14,8 @@ interface ServeFlags {
   readonly bodyLimit?: number;
   readonly callerLimit?: number;
   readonly confirmTtl?: number;
+  readonly headersTimeout?: number;
+  readonly requestTimeout?: number;
   readonly manageKeys?: boolean;
 }
 
@@ -64,6 +67,8 @@ async function serveCommand(terminal: Terminal, file: string | undefined, flags:
       bodyLimit: flags.bodyLimit,
       callerLimit: flags.callerLimit,
       confirmTtl: flags.confirmTtl,
+      headersTimeout: flags.headersTimeout,
+      requestTimeout: flags.requestTimeout,
       manageKeys: flags.manageKeys,
       env: terminal.env,
       cwd: terminal.cwd,
@@ -108,6 +113,8 @@ export function registerServe(program: Command, terminal: Terminal, act: Act): v
     .option("--caller-limit <n>", "calls per second each key may make (default 1000; 0: off)", wholeNumber(0, 1_000_000))
     .option("--manage-keys", "offer GET/POST /v1/keys and DELETE /v1/keys/{id} to admin keys (default: off; use hexarch keys)")
     .option("--confirm-ttl <seconds>", "how long a confirmation token lives (default 300)", wholeNumber(1, 86_400))
+    .option("--headers-timeout <seconds>", "headers must arrive within this, else 408 (default 10)", wholeNumber(1, MAX_TIMEOUT))
+    .option("--request-timeout <seconds>", "the whole request, body too, within this, else 408 (default 30)", wholeNumber(1, MAX_TIMEOUT))
     .addHelpText(
       "after",
       "\nEnvironment: HEXARCH_REDIS_URL (shared counters), HEXARCH_SECRET (tokens and decision ids valid on every instance),\nHEXARCH_LOG_KEY (log MACs and redaction), HEXARCH_API_TOKEN. The policy file's store: and logging: sections apply.\nSIGHUP reloads the policy file (it is also watched); SIGTERM stops gracefully.\n\nExamples:\n  $ hexarch serve\n  $ HEXARCH_REDIS_URL=redis://127.0.0.1:6379 hexarch serve hexarch.yaml --host 0.0.0.0 --port 8099\n",
