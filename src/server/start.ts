@@ -58,8 +58,10 @@ export interface RunningServer {
   readonly port: number;
   /** Reads the policy and keys files again now (what SIGHUP does); true when the policy file was taken. */
   reload(): boolean;
-  /** Stops accepting, answers what is in flight, writes the log out, closes the store. */
+  /** Stops accepting, answers what is in flight (for up to 10 s), writes the log out, closes the store. */
   close(): Promise<void>;
+  /** Closes every connection now, leaving requests in flight unanswered (a second SIGTERM); `close()` still writes the log out. */
+  cutInFlight(): void;
 }
 
 /** Refused to start: the reason names the fix. */
@@ -197,5 +199,6 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     })());
 
   const shownHost = host.includes(":") && !host.startsWith("[") ? `[${host}]` : host;
-  return { url: `http://${shownHost}:${port}`, port, reload, close };
+  const cutInFlight = (): void => void ("closeAllConnections" in server && server.closeAllConnections());
+  return { url: `http://${shownHost}:${port}`, port, reload, close, cutInFlight };
 }

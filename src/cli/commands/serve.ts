@@ -1,9 +1,10 @@
-// `hexarch serve [file]`: the decision server, until SIGTERM or SIGINT stops it gracefully.
+// `hexarch serve [file]`: the decision server, until SIGTERM or SIGINT stops it gracefully (a second one cuts what is in flight).
 import { InvalidArgumentError, type Command } from "commander";
 import type { Logger } from "../../index.js";
 import { EXIT, UsageError, type ExitCode } from "../exit-codes.js";
 import type { Act } from "../program.js";
 import type { Terminal } from "../terminal.js";
+import type { RunningServer } from "../../server/start.js";
 import { MAX_TIMEOUT } from "../../server/time-limits.js";
 
 interface ServeFlags {
@@ -54,6 +55,33 @@ async function loadServer(): Promise<typeof import("../../server/start.js")> {
   }
 }
 
+/**
+ * Waits for SIGTERM or SIGINT, then stops the server gracefully; a second signal cuts the connections still open. Both
+ * signals stay listened for until the log is written out, so no later one ends the process with node's default meanwhile.
+ */
+async function stopOnSignal(server: RunningServer, terminal: Terminal): Promise<void> {
+  let first: (signal: NodeJS.Signals) => void = () => undefined;
+  const signalled = new Promise<NodeJS.Signals>((resolve) => void (first = resolve));
+  let seen = 0;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    seen += 1;
+    if (seen === 1) first(signal);
+    if (seen !== 2) return;
+    terminal.err(`hexarch serve: ${signal} again: closing the connections still open now; the log is still written out`);
+    server.cutInFlight();
+  };
+  process.on("SIGTERM", onSignal);
+  process.on("SIGINT", onSignal);
+  try {
+    const signal = await signalled;
+    terminal.out(`hexarch serve: ${signal}: stopping: answering requests in flight, writing the log out`);
+    await server.close();
+  } finally {
+    process.off("SIGTERM", onSignal);
+    process.off("SIGINT", onSignal);
+  }
+}
+
 async function serveCommand(terminal: Terminal, file: string | undefined, flags: ServeFlags): Promise<ExitCode> {
   const { startServer, ServeRefusal } = await loadServer();
   let server;
@@ -82,17 +110,7 @@ async function serveCommand(terminal: Terminal, file: string | undefined, flags:
     throw error;
   }
   terminal.out(`hexarch serve: listening on ${server.url} (GET /health, POST /v1/decisions, /openapi.json)`);
-  await new Promise<void>((resolve) => {
-    const stop = (): void => {
-      process.off("SIGTERM", stop);
-      process.off("SIGINT", stop);
-      resolve();
-    };
-    process.on("SIGTERM", stop);
-    process.on("SIGINT", stop);
-  });
-  terminal.out("hexarch serve: stopping: answering requests in flight, writing the log out");
-  await server.close();
+  await stopOnSignal(server, terminal);
   return EXIT.OK;
 }
 
@@ -117,7 +135,7 @@ export function registerServe(program: Command, terminal: Terminal, act: Act): v
     .option("--request-timeout <seconds>", "the whole request, body too, within this, else 408 (default 30)", wholeNumber(1, MAX_TIMEOUT))
     .addHelpText(
       "after",
-      "\nEnvironment: HEXARCH_REDIS_URL (shared counters), HEXARCH_SECRET (tokens and decision ids valid on every instance),\nHEXARCH_LOG_KEY (log MACs and redaction), HEXARCH_API_TOKEN. The policy file's store: and logging: sections apply.\nSIGHUP reloads the policy file (it is also watched); SIGTERM stops gracefully.\n\nExamples:\n  $ hexarch serve\n  $ HEXARCH_REDIS_URL=redis://127.0.0.1:6379 hexarch serve hexarch.yaml --host 0.0.0.0 --port 8099\n",
+      "\nEnvironment: HEXARCH_REDIS_URL (shared counters), HEXARCH_SECRET (tokens and decision ids valid on every instance),\nHEXARCH_LOG_KEY (log MACs and redaction), HEXARCH_API_TOKEN. The policy file's store: and logging: sections apply.\nSIGHUP reloads the policy file (it is also watched). SIGTERM or SIGINT stops gracefully: requests in flight are answered\n(for up to 10 s), the log is written out, exit 0; a second signal closes the connections still open at once.\n\nExamples:\n  $ hexarch serve\n  $ HEXARCH_REDIS_URL=redis://127.0.0.1:6379 hexarch serve hexarch.yaml --host 0.0.0.0 --port 8099\n",
     )
     .action(act((file: string | undefined, flags: ServeFlags) => serveCommand(terminal, file, flags)));
 }
