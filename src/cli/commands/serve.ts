@@ -56,10 +56,11 @@ async function loadServer(): Promise<typeof import("../../server/start.js")> {
 }
 
 /**
- * Waits for SIGTERM or SIGINT, then stops the server gracefully; a second signal cuts the connections still open. Both
- * signals stay listened for until the log is written out, so no later one ends the process with node's default meanwhile.
+ * Says the server listens, waits for SIGTERM or SIGINT, then stops it gracefully; a second signal cuts the connections
+ * still open. Both signals are listened for before the server says it listens (a signal right after that line must not
+ * meet node's default) and until the log is written out.
  */
-async function stopOnSignal(server: RunningServer, terminal: Terminal): Promise<void> {
+async function serveUntilSignal(server: RunningServer, terminal: Terminal): Promise<void> {
   let first: (signal: NodeJS.Signals) => void = () => undefined;
   const signalled = new Promise<NodeJS.Signals>((resolve) => void (first = resolve));
   let seen = 0;
@@ -72,6 +73,7 @@ async function stopOnSignal(server: RunningServer, terminal: Terminal): Promise<
   };
   process.on("SIGTERM", onSignal);
   process.on("SIGINT", onSignal);
+  terminal.out(`hexarch serve: listening on ${server.url} (GET /health, POST /v1/decisions, /openapi.json)`);
   try {
     const signal = await signalled;
     terminal.out(`hexarch serve: ${signal}: stopping: answering requests in flight, writing the log out`);
@@ -109,8 +111,7 @@ async function serveCommand(terminal: Terminal, file: string | undefined, flags:
     }
     throw error;
   }
-  terminal.out(`hexarch serve: listening on ${server.url} (GET /health, POST /v1/decisions, /openapi.json)`);
-  await stopOnSignal(server, terminal);
+  await serveUntilSignal(server, terminal);
   return EXIT.OK;
 }
 
