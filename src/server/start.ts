@@ -1,5 +1,5 @@
 // Starts a decision server: policies, store, log, keys and secret from the file and environment; reload on change; graceful stop.
-import type { AddressInfo } from "node:net";
+import { Server as NetServer, type AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { configuredSecret, processConfirmSecret } from "../adapters/core/index.js";
 import { createGuardian, type Guardian } from "../guardian/create-guardian.js";
@@ -185,7 +185,9 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       stopPolicyWatch();
       stopKeysWatch();
       clearInterval(lastUse);
-      const drained = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Only stop listening: http's close() would also stop node's checks of the time limits, and a slow client could then
+      // hold the shutdown for all of DRAIN_MS (past a container's grace period, and the log with it). They stop below.
+      const drained = new Promise<void>((resolve) => NetServer.prototype.close.call(server, () => resolve()));
       // Keep-alive connections go as soon as they fall idle, each after answering what it was sent.
       const sweep = setInterval(() => "closeIdleConnections" in server && server.closeIdleConnections(), 50);
       if ("closeIdleConnections" in server) server.closeIdleConnections();
@@ -193,6 +195,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       await drained;
       clearInterval(sweep);
       clearTimeout(force);
+      server.close();
       writeLastUse();
       await log?.close();
       await store.close?.();
