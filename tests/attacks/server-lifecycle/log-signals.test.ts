@@ -16,9 +16,11 @@ it("a guardian with logging: adds no SIGTERM, SIGINT or SIGHUP listener to the a
   const file = join(folder.dir, "guardrails.log");
   const guardians = Array.from({ length: 12 }, () => loggingGuardian(quickstartWithLogging([`file: ${JSON.stringify(file)}`])));
   for (const guardian of guardians) await guardian.check("rate_limit", { client: "c" });
-  const open = hooks();
-  // Twelve open logs share one beforeExit listener (never the max-listeners warning); signals are untouched.
-  expect(open.map((count, i) => count - (before[i] ?? 0))).toEqual([0, 0, 0, before[3] === 0 ? 1 : 0, 0]);
+  const added = hooks().map((count, i) => count - (before[i] ?? 0));
+  // Signals and exit are untouched; twelve open logs share at most one beforeExit listener (none when another open log
+  // of this test worker has registered it already), never the max-listeners warning.
+  expect(added.filter((_count, i) => HOOKS[i] !== "beforeExit")).toEqual([0, 0, 0, 0]);
+  expect(added[HOOKS.indexOf("beforeExit")]).toBeLessThanOrEqual(1);
   for (const guardian of guardians) await guardian.close();
   expect(hooks()).toEqual(before);
   expect(recordsIn(file).filter((record) => record["type"] === "decision")).toHaveLength(12);
