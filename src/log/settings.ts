@@ -115,7 +115,7 @@ export function decisionLogFromConfig(loaded: LoadedPolicyFile, source: LogSourc
     checkpointMs: (section.checkpoint_seconds ?? 60) * 1000,
     buffer: section.buffer ?? 10_000,
     logger: source.logger,
-    flushOnSigterm: true,
+    closeBeforeExit: true,
     ...(source.clock === undefined ? {} : { clock: source.clock }),
   });
 }

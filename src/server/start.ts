@@ -1,5 +1,5 @@
 // Starts a decision server: policies, store, log, keys and secret from the file and environment; reload on change; graceful stop.
-import type { AddressInfo } from "node:net";
+import { Server as NetServer, type AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { configuredSecret, processConfirmSecret } from "../adapters/core/index.js";
 import { createGuardian, type Guardian } from "../guardian/create-guardian.js";
@@ -18,6 +18,7 @@ import { PolicyRuntime } from "./policy-runtime.js";
 import { DecisionIds } from "./reservation-id.js";
 import { ReservationBook } from "./reservations.js";
 import type { ServerDeps, ServerEnv } from "./server-deps.js";
+import { connectionLimits } from "./time-limits.js";
 import type { Hono } from "hono";
 
 /** How to run a decision server. */
@@ -40,6 +41,10 @@ export interface ServeOptions {
   readonly manageKeys?: boolean | undefined;
   /** Confirmation token lifetime in seconds. Default: 300. */
   readonly confirmTtl?: number | undefined;
+  /** Seconds for a request's line and headers to arrive, then 408 and the connection closed. Default: 10. */
+  readonly headersTimeout?: number | undefined;
+  /** Seconds for the whole request, headers and body, to arrive, then 408 and the connection closed. Default: 30. */
+  readonly requestTimeout?: number | undefined;
   readonly env?: Readonly<Record<string, string | undefined>>;
   readonly cwd?: string;
   readonly logger: Logger;
@@ -54,8 +59,10 @@ export interface RunningServer {
   readonly port: number;
   /** Reads the policy and keys files again now (what SIGHUP does); true when the policy file was taken. */
   reload(): boolean;
-  /** Stops accepting, answers what is in flight, writes the log out, closes the store. */
+  /** Stops accepting, answers what is in flight (for up to 10 s), writes the log out, closes the store. */
   close(): Promise<void>;
+  /** Closes every connection now, leaving requests in flight unanswered (a second SIGTERM); `close()` still writes the log out. */
+  cutInFlight(): void;
 }
 
 /** Refused to start: the reason names the fix. */
@@ -85,8 +92,8 @@ function callerLimiter(perSecond: number): Guardian | undefined {
 }
 
 /**
- * Starts `hexarch serve`. Throws PolicyConfigError for a broken policy file and ServeRefusal for a non-loopback
- * address without keys or with a dev token shorter than 32 characters.
+ * Starts `hexarch serve`. Throws PolicyConfigError for a broken policy file, and ServeRefusal for a non-loopback
+ * address without keys or with a dev token shorter than 32 characters, or a time limit out of range.
  * @example const server = await startServer({ policyFile: "hexarch.yaml", port: 0, logger }); await server.close();
  */
 export async function startServer(options: ServeOptions): Promise<RunningServer> {
@@ -94,6 +101,8 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const cwd = options.cwd ?? process.cwd();
   const { logger } = options;
   const host = options.host ?? "127.0.0.1";
+  const limits = connectionLimits(options);
+  if (typeof limits === "string") throw new ServeRefusal(`refusing to start: ${limits}`);
   const path = discoverPolicyFile({
     cwd,
     env: { ...env },
@@ -147,7 +156,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const app = createApp(deps);
   options.routes?.(app);
 
-  const server = serve({ fetch: app.fetch, port: options.port ?? 8099, hostname: host });
+  const server = serve({ fetch: app.fetch, port: options.port ?? 8099, hostname: host, serverOptions: limits });
   await new Promise<void>((resolve, reject) => {
     server.once("listening", resolve);
     server.once("error", reject);
@@ -189,7 +198,9 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       stopPolicyWatch();
       stopKeysWatch();
       clearInterval(lastUse);
-      const drained = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Only stop listening: http's close() would also stop node's checks of the time limits, and a slow client could then
+      // hold the shutdown for all of DRAIN_MS (past a container's grace period, and the log with it). They stop below.
+      const drained = new Promise<void>((resolve) => NetServer.prototype.close.call(server, () => resolve()));
       // Keep-alive connections go as soon as they fall idle, each after answering what it was sent.
       const sweep = setInterval(() => "closeIdleConnections" in server && server.closeIdleConnections(), 50);
       if ("closeIdleConnections" in server) server.closeIdleConnections();
@@ -197,6 +208,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       await drained;
       clearInterval(sweep);
       clearTimeout(force);
+      server.close();
       writeLastUse();
       deps.reservations.close();
       await log?.close();
@@ -204,5 +216,6 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     })());
 
   const shownHost = host.includes(":") && !host.startsWith("[") ? `[${host}]` : host;
-  return { url: `http://${shownHost}:${port}`, port, reload, close };
+  const cutInFlight = (): void => void ("closeAllConnections" in server && server.closeAllConnections());
+  return { url: `http://${shownHost}:${port}`, port, reload, close, cutInFlight };
 }
