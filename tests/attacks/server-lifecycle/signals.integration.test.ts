@@ -76,6 +76,8 @@ describe("signals to hexarch serve", () => {
   it("a slow-loris client cannot hold up the shutdown past its headers limit", async () => {
     const { serve } = await serveWith(false, ["--headers-timeout", "1", "--request-timeout", "2"]);
     const loris = slowClient(serve.url, { first: "GET /health HTTP/1.1\r\n", trickle: "x-pad: a\r\n", everyMs: 100, giveUpMs: 15_000 });
+    // The server must have taken the connection before the signal: one still in the listen queue is simply refused.
+    await new Promise((resolve) => setTimeout(resolve, 500));
     const signalled = Date.now();
     serve.child.kill("SIGTERM");
     expect(await serve.exited).toEqual({ code: 0, signal: null });
