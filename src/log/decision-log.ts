@@ -3,6 +3,7 @@ import type { GuardContext } from "../engine/context.js";
 import { Decision } from "../engine/decision.js";
 import { SILENT_LOGGER, type Logger } from "../errors/warnings.js";
 import type { Chain, Checkpoint, SealedBatch } from "./chain.js";
+import { closeBeforeExit } from "./close-before-exit.js";
 import { decisionRecord, gapRecord, settleRecord, type RecordBody, type RecordShape } from "./records.js";
 import { PartialWrite, type LogSink } from "./sink.js";
 import type { Witness } from "./witness.js";
@@ -33,8 +34,8 @@ export interface DecisionLogOptions {
   readonly clock?: () => number;
   /** Where every signed chain head also goes (`logging.witness`), off the decision path. */
   readonly witness?: Witness | undefined;
-  /** Flush on SIGTERM, then let the signal end the process when nothing else listens for it. */
-  readonly flushOnSigterm?: boolean;
+  /** Close (write everything out) when the process runs out of work, if not closed before. Never listens for signals. */
+  readonly closeBeforeExit?: boolean;
 }
 
 /** A decision or settlement waiting to be written: built into a record only at flush time. */
@@ -70,20 +71,15 @@ export class DecisionLog {
   #lastCheckpointAt: number;
   #closed = false;
   #startsFile = false;
+  #forgetAtExit: () => void = () => undefined;
 
   constructor(options: DecisionLogOptions) {
     this.#options = options;
     this.required = options.required;
     this.#clock = options.clock ?? Date.now;
     this.#lastCheckpointAt = this.#clock();
-    if (options.flushOnSigterm === true) process.once("SIGTERM", this.#onSigterm);
+    if (options.closeBeforeExit === true) this.#forgetAtExit = closeBeforeExit(this);
   }
-
-  readonly #onSigterm = (): void => {
-    void this.close().finally(() => {
-      if (process.listenerCount("SIGTERM") === 0) process.kill(process.pid, "SIGTERM");
-    });
-  };
 
   /** Where records go, for messages. */
   get sinkName(): string {
@@ -280,7 +276,7 @@ export class DecisionLog {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    process.removeListener("SIGTERM", this.#onSigterm);
+    this.#forgetAtExit();
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timer = undefined;
     for (let attempt = 0; attempt < 3 && (this.#queue.length > 0 || this.#lost > 0); attempt += 1) {

@@ -129,7 +129,7 @@ export function decisionLogFromConfig(loaded: LoadedPolicyFile, source: LogSourc
     buffer: section.buffer ?? 10_000,
     logger: source.logger,
     witness: witnessStore && new Witness(witnessStore, section.name ?? defaultLogName(target), source.logger),
-    flushOnSigterm: true,
+    closeBeforeExit: true,
     ...(source.clock === undefined ? {} : { clock: source.clock }),
   });
 }
