@@ -17,6 +17,7 @@ export interface PgModule {
     connectionTimeoutMillis?: number;
     query_timeout?: number;
     idleTimeoutMillis?: number;
+    allowExitOnIdle?: boolean;
   }) => PgPoolLike;
 }
 

@@ -76,20 +76,30 @@ end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
 return 1`;
 
-function redisWitness(client: RedisWitnessClient, url: string): WitnessStore {
+/**
+ * A connection per call: heads come every `checkpoint_every` records or `checkpoint_seconds` at most, and a socket held
+ * open between them would keep the process from ever running out of work (the log closes itself then).
+ */
+function redisWitness(connect: () => RedisWitnessClient, url: string): WitnessStore {
   const key = (log: string): string => `hexarch:witness:${log}`;
+  const withClient = async <T>(use: (client: RedisWitnessClient) => Promise<T>): Promise<T> => {
+    const client = connect();
+    try {
+      return await use(client);
+    } finally {
+      await client.quit().catch(() => client.disconnect());
+    }
+  };
   return {
     name: `redis ${shown(url)}`,
     async put(log, head, line) {
-      await client.eval(PUT_IF_LATER, 1, key(log), head.chain, head.seq, line);
+      await withClient((client) => client.eval(PUT_IF_LATER, 1, key(log), head.chain, head.seq, line));
     },
     async heads(log) {
-      const held = await client.hgetall(key(log));
+      const held = await withClient((client) => client.hgetall(key(log)));
       return Object.entries(held).map(([chain, text]) => ({ where: `witness ${key(log)} ${chain}`, text }));
     },
-    async close() {
-      await client.quit().catch(() => client.disconnect());
-    },
+    async close() {},
   };
 }
 
@@ -140,18 +150,29 @@ export function openWitnessStore(url: string, place: Omit<ConfigProblem, "messag
   }
   if (peer === "ioredis") {
     const Redis = loaded as IoredisConstructor;
-    const client = new Redis(url, {
+    const options: RedisOptions = {
       lazyConnect: true,
-      maxRetriesPerRequest: 1,
+      maxRetriesPerRequest: 0,
       connectTimeout: WITNESS_TIMEOUT_MS,
       commandTimeout: WITNESS_TIMEOUT_MS,
-    });
-    client.on("error", () => undefined);
-    return redisWitness(client, url);
+      retryStrategy: () => null,
+    };
+    return redisWitness(() => {
+      const client = new Redis(url, options);
+      client.on("error", () => undefined);
+      return client;
+    }, url);
   }
   const pg = loaded as PgModule & { default?: PgModule };
   const Pool = pg.Pool ?? pg.default?.Pool;
-  const pool = new Pool({ connectionString: url, max: 1, connectionTimeoutMillis: WITNESS_TIMEOUT_MS, query_timeout: WITNESS_TIMEOUT_MS });
+  const pool = new Pool({
+    connectionString: url,
+    max: 1,
+    connectionTimeoutMillis: WITNESS_TIMEOUT_MS,
+    query_timeout: WITNESS_TIMEOUT_MS,
+    // An idle connection between heads must not keep the process from running out of work.
+    allowExitOnIdle: true,
+  });
   pool.on("error", () => undefined);
   return postgresWitness(pool, url);
 }
