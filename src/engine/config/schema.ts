@@ -146,6 +146,17 @@ export const LoggingSchema = z.strictObject({
   checkpoint_every: z.number().int().positive().optional().describe("Records between signed checkpoints (default 1000)"),
   checkpoint_seconds: z.number().positive().optional().describe("Seconds between signed checkpoints (default 60)"),
   buffer: z.number().int().positive().optional().describe("Most records waiting to be written (default 10000)"),
+  witness: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("Also send every signed chain head to postgres://…, redis://… or http(s)://… (a POST per head), out of the writer's reach"),
+  name: z
+    .string()
+    .min(1)
+    .max(200)
+    .optional()
+    .describe("The log's name at the witness (default: file:<absolute path> or table:<postgres_table>)"),
 });
 
 /** A price per million tokens: 0 to MAX_AMOUNT, in whole millionths of the budget's unit. */
