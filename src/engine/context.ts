@@ -51,9 +51,13 @@ export interface GuardContext {
    * `prices:` so budgets reserve `inputTokens × input price + maxOutputTokens × output price`.
    */
   readonly model?: string;
-  /** Input (prompt) tokens the call sends, a whole number; priced at the model's input price. Default 0. */
+  /**
+   * Input (prompt) tokens the call sends, a whole number; priced at the model's input price. A priced call reaching a
+   * budget states it and `maxOutputTokens` (or its `cost`): without both, it reserves the rule's `max_cost_per_call`,
+   * or is refused (`deny`, kind `cost`) where there is none.
+   */
   readonly inputTokens?: number;
-  /** The most output tokens the call may produce (its `max_tokens`), a whole number; priced at the output price. Default 0. */
+  /** The most output tokens the call may produce (its `max_tokens`), a whole number; priced at the output price. See `inputTokens`. */
   readonly maxOutputTokens?: number;
   /** Values for custom counter keys named in policies (`key: tenant`). */
   readonly keys?: Readonly<Record<string, string>>;

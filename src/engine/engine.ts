@@ -18,9 +18,9 @@ import { Decision, type CounterReport, type DecisionWarning, type RuleRef, type 
 import type { Counting } from "./explain.js";
 import { budgetWarning, counterFinding, neverFitsFinding, rateWarning } from "./finding.js";
 import { ScopedCall, scopeMiss } from "./scope.js";
-import { priceCall } from "./pricing/call-price.js";
+import { boundedPrice, priceCall } from "./pricing/call-price.js";
 import { OpenReservations, Reservation } from "./reservation.js";
-import { ceilingFinding, unpricedFinding } from "./pricing/price-findings.js";
+import { priceFinding } from "./pricing/price-findings.js";
 import { Verdict, type DecidingFinding } from "./verdict.js";
 
 export type { KeyFunction } from "./counters.js";
@@ -110,20 +110,30 @@ export class Engine {
     return new ScopedCall(ctx, ctx.environment ?? this.#options.environment, policyIds !== undefined, this.#options.clock);
   }
 
-  /** Prices a call that states a model or token counts; returns why it cannot be priced when its counts are bad. */
-  #price(call: ScopedCall): string | undefined {
+  /**
+   * Prices a call that states a model or token counts; returns why it cannot be priced when its counts are bad. A
+   * priced call that leaves out a token count is bounded by the smallest max_cost_per_call of the rules it reaches.
+   */
+  #price(call: ScopedCall, policyIds: readonly string[] | undefined): string | undefined {
     const { ctx } = call;
     if (ctx.model === undefined && ctx.inputTokens === undefined && ctx.maxOutputTokens === undefined) return undefined;
     const priced = priceCall(ctx, this.set.prices);
     if (typeof priced === "string") return priced;
-    call.price = priced;
+    const reached = priced.unbounded === undefined ? undefined : this.#applicable(call, policyIds);
+    call.price =
+      reached === undefined
+        ? priced
+        : boundedPrice(
+            priced,
+            reached.map((indexed) => indexed.rule.maxCostMicros),
+          );
     return undefined;
   }
 
   /** The counters a call would count against, with their store keys, without touching the store. */
   countersFor(ctx: GuardContext, policyIds?: readonly string[]): CounterSlot[] {
     const call = this.#call(ctx, policyIds);
-    this.#price(call);
+    this.#price(call, policyIds);
     const pending = pendingCounters(this.#applicable(call, policyIds), call, this.#counterKeys, this.#options.keys);
     return pending.map(({ indexed, counter, partition, key, windowMs, rate }) => ({
       rate,
@@ -160,7 +170,7 @@ export class Engine {
     if (verdict.off) return this.#finish(verdict, "none", NO_PENDING, undefined, undefined);
     // The one check of a stated cost: a cost no budget can count is refused before anything is counted.
     const { cost } = ctx;
-    const costRefusal = (cost === undefined ? undefined : costProblem(cost)) ?? this.#price(call);
+    const costRefusal = (cost === undefined ? undefined : costProblem(cost)) ?? this.#price(call, policyIds);
     if (costRefusal !== undefined) return this.#refuseCost(costRefusal);
     // Counters are listed as rules are reached, and touched only once every check has passed.
     let pending: PendingCounter[] | undefined;
@@ -176,7 +186,10 @@ export class Engine {
       }
       if (rule.unconditionalKind !== undefined && !failed)
         verdict.add(indexed, this.#modes[indexed.seq] as Mode, { kind: rule.unconditionalKind, reason: "" });
-      if (rule.needsPrice && (call.price !== undefined || rule.maxCostMicros !== undefined)) this.#priceFindings(verdict, indexed, call);
+      if (rule.needsPrice && (call.price !== undefined || rule.maxCostMicros !== undefined)) {
+        const finding = priceFinding(rule, call);
+        if (finding !== undefined) verdict.add(indexed, this.#modes[indexed.seq] as Mode, finding);
+      }
       if (rule.counters.length > 0) pending = withCounters(pending, indexed, call, this.#counterKeys, options.keys);
     }
     if (verdict.blocking?.kind === "time") verdict.blocking = this.#whenWindowsOpen(call, policyIds, verdict.blocking);
@@ -283,22 +296,6 @@ export class Engine {
     const kept = refused ? NO_PENDING : givenBack.length === 0 ? pending : withoutGivenBack(pending, givenBack);
     const decision = this.#finish(verdict, refused ? "given-back" : "kept", kept, reports, countedAt);
     return refunds === undefined ? decision : this.#refund(refunds, decision, countedAt);
-  }
-
-  /**
-   * What a rule that must know the call's cost finds: a model with no price (refused, never admitted free), or a
-   * reservation above `max_cost_per_call`.
-   */
-  #priceFindings(verdict: Verdict, indexed: IndexedRule, call: ScopedCall): void {
-    const { rule } = indexed;
-    const { price } = call;
-    if (price !== undefined && price.micros === undefined) {
-      verdict.add(indexed, this.#modes[indexed.seq] as Mode, unpricedFinding(price.model ?? ""));
-      return;
-    }
-    const micros = price?.micros ?? toMicros(call.ctx.cost ?? 1);
-    if (rule.maxCostMicros !== undefined && micros > rule.maxCostMicros)
-      verdict.add(indexed, this.#modes[indexed.seq] as Mode, ceilingFinding(micros, rule.maxCostMicros, price));
   }
 
   /** The refusal of a call whose stated cost no budget can count (`reason` names the value): no rule evaluated. */

@@ -95,6 +95,8 @@ export interface CompiledRule {
   readonly maxCostMicros: number | undefined;
   /** True when the rule must know what a call costs: a budget without a fixed `cost`, or `max_cost_per_call`. */
   readonly needsPrice: boolean;
+  /** True when the rule has a budget without a fixed `cost`: it reserves what the call is priced at. */
+  readonly reservesByPrice: boolean;
   /** `reservation_ttl` in milliseconds: how long a reservation on the rule's budget waits for its settle. */
   readonly reservationTtlMs: number | undefined;
 }
@@ -310,8 +312,8 @@ export function compileRule(
   const perCallFields = limitFunctions === undefined ? undefined : Object.keys(limitFunctions);
   const ref: RuleRef = { policyId, index, summary: summarizeRule(withAlgorithm(spec, origin?.algorithm), perCallFields), ...(where ?? {}) };
   const maxCostMicros = spec.max_cost_per_call === undefined ? undefined : toMicros(spec.max_cost_per_call);
-  const needsPrice =
-    maxCostMicros !== undefined || counters.some((counter) => counter.kind === "budget" && counter.fixedCostMicros === undefined);
+  const reservesByPrice = counters.some((counter) => counter.kind === "budget" && counter.fixedCostMicros === undefined);
+  const needsPrice = maxCostMicros !== undefined || reservesByPrice;
   return {
     ref,
     spec,
@@ -324,6 +326,7 @@ export function compileRule(
     unconditionalKind: unconditionalKindOf(spec, action, counters, checks, maxCostMicros),
     maxCostMicros,
     needsPrice,
+    reservesByPrice,
     reservationTtlMs: spec.reservation_ttl === undefined ? undefined : spec.reservation_ttl * 1000,
   };
 }

@@ -28,3 +28,27 @@ describe("context fields", () => {
     expect((await guardian.store.peek(slot?.key ?? ""))?.used ?? 0).toBe(0);
   });
 });
+
+describe("priced calls without token counts", () => {
+  it("a priced call stating no token counts no longer reserves 0: 20 at once against room for 4 admit 4, or are refused naming the fields", async () => {
+    const withCeiling = PRICED.replace("monthly_budget: 0.05", "monthly_budget: 0.05\n        max_cost_per_call: 0.0125");
+    const bounded = guardianFor(withCeiling);
+    const checks = await Promise.all(Array.from({ length: 20 }, () => bounded.check("ai", { resource: "llm", model: "gpt-4o" })));
+    expect(checks.filter((d) => d.isAllowed())).toHaveLength(4);
+    expect(checks[0]?.reserved).toBe(0.0125);
+    let runs = 0;
+    const chat = guardianFor(withCeiling).protect("ai", () => (runs += 1), {
+      context: { resource: "llm", model: "gpt-4o", inputTokens: 10 },
+    });
+    await Promise.allSettled(Array.from({ length: 20 }, () => chat()));
+    expect(runs).toBe(4);
+
+    const unbounded = guardianFor(PRICED);
+    const refused = await unbounded.check("ai", { resource: "llm", model: "gpt-4o" });
+    expect([refused.outcome, refused.kind]).toEqual(["deny", "cost"]);
+    expect(refused.reason).toContain("the call states no inputTokens and maxOutputTokens");
+    expect((await unbounded.check("ai", { resource: "llm", model: "gpt-4o", inputTokens: 5 })).reason).toContain(
+      "states no maxOutputTokens",
+    );
+  });
+});
