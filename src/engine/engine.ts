@@ -16,11 +16,12 @@ import {
 } from "./counters.js";
 import { Decision, type CounterReport, type DecisionWarning, type RuleRef, type Settler } from "./decision.js";
 import type { Counting } from "./explain.js";
-import { budgetWarning, counterFinding, neverFitsFinding, rateWarning } from "./finding.js";
+import { budgetWarning, counterFinding, neverFitsFinding, rateWarning, type Finding } from "./finding.js";
 import { ScopedCall, scopeMiss } from "./scope.js";
 import { boundedPrice, priceCall } from "./pricing/call-price.js";
 import { OpenReservations, Reservation } from "./reservation.js";
 import { priceFinding } from "./pricing/price-findings.js";
+import { modelName, modelNameProblem } from "./pricing/model-name.js";
 import { Verdict, type DecidingFinding } from "./verdict.js";
 
 export type { KeyFunction } from "./counters.js";
@@ -111,14 +112,20 @@ export class Engine {
   }
 
   /**
-   * Prices a call that states a model or token counts; returns why it cannot be priced when its counts are bad. A
-   * priced call that leaves out a token count is bounded by the smallest max_cost_per_call of the rules it reaches.
+   * Prices a call that states a model or token counts; returns why it is refused when its counts are bad or its model
+   * name is odd (see modelNameProblem). A priced call that leaves out a token count is bounded by the smallest
+   * max_cost_per_call of the rules it reaches.
    */
-  #price(call: ScopedCall, policyIds: readonly string[] | undefined): string | undefined {
+  #price(call: ScopedCall, policyIds: readonly string[] | undefined): Finding | undefined {
     const { ctx } = call;
     if (ctx.model === undefined && ctx.inputTokens === undefined && ctx.maxOutputTokens === undefined) return undefined;
     const priced = priceCall(ctx, this.set.prices);
-    if (typeof priced === "string") return priced;
+    if (typeof priced === "string") return { kind: "cost", reason: priced };
+    if (priced.model !== undefined) {
+      const odd = modelNameProblem(priced.model, this.set.modelNames);
+      if (odd !== undefined) return { kind: "model", reason: odd };
+      call.model = modelName(priced.model);
+    }
     const reached = priced.unbounded === undefined ? undefined : this.#applicable(call, policyIds);
     call.price =
       reached === undefined
@@ -170,8 +177,9 @@ export class Engine {
     if (verdict.off) return this.#finish(verdict, "none", NO_PENDING, undefined, undefined);
     // The one check of a stated cost: a cost no budget can count is refused before anything is counted.
     const { cost } = ctx;
-    const costRefusal = (cost === undefined ? undefined : costProblem(cost)) ?? this.#price(call, policyIds);
-    if (costRefusal !== undefined) return this.#refuseCost(costRefusal);
+    const costRefusal = cost === undefined ? undefined : costProblem(cost);
+    const refusal = costRefusal === undefined ? this.#price(call, policyIds) : { kind: "cost" as const, reason: costRefusal };
+    if (refusal !== undefined) return this.#refuseCall(refusal);
     // Counters are listed as rules are reached, and touched only once every check has passed.
     let pending: PendingCounter[] | undefined;
     for (const indexed of this.#rulesFor(call, policyIds)) {
@@ -179,7 +187,7 @@ export class Engine {
       if (scopeMiss(rule.scope, call) !== undefined) continue;
       let failed = false;
       for (const check of rule.checks) {
-        const failure = check.test(ctx, call.environment, call.now());
+        const failure = check.test(ctx, call.environment, call.now(), call.model);
         if (failure === undefined) continue;
         failed = true;
         verdict.add(indexed, this.#modes[indexed.seq] as Mode, { kind: check.kind, ...failure });
@@ -298,13 +306,13 @@ export class Engine {
     return refunds === undefined ? decision : this.#refund(refunds, decision, countedAt);
   }
 
-  /** The refusal of a call whose stated cost no budget can count (`reason` names the value): no rule evaluated. */
-  #refuseCost(reason: string): Decision {
-    const why = `not evaluated: ${reason}`;
+  /** The refusal of a call whose cost, token counts or model name cannot be used (the finding names the value): no rule evaluated. */
+  #refuseCall(finding: Finding): Decision {
+    const why = `not evaluated: ${finding.reason}`;
     return new Decision({
       outcome: "deny",
-      kind: "cost",
-      reason,
+      kind: finding.kind,
+      reason: finding.reason,
       explain: () => this.set.rules.map((indexed) => ({ rule: indexed.rule.ref, applied: false, why })),
     });
   }

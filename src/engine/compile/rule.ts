@@ -15,6 +15,7 @@ import { summarizeRule } from "./summary.js";
 import { toMicros } from "../amount.js";
 import type { AdmittingRate, RateAlgorithm } from "../../stores/store.js";
 import { modelChecks } from "./model-checks.js";
+import type { ModelName } from "../pricing/model-name.js";
 
 export { fromMicros, toMicros } from "../amount.js";
 
@@ -62,7 +63,8 @@ export interface CheckFailure {
 export interface Check {
   readonly kind: FindingKind;
   readonly describe: string;
-  test(ctx: GuardContext, environment: string, now: number): CheckFailure | undefined;
+  /** `model` is the call's model name in the forms patterns compare against, when it states one. */
+  test(ctx: GuardContext, environment: string, now: number, model?: ModelName): CheckFailure | undefined;
 }
 
 /** Which calls a rule applies to. Undefined means "any". */

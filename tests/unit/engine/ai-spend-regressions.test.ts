@@ -52,3 +52,27 @@ describe("priced calls without token counts", () => {
     );
   });
 });
+
+describe("model names", () => {
+  it("forbidden_models is not slipped past by case, spaces, NUL, a provider prefix or a Cyrillic look-alike", async () => {
+    const guardian = guardianFor(`
+prices:
+  "*": { input_per_mtok: 1, output_per_mtok: 1 }
+  "модель-1": { input_per_mtok: 1, output_per_mtok: 1 }
+policies:
+  - id: batch
+    rules:
+      - monthly_budget: 100
+        forbidden_models: ["*opus*", "gpt-4o"]
+`);
+    const call = (model: string) => guardian.check("batch", { model, inputTokens: 10, maxOutputTokens: 10 });
+    for (const model of ["claude-Opus-4", "GPT-4o", "gpt-4o ", "gpt-4o\u0000", "openai/gpt-4o", "claude-\u043epus-4"]) {
+      const decision = await call(model);
+      expect([model, decision.outcome, decision.kind]).toEqual([model, "deny", "model"]);
+    }
+    expect((await call("openai/GPT-4o")).reason).toContain('model "openai/GPT-4o" is forbidden here (forbidden_models: gpt-4o)');
+    expect((await call("claude-\u043epus-4")).reason).toContain("a character outside printable ASCII (U+043E)");
+    expect((await call("claude-sonnet-4")).outcome).toBe("allow");
+    expect((await call("модель-1")).outcome).toBe("allow");
+  });
+});
