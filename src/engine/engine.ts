@@ -436,8 +436,13 @@ export class Engine {
       const ttl = p.indexed.rule.reservationTtlMs;
       if (ttl !== undefined && (ttlMs === undefined || ttl < ttlMs)) ttlMs = ttl;
     }
-    return budgets === undefined ? undefined : new Reservation(budgets, this.#options, ttlMs, this.openReservations, call.now());
+    return budgets === undefined ? undefined : new Reservation(budgets, this.#options, ttlMs, this.openReservations, call.now(), policyOf);
   }
+}
+
+/** The policy whose counter it is. */
+function policyOf(p: PendingCounter): string {
+  return p.indexed.policy.id;
 }
 
 /** The warning of a counter past its warning threshold, `used` being its points after this call. */

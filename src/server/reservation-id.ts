@@ -1,6 +1,5 @@
 // Decision ids that carry their budget reservation, signed: any instance sharing the secret and store can settle them once.
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
-import { toMicros } from "../engine/amount.js";
 import { Decision } from "../engine/decision.js";
 import type { Guardian } from "../guardian/create-guardian.js";
 import type { GuardContext } from "../engine/context.js";
@@ -29,25 +28,14 @@ const MAC_CHARS = 22;
 const NOTHING: ReservedCall = Object.freeze({ ops: [], model: undefined });
 
 /**
- * What a decided call reserved: its estimate (`decision.reserved`) on each of its budget counters whose rule has no
- * fixed `cost:` (a fixed cost needs no settling). Nothing for a refused call or one that reserved nothing.
- * @example reservedBy(guardian, decision, ctx, ["openai_budget"]).ops // [{ key: "hexarch:…", points: 2_000_000, windowMs, policy }]
+ * What a decided call reserved: the budget counters that kept its estimate (`decision.reservedCounters`: never a
+ * shadow budget that gave the points back, so a settle cannot drain it). Nothing for a refused call or one that
+ * reserved nothing.
+ * @example reservedBy(decision, ctx).ops // [{ key: "hexarch:…", points: 2_000_000, windowMs, policy }]
  */
-export function reservedBy(
-  guardian: Guardian,
-  decision: Decision,
-  ctx: GuardContext,
-  policyIds: readonly string[] | undefined,
-): ReservedCall {
-  const estimate = decision.reserved;
-  if (estimate === undefined || decision.isDenied()) return NOTHING;
-  const ops: ReservedOp[] = [];
-  for (const slot of guardian.countersFor(ctx, policyIds)) {
-    if (slot.kind !== "budget") continue;
-    const rule = guardian.policies.policies.get(slot.rule.policyId)?.rules[slot.rule.index]?.rule;
-    if (rule === undefined || rule.spec.cost !== undefined) continue;
-    ops.push({ key: slot.key, points: toMicros(estimate), windowMs: slot.windowMs, policy: slot.rule.policyId });
-  }
+export function reservedBy(decision: Decision, ctx: GuardContext): ReservedCall {
+  if (decision.isDenied() || decision.reservedCounters.length === 0) return NOTHING;
+  const ops = decision.reservedCounters.map(({ key, points, windowMs, policyId }) => ({ key, points, windowMs, policy: policyId }));
   return { ops, model: ctx.model };
 }
 

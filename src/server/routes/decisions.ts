@@ -53,7 +53,7 @@ async function decideRequest(deps: ServerDeps, c: Ctx, request: DecisionRequest)
   let decision: Decision;
   if (!dry && log?.required === true && !log.accepting()) decision = unrecordable(log);
   else decision = await sameTurnDecider(dry ? dryRun : guardian, ids)(ctx);
-  const id = deps.ids.issue(dry ? undefined : reservedBy(guardian, decision, ctx, ids));
+  const id = deps.ids.issue(dry ? undefined : reservedBy(decision, ctx));
   if (!dry) log?.record(decision, ctx, id.split(".", 1)[0]);
   const body = decisionBody(id, decision, dry);
   if (decision.outcome !== "confirm" || decision.policyId === undefined)

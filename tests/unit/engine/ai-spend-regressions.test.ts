@@ -1,6 +1,7 @@
 // Issue 28, AI spend: one regression test per defect, each named after what it prevents.
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
 import type { GuardContext } from "../../../src/index.js";
+import { startTestServer } from "../../server/serve-support.js";
 import { guardianFor } from "./guardian-for.js";
 
 const PRICED = `
@@ -74,5 +75,33 @@ policies:
     expect((await call("claude-\u043epus-4")).reason).toContain("a character outside printable ASCII (U+043E)");
     expect((await call("claude-sonnet-4")).outcome).toBe("allow");
     expect((await call("модель-1")).outcome).toBe("allow");
+  });
+});
+
+describe("settling shadowed calls", () => {
+  it("settling a shadowed call at 0 gives back only what each budget kept, so a shadow budget cannot be drained", async () => {
+    const server = await startTestServer(`policies:
+  - id: shadow
+    enforcement: warn
+    rules:
+      - resource: r
+        monthly_budget: 1
+  - id: wide
+    rules:
+      - resource: r
+        monthly_budget: 100
+`);
+    onTestFinished(() => server.stop());
+    const decide = (cost: number, dry = false) =>
+      server.post("/v1/decisions", { policy: ["shadow", "wide"], context: { resource: "r", cost }, ...(dry ? { dry_run: true } : {}) });
+    const used = async (): Promise<number[]> => ((await decide(0, true)).body.counters as { used: number }[]).map((c) => c.used);
+    const first = await decide(1);
+    await server.post(`/v1/decisions/${first.body.id as string}/settle`, { cost: 1 });
+    const over = await decide(1);
+    expect([over.body.outcome, over.body.would_be]).toEqual(["warn", "limit"]);
+    expect(await used()).toEqual([1, 2]);
+    expect((await server.post(`/v1/decisions/${over.body.id as string}/settle`, { cost: 0 })).body.settled).toBe(true);
+    // The shadow budget kept nothing of the second call: it still holds the first call's real spend.
+    expect(await used()).toEqual([1, 1]);
   });
 });
