@@ -119,7 +119,12 @@ export class DecisionLog {
       warnings: decision.warnings,
       wouldBe: decision.wouldBe,
       explain: decision,
-      settle: { settle: (cost) => this.#settled(decision, id, cost), estimate: decision.reserved, counters: decision.reservedCounters },
+      settle: {
+        settle: (cost) => this.#settled(decision, id, cost),
+        estimate: decision.reserved,
+        counters: decision.reservedCounters,
+        expiresAt: decision.reservedUntil,
+      },
       price: decision.price,
     });
   }
