@@ -111,8 +111,6 @@ export interface Settler {
   readonly estimate?: number | undefined;
   /** The budget counters that kept the call's estimate: never one that gave it back (a shadow budget past its limit). */
   readonly counters?: readonly ReservedCounter[] | undefined;
-  /** When the reservation counts as spent at its estimate and later settles are ignored (epoch ms, reservation_ttl). */
-  readonly expiresAt?: number | undefined;
 }
 
 /** Fields from which a Decision is made. */
@@ -226,14 +224,6 @@ export class Decision {
    */
   get reservedCounters(): readonly ReservedCounter[] {
     return this.#settler.counters ?? NO_RESERVED;
-  }
-
-  /**
-   * When this call's reservation counts as spent at its estimate (epoch ms, wall clock), after which settle() and
-   * release() change nothing: set by the shortest `reservation_ttl` of its budgets; undefined without one.
-   */
-  get reservedUntil(): number | undefined {
-    return this.#settler.expiresAt;
   }
 
   /**

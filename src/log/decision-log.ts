@@ -123,7 +123,6 @@ export class DecisionLog {
         settle: (cost) => this.#settled(decision, id, cost),
         estimate: decision.reserved,
         counters: decision.reservedCounters,
-        expiresAt: decision.reservedUntil,
       },
       price: decision.price,
     });

@@ -74,7 +74,6 @@ describe("settling twice, racing, and after expiry", () => {
     onTestFinished(() => void vi.useRealTimers());
     const guardian = guardianFor(policies("strict", "reservation_ttl: 5"));
     const decision = await guardian.check("shadow", { resource: "r", cost: 0.4 });
-    expect(decision.reservedUntil).toBe(Date.now() + 5_000);
     vi.advanceTimersByTime(7_000);
     await vi.waitFor(async () =>
       expect((await guardian.store.peek(`${decision.reservedCounters[0]?.key ?? ""}:settled`))?.used).toBe(400_000),
