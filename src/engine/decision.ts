@@ -111,6 +111,8 @@ export interface Settler {
   readonly estimate?: number | undefined;
   /** The budget counters that kept the call's estimate: never one that gave it back (a shadow budget past its limit). */
   readonly counters?: readonly ReservedCounter[] | undefined;
+  /** Stops this settler from ever settling (its reservation_ttl timer included): someone else settles the counters now. */
+  handOver?(): void;
 }
 
 /** Fields from which a Decision is made. */
@@ -249,6 +251,15 @@ export class Decision {
    */
   release(): Promise<void> {
     return this.#settler.settle(0);
+  }
+
+  /**
+   * Hands the reservation over to another keeper (the decision server keeps it in the store, for any instance to
+   * settle): this decision's settle(), release() and reservation_ttl then change nothing. The counters stay as reserved.
+   * @example await keepInStore(decision.reserved); decision.handOver(); // this process no longer settles or expires it
+   */
+  handOver(): void {
+    this.#settler.handOver?.();
   }
 
   /**

@@ -1,7 +1,7 @@
 // Attack: settles that try to give back more than a budget kept: shadowed calls, expired, repeated and racing settles.
 import { describe, expect, it, onTestFinished, vi } from "vitest";
 import { MemoryStore, type Guardian } from "../../../src/index.js";
-import { DecisionIds, reservedBy, settleReservation } from "../../../src/server/reservation-id.js";
+import { startTestServer } from "../../server/serve-support.js";
 import { guardianFor } from "../../unit/engine/guardian-for.js";
 
 const policies = (mode: "warn" | "strict", ttl = "") => `
@@ -27,23 +27,29 @@ async function used(guardian: Guardian, policy: string): Promise<number> {
 }
 
 describe("settling shadowed calls", () => {
-  it("100 shadowed calls settled at 0 (in process and through decision ids) leave the shadow budget at its real spend", async () => {
+  it("100 shadowed calls released, then settled at 0 by id on the decision server, leave the shadow budget at its real spend", async () => {
     const store = new MemoryStore();
     const shadow = guardianFor(policies("warn"), { store });
-    const ids = new DecisionIds("attack-secret");
     await (await shadow.check(BOTH, { resource: "r", cost: 1 })).settle(1);
     for (let i = 0; i < 100; i++) {
       const over = await shadow.check(BOTH, { resource: "r", cost: 0.9 });
       expect(over.wouldBe).toBe("limit");
       expect(over.reservedCounters.map((c) => c.policyId)).toEqual(["wide"]);
-      const opened = ids.open(ids.issue(reservedBy(over, { resource: "r" })));
-      if (i % 2 === 0 && opened !== undefined) await settleReservation(store, opened, 0);
-      else await over.release();
+      await over.release();
     }
-    expect(await used(shadow, "shadow")).toBe(1_000_000);
-    expect(await used(shadow, "wide")).toBe(1_000_000);
+    expect([await used(shadow, "shadow"), await used(shadow, "wide")]).toEqual([1_000_000, 1_000_000]);
     const strict = guardianFor(policies("strict"), { store });
     expect((await strict.check("shadow", { resource: "r", cost: 0.000001 })).outcome).toBe("limit");
+
+    const server = await startTestServer(policies("warn"));
+    onTestFinished(() => server.stop());
+    const decide = (cost: number, dry = false) =>
+      server.post("/v1/decisions", { policy: BOTH, context: { resource: "r", cost }, ...(dry ? { dry_run: true } : {}) });
+    const first = await decide(1);
+    await server.post(`/v1/decisions/${first.body.id as string}/settle`, { cost: 1 });
+    const overs = await Promise.all(Array.from({ length: 20 }, () => decide(0.9)));
+    await Promise.all(overs.map((over) => server.post(`/v1/decisions/${over.body.id as string}/settle`, { cost: 0 })));
+    expect(((await decide(0, true)).body.counters as { used: number }[]).map((c) => c.used)).toEqual([1, 1]);
   });
 
   it("a shadowed call's settle above its estimate adds only to the budgets that kept it", async () => {
