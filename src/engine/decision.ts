@@ -98,6 +98,7 @@ export interface ReservedCounter {
   readonly key: string;
   /** Millionths of the budget's unit the call reserved there. */
   readonly points: number;
+  /** How long the counter lives from the call: its period's end, plus a grace for late settles. */
   readonly windowMs: number;
   /** The policy whose budget it is. */
   readonly policyId: string;

@@ -23,6 +23,7 @@ import { OpenReservations, Reservation } from "./reservation.js";
 import { priceFinding } from "./pricing/price-findings.js";
 import { modelName, modelNameProblem } from "./pricing/model-name.js";
 import { Verdict, type DecidingFinding } from "./verdict.js";
+import { countedWhenRefused, notCountedWhenRefused, refundOf, withoutGivenBack } from "./given-back.js";
 
 export type { KeyFunction } from "./counters.js";
 
@@ -448,36 +449,4 @@ function policyOf(p: PendingCounter): string {
 /** The warning of a counter past its warning threshold, `used` being its points after this call. */
 function counterWarning(p: PendingCounter, report: CounterReport, used: number): DecisionWarning {
   return p.counter.kind === "rate" ? rateWarning(report) : budgetWarning(report, Math.floor((used * 100) / limitPoints(p.counter)));
-}
-
-/**
- * What giving back a counter's points takes: the op itself for a fixed window or budget; for a sliding window or
- * bucket, the op with the mark of exactly this call, or nothing when the counter refused the call and took nothing.
- */
-function refundOf(p: PendingCounter, reading: CounterReading): readonly PendingCounter[] {
-  if (p.rate === undefined) return [p];
-  return reading.mark === undefined ? [] : [{ ...p, mark: reading.mark }];
-}
-
-/** Whether a counter counts a refused call: the rate counters of `count: all` rules. */
-function countsWhenRefused(p: PendingCounter): boolean {
-  return p.counter.kind === "rate" && p.indexed.rule.countsRefused;
-}
-
-/** The counters a refused call still counts against, or undefined when there are none (the usual case). */
-function countedWhenRefused(pending: readonly PendingCounter[]): PendingCounter[] | undefined {
-  let counted: PendingCounter[] | undefined;
-  for (const p of pending) if (countsWhenRefused(p)) (counted ??= []).push(p);
-  return counted;
-}
-
-/** The counters whose points a refused call gives back: all but those of `count: all` rate limits. */
-function notCountedWhenRefused(pending: readonly PendingCounter[]): readonly PendingCounter[] {
-  return pending.some(countsWhenRefused) ? pending.filter((p) => !countsWhenRefused(p)) : pending;
-}
-
-function withoutGivenBack(pending: readonly PendingCounter[], givenBack: readonly PendingCounter[]): PendingCounter[] {
-  const kept: PendingCounter[] = [];
-  for (const p of pending) if (!givenBack.includes(p)) kept.push(p);
-  return kept;
 }
