@@ -92,12 +92,26 @@ export interface Explainer {
   explain(): readonly ExplanationEntry[];
 }
 
+/** One budget counter a call's reservation holds points on, as the call left it: only budgets that kept its points. */
+export interface ReservedCounter {
+  /** The counter's store key. */
+  readonly key: string;
+  /** Millionths of the budget's unit the call reserved there. */
+  readonly points: number;
+  /** How long the counter lives from the call: its period's end, plus a grace for late settles. */
+  readonly windowMs: number;
+  /** The policy whose budget it is. */
+  readonly policyId: string;
+}
+
 /** Something that settles a decision's reservations. */
 export interface Settler {
   /** Replaces the estimate with `actualCost` (0 releases it), once. */
   settle(actualCost: number): Promise<void>;
   /** The estimate reserved on each budget, in the budget's unit. */
   readonly estimate?: number | undefined;
+  /** The budget counters that kept the call's estimate: never one that gave it back (a shadow budget past its limit). */
+  readonly counters?: readonly ReservedCounter[] | undefined;
   /** Stops this settler from ever settling (its reservation_ttl timer included): someone else settles the counters now. */
   handOver?(): void;
 }
@@ -121,6 +135,7 @@ export interface DecisionInit {
 
 const NO_COUNTERS: readonly CounterReport[] = Object.freeze([]);
 const NO_WARNINGS: readonly DecisionWarning[] = Object.freeze([]);
+const NO_RESERVED: readonly ReservedCounter[] = Object.freeze([]);
 const NOTHING_TO_EXPLAIN: Explainer = { explain: () => [] };
 const NOTHING_TO_SETTLE: Settler = { settle: async () => {} };
 
@@ -203,6 +218,15 @@ export class Decision {
    */
   get reserved(): number | undefined {
     return this.#settler.estimate;
+  }
+
+  /**
+   * The budget counters this call's estimate is held on until it is settled: what a settle made elsewhere (the
+   * decision server's ids) may give back. A budget that gave the points back at once (in shadow mode, past its limit)
+   * is not among them. Empty when nothing is reserved.
+   */
+  get reservedCounters(): readonly ReservedCounter[] {
+    return this.#settler.counters ?? NO_RESERVED;
   }
 
   /**

@@ -3,6 +3,7 @@ import type { Scope } from "./compile/rule.js";
 import type { GuardContext } from "./context.js";
 import { checkedInstant } from "./instant.js";
 import type { CallPrice } from "./pricing/call-price.js";
+import type { ModelName } from "./pricing/model-name.js";
 import { firstSegment, pathSegments, type RouteMatcher } from "./route.js";
 
 /** The scope dimension that excluded a call. */
@@ -24,6 +25,8 @@ export class ScopedCall {
   readonly lenient: boolean;
   /** What the call costs a budget, when it states a model or token counts (set by the engine before any rule). */
   price: CallPrice | undefined = undefined;
+  /** The call's model name in the forms model patterns compare against (set by the engine with the price). */
+  model: ModelName | undefined = undefined;
   readonly #clock: () => number;
   #now: number | undefined;
   #segments: readonly string[] | undefined;

@@ -118,7 +118,11 @@ export class DecisionLog {
       warnings: decision.warnings,
       wouldBe: decision.wouldBe,
       explain: decision,
-      settle: { settle: (cost) => this.#settled(decision, id, cost), estimate: decision.reserved },
+      settle: {
+        settle: (cost) => this.#settled(decision, id, cost),
+        estimate: decision.reserved,
+        counters: decision.reservedCounters,
+      },
       price: decision.price,
     });
   }

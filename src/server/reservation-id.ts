@@ -32,9 +32,11 @@ const NOTHING: ReservedCall = Object.freeze({ ops: [], model: undefined, ttlMs: 
 const ID_SHAPE = /^(d_[A-Za-z0-9_-]{16})(?:\.([A-Za-z0-9_-]{22}))?$/;
 
 /**
- * What a decided call reserved: its estimate (`decision.reserved`) on each of its budget counters whose rule has no
- * fixed `cost:` (a fixed cost needs no settling), and the shortest `reservation_ttl` of those rules, as the engine's own
- * reservation expires. Nothing for a refused call or one that reserved nothing.
+ * What a decided call reserved: its estimate (`decision.reserved`) on each of its budget counters that kept it
+ * (`decision.reservedCounters`: never a budget with a fixed `cost:`, which needs no settling, nor a shadow budget
+ * the call went past, which gave the points back at once, so a settle cannot drain it), and the shortest
+ * `reservation_ttl` of those rules, as the engine's own reservation expires. Nothing for a refused call or one that
+ * reserved nothing.
  * @example reservedBy(guardian, decision, ctx, ["openai_budget"]).ops // [{ key: "hexarch:…", points: 2_000_000, windowMs, policy }]
  */
 export function reservedBy(
@@ -45,10 +47,11 @@ export function reservedBy(
 ): ReservedCall {
   const estimate = decision.reserved;
   if (estimate === undefined || decision.isDenied()) return NOTHING;
+  const kept = new Set(decision.reservedCounters.map((counter) => counter.key));
   const ops: ReservedOp[] = [];
   let ttlMs: number | undefined;
   for (const slot of guardian.countersFor(ctx, policyIds)) {
-    if (slot.kind !== "budget") continue;
+    if (slot.kind !== "budget" || !kept.has(slot.key)) continue;
     const rule = guardian.policies.policies.get(slot.rule.policyId)?.rules[slot.rule.index]?.rule;
     if (rule === undefined || rule.spec.cost !== undefined) continue;
     ops.push({ key: slot.key, points: toMicros(estimate), windowMs: slot.windowMs, policy: slot.rule.policyId });

@@ -16,6 +16,7 @@ import { summarizeRule } from "./summary.js";
 import { toMicros } from "../amount.js";
 import type { AdmittingRate, RateAlgorithm } from "../../stores/store.js";
 import { modelChecks } from "./model-checks.js";
+import type { ModelName } from "../pricing/model-name.js";
 
 export { fromMicros, toMicros } from "../amount.js";
 
@@ -63,7 +64,8 @@ export interface CheckFailure {
 export interface Check {
   readonly kind: FindingKind;
   readonly describe: string;
-  test(ctx: GuardContext, environment: string, now: number): CheckFailure | undefined;
+  /** `model` is the call's model name in the forms patterns compare against, when it states one. */
+  test(ctx: GuardContext, environment: string, now: number, model?: ModelName): CheckFailure | undefined;
 }
 
 /** Which calls a rule applies to. Undefined means "any". */
@@ -96,6 +98,8 @@ export interface CompiledRule {
   readonly maxCostMicros: number | undefined;
   /** True when the rule must know what a call costs: a budget without a fixed `cost`, or `max_cost_per_call`. */
   readonly needsPrice: boolean;
+  /** True when the rule has a budget without a fixed `cost`: it reserves what the call is priced at. */
+  readonly reservesByPrice: boolean;
   /** `reservation_ttl` in milliseconds: how long a reservation on the rule's budget waits for its settle. */
   readonly reservationTtlMs: number | undefined;
 }
@@ -304,8 +308,8 @@ export function compileRule(
   const perCallFields = limitFunctions === undefined ? undefined : Object.keys(limitFunctions);
   const ref: RuleRef = { policyId, index, summary: summarizeRule(withAlgorithm(spec, origin?.algorithm), perCallFields), ...(where ?? {}) };
   const maxCostMicros = spec.max_cost_per_call === undefined ? undefined : toMicros(spec.max_cost_per_call);
-  const needsPrice =
-    maxCostMicros !== undefined || counters.some((counter) => counter.kind === "budget" && counter.fixedCostMicros === undefined);
+  const reservesByPrice = counters.some((counter) => counter.kind === "budget" && counter.fixedCostMicros === undefined);
+  const needsPrice = maxCostMicros !== undefined || reservesByPrice;
   return {
     ref,
     spec,
@@ -318,6 +322,7 @@ export function compileRule(
     unconditionalKind: unconditionalKindOf(spec, action, counters, checks, maxCostMicros),
     maxCostMicros,
     needsPrice,
+    reservesByPrice,
     reservationTtlMs: spec.reservation_ttl === undefined ? undefined : spec.reservation_ttl * 1000,
   };
 }
