@@ -1,4 +1,5 @@
 // What one log line says: the chain header, a decision, a settlement, a gap, a file continuation, a checkpoint.
+import { hash } from "node:crypto";
 import type { GuardContext } from "../engine/context.js";
 import type { Decision } from "../engine/decision.js";
 import { sortedKeys, type JsonValue } from "./canonical.js";
@@ -24,6 +25,12 @@ export type RecordBody = {
   readonly mac?: never;
   readonly [key: string]: JsonValue | undefined;
 };
+
+/**
+ * How a decision was asked for: the policy ids named (`check(id)`, `guard(id)`, the server's `policy`), or `*` for every
+ * policy (the middleware, `evaluate`). Scopes a call does not state match only when policies are named, so replay asks the same way.
+ */
+export type AskedPolicies = readonly string[] | "*";
 
 /** Fields of the personal context that `logging.redact` may hash. */
 export type RedactableField = "client" | "user" | "route";
@@ -68,32 +75,46 @@ function plainFact(value: unknown): JsonValue {
 }
 
 /**
+ * What stands for the API key in a record, never the key itself: its keyed hash (`h:…`) with HEXARCH_LOG_KEY, else `s:` and
+ * 32 hex digits of its SHA-256. Equal keys give equal ids, so a replay counts them as one caller.
+ */
+function apiKeyId(shape: RecordShape, apiKey: string): string {
+  return shape.hide === undefined ? `s:${hash("sha256", apiKey).slice(0, 32)}` : shape.hide(apiKey);
+}
+
+/**
  * The call's context as written: never the API key; personal fields hashed when asked.
  * Keys are listed in sorted order at every level, so sealing writes the record with JSON.stringify (canonical.ts).
  */
 function contextFields(context: GuardContext, shape: RecordShape, environment: string): JsonValue {
   const operation = context.operation;
   return {
+    api_key: context.apiKey === undefined ? undefined : apiKeyId(shape, context.apiKey),
     client: personal(shape, "client", context.client),
     confirm: context.confirm === undefined ? undefined : typeof context.confirm === "boolean" ? context.confirm : [...context.confirm],
     cost: context.cost,
     environment: context.environment ?? environment,
     facts: context.facts === undefined ? undefined : sortedCopy(context.facts, plainFact),
     feature: context.feature,
+    input_tokens: context.inputTokens,
     keys: context.keys === undefined ? undefined : sortedCopy(context.keys, (key) => key),
+    max_output_tokens: context.maxOutputTokens,
     method: context.method,
+    model: context.model,
     operation: operation === undefined ? undefined : typeof operation === "string" ? operation : [...operation],
     resource: context.resource,
     resource_type: context.resourceType,
     roles: context.roles === undefined ? undefined : [...context.roles],
     route: personal(shape, "route", context.route),
+    route_folded: context.caseInsensitiveRoute === true ? true : undefined,
     user: personal(shape, "user", context.user),
   };
 }
 
 /**
- * The record of one decision: outcome, deciding rule (with file:line), counters, warnings and the context, enough to re-run it.
- * @example decisionRecord("c1-7", Date.now(), decision, { route: "/users" }, "production", shape)
+ * The record of one decision: outcome, deciding rule (with file:line), counters, warnings, the context and how it was asked
+ * (`asked`, left out when the caller does not say), enough to re-run it. Its time is the instant the engine decided at.
+ * @example decisionRecord("c1-7", Date.now(), decision, { route: "/users" }, "production", shape, "*")
  */
 export function decisionRecord(
   id: string,
@@ -102,11 +123,13 @@ export function decisionRecord(
   context: GuardContext,
   environment: string,
   shape: RecordShape,
+  asked?: AskedPolicies,
 ): RecordBody {
   const rule = decision.rule;
   const hidePartition = shape.hide !== undefined && shape.redact.size > 0;
   // Keys in sorted order at every level (see contextFields).
   return {
+    asked: asked === undefined || asked === "*" ? asked : [...asked],
     context: contextFields(context, shape, environment),
     counters: decision.counters.map((c) => ({
       kind: c.kind,
@@ -136,7 +159,7 @@ export function decisionRecord(
             policy: rule.policyId,
             summary: rule.summary,
           },
-    time: new Date(context.now ?? at).toISOString(),
+    time: new Date(context.now ?? decision.countedAt ?? at).toISOString(),
     type: "decision",
     warnings: decision.warnings.map((w) => ({ kind: w.kind, message: w.message, policy: w.rule?.policyId, would_be: w.wouldBe })),
     would_be: decision.wouldBe,

@@ -101,7 +101,12 @@ export function decisionLogFromConfig(loaded: LoadedPolicyFile, source: LogSourc
   const instance = source.env["HEXARCH_INSTANCE"];
   return new DecisionLog({
     sink,
-    chain: new Chain(mac, { instance: instance === "" ? undefined : instance, policyFile: loaded.file, policyDigest }),
+    chain: new Chain(mac, {
+      instance: instance === "" ? undefined : instance,
+      policyFile: loaded.file,
+      policyDigest,
+      level: section.level ?? "info",
+    }),
     level: section.level ?? "info",
     shape: {
       redact,

@@ -89,7 +89,8 @@ export function eventRoutes(app: Hono<ServerEnv>, deps: ServerDeps): void {
     const ops = chargesFor(guardian, ctx, ids, event.cost);
     if (ops.length > 0) await deps.store.consume(ops);
     const id = deps.ids.issue();
-    deps.log?.record(new Decision({ outcome: "allow", reason: describeCall(event) }), ctx, id);
+    // Asked of no policy: a charge for a call made already, not a decision (a replay finds nothing to decide again).
+    deps.log?.record(new Decision({ outcome: "allow", reason: describeCall(event) }), ctx, id, []);
     return c.json({ id, charged: ops.length > 0, budgets: ops.length });
   };
   app.post("/v1/events/provider-calls", providerCall);
@@ -104,7 +105,7 @@ export function eventRoutes(app: Hono<ServerEnv>, deps: ServerDeps): void {
     const ctx = mapped.context;
     let decision = await sameTurnDecider(guardian)({ ...ctx, now: Date.now() });
     const id = deps.ids.issue();
-    decision = deps.log?.record(decision, ctx, id) ?? decision;
+    decision = deps.log?.record(decision, ctx, id, "*") ?? decision;
     deps.metrics.decisions.inc({ policy: decision.policyId ?? "", outcome: decision.outcome });
     const policies = [
       ...new Set(
