@@ -13,6 +13,7 @@ import { registerExplain } from "./commands/explain.js";
 import { registerTest } from "./commands/test.js";
 import { registerDiff } from "./commands/diff.js";
 import { registerLog } from "./commands/log.js";
+import { registerReplay } from "./commands/replay.js";
 import { registerServe } from "./commands/serve.js";
 import { registerKeys } from "./commands/keys.js";
 import { registerBudgets } from "./commands/budgets.js";
@@ -92,6 +93,7 @@ export function buildProgram(terminal: Terminal): { program: Command; exitCode: 
   registerDiff(program, terminal, act);
   registerExport(program, terminal, act);
   registerLog(program, terminal, act);
+  registerReplay(program, terminal, act);
   registerServe(program, terminal, act);
   registerKeys(program, terminal, act);
   registerBudgets(program, terminal, act);

@@ -96,6 +96,8 @@ export class LogVerifier {
   readonly #torn: string[] = [];
   /** Per chain: checkpoint seq → the head MAC it signed. */
   readonly #checkpoints = new Map<string, Map<number, string>>();
+  /** Called with each record as its chain check accepts it, in order: one pass both verifies and reads (`hexarch replay`). */
+  onRecord: ((record: Readonly<Record<string, unknown>>, where: string) => void) | undefined = undefined;
 
   constructor(key: string | undefined, checkpoints: readonly { where: string; text: string }[]) {
     this.#key = key === "" ? undefined : key;
@@ -246,6 +248,7 @@ export class LogVerifier {
     state.head = record.mac;
     state.expected += 1;
     state.records += 1;
+    this.onRecord?.(record, where);
   }
 
   /** Settles what only the end can tell (deletions at the end, forged last records, truncation after a checkpoint) and reports. */

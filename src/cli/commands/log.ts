@@ -37,8 +37,8 @@ interface QueryOptions extends SourceOptions {
   readonly follow?: boolean;
 }
 
-/** The log named on the command line, else the one the policy file's `logging:` section writes. */
-function openLog(terminal: Terminal, files: readonly string[], options: SourceOptions): StoredLog {
+/** The log named on the command line, else the one the policy file's `logging:` section writes (also `hexarch replay`'s). */
+export function openLog(terminal: Terminal, files: readonly string[], options: SourceOptions): StoredLog {
   const table = options.table ?? DEFAULT_LOG_TABLE;
   if (options.postgres !== undefined) {
     if (files.length > 0) throw new UsageError("give log files or --postgres, not both");
@@ -53,7 +53,7 @@ function openLog(terminal: Terminal, files: readonly string[], options: SourceOp
 }
 
 /** Prints a verification report as people read it. */
-function printReport(terminal: Terminal, report: VerifyReport): void {
+export function printReport(terminal: Terminal, report: VerifyReport): void {
   const { paint } = terminal;
   for (const chain of report.chains) {
     const status = chain.broken ? paint.red("broken") : paint.green("intact");
