@@ -28,6 +28,9 @@ export function replayInstant(text: string | undefined, flag: string, now: numbe
   return at;
 }
 
+/** `one` or `many` to agree with `count`. */
+const agree = (count: number, one: string, many: string): string => (count === 1 ? one : many);
+
 /** What the replay could not answer, or did in a way worth knowing, in sentences (none when everything replayed plainly). */
 export function replayNotes(result: ReplayResult, reading: ReplayReading, candidate: PolicySet, unverified: boolean): string[] {
   const { skipped } = result;
@@ -38,13 +41,13 @@ export function replayNotes(result: ReplayResult, reading: ReplayReading, candid
     notes.push("a chain's header does not say its level (written before it did): if it was written at warn, allowed calls are missing");
   if (result.unasked > 0)
     notes.push(
-      `${counted(result.unasked, "record")} do not say how they were asked (written before records did): replayed as every policy, as the middleware asks`,
+      `${counted(result.unasked, "record")} ${agree(result.unasked, "does", "do")} not say how they were asked (written before records did): replayed as every policy, as the middleware asks`,
     );
   if (skipped.removed > 0)
     notes.push(`${counted(skipped.removed, "decision")} asked of, or made by, policies the candidate removes: counted apart, not compared`);
   if (skipped.redacted > 0)
     notes.push(
-      `${counted(skipped.redacted, "record")} hash a field the candidate compares as it is (allowed_users, route scopes; logging.redact): not decided`,
+      `${counted(skipped.redacted, "record")} ${agree(skipped.redacted, "hashes", "hash")} a field the candidate compares as it is (allowed_users, route scopes; logging.redact): not decided`,
     );
   if (skipped.failures > 0) notes.push(`${counted(skipped.failures, "record")} of store or log failures (outcome error): not decided`);
   if (skipped.charges > 0) notes.push(`${counted(skipped.charges, "charge")} for provider calls already made: not decided`);

@@ -1,7 +1,7 @@
 // `hexarch replay CANDIDATE.yaml`: decides the recorded calls again under a candidate policy file and lists what would change.
-import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from "node:fs";
+import { closeSync, existsSync, mkdtempSync, openSync, rmSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import type { Command } from "commander";
 import { MemoryStore } from "../../index.js";
 import { fileLines, type StoredLog } from "../../log/read.js";
@@ -35,6 +35,8 @@ function openLogs(terminal: Terminal, candidate: string, options: ReplayOptions)
   const source = { ...options, config: options.config ?? candidate };
   if (files.length === 0) return [openLog(terminal, [], source)];
   if (options.postgres !== undefined) throw new UsageError("give --log files or --postgres, not both");
+  const missing = files.find((name) => !existsSync(resolve(terminal.cwd, name)));
+  if (missing !== undefined) throw new UsageError(`no log file at ${missing}`);
   // Names of one log (app.log.2, app.log.1, app.log) stay one log, read oldest first; other logs are read beside it.
   const byBase = new Map<string, string[]>();
   for (const file of files) {
