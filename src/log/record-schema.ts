@@ -67,7 +67,7 @@ export const DecisionRecordSchema = z.strictObject({
   ),
   warnings: z.array(z.strictObject({ kind: z.string(), policy: z.string().optional(), message: z.string(), would_be: outcome.optional() })),
   context: z.strictObject({
-    api_key: z.string().optional().describe("Not the key: h:… (keyed hash) with HEXARCH_LOG_KEY, else s: and 32 hex digits of its SHA-256"),
+    api_key: z.string().optional().describe("Never the key: its keyed hash h:…, written only when HEXARCH_LOG_KEY is set"),
     operation: z.union([z.string(), z.array(z.string())]).optional(),
     resource: z.string().optional(),
     resource_type: z.string().optional(),

@@ -1,5 +1,4 @@
 // What one log line says: the chain header, a decision, a settlement, a gap, a file continuation, a checkpoint.
-import { hash } from "node:crypto";
 import type { GuardContext } from "../engine/context.js";
 import type { Decision } from "../engine/decision.js";
 import { sortedKeys, type JsonValue } from "./canonical.js";
@@ -75,11 +74,11 @@ function plainFact(value: unknown): JsonValue {
 }
 
 /**
- * What stands for the API key in a record, never the key itself: its keyed hash (`h:…`) with HEXARCH_LOG_KEY, else `s:` and
- * 32 hex digits of its SHA-256. Equal keys give equal ids, so a replay counts them as one caller.
+ * What stands for the API key in a record, never the key itself: its keyed hash (`h:…`) when HEXARCH_LOG_KEY is set, else
+ * nothing (an unkeyed digest of a weak key could be guessed back). Equal keys give equal ids, so a replay counts them as one caller.
  */
-function apiKeyId(shape: RecordShape, apiKey: string): string {
-  return shape.hide === undefined ? `s:${hash("sha256", apiKey).slice(0, 32)}` : shape.hide(apiKey);
+function apiKeyId(shape: RecordShape, apiKey: string | undefined): string | undefined {
+  return apiKey === undefined || shape.hide === undefined ? undefined : shape.hide(apiKey);
 }
 
 /**
@@ -89,7 +88,7 @@ function apiKeyId(shape: RecordShape, apiKey: string): string {
 function contextFields(context: GuardContext, shape: RecordShape, environment: string): JsonValue {
   const operation = context.operation;
   return {
-    api_key: context.apiKey === undefined ? undefined : apiKeyId(shape, context.apiKey),
+    api_key: apiKeyId(shape, context.apiKey),
     client: personal(shape, "client", context.client),
     confirm: context.confirm === undefined ? undefined : typeof context.confirm === "boolean" ? context.confirm : [...context.confirm],
     cost: context.cost,
