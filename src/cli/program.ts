@@ -44,7 +44,8 @@ export function reportConfigError(terminal: Terminal, error: PolicyConfigError):
 const EXIT_HELP = `
 Exit codes:
   0  done: the policy is valid, every case passed, every log chain is intact
-  1  the policy file is invalid or missing, a case failed, init would overwrite a file, or a log chain is broken
+  1  the policy file is invalid or missing, a case failed, init would overwrite a file, a log chain is broken,
+     or replay --fail-on-change found a decision that would change
   2  the command line is wrong, or a case file is broken
 `;
 

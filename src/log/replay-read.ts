@@ -127,7 +127,7 @@ export async function readForReplay(
   const open = new Set(iterators.keys());
   while (open.size > 0) {
     // The log read least far goes next, so logs written side by side are read side by side.
-    current = [...open].reduce((a, b) => ((reached[b] as number) < (reached[a] as number) ? b : a));
+    if (logs.length > 1) current = leastRead(open, reached);
     const next = await (iterators[current] as AsyncIterator<{ where: string; text: string; last: boolean }>).next();
     if (next.done === true) {
       open.delete(current);
@@ -136,14 +136,20 @@ export async function readForReplay(
     const { where, text, last } = next.value;
     if (verifier !== undefined) verifier.line(where, text, last);
     else notRecords += readPlain(text, last, take) ? 0 : 1;
-    let frontier = Number.POSITIVE_INFINITY;
-    for (const index of open) frontier = Math.min(frontier, reached[index] as number);
+    const frontier = logs.length === 1 ? (reached[0] as number) : (reached[leastRead(open, reached)] as number);
     while (heap.items.length > MERGE_RECORDS || (heap.items[0]?.at ?? Number.POSITIVE_INFINITY) <= frontier - MERGE_SLACK_MS) {
       await emit(heap.pop() as Queued);
     }
   }
   for (let queued = heap.pop(); queued !== undefined; queued = heap.pop()) await emit(queued);
   return { report: verifier?.finish(), levels, late, notRecords };
+}
+
+/** The open log read least far (by the time of its latest record). */
+function leastRead(open: ReadonlySet<number>, reached: readonly number[]): number {
+  let least = -1;
+  for (const index of open) if (least === -1 || (reached[index] as number) < (reached[least] as number)) least = index;
+  return least;
 }
 
 /** Without verification: a line parsed as it is; false when it is not a record (a torn last line is let go quietly). */
