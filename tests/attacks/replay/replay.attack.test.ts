@@ -218,3 +218,19 @@ describe("several logs written side by side", () => {
     expect(readFileSync(file("one.log"), "utf8")).toContain('"a0"');
   });
 });
+
+describe("records out of time order within one log", () => {
+  it("are put back in time order when close; one that comes long after later ones is replayed late, with a note", async () => {
+    const shuffled = [0, 10, 20, 40, 30].map((s, i) => decision(`d${i}`, s, "203.0.113.9"));
+    writeLog(file("app.log"), chainLines(shuffled));
+    const close = JSON.parse((await replay("lowered.yaml", "--log", "app.log", "--json")).stdout) as {
+      changes: { id: string }[];
+      notes: [];
+    };
+    expect(close).toMatchObject({ changes: [{ id: "d4" }, { id: "d3" }], notes: [] });
+    const stray = [...fiveCalls(), decision("later", 600, "x"), decision("stray", 15, "y")];
+    writeLog(file("stray.log"), chainLines(stray));
+    const late = JSON.parse((await replay("lowered.yaml", "--log", "stray.log", "--json")).stdout) as { notes: string[] };
+    expect(late.notes).toEqual([expect.stringMatching(/^1 record came long after later ones .*replayed late$/)]);
+  });
+});
