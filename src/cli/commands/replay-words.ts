@@ -52,6 +52,11 @@ export function replayNotes(result: ReplayResult, reading: ReplayReading, candid
   if (skipped.failures > 0) notes.push(`${counted(skipped.failures, "record")} of store or log failures (outcome error): not decided`);
   if (skipped.charges > 0) notes.push(`${counted(skipped.charges, "charge")} for provider calls already made: not decided`);
   if (skipped.unreadable > 0) notes.push(`${counted(skipped.unreadable, "record")} with fields of the wrong type: not decided`);
+  const lost = (reading.report?.chains ?? []).reduce((sum, chain) => sum + chain.gaps.reduce((n, gap) => n + gap.lost, 0), 0);
+  if (lost > 0)
+    notes.push(
+      `${counted(lost, "record")} were lost while the log could not be written (gap records): counters after them may start short`,
+    );
   if (reading.late > 0) notes.push(`${counted(reading.late, "record")} came long after later ones (a writer's outage?): replayed late`);
   if (candidate.customKeys.size > 0)
     notes.push(

@@ -135,6 +135,10 @@ function refusal(terminal: Terminal, reading: ReplayReading): string | undefined
 
 async function replay(terminal: Terminal, candidateFile: string, options: ReplayOptions): Promise<ExitCode> {
   const candidate = loadPolicySource(terminal, candidateFile);
+  if (options.policy !== undefined && !candidate.set.policies.has(options.policy))
+    throw new UsageError(
+      `--policy: no policy "${options.policy}" in ${candidate.file}; known: ${[...candidate.set.policies.keys()].join(", ")}`,
+    );
   const since = replayInstant(options.since, "--since");
   const until = replayInstant(options.until, "--until");
   if (since !== undefined && until !== undefined && since >= until) throw new UsageError("--since must be before --until");

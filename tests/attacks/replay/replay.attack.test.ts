@@ -2,6 +2,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { gapRecord } from "../../../src/log/records.js";
 import { runHexarch, tempProject } from "../../cli/run-hexarch.js";
 import { apiPolicy, at, chainLines, decision, writeLog } from "./crafted-log.js";
 
@@ -203,6 +204,23 @@ describe("logs that cannot answer say so", () => {
         expect.stringMatching(/^1 record does not say how they were asked/),
       ]),
     );
+  });
+});
+
+describe("what the log lost, and policies it never had", () => {
+  it("a gap record (records lost in an outage) is named in a note; an unknown --policy is a usage error", async () => {
+    writeLog(
+      file("app.log"),
+      chainLines([...fiveCalls().slice(0, 2), gapRecord(12, at(15), at(18), "disk full"), ...fiveCalls().slice(2)]),
+    );
+    const run = await replay("hexarch.yaml", "--log", "app.log", "--json");
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      total: 5,
+      notes: [expect.stringMatching(/^12 records were lost while the log could not/)],
+    });
+    const unknown = await replay("hexarch.yaml", "--log", "app.log", "--policy", "api_rat");
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/--policy: no policy "api_rat" in hexarch\.yaml; known: api_rate/);
   });
 });
 
