@@ -16,8 +16,10 @@ if (!fromSource) buildBenchDist();
 const { createGuardian } = (await import(fromSource ? "../../src/index.js" : `${BENCH_DIST}index.js`)) as typeof Package;
 /** The CLI as users run it (the built bundle), or from source with BENCH_SOURCE=1. */
 const CLI = fromSource ? ["--import", "tsx", fileURLToPath(new URL("../../src/cli/main.ts", import.meta.url))] : [`${BENCH_DIST}cli.js`];
-/** Prints the process's peak RSS (KiB) on stderr as it exits. */
-const PEAK_RSS = "data:text/javascript,process.on('exit',()=>process.stderr.write('maxrss '+process.resourceUsage().maxRSS+'\\n'))";
+/** Prints the process's peak RSS (KiB) and CPU time (µs, user + system) on stderr as it exits. */
+const USAGE =
+  "data:text/javascript,process.on('exit',()=>{const u=process.resourceUsage();" +
+  "process.stderr.write('usage '+u.maxRSS+' '+(u.userCPUTime+u.systemCPUTime)+'\\n')})";
 
 /**
  * Writes a log of `records` decisions once (kept in .tmp/ for later runs): 100 clients on 50 routes, as the middleware and as
@@ -39,17 +41,20 @@ async function writeLog(path: string, records: number): Promise<void> {
   await guardian.close();
 }
 
-/** Runs the CLI once; its wall time in seconds and peak RSS in MB. */
-function run(args: readonly string[]): { seconds: number; rssMb: number } {
+/**
+ * Runs the CLI once: its wall time and CPU time in seconds, and peak RSS in MB. On a machine shared with other work the
+ * CPU time is the steadier figure (wall time waits for the cores too).
+ */
+function run(args: readonly string[]): { seconds: number; cpuSeconds: number; rssMb: number } {
   const started = process.hrtime.bigint();
-  const child = spawnSync(process.execPath, ["--import", PEAK_RSS, ...CLI, ...args], {
+  const child = spawnSync(process.execPath, ["--import", USAGE, ...CLI, ...args], {
     env: { ...process.env, HEXARCH_LOG_KEY: KEY },
     encoding: "utf8",
   });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   if (child.status !== 0) throw new Error(`hexarch ${args.join(" ")} exited ${String(child.status)}: ${child.stderr}`);
-  const rss = /maxrss (\d+)/.exec(child.stderr);
-  return { seconds, rssMb: Number(rss?.[1] ?? Number.NaN) / 1024 };
+  const usage = /usage (\d+) (\d+)/.exec(child.stderr);
+  return { seconds, cpuSeconds: Number(usage?.[2] ?? Number.NaN) / 1e6, rssMb: Number(usage?.[1] ?? Number.NaN) / 1024 };
 }
 
 mkdirSync(FOLDER, { recursive: true });
@@ -67,19 +72,24 @@ console.log(
 execFileSync(process.execPath, [...CLI, "replay", POLICY, "--log", log, "--fail-on-change"], {
   env: { ...process.env, HEXARCH_LOG_KEY: KEY },
 });
-const replayRates: number[] = [];
-const verifyRates: number[] = [];
+const rates = { replay: [] as number[], replayCpu: [] as number[], verify: [] as number[], verifyCpu: [] as number[] };
+const perSecond = (seconds: number): string => `${(RECORDS / seconds).toFixed(0)}/s`;
 for (let round = 1; round <= LOAD.rounds; round += 1) {
   const replay = run(["replay", POLICY, "--log", log]);
   const verify = run(["log", "verify", log]);
-  replayRates.push(RECORDS / replay.seconds);
-  verifyRates.push(RECORDS / verify.seconds);
+  rates.replay.push(RECORDS / replay.seconds);
+  rates.replayCpu.push(RECORDS / replay.cpuSeconds);
+  rates.verify.push(RECORDS / verify.seconds);
+  rates.verifyCpu.push(RECORDS / verify.cpuSeconds);
   console.log(
-    `round ${round}  replay ${replay.seconds.toFixed(2)} s  ${(RECORDS / replay.seconds).toFixed(0)} decisions/s  ` +
-      `(log verify alone ${verify.seconds.toFixed(2)} s  ${(RECORDS / verify.seconds).toFixed(0)} records/s)`,
+    `round ${round}  replay ${replay.seconds.toFixed(2)} s wall (${perSecond(replay.seconds)}), ${replay.cpuSeconds.toFixed(2)} s CPU ` +
+      `(${perSecond(replay.cpuSeconds)});  log verify alone ${verify.seconds.toFixed(2)} s wall (${perSecond(verify.seconds)}), ` +
+      `${verify.cpuSeconds.toFixed(2)} s CPU (${perSecond(verify.cpuSeconds)})`,
   );
 }
-console.log(`\nmedian: replay ${median(replayRates).toFixed(0)} decisions/s; log verify alone ${median(verifyRates).toFixed(0)} records/s`);
+const med = (values: readonly number[]): string => median(values).toFixed(0);
+console.log(`\nmedian decisions/s: replay ${med(rates.replay)} wall, ${med(rates.replayCpu)} per CPU-second`);
+console.log(`median records/s:  log verify alone ${med(rates.verify)} wall, ${med(rates.verifyCpu)} per CPU-second`);
 for (const length of lengths) {
   const { rssMb } = run(["replay", POLICY, "--log", `${FOLDER}replay-${length}.log`]);
   console.log(`peak RSS, replay of ${length} decisions: ${rssMb.toFixed(0)} MB`);

@@ -109,7 +109,8 @@ export class Replay {
   decision(record: ReadRecord): void {
     const skip = this.#skipReason(record);
     if (skip !== undefined) {
-      this.#skipped[skip] += 1;
+      // Only the period reported is counted; earlier records are decided for their counters alone.
+      if (this.#options.since === undefined || record.at >= this.#options.since) this.#skipped[skip] += 1;
       return;
     }
     let context: GuardContext;
@@ -122,10 +123,12 @@ export class Replay {
       this.#skipped.unreadable += 1;
       return;
     }
-    if (record.asked === undefined) this.#unasked += 1;
+    const inPeriod = this.#options.since === undefined || record.at >= this.#options.since;
+    if (record.asked === undefined && inPeriod) this.#unasked += 1;
     // A store that answers synchronously gives a Decision; anything else is a misuse, not a record's fault.
     if (!("outcome" in decided)) throw new TypeError("hexarch replay needs a store that answers synchronously (MemoryStore)");
     if (decided.reserved !== undefined) this.#hold(record.id, decided);
+    if (!inPeriod) return;
     if (record.policy !== undefined && !this.#set.policies.has(record.policy)) {
       this.#skipped.removed += 1;
       return;
@@ -197,10 +200,9 @@ export class Replay {
     return undefined;
   }
 
-  /** Whether a decided record falls in the period and policy the replay reports on. */
+  /** Whether a decided record of the period concerns the policy the replay reports on (every record when none is named). */
   #reported(record: ReadRecord, decided: Decision): boolean {
-    const { since, policy } = this.#options;
-    if (since !== undefined && record.at < since) return false;
+    const { policy } = this.#options;
     if (policy === undefined) return true;
     return (
       record.policy === policy ||

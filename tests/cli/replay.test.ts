@@ -140,6 +140,19 @@ describe("hexarch replay against an Express app's log", () => {
     );
   });
 
+  it("--policy compares only the decisions a policy made or was asked for by name", async () => {
+    const json = async (policy: string): Promise<ReplayJson> =>
+      JSON.parse(
+        (await runHexarch(["replay", "lowered.yaml", "--log", "replay.log", "--policy", policy, "--json"], { cwd: project.dir })).stdout,
+      ) as ReplayJson;
+    // guard("ai_budget") names the policy on every /ai call, allowed or refused.
+    expect(await json("ai_budget")).toMatchObject({ total: sent.filter((s) => s.path.startsWith("/ai/")).length, changed: 0 });
+    expect(await json("office_hours")).toMatchObject({
+      total: sent.filter((s) => s.path.startsWith("/admin/") && s.status === 403).length,
+    });
+    expect((await json("api_rate")).changed).toBe(admittedUnder(5).size - admittedUnder(3).size);
+  });
+
   it("prints the summary and each changed decision, newest last, for people", async () => {
     const run = await runHexarch(["replay", "lowered.yaml", "--log", "replay.log"], { cwd: project.dir });
     expect(run.stdout).toMatch(/^\d+ decisions replayed: \d+ unchanged, \d+ changed$/m);
