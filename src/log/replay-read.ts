@@ -29,8 +29,12 @@ export interface ReplayReading {
 
 /** Records held to put chains written side by side back in time order; the oldest goes once more arrive. */
 const MERGE_RECORDS = 16_384;
-/** A record is replayed once every log read has gone this far past it. */
-const MERGE_SLACK_MS = 10_000;
+/**
+ * A record is replayed once every log read has gone this far past it: writers flush every 100 ms, so chains sharing a file or a
+ * table interleave far closer than this; records held back longer (a writer's outage) are replayed late, with a note. Holding
+ * fewer records also keeps them out of the old generation: 10 s cost about 15% more CPU on a 200,000-record log (noisy machine).
+ */
+const MERGE_SLACK_MS = 2_000;
 
 const before = (a: Queued, b: Queued): boolean => a.at < b.at || (a.at === b.at && a.n < b.n);
 
