@@ -17,6 +17,8 @@ export interface ProjectSetup {
   readonly typescript: boolean;
   /** One phrase per choice, e.g. `Express (in package.json)`, for the line that says what was detected. */
   readonly reasons: readonly string[];
+  /** Whether the app already has a package (declared in package.json, or in node_modules), so init need not install it. */
+  readonly has: (name: string) => boolean;
 }
 
 /** What the command line says, overriding detection. */
@@ -64,7 +66,7 @@ function installed(manifest: Manifest | undefined, cwd: string, name: string): b
  * server); with none installed, Express. `"type": "module"` in the nearest package.json means ESM, anything else
  * (no package.json included: npm would create one without it) CommonJS. TypeScript: a tsconfig.json beside that
  * package.json, or `typescript` among its dependencies. `overrides` win over what is found.
- * @example detectSetup(process.cwd(), {}) // { framework: "express", module: "cjs", typescript: false, reasons: [...] }
+ * @example detectSetup(process.cwd(), {}) // { framework: "express", module: "cjs", typescript: false, reasons: [...], has }
  */
 export function detectSetup(cwd: string, overrides: SetupOverrides): ProjectSetup {
   const manifest = nearestManifest(cwd);
@@ -83,5 +85,5 @@ export function detectSetup(cwd: string, overrides: SetupOverrides): ProjectSetu
 
   const typescript = declares(manifest, "typescript") || existsSync(join(manifest?.folder ?? cwd, "tsconfig.json"));
   if (typescript) reasons.push("TypeScript");
-  return { framework, module, typescript, reasons };
+  return { framework, module, typescript, reasons, has: (name) => installed(manifest, cwd, name) };
 }

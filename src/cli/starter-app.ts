@@ -3,7 +3,7 @@ import type { ProjectSetup } from "./project-setup.js";
 
 /** A runnable app protected by the starter policies, for one setup. */
 export interface StarterApp {
-  /** The npm commands that install what the file imports. */
+  /** The npm commands that install what the file imports and the app does not have yet. */
   readonly install: readonly string[];
   /** Where to save the code, relative to the project folder. */
   readonly file: string;
@@ -54,38 +54,53 @@ function koaApp(setup: ProjectSetup): string[] {
   ];
 }
 
-function nextRoute(): string[] {
+function nextRoute(setup: ProjectSetup): string[] {
+  // Next 16 refuses `import`/`export` in a route.js of a CommonJS package ("type": "commonjs", as `npm init -y` writes).
+  const esm = setup.typescript || setup.module === "esm";
+  const handler = (method: string, body: string) =>
+    `${esm ? `export const ${method}` : `exports.${method}`} = withHexarch(() => Response.json(${body}));`;
   return [
-    'import { withHexarch } from "hexarch-guardrails/next";',
+    ...imports(setup, [["{ withHexarch }", "hexarch-guardrails/next"]]),
     "// Behind a proxy, give withHexarch(handler, { trustProxy: 1 }) so each client counts on its own.",
-    "export const GET = withHexarch(() => Response.json({ ok: true }));",
-    "export const DELETE = withHexarch(() => Response.json({ deleted: true }));",
+    handler("GET", "{ ok: true }"),
+    handler("DELETE", "{ deleted: true }"),
   ];
 }
 
 /**
  * The app to paste for `setup`: an Express or Koa server with its body parser before `hexarch()`, or a Next.js
- * route file, in the setup's module syntax (TypeScript and Next.js files always use `import`).
- * @example starterApp({ framework: "koa", module: "cjs", typescript: false, reasons: [] }).file // "server.js"
+ * route file, in the setup's module syntax (TypeScript files always use `import`).
+ * @example starterApp({ framework: "koa", module: "cjs", typescript: false, reasons: [], has: () => false }).file // "server.js"
  */
 export function starterApp(setup: ProjectSetup): StarterApp {
   const extension = setup.typescript ? "ts" : "js";
   if (setup.framework === "next") {
     return {
-      install: ["npm install hexarch-guardrails"],
+      install: installLines(setup, ["hexarch-guardrails"], []),
       file: `app/items/[id]/route.${extension}`,
-      code: nextRoute(),
+      code: nextRoute(setup),
       start: "npx next dev",
       url: "http://localhost:3000/items/7",
     };
   }
-  const peers = setup.framework === "koa" ? "koa @koa/bodyparser" : "express";
-  const typesAndRunner = setup.framework === "koa" ? "tsx @types/koa" : "tsx @types/express";
+  const koa = setup.framework === "koa";
+  const peers = koa ? ["koa", "@koa/bodyparser"] : ["express"];
+  const typesAndRunner = !setup.typescript ? [] : koa ? ["tsx", "@types/koa"] : ["tsx", "@types/express"];
   return {
-    install: [`npm install hexarch-guardrails ${peers}`, ...(setup.typescript ? [`npm install -D ${typesAndRunner}`] : [])],
+    install: installLines(setup, ["hexarch-guardrails", ...peers], typesAndRunner),
     file: `server.${extension}`,
-    code: setup.framework === "koa" ? koaApp(setup) : expressApp(setup),
+    code: koa ? koaApp(setup) : expressApp(setup),
     start: setup.typescript ? `npx tsx server.ts` : "node server.js",
     url: "http://localhost:3000/items/7",
   };
+}
+
+/** `npm install` lines for the packages the app does not have yet: none when it has them all. */
+function installLines(setup: ProjectSetup, packages: readonly string[], devPackages: readonly string[]): string[] {
+  const missing = packages.filter((name) => !setup.has(name));
+  const missingDev = devPackages.filter((name) => !setup.has(name));
+  return [
+    ...(missing.length > 0 ? [`npm install ${missing.join(" ")}`] : []),
+    ...(missingDev.length > 0 ? [`npm install -D ${missingDev.join(" ")}`] : []),
+  ];
 }

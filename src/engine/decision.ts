@@ -98,6 +98,8 @@ export interface Settler {
   settle(actualCost: number): Promise<void>;
   /** The estimate reserved on each budget, in the budget's unit. */
   readonly estimate?: number | undefined;
+  /** Stops this settler from ever settling (its reservation_ttl timer included): someone else settles the counters now. */
+  handOver?(): void;
 }
 
 /** Fields from which a Decision is made. */
@@ -226,6 +228,15 @@ export class Decision {
    */
   release(): Promise<void> {
     return this.#settler.settle(0);
+  }
+
+  /**
+   * Hands the reservation over to another keeper (the decision server keeps it in the store, for any instance to
+   * settle): this decision's settle(), release() and reservation_ttl then change nothing. The counters stay as reserved.
+   * @example await keepInStore(decision.reserved); decision.handOver(); // this process no longer settles or expires it
+   */
+  handOver(): void {
+    this.#settler.handOver?.();
   }
 
   /**

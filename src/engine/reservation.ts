@@ -75,6 +75,12 @@ export class Reservation implements Settler {
     }
   }
 
+  /** Never settles, and leaves the reservation_ttl timer: the counters stay as reserved, for another keeper to settle. */
+  handOver(): void {
+    this.#done = true;
+    this.#open?.delete(this);
+  }
+
   /** The reservation_ttl passed without a settle: it is settled at its estimate. */
   expire(): void {
     if (this.#done) return;

@@ -3,8 +3,10 @@ import type { GuardContext } from "../engine/context.js";
 import { Decision } from "../engine/decision.js";
 import { SILENT_LOGGER, type Logger } from "../errors/warnings.js";
 import type { Chain, Checkpoint, SealedBatch } from "./chain.js";
+import { closeBeforeExit } from "./close-before-exit.js";
 import { decisionRecord, gapRecord, settleRecord, type AskedPolicies, type RecordBody, type RecordShape } from "./records.js";
-import type { LogSink } from "./sink.js";
+import { PartialWrite, type LogSink } from "./sink.js";
+import type { Witness } from "./witness.js";
 
 /** Which decisions a level writes. */
 export type LogLevel = "debug" | "info" | "warn" | "error";
@@ -30,8 +32,10 @@ export interface DecisionLogOptions {
   readonly buffer: number;
   readonly logger: Logger;
   readonly clock?: () => number;
-  /** Flush on SIGTERM, then let the signal end the process when nothing else listens for it. */
-  readonly flushOnSigterm?: boolean;
+  /** Where every signed chain head also goes (`logging.witness`), off the decision path. */
+  readonly witness?: Witness | undefined;
+  /** Close (write everything out) when the process runs out of work, if not closed before. Never listens for signals. */
+  readonly closeBeforeExit?: boolean;
 }
 
 /** A decision or settlement waiting to be written: built into a record only at flush time. */
@@ -74,20 +78,15 @@ export class DecisionLog {
   #lastCheckpointAt: number;
   #closed = false;
   #startsFile = false;
+  #forgetAtExit: () => void = () => undefined;
 
   constructor(options: DecisionLogOptions) {
     this.#options = options;
     this.required = options.required;
     this.#clock = options.clock ?? Date.now;
     this.#lastCheckpointAt = this.#clock();
-    if (options.flushOnSigterm === true) process.once("SIGTERM", this.#onSigterm);
+    if (options.closeBeforeExit === true) this.#forgetAtExit = closeBeforeExit(this);
   }
-
-  readonly #onSigterm = (): void => {
-    void this.close().finally(() => {
-      if (process.listenerCount("SIGTERM") === 0) process.kill(process.pid, "SIGTERM");
-    });
-  };
 
   /** Where records go, for messages. */
   get sinkName(): string {
@@ -195,16 +194,17 @@ export class DecisionLog {
     const bodies = taken.map((pending) => this.#body(pending));
     if (lost > 0) bodies.unshift(gapRecord(lost, this.#lostFrom, this.#lostTo, this.#failing?.message ?? "the buffer was full"));
     if (bodies.length === 0) return;
-    let sealed: SealedBatch;
+    let sealed: SealedBatch | undefined;
     try {
       this.#startsFile = (await sink.rotateIfFull()) || this.#startsFile;
-      const batch = chain.seal(bodies, this.#startsFile);
-      await sink.append(batch);
-      chain.commit(batch);
+      sealed = chain.seal(bodies, this.#startsFile);
+      await sink.append(sealed);
+      chain.commit(sealed);
       this.#startsFile = false;
-      sealed = batch;
     } catch (error) {
-      this.#failed(error instanceof Error ? error : new Error(String(error)), taken);
+      const written =
+        error instanceof PartialWrite && sealed !== undefined ? this.#partlyWritten(sealed, error.lines, bodies.length, lost) : 0;
+      this.#failed(error instanceof Error ? error : new Error(String(error)), taken.slice(written));
       return;
     }
     this.#lost -= lost;
@@ -214,6 +214,21 @@ export class DecisionLog {
     }
     await this.#checkpoints(sealed);
     if (this.#queue.length > 0 && this.#timer === undefined && !this.#closed) void this.flush();
+  }
+
+  /**
+   * Commits the first `lines` lines of a batch the sink stored only in part, and says how many queued records they held
+   * (the header or `continue` record, and the gap record, come before them).
+   */
+  #partlyWritten(batch: SealedBatch, lines: number, bodies: number, lost: number): number {
+    this.#options.chain.commit(batch, lines);
+    this.#startsFile = false;
+    let records = Math.max(0, lines - (batch.lines.length - bodies));
+    if (lost > 0 && records > 0) {
+      this.#lost -= lost;
+      records -= 1;
+    }
+    return records;
   }
 
   #failed(error: Error, taken: Pending[]): void {
@@ -255,6 +270,8 @@ export class DecisionLog {
   }
 
   async #writeCheckpoint(checkpoint: Checkpoint, now: number): Promise<void> {
+    // The head vouches for records already written, whether or not the checkpoint file takes it.
+    this.#options.witness?.send(checkpoint);
     try {
       await this.#options.sink.appendCheckpoint(JSON.stringify(checkpoint));
       this.#lastCheckpointSeq = checkpoint.seq;
@@ -268,7 +285,7 @@ export class DecisionLog {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    process.removeListener("SIGTERM", this.#onSigterm);
+    this.#forgetAtExit();
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timer = undefined;
     for (let attempt = 0; attempt < 3 && (this.#queue.length > 0 || this.#lost > 0); attempt += 1) {
@@ -278,6 +295,6 @@ export class DecisionLog {
     await this.#flushing;
     const { chain } = this.#options;
     if (chain.seq > this.#lastCheckpointSeq) await this.#writeCheckpoint(chain.checkpoint(this.#clock()), this.#clock());
-    await this.#options.sink.close();
+    await Promise.all([this.#options.sink.close(), this.#options.witness?.close()]);
   }
 }

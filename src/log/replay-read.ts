@@ -91,6 +91,8 @@ export async function readForReplay(
 ): Promise<ReplayReading> {
   const checkpoints = verify ? (await Promise.all(logs.map((log) => log.checkpoints()))).flat() : [];
   const verifier = verify ? new LogVerifier(key, checkpoints) : undefined;
+  // A file of a rotated set that is not there is a break in its chain, as `log verify` says.
+  for (const log of logs) for (const path of log.missing) verifier?.missingFile(path);
   const heap = new MergeHeap();
   const levels = new Set<string>();
   const reached = logs.map(() => Number.NEGATIVE_INFINITY);

@@ -38,7 +38,7 @@ describe("hexarch init detects the setup", () => {
     expect(file).toBe("server.js");
     expect(code.slice(0, 2)).toEqual(['const express = require("express");', 'const { hexarch } = require("hexarch-guardrails/express");']);
     expect(code.join("\n")).not.toContain("import ");
-    expect(run.stdout).toContain("npm install hexarch-guardrails express");
+    expect(run.stdout).toContain("npm install hexarch-guardrails\n");
   });
 
   it("does not leave out the body parser, and puts it before hexarch()", async () => {
@@ -68,7 +68,7 @@ describe("hexarch init detects the setup", () => {
       'import { bodyParser } from "@koa/bodyparser";',
       'import { hexarch } from "hexarch-guardrails/koa";',
     ]);
-    expect(run.stdout).toContain("npm install hexarch-guardrails koa @koa/bodyparser");
+    expect(run.stdout).toContain("npm install hexarch-guardrails @koa/bodyparser\n");
   });
 
   it("prints a server.ts started with tsx in a TypeScript project", async () => {
@@ -92,6 +92,16 @@ describe("hexarch init detects the setup", () => {
     expect(code).toContain("export const DELETE = withHexarch(() => Response.json({ deleted: true }));");
   });
 
+  it("prints a CommonJS route.js for Next.js in a package npm init -y made, which Next 16 refuses in import syntax", async () => {
+    const cwd = app({ name: "site", type: "commonjs", dependencies: { next: "16.0.0" } });
+    const run = await hexarch(cwd, "init");
+    const { file, code } = printedFile(run.stdout);
+    expect(file).toBe("app/items/[id]/route.js");
+    expect(code[0]).toBe('const { withHexarch } = require("hexarch-guardrails/next");');
+    expect(code).toContain("exports.DELETE = withHexarch(() => Response.json({ deleted: true }));");
+    expect(code.join("\n")).not.toMatch(/^(import|export) /m);
+  });
+
   it("takes --framework and --cjs/--esm over what it finds, and refuses both module flags at once", async () => {
     const cwd = app({ name: "shop", type: "module" }, ["express"]);
     const run = await hexarch(cwd, "init", "--framework", "koa", "--cjs");
@@ -101,6 +111,18 @@ describe("hexarch init detects the setup", () => {
     expect(both.code).toBe(2);
     expect(both.stderr).toContain("--cjs and --esm exclude each other");
     expect((await hexarch(cwd, "init", "--force", "--framework", "hapi")).code).toBe(2);
+  });
+
+  it("does not tell the user to install packages it has just said are installed", async () => {
+    const cwd = app({ name: "shop", dependencies: { express: "^5.0.0", "hexarch-guardrails": "^0.1.0" } }, ["tsx"], {
+      "tsconfig.json": "{}",
+    });
+    const run = await hexarch(cwd, "init");
+    expect(run.stdout).toContain("For Express (installed)");
+    const installs = run.stdout.split("\n").filter((line) => line.trimStart().startsWith("npm install"));
+    expect(installs.map((line) => line.trim())).toEqual(["npm install -D @types/express"]);
+    const bare = await hexarch(app({ name: "shop" }), "init");
+    expect(bare.stdout).toContain("npm install hexarch-guardrails express\n");
   });
 
   it("guesses Express and CommonJS in a folder without package.json", async () => {

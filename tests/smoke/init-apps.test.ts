@@ -1,4 +1,5 @@
 // `hexarch init` from the packed tarball, in a fresh app of every setup: paste what it printed, start, get a 428 and a 429.
+// The Next.js JavaScript app starts as `npm init -y` leaves it ("type": "commonjs") and is built and served by Next itself.
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -6,7 +7,7 @@ import { connect } from "node:net";
 import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort } from "../e2e/next-server.js";
+import { buildNextApp, freePort, startNextApp } from "../e2e/next-server.js";
 import { printedFile } from "../support/init-output.js";
 import { appFolder, run, sharedInstall } from "./packed-app.js";
 
@@ -18,6 +19,8 @@ interface Setup {
   readonly framework: "express" | "koa" | "next";
   readonly esm: boolean;
   readonly typescript: boolean;
+  /** Made by `npm init -y` (which writes "type": "commonjs"), then `npm pkg set` of the framework, as a newcomer does. */
+  readonly npmInit?: true;
 }
 
 const SETUPS: readonly Setup[] = [
@@ -27,7 +30,7 @@ const SETUPS: readonly Setup[] = [
   { name: "koa-cjs", framework: "koa", esm: false, typescript: false },
   { name: "koa-esm", framework: "koa", esm: true, typescript: false },
   { name: "koa-ts", framework: "koa", esm: true, typescript: true },
-  { name: "next-js", framework: "next", esm: false, typescript: false },
+  { name: "next-js", framework: "next", esm: false, typescript: false, npmInit: true },
   { name: "next-ts", framework: "next", esm: false, typescript: true },
 ];
 
@@ -92,9 +95,14 @@ describe("hexarch init's lines, pasted into a fresh app of each setup", () => {
         dependencies: { [setup.framework]: "*" },
       };
       const folder = appFolder(root, `init-${setup.name}`, {
-        "package.json": JSON.stringify(manifest),
+        ...(setup.npmInit ? {} : { "package.json": JSON.stringify(manifest) }),
         ...(setup.typescript ? { "tsconfig.json": "{}\n" } : {}),
       });
+      if (setup.npmInit) {
+        mkdirSync(folder, { recursive: true });
+        run("npm", ["init", "-y"], folder);
+        run("npm", ["pkg", "set", `dependencies.${setup.framework}=*`], folder);
+      }
       const bin = join(root, "node_modules/.bin/hexarch-guardrails");
       const printed = run(bin, ["init"], folder);
       expect(run(bin, ["validate"], folder)).toContain("valid hexarch.yaml");
@@ -110,7 +118,11 @@ describe("hexarch init's lines, pasted into a fresh app of each setup", () => {
 
       const env = { ...process.env, HEXARCH_SECRET: SECRET, NODE_ENV: "production" };
       let result: { delete: number; gets: number[] };
-      if (setup.framework === "next") {
+      if (setup.framework === "next" && setup.npmInit) {
+        await buildNextApp(folder, { HEXARCH_SECRET: SECRET });
+        const next = await startNextApp(folder, { HEXARCH_SECRET: SECRET });
+        result = await statuses(`${next.url}/items/7`).finally(() => next.stop());
+      } else if (setup.framework === "next") {
         writeFileSync(join(folder, "probe.mjs"), ROUTE_PROBE);
         const output = run(process.execPath, ["--import", TSX, "probe.mjs", pathToFileURL(join(folder, file)).href], folder, env);
         result = JSON.parse(output.trim().split("\n").at(-1) ?? "{}") as typeof result;

@@ -56,6 +56,7 @@ function init(terminal: Terminal, target: string, options: InitOptions): ExitCod
   terminal.out(`For ${setup.reasons.join(", ")} (change with --framework ${FRAMEWORKS.join("|")}, --cjs or --esm):`);
   terminal.out("");
   for (const command of app.install) terminal.out(`  ${paint.bold(command)}`);
+  if (app.install.length === 0) terminal.out("  (every package it imports is installed)");
   terminal.out("");
   terminal.out(`${app.file}:`);
   for (const line of app.code) terminal.out(`    ${paint.cyan(line)}`);

@@ -33,7 +33,7 @@ interface ReplayOptions {
 function openLogs(terminal: Terminal, candidate: string, options: ReplayOptions): StoredLog[] {
   const files = options.log ?? [];
   const source = { ...options, config: options.config ?? candidate };
-  if (files.length === 0) return [openLog(terminal, [], source)];
+  if (files.length === 0) return [openLog(terminal, [], source).log];
   if (options.postgres !== undefined) throw new UsageError("give --log files or --postgres, not both");
   const missing = files.find((name) => !existsSync(resolve(terminal.cwd, name)));
   if (missing !== undefined) throw new UsageError(`no log file at ${missing}`);
@@ -43,7 +43,7 @@ function openLogs(terminal: Terminal, candidate: string, options: ReplayOptions)
     const base = file.replace(/\.\d+$/, "");
     byBase.set(base, [...(byBase.get(base) ?? []), file]);
   }
-  return [...byBase.values()].map((group) => openLog(terminal, group, source));
+  return [...byBase.values()].map((group) => openLog(terminal, group, source).log);
 }
 
 /** Changed decisions written to a file as they are found, read back once the log has verified: memory stays flat. */

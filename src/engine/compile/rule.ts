@@ -9,6 +9,7 @@ import { periodTracker, type Period } from "../time/period.js";
 import type { GuardContext } from "../context.js";
 import type { RuleLimitFunctions } from "../config/code-policies.js";
 import { formatKeyPath } from "../config/locate.js";
+import { RATE_WINDOWS } from "../config/rate-windows.js";
 import { perCallCounter } from "./per-call-limit.js";
 import { rateShape } from "./rate-shape.js";
 import { summarizeRule } from "./summary.js";
@@ -99,13 +100,6 @@ export interface CompiledRule {
   readonly reservationTtlMs: number | undefined;
 }
 
-const RATE_WINDOWS = [
-  ["requests_per_second", "1s", 1_000],
-  ["requests_per_minute", "1m", 60_000],
-  ["requests_per_hour", "1h", 3_600_000],
-  ["requests_per_day", "1d", 86_400_000],
-] as const;
-
 function list(value: string | readonly string[] | undefined): readonly string[] | undefined {
   return value === undefined ? undefined : typeof value === "string" ? [value] : value;
 }
@@ -165,7 +159,7 @@ function compileCounters(
 ): Counter[] {
   const counters: Counter[] = [];
   const algorithm = spec.algorithm ?? place.algorithm ?? "fixed_window";
-  for (const [field, window, windowMs] of RATE_WINDOWS) {
+  for (const { field, label: window, ms: windowMs } of RATE_WINDOWS) {
     const limit = spec[field];
     const limitOf = limitFunctions?.[field];
     const base = { kind: "rate", window, windowMs, key: keyKind(spec.key, "client"), algorithm } as const;
