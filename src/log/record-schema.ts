@@ -35,12 +35,12 @@ export const DecisionRecordSchema = z.strictObject({
   type: z.literal("decision"),
   id: z.string().describe("Decision id, referenced by its settlement"),
   time: instant,
-  asked: z
+  outcome,
+  policy: z.string().optional().describe("The deciding policy (absent when everything allowed the call)"),
+  policy_ids: z
     .union([z.literal("*"), z.array(z.string())])
     .optional()
     .describe("How the decision was asked for: the policy ids named (check(id), guard(id)), or * for every policy (the middleware)"),
-  outcome,
-  policy: z.string().optional().describe("The deciding policy (absent when everything allowed the call)"),
   kind: z.string().optional(),
   reason: z.string(),
   rule: z

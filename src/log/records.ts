@@ -112,7 +112,7 @@ function contextFields(context: GuardContext, shape: RecordShape, environment: s
 
 /**
  * The record of one decision: outcome, deciding rule (with file:line), counters, warnings, the context and how it was asked
- * (`asked`, left out when the caller does not say), enough to re-run it. Its time is the instant the engine decided at.
+ * (`policy_ids`, left out when the caller does not say), enough to re-run it. Its time is the instant the engine decided at.
  * @example decisionRecord("c1-7", Date.now(), decision, { route: "/users" }, "production", shape, "*")
  */
 export function decisionRecord(
@@ -128,7 +128,6 @@ export function decisionRecord(
   const hidePartition = shape.hide !== undefined && shape.redact.size > 0;
   // Keys in sorted order at every level (see contextFields).
   return {
-    asked: asked === undefined || asked === "*" ? asked : [...asked],
     context: contextFields(context, shape, environment),
     counters: decision.counters.map((c) => ({
       kind: c.kind,
@@ -147,6 +146,8 @@ export function decisionRecord(
     kind: decision.kind,
     outcome: decision.outcome,
     policy: decision.policyId,
+    // Named so that it sorts after "chain": every sealed line begins with {"chain": (verify finds torn writes by it).
+    policy_ids: asked === undefined || asked === "*" ? asked : [...asked],
     reason: decision.reason,
     retry_after: decision.retryAfter,
     rule:

@@ -31,7 +31,7 @@ export interface ReadRecord {
   readonly at: number;
   readonly outcome: string;
   readonly policy: string | undefined;
-  /** Policy ids named, `*` for every policy, undefined when the record does not say (written before `asked`). */
+  /** Policy ids named, `*` for every policy, undefined when the record does not say (written before `policy_ids`). */
   readonly asked: readonly string[] | "*" | undefined;
   readonly context: WrittenContext;
 }
@@ -64,12 +64,12 @@ function contextFits(context: Plain): boolean {
  * @example readDecision(JSON.parse(line)) // { id: "c1-7", at: 1764979200000, … }
  */
 export function readDecision(record: Plain): ReadRecord | string {
-  const { id, time, outcome, policy, asked, context } = record;
+  const { id, time, outcome, policy, policy_ids: asked, context } = record;
   if (!isString(id) || !isString(time) || !isString(outcome)) return "id, time or outcome is missing or not a string";
   const at = Date.parse(time);
   if (Number.isNaN(at)) return `time "${time.slice(0, 40)}" is not an instant`;
   if (policy !== undefined && !isString(policy)) return "policy is not a string";
-  if (asked !== undefined && asked !== "*" && !isStrings(asked)) return "asked is neither * nor a list of policy ids";
+  if (asked !== undefined && asked !== "*" && !isStrings(asked)) return "policy_ids is neither * nor a list of policy ids";
   if (!isPlain(context) || !contextFits(context)) return "its context has a field of the wrong type";
   return { id, time, at, outcome, policy, asked, context };
 }

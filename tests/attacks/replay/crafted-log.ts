@@ -15,11 +15,11 @@ export const at = (seconds: number): number => Date.parse("2026-12-01T10:00:00Z"
 /** A decision record body as the log writes it, for a GET /api call from `client` at `seconds`; `extra` adds or replaces fields. */
 export function decision(id: string, seconds: number, client: string, extra: Record<string, JsonValue | undefined> = {}): RecordBody {
   return {
-    asked: "*",
     context: { client, environment: "development", method: "GET", route: "/api/items" },
     counters: [],
     id,
     outcome: "allow",
+    policy_ids: "*",
     reason: "no policy refused this call",
     time: new Date(at(seconds)).toISOString(),
     type: "decision",

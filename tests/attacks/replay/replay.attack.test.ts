@@ -55,7 +55,7 @@ describe("hostile and huge records (the attacker writes lines; --no-verify takes
       JSON.stringify({ ...decision("ctx", 0, "x"), context: "GET /api" }),
       JSON.stringify({ ...decision("ops", 0, "x"), context: { operation: [1, 2], environment: "development" } }),
       JSON.stringify({ ...decision("facts", 0, "x"), context: { facts: { deep: { deeper: {} } }, environment: "development" } }),
-      JSON.stringify({ ...decision("asked", 0, "x"), asked: { __proto__: ["api_rate"] } }),
+      JSON.stringify({ ...decision("asked", 0, "x"), policy_ids: { __proto__: ["api_rate"] } }),
       JSON.stringify({ type: "settle", id: "d0", time: "2026-12-01T10:00:00Z", cost: "lots" }),
       "[1,2,3]",
       "not json at all",
@@ -186,12 +186,12 @@ describe("logs that cannot answer say so", () => {
     });
   });
 
-  it("decisions of a policy the candidate removes are counted apart; old records without asked replay as every policy", async () => {
+  it("decisions of a policy the candidate removes are counted apart; old records without policy_ids replay as every policy", async () => {
     const bodies = [
       ...fiveCalls(),
-      decision("named", 50, "y", { asked: ["gone"], outcome: "limit", policy: "gone" }),
+      decision("named", 50, "y", { policy_ids: ["gone"], outcome: "limit", policy: "gone" }),
       decision("by-gone", 55, "z", { outcome: "deny", policy: "gone" }),
-      decision("old", 58, "w", { asked: undefined }),
+      decision("old", 58, "w", { policy_ids: undefined }),
       decision("failure", 59, "w", { outcome: "error" }),
     ];
     writeLog(file("app.log"), chainLines(bodies, null));

@@ -30,8 +30,8 @@ it("says how each decision was asked (policy ids for check, * for every policy),
     await guardian.evaluate({ client: "c", route: "/Items", caseInsensitiveRoute: true, model: "gpt-4o", inputTokens: 12 });
   });
   expect(records[0]).toMatchObject({ type: "header", level: "info" });
-  expect(records[1]).toMatchObject({ asked: ["rate_limit", "safe_delete"], time: "2026-12-01T10:00:00.123Z" });
-  expect(records[2]).toMatchObject({ asked: "*", context: { route_folded: true, model: "gpt-4o", input_tokens: 12 } });
+  expect(records[1]).toMatchObject({ policy_ids: ["rate_limit", "safe_delete"], time: "2026-12-01T10:00:00.123Z" });
+  expect(records[2]).toMatchObject({ policy_ids: "*", context: { route_folded: true, model: "gpt-4o", input_tokens: 12 } });
 });
 
 it("never writes an API key: nothing without HEXARCH_LOG_KEY, its keyed hash with it, equal for equal keys", async () => {
@@ -46,4 +46,15 @@ it("never writes an API key: nothing without HEXARCH_LOG_KEY, its keyed hash wit
   const ids = keyed.slice(1).map((record) => (record["context"] as { api_key?: string }).api_key);
   expect(ids[0]).toMatch(/^h:[0-9a-f]{32}$/);
   expect(ids[1]).toBe(ids[0]);
+});
+
+it('keeps every sealed line beginning with {"chain": with policy_ids in it (verify finds torn writes by that start)', async () => {
+  const path = join(folder.dir, "start.log");
+  const guardian = loggingGuardian(quickstartWithLogging([`file: ${JSON.stringify(path)}`]), { env: {} });
+  await guardian.check("rate_limit", { client: "c" });
+  await guardian.evaluate({ client: "c" });
+  await guardian.close();
+  const lines = readFileSync(path, "utf8").trim().split("\n");
+  expect(lines.map((line) => line.slice(0, 10))).toEqual(lines.map(() => '{"chain":"'));
+  expect(lines.filter((line) => line.includes('"policy_ids":'))).toHaveLength(2);
 });
