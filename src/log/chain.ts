@@ -92,6 +92,8 @@ export interface ChainOrigin {
   readonly instance: string | undefined;
   readonly policyFile: string;
   readonly policyDigest: string;
+  /** The log's `level`, so a reader knows which decisions are missing (`warn` leaves out allowed calls). */
+  readonly level?: string;
 }
 
 /** The chain of one writer. Sealing is pure; `commit` moves the head after a successful write. */
@@ -115,6 +117,7 @@ export class Chain {
       policy_digest: origin.policyDigest,
       mac_alg: mac.algorithm,
       key_id: mac.keyId,
+      level: origin.level,
     };
   }
 

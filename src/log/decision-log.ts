@@ -4,7 +4,7 @@ import { Decision } from "../engine/decision.js";
 import { SILENT_LOGGER, type Logger } from "../errors/warnings.js";
 import type { Chain, Checkpoint, SealedBatch } from "./chain.js";
 import { closeBeforeExit } from "./close-before-exit.js";
-import { decisionRecord, gapRecord, settleRecord, type RecordBody, type RecordShape } from "./records.js";
+import { decisionRecord, gapRecord, settleRecord, type AskedPolicies, type RecordBody, type RecordShape } from "./records.js";
 import { PartialWrite, type LogSink } from "./sink.js";
 import type { Witness } from "./witness.js";
 
@@ -40,7 +40,14 @@ export interface DecisionLogOptions {
 
 /** A decision or settlement waiting to be written: built into a record only at flush time. */
 type Pending =
-  { readonly decision: Decision; readonly context: GuardContext; readonly id: string; readonly at: number } | { readonly body: RecordBody };
+  | {
+      readonly decision: Decision;
+      readonly context: GuardContext;
+      readonly id: string;
+      readonly at: number;
+      readonly asked: AskedPolicies | undefined;
+    }
+  | { readonly body: RecordBody };
 
 /** Whether `level` writes a decision with this outcome. */
 function writes(level: LogLevel, outcome: Decision["outcome"]): boolean {
@@ -99,13 +106,14 @@ export class DecisionLog {
   /**
    * Queues the decision's record (when the level writes it) and returns the decision to hand out: the same one,
    * or, when it reserved budget, one whose `settle()` also records the settlement. `givenId` is the record's id
-   * when the caller hands out its own (the decision server's decision ids); default: `<chain>-<n>`.
+   * when the caller hands out its own (the decision server's decision ids); default: `<chain>-<n>`. `asked` says how the
+   * decision was asked for (the policy ids named, or `*` for every policy), so that `hexarch replay` asks the same way.
    */
-  record(decision: Decision, context: GuardContext, givenId?: string): Decision {
+  record(decision: Decision, context: GuardContext, givenId?: string, asked?: AskedPolicies): Decision {
     if (!writes(this.#options.level, decision.outcome)) return decision;
     this.#counter += 1;
     const id = givenId ?? `${this.#options.chain.id.slice(0, 8)}-${this.#counter}`;
-    this.#push({ decision, context, id, at: this.#clock() });
+    this.#push({ decision, context, id, at: this.#clock(), asked });
     if (!decision.counters.some((counter) => counter.kind === "budget")) return decision;
     return new Decision({
       outcome: decision.outcome,
@@ -165,7 +173,8 @@ export class DecisionLog {
 
   #body(pending: Pending): RecordBody {
     if ("body" in pending) return pending.body;
-    return decisionRecord(pending.id, pending.at, pending.decision, pending.context, this.#options.environment, this.#options.shape);
+    const { id, at, decision, context, asked } = pending;
+    return decisionRecord(id, at, decision, context, this.#options.environment, this.#options.shape, asked);
   }
 
   /**

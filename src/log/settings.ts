@@ -114,7 +114,12 @@ export function decisionLogFromConfig(loaded: LoadedPolicyFile, source: LogSourc
   const witnessStore = section.witness === undefined ? undefined : openWitnessStore(section.witness, witnessPlace, source.cwd);
   return new DecisionLog({
     sink,
-    chain: new Chain(mac, { instance: instance === "" ? undefined : instance, policyFile: loaded.file, policyDigest }),
+    chain: new Chain(mac, {
+      instance: instance === "" ? undefined : instance,
+      policyFile: loaded.file,
+      policyDigest,
+      level: section.level ?? "info",
+    }),
     level: section.level ?? "info",
     shape: {
       redact,

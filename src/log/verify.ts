@@ -64,6 +64,8 @@ export class LogVerifier {
   readonly #witnessed: Map<string, number> | undefined;
   /** The earliest `time` (or header `started`) of any record read. */
   #earliest: string | undefined;
+  /** Called with each record as its chain check accepts it, in order: one pass both verifies and reads (`hexarch replay`). */
+  onRecord: ((record: Readonly<Record<string, unknown>>, where: string) => void) | undefined = undefined;
 
   /** `witness`: the heads a witness holds for this log (`hexarch log verify --witness`), checked like checkpoints. */
   constructor(
@@ -266,6 +268,7 @@ export class LogVerifier {
     state.head = record.mac;
     state.expected += 1;
     state.records += 1;
+    this.onRecord?.(record, where);
   }
 
   /** What a witness missed: chains it holds no head for, and chains whose checkpoints here go past its head. */

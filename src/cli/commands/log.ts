@@ -41,14 +41,14 @@ interface QueryOptions extends SourceOptions {
 }
 
 /** A log to read, with its name at a witness and the witness its policy file names (when it came from one). */
-interface OpenedLog {
+export interface OpenedLog {
   readonly log: StoredLog;
   readonly name: string;
   readonly witness: { readonly url: string; readonly place: Parameters<typeof openWitnessStore>[1] } | undefined;
 }
 
-/** The log named on the command line, else the one the policy file's `logging:` section writes. */
-function openLog(terminal: Terminal, files: readonly string[], options: SourceOptions): OpenedLog {
+/** The log named on the command line, else the one the policy file's `logging:` section writes (also `hexarch replay`'s). */
+export function openLog(terminal: Terminal, files: readonly string[], options: SourceOptions): OpenedLog {
   const table = options.table ?? DEFAULT_LOG_TABLE;
   if (options.postgres !== undefined) {
     if (files.length > 0) throw new UsageError("give log files or --postgres, not both");
@@ -98,7 +98,7 @@ async function witnessHeads(
 }
 
 /** Prints a verification report as people read it. */
-function printReport(terminal: Terminal, report: VerifyReport): void {
+export function printReport(terminal: Terminal, report: VerifyReport): void {
   const { paint } = terminal;
   for (const chain of report.chains) {
     const status = chain.broken ? paint.red("broken") : paint.green("intact");

@@ -55,7 +55,7 @@ async function decideRequest(deps: ServerDeps, c: Ctx, request: DecisionRequest)
   if (!dry && log?.required === true && !log.accepting()) decision = unrecordable(log);
   else decision = await sameTurnDecider(dry ? dryRun : guardian, ids)(ctx);
   const id = await deps.reservations.hold(c.get("caller"), decision, dry ? undefined : reservedBy(guardian, decision, ctx, ids));
-  if (!dry) log?.record(decision, ctx, nonceOf(id));
+  if (!dry) log?.record(decision, ctx, nonceOf(id), ids ?? "*");
   const body = decisionBody(id, decision, dry);
   if (decision.outcome !== "confirm" || decision.policyId === undefined)
     return rejected === undefined ? body : { ...body, confirm: { rejected, how: CONFIRM_HOW } };

@@ -92,7 +92,8 @@ export function eventRoutes(app: Hono<ServerEnv>, deps: ServerDeps): void {
     const ops = chargesFor(guardian, ctx, ids, event.cost);
     if (ops.length > 0) await deps.store.consume(ops);
     const id = deps.ids.issue(false);
-    deps.log?.record(new Decision({ outcome: "allow", reason: describeCall(event) }), ctx, id);
+    // Asked of no policy: a charge for a call made already, not a decision (a replay finds nothing to decide again).
+    deps.log?.record(new Decision({ outcome: "allow", reason: describeCall(event) }), ctx, id, []);
     return c.json({ id, charged: ops.length > 0, budgets: ops.length });
   };
   app.post("/v1/events/provider-calls", providerCall);
@@ -108,7 +109,7 @@ export function eventRoutes(app: Hono<ServerEnv>, deps: ServerDeps): void {
     const decision = await sameTurnDecider(guardian)(ctx);
     // Held like any decision's reservation, so the id settles it (POST /v1/decisions/{id}/settle or a provider-call event).
     const id = await deps.reservations.hold(c.get("caller"), decision, reservedBy(guardian, decision, ctx, undefined));
-    deps.log?.record(decision, ctx, nonceOf(id));
+    deps.log?.record(decision, ctx, nonceOf(id), "*");
     deps.metrics.decisions.inc({ policy: decision.policyId ?? "", outcome: decision.outcome });
     const policies = [
       ...new Set(
