@@ -48,9 +48,10 @@ export interface HttpGuardOptions<Req> extends RequestFacts<Req> {
   /** Bits of an IPv6 address that identify one client. Default: 64. */
   readonly ipv6Prefix?: number;
   /**
-   * Whether the app routes paths case-sensitively, so `route:` scopes compare paths the way the app's router does.
-   * Default: what the framework does: Express's `case sensitive routing` setting (off unless set), Koa false
-   * (@koa/router's default), Fetch and Next.js true.
+   * Whether every router of the app matches paths case-sensitively, so `route:` scopes may compare with case.
+   * Default: false (compare without case, which can only widen a rule) in Express (a `Router()` made with defaults
+   * ignores the app's `case sensitive routing`), Koa (@koa/router's default) and Fetch (the app's routing is
+   * unknown); true in Next.js, whose router matches with case. Set true only when no router ignores case.
    */
   readonly caseSensitive?: boolean;
   /** Confirm the app's own way instead of tokens: return true when the request is confirmed. Default: tokens. */
