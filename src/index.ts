@@ -5,7 +5,15 @@ export type { CodePolicy, CodeRule, LimitFunction } from "./engine/config/code-p
 export type { GuardContext } from "./engine/context.js";
 export { operationForMethod } from "./engine/context.js";
 export { Decision } from "./engine/decision.js";
-export type { Outcome, FindingKind, RuleRef, CounterReport, DecisionWarning, ExplanationEntry } from "./engine/decision.js";
+export type {
+  Outcome,
+  FindingKind,
+  RuleRef,
+  CounterReport,
+  DecisionWarning,
+  ExplanationEntry,
+  ReservedCounter,
+} from "./engine/decision.js";
 export { PolicyConfigError, formatProblem } from "./errors/config-error.js";
 export { PolicyViolation } from "./guardian/violation.js";
 export type { ConfigProblem } from "./errors/config-error.js";

@@ -28,7 +28,9 @@ const LABEL = "createFetchGuard()";
 export function createFetchGuard(options?: FetchHexarchOptions): FetchGuard {
   const { guardian, options: resolved } = setupHexarch<FetchHexarchOptions>(ADAPTER, options, LABEL, FETCH_OPTION_SPEC);
   checkTrustProxy(resolved.trustProxy, LABEL);
-  return fetchGuard(guardian, selectedPolicies(guardian, resolved.policy, LABEL), resolved);
+  // The app's own routing is out of sight: route scopes compare without case unless the app says it routes with case.
+  const caseSensitive = resolved.caseSensitive ?? false;
+  return fetchGuard(guardian, selectedPolicies(guardian, resolved.policy, LABEL), { ...resolved, caseSensitive });
 }
 
 export type { DeniedRequest, FetchDenied, FetchGuard, FetchGuardOptions, FetchVerdict } from "./fetch/fetch-guard.js";

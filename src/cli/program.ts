@@ -13,6 +13,7 @@ import { registerExplain } from "./commands/explain.js";
 import { registerTest } from "./commands/test.js";
 import { registerDiff } from "./commands/diff.js";
 import { registerLog } from "./commands/log.js";
+import { registerReplay } from "./commands/replay.js";
 import { registerServe } from "./commands/serve.js";
 import { registerKeys } from "./commands/keys.js";
 import { registerBudgets } from "./commands/budgets.js";
@@ -43,7 +44,8 @@ export function reportConfigError(terminal: Terminal, error: PolicyConfigError):
 const EXIT_HELP = `
 Exit codes:
   0  done: the policy is valid, every case passed, every log chain is intact
-  1  the policy file is invalid or missing, a case failed, init would overwrite a file, or a log chain is broken
+  1  the policy file is invalid or missing, a case failed, init would overwrite a file, a log chain is broken,
+     or replay --fail-on-change found a decision that would change
   2  the command line is wrong, or a case file is broken
 `;
 
@@ -92,6 +94,7 @@ export function buildProgram(terminal: Terminal): { program: Command; exitCode: 
   registerDiff(program, terminal, act);
   registerExport(program, terminal, act);
   registerLog(program, terminal, act);
+  registerReplay(program, terminal, act);
   registerServe(program, terminal, act);
   registerKeys(program, terminal, act);
   registerBudgets(program, terminal, act);

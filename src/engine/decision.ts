@@ -92,12 +92,28 @@ export interface Explainer {
   explain(): readonly ExplanationEntry[];
 }
 
+/** One budget counter a call's reservation holds points on, as the call left it: only budgets that kept its points. */
+export interface ReservedCounter {
+  /** The counter's store key. */
+  readonly key: string;
+  /** Millionths of the budget's unit the call reserved there. */
+  readonly points: number;
+  /** How long the counter lives from the call: its period's end, plus a grace for late settles. */
+  readonly windowMs: number;
+  /** The policy whose budget it is. */
+  readonly policyId: string;
+}
+
 /** Something that settles a decision's reservations. */
 export interface Settler {
   /** Replaces the estimate with `actualCost` (0 releases it), once. */
   settle(actualCost: number): Promise<void>;
   /** The estimate reserved on each budget, in the budget's unit. */
   readonly estimate?: number | undefined;
+  /** The budget counters that kept the call's estimate: never one that gave it back (a shadow budget past its limit). */
+  readonly counters?: readonly ReservedCounter[] | undefined;
+  /** Stops this settler from ever settling (its reservation_ttl timer included): someone else settles the counters now. */
+  handOver?(): void;
 }
 
 /** Fields from which a Decision is made. */
@@ -119,6 +135,7 @@ export interface DecisionInit {
 
 const NO_COUNTERS: readonly CounterReport[] = Object.freeze([]);
 const NO_WARNINGS: readonly DecisionWarning[] = Object.freeze([]);
+const NO_RESERVED: readonly ReservedCounter[] = Object.freeze([]);
 const NOTHING_TO_EXPLAIN: Explainer = { explain: () => [] };
 const NOTHING_TO_SETTLE: Settler = { settle: async () => {} };
 
@@ -204,6 +221,15 @@ export class Decision {
   }
 
   /**
+   * The budget counters this call's estimate is held on until it is settled: what a settle made elsewhere (the
+   * decision server's ids) may give back. A budget that gave the points back at once (in shadow mode, past its limit)
+   * is not among them. Empty when nothing is reserved.
+   */
+  get reservedCounters(): readonly ReservedCounter[] {
+    return this.#settler.counters ?? NO_RESERVED;
+  }
+
+  /**
    * Settles budgets reserved by this call with the actual cost: an amount, or the usage object the model provider
    * returned (`response.usage` of OpenAI Chat, OpenAI Responses or Anthropic), priced by the call's model.
    * Settles once; later calls (and release()) are ignored. A cost that is not a number from 0 to MAX_AMOUNT, or a usage
@@ -226,6 +252,15 @@ export class Decision {
    */
   release(): Promise<void> {
     return this.#settler.settle(0);
+  }
+
+  /**
+   * Hands the reservation over to another keeper (the decision server keeps it in the store, for any instance to
+   * settle): this decision's settle(), release() and reservation_ttl then change nothing. The counters stay as reserved.
+   * @example await keepInStore(decision.reserved); decision.handOver(); // this process no longer settles or expires it
+   */
+  handOver(): void {
+    this.#settler.handOver?.();
   }
 
   /**

@@ -16,12 +16,14 @@ import {
 } from "./counters.js";
 import { Decision, type CounterReport, type DecisionWarning, type RuleRef, type Settler } from "./decision.js";
 import type { Counting } from "./explain.js";
-import { budgetWarning, counterFinding, neverFitsFinding, rateWarning } from "./finding.js";
+import { budgetWarning, counterFinding, neverFitsFinding, rateWarning, type Finding } from "./finding.js";
 import { ScopedCall, scopeMiss } from "./scope.js";
-import { priceCall } from "./pricing/call-price.js";
+import { boundedPrice, priceCall } from "./pricing/call-price.js";
 import { OpenReservations, Reservation } from "./reservation.js";
-import { ceilingFinding, unpricedFinding } from "./pricing/price-findings.js";
+import { priceFinding } from "./pricing/price-findings.js";
+import { modelName, modelNameProblem } from "./pricing/model-name.js";
 import { Verdict, type DecidingFinding } from "./verdict.js";
+import { countedWhenRefused, notCountedWhenRefused, refundOf, withoutGivenBack } from "./given-back.js";
 
 export type { KeyFunction } from "./counters.js";
 
@@ -110,20 +112,36 @@ export class Engine {
     return new ScopedCall(ctx, ctx.environment ?? this.#options.environment, policyIds !== undefined, this.#options.clock);
   }
 
-  /** Prices a call that states a model or token counts; returns why it cannot be priced when its counts are bad. */
-  #price(call: ScopedCall): string | undefined {
+  /**
+   * Prices a call that states a model or token counts; returns why it is refused when its counts are bad or its model
+   * name is odd (see modelNameProblem). A priced call that leaves out a token count is bounded by the smallest
+   * max_cost_per_call of the rules it reaches.
+   */
+  #price(call: ScopedCall, policyIds: readonly string[] | undefined): Finding | undefined {
     const { ctx } = call;
     if (ctx.model === undefined && ctx.inputTokens === undefined && ctx.maxOutputTokens === undefined) return undefined;
     const priced = priceCall(ctx, this.set.prices);
-    if (typeof priced === "string") return priced;
-    call.price = priced;
+    if (typeof priced === "string") return { kind: "cost", reason: priced };
+    if (priced.model !== undefined) {
+      const odd = modelNameProblem(priced.model, this.set.modelNames);
+      if (odd !== undefined) return { kind: "model", reason: odd };
+      call.model = modelName(priced.model);
+    }
+    const reached = priced.unbounded === undefined ? undefined : this.#applicable(call, policyIds);
+    call.price =
+      reached === undefined
+        ? priced
+        : boundedPrice(
+            priced,
+            reached.map((indexed) => indexed.rule.maxCostMicros),
+          );
     return undefined;
   }
 
   /** The counters a call would count against, with their store keys, without touching the store. */
   countersFor(ctx: GuardContext, policyIds?: readonly string[]): CounterSlot[] {
     const call = this.#call(ctx, policyIds);
-    this.#price(call);
+    this.#price(call, policyIds);
     const pending = pendingCounters(this.#applicable(call, policyIds), call, this.#counterKeys, this.#options.keys);
     return pending.map(({ indexed, counter, partition, key, windowMs, rate }) => ({
       rate,
@@ -160,8 +178,9 @@ export class Engine {
     if (verdict.off) return this.#finish(verdict, "none", NO_PENDING, undefined, undefined);
     // The one check of a stated cost: a cost no budget can count is refused before anything is counted.
     const { cost } = ctx;
-    const costRefusal = (cost === undefined ? undefined : costProblem(cost)) ?? this.#price(call);
-    if (costRefusal !== undefined) return this.#refuseCost(costRefusal);
+    const costRefusal = cost === undefined ? undefined : costProblem(cost);
+    const refusal = costRefusal === undefined ? this.#price(call, policyIds) : { kind: "cost" as const, reason: costRefusal };
+    if (refusal !== undefined) return this.#refuseCall(refusal);
     // Counters are listed as rules are reached, and touched only once every check has passed.
     let pending: PendingCounter[] | undefined;
     for (const indexed of this.#rulesFor(call, policyIds)) {
@@ -169,14 +188,17 @@ export class Engine {
       if (scopeMiss(rule.scope, call) !== undefined) continue;
       let failed = false;
       for (const check of rule.checks) {
-        const failure = check.test(ctx, call.environment, call.now());
+        const failure = check.test(ctx, call.environment, call.now(), call.model);
         if (failure === undefined) continue;
         failed = true;
         verdict.add(indexed, this.#modes[indexed.seq] as Mode, { kind: check.kind, ...failure });
       }
       if (rule.unconditionalKind !== undefined && !failed)
         verdict.add(indexed, this.#modes[indexed.seq] as Mode, { kind: rule.unconditionalKind, reason: "" });
-      if (rule.needsPrice && (call.price !== undefined || rule.maxCostMicros !== undefined)) this.#priceFindings(verdict, indexed, call);
+      if (rule.needsPrice && (call.price !== undefined || rule.maxCostMicros !== undefined)) {
+        const finding = priceFinding(rule, call);
+        if (finding !== undefined) verdict.add(indexed, this.#modes[indexed.seq] as Mode, finding);
+      }
       if (rule.counters.length > 0) pending = withCounters(pending, indexed, call, this.#counterKeys, options.keys);
     }
     if (verdict.blocking?.kind === "time") verdict.blocking = this.#whenWindowsOpen(call, policyIds, verdict.blocking);
@@ -285,29 +307,13 @@ export class Engine {
     return refunds === undefined ? decision : this.#refund(refunds, decision, countedAt);
   }
 
-  /**
-   * What a rule that must know the call's cost finds: a model with no price (refused, never admitted free), or a
-   * reservation above `max_cost_per_call`.
-   */
-  #priceFindings(verdict: Verdict, indexed: IndexedRule, call: ScopedCall): void {
-    const { rule } = indexed;
-    const { price } = call;
-    if (price !== undefined && price.micros === undefined) {
-      verdict.add(indexed, this.#modes[indexed.seq] as Mode, unpricedFinding(price.model ?? ""));
-      return;
-    }
-    const micros = price?.micros ?? toMicros(call.ctx.cost ?? 1);
-    if (rule.maxCostMicros !== undefined && micros > rule.maxCostMicros)
-      verdict.add(indexed, this.#modes[indexed.seq] as Mode, ceilingFinding(micros, rule.maxCostMicros, price));
-  }
-
-  /** The refusal of a call whose stated cost no budget can count (`reason` names the value): no rule evaluated. */
-  #refuseCost(reason: string): Decision {
-    const why = `not evaluated: ${reason}`;
+  /** The refusal of a call whose cost, token counts or model name cannot be used (the finding names the value): no rule evaluated. */
+  #refuseCall(finding: Finding): Decision {
+    const why = `not evaluated: ${finding.reason}`;
     return new Decision({
       outcome: "deny",
-      kind: "cost",
-      reason,
+      kind: finding.kind,
+      reason: finding.reason,
       explain: () => this.set.rules.map((indexed) => ({ rule: indexed.rule.ref, applied: false, why })),
     });
   }
@@ -431,43 +437,16 @@ export class Engine {
       const ttl = p.indexed.rule.reservationTtlMs;
       if (ttl !== undefined && (ttlMs === undefined || ttl < ttlMs)) ttlMs = ttl;
     }
-    return budgets === undefined ? undefined : new Reservation(budgets, this.#options, ttlMs, this.openReservations, call.now());
+    return budgets === undefined ? undefined : new Reservation(budgets, this.#options, ttlMs, this.openReservations, call.now(), policyOf);
   }
+}
+
+/** The policy whose counter it is. */
+function policyOf(p: PendingCounter): string {
+  return p.indexed.policy.id;
 }
 
 /** The warning of a counter past its warning threshold, `used` being its points after this call. */
 function counterWarning(p: PendingCounter, report: CounterReport, used: number): DecisionWarning {
   return p.counter.kind === "rate" ? rateWarning(report) : budgetWarning(report, Math.floor((used * 100) / limitPoints(p.counter)));
-}
-
-/**
- * What giving back a counter's points takes: the op itself for a fixed window or budget; for a sliding window or
- * bucket, the op with the mark of exactly this call, or nothing when the counter refused the call and took nothing.
- */
-function refundOf(p: PendingCounter, reading: CounterReading): readonly PendingCounter[] {
-  if (p.rate === undefined) return [p];
-  return reading.mark === undefined ? [] : [{ ...p, mark: reading.mark }];
-}
-
-/** Whether a counter counts a refused call: the rate counters of `count: all` rules. */
-function countsWhenRefused(p: PendingCounter): boolean {
-  return p.counter.kind === "rate" && p.indexed.rule.countsRefused;
-}
-
-/** The counters a refused call still counts against, or undefined when there are none (the usual case). */
-function countedWhenRefused(pending: readonly PendingCounter[]): PendingCounter[] | undefined {
-  let counted: PendingCounter[] | undefined;
-  for (const p of pending) if (countsWhenRefused(p)) (counted ??= []).push(p);
-  return counted;
-}
-
-/** The counters whose points a refused call gives back: all but those of `count: all` rate limits. */
-function notCountedWhenRefused(pending: readonly PendingCounter[]): readonly PendingCounter[] {
-  return pending.some(countsWhenRefused) ? pending.filter((p) => !countsWhenRefused(p)) : pending;
-}
-
-function withoutGivenBack(pending: readonly PendingCounter[], givenBack: readonly PendingCounter[]): PendingCounter[] {
-  const kept: PendingCounter[] = [];
-  for (const p of pending) if (!givenBack.includes(p)) kept.push(p);
-  return kept;
 }

@@ -14,7 +14,7 @@ export interface Finding {
 }
 
 /** Conditions a confirmation cannot stand in for: a rule asking for confirmation still denies when one fails. */
-const CONDITIONS: ReadonlySet<FindingKind> = new Set(["environment", "facts", "access", "feature", "model", "ceiling"]);
+const CONDITIONS: ReadonlySet<FindingKind> = new Set(["environment", "facts", "access", "feature", "model", "ceiling", "cost"]);
 
 /** Maps a rule's action and the kind of trigger to an outcome. */
 export function findingOutcome(action: Action, kind: FindingKind): Outcome {

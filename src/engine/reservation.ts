@@ -1,7 +1,7 @@
 // A call's reservation on its budgets: held until settled, released, or past its reservation_ttl; never settled twice.
 import type { CounterOp, CounterStore } from "../stores/store.js";
 import { toMicros } from "./amount.js";
-import type { Settler } from "./decision.js";
+import type { ReservedCounter, Settler } from "./decision.js";
 
 /**
  * Suffix of the counter beside each budget counter that holds what settled reservations actually cost. What is
@@ -23,8 +23,9 @@ export interface ReservationOptions {
  * reserved until its `reservation_ttl` passes (OpenReservations: it is then settled at its estimate), else until the
  * budget's period ends.
  */
-export class Reservation implements Settler {
-  readonly #reserved: readonly CounterOp[];
+export class Reservation<Op extends CounterOp = CounterOp> implements Settler {
+  readonly #reserved: readonly Op[];
+  readonly #policyOf: ((op: Op) => string) | undefined;
   readonly #options: ReservationOptions;
   readonly #open: OpenReservations | undefined;
   /** When the reservation counts as spent at its estimate (epoch ms), when its rules set a reservation_ttl. */
@@ -33,14 +34,17 @@ export class Reservation implements Settler {
   readonly #at: number | undefined;
   #done = false;
 
+  /** `policyOf` names the policy of each op, for `counters`; without it, they name none. */
   constructor(
-    reserved: readonly CounterOp[],
+    reserved: readonly Op[],
     options: ReservationOptions,
     ttlMs: number | undefined,
     open: OpenReservations | undefined,
     at?: number,
+    policyOf?: (op: Op) => string,
   ) {
     this.#reserved = reserved;
+    this.#policyOf = policyOf;
     this.#at = at;
     this.#options = options;
     this.#open = ttlMs === undefined ? undefined : open;
@@ -51,6 +55,11 @@ export class Reservation implements Settler {
   /** The estimate reserved on each budget, in the budget's unit. */
   get estimate(): number {
     return (this.#reserved[0]?.points ?? 0) / 1_000_000;
+  }
+
+  /** The budget counters holding the estimate (made when asked: the decision server's ids read them). */
+  get counters(): readonly ReservedCounter[] {
+    return this.#reserved.map((op) => ({ key: op.key, points: op.points, windowMs: op.windowMs, policyId: this.#policyOf?.(op) ?? "" }));
   }
 
   async settle(actual: number): Promise<void> {
@@ -75,6 +84,12 @@ export class Reservation implements Settler {
     }
   }
 
+  /** Never settles, and leaves the reservation_ttl timer: the counters stay as reserved, for another keeper to settle. */
+  handOver(): void {
+    this.#done = true;
+    this.#open?.delete(this);
+  }
+
   /** The reservation_ttl passed without a settle: it is settled at its estimate. */
   expire(): void {
     if (this.#done) return;
@@ -87,6 +102,12 @@ function settledOp(p: CounterOp, micros: number): CounterOp {
   return { key: p.key + SETTLED_SUFFIX, points: micros, windowMs: p.windowMs };
 }
 
+/** What the sweep needs of a reservation. */
+interface Expiring {
+  readonly expiresAt: number | undefined;
+  expire(): void;
+}
+
 /** How often open reservations are checked against their reservation_ttl. */
 const SWEEP_EVERY_MS = 1_000;
 
@@ -95,17 +116,17 @@ const SWEEP_EVERY_MS = 1_000;
  * and never keeping the process alive, expires those past their ttl.
  */
 export class OpenReservations {
-  readonly #open = new Set<Reservation>();
+  readonly #open = new Set<Expiring>();
   #timer: ReturnType<typeof setInterval> | undefined;
 
-  add(reservation: Reservation): void {
+  add(reservation: Expiring): void {
     this.#open.add(reservation);
     if (this.#timer !== undefined) return;
     this.#timer = setInterval(() => this.sweep(Date.now()), SWEEP_EVERY_MS);
     this.#timer.unref?.();
   }
 
-  delete(reservation: Reservation): void {
+  delete(reservation: Expiring): void {
     this.#open.delete(reservation);
     if (this.#open.size === 0) this.#stop();
   }

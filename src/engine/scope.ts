@@ -3,6 +3,7 @@ import type { Scope } from "./compile/rule.js";
 import type { GuardContext } from "./context.js";
 import { checkedInstant } from "./instant.js";
 import type { CallPrice } from "./pricing/call-price.js";
+import type { ModelName } from "./pricing/model-name.js";
 import { firstSegment, pathSegments, type RouteMatcher } from "./route.js";
 
 /** The scope dimension that excluded a call. */
@@ -24,6 +25,8 @@ export class ScopedCall {
   readonly lenient: boolean;
   /** What the call costs a budget, when it states a model or token counts (set by the engine before any rule). */
   price: CallPrice | undefined = undefined;
+  /** The call's model name in the forms model patterns compare against (set by the engine with the price). */
+  model: ModelName | undefined = undefined;
   readonly #clock: () => number;
   #now: number | undefined;
   #segments: readonly string[] | undefined;
@@ -71,6 +74,15 @@ function anyRoute(routes: readonly RouteMatcher[], segments: readonly string[], 
   return false;
 }
 
+/**
+ * Whether a method scope covers a request method, in any case. GET covers HEAD: Express, @koa/router and Next.js
+ * route handlers all answer HEAD with the GET handler (a HEAD-only rule still covers HEAD alone).
+ */
+function coversMethod(methods: ReadonlySet<string>, method: string): boolean {
+  const upper = method.toUpperCase();
+  return methods.has(upper) || (upper === "HEAD" && methods.has("GET"));
+}
+
 function unstated(call: ScopedCall, value: unknown): boolean {
   return value === undefined && call.lenient;
 }
@@ -91,7 +103,7 @@ export function scopeMiss(scope: Scope, call: ScopedCall): ScopeMiss | undefined
   ) {
     return "route";
   }
-  if (scope.methods !== undefined && !unstated(call, ctx.method) && !scope.methods.has(ctx.method?.toUpperCase() ?? "")) return "method";
+  if (scope.methods !== undefined && !unstated(call, ctx.method) && !coversMethod(scope.methods, ctx.method ?? "")) return "method";
   if (scope.environments !== undefined && !scope.environments.has(call.environment)) return "environment";
   if (scope.feature !== undefined && !unstated(call, ctx.feature) && scope.feature !== ctx.feature) return "feature";
   return undefined;

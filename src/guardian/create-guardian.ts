@@ -6,7 +6,7 @@ import { discoverPolicyFile } from "../engine/config/discover.js";
 import { joinPolicySources, type CodePolicy } from "../engine/config/code-policies.js";
 import { loadPolicyFile, parsePolicyText, type LoadedPolicyFile } from "../engine/config/load.js";
 import { compilePolicySet, type CompiledPolicy, type Mode, type PolicySet } from "../engine/compile/policy-set.js";
-import type { GuardContext } from "../engine/context.js";
+import { contextError, type GuardContext } from "../engine/context.js";
 import { Decision } from "../engine/decision.js";
 import type { TokenUsage } from "../engine/pricing/usage.js";
 import { PolicyConfigError, type ConfigProblem } from "../errors/config-error.js";
@@ -87,9 +87,12 @@ export interface Guardian {
   readonly policies: PolicySet;
   /** The counter store in use. */
   readonly store: CounterStore;
-  /** Decides a call against one named policy (or several). Never throws for a refusal. */
+  /**
+   * Decides a call against one named policy (or several). Never throws for a refusal; rejects with a TypeError, naming
+   * the field meant, when the context has a field no GuardContext has (`input_tokens` for `inputTokens`).
+   */
   check(policyId: string | readonly string[], context?: GuardContext): Promise<Decision>;
-  /** Decides a call against every enabled policy whose rules match it (what `hexarch()` middleware does). */
+  /** Decides a call against every enabled policy whose rules match it (what `hexarch()` middleware does); context as check(). */
   evaluate(context: GuardContext): Promise<Decision>;
   /** Wraps a function so it runs only when the policy allows; otherwise it rejects with PolicyViolation without running. */
   protect<A extends unknown[], R>(
@@ -276,14 +279,19 @@ export function createGuardian(options: GuardianOptions = {}): Guardian {
     if (single === undefined) assertPolicy(policyId);
     return single as readonly string[];
   };
-  const check = (policyId: string | readonly string[], context: GuardContext = {}): Promise<Decision> =>
-    decider.decide(context, idsFor(policyId));
+  const check = (policyId: string | readonly string[], context: GuardContext = {}): Promise<Decision> => {
+    const ids = idsFor(policyId);
+    const refused = contextError(context, "check()");
+    return refused === undefined ? decider.decide(context, ids) : Promise.reject(refused);
+  };
 
   const protect = <A extends unknown[], R>(policyId: string, fn: (...args: A) => R, protectOptions: ProtectOptions<A, R> = {}) => {
     const ids = idsFor(policyId);
     const { context, cost, settle } = protectOptions;
     return async (...args: A): Promise<Awaited<R>> => {
       const base = typeof context === "function" ? context(...args) : (context ?? {});
+      const refused = contextError(base, "protect()");
+      if (refused !== undefined) throw refused;
       const estimate = typeof cost === "function" ? cost(...args) : cost;
       // Awaited only when they are promises: a synchronous store and function cost no extra turn of the event loop.
       const decided = decider.decideNow(estimate === undefined ? base : { ...base, cost: estimate }, ids);
@@ -307,9 +315,14 @@ export function createGuardian(options: GuardianOptions = {}): Guardian {
     policies: set,
     store,
     check,
-    evaluate: (context) => decider.decide(context),
+    evaluate: (context) => {
+      const refused = contextError(context, "evaluate()");
+      return refused === undefined ? decider.decide(context) : Promise.reject(refused);
+    },
     countersFor: (context, policyIds) => {
       policyIds?.forEach(assertPolicy);
+      const refused = contextError(context, "countersFor()");
+      if (refused !== undefined) throw refused;
       return engine.countersFor(context, policyIds);
     },
     protect,

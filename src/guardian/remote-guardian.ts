@@ -1,6 +1,6 @@
 // createRemoteGuardian(): check/protect/settle against a `hexarch serve` over HTTP, with the same Decision values as in process.
 // It speaks the server's JSON (src/server/schemas.ts) with its own plain types, so the main entry never loads zod schemas or hono.
-import type { GuardContext } from "../engine/context.js";
+import { contextError, type GuardContext } from "../engine/context.js";
 import { Decision, type CounterReport, type FindingKind, type Outcome } from "../engine/decision.js";
 import { PolicyViolation } from "./violation.js";
 import { toWireContext } from "./wire-context.js";
@@ -178,6 +178,8 @@ export function createRemoteGuardian(options: RemoteGuardianOptions): RemoteGuar
     context: GuardContext,
     check: RemoteCheckOptions = {},
   ): Promise<RemoteDecision> => {
+    const refused = contextError(context, ids === undefined ? "evaluate()" : "check()");
+    if (refused !== undefined) throw refused;
     if (options.fail === undefined && failModes === undefined) void learnFailModes();
     const body = {
       ...(ids === undefined ? {} : { policy: ids.length === 1 ? ids[0] : ids }),

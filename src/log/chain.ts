@@ -92,6 +92,8 @@ export interface ChainOrigin {
   readonly instance: string | undefined;
   readonly policyFile: string;
   readonly policyDigest: string;
+  /** The log's `level`, so a reader knows which decisions are missing (`warn` leaves out allowed calls). */
+  readonly level?: string;
 }
 
 /** The chain of one writer. Sealing is pure; `commit` moves the head after a successful write. */
@@ -115,6 +117,7 @@ export class Chain {
       policy_digest: origin.policyDigest,
       mac_alg: mac.algorithm,
       key_id: mac.keyId,
+      level: origin.level,
     };
   }
 
@@ -152,10 +155,11 @@ export class Chain {
     return { chain: this.id, lines, types, times, macs, seq, mac: head };
   }
 
-  /** Moves the head to a batch that was written. */
-  commit(batch: SealedBatch): void {
-    this.#seq = batch.seq;
-    this.#head = batch.mac;
+  /** Moves the head to a batch that was written, or to its first `lines` lines when only those were. */
+  commit(batch: SealedBatch, lines = batch.lines.length): void {
+    if (lines <= 0) return;
+    this.#seq = batch.seq - batch.lines.length + Math.min(lines, batch.lines.length);
+    this.#head = batch.macs[Math.min(lines, batch.lines.length) - 1] ?? batch.mac;
   }
 
   /** A signed checkpoint of the record `seq` whose MAC is `mac` (by default the current head). */

@@ -3,8 +3,10 @@ import type { GuardContext } from "../engine/context.js";
 import { Decision } from "../engine/decision.js";
 import { SILENT_LOGGER, type Logger } from "../errors/warnings.js";
 import type { Chain, Checkpoint, SealedBatch } from "./chain.js";
-import { decisionRecord, gapRecord, settleRecord, type RecordBody, type RecordShape } from "./records.js";
-import type { LogSink } from "./sink.js";
+import { closeBeforeExit } from "./close-before-exit.js";
+import { decisionRecord, gapRecord, settleRecord, type AskedPolicies, type RecordBody, type RecordShape } from "./records.js";
+import { PartialWrite, type LogSink } from "./sink.js";
+import type { Witness } from "./witness.js";
 
 /** Which decisions a level writes. */
 export type LogLevel = "debug" | "info" | "warn" | "error";
@@ -30,13 +32,22 @@ export interface DecisionLogOptions {
   readonly buffer: number;
   readonly logger: Logger;
   readonly clock?: () => number;
-  /** Flush on SIGTERM, then let the signal end the process when nothing else listens for it. */
-  readonly flushOnSigterm?: boolean;
+  /** Where every signed chain head also goes (`logging.witness`), off the decision path. */
+  readonly witness?: Witness | undefined;
+  /** Close (write everything out) when the process runs out of work, if not closed before. Never listens for signals. */
+  readonly closeBeforeExit?: boolean;
 }
 
 /** A decision or settlement waiting to be written: built into a record only at flush time. */
 type Pending =
-  { readonly decision: Decision; readonly context: GuardContext; readonly id: string; readonly at: number } | { readonly body: RecordBody };
+  | {
+      readonly decision: Decision;
+      readonly context: GuardContext;
+      readonly id: string;
+      readonly at: number;
+      readonly asked: AskedPolicies | undefined;
+    }
+  | { readonly body: RecordBody };
 
 /** Whether `level` writes a decision with this outcome. */
 function writes(level: LogLevel, outcome: Decision["outcome"]): boolean {
@@ -67,20 +78,15 @@ export class DecisionLog {
   #lastCheckpointAt: number;
   #closed = false;
   #startsFile = false;
+  #forgetAtExit: () => void = () => undefined;
 
   constructor(options: DecisionLogOptions) {
     this.#options = options;
     this.required = options.required;
     this.#clock = options.clock ?? Date.now;
     this.#lastCheckpointAt = this.#clock();
-    if (options.flushOnSigterm === true) process.once("SIGTERM", this.#onSigterm);
+    if (options.closeBeforeExit === true) this.#forgetAtExit = closeBeforeExit(this);
   }
-
-  readonly #onSigterm = (): void => {
-    void this.close().finally(() => {
-      if (process.listenerCount("SIGTERM") === 0) process.kill(process.pid, "SIGTERM");
-    });
-  };
 
   /** Where records go, for messages. */
   get sinkName(): string {
@@ -100,13 +106,14 @@ export class DecisionLog {
   /**
    * Queues the decision's record (when the level writes it) and returns the decision to hand out: the same one,
    * or, when it reserved budget, one whose `settle()` also records the settlement. `givenId` is the record's id
-   * when the caller hands out its own (the decision server's decision ids); default: `<chain>-<n>`.
+   * when the caller hands out its own (the decision server's decision ids); default: `<chain>-<n>`. `asked` says how the
+   * decision was asked for (the policy ids named, or `*` for every policy), so that `hexarch replay` asks the same way.
    */
-  record(decision: Decision, context: GuardContext, givenId?: string): Decision {
+  record(decision: Decision, context: GuardContext, givenId?: string, asked?: AskedPolicies): Decision {
     if (!writes(this.#options.level, decision.outcome)) return decision;
     this.#counter += 1;
     const id = givenId ?? `${this.#options.chain.id.slice(0, 8)}-${this.#counter}`;
-    this.#push({ decision, context, id, at: this.#clock() });
+    this.#push({ decision, context, id, at: this.#clock(), asked });
     if (!decision.counters.some((counter) => counter.kind === "budget")) return decision;
     return new Decision({
       outcome: decision.outcome,
@@ -119,7 +126,11 @@ export class DecisionLog {
       warnings: decision.warnings,
       wouldBe: decision.wouldBe,
       explain: decision,
-      settle: { settle: (cost) => this.#settled(decision, id, cost), estimate: decision.reserved },
+      settle: {
+        settle: (cost) => this.#settled(decision, id, cost),
+        estimate: decision.reserved,
+        counters: decision.reservedCounters,
+      },
       price: decision.price,
     });
   }
@@ -162,7 +173,8 @@ export class DecisionLog {
 
   #body(pending: Pending): RecordBody {
     if ("body" in pending) return pending.body;
-    return decisionRecord(pending.id, pending.at, pending.decision, pending.context, this.#options.environment, this.#options.shape);
+    const { id, at, decision, context, asked } = pending;
+    return decisionRecord(id, at, decision, context, this.#options.environment, this.#options.shape, asked);
   }
 
   /**
@@ -186,16 +198,17 @@ export class DecisionLog {
     const bodies = taken.map((pending) => this.#body(pending));
     if (lost > 0) bodies.unshift(gapRecord(lost, this.#lostFrom, this.#lostTo, this.#failing?.message ?? "the buffer was full"));
     if (bodies.length === 0) return;
-    let sealed: SealedBatch;
+    let sealed: SealedBatch | undefined;
     try {
       this.#startsFile = (await sink.rotateIfFull()) || this.#startsFile;
-      const batch = chain.seal(bodies, this.#startsFile);
-      await sink.append(batch);
-      chain.commit(batch);
+      sealed = chain.seal(bodies, this.#startsFile);
+      await sink.append(sealed);
+      chain.commit(sealed);
       this.#startsFile = false;
-      sealed = batch;
     } catch (error) {
-      this.#failed(error instanceof Error ? error : new Error(String(error)), taken);
+      const written =
+        error instanceof PartialWrite && sealed !== undefined ? this.#partlyWritten(sealed, error.lines, bodies.length, lost) : 0;
+      this.#failed(error instanceof Error ? error : new Error(String(error)), taken.slice(written));
       return;
     }
     this.#lost -= lost;
@@ -205,6 +218,21 @@ export class DecisionLog {
     }
     await this.#checkpoints(sealed);
     if (this.#queue.length > 0 && this.#timer === undefined && !this.#closed) void this.flush();
+  }
+
+  /**
+   * Commits the first `lines` lines of a batch the sink stored only in part, and says how many queued records they held
+   * (the header or `continue` record, and the gap record, come before them).
+   */
+  #partlyWritten(batch: SealedBatch, lines: number, bodies: number, lost: number): number {
+    this.#options.chain.commit(batch, lines);
+    this.#startsFile = false;
+    let records = Math.max(0, lines - (batch.lines.length - bodies));
+    if (lost > 0 && records > 0) {
+      this.#lost -= lost;
+      records -= 1;
+    }
+    return records;
   }
 
   #failed(error: Error, taken: Pending[]): void {
@@ -246,6 +274,8 @@ export class DecisionLog {
   }
 
   async #writeCheckpoint(checkpoint: Checkpoint, now: number): Promise<void> {
+    // The head vouches for records already written, whether or not the checkpoint file takes it.
+    this.#options.witness?.send(checkpoint);
     try {
       await this.#options.sink.appendCheckpoint(JSON.stringify(checkpoint));
       this.#lastCheckpointSeq = checkpoint.seq;
@@ -259,7 +289,7 @@ export class DecisionLog {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    process.removeListener("SIGTERM", this.#onSigterm);
+    this.#forgetAtExit();
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timer = undefined;
     for (let attempt = 0; attempt < 3 && (this.#queue.length > 0 || this.#lost > 0); attempt += 1) {
@@ -269,6 +299,6 @@ export class DecisionLog {
     await this.#flushing;
     const { chain } = this.#options;
     if (chain.seq > this.#lastCheckpointSeq) await this.#writeCheckpoint(chain.checkpoint(this.#clock()), this.#clock());
-    await this.#options.sink.close();
+    await Promise.all([this.#options.sink.close(), this.#options.witness?.close()]);
   }
 }

@@ -1,8 +1,8 @@
 // The file sink: JSONL appended in batches, rotated by size into FILE.1 … FILE.keep, checkpoints in FILE.checkpoints.
-import { appendFile, mkdir, rename, rm, stat, truncate } from "node:fs/promises";
+import { appendFile, mkdir, open, rename, rm, stat } from "node:fs/promises";
 import { dirname } from "node:path";
 import type { SealedBatch } from "./chain.js";
-import type { LogSink } from "./sink.js";
+import { PartialWrite, type LogSink } from "./sink.js";
 
 /** Where the file sink writes and when it rotates. */
 export interface FileSinkOptions {
@@ -29,8 +29,10 @@ async function sizeOf(path: string): Promise<number> {
 }
 
 /**
- * Appends log lines to a file, one `appendFile` per batch. A write that fails half-way is cut back to the
- * last whole line so the retry does not leave a torn record in the middle of the file.
+ * Appends log lines to a file, one `appendFile` per batch. A write that fails half-way leaves its torn part where it
+ * is, since other processes may append to the same file (cutting the file back would cut their records too): the
+ * records written whole before it count as written (PartialWrite), the retry starts on a new line after them, and
+ * `verify` names the torn part and reads any record another writer appended right after it.
  * @example const sink = new FileSink({ path: ".hexarch/guardrails.log", maxBytes: 10_485_760, keep: 5 });
  */
 export class FileSink implements LogSink {
@@ -38,6 +40,8 @@ export class FileSink implements LogSink {
   readonly #options: FileSinkOptions;
   #size: number | undefined;
   #folderReady = false;
+  /** A write failed since the last one that succeeded, perhaps half-way through a record. */
+  #mayBeTorn = false;
 
   constructor(options: FileSinkOptions) {
     this.#options = options;
@@ -69,15 +73,34 @@ export class FileSink implements LogSink {
 
   async append({ lines }: SealedBatch): Promise<void> {
     const before = await this.#ready();
-    const text = `${lines.join("\n")}\n`;
+    // After a failed write the file may end in part of a record: the next batch starts on a line of its own.
+    const lead = this.#mayBeTorn ? "\n" : "";
+    const bytes = Buffer.from(`${lead}${lines.join("\n")}\n`, "utf8");
+    let written = 0;
+    let failure: unknown;
     try {
-      await appendFile(this.#options.path, text, "utf8");
+      // One write(2) with O_APPEND: it lands whole, or its first `written` bytes do, after whatever other writers appended.
+      const handle = await open(this.#options.path, "a");
+      try {
+        written = (await handle.write(bytes, 0, bytes.length)).bytesWritten;
+      } finally {
+        await handle.close();
+      }
     } catch (error) {
-      this.#size = undefined;
-      await truncate(this.#options.path, before).catch(() => undefined);
-      throw error;
+      failure = error;
     }
-    this.#size = before + Buffer.byteLength(text, "utf8");
+    if (failure === undefined && written === bytes.length) {
+      this.#mayBeTorn = false;
+      this.#size = before + bytes.length;
+      return;
+    }
+    // Never cut the file back: another process may have appended after the part written here. verify names the torn part.
+    this.#size = undefined;
+    this.#mayBeTorn = true;
+    const whole = wholeLines(lines, Buffer.byteLength(lead), written);
+    const why = failure instanceof Error ? failure.message : `the disk took ${written} of ${bytes.length} bytes`;
+    if (whole > 0) throw new PartialWrite(whole, `${why} (the first ${whole} of ${lines.length} records were written)`, { cause: failure });
+    throw failure instanceof Error ? failure : new Error(why, { cause: failure });
   }
 
   async appendCheckpoint(line: string): Promise<void> {
@@ -86,6 +109,16 @@ export class FileSink implements LogSink {
   }
 
   async close(): Promise<void> {}
+}
+
+/** How many of `lines` (each followed by a newline, after `lead` bytes) the first `written` bytes hold whole. */
+function wholeLines(lines: readonly string[], lead: number, written: number): number {
+  let end = lead;
+  for (let index = 0; index < lines.length; index += 1) {
+    end += Buffer.byteLength(lines[index] ?? "", "utf8") + 1;
+    if (end > written) return index;
+  }
+  return lines.length;
 }
 
 function ignoreMissing(error: unknown): void {

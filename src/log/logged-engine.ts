@@ -33,9 +33,12 @@ export function unrecordable(log: DecisionLog): Decision {
 export function loggedEngine(engine: Decider, log: DecisionLog): Decider {
   const refusal = (): Decision => unrecordable(log);
   const decideNow = (context: GuardContext, policyIds?: readonly string[]): Decision | Promise<Decision> => {
-    if (log.required && !log.accepting()) return log.record(refusal(), context);
+    const asked = policyIds ?? "*";
+    if (log.required && !log.accepting()) return log.record(refusal(), context, undefined, asked);
     const decided = engine.decideNow(context, policyIds);
-    return decided instanceof Decision ? log.record(decided, context) : decided.then((decision) => log.record(decision, context));
+    return decided instanceof Decision
+      ? log.record(decided, context, undefined, asked)
+      : decided.then((decision) => log.record(decision, context, undefined, asked));
   };
   return {
     decideNow,

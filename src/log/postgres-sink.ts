@@ -1,6 +1,6 @@
 // The PostgreSQL sink: one append-only table (created on first use) shared by every process's chain, plus a checkpoint table.
 import type { SealedBatch } from "./chain.js";
-import type { LogSink } from "./sink.js";
+import { PartialWrite, type LogSink } from "./sink.js";
 
 /** The part of a `pg` Pool this sink uses. */
 export interface PgPoolLike {
@@ -17,6 +17,7 @@ export interface PgModule {
     connectionTimeoutMillis?: number;
     query_timeout?: number;
     idleTimeoutMillis?: number;
+    allowExitOnIdle?: boolean;
   }) => PgPoolLike;
 }
 
@@ -109,8 +110,11 @@ export class PostgresSink implements LogSink {
       const joined = (column: readonly (string | null)[]): string => column.slice(start, end).join("\n");
       const values = [batch.chain, firstSeq + start, joined(types), joined(times), joined(lines)];
       await this.#pool.query(sql, values).catch((error: unknown) => {
-        if ((error as { code?: unknown }).code !== UNIQUE_VIOLATION) throw error;
-        return this.#pool.query(insertSql(this.#table, "skip stored rows"), values);
+        if ((error as { code?: unknown }).code === UNIQUE_VIOLATION)
+          return this.#pool.query(insertSql(this.#table, "skip stored rows"), values);
+        // The INSERTs before this one are stored: a retry starts after their rows.
+        if (start === 0) throw error;
+        throw new PartialWrite(start, error instanceof Error ? error.message : String(error), { cause: error });
       });
     }
   }

@@ -1,5 +1,6 @@
 // Reads a log back, line by line, from files (with their rotated siblings) or from a Postgres table.
-import { createReadStream, existsSync, readFileSync } from "node:fs";
+import { createReadStream, existsSync, readdirSync, readFileSync } from "node:fs";
+import { basename, dirname } from "node:path";
 import { checkpointPath } from "./file-sink.js";
 import type { PgPoolLike } from "./postgres-sink.js";
 
@@ -14,16 +15,44 @@ export interface StoredLine {
 export interface StoredLog {
   /** What was read, for messages: the file names or the table. */
   readonly names: readonly string[];
+  /** Rotated files that should be there and are not (a gap in FILE.1 … FILE.N). */
+  readonly missing: readonly string[];
   lines(): AsyncIterable<StoredLine>;
   checkpoints(): Promise<{ where: string; text: string }[]>;
   close(): Promise<void>;
 }
 
+/** A rotated set as found on disk: its files oldest first, and the rotated files missing below the highest one. */
+export interface RotatedSet {
+  readonly files: readonly string[];
+  /** `path.K` for every K between 1 and the highest N with no file: removed by hand, since rotation only drops the oldest. */
+  readonly missing: readonly string[];
+}
+
+/** The rotated siblings of `path` that exist (`path.N` … `path.1`, oldest first), then `path` itself, and the gaps among them. */
+export function rotatedSet(path: string): RotatedSet {
+  const name = basename(path);
+  let entries: string[];
+  try {
+    entries = readdirSync(dirname(path));
+  } catch {
+    entries = [];
+  }
+  const numbers = new Set<number>();
+  for (const entry of entries) {
+    const suffix = entry.startsWith(`${name}.`) ? entry.slice(name.length + 1) : "";
+    if (/^[1-9]\d{0,5}$/.test(suffix)) numbers.add(Number(suffix));
+  }
+  const highest = Math.max(0, ...numbers);
+  const files: string[] = [];
+  const missing: string[] = [];
+  for (let index = highest; index >= 1; index -= 1) (numbers.has(index) ? files : missing).push(`${path}.${index}`);
+  return { files: [...files, path], missing };
+}
+
 /** The rotated siblings of `path` that exist (`path.N` … `path.1`, oldest first), then `path` itself. */
 export function withRotated(path: string): string[] {
-  const rotated: string[] = [];
-  for (let index = 1; existsSync(`${path}.${index}`); index += 1) rotated.unshift(`${path}.${index}`);
-  return [...rotated, path];
+  return [...rotatedSet(path).files];
 }
 
 /** The lines of one file, numbered from 1, streamed so a large log is never held whole in memory. */
@@ -49,10 +78,12 @@ export async function* fileLines(path: string): AsyncGenerator<StoredLine> {
  * @example for await (const line of logFiles([".hexarch/guardrails.log"]).lines()) console.log(line.where);
  */
 export function logFiles(files: readonly string[], options: { readonly rotated?: boolean } = {}): StoredLog {
-  const paths = files.length === 1 && files[0] !== undefined && options.rotated !== false ? withRotated(files[0]) : [...files];
+  const set = files.length === 1 && files[0] !== undefined && options.rotated !== false ? rotatedSet(files[0]) : undefined;
+  const paths = set === undefined ? [...files] : set.files;
   const bases = [...new Set(paths.map((path) => path.replace(/\.\d+$/, "")))];
   return {
     names: paths,
+    missing: set?.missing ?? [],
     async *lines() {
       for (const path of paths) yield* fileLines(path);
     },
@@ -79,6 +110,7 @@ const PAGE = 10_000;
 export function logTable(pool: PgPoolLike, table: string): StoredLog {
   return {
     names: [table],
+    missing: [],
     async *lines() {
       let after = "0";
       for (;;) {

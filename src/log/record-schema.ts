@@ -24,6 +24,10 @@ export const HeaderRecordSchema = z.strictObject({
   policy_digest: z.string().describe("SHA-256 of the policy file's validated content"),
   mac_alg: z.enum(["hmac-sha256", "sha256"]),
   key_id: z.string().optional().describe("Fingerprint of HEXARCH_LOG_KEY, so verify can tell a wrong key"),
+  level: z
+    .enum(["debug", "info", "warn", "error"])
+    .optional()
+    .describe("logging.level: at warn and error, allowed calls are not written (absent in logs written before it was added)"),
 });
 
 export const DecisionRecordSchema = z.strictObject({
@@ -33,6 +37,10 @@ export const DecisionRecordSchema = z.strictObject({
   time: instant,
   outcome,
   policy: z.string().optional().describe("The deciding policy (absent when everything allowed the call)"),
+  policy_ids: z
+    .union([z.literal("*"), z.array(z.string())])
+    .optional()
+    .describe("How the decision was asked for: the policy ids named (check(id), guard(id)), or * for every policy (the middleware)"),
   kind: z.string().optional(),
   reason: z.string(),
   rule: z
@@ -59,10 +67,12 @@ export const DecisionRecordSchema = z.strictObject({
   ),
   warnings: z.array(z.strictObject({ kind: z.string(), policy: z.string().optional(), message: z.string(), would_be: outcome.optional() })),
   context: z.strictObject({
+    api_key: z.string().optional().describe("Never the key: its keyed hash h:…, written only when HEXARCH_LOG_KEY is set"),
     operation: z.union([z.string(), z.array(z.string())]).optional(),
     resource: z.string().optional(),
     resource_type: z.string().optional(),
     route: z.string().optional(),
+    route_folded: z.literal(true).optional().describe("The app routes paths case-insensitively: route is in lower case"),
     method: z.string().optional(),
     client: z.string().optional().describe("h:… when redacted"),
     user: z.string().optional().describe("h:… when redacted"),
@@ -72,6 +82,9 @@ export const DecisionRecordSchema = z.strictObject({
     facts: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).optional(),
     confirm: z.union([z.boolean(), z.array(z.string())]).optional(),
     cost: z.number().optional(),
+    model: z.string().optional(),
+    input_tokens: z.number().optional(),
+    max_output_tokens: z.number().optional(),
     keys: z.record(z.string(), z.string()).optional(),
   }),
   explain: z

@@ -25,6 +25,12 @@ export type RecordBody = {
   readonly [key: string]: JsonValue | undefined;
 };
 
+/**
+ * How a decision was asked for: the policy ids named (`check(id)`, `guard(id)`, the server's `policy`), or `*` for every
+ * policy (the middleware, `evaluate`). Scopes a call does not state match only when policies are named, so replay asks the same way.
+ */
+export type AskedPolicies = readonly string[] | "*";
+
 /** Fields of the personal context that `logging.redact` may hash. */
 export type RedactableField = "client" | "user" | "route";
 
@@ -68,32 +74,46 @@ function plainFact(value: unknown): JsonValue {
 }
 
 /**
+ * What stands for the API key in a record, never the key itself: its keyed hash (`h:…`) when HEXARCH_LOG_KEY is set, else
+ * nothing (an unkeyed digest of a weak key could be guessed back). Equal keys give equal ids, so a replay counts them as one caller.
+ */
+function apiKeyId(shape: RecordShape, apiKey: string | undefined): string | undefined {
+  return apiKey === undefined || shape.hide === undefined ? undefined : shape.hide(apiKey);
+}
+
+/**
  * The call's context as written: never the API key; personal fields hashed when asked.
  * Keys are listed in sorted order at every level, so sealing writes the record with JSON.stringify (canonical.ts).
  */
 function contextFields(context: GuardContext, shape: RecordShape, environment: string): JsonValue {
   const operation = context.operation;
   return {
+    api_key: apiKeyId(shape, context.apiKey),
     client: personal(shape, "client", context.client),
     confirm: context.confirm === undefined ? undefined : typeof context.confirm === "boolean" ? context.confirm : [...context.confirm],
     cost: context.cost,
     environment: context.environment ?? environment,
     facts: context.facts === undefined ? undefined : sortedCopy(context.facts, plainFact),
     feature: context.feature,
+    input_tokens: context.inputTokens,
     keys: context.keys === undefined ? undefined : sortedCopy(context.keys, (key) => key),
+    max_output_tokens: context.maxOutputTokens,
     method: context.method,
+    model: context.model,
     operation: operation === undefined ? undefined : typeof operation === "string" ? operation : [...operation],
     resource: context.resource,
     resource_type: context.resourceType,
     roles: context.roles === undefined ? undefined : [...context.roles],
     route: personal(shape, "route", context.route),
+    route_folded: context.caseInsensitiveRoute === true ? true : undefined,
     user: personal(shape, "user", context.user),
   };
 }
 
 /**
- * The record of one decision: outcome, deciding rule (with file:line), counters, warnings and the context, enough to re-run it.
- * @example decisionRecord("c1-7", Date.now(), decision, { route: "/users" }, "production", shape)
+ * The record of one decision: outcome, deciding rule (with file:line), counters, warnings, the context and how it was asked
+ * (`policy_ids`, left out when the caller does not say), enough to re-run it. Its time is the instant the engine decided at.
+ * @example decisionRecord("c1-7", Date.now(), decision, { route: "/users" }, "production", shape, "*")
  */
 export function decisionRecord(
   id: string,
@@ -102,6 +122,7 @@ export function decisionRecord(
   context: GuardContext,
   environment: string,
   shape: RecordShape,
+  asked?: AskedPolicies,
 ): RecordBody {
   const rule = decision.rule;
   const hidePartition = shape.hide !== undefined && shape.redact.size > 0;
@@ -125,6 +146,8 @@ export function decisionRecord(
     kind: decision.kind,
     outcome: decision.outcome,
     policy: decision.policyId,
+    // Named so that it sorts after "chain": every sealed line begins with {"chain": (verify finds torn writes by it).
+    policy_ids: asked === undefined || asked === "*" ? asked : [...asked],
     reason: decision.reason,
     retry_after: decision.retryAfter,
     rule:
@@ -136,7 +159,7 @@ export function decisionRecord(
             policy: rule.policyId,
             summary: rule.summary,
           },
-    time: new Date(context.now ?? at).toISOString(),
+    time: new Date(context.now ?? decision.countedAt ?? at).toISOString(),
     type: "decision",
     warnings: decision.warnings.map((w) => ({ kind: w.kind, message: w.message, policy: w.rule?.policyId, would_be: w.wouldBe })),
     would_be: decision.wouldBe,

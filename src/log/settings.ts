@@ -13,6 +13,8 @@ import { FileSink } from "./file-sink.js";
 import { logMac, redactor } from "./mac.js";
 import { DEFAULT_LOG_TABLE, PostgresSink, type PgModule, type PgPoolLike } from "./postgres-sink.js";
 import type { LogSink } from "./sink.js";
+import { Witness } from "./witness.js";
+import { openWitnessStore } from "./witness-stores.js";
 
 /** The seed's default log file, relative to the policy file's folder. */
 export const DEFAULT_LOG_FILE = ".hexarch/guardrails.log";
@@ -45,6 +47,15 @@ export function logTarget(loaded: LoadedPolicyFile, env: Readonly<Record<string,
   if (url !== undefined) return { kind: "postgres", url, table: section.postgres_table ?? DEFAULT_LOG_TABLE, fromEnv: url === fromEnv };
   const file = section.file ?? DEFAULT_LOG_FILE;
   return { kind: "file", path: isAbsolute(file) ? file : resolve(dirname(resolve(cwd, loaded.file)), file) };
+}
+
+/**
+ * The name a log goes by at its witness when `logging.name` gives none: `file:` and the log file's absolute path
+ * (its rotated files share it), or `table:` and the PostgreSQL table.
+ * @example defaultLogName({ kind: "file", path: "/app/.hexarch/guardrails.log" }) // "file:/app/.hexarch/guardrails.log"
+ */
+export function defaultLogName(target: LogTarget): string {
+  return target.kind === "file" ? `file:${target.path.replace(/\.\d+$/, "")}` : `table:${target.table}`;
 }
 
 /** Loads `pg` and opens a small pool for the log, or throws PolicyConfigError saying what to install or fix. */
@@ -99,9 +110,16 @@ export function decisionLogFromConfig(loaded: LoadedPolicyFile, source: LogSourc
     .update(canonicalJson(loaded.spec as JsonValue))
     .digest("hex");
   const instance = source.env["HEXARCH_INSTANCE"];
+  const witnessPlace = { file: loaded.file, ...loaded.locate(["logging", "witness"]), path: "logging.witness" };
+  const witnessStore = section.witness === undefined ? undefined : openWitnessStore(section.witness, witnessPlace, source.cwd);
   return new DecisionLog({
     sink,
-    chain: new Chain(mac, { instance: instance === "" ? undefined : instance, policyFile: loaded.file, policyDigest }),
+    chain: new Chain(mac, {
+      instance: instance === "" ? undefined : instance,
+      policyFile: loaded.file,
+      policyDigest,
+      level: section.level ?? "info",
+    }),
     level: section.level ?? "info",
     shape: {
       redact,
@@ -115,7 +133,8 @@ export function decisionLogFromConfig(loaded: LoadedPolicyFile, source: LogSourc
     checkpointMs: (section.checkpoint_seconds ?? 60) * 1000,
     buffer: section.buffer ?? 10_000,
     logger: source.logger,
-    flushOnSigterm: true,
+    witness: witnessStore && new Witness(witnessStore, section.name ?? defaultLogName(target), source.logger),
+    closeBeforeExit: true,
     ...(source.clock === undefined ? {} : { clock: source.clock }),
   });
 }

@@ -1,58 +1,25 @@
 // Checks chains line by line: every MAC, every sequence number, every checkpoint; names the first break of each chain.
-import { canonicalJson, type JsonValue } from "./canonical.js";
+import { canonicalJson } from "./canonical.js";
 import { checkpointBody, type Checkpoint } from "./chain.js";
 import { logMac, type LogMac } from "./mac.js";
 import type { StoredLog } from "./read.js";
+import { asText, parsedRecord, tornPieces, type ParsedRecord, type VerifyProblem, type VerifyReport } from "./verify-lines.js";
 
-/** A field of a record as text: a string as it is, anything else (a tampered field) as JSON. */
-function asText(value: unknown): string {
-  if (typeof value === "string") return value;
-  const json: string | undefined = JSON.stringify(value);
-  return json ?? "undefined";
-}
+export type { ChainSummary, VerifyProblem, VerifyReport } from "./verify-lines.js";
 
-/** A break in a chain, or a line that is not a record. */
-export interface VerifyProblem {
-  /** `file:line` or `table row id`. */
+/**
+ * Sequence numbers jumped over: deleted, unless the first missing one turns up later (then reordered). Meanwhile the
+ * chain is followed on from the record found, so that every later gap is named too.
+ */
+interface Skip {
   readonly where: string;
-  readonly chain: string | undefined;
-  readonly seq: number | undefined;
-  /** `edited`, `deleted`, `inserted`, `reordered`, `truncated`, `wrong key`, `forged checkpoint`, `not a record`. */
-  readonly what: string;
-  readonly detail: string;
-}
-
-/** What one intact (or broken) chain holds. */
-export interface ChainSummary {
-  readonly chain: string;
-  readonly instance: string | undefined;
-  readonly records: number;
-  readonly lastSeq: number;
-  readonly checkpoints: number;
-  /** Records lost while the log could not be written, as its gap records state them. */
-  readonly gaps: readonly { readonly where: string; readonly lost: number; readonly from: string; readonly to: string }[];
-  /** True when the chain begins with a `continue` record (its earlier files were not given). */
-  readonly continued: boolean;
-  readonly broken: boolean;
-}
-
-/** The result of verifying a log. */
-export interface VerifyReport {
-  readonly ok: boolean;
-  readonly chains: readonly ChainSummary[];
-  readonly problems: readonly VerifyProblem[];
-  /** Records cut short by a crash mid-write: not tampering. */
-  readonly tornTails: readonly string[];
-  /** Things worth knowing that break nothing. */
-  readonly notes: readonly string[];
-}
-
-interface ParsedRecord {
-  readonly chain: string;
-  readonly seq: number;
-  readonly mac: string;
-  readonly type: string;
-  readonly [key: string]: JsonValue | undefined;
+  readonly missing: number;
+  readonly found: number;
+  /** The MAC and next seq of the run followed since the jump. */
+  head: string;
+  next: number;
+  /** Later jumps in that run. */
+  readonly later: { where: string; missing: number; found: number }[];
 }
 
 interface ChainState {
@@ -68,13 +35,7 @@ interface ChainState {
   /** A record whose MAC failed: edited, unless the next record repeats its seq and fits (then it was inserted). */
   suspect: { where: string; seq: number } | undefined;
   /** A sequence number jumped over: deleted, unless it turns up later (then the records were reordered). */
-  skipped: { where: string; missing: number; found: number } | undefined;
-}
-
-function isRecord(value: unknown): value is ParsedRecord {
-  if (value === null || typeof value !== "object") return false;
-  const r = value as Record<string, unknown>;
-  return typeof r["chain"] === "string" && Number.isInteger(r["seq"]) && typeof r["mac"] === "string" && typeof r["type"] === "string";
+  skipped: Skip | undefined;
 }
 
 function macOf(mac: LogMac, previous: string, record: ParsedRecord): string {
@@ -94,13 +55,33 @@ export class LogVerifier {
   readonly #chains = new Map<string, ChainState>();
   readonly #problems: VerifyProblem[] = [];
   readonly #torn: string[] = [];
-  /** Per chain: checkpoint seq → the head MAC it signed. */
+  readonly #tornWrites: string[] = [];
+  /** Per chain: checkpoint seq → the head MAC it signed (the log's own checkpoints and the witness's heads alike). */
   readonly #checkpoints = new Map<string, Map<number, string>>();
+  /** Per chain: the time of its latest signed head. */
+  readonly #signedAt = new Map<string, string>();
+  /** Per chain: the seq of the head the witness holds; undefined when no witness was given. */
+  readonly #witnessed: Map<string, number> | undefined;
+  /** The earliest `time` (or header `started`) of any record read. */
+  #earliest: string | undefined;
+  /** Called with each record as its chain check accepts it, in order: one pass both verifies and reads (`hexarch replay`). */
+  onRecord: ((record: Readonly<Record<string, unknown>>, where: string) => void) | undefined = undefined;
 
-  constructor(key: string | undefined, checkpoints: readonly { where: string; text: string }[]) {
+  /** `witness`: the heads a witness holds for this log (`hexarch log verify --witness`), checked like checkpoints. */
+  constructor(
+    key: string | undefined,
+    checkpoints: readonly { where: string; text: string }[],
+    witness?: readonly { where: string; text: string }[],
+  ) {
     this.#key = key === "" ? undefined : key;
     this.#keyed = logMac(this.#key);
     for (const { where, text } of checkpoints) this.#checkpoint(where, text);
+    if (witness === undefined) return;
+    this.#witnessed = new Map();
+    for (const { where, text } of witness) {
+      const head = this.#checkpoint(where, text);
+      if (head !== undefined && head.seq > (this.#witnessed.get(head.chain) ?? -1)) this.#witnessed.set(head.chain, head.seq);
+    }
   }
 
   #problem(where: string, chain: string | undefined, seq: number | undefined, what: string, detail: string): void {
@@ -109,13 +90,18 @@ export class LogVerifier {
     if (state !== undefined) state.broken = true;
   }
 
-  #checkpoint(where: string, text: string): void {
+  /** Takes in one signed head; returns it when its signature holds. */
+  #checkpoint(where: string, text: string): Checkpoint | undefined {
     let parsed: Checkpoint;
     try {
       parsed = JSON.parse(text) as Checkpoint;
     } catch {
       this.#problem(where, undefined, undefined, "forged checkpoint", "the checkpoint line is not valid JSON");
-      return;
+      return undefined;
+    }
+    if (parsed === null || typeof parsed !== "object" || typeof parsed.chain !== "string" || !Number.isInteger(parsed.seq)) {
+      this.#problem(where, undefined, undefined, "forged checkpoint", "the line is not a signed head (chain, seq, mac, time, sig)");
+      return undefined;
     }
     const signedBy = [this.#keyed, this.#plain].find((mac) => mac.sign(canonicalJson(checkpointBody(parsed))) === parsed.sig);
     if (signedBy === undefined || (this.#key !== undefined && signedBy === this.#plain)) {
@@ -126,30 +112,52 @@ export class LogVerifier {
         "forged checkpoint",
         "its signature does not match (edited, forged, or made with another key)",
       );
-      return;
+      return undefined;
     }
     let forChain = this.#checkpoints.get(parsed.chain);
     if (forChain === undefined) this.#checkpoints.set(parsed.chain, (forChain = new Map<number, string>()));
     forChain.set(parsed.seq, parsed.mac);
+    const time = String(parsed.time);
+    if (time > (this.#signedAt.get(parsed.chain) ?? "")) this.#signedAt.set(parsed.chain, time);
+    return parsed;
+  }
+
+  /** Names a file missing from a rotated set: whatever it held is gone, including any chain written only there. */
+  missingFile(path: string): void {
+    this.#problem(path, undefined, undefined, "missing file", "a rotated file older than it and one newer exist: it was removed by hand");
   }
 
   /** Checks one line. `last` marks the final line of a file that does not end in a newline (a torn write). */
   line(where: string, text: string, last = false): void {
     if (text.trim() === "") return;
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      parsed = undefined;
-    }
-    if (!isRecord(parsed)) {
-      if (last) this.#torn.push(where);
-      else this.#problem(where, undefined, undefined, "edited", "the line is not a log record (not JSON, or chain/seq/mac missing)");
+    const parsed = parsedRecord(text);
+    if (parsed !== undefined) {
+      this.#record(where, parsed);
       return;
     }
-    const state = this.#chains.get(parsed.chain) ?? this.#start(where, parsed);
+    if (last) {
+      this.#torn.push(where);
+      return;
+    }
+    const pieces = tornPieces(text);
+    if (pieces === undefined) {
+      this.#problem(where, undefined, undefined, "edited", "the line is not a log record (not JSON, or chain/seq/mac missing)");
+      return;
+    }
+    // A write that failed half-way, with whatever another writer appended right after it: its records are read on.
+    this.#tornWrites.push(where);
+    for (const piece of pieces) {
+      const record = parsedRecord(piece);
+      if (record !== undefined) this.#record(where, record);
+    }
+  }
+
+  #record(where: string, record: ParsedRecord): void {
+    const time = record["time"] ?? record["started"];
+    if (typeof time === "string" && (this.#earliest === undefined || time < this.#earliest)) this.#earliest = time;
+    const state = this.#chains.get(record.chain) ?? this.#start(where, record);
     if (state === undefined) return;
-    this.#follow(state, where, parsed);
+    this.#follow(state, where, record);
   }
 
   #start(where: string, record: ParsedRecord): ChainState | undefined {
@@ -169,7 +177,8 @@ export class LogVerifier {
     this.#chains.set(record.chain, state);
     if (record.type === "header" && record.seq === 0) {
       const written = record["mac_alg"];
-      if (written === "sha256") state.mac = this.#plain;
+      if (written === "sha256" && this.#key !== undefined) this.#unkeyed(where, record);
+      else if (written === "sha256") state.mac = this.#plain;
       else if (this.#key === undefined) {
         this.#problem(where, record.chain, 0, "wrong key", "the chain was written with HEXARCH_LOG_KEY (hmac-sha256); set it to verify");
       } else if (record["key_id"] !== this.#keyed.keyId) {
@@ -185,6 +194,8 @@ export class LogVerifier {
     } else if (record.type === "continue" && typeof record["prev"] === "string") {
       state.head = record["prev"];
       state.continued = true;
+      // A continued chain names no algorithm: a keyed verify tells a plain one by its first MAC.
+      if (this.#key !== undefined && macOf(this.#plain, record["prev"], record) === record.mac) this.#unkeyed(where, record);
     } else {
       this.#problem(
         where,
@@ -195,6 +206,17 @@ export class LogVerifier {
       );
     }
     return state;
+  }
+
+  /** A chain MACed with plain SHA-256 met by a keyed verify: anyone could have written it, so none of it is accepted. */
+  #unkeyed(where: string, record: ParsedRecord): void {
+    this.#problem(
+      where,
+      record.chain,
+      record.seq,
+      "unkeyed",
+      `chain ${record.chain} is MACed with plain SHA-256, which anyone can compute, not with HEXARCH_LOG_KEY: anyone could have written it`,
+    );
   }
 
   #follow(state: ChainState, where: string, record: ParsedRecord): void {
@@ -208,7 +230,7 @@ export class LogVerifier {
           `seq ${state.skipped.found} comes before seq ${state.skipped.missing} (found at ${where})`,
         );
         state.skipped = undefined;
-      }
+      } else this.#followSkipped(state, state.skipped, where, record);
       return;
     }
     if (state.suspect !== undefined) {
@@ -229,7 +251,7 @@ export class LogVerifier {
       return;
     }
     if (record.seq > state.expected) {
-      state.skipped = { where, missing: state.expected, found: record.seq };
+      state.skipped = { where, missing: state.expected, found: record.seq, head: record.mac, next: record.seq + 1, later: [] };
       return;
     }
     if (macOf(state.mac, state.head, record) !== record.mac) {
@@ -246,6 +268,35 @@ export class LogVerifier {
     state.head = record.mac;
     state.expected += 1;
     state.records += 1;
+    this.onRecord?.(record, where);
+  }
+
+  /** What a witness missed: chains it holds no head for, and chains whose checkpoints here go past its head. */
+  #witnessNotes(): string[] {
+    const notes: string[] = [];
+    for (const state of this.#chains.values()) {
+      const witnessed = this.#witnessed?.get(state.id);
+      const checkpointed = Math.max(-1, ...(this.#checkpoints.get(state.id)?.keys() ?? []));
+      if (witnessed === undefined)
+        notes.push(`chain ${state.id}: the witness holds no head for it, so none of its records are witnessed (the witness was down?)`);
+      else if (witnessed < state.expected - 1)
+        notes.push(
+          `chain ${state.id}: the witness's latest head is seq ${witnessed}${checkpointed > witnessed ? `, the log's checkpoints reach seq ${checkpointed} (heads did not reach the witness)` : ""}: records after seq ${witnessed} are not witnessed`,
+        );
+    }
+    return notes;
+  }
+
+  /** Follows the run after a jump: links are checked, and each further jump in sequence numbers is kept to be named. */
+  #followSkipped(state: ChainState, skip: Skip, where: string, record: ParsedRecord): void {
+    if (record.seq === skip.next && macOf(state.mac, skip.head, record) === record.mac) {
+      skip.head = record.mac;
+      skip.next += 1;
+    } else if (record.seq > skip.next) {
+      skip.later.push({ where, missing: skip.next, found: record.seq });
+      skip.head = record.mac;
+      skip.next = record.seq + 1;
+    }
   }
 
   /** Settles what only the end can tell (deletions at the end, forged last records, truncation after a checkpoint) and reports. */
@@ -253,8 +304,7 @@ export class LogVerifier {
     for (const state of this.#chains.values()) {
       if (state.suspect !== undefined)
         this.#problem(state.suspect.where, state.id, state.suspect.seq, "edited", "the record's content does not match its MAC");
-      if (state.skipped !== undefined) {
-        const { where, missing, found } = state.skipped;
+      for (const { where, missing, found } of state.skipped === undefined ? [] : [state.skipped, ...state.skipped.later]) {
         this.#problem(
           where,
           state.id,
@@ -268,29 +318,32 @@ export class LogVerifier {
       const last = state.expected - 1;
       const signed = [...(this.#checkpoints.get(state.id)?.keys() ?? [])];
       const highest = Math.max(-1, ...signed);
+      const witnessed = this.#witnessed?.get(state.id);
       if (!state.broken && highest > last) {
+        const by = witnessed === highest ? "the witness holds its head at" : `checkpoint ${signed.length} signed`;
         this.#problem(
           `chain ${state.id}`,
           state.id,
           last,
           "truncated",
-          `the chain ends at seq ${last}, but checkpoint ${signed.length} signed seq ${highest}: records after seq ${last} were cut off`,
+          `the chain ends at seq ${last}, but ${by} seq ${highest}: records after seq ${last} were cut off`,
         );
       }
     }
+    const notes = this.#witnessed === undefined ? [] : this.#witnessNotes();
     const rotated = [...this.#chains.values()].some((s) => s.continued);
-    const notes: string[] = [];
     for (const chain of this.#checkpoints.keys()) {
       if (this.#chains.has(chain)) continue;
-      if (rotated) notes.push(`chain ${chain} has checkpoints but no records here: its files were rotated away or not given`);
-      else
-        this.#problem(
-          `chain ${chain}`,
-          chain,
-          undefined,
-          "deleted",
-          "a checkpoint names this chain, but none of its records are in the log",
+      // Rotation removes the oldest files only: a chain signed for after the oldest record still here was removed by hand.
+      const signedAt = this.#signedAt.get(chain) ?? "";
+      if (rotated && this.#earliest !== undefined && signedAt < this.#earliest)
+        notes.push(
+          `chain ${chain} has signed heads (the last at ${signedAt}) but no records here: its files were rotated away or not given`,
         );
+      else {
+        const by = this.#witnessed?.has(chain) === true ? "the witness holds a head of this chain" : "a checkpoint names this chain";
+        this.#problem(`chain ${chain}`, chain, undefined, "deleted", `${by}, but none of its records are in the log`);
+      }
     }
     const chains = [...this.#chains.values()].map((s) => ({
       chain: s.id,
@@ -302,18 +355,24 @@ export class LogVerifier {
       continued: s.continued,
       broken: s.broken,
     }));
-    const wrongKey = new Set(this.#problems.filter((p) => p.what === "wrong key").map((p) => p.chain));
+    const wrongKey = new Set(this.#problems.filter((p) => p.what === "wrong key" || p.what === "unkeyed").map((p) => p.chain));
     const problems = this.#problems.filter((p) => p.what !== "forged checkpoint" || !wrongKey.has(p.chain));
-    return { ok: problems.length === 0, chains, problems, tornTails: this.#torn, notes };
+    return { ok: problems.length === 0, chains, problems, tornTails: this.#torn, tornWrites: this.#tornWrites, notes };
   }
 }
 
 /**
- * Verifies every chain of a stored log (files or table) with `key` (HEXARCH_LOG_KEY, if the log was written with one).
+ * Verifies every chain of a stored log (files or table) with `key` (HEXARCH_LOG_KEY, if the log was written with one),
+ * and against the heads a witness holds for it when `witness` is given.
  * @example const report = await verifyStoredLog(logFiles([".hexarch/guardrails.log"]), process.env["HEXARCH_LOG_KEY"]);
  */
-export async function verifyStoredLog(log: StoredLog, key: string | undefined): Promise<VerifyReport> {
-  const verifier = new LogVerifier(key, await log.checkpoints());
+export async function verifyStoredLog(
+  log: StoredLog,
+  key: string | undefined,
+  witness?: readonly { where: string; text: string }[],
+): Promise<VerifyReport> {
+  const verifier = new LogVerifier(key, await log.checkpoints(), witness);
+  for (const path of log.missing) verifier.missingFile(path);
   for await (const line of log.lines()) verifier.line(line.where, line.text, line.last);
   return verifier.finish();
 }

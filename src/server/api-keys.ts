@@ -150,7 +150,7 @@ export class KeyRing {
     this.#devToken = devToken === undefined || devToken === "" ? undefined : digest(devToken);
   }
 
-  /** True when any key or a dev token is configured: every API call then needs one. */
+  /** True when any key or a dev token is configured (KeyAccess.required says whether the server needs one). */
   get required(): boolean {
     return this.#byId.size > 0 || this.#devToken !== undefined;
   }
@@ -165,6 +165,39 @@ export class KeyRing {
     if (stored === undefined || !timingSafeEqual(presented, stored.digest)) return undefined;
     this.lastUsed.set(stored.id, now);
     return { id: stored.id, name: stored.name, scopes: stored.scopes };
+  }
+}
+
+/**
+ * The keys a running server checks, and whether it is closed. A server is open (no key needed) only while it is the
+ * loopback default it was started as: no keys, no dev token. Once it has been closed (started with keys, a token or
+ * on another address, or given a key since), it stays closed whatever becomes of the keys file: revoking the last key
+ * or deleting the file leaves a server that admits no one, never one that admits everyone.
+ * @example const access = new KeyAccess(ring, !loopback); access.replace(new KeyRing(readKeys(path), token)); access.required
+ */
+export class KeyAccess {
+  #ring: KeyRing;
+  #closed: boolean;
+
+  constructor(ring: KeyRing, closed: boolean) {
+    this.#ring = ring;
+    this.#closed = closed || ring.required;
+  }
+
+  /** The keys in force. */
+  get current(): KeyRing {
+    return this.#ring;
+  }
+
+  /** Puts the keys read from the file again in force; a ring with keys closes the server for good. */
+  replace(ring: KeyRing): void {
+    this.#ring = ring;
+    if (ring.required) this.#closed = true;
+  }
+
+  /** True when every API call needs a key: always, once the server has been closed. */
+  get required(): boolean {
+    return this.#closed;
   }
 }
 

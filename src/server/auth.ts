@@ -5,8 +5,11 @@ import type { Caller, Scope } from "./api-keys.js";
 import { sendProblem } from "./respond.js";
 import type { ServerDeps, ServerEnv } from "./server-deps.js";
 
-/** The caller when no key is configured (a loopback-only server): everyone is one caller with every scope. */
+/** The caller of an open server (the loopback default, never given a key): everyone is one caller with every scope. */
 const OPEN_CALLER: Caller = Object.freeze({ id: "open", name: "no keys configured", scopes: ["decide", "admin"] as const });
+
+/** A Host header naming this machine's loopback: `localhost`, `127.x.x.x` or `[::1]`, with or without a port. */
+const LOOPBACK_HOST = /^(?:localhost|127(?:\.\d{1,3}){3}|\[::1\])(?::\d{1,5})?$/i;
 
 /** The bearer token of a request: `Authorization: Bearer …`, or `X-API-Key` as the seed's clients send it. */
 function presented(header: string | undefined, apiKey: string | undefined): string | undefined {
@@ -15,20 +18,25 @@ function presented(header: string | undefined, apiKey: string | undefined): stri
 }
 
 /**
- * Requires a key with `scope` (admin covers decide) when keys are configured, then counts the call against the
- * server's own per-key limit: 401 without a valid key, 403 without the scope, 429 over the limit.
+ * Requires a key with `scope` (admin covers decide) unless the server is open (KeyAccess), then counts the call against the
+ * server's own per-key limit: 401 without a valid key, 403 without the scope (or, on an open server, for a Host that is
+ * not a loopback name), 429 over the limit.
  * @example app.use("/v1/*", requireScope(deps, "decide"))
  */
 export function requireScope(deps: ServerDeps, scope: Scope): MiddlewareHandler<ServerEnv> {
   return async function authorizeCaller(c, next) {
-    const ring = deps.keys.current;
     let caller = OPEN_CALLER;
-    if (ring.required) {
+    const host = c.req.header("host");
+    // An open server trusts whoever reaches it on loopback; a page from another site that rebinds its name to 127.0.0.1
+    // reaches it too, but its requests still name that site as Host.
+    if (!deps.keys.required && host !== undefined && !LOOPBACK_HOST.test(host))
+      return sendProblem(c, 403, `this server needs no API key, so it answers only requests addressed to localhost, not to ${host}`);
+    if (deps.keys.required) {
       const token = presented(c.req.header("authorization"), c.req.header("x-api-key"));
       const challenge = { "WWW-Authenticate": 'Bearer realm="hexarch"' };
       if (token === undefined || token === "")
         return sendProblem(c, 401, "send an API key: Authorization: Bearer hxk_…", undefined, challenge);
-      const found = ring.identify(token);
+      const found = deps.keys.current.identify(token);
       if (found === undefined) return sendProblem(c, 401, "the API key is wrong or revoked", undefined, challenge);
       if (!found.scopes.includes(scope) && !found.scopes.includes("admin"))
         return sendProblem(c, 403, `this key lacks the ${scope} scope (it has ${found.scopes.join(", ")})`);

@@ -1,5 +1,6 @@
 // Prometheus metrics of one server: decisions by policy and outcome, decision latency, store and log failures. No client or user labels.
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
+import type { DecisionLog } from "../log/decision-log.js";
 
 /** The server's metrics, in a registry of their own. */
 export interface ServerMetrics {
@@ -7,17 +8,28 @@ export interface ServerMetrics {
   readonly decisions: Counter<"policy" | "outcome">;
   readonly latency: Histogram;
   readonly storeFailures: Counter;
-  readonly logUp: Gauge;
   readonly reloads: Counter<"result">;
 }
 
 /**
- * A fresh set of metrics (one registry per server, so two servers in a process do not share counts).
- * @example const metrics = createMetrics(); metrics.decisions.inc({ policy: "api", outcome: "allow" });
+ * A fresh set of metrics (one registry per server, so two servers in a process do not share counts). With a decision
+ * log, `hexarch_log_up` reads whether it accepts records at each scrape; without one the gauge is absent, since a 0
+ * there would page someone for a log that does not exist.
+ * @example const metrics = createMetrics(log); metrics.decisions.inc({ policy: "api", outcome: "allow" });
  */
-export function createMetrics(): ServerMetrics {
+export function createMetrics(log: Pick<DecisionLog, "accepting"> | undefined): ServerMetrics {
   const registry = new Registry();
   const registers = [registry];
+  if (log !== undefined) {
+    new Gauge({
+      name: "hexarch_log_up",
+      help: "1 while the decision log accepts records, 0 while its sink fails (absent without a log)",
+      registers,
+      collect() {
+        this.set(log.accepting() ? 1 : 0);
+      },
+    });
+  }
   return {
     registry,
     decisions: new Counter({
@@ -33,11 +45,6 @@ export function createMetrics(): ServerMetrics {
       registers,
     }),
     storeFailures: new Counter({ name: "hexarch_store_failures_total", help: "Counter store operations that failed", registers }),
-    logUp: new Gauge({
-      name: "hexarch_log_up",
-      help: "1 while the decision log accepts records, 0 while its sink fails (absent without a log)",
-      registers,
-    }),
     reloads: new Counter({
       name: "hexarch_policy_reloads_total",
       help: "Policy file reloads, by result",

@@ -33,15 +33,16 @@ const problems = (...statuses: number[]): Record<string, unknown> =>
   );
 const secured = [{ bearer: [] }];
 
-/** A POST route taking `request` and answering `response`. */
-function post(summary: string, request: string, response: unknown, scope = "decide"): Record<string, unknown> {
+/** A POST route taking `request` and answering `response`, with the problems every route has and `more` of its own. */
+function post(summary: string, request: string, response: unknown, scope = "decide", ...more: number[]): Record<string, unknown> {
+  const statuses = [...new Set([400, 401, 403, 413, 415, 429, ...more])].sort((a, b) => a - b);
   return {
     post: {
       summary,
       security: secured,
       "x-scope": scope,
       requestBody: { required: true, ...json(ref(request)) },
-      responses: { "200": { description: "the answer", ...json(response) }, ...problems(400, 401, 403, 413, 415, 429) },
+      responses: { "200": { description: "the answer", ...json(response) }, ...problems(...statuses) },
     },
   };
 }
@@ -101,11 +102,27 @@ export function openApiDocument(): Record<string, unknown> {
         },
       },
       "/v1/decisions/{id}/settle": {
-        ...post("settle a decision's reservation with the actual cost", "SettleRequest", anyObject),
+        ...post(
+          "settle a decision's reservation with the actual cost, once, with the key that made the decision or an admin key " +
+            "(403 for another key, 404 for an id this server did not issue, 409 when settled already; after its " +
+            "reservation_ttl the answer is 200 with result expired and nothing changes)",
+          "SettleRequest",
+          anyObject,
+          "decide",
+          404,
+          409,
+        ),
         parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }],
       },
       "/v1/explain": post("every rule, applied or not, and why (never counted)", "ExplainRequest", anyObject),
-      "/v1/events/provider-calls": post("record a provider call and charge its cost to the budgets", "ProviderCall", anyObject),
+      "/v1/events/provider-calls": post(
+        "record a provider call and charge its cost to the budgets; with decision_id, settle that decision as its settle " +
+          "route does (403 for another key's decision, 404 for an id this server did not issue)",
+        "ProviderCall",
+        anyObject,
+        "decide",
+        404,
+      ),
       "/authorize": post("the seed's authorize call", "AuthorizeRequest", ref("AuthorizeResponse")),
       "/v1/policies": {
         get: {

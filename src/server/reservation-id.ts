@@ -1,36 +1,42 @@
-// Decision ids that carry their budget reservation, signed: any instance sharing the secret and store can settle them once.
+// Short signed decision ids, and what a decided call reserved on its budgets (kept in the store by ReservationBook).
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { toMicros } from "../engine/amount.js";
 import { Decision } from "../engine/decision.js";
 import type { Guardian } from "../guardian/create-guardian.js";
 import type { GuardContext } from "../engine/context.js";
-import { Reservation } from "../engine/reservation.js";
-import type { CounterOp, CounterStore } from "../stores/store.js";
+import type { CounterOp } from "../stores/store.js";
 
 /** One budget counter a decision reserved points on. */
 export interface ReservedOp extends CounterOp {
   readonly policy: string;
 }
 
-/** What a decision reserved: the counters, and the model whose price turns a usage into a cost at settle time. */
+/** What a decision reserved: the counters, the model whose price turns a usage into a cost, and how long it waits. */
 export interface ReservedCall {
   readonly ops: readonly ReservedOp[];
   readonly model: string | undefined;
+  /** The shortest `reservation_ttl` of the rules reserved on, in ms; undefined waits until the budget's period ends. */
+  readonly ttlMs: number | undefined;
 }
 
-/** An opened decision id: its nonce (the decision log's record id) and what it reserved. */
-export interface OpenedId extends ReservedCall {
+/** An opened decision id: its nonce (the decision log's record id), and whether its decision reserved budget. */
+export interface OpenedId {
   readonly nonce: string;
+  readonly reserving: boolean;
 }
 
-/** Prefix of the store keys that record a settlement, so a second settle of the same id is refused on every instance. */
-const SETTLED_PREFIX = "hexarch:settled:";
 const MAC_CHARS = 22;
-const NOTHING: ReservedCall = Object.freeze({ ops: [], model: undefined });
+/** The longest id there is: `d_`, a 16-character nonce, `.` and the MAC. */
+export const MAX_ID_LENGTH = 2 + 16 + 1 + MAC_CHARS;
+const NOTHING: ReservedCall = Object.freeze({ ops: [], model: undefined, ttlMs: undefined });
+const ID_SHAPE = /^(d_[A-Za-z0-9_-]{16})(?:\.([A-Za-z0-9_-]{22}))?$/;
 
 /**
- * What a decided call reserved: its estimate (`decision.reserved`) on each of its budget counters whose rule has no
- * fixed `cost:` (a fixed cost needs no settling). Nothing for a refused call or one that reserved nothing.
+ * What a decided call reserved: its estimate (`decision.reserved`) on each of its budget counters that kept it
+ * (`decision.reservedCounters`: never a budget with a fixed `cost:`, which needs no settling, nor a shadow budget
+ * the call went past, which gave the points back at once, so a settle cannot drain it), and the shortest
+ * `reservation_ttl` of those rules, as the engine's own reservation expires. Nothing for a refused call or one that
+ * reserved nothing.
  * @example reservedBy(guardian, decision, ctx, ["openai_budget"]).ops // [{ key: "hexarch:…", points: 2_000_000, windowMs, policy }]
  */
 export function reservedBy(
@@ -41,14 +47,18 @@ export function reservedBy(
 ): ReservedCall {
   const estimate = decision.reserved;
   if (estimate === undefined || decision.isDenied()) return NOTHING;
+  const kept = new Set(decision.reservedCounters.map((counter) => counter.key));
   const ops: ReservedOp[] = [];
+  let ttlMs: number | undefined;
   for (const slot of guardian.countersFor(ctx, policyIds)) {
-    if (slot.kind !== "budget") continue;
+    if (slot.kind !== "budget" || !kept.has(slot.key)) continue;
     const rule = guardian.policies.policies.get(slot.rule.policyId)?.rules[slot.rule.index]?.rule;
     if (rule === undefined || rule.spec.cost !== undefined) continue;
     ops.push({ key: slot.key, points: toMicros(estimate), windowMs: slot.windowMs, policy: slot.rule.policyId });
+    const ttl = rule.reservationTtlMs;
+    if (ttl !== undefined && (ttlMs === undefined || ttl < ttlMs)) ttlMs = ttl;
   }
-  return { ops, model: ctx.model };
+  return ops.length === 0 ? NOTHING : { ops, model: ctx.model, ttlMs };
 }
 
 /**
@@ -77,10 +87,11 @@ export function usageCost(guardian: Guardian, model: string | undefined, usage: 
 }
 
 /**
- * Issues and opens decision ids. An id with nothing reserved is `d_<nonce>`; one with a reservation adds the
- * reserved counters (and the call's model) and an HMAC over them, so the id alone tells any instance what to settle,
- * and cannot be forged to move other counters.
- * @example const ids = new DecisionIds(secret); const id = ids.issue({ ops: [], model: undefined }); ids.open(id)?.nonce
+ * Issues and opens decision ids, at most MAX_ID_LENGTH characters whatever the call: `d_<nonce>` for a decision that
+ * reserved nothing, `d_<nonce>.<mac>` for one that did, the MAC (this server's secret over the nonce) telling every
+ * instance sharing the secret that it issued the id. What was reserved is kept in the store under the nonce
+ * (ReservationBook), never in the id.
+ * @example const ids = new DecisionIds(secret); const id = ids.issue(true); ids.open(id) // { nonce: "d_…", reserving: true }
  */
 export class DecisionIds {
   readonly #secret: string | Uint8Array;
@@ -91,36 +102,28 @@ export class DecisionIds {
     this.#secret = secret;
   }
 
-  /** A fresh id carrying `reserved`. */
-  issue(reserved: ReservedCall = NOTHING): string {
+  /** A fresh id; `reserving` adds the MAC that settling it asks for. */
+  issue(reserving = false): string {
     const nonce = this.#nonce();
-    if (reserved.ops.length === 0) return nonce;
-    const rows = reserved.ops.map((op) => [op.key, op.points, op.windowMs, op.policy]);
-    const payload = Buffer.from(JSON.stringify({ r: rows, m: reserved.model })).toString("base64url");
-    return `${nonce}.${payload}.${this.#mac(`${nonce}.${payload}`)}`;
+    return reserving ? `${nonce}.${this.#mac(nonce)}` : nonce;
   }
 
-  /** The nonce and reservation of a genuine id, else undefined (malformed or forged). */
+  /** The nonce of a genuine id and whether it reserved, else undefined (malformed, too long or forged). */
   open(id: string): OpenedId | undefined {
-    const [nonce, payload, mac, ...rest] = id.split(".");
-    if (nonce === undefined || !/^d_[A-Za-z0-9_-]{16}$/.test(nonce) || rest.length > 0) return undefined;
-    if (payload === undefined) return { nonce, ...NOTHING };
-    if (mac === undefined || !/^[A-Za-z0-9_-]+$/.test(payload)) return undefined;
-    const expected = Buffer.from(this.#mac(`${nonce}.${payload}`));
+    if (id.length > MAX_ID_LENGTH) return undefined;
+    const [, nonce, mac] = ID_SHAPE.exec(id) ?? [];
+    if (nonce === undefined) return undefined;
+    if (mac === undefined) return { nonce, reserving: false };
+    const expected = Buffer.from(this.#mac(nonce));
     const given = Buffer.from(mac);
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
-    // Signed by this server's secret: the payload is what issue() wrote.
-    const { r, m } = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as {
-      r: [string, number, number, string][];
-      m?: string;
-    };
-    return { nonce, model: m, ops: r.map(([key, points, windowMs, policy]) => ({ key, points, windowMs, policy })) };
+    return given.length === expected.length && timingSafeEqual(given, expected) ? { nonce, reserving: true } : undefined;
   }
 
   /**
    * `d_` and 16 base64url characters: 6 random bytes drawn once per issuer, then a 6-byte counter. Unique per process
    * and, with 48 random bits, across instances; drawing 12 random bytes per decision instead cost more than the
-   * rest of the id (bench:serve, memory store). Guessing one is no use: settling a reservation takes its MAC.
+   * rest of the id (bench:serve, memory store). Guessing one is no use: settling a reservation takes its MAC and the
+   * key that made the decision.
    */
   #nonce(): string {
     this.#issued += 1;
@@ -133,23 +136,4 @@ export class DecisionIds {
   #mac(text: string): string {
     return createHmac("sha256", this.#secret).update(text).digest("base64url").slice(0, MAC_CHARS);
   }
-}
-
-/** What a settle did. */
-export type SettleResult = "settled" | "already-settled" | "nothing-reserved";
-
-/**
- * Replaces a reservation's estimate with the actual cost on every counter it reserved (the engine's own Reservation
- * does the arithmetic), once across every instance sharing `store` (the claim is recorded there). A store failure rejects.
- * @example await settleReservation(store, opened, 0.37) // "settled"
- */
-export async function settleReservation(store: CounterStore, opened: OpenedId, actualCost: number): Promise<SettleResult> {
-  if (opened.ops.length === 0) return "nothing-reserved";
-  const longest = Math.max(...opened.ops.map((op) => op.windowMs));
-  if (!(await store.claimOnce(`${SETTLED_PREFIX}${opened.nonce}`, longest))) return "already-settled";
-  let failure: Error | undefined;
-  const onStoreError = (error: unknown): void => void (failure = error instanceof Error ? error : new Error(String(error)));
-  await new Reservation(opened.ops, { store, onStoreError }, undefined, undefined).settle(actualCost);
-  if (failure !== undefined) throw failure;
-  return "settled";
 }

@@ -74,7 +74,7 @@ export const ProviderCallSchema = z.strictObject({
   latency_ms: z.number().min(0).max(86_400_000).optional(),
   ok: z.boolean().optional(),
   status: z.number().int().min(100).max(599).optional(),
-  decision_id: z.string().min(1).max(4096).optional().describe("the decision that admitted the call: settled with this cost"),
+  decision_id: z.string().min(1).max(128).optional().describe("the decision that admitted the call: settled with this cost"),
   policy: id.optional().describe("without decision_id: the policy whose budgets are charged (default: every matching policy)"),
   context: ContextSchema.optional(),
 });

@@ -5,16 +5,18 @@ import type { Logger } from "../errors/warnings.js";
 import type { DecisionLog } from "../log/decision-log.js";
 import type { LogTarget } from "../log/settings.js";
 import type { CounterStore } from "../stores/store.js";
-import type { Caller, KeyRing } from "./api-keys.js";
+import type { Caller, KeyAccess } from "./api-keys.js";
 import type { Confirmations } from "./confirmations.js";
 import type { ServerMetrics } from "./metrics.js";
 import type { PolicyRuntime } from "./policy-runtime.js";
 import type { DecisionIds } from "./reservation-id.js";
+import type { ReservationBook } from "./reservations.js";
 
 /** The routes' shared state; `keys.current` is replaced when the keys file changes. */
 export interface ServerDeps {
   readonly runtime: PolicyRuntime;
-  readonly keys: { current: KeyRing };
+  /** The keys in force, and whether a key is needed (once needed, always). */
+  readonly keys: KeyAccess;
   /** The keys file, when key management over HTTP is on (`--manage-keys`); undefined leaves it off. */
   readonly manageKeys: string | undefined;
   readonly store: CounterStore;
@@ -23,7 +25,10 @@ export interface ServerDeps {
   readonly logTarget: LogTarget | undefined;
   /** HEXARCH_LOG_KEY, to match redacted records. */
   readonly logKey: string | undefined;
+  /** Ids of decisions that reserved nothing. */
   readonly ids: DecisionIds;
+  /** Reservations held in the store under their decision's id. */
+  readonly reservations: ReservationBook;
   readonly confirmations: Confirmations;
   readonly metrics: ServerMetrics;
   /** The server's own limit on its callers, per key; undefined when off. */

@@ -1,5 +1,5 @@
 // Starts a decision server: policies, store, log, keys and secret from the file and environment; reload on change; graceful stop.
-import type { AddressInfo } from "node:net";
+import { Server as NetServer, type AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { configuredSecret, processConfirmSecret } from "../adapters/core/index.js";
 import { createGuardian, type Guardian } from "../guardian/create-guardian.js";
@@ -9,14 +9,16 @@ import type { Logger } from "../errors/warnings.js";
 import { decisionLogFromConfig, logTarget } from "../log/settings.js";
 import { MemoryStore } from "../stores/memory.js";
 import { storeFromConfig } from "../guardian/store-from-config.js";
-import { KeyRing, keysFileFor, readKeys, recordLastUse } from "./api-keys.js";
+import { KeyAccess, KeyRing, keysFileFor, readKeys, recordLastUse } from "./api-keys.js";
 import { createApp, DEFAULT_BODY_LIMIT } from "./app.js";
 import { Confirmations } from "./confirmations.js";
 import { createMetrics } from "./metrics.js";
 import { fileVersion, watchPath } from "./file-watch.js";
 import { PolicyRuntime } from "./policy-runtime.js";
 import { DecisionIds } from "./reservation-id.js";
+import { ReservationBook } from "./reservations.js";
 import type { ServerDeps, ServerEnv } from "./server-deps.js";
+import { connectionLimits } from "./time-limits.js";
 import type { Hono } from "hono";
 
 /** How to run a decision server. */
@@ -27,7 +29,7 @@ export interface ServeOptions {
   readonly host?: string | undefined;
   /** Port. Default: 8099; 0 picks a free one. */
   readonly port?: number | undefined;
-  /** Dev token accepted as a key with every scope. Default: `HEXARCH_API_TOKEN`. */
+  /** Dev token accepted as a key with every scope; off loopback at least 32 characters. Default: `HEXARCH_API_TOKEN`. */
   readonly apiToken?: string | undefined;
   /** Origin allowed to call from browsers; default: no CORS headers at all. */
   readonly cors?: string | undefined;
@@ -39,6 +41,10 @@ export interface ServeOptions {
   readonly manageKeys?: boolean | undefined;
   /** Confirmation token lifetime in seconds. Default: 300. */
   readonly confirmTtl?: number | undefined;
+  /** Seconds for a request's line and headers to arrive, then 408 and the connection closed. Default: 10. */
+  readonly headersTimeout?: number | undefined;
+  /** Seconds for the whole request, headers and body, to arrive, then 408 and the connection closed. Default: 30. */
+  readonly requestTimeout?: number | undefined;
   readonly env?: Readonly<Record<string, string | undefined>>;
   readonly cwd?: string;
   readonly logger: Logger;
@@ -53,8 +59,10 @@ export interface RunningServer {
   readonly port: number;
   /** Reads the policy and keys files again now (what SIGHUP does); true when the policy file was taken. */
   reload(): boolean;
-  /** Stops accepting, answers what is in flight, writes the log out, closes the store. */
+  /** Stops accepting, answers what is in flight (for up to 10 s), writes the log out, closes the store. */
   close(): Promise<void>;
+  /** Closes every connection now, leaving requests in flight unanswered (a second SIGTERM); `close()` still writes the log out. */
+  cutInFlight(): void;
 }
 
 /** Refused to start: the reason names the fix. */
@@ -63,6 +71,8 @@ export class ServeRefusal extends Error {
 }
 
 const LOOPBACK = /^(?:127(?:\.\d{1,3}){3}|::1|\[::1\]|localhost)$/i;
+/** Shortest dev token accepted off loopback (on loopback any length). */
+const MIN_DEV_TOKEN_LENGTH = 32;
 /** How often the policy and keys files are checked for changes (a valid edit is live within a second). */
 const WATCH_INTERVAL_MS = 250;
 /** How often last-used times are written to the keys file. */
@@ -82,8 +92,8 @@ function callerLimiter(perSecond: number): Guardian | undefined {
 }
 
 /**
- * Starts `hexarch serve`. Throws PolicyConfigError for a broken policy file and ServeRefusal for a non-loopback
- * address without keys.
+ * Starts `hexarch serve`. Throws PolicyConfigError for a broken policy file, and ServeRefusal for a non-loopback
+ * address without keys or with a dev token shorter than 32 characters, or a time limit out of range.
  * @example const server = await startServer({ policyFile: "hexarch.yaml", port: 0, logger }); await server.close();
  */
 export async function startServer(options: ServeOptions): Promise<RunningServer> {
@@ -91,6 +101,8 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const cwd = options.cwd ?? process.cwd();
   const { logger } = options;
   const host = options.host ?? "127.0.0.1";
+  const limits = connectionLimits(options);
+  if (typeof limits === "string") throw new ServeRefusal(`refusing to start: ${limits}`);
   const path = discoverPolicyFile({
     cwd,
     env: { ...env },
@@ -102,10 +114,16 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const keysVersion = fileVersion(keysPath);
   const apiToken = options.apiToken ?? env["HEXARCH_API_TOKEN"];
   const lastUsed = new Map<string, number>();
-  const keys = { current: new KeyRing(readKeys(keysPath), apiToken, lastUsed) };
-  if (!LOOPBACK.test(host) && !keys.current.required) {
+  const loopback = LOOPBACK.test(host);
+  const keys = new KeyAccess(new KeyRing(readKeys(keysPath), apiToken, lastUsed), !loopback);
+  if (!loopback && !keys.current.required) {
     throw new ServeRefusal(
       `refusing to listen on ${host} without API keys: anyone who reaches it could decide and spend budgets. Create a key (hexarch keys create --scope decide --name app), set --api-token, or bind 127.0.0.1`,
+    );
+  }
+  if (!loopback && apiToken !== undefined && apiToken !== "" && apiToken.length < MIN_DEV_TOKEN_LENGTH) {
+    throw new ServeRefusal(
+      `refusing to listen on ${host} with a ${apiToken.length}-character dev token: a short token is guessed. Use at least ${MIN_DEV_TOKEN_LENGTH} characters (32 random bytes, base64), or API keys (hexarch keys create), or bind 127.0.0.1`,
     );
   }
   const loaded = loadPolicyFile(path);
@@ -114,7 +132,8 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const runtime = new PolicyRuntime({ path, store, env, cwd, logger });
   const log = decisionLogFromConfig(loaded, { env, cwd, logger, environment });
   const secret = configuredSecret(undefined, env) ?? processConfirmSecret(logger);
-  const metrics = createMetrics();
+  const metrics = createMetrics(log);
+  const ids = new DecisionIds(secret);
   const deps: ServerDeps = {
     runtime,
     keys,
@@ -122,7 +141,10 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     log,
     logTarget: logTarget(loaded, env, cwd),
     logKey: env["HEXARCH_LOG_KEY"],
-    ids: new DecisionIds(secret),
+    ids,
+    reservations: new ReservationBook(store, ids, (error) =>
+      logger.error({ err: error }, "hexarch serve: a reservation past its reservation_ttl could not be counted as spent"),
+    ),
     confirmations: new Confirmations(secret, store, (options.confirmTtl ?? 300) * 1000),
     metrics,
     callerLimit: callerLimiter(options.callerLimit ?? 1000),
@@ -134,7 +156,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const app = createApp(deps);
   options.routes?.(app);
 
-  const server = serve({ fetch: app.fetch, port: options.port ?? 8099, hostname: host });
+  const server = serve({ fetch: app.fetch, port: options.port ?? 8099, hostname: host, serverOptions: limits });
   await new Promise<void>((resolve, reject) => {
     server.once("listening", resolve);
     server.once("error", reject);
@@ -143,7 +165,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
 
   const reloadKeys = (): void => {
     try {
-      keys.current = new KeyRing(readKeys(keysPath), apiToken, lastUsed);
+      keys.replace(new KeyRing(readKeys(keysPath), apiToken, lastUsed));
     } catch (error) {
       logger.error({ err: error }, `hexarch serve: ${keysPath} is broken; the keys read before stay in use`);
     }
@@ -176,7 +198,9 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       stopPolicyWatch();
       stopKeysWatch();
       clearInterval(lastUse);
-      const drained = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Only stop listening: http's close() would also stop node's checks of the time limits, and a slow client could then
+      // hold the shutdown for all of DRAIN_MS (past a container's grace period, and the log with it). They stop below.
+      const drained = new Promise<void>((resolve) => NetServer.prototype.close.call(server, () => resolve()));
       // Keep-alive connections go as soon as they fall idle, each after answering what it was sent.
       const sweep = setInterval(() => "closeIdleConnections" in server && server.closeIdleConnections(), 50);
       if ("closeIdleConnections" in server) server.closeIdleConnections();
@@ -184,11 +208,14 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       await drained;
       clearInterval(sweep);
       clearTimeout(force);
+      server.close();
       writeLastUse();
+      deps.reservations.close();
       await log?.close();
       await store.close?.();
     })());
 
   const shownHost = host.includes(":") && !host.startsWith("[") ? `[${host}]` : host;
-  return { url: `http://${shownHost}:${port}`, port, reload, close };
+  const cutInFlight = (): void => void ("closeAllConnections" in server && server.closeAllConnections());
+  return { url: `http://${shownHost}:${port}`, port, reload, close, cutInFlight };
 }

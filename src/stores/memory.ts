@@ -49,6 +49,8 @@ export class MemoryStore implements CounterStore {
   readonly #entries = new Map<string, Entry>();
   /** Single-use claims, on the real clock: a token's lifetime is wall time whatever the engine's clock says. */
   readonly #claims = new Map<string, number>();
+  /** Texts kept by putText, with when they end (wall time). */
+  readonly #texts = new Map<string, { readonly text: string; readonly endsAt: number }>();
   /** The latest instant the engine counted at; the sweep drops what is over by then. */
   #latest = 0;
   #sweeper: ReturnType<typeof setInterval> | undefined;
@@ -87,6 +89,7 @@ export class MemoryStore implements CounterStore {
     for (const [key, entry] of this.#entries) if (entry.expiresAt <= this.#latest) this.#entries.delete(key);
     const wallNow = Date.now();
     for (const [key, endsAt] of this.#claims) if (endsAt <= wallNow) this.#claims.delete(key);
+    for (const [key, kept] of this.#texts) if (kept.endsAt <= wallNow) this.#texts.delete(key);
   }
 
   #take(op: CounterOp, now: number): CounterReading {
@@ -197,6 +200,18 @@ export class MemoryStore implements CounterStore {
     this.#claims.set(key, wallNow + Math.max(ttlMs, 1));
     this.#seen(this.#latest);
     return true;
+  }
+
+  async putText(key: string, text: string, ttlMs: number): Promise<void> {
+    this.#texts.set(key, { text, endsAt: Date.now() + Math.max(ttlMs, 1) });
+    this.#seen(this.#latest);
+  }
+
+  async getText(key: string): Promise<string | undefined> {
+    const kept = this.#texts.get(key);
+    if (kept === undefined || kept.endsAt > Date.now()) return kept?.text;
+    this.#texts.delete(key);
+    return undefined;
   }
 
   async resetKey(key: string): Promise<void> {

@@ -339,6 +339,20 @@ export class RedisStore implements CounterStore {
     });
   }
 
+  /** `SET key text PX ttl`. Never falls back to insurance: a text kept in one process only is no use to the others. */
+  putText(key: string, text: string, ttlMs: number): Promise<void> {
+    const { client } = this.#connection;
+    return this.#bounded(async () => {
+      await client.set(this.#limiter.getKey(key), text, "PX", Math.max(Math.ceil(ttlMs), 1));
+    });
+  }
+
+  /** `GET key`: the text putText kept, or undefined. */
+  getText(key: string): Promise<string | undefined> {
+    const { client } = this.#connection;
+    return this.#bounded(async () => (await client.get(this.#limiter.getKey(key))) ?? undefined);
+  }
+
   /** Deletes one counter. Never falls back to insurance: a reset that did not reach Redis rejects. */
   resetKey(key: string): Promise<void> {
     return this.#bounded(async () => {

@@ -121,6 +121,13 @@ export interface CounterStore {
   set(key: string, used: number, windowMs: number, rate?: AdmittingRate, now?: number): Promise<void>;
   /** True the first time `key` is claimed within `ttlMs`, false afterwards: single-use tokens. */
   claimOnce(key: string, ttlMs: number): Promise<boolean>;
+  /**
+   * Optional: keeps `text` under `key` for `ttlMs` (wall time), replacing what was there. The decision server keeps a
+   * reservation's details this way, so that any instance sharing the store can settle it by a short id.
+   */
+  putText?(key: string, text: string, ttlMs: number): Promise<void>;
+  /** Optional, with `putText`: the text kept under `key`, or undefined when there is none or its time is over. */
+  getText?(key: string): Promise<string | undefined>;
   /** Optional: deletes one counter, so it starts again from zero (`guardian.reset(policyId, key)`). */
   resetKey?(key: string): Promise<void>;
   /** Optional: deletes every counter whose key starts with `prefix` (`guardian.reset(policyId)`). */

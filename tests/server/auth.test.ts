@@ -106,11 +106,17 @@ describe("keys", () => {
 
 describe("the server's own limit on its callers", () => {
   it("answers 429 with Retry-After once a key passes its calls per second", async () => {
-    const statuses = await Promise.all(
-      Array.from({ length: 30 }, () => t.post("/v1/decisions", decide, bearer("dev-token-for-tests")).then((a) => a.status)),
-    );
-    expect(statuses.filter((s) => s === 200).length).toBeLessThanOrEqual(20);
-    expect(statuses).toContain(429);
+    const started = Date.now();
+    const answers = await Promise.all(Array.from({ length: 45 }, () => t.post("/v1/decisions", decide, bearer("dev-token-for-tests"))));
+    // The limit counts per second of the clock: on a loaded machine the 45 calls may fall in two seconds (or more), each
+    // with its own 20.
+    const seconds = Math.floor(Date.now() / 1000) - Math.floor(started / 1000) + 1;
+    const statuses = answers.map((a) => a.status);
+    expect(statuses.filter((s) => s === 200).length).toBeLessThanOrEqual(20 * seconds);
+    if (seconds <= 2) {
+      const refused = answers.find((a) => a.status === 429);
+      expect(refused?.headers.get("retry-after")).toMatch(/^\d+$/);
+    }
   });
 });
 

@@ -70,6 +70,14 @@ describe("requests generated from the OpenAPI document", () => {
     ]);
   });
 
+  it("documents every status a settle answers: 403 for another key's decision, 404 for an unknown id, 409 when settled", async () => {
+    const doc = (await t.get("/openapi.json")).body as { paths: Record<string, { post: { responses: Record<string, unknown> } }> };
+    const settle = Object.keys(doc.paths["/v1/decisions/{id}/settle"]?.post.responses ?? {});
+    expect(settle).toEqual(expect.arrayContaining(["200", "400", "401", "403", "404", "409"]));
+    const event = Object.keys(doc.paths["/v1/events/provider-calls"]?.post.responses ?? {});
+    expect(event).toEqual(expect.arrayContaining(["200", "400", "401", "403", "404"]));
+  });
+
   it("never answer 5xx, and every 4xx is a problem body with its status", async () => {
     const request = fc.oneof(
       ...operations.map((op) => op.body.map((body) => ({ path: op.path, text: JSON.stringify(body) }))),

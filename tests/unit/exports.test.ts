@@ -47,6 +47,7 @@ const TYPES = [
   "RedisClientLike",
   "RedisStoreErrorCode",
   "RedisStoreOptions",
+  "ReservedCounter",
   "RuleRef",
   "TokenUsage",
 ];

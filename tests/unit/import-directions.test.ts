@@ -36,8 +36,12 @@ function importsOf(file: string): { local: string[]; packages: string[] } {
   return { local, packages };
 }
 
-/** The layer a src/ file belongs to: its first folder, or the file itself at the top. */
-const layerOf = (file: string): string => (file.includes("/") ? (file.split("/")[0] as string) : file);
+/**
+ * The layer a src/ file belongs to: its first folder, or the file itself at the top; `adapters/core` (the one core
+ * every adapter plugs into) is a layer apart from the framework translations around it in `adapters`.
+ */
+const layerOf = (file: string): string =>
+  file.startsWith("adapters/core/") ? "adapters/core" : file.includes("/") ? (file.split("/")[0] as string) : file;
 
 /**
  * What each layer may import from src/, besides itself. A file named here (not a folder) is allowed alone:
@@ -49,7 +53,8 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   stores: ["errors", "optional-peer.ts"],
   log: ["errors", "engine", "stores/store.ts", "optional-peer.ts"],
   guardian: ["errors", "engine", "stores", "log", "optional-peer.ts"],
-  adapters: ["errors", "engine", "guardian", "stores/store.ts"],
+  "adapters/core": ["errors", "engine", "guardian", "stores/store.ts"],
+  adapters: ["adapters/core", "errors", "engine", "guardian", "stores/store.ts"],
   server: ["errors", "engine", "guardian", "log", "stores", "adapters/core/index.ts", "package-version.ts", "optional-peer.ts"],
   cli: ["index.ts", "engine", "log", "server", "adapters/core/index.ts", "package-version.ts"],
   "index.ts": ["errors", "engine", "guardian", "stores"],
@@ -80,7 +85,7 @@ describe("import directions in src/", () => {
     expect(importsOf("stores/redis.ts").packages).toContain("rate-limiter-flexible");
   });
 
-  it("imports only in the allowed directions: errors is a leaf, the engine knows the store contract, stores know no engine", () => {
+  it("imports only in the allowed directions: errors is a leaf, the engine knows the store contract, stores know no engine, the adapter core knows no framework adapter", () => {
     const wrong = files.flatMap((file) =>
       importsOf(file)
         .local.filter((to) => !allowed(file, to))

@@ -48,9 +48,10 @@ export interface HttpGuardOptions<Req> extends RequestFacts<Req> {
   /** Bits of an IPv6 address that identify one client. Default: 64. */
   readonly ipv6Prefix?: number;
   /**
-   * Whether the app routes paths case-sensitively, so `route:` scopes compare paths the way the app's router does.
-   * Default: what the framework does: Express's `case sensitive routing` setting (off unless set), Koa false
-   * (@koa/router's default), Fetch and Next.js true.
+   * Whether every router of the app matches paths case-sensitively, so `route:` scopes may compare with case.
+   * Default: false (compare without case, which can only widen a rule) in Express (a `Router()` made with defaults
+   * ignores the app's `case sensitive routing`), Koa (@koa/router's default) and Fetch (the app's routing is
+   * unknown); true in Next.js, whose router matches with case. Set true only when no router ignores case.
    */
   readonly caseSensitive?: boolean;
   /** Confirm the app's own way instead of tokens: return true when the request is confirmed. Default: tokens. */
@@ -79,10 +80,16 @@ type Kind = "string" | "number" | "boolean" | "function" | "object" | "array";
 /** Accepted kinds of each option, by name. */
 export type OptionSpec = Readonly<Record<string, readonly Kind[]>>;
 
+/**
+ * The spec of an options type: every key of `Options`, none else. Specs are declared `satisfies SpecOf<…>`, so an
+ * option added to the interface and not to its check (or the other way round) fails the build.
+ */
+export type SpecOf<Options> = { readonly [Key in keyof Required<Options>]: readonly Kind[] };
+
 const VALUE_OR_FN = (kind: Kind): readonly Kind[] => [kind, "function"];
 
 /** Request facts and HTTP options: what `guard()` accepts in every adapter. */
-export const HTTP_OPTION_SPEC: OptionSpec = Object.freeze({
+export const HTTP_OPTION_SPEC = Object.freeze({
   operation: ["string", "array", "function"],
   resource: VALUE_OR_FN("string"),
   resourceType: VALUE_OR_FN("string"),
@@ -108,10 +115,10 @@ export const HTTP_OPTION_SPEC: OptionSpec = Object.freeze({
   logger: ["object"],
   problemTypeBase: ["string"],
   guardian: ["object"],
-});
+} satisfies SpecOf<HttpGuardOptions<unknown> & { readonly guardian?: Guardian }>) as OptionSpec;
 
 /** Options that create a guardian: accepted by `hexarch()` when no `guardian` is given. */
-export const GUARDIAN_OPTION_SPEC: OptionSpec = Object.freeze({
+export const GUARDIAN_OPTION_SPEC = Object.freeze({
   policyFile: ["string"],
   policyText: ["string"],
   policies: ["array"],
@@ -123,7 +130,8 @@ export const GUARDIAN_OPTION_SPEC: OptionSpec = Object.freeze({
   prefix: ["string"],
   storeRetryAfter: ["number"],
   env: ["object"],
-});
+  decisionLog: ["boolean"],
+} satisfies SpecOf<Omit<GuardianOptions, "environment" | "logger">>) as OptionSpec;
 
 const HEADER_SWITCHES = ["standard", "legacy", "budget", "retryAfter"];
 const MODES = ["strict", "warn", "off"];

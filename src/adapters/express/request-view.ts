@@ -15,8 +15,8 @@ function proxyTrust(setting: unknown): ProxyTrust {
 }
 
 /**
- * Method, URL, headers, `req.ip` (so `trust proxy` decides about X-Forwarded-For), the socket's address, whether
- * the app routes case-sensitively, and the parsed body; each read when the core asks.
+ * Method, URL, headers, `req.ip` (so `trust proxy` decides about X-Forwarded-For), the socket's address and the
+ * parsed body, each read when the core asks; paths compare without case (see `caseSensitive`).
  */
 export class ExpressRequestView implements HttpRequestView {
   readonly #req: Request;
@@ -43,9 +43,13 @@ export class ExpressRequestView implements HttpRequestView {
     return this.#req.socket.remoteAddress;
   }
 
-  /** The app's `case sensitive routing` setting, which its router follows (off unless set). */
+  /**
+   * Always false: route scopes compare in lower case. The app's `case sensitive routing` setting reaches only the
+   * app's own router; a `Router()` made with defaults matches without case, and the middleware cannot see which
+   * router will serve a request. Folding can only widen a rule, never let a spelling past it.
+   */
   get caseSensitive(): boolean {
-    return appSetting(this.#req, "case sensitive routing") === true;
+    return false;
   }
 
   header(name: string): string | undefined {

@@ -4,7 +4,8 @@ import type { Command } from "commander";
 import { logFiles, logTable, type StoredLog } from "../../log/read.js";
 import { recordMatcher, RecordTally, type DecisionEntry, type RecordFilter } from "../../log/query.js";
 import { DEFAULT_LOG_TABLE } from "../../log/postgres-sink.js";
-import { logTarget, openPgPool } from "../../log/settings.js";
+import { defaultLogName, logTarget, openPgPool } from "../../log/settings.js";
+import { openWitnessStore } from "../../log/witness-stores.js";
 import { verifyStoredLog, type VerifyReport } from "../../log/verify.js";
 import { EXIT, UsageError, type ExitCode } from "../exit-codes.js";
 import { loadPolicySource } from "../policy-source.js";
@@ -22,6 +23,8 @@ interface SourceOptions {
 
 interface VerifyOptions extends SourceOptions {
   readonly json?: boolean;
+  readonly witness?: string;
+  readonly name?: string;
 }
 
 interface QueryOptions extends SourceOptions {
@@ -37,23 +40,65 @@ interface QueryOptions extends SourceOptions {
   readonly follow?: boolean;
 }
 
-/** The log named on the command line, else the one the policy file's `logging:` section writes. */
-function openLog(terminal: Terminal, files: readonly string[], options: SourceOptions): StoredLog {
+/** A log to read, with its name at a witness and the witness its policy file names (when it came from one). */
+export interface OpenedLog {
+  readonly log: StoredLog;
+  readonly name: string;
+  readonly witness: { readonly url: string; readonly place: Parameters<typeof openWitnessStore>[1] } | undefined;
+}
+
+/** The log named on the command line, else the one the policy file's `logging:` section writes (also `hexarch replay`'s). */
+export function openLog(terminal: Terminal, files: readonly string[], options: SourceOptions): OpenedLog {
   const table = options.table ?? DEFAULT_LOG_TABLE;
   if (options.postgres !== undefined) {
     if (files.length > 0) throw new UsageError("give log files or --postgres, not both");
-    return logTable(openPgPool(options.postgres, { file: "<command line>", path: "--postgres" }, terminal.cwd), table);
+    const log = logTable(openPgPool(options.postgres, { file: "<command line>", path: "--postgres" }, terminal.cwd), table);
+    return { log, name: defaultLogName({ kind: "postgres", url: options.postgres, table, fromEnv: false }), witness: undefined };
   }
-  if (files.length > 0) return logFiles(files.map((file) => resolve(terminal.cwd, file)));
+  if (files.length > 0) {
+    const paths = files.map((file) => resolve(terminal.cwd, file));
+    return { log: logFiles(paths), name: defaultLogName({ kind: "file", path: paths.at(-1) ?? "" }), witness: undefined };
+  }
   const source = loadPolicySource(terminal, options.config);
   const target = logTarget(source.loaded, terminal.env, terminal.cwd);
-  if (target === undefined) throw new UsageError(`${source.file} has no enabled logging: section; name the log files, or --postgres URL`);
-  if (target.kind === "file") return logFiles([target.path]);
-  return logTable(openPgPool(target.url, { file: source.file, path: "logging.postgres_url" }, terminal.cwd), target.table);
+  const section = source.loaded.spec.logging;
+  if (target === undefined || section === undefined)
+    throw new UsageError(`${source.file} has no enabled logging: section; name the log files, or --postgres URL`);
+  const name = section.name ?? defaultLogName(target);
+  const witness =
+    section.witness === undefined
+      ? undefined
+      : { url: section.witness, place: { file: source.file, ...source.loaded.locate(["logging", "witness"]), path: "logging.witness" } };
+  if (target.kind === "file") return { log: logFiles([target.path]), name, witness };
+  const pool = openPgPool(target.url, { file: source.file, path: "logging.postgres_url" }, terminal.cwd);
+  return { log: logTable(pool, target.table), name, witness };
+}
+
+/** The heads the witness holds for the log: from `--witness`, else from the policy file's `logging.witness`; undefined for neither. */
+async function witnessHeads(
+  terminal: Terminal,
+  opened: OpenedLog,
+  options: VerifyOptions,
+): Promise<{ where: string; text: string }[] | undefined> {
+  const given =
+    options.witness === undefined ? opened.witness : { url: options.witness, place: { file: "<command line>", path: "--witness" } };
+  if (given === undefined) {
+    if (options.name !== undefined) throw new UsageError("--name is the log's name at a witness: give --witness <url> too");
+    return undefined;
+  }
+  const store = openWitnessStore(given.url, given.place, terminal.cwd);
+  try {
+    return await store.heads(options.name ?? opened.name);
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    throw new UsageError(`cannot read the witness ${store.name} (${why}): the log cannot be checked against it`);
+  } finally {
+    await store.close().catch(() => undefined);
+  }
 }
 
 /** Prints a verification report as people read it. */
-function printReport(terminal: Terminal, report: VerifyReport): void {
+export function printReport(terminal: Terminal, report: VerifyReport): void {
   const { paint } = terminal;
   for (const chain of report.chains) {
     const status = chain.broken ? paint.red("broken") : paint.green("intact");
@@ -68,6 +113,10 @@ function printReport(terminal: Terminal, report: VerifyReport): void {
   }
   for (const where of report.tornTails)
     terminal.out(`${paint.yellow("torn tail")} ${where}: a record cut short by a crash mid-write (not tampering)`);
+  for (const where of report.tornWrites)
+    terminal.out(
+      `${paint.yellow("torn write")} ${where}: a record cut short by a failed write (disk full?); the records after it were read`,
+    );
   for (const note of report.notes) terminal.out(`${paint.dim("note:")} ${note}`);
   for (const problem of report.problems) {
     const seq = problem.seq === undefined ? "" : ` seq ${problem.seq}`;
@@ -79,12 +128,13 @@ function printReport(terminal: Terminal, report: VerifyReport): void {
 }
 
 async function verify(terminal: Terminal, files: readonly string[], options: VerifyOptions): Promise<ExitCode> {
-  const log = openLog(terminal, files, options);
+  const opened = openLog(terminal, files, options);
   let report: VerifyReport;
   try {
-    report = await verifyStoredLog(log, terminal.env["HEXARCH_LOG_KEY"]);
+    const heads = await witnessHeads(terminal, opened, options);
+    report = await verifyStoredLog(opened.log, terminal.env["HEXARCH_LOG_KEY"], heads);
   } finally {
-    await log.close();
+    await opened.log.close();
   }
   if (options.json === true) terminal.out(JSON.stringify(report, null, 2));
   else printReport(terminal, report);
@@ -149,7 +199,7 @@ async function query(terminal: Terminal, files: readonly string[], options: Quer
     if (options.summary === true) tally.add(record);
     else terminal.out(options.json === true ? text : describe(record));
   };
-  const log = openLog(terminal, files, options);
+  const { log } = openLog(terminal, files, options);
   // Following reads the current file itself, from its first byte on, so no line written meanwhile is lost.
   const current = options.follow === true ? log.names.at(-1) : undefined;
   const read = current === undefined ? log : logFiles(log.names.slice(0, -1), { rotated: false });
@@ -182,9 +232,11 @@ export function registerLog(program: Command, terminal: Terminal, act: Act): voi
   source(log.command("verify"))
     .description("check every chain: MACs, sequence numbers and checkpoints; HEXARCH_LOG_KEY must be the writers' key")
     .option("--json", "print the report as JSON")
+    .option("--witness <url>", "also check against the chain heads this witness holds (default: the policy file's logging.witness)")
+    .option("--name <name>", "the log's name at the witness (default: logging.name, else file:<absolute path> or table:<table>)")
     .addHelpText(
       "after",
-      "\nExit code: 0 when every chain is intact, 1 naming the first broken record of each chain.\n\nExamples:\n  $ hexarch log verify .hexarch/guardrails.log\n  $ hexarch log verify --postgres postgres://localhost/app\n",
+      "\nExit code: 0 when every chain is intact, 1 naming the first broken record of each chain.\n\nExamples:\n  $ hexarch log verify .hexarch/guardrails.log\n  $ hexarch log verify --postgres postgres://localhost/app\n  $ hexarch log verify /var/log/app/guardrails.log --witness redis://witness:6379\n",
     )
     .action(act((files: string[], options: VerifyOptions) => verify(terminal, files, options)));
   source(log.command("query"))

@@ -1,9 +1,11 @@
-// `hexarch serve [file]`: the decision server, until SIGTERM or SIGINT stops it gracefully.
+// `hexarch serve [file]`: the decision server, until SIGTERM or SIGINT stops it gracefully (a second one cuts what is in flight).
 import { InvalidArgumentError, type Command } from "commander";
 import type { Logger } from "../../index.js";
 import { EXIT, UsageError, type ExitCode } from "../exit-codes.js";
 import type { Act } from "../program.js";
 import type { Terminal } from "../terminal.js";
+import type { RunningServer } from "../../server/start.js";
+import { MAX_TIMEOUT } from "../../server/time-limits.js";
 
 interface ServeFlags {
   readonly host: string;
@@ -13,6 +15,8 @@ interface ServeFlags {
   readonly bodyLimit?: number;
   readonly callerLimit?: number;
   readonly confirmTtl?: number;
+  readonly headersTimeout?: number;
+  readonly requestTimeout?: number;
   readonly manageKeys?: boolean;
 }
 
@@ -51,6 +55,35 @@ async function loadServer(): Promise<typeof import("../../server/start.js")> {
   }
 }
 
+/**
+ * Says the server listens, waits for SIGTERM or SIGINT, then stops it gracefully; a second signal cuts the connections
+ * still open. Both signals are listened for before the server says it listens (a signal right after that line must not
+ * meet node's default) and until the log is written out.
+ */
+async function serveUntilSignal(server: RunningServer, terminal: Terminal): Promise<void> {
+  let first: (signal: NodeJS.Signals) => void = () => undefined;
+  const signalled = new Promise<NodeJS.Signals>((resolve) => void (first = resolve));
+  let seen = 0;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    seen += 1;
+    if (seen === 1) first(signal);
+    if (seen !== 2) return;
+    terminal.err(`hexarch serve: ${signal} again: closing the connections still open now; the log is still written out`);
+    server.cutInFlight();
+  };
+  process.on("SIGTERM", onSignal);
+  process.on("SIGINT", onSignal);
+  terminal.out(`hexarch serve: listening on ${server.url} (GET /health, POST /v1/decisions, /openapi.json)`);
+  try {
+    const signal = await signalled;
+    terminal.out(`hexarch serve: ${signal}: stopping: answering requests in flight, writing the log out`);
+    await server.close();
+  } finally {
+    process.off("SIGTERM", onSignal);
+    process.off("SIGINT", onSignal);
+  }
+}
+
 async function serveCommand(terminal: Terminal, file: string | undefined, flags: ServeFlags): Promise<ExitCode> {
   const { startServer, ServeRefusal } = await loadServer();
   let server;
@@ -64,6 +97,8 @@ async function serveCommand(terminal: Terminal, file: string | undefined, flags:
       bodyLimit: flags.bodyLimit,
       callerLimit: flags.callerLimit,
       confirmTtl: flags.confirmTtl,
+      headersTimeout: flags.headersTimeout,
+      requestTimeout: flags.requestTimeout,
       manageKeys: flags.manageKeys,
       env: terminal.env,
       cwd: terminal.cwd,
@@ -76,18 +111,7 @@ async function serveCommand(terminal: Terminal, file: string | undefined, flags:
     }
     throw error;
   }
-  terminal.out(`hexarch serve: listening on ${server.url} (GET /health, POST /v1/decisions, /openapi.json)`);
-  await new Promise<void>((resolve) => {
-    const stop = (): void => {
-      process.off("SIGTERM", stop);
-      process.off("SIGINT", stop);
-      resolve();
-    };
-    process.on("SIGTERM", stop);
-    process.on("SIGINT", stop);
-  });
-  terminal.out("hexarch serve: stopping: answering requests in flight, writing the log out");
-  await server.close();
+  await serveUntilSignal(server, terminal);
   return EXIT.OK;
 }
 
@@ -102,15 +126,17 @@ export function registerServe(program: Command, terminal: Terminal, act: Act): v
     .argument("[file]", "policy file (default: HEXARCH_POLICY_FILE, else hexarch.yaml here or above)")
     .option("--host <address>", "address to listen on; anything but loopback needs API keys or --api-token", "127.0.0.1")
     .option("--port <port>", "port to listen on (0: any free port)", wholeNumber(0, 65_535), 8099)
-    .option("--api-token <token>", "a dev token accepted with every scope (or HEXARCH_API_TOKEN)")
+    .option("--api-token <token>", "a dev token accepted with every scope (or HEXARCH_API_TOKEN); off loopback 32+ characters")
     .option("--cors <origin>", "allow browsers from this origin (default: no CORS headers)")
     .option("--body-limit <bytes>", "largest request body accepted (default 1048576)", wholeNumber(1024, 64 * 1024 * 1024))
     .option("--caller-limit <n>", "calls per second each key may make (default 1000; 0: off)", wholeNumber(0, 1_000_000))
     .option("--manage-keys", "offer GET/POST /v1/keys and DELETE /v1/keys/{id} to admin keys (default: off; use hexarch keys)")
     .option("--confirm-ttl <seconds>", "how long a confirmation token lives (default 300)", wholeNumber(1, 86_400))
+    .option("--headers-timeout <seconds>", "headers must arrive within this, else 408 (default 10)", wholeNumber(1, MAX_TIMEOUT))
+    .option("--request-timeout <seconds>", "the whole request, body too, within this, else 408 (default 30)", wholeNumber(1, MAX_TIMEOUT))
     .addHelpText(
       "after",
-      "\nEnvironment: HEXARCH_REDIS_URL (shared counters), HEXARCH_SECRET (tokens and decision ids valid on every instance),\nHEXARCH_LOG_KEY (log MACs and redaction), HEXARCH_API_TOKEN. The policy file's store: and logging: sections apply.\nSIGHUP reloads the policy file (it is also watched); SIGTERM stops gracefully.\n\nExamples:\n  $ hexarch serve\n  $ HEXARCH_REDIS_URL=redis://127.0.0.1:6379 hexarch serve hexarch.yaml --host 0.0.0.0 --port 8099\n",
+      "\nEnvironment: HEXARCH_REDIS_URL (shared counters), HEXARCH_SECRET (tokens and decision ids valid on every instance),\nHEXARCH_LOG_KEY (log MACs and redaction), HEXARCH_API_TOKEN. The policy file's store: and logging: sections apply.\nSIGHUP reloads the policy file (it is also watched). SIGTERM or SIGINT stops gracefully: requests in flight are answered\n(for up to 10 s), the log is written out, exit 0; a second signal closes the connections still open at once.\n\nExamples:\n  $ hexarch serve\n  $ HEXARCH_REDIS_URL=redis://127.0.0.1:6379 hexarch serve hexarch.yaml --host 0.0.0.0 --port 8099\n",
     )
     .action(act((file: string | undefined, flags: ServeFlags) => serveCommand(terminal, file, flags)));
 }

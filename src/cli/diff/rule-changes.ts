@@ -1,5 +1,6 @@
 // Compares two versions of one rule: limits, budgets, action, time windows, preconditions, access and scope.
 import type { CompiledRule } from "../../engine/compile/rule.js";
+import { COUNTER_FIELDS } from "../../engine/config/rate-windows.js";
 import type { RuleSpec } from "../../engine/config/schema.js";
 import { algorithmChanges } from "./algorithm-change.js";
 import { limitEffect, setMove, shown, type Effect } from "./change.js";
@@ -10,14 +11,6 @@ export interface RuleChange {
   readonly change: string;
 }
 
-const LIMIT_FIELDS = [
-  "requests_per_second",
-  "requests_per_minute",
-  "requests_per_hour",
-  "requests_per_day",
-  "daily_budget",
-  "monthly_budget",
-] as const;
 const WINDOW_FIELDS = ["allowed_hours", "forbidden_hours", "allowed_days", "forbidden_days", "timezone"] as const;
 const SCOPE_FIELDS = ["resource", "resource_types", "operation", "route", "methods", "environments", "feature"] as const;
 const ACTION_RANK = { warn: 0, require_confirmation: 1, block: 2 } as const;
@@ -134,7 +127,7 @@ export function ruleChanges(beforeRule: CompiledRule, afterRule: CompiledRule): 
   const changes: RuleChange[] = [];
   const scope = scopeChange(before, after);
   if (scope !== undefined) changes.push(scope);
-  for (const field of LIMIT_FIELDS) {
+  for (const field of COUNTER_FIELDS) {
     const effect = limitEffect(before[field], after[field]);
     if (effect !== undefined) changes.push({ effect, change: `${field} ${shown(before[field])} → ${shown(after[field])}` });
   }

@@ -4,11 +4,12 @@ import { modelList } from "../pricing/model-pattern.js";
 import type { Check } from "./rule.js";
 
 /**
- * The checks of a rule's model lists. `models:` is an allow-list: a call naming another model, or no model, is denied.
- * `forbidden_models:` denies a call naming a model it matches; a call that names no model passes it.
+ * The checks of a rule's model lists, compared as modelList compares (case, provider prefix). `models:` is an
+ * allow-list: a call naming another model, or no model, is denied. `forbidden_models:` denies a call naming a model it
+ * matches; a call that names no model passes it. The reason shows the name as JSON, so control characters show.
  * @example
- * modelChecks({ forbidden_models: ["*opus*"] })[0]?.test({ model: "claude-opus-4" }, "production", 0)?.reason
- * // 'model "claude-opus-4" is forbidden here (forbidden_models: *opus*)'
+ * modelChecks({ forbidden_models: ["*opus*"] })[0]?.test(ctx, "production", 0, modelName("Claude-Opus-4"))?.reason
+ * // 'model "Claude-Opus-4" is forbidden here (forbidden_models: *opus*)'
  */
 export function modelChecks(spec: RuleSpec): Check[] {
   const checks: Check[] = [];
@@ -18,10 +19,10 @@ export function modelChecks(spec: RuleSpec): Check[] {
     checks.push({
       kind: "model",
       describe: `models: ${names}`,
-      test: (ctx) => {
-        if (ctx.model === undefined) return { reason: `the call names no model; only ${names} may be used here` };
-        return allowed.find(ctx.model) === undefined
-          ? { reason: `model "${ctx.model}" is not allowed here; only ${names} may be used` }
+      test: (_ctx, _environment, _now, model) => {
+        if (model === undefined) return { reason: `the call names no model; only ${names} may be used here` };
+        return allowed.find(model) === undefined
+          ? { reason: `model ${JSON.stringify(model.raw)} is not allowed here; only ${names} may be used` }
           : undefined;
       },
     });
@@ -31,9 +32,11 @@ export function modelChecks(spec: RuleSpec): Check[] {
     checks.push({
       kind: "model",
       describe: `forbidden_models: ${spec.forbidden_models.join(", ")}`,
-      test: (ctx) => {
-        const match = ctx.model === undefined ? undefined : forbidden.find(ctx.model);
-        return match === undefined ? undefined : { reason: `model "${ctx.model ?? ""}" is forbidden here (forbidden_models: ${match})` };
+      test: (_ctx, _environment, _now, model) => {
+        const match = model === undefined ? undefined : forbidden.find(model);
+        return match === undefined || model === undefined
+          ? undefined
+          : { reason: `model ${JSON.stringify(model.raw)} is forbidden here (forbidden_models: ${match})` };
       },
     });
   }

@@ -44,6 +44,8 @@ export interface PolicySet {
   readonly rules: readonly IndexedRule[];
   /** The file's `prices:`, compiled for lookups by model name. */
   readonly prices: PriceTable;
+  /** Every key of `prices:` and entry of `models:` and `forbidden_models:`, as written: the odd model names a call may use. */
+  readonly modelNames: ReadonlySet<string>;
 }
 
 const NONE: readonly IndexedRule[] = Object.freeze([]);
@@ -213,5 +215,11 @@ export function compilePolicySet(loaded: LoadedPolicyFile | PolicySources): Poli
     customKeys,
     rules,
     prices: new PriceTable(loaded.spec.prices),
+    modelNames: new Set([
+      ...Object.keys(loaded.spec.prices ?? {}),
+      ...loaded.spec.policies.flatMap((policy) =>
+        policy.rules.flatMap((rule) => [...(rule.models ?? []), ...(rule.forbidden_models ?? [])]),
+      ),
+    ]),
   };
 }

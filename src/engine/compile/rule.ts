@@ -9,12 +9,14 @@ import { periodTracker, type Period } from "../time/period.js";
 import type { GuardContext } from "../context.js";
 import type { RuleLimitFunctions } from "../config/code-policies.js";
 import { formatKeyPath } from "../config/locate.js";
+import { RATE_WINDOWS } from "../config/rate-windows.js";
 import { perCallCounter } from "./per-call-limit.js";
 import { rateShape } from "./rate-shape.js";
 import { summarizeRule } from "./summary.js";
 import { toMicros } from "../amount.js";
 import type { AdmittingRate, RateAlgorithm } from "../../stores/store.js";
 import { modelChecks } from "./model-checks.js";
+import type { ModelName } from "../pricing/model-name.js";
 
 export { fromMicros, toMicros } from "../amount.js";
 
@@ -62,7 +64,8 @@ export interface CheckFailure {
 export interface Check {
   readonly kind: FindingKind;
   readonly describe: string;
-  test(ctx: GuardContext, environment: string, now: number): CheckFailure | undefined;
+  /** `model` is the call's model name in the forms patterns compare against, when it states one. */
+  test(ctx: GuardContext, environment: string, now: number, model?: ModelName): CheckFailure | undefined;
 }
 
 /** Which calls a rule applies to. Undefined means "any". */
@@ -95,16 +98,11 @@ export interface CompiledRule {
   readonly maxCostMicros: number | undefined;
   /** True when the rule must know what a call costs: a budget without a fixed `cost`, or `max_cost_per_call`. */
   readonly needsPrice: boolean;
+  /** True when the rule has a budget without a fixed `cost`: it reserves what the call is priced at. */
+  readonly reservesByPrice: boolean;
   /** `reservation_ttl` in milliseconds: how long a reservation on the rule's budget waits for its settle. */
   readonly reservationTtlMs: number | undefined;
 }
-
-const RATE_WINDOWS = [
-  ["requests_per_second", "1s", 1_000],
-  ["requests_per_minute", "1m", 60_000],
-  ["requests_per_hour", "1h", 3_600_000],
-  ["requests_per_day", "1d", 86_400_000],
-] as const;
 
 function list(value: string | readonly string[] | undefined): readonly string[] | undefined {
   return value === undefined ? undefined : typeof value === "string" ? [value] : value;
@@ -165,7 +163,7 @@ function compileCounters(
 ): Counter[] {
   const counters: Counter[] = [];
   const algorithm = spec.algorithm ?? place.algorithm ?? "fixed_window";
-  for (const [field, window, windowMs] of RATE_WINDOWS) {
+  for (const { field, label: window, ms: windowMs } of RATE_WINDOWS) {
     const limit = spec[field];
     const limitOf = limitFunctions?.[field];
     const base = { kind: "rate", window, windowMs, key: keyKind(spec.key, "client"), algorithm } as const;
@@ -310,8 +308,8 @@ export function compileRule(
   const perCallFields = limitFunctions === undefined ? undefined : Object.keys(limitFunctions);
   const ref: RuleRef = { policyId, index, summary: summarizeRule(withAlgorithm(spec, origin?.algorithm), perCallFields), ...(where ?? {}) };
   const maxCostMicros = spec.max_cost_per_call === undefined ? undefined : toMicros(spec.max_cost_per_call);
-  const needsPrice =
-    maxCostMicros !== undefined || counters.some((counter) => counter.kind === "budget" && counter.fixedCostMicros === undefined);
+  const reservesByPrice = counters.some((counter) => counter.kind === "budget" && counter.fixedCostMicros === undefined);
+  const needsPrice = maxCostMicros !== undefined || reservesByPrice;
   return {
     ref,
     spec,
@@ -324,6 +322,7 @@ export function compileRule(
     unconditionalKind: unconditionalKindOf(spec, action, counters, checks, maxCostMicros),
     maxCostMicros,
     needsPrice,
+    reservesByPrice,
     reservationTtlMs: spec.reservation_ttl === undefined ? undefined : spec.reservation_ttl * 1000,
   };
 }

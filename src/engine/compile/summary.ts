@@ -1,12 +1,6 @@
 // One human line per rule, for reasons, explanations, logs and `hexarch list`.
+import { RATE_WINDOWS } from "../config/rate-windows.js";
 import type { RuleSpec } from "../config/schema.js";
-
-const RATE_FIELDS = [
-  ["requests_per_second", "second"],
-  ["requests_per_minute", "minute"],
-  ["requests_per_hour", "hour"],
-  ["requests_per_day", "day"],
-] as const;
 
 function joined(value: string | readonly string[] | undefined): string | undefined {
   return value === undefined ? undefined : typeof value === "string" ? value : value.join(", ");
@@ -18,7 +12,7 @@ function joined(value: string | readonly string[] | undefined): string | undefin
  */
 export function describeTriggers(spec: RuleSpec, perCallFields: readonly string[] = []): string {
   const parts: string[] = [];
-  for (const [field, unit] of RATE_FIELDS) {
+  for (const { field, unit } of RATE_WINDOWS) {
     const limit = spec[field];
     if (limit !== undefined) parts.push(`${limit} requests per ${unit} per ${spec.key ?? "client"}`);
     if (perCallFields.includes(field)) parts.push(`a per-call limit of requests per ${unit} per ${spec.key ?? "client"}`);

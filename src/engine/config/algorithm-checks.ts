@@ -1,9 +1,8 @@
 // Load-time checks of a rule's rate algorithm: burst only on a token bucket, sliding-window limits it can hold.
 import { MAX_SLIDING_LIMIT, type RateAlgorithm } from "../../stores/store.js";
 import type { ProblemReport } from "./problem-report.js";
+import { RATE_LIMIT_FIELDS } from "./rate-windows.js";
 import type { RuleSpec } from "./schema.js";
-
-const RATE_FIELDS = ["requests_per_second", "requests_per_minute", "requests_per_hour", "requests_per_day"] as const;
 
 type RulePath = readonly (string | number)[];
 
@@ -14,7 +13,7 @@ type RulePath = readonly (string | number)[];
  * @example checkAlgorithm({ requests_per_day: 50_000, algorithm: "sliding_window" }, ["policies", 0, "rules", 0], report, undefined)
  */
 export function checkAlgorithm(rule: RuleSpec, path: RulePath, report: ProblemReport, fileAlgorithm: RateAlgorithm | undefined): void {
-  const rates = RATE_FIELDS.filter((field) => rule[field] !== undefined);
+  const rates = RATE_LIMIT_FIELDS.filter((field) => rule[field] !== undefined);
   const algorithm = rule.algorithm ?? fileAlgorithm ?? "fixed_window";
   if (rates.length === 0) {
     if (rule.algorithm !== undefined)

@@ -4,15 +4,11 @@ import type { GuardContext } from "../context.js";
 import { PolicyConfigError, type ConfigProblem } from "../../errors/config-error.js";
 import type { LoadedPolicyFile } from "./load.js";
 import { formatKeyPath } from "./locate.js";
+import { RATE_LIMIT_FIELDS, type RateLimitField } from "./rate-windows.js";
 import { ProblemReport } from "./problem-report.js";
 import { PolicyFileSchema, type PolicyFileSpec, type PolicySchema, type RuleSchema, type RuleSpec } from "./schema.js";
 import { reportSchemaIssues } from "./schema-issues.js";
 import { checkSemantics } from "./semantics.js";
-
-/** The rate fields whose limit may be a function of the call in code policies. */
-export const RATE_LIMIT_FIELDS = ["requests_per_second", "requests_per_minute", "requests_per_hour", "requests_per_day"] as const;
-/** One of `requests_per_second`, `requests_per_minute`, `requests_per_hour`, `requests_per_day`. */
-export type RateLimitField = (typeof RATE_LIMIT_FIELDS)[number];
 
 /**
  * A rate limit computed from the call, e.g. per plan. Each distinct value it returns is checked once (a whole

@@ -8,6 +8,17 @@ export function postgresUrlProblem(url: string): string | undefined {
   return urlSchemeProblem(url, ["postgres", "postgresql"]);
 }
 
+/** URL schemes a log witness may use: a PostgreSQL table, a Redis hash, or an endpoint that receives each head as a POST. */
+export const WITNESS_SCHEMES = ["postgres", "postgresql", "redis", "rediss", "http", "https"] as const;
+
+/** The fix shown for a witness URL that is not one. */
+export const WITNESS_URL_FIX = "use postgres://…, redis://… or https://… (an endpoint that receives each head as a POST)";
+
+/** Why `url` cannot name a log witness, or undefined when it can. */
+export function witnessUrlProblem(url: string): string | undefined {
+  return urlSchemeProblem(url, WITNESS_SCHEMES);
+}
+
 /** The fix shown for a Postgres URL that is not one. */
 export const POSTGRES_URL_FIX = "use postgres://user:password@host:5432/database";
 
@@ -20,6 +31,16 @@ export function checkLogging(section: unknown, report: ProblemReport): void {
     report.add(["logging", "keep"], {
       message: "keep counts rotated files, but nothing rotates without max_bytes",
       fix: "add max_bytes: (e.g. max_bytes: 10485760 for 10 MiB), or remove keep:",
+    });
+  }
+  if (logging.witness !== undefined) {
+    const problem = witnessUrlProblem(logging.witness);
+    if (problem !== undefined) report.add(["logging", "witness"], { message: problem, fix: WITNESS_URL_FIX });
+  }
+  if (logging.name !== undefined && logging.witness === undefined) {
+    report.add(["logging", "name"], {
+      message: "name is the log's name at its witness, but no witness is set",
+      fix: "add witness: (postgres://…, redis://… or https://…), or remove name:",
     });
   }
   if (logging.postgres_url !== undefined) {

@@ -3,18 +3,10 @@ import { MIN_AMOUNT } from "../amount.js";
 import { DAY_NAMES } from "../time/window-spec.js";
 import { ACTION_PATTERN, BUILTIN_KEYS, HOUR_RANGE_PATTERN, type RuleSpec } from "./schema.js";
 import type { ProblemReport } from "./problem-report.js";
+import { COUNTER_FIELDS, RATE_LIMIT_FIELDS } from "./rate-windows.js";
 import { closestMatch } from "./suggest.js";
 import { checkSpendKeys } from "./spend-checks.js";
 
-const RATE_KEYS = ["requests_per_second", "requests_per_minute", "requests_per_hour", "requests_per_day"] as const;
-const COUNTER_KEYS = [
-  "requests_per_second",
-  "requests_per_minute",
-  "requests_per_hour",
-  "requests_per_day",
-  "daily_budget",
-  "monthly_budget",
-] as const;
 const SCOPE_KEYS = ["resource", "resource_types", "operation", "route", "methods", "environments", "feature"] as const;
 const CHECK_KEYS = [
   "allowed_users",
@@ -123,7 +115,7 @@ function checkTimeZone(rule: RuleSpec, path: RulePath, report: ProblemReport): v
 
 /** Checks the counter-related keys: thresholds, budgets, cost and key. */
 function checkCounters(rule: RuleSpec, path: RulePath, report: ProblemReport): void {
-  const hasCounter = hasAny(rule, COUNTER_KEYS);
+  const hasCounter = hasAny(rule, COUNTER_FIELDS);
   const threshold = rule.action === undefined ? null : ACTION_PATTERN.exec(rule.action);
   const percent = threshold?.[2];
   if (percent !== undefined && (Number(percent) < 1 || Number(percent) > 100)) {
@@ -153,7 +145,7 @@ function checkCounters(rule: RuleSpec, path: RulePath, report: ProblemReport): v
   }
   if (rule.cost !== undefined) checkCost(rule, rule.cost, [...path, "cost"], report);
   if (rule.key !== undefined) checkCounterKey(rule.key, hasCounter, [...path, "key"], report);
-  if (rule.count !== undefined && !hasAny(rule, RATE_KEYS)) {
+  if (rule.count !== undefined && !hasAny(rule, RATE_LIMIT_FIELDS)) {
     report.add([...path, "count"], {
       message: "count only applies to a rate limit",
       fix: "add requests_per_minute: (or another requests_per_ key), or remove count:",
@@ -232,7 +224,7 @@ export function checkRule(rule: RuleSpec, path: RulePath, report: ProblemReport)
   checkCompanions(rule, path, report);
   checkSpendKeys(rule, path, report);
   const blocks = rule.action === undefined || rule.action === "block";
-  if (blocks && !hasAny(rule, SCOPE_KEYS) && !hasAny(rule, CHECK_KEYS) && !hasAny(rule, COUNTER_KEYS)) {
+  if (blocks && !hasAny(rule, SCOPE_KEYS) && !hasAny(rule, CHECK_KEYS) && !hasAny(rule, COUNTER_FIELDS)) {
     report.add(path, {
       message: "this rule has no scope, check or limit, so it would block every call",
       fix: "add a scope such as operation: or resource:, or remove the rule",

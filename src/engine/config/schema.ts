@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { RATE_ALGORITHMS, type RateAlgorithm } from "../../stores/store.js";
 import { MAX_AMOUNT, MIN_AMOUNT } from "../amount.js";
+import { RATE_WINDOWS, type RateLimitField } from "./rate-windows.js";
 
 /** The longest `reservation_ttl`: 31 days, a monthly budget's longest period. */
 export const MAX_RESERVATION_TTL_SECONDS = 31 * 86_400;
@@ -13,6 +14,10 @@ export const HOUR_RANGE_PATTERN = /^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]|24)
 
 const stringOrList = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
 const positiveInteger = z.number().int().positive();
+/** `requests_per_second: 10` and the other rate fields: a whole number of at least 1 each, from RATE_WINDOWS. */
+const rateLimitShape = Object.fromEntries(RATE_WINDOWS.map(({ field }) => [field, positiveInteger.optional()])) as {
+  [F in RateLimitField]: z.ZodOptional<typeof positiveInteger>;
+};
 /** A budget: from one millionth (what a store counts) to MAX_AMOUNT (what it counts exactly). */
 const budgetAmount = z.number().min(MIN_AMOUNT).max(MAX_AMOUNT);
 
@@ -37,10 +42,7 @@ export const RuleSchema = z.strictObject({
   environments: z.array(z.string().min(1)).min(1).optional().describe("Apply only in these environments"),
   feature: z.string().min(1).optional().describe("Feature flag this rule governs"),
   // Counters.
-  requests_per_second: positiveInteger.optional(),
-  requests_per_minute: positiveInteger.optional(),
-  requests_per_hour: positiveInteger.optional(),
-  requests_per_day: positiveInteger.optional(),
+  ...rateLimitShape,
   daily_budget: budgetAmount.optional(),
   monthly_budget: budgetAmount.optional(),
   cost: z
@@ -144,6 +146,17 @@ export const LoggingSchema = z.strictObject({
   checkpoint_every: z.number().int().positive().optional().describe("Records between signed checkpoints (default 1000)"),
   checkpoint_seconds: z.number().positive().optional().describe("Seconds between signed checkpoints (default 60)"),
   buffer: z.number().int().positive().optional().describe("Most records waiting to be written (default 10000)"),
+  witness: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("Also send every signed chain head to postgres://…, redis://… or http(s)://… (a POST per head), out of the writer's reach"),
+  name: z
+    .string()
+    .min(1)
+    .max(200)
+    .optional()
+    .describe("The log's name at the witness (default: file:<absolute path> or table:<postgres_table>)"),
 });
 
 /** A price per million tokens: 0 to MAX_AMOUNT, in whole millionths of the budget's unit. */

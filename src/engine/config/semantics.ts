@@ -4,6 +4,7 @@ import { checkAlgorithm } from "./algorithm-checks.js";
 import type { ProblemReport } from "./problem-report.js";
 import { checkRule } from "./rule-checks.js";
 import { checkLogging } from "./logging-checks.js";
+import { compileModelPattern } from "../pricing/model-pattern.js";
 
 /** The items of `value` when it is a list, else an empty list. */
 function listItems(value: unknown): readonly unknown[] {
@@ -35,6 +36,25 @@ function checkDuplicateIds(policies: readonly unknown[], report: ProblemReport):
 }
 
 /**
+ * Reports each `prices:` key that names the same model as an earlier one once case is ignored (`GPT-4o`, `gpt-4o`):
+ * models are compared as providers take them, so only the first would ever price a call.
+ */
+function checkPriceKeys(prices: unknown, report: ProblemReport): void {
+  if (prices === null || typeof prices !== "object" || Array.isArray(prices)) return;
+  const first = new Map<string, string>();
+  for (const key of Object.keys(prices)) {
+    const text = compileModelPattern(key).text;
+    const earlier = first.get(text);
+    if (earlier === undefined) first.set(text, key);
+    else
+      report.add(["prices", key], {
+        message: `prices.${key} names the same model as prices.${earlier}: model names are compared without regard to case`,
+        fix: `keep one of the two entries`,
+      });
+  }
+}
+
+/**
  * Adds every semantic problem in parsed policy-file data to `report`.
  * Works on raw data so it also covers rules in files that fail schema validation elsewhere:
  * each rule that passes `RuleSchema` on its own is checked.
@@ -52,5 +72,6 @@ export function checkSemantics(data: unknown, report: ProblemReport): void {
     });
   });
   checkDuplicateIds(policies, report);
+  checkPriceKeys(field(data, "prices"), report);
   checkLogging(field(data, "logging"), report);
 }

@@ -15,6 +15,13 @@ export interface CallPrice {
   readonly maxOutputTokens: number;
   /** True when the call stated its `cost`, which then wins over the token estimate. */
   readonly costStated: boolean;
+  /**
+   * The token counts a priced call left out, so its estimate bounds nothing (`"maxOutputTokens"`); undefined when it
+   * stated both, or its cost, or its model has no price.
+   */
+  readonly unbounded: string | undefined;
+  /** For an unbounded call: the smallest `max_cost_per_call` of the rules it reaches, which `micros` then holds. */
+  readonly boundedBy: number | undefined;
 }
 
 /**
@@ -38,7 +45,26 @@ export function priceCall(ctx: GuardContext, table: PriceTable): CallPrice | str
       : entry === undefined
         ? undefined
         : tokenCostMicros({ input: inputTokens, cachedInput: 0, output: maxOutputTokens }, entry.prices);
-  return { model, entry, micros, inputTokens, maxOutputTokens, costStated: ctx.cost !== undefined };
+  const costStated = ctx.cost !== undefined;
+  const unbounded = entry === undefined || costStated ? undefined : unstatedCounts(ctx);
+  return { model, entry, micros, inputTokens, maxOutputTokens, costStated, unbounded, boundedBy: undefined };
+}
+
+/** The token counts a call left out, in words, or undefined when it stated both. */
+function unstatedCounts(ctx: GuardContext): string | undefined {
+  if (ctx.inputTokens === undefined) return ctx.maxOutputTokens === undefined ? "inputTokens and maxOutputTokens" : "inputTokens";
+  return ctx.maxOutputTokens === undefined ? "maxOutputTokens" : undefined;
+}
+
+/**
+ * The price of an unbounded call (it left out a token count, so its token estimate bounds nothing) bounded by the
+ * smallest `max_cost_per_call` among `ceilings` (in millionths), which it then reserves; the price itself when none.
+ * @example boundedPrice(price, [1_000_000, 250_000]).micros // 250000
+ */
+export function boundedPrice(price: CallPrice, ceilings: Iterable<number | undefined>): CallPrice {
+  let bound: number | undefined;
+  for (const ceiling of ceilings) if (ceiling !== undefined && (bound === undefined || ceiling < bound)) bound = ceiling;
+  return bound === undefined ? price : { ...price, micros: bound, boundedBy: bound };
 }
 
 /**
@@ -50,6 +76,11 @@ export function describePrice(price: CallPrice): string {
   if (entry === undefined) return `model ${model ?? "(none)"} has no entry under prices:`;
   if (price.costStated)
     return `model ${model ?? ""} is priced by prices.${entry.pattern}; this call stated its cost, which budgets reserve instead`;
+  if (price.unbounded !== undefined) {
+    const reserves =
+      price.boundedBy === undefined ? "its cost has no bound" : `it reserves max_cost_per_call ${fromMicros(price.boundedBy)}`;
+    return `priced by prices.${entry.pattern}, but the call states no ${price.unbounded}: ${reserves}`;
+  }
   const formula = `${price.inputTokens} input tokens × ${entry.spec.input_per_mtok} + ${price.maxOutputTokens} max output tokens × ${entry.spec.output_per_mtok} per million`;
   const reserved = price.micros === undefined ? "" : ` = ${fromMicros(price.micros)}`;
   return `priced by prices.${entry.pattern}: ${formula}${reserved}`;

@@ -97,7 +97,6 @@ export function adminRoutes(app: Hono<ServerEnv>, deps: ServerDeps): void {
   });
 
   app.get("/metrics", async function metrics(c) {
-    if (deps.log !== undefined) deps.metrics.logUp.set(deps.log.accepting() ? 1 : 0);
     return c.body(await deps.metrics.registry.metrics(), 200, { "Content-Type": deps.metrics.registry.contentType });
   });
 }

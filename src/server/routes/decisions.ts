@@ -12,7 +12,8 @@ import {
   type DecisionRequest,
   type DecisionResponse,
 } from "../schemas.js";
-import { reservedBy, settleReservation, usageCost } from "../reservation-id.js";
+import { reservedBy, usageCost } from "../reservation-id.js";
+import { NOT_YOURS, nonceOf } from "../reservations.js";
 import type { Ctx, ServerDeps, ServerEnv } from "../server-deps.js";
 import { decisionBody } from "../wire-context.js";
 import { toGuardContext } from "../../guardian/wire-context.js";
@@ -53,8 +54,8 @@ async function decideRequest(deps: ServerDeps, c: Ctx, request: DecisionRequest)
   let decision: Decision;
   if (!dry && log?.required === true && !log.accepting()) decision = unrecordable(log);
   else decision = await sameTurnDecider(dry ? dryRun : guardian, ids)(ctx);
-  const id = deps.ids.issue(dry ? undefined : reservedBy(guardian, decision, ctx, ids));
-  if (!dry) log?.record(decision, ctx, id.split(".", 1)[0]);
+  const id = await deps.reservations.hold(c.get("caller"), decision, dry ? undefined : reservedBy(guardian, decision, ctx, ids));
+  if (!dry) log?.record(decision, ctx, nonceOf(id), ids ?? "*");
   const body = decisionBody(id, decision, dry);
   if (decision.outcome !== "confirm" || decision.policyId === undefined)
     return rejected === undefined ? body : { ...body, confirm: { rejected, how: CONFIRM_HOW } };
@@ -99,26 +100,29 @@ export function decisionRoutes(app: Hono<ServerEnv>, deps: ServerDeps): void {
     const rules = decision
       .explain()
       .map((e) => ({ policy: e.rule.policyId, index: e.rule.index, summary: e.rule.summary, applied: e.applied, why: e.why }));
-    return c.json({ decision: decisionBody(deps.ids.issue(), decision, true), rules });
+    return c.json({ decision: decisionBody(deps.ids.issue(false), decision, true), rules });
   });
 
   app.post("/v1/decisions/:id/settle", async function settle(c) {
     const parsed = await readBody(c, SettleRequestSchema);
     if (!parsed.ok) return parsed.response;
     const id = c.req.param("id");
-    const opened = deps.ids.open(id);
-    if (opened === undefined)
+    const found = await deps.reservations.find(id, c.get("caller"));
+    if (found.kind === "unknown")
       return sendProblem(
         c,
         404,
         "no decision with this id (ids come from POST /v1/decisions and are checked with this server's HEXARCH_SECRET)",
       );
+    if (found.kind === "not-yours") return sendProblem(c, 403, NOT_YOURS);
     const { cost: given, usage } = parsed.value;
-    const cost = given ?? usageCost(deps.runtime.current.guardian, opened.model, usage ?? {});
+    if (found.kind !== "held") return c.json({ id, settled: false, result: found.kind, cost: given ?? null });
+    const { held } = found;
+    const cost = given ?? usageCost(deps.runtime.current.guardian, held.model, usage ?? {});
     if (cost instanceof Error) return sendProblem(c, 400, cost.message, [{ path: "usage", message: cost.message }]);
-    const result = await settleReservation(deps.store, opened, cost);
+    const result = await deps.reservations.settle(held, cost);
     if (result === "already-settled") return sendProblem(c, 409, "this decision was settled already; a decision settles once");
-    if (result === "settled") deps.log?.recordSettlement(opened.nonce, opened.ops[0]?.policy, cost);
-    return c.json({ id, settled: result === "settled", result, cost });
+    deps.log?.recordSettlement(held.nonce, held.ops[0]?.policy, cost);
+    return c.json({ id, settled: true, result, cost });
   });
 }

@@ -3,7 +3,8 @@ import type { Hono } from "hono";
 import type { GuardContext } from "../../engine/context.js";
 import { Decision } from "../../engine/decision.js";
 import { readBody, sendProblem } from "../respond.js";
-import { chargesFor, settleReservation } from "../reservation-id.js";
+import { chargesFor, reservedBy } from "../reservation-id.js";
+import { NOT_YOURS, nonceOf } from "../reservations.js";
 import { AuthorizeRequestSchema, ContextSchema, ProviderCallSchema, type AuthorizeRequest, type ProviderCall } from "../schemas.js";
 import { fieldErrors, type FieldError } from "../problem.js";
 import type { Ctx, ServerDeps, ServerEnv } from "../server-deps.js";
@@ -73,10 +74,12 @@ export function eventRoutes(app: Hono<ServerEnv>, deps: ServerDeps): void {
     if (!parsed.ok) return parsed.response;
     const event = parsed.value;
     if (event.decision_id !== undefined) {
-      const opened = deps.ids.open(event.decision_id);
-      if (opened === undefined) return sendProblem(c, 404, "decision_id names no decision this server issued");
-      const result = await settleReservation(deps.store, opened, event.cost);
-      if (result === "settled") deps.log?.recordSettlement(opened.nonce, opened.ops[0]?.policy, event.cost);
+      const found = await deps.reservations.find(event.decision_id, c.get("caller"));
+      if (found.kind === "unknown") return sendProblem(c, 404, "decision_id names no decision this server issued");
+      if (found.kind === "not-yours") return sendProblem(c, 403, NOT_YOURS);
+      if (found.kind !== "held") return c.json({ charged: false, result: found.kind });
+      const result = await deps.reservations.settle(found.held, event.cost);
+      if (result === "settled") deps.log?.recordSettlement(found.held.nonce, found.held.ops[0]?.policy, event.cost);
       return c.json({ charged: result === "settled", result });
     }
     const { guardian } = deps.runtime.current;
@@ -88,8 +91,9 @@ export function eventRoutes(app: Hono<ServerEnv>, deps: ServerDeps): void {
     // The call already happened: its cost is added to every budget it falls under, whatever they hold.
     const ops = chargesFor(guardian, ctx, ids, event.cost);
     if (ops.length > 0) await deps.store.consume(ops);
-    const id = deps.ids.issue();
-    deps.log?.record(new Decision({ outcome: "allow", reason: describeCall(event) }), ctx, id);
+    const id = deps.ids.issue(false);
+    // Asked of no policy: a charge for a call made already, not a decision (a replay finds nothing to decide again).
+    deps.log?.record(new Decision({ outcome: "allow", reason: describeCall(event) }), ctx, id, []);
     return c.json({ id, charged: ops.length > 0, budgets: ops.length });
   };
   app.post("/v1/events/provider-calls", providerCall);
@@ -101,10 +105,11 @@ export function eventRoutes(app: Hono<ServerEnv>, deps: ServerDeps): void {
     const { guardian } = deps.runtime.current;
     const mapped = authorizeContext(parsed.value);
     if ("errors" in mapped) return sendProblem(c, 400, mapped.errors.map((e) => `${e.path}: ${e.message}`).join("; "), mapped.errors);
-    const ctx = mapped.context;
-    let decision = await sameTurnDecider(guardian)({ ...ctx, now: Date.now() });
-    const id = deps.ids.issue();
-    decision = deps.log?.record(decision, ctx, id) ?? decision;
+    const ctx = { ...mapped.context, now: Date.now() };
+    const decision = await sameTurnDecider(guardian)(ctx);
+    // Held like any decision's reservation, so the id settles it (POST /v1/decisions/{id}/settle or a provider-call event).
+    const id = await deps.reservations.hold(c.get("caller"), decision, reservedBy(guardian, decision, ctx, undefined));
+    deps.log?.record(decision, ctx, nonceOf(id), "*");
     deps.metrics.decisions.inc({ policy: decision.policyId ?? "", outcome: decision.outcome });
     const policies = [
       ...new Set(

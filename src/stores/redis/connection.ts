@@ -8,6 +8,8 @@ export interface RedisClientLike {
   /** Connection state; commands are only sent when it is `ready`. */
   readonly status: string;
   set(key: string, value: string, millisecondsToken: "PX", milliseconds: number, nx: "NX"): Promise<"OK" | null>;
+  set(key: string, value: string, millisecondsToken: "PX", milliseconds: number): Promise<"OK" | null>;
+  get(key: string): Promise<string | null>;
   del(...keys: string[]): Promise<number>;
   defineCommand(name: string, definition: { lua: string; numberOfKeys?: number }): void;
   multi(): unknown;

@@ -379,4 +379,21 @@ policies:
     mount: { kind: "hexarch" },
     burst: { request: { method: "GET", path: "/items" }, concurrent: 12, counts: { 200: 5, 429: 7 } },
   },
+  {
+    // Express, @koa/router and Next.js answer HEAD with the GET handler, so a GET scope that skipped HEAD left it unlimited.
+    name: "HEAD requests count against a methods: [GET] limit, which they would otherwise run past",
+    policies: `
+policies:
+  - id: reports
+    rules:
+      - methods: [GET]
+        requests_per_minute: 2
+`,
+    mount: { kind: "hexarch" },
+    steps: [
+      { request: { method: "HEAD", path: "/report" }, times: 2, expect: { status: 200 } },
+      { request: { method: "HEAD", path: "/report" }, expect: { status: 429, headers: { "retry-after": SECONDS } } },
+      { request: { method: "GET", path: "/report" }, expect: { status: 429 } },
+    ],
+  },
 ];

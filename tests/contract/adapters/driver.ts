@@ -23,7 +23,7 @@ export interface ContractAppSpec {
 }
 
 export interface ContractRequest {
-  readonly method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+  readonly method: "GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE";
   readonly path: string;
   readonly headers?: Readonly<Record<string, string>>;
   /** Sent as JSON; the app must parse JSON bodies before the guard. */

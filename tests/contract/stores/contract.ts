@@ -232,6 +232,19 @@ export function storeContract(makeStore: StoreFactory): void {
     expect(await store.claimOnce("confirm:token-2", 60_000)).toBe(true);
   });
 
+  it("keeps a text for its time, long texts too, and answers undefined for none or after its time", async () => {
+    const store = makeStore();
+    expect(store.putText).toBeTypeOf("function");
+    const long = JSON.stringify({ keys: Array.from({ length: 12 }, (_, i) => `hexarch:b${i}:${"u".repeat(1000)}`) });
+    await store.putText?.("reservation:kept", long, 60_000);
+    await store.putText?.("reservation:brief", "soon gone", 50);
+    expect(await store.getText?.("reservation:kept")).toBe(long);
+    expect(await store.getText?.("reservation:none")).toBeUndefined();
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    expect(await store.getText?.("reservation:brief")).toBeUndefined();
+    expect(await store.getText?.("reservation:kept")).toBe(long);
+  });
+
   it("reads, sets and refunds counters without touching others", async () => {
     const store = makeStore();
     expect(await store.peek("a")).toBeUndefined();

@@ -1,5 +1,5 @@
-// The decision log across process boundaries: SIGTERM flushes what is buffered, and `log query --follow` prints records as they are
-// written, across a rotation.
+// The decision log across process boundaries: an app's own shutdown (a SIGTERM handler, or simply ending) writes out what is
+// buffered, and `log query --follow` prints records as they are written, across a rotation.
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { appendFileSync, existsSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
@@ -56,15 +56,25 @@ describe("decision log across processes", () => {
     folder.remove();
   });
 
-  it("loses nothing on SIGTERM: every buffered decision is written, the chain verifies, and the signal still ends the process", async () => {
+  it("an app that stops on SIGTERM itself (process.once) is not ended by the log: it closes its guardian, loses nothing, exits as it says", async () => {
     const file = join(folder.dir, "guardrails.log");
-    const worker = start(WORKER, [], { LOG_FILE: file, DECISIONS: "500" }, folder.dir);
+    const worker = start(WORKER, [], { LOG_FILE: file, DECISIONS: "500", ENDING: "handler" }, folder.dir);
     children.push(worker);
     await eventually(async () => worker.output().includes("ready"), 600, 50);
     const exited = once(worker, "exit");
     worker.kill("SIGTERM");
     const [code, signal] = (await exited) as [number | null, NodeJS.Signals | null];
-    expect({ code, signal }).toEqual({ code: null, signal: "SIGTERM" });
+    expect({ code, signal, output: worker.output() }).toEqual({ code: 3, signal: null, output: "ready\nclosed\n" });
+    expect(recordsIn(file).filter((record) => record["type"] === "decision")).toHaveLength(500);
+    expect(await verifyFiles([file])).toMatchObject({ ok: true, problems: [] });
+  }, 60_000);
+
+  it("an app that ends on its own without close() loses nothing: the log is written out before the process exits", async () => {
+    const file = join(folder.dir, "guardrails.log");
+    const worker = start(WORKER, [], { LOG_FILE: file, DECISIONS: "500", ENDING: "natural" }, folder.dir);
+    children.push(worker);
+    const [code] = (await once(worker, "exit")) as [number | null];
+    expect({ code, errors: worker.errors() }).toEqual({ code: 0, errors: "" });
     expect(recordsIn(file).filter((record) => record["type"] === "decision")).toHaveLength(500);
     expect(await verifyFiles([file])).toMatchObject({ ok: true, problems: [] });
   }, 60_000);

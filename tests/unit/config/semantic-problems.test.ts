@@ -141,3 +141,16 @@ describe("semantic problems", () => {
     expect(problems.map((p) => p.path)).toEqual(["policies[0].rules[0].requests_per_minit", "policies[0].rules[1].key"]);
   });
 });
+
+describe("prices", () => {
+  it("two prices: keys that differ only in case are refused, since model names are compared without case", () => {
+    const problems = problemsOf(
+      'prices:\n  gpt-4o: { input_per_mtok: 1, output_per_mtok: 1 }\n  "GPT-4o": { input_per_mtok: 9, output_per_mtok: 9 }\npolicies: []\n',
+    );
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatchObject({
+      path: 'prices["GPT-4o"]',
+      message: expect.stringContaining("names the same model as prices.gpt-4o"),
+    });
+  });
+});

@@ -59,6 +59,19 @@ describe("logging: section", () => {
     ]);
   });
 
+  it("locates a witness URL of the wrong kind, and a name with no witness to be named at", () => {
+    expect(problemsOf(quickstartWithLogging(['witness: "ftp://audit/heads"']))).toEqual([
+      expect.objectContaining({
+        path: "logging.witness",
+        line: 17,
+        message: expect.stringMatching(/not a postgres:\/\/ or .* https:\/\/ URL/),
+      }),
+    ]);
+    expect(problemsOf(quickstartWithLogging(["name: billing-api"]))).toEqual([
+      expect.objectContaining({ path: "logging.name", line: 17, fix: expect.stringMatching(/add witness:/) }),
+    ]);
+  });
+
   it("refuses redact: without HEXARCH_LOG_KEY, naming the key's place and how to set one", () => {
     const build = () => loggingGuardian(quickstartWithLogging([`file: ${JSON.stringify(join(folder.dir, "x.log"))}`, "redact: [client]"]));
     expect(build).toThrow(PolicyConfigError);

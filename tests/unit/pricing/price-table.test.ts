@@ -46,12 +46,12 @@ describe("price table", () => {
 describe("model patterns", () => {
   it("matches * as any text, pieces in order, and nothing else", () => {
     const glob = compileModelPattern("claude-*-haiku*");
-    expect(glob.matches("claude-3-5-haiku-20241022")).toBe(true);
-    expect(glob.matches("claude--haiku")).toBe(true);
-    expect(glob.matches("claude-haiku")).toBe(false);
-    expect(compileModelPattern("*opus*").matches("claude-opus-4-1")).toBe(true);
-    expect(compileModelPattern("a*b*b").matches("ab")).toBe(false);
-    expect(compileModelPattern("a*b*b").matches("abb")).toBe(true);
-    expect(compileModelPattern("gpt-4o").matches("gpt-4o-mini")).toBe(false);
+    expect(glob.matchesText("claude-3-5-haiku-20241022")).toBe(true);
+    expect(glob.matchesText("claude--haiku")).toBe(true);
+    expect(glob.matchesText("claude-haiku")).toBe(false);
+    expect(compileModelPattern("*opus*").matchesText("claude-opus-4-1")).toBe(true);
+    expect(compileModelPattern("a*b*b").matchesText("ab")).toBe(false);
+    expect(compileModelPattern("a*b*b").matchesText("abb")).toBe(true);
+    expect(compileModelPattern("gpt-4o").matchesText("gpt-4o-mini")).toBe(false);
   });
 });
