@@ -32,7 +32,11 @@ export function displayPath(path: string, cwd: string): string {
  * @example loadPolicySource(terminal, "hexarch.yaml").set.policies.size
  */
 export function loadPolicySource(terminal: Terminal, given: string | undefined, searchFrom: string = terminal.cwd): PolicySource {
-  const path = discoverPolicyFile({ cwd: searchFrom, env: { ...terminal.env }, ...(given === undefined ? {} : { policyFile: given }) });
+  const path = discoverPolicyFile({
+    cwd: searchFrom,
+    env: { ...terminal.env },
+    ...(given === undefined ? {} : { policyFile: given, givenBy: "the command line" }),
+  });
   const file = displayPath(path, terminal.cwd);
   const loaded = loadShownAs(path, file);
   return { file, path, loaded, set: compilePolicySet(loaded) };

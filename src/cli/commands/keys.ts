@@ -17,7 +17,7 @@ function keysPath(terminal: Terminal, flags: KeysFlags): string {
     discoverPolicyFile({
       cwd: terminal.cwd,
       env: { ...terminal.env },
-      ...(flags.config === undefined ? {} : { policyFile: flags.config }),
+      ...(flags.config === undefined ? {} : { policyFile: flags.config, givenBy: "--config" }),
     }),
   );
 }

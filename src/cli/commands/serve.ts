@@ -1,6 +1,7 @@
 // `hexarch serve [file]`: the decision server, until SIGTERM or SIGINT stops it gracefully (a second one cuts what is in flight).
 import { InvalidArgumentError, type Command } from "commander";
 import type { Logger } from "../../index.js";
+import { discoverPolicyFile } from "../../engine/config/discover.js";
 import { EXIT, UsageError, type ExitCode } from "../exit-codes.js";
 import type { Act } from "../program.js";
 import type { Terminal } from "../terminal.js";
@@ -89,7 +90,11 @@ async function serveCommand(terminal: Terminal, file: string | undefined, flags:
   let server;
   try {
     server = await startServer({
-      policyFile: file,
+      // A file named on the command line is checked here, so a missing one is blamed on the command line.
+      policyFile:
+        file === undefined
+          ? undefined
+          : discoverPolicyFile({ cwd: terminal.cwd, env: { ...terminal.env }, policyFile: file, givenBy: "the command line" }),
       host: flags.host,
       port: flags.port,
       apiToken: flags.apiToken,

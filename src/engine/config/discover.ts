@@ -14,6 +14,8 @@ export interface DiscoverOptions {
   readonly cwd?: string;
   /** Environment to read `HEXARCH_POLICY_FILE` from; defaults to `process.env`. */
   readonly env?: Record<string, string | undefined>;
+  /** How `policyFile` was given, named when there is no file there. Default: `the policyFile option`. */
+  readonly givenBy?: string;
 }
 
 const INIT_FIX = "create one with `npx hexarch-guardrails init`, or pass `policyFile` / set HEXARCH_POLICY_FILE";
@@ -46,7 +48,8 @@ function requireGiven(given: string, cwd: string, source: string): string {
 export function discoverPolicyFile(options: DiscoverOptions = {}): string {
   const cwd = resolve(options.cwd ?? process.cwd());
   const env = options.env ?? process.env;
-  if (options.policyFile !== undefined && options.policyFile !== "") return requireGiven(options.policyFile, cwd, "the policyFile option");
+  if (options.policyFile !== undefined && options.policyFile !== "")
+    return requireGiven(options.policyFile, cwd, options.givenBy ?? "the policyFile option");
   const fromEnv = env["HEXARCH_POLICY_FILE"];
   if (fromEnv !== undefined && fromEnv !== "") return requireGiven(fromEnv, cwd, "HEXARCH_POLICY_FILE");
   const searched: string[] = [];
