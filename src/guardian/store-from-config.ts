@@ -24,6 +24,32 @@ export interface StoreSource {
   readonly logger: Logger;
 }
 
+/** The Redis URL the configuration names: `HEXARCH_REDIS_URL`, else the file's `store.redis_url`. */
+function redisUrl(loaded: LoadedPolicyFile, env: StoreSource["env"]): string | undefined {
+  const fromEnv = env["HEXARCH_REDIS_URL"];
+  return fromEnv !== undefined && fromEnv !== "" ? fromEnv : loaded.spec.store?.redis_url;
+}
+
+/**
+ * What start-up refuses in the store the configuration names, without connecting: a URL that is not a Redis one, or
+ * no ioredis installed. `hexarch validate` reports the same problems, in the same words.
+ * @example storeStartupProblems(loaded, { env: process.env, cwd: process.cwd() }) // [] when start-up would go on
+ */
+export function storeStartupProblems(loaded: LoadedPolicyFile, source: Pick<StoreSource, "env" | "cwd">): ConfigProblem[] {
+  const url = redisUrl(loaded, source.env);
+  if (url === undefined) return [];
+  const place: Omit<ConfigProblem, "message"> =
+    url === source.env["HEXARCH_REDIS_URL"]
+      ? { file: "<environment>", path: "HEXARCH_REDIS_URL" }
+      : { file: loaded.file, ...loaded.locate(["store", "redis_url"]), path: "store.redis_url" };
+  const urlProblem = urlSchemeProblem(url, ["redis", "rediss"]);
+  if (urlProblem !== undefined)
+    return [{ ...place, message: urlProblem, fix: "use redis://host:6379, rediss://user:password@host:6380/0 or similar" }];
+  if (loadOptionalPeer("ioredis", source.cwd) === undefined)
+    return [{ ...place, message: "a Redis store is configured but the ioredis package is not installed", fix: "npm install ioredis" }];
+  return [];
+}
+
 /**
  * The RedisStore the configuration asks for, or undefined when it names no Redis. `HEXARCH_REDIS_URL` wins
  * over the file's `store.redis_url`; `store.prefix` and `store.timeout_ms` apply either way. The store owns
@@ -35,25 +61,11 @@ export interface StoreSource {
  */
 export function storeFromConfig(loaded: LoadedPolicyFile, source: StoreSource): RedisStore | undefined {
   const section = loaded.spec.store;
-  const fromEnv = source.env["HEXARCH_REDIS_URL"];
-  const url = fromEnv !== undefined && fromEnv !== "" ? fromEnv : section?.redis_url;
+  const url = redisUrl(loaded, source.env);
   if (url === undefined) return undefined;
-  const place: Omit<ConfigProblem, "message"> =
-    url === fromEnv
-      ? { file: "<environment>", path: "HEXARCH_REDIS_URL" }
-      : { file: loaded.file, ...loaded.locate(["store", "redis_url"]), path: "store.redis_url" };
-  const urlProblem = urlSchemeProblem(url, ["redis", "rediss"]);
-  if (urlProblem !== undefined) {
-    throw new PolicyConfigError([
-      { ...place, message: urlProblem, fix: "use redis://host:6379, rediss://user:password@host:6380/0 or similar" },
-    ]);
-  }
-  const Redis = loadOptionalPeer<IoredisConstructor>("ioredis", source.cwd);
-  if (Redis === undefined) {
-    throw new PolicyConfigError([
-      { ...place, message: "a Redis store is configured but the ioredis package is not installed", fix: "npm install ioredis" },
-    ]);
-  }
+  const problem = storeStartupProblems(loaded, source)[0];
+  if (problem !== undefined) throw new PolicyConfigError([problem]);
+  const Redis = loadOptionalPeer<IoredisConstructor>("ioredis", source.cwd) as IoredisConstructor;
   const client = new Redis(url, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1, enableAutoPipelining: true });
   client.on("error", (error) => configWarning(source.logger, "HEXARCH_REDIS_CONNECTION", `Redis connection problem: ${error.message}`));
   return new RedisStore({

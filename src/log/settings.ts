@@ -14,7 +14,7 @@ import { logMac, redactor } from "./mac.js";
 import { DEFAULT_LOG_TABLE, PostgresSink, type PgModule, type PgPoolLike } from "./postgres-sink.js";
 import type { LogSink } from "./sink.js";
 import { Witness } from "./witness.js";
-import { openWitnessStore } from "./witness-stores.js";
+import { openWitnessStore, witnessStoreProblem } from "./witness-stores.js";
 
 /** The seed's default log file, relative to the policy file's folder. */
 export const DEFAULT_LOG_FILE = ".hexarch/guardrails.log";
@@ -58,50 +58,82 @@ export function defaultLogName(target: LogTarget): string {
   return target.kind === "file" ? `file:${target.path.replace(/\.\d+$/, "")}` : `table:${target.table}`;
 }
 
+/** Why a PostgreSQL log at `url` cannot open (a URL of another kind, or no `pg` installed), at `place`; else undefined. */
+function pgProblem(url: string, place: Omit<ConfigProblem, "message">, cwd: string): ConfigProblem | undefined {
+  const problem = postgresUrlProblem(url);
+  if (problem !== undefined) return { ...place, message: problem, fix: POSTGRES_URL_FIX };
+  if (loadOptionalPeer("pg", cwd) === undefined)
+    return { ...place, message: "the decision log is in PostgreSQL but the pg package is not installed", fix: "npm install pg" };
+  return undefined;
+}
+
 /** Loads `pg` and opens a small pool for the log, or throws PolicyConfigError saying what to install or fix. */
 export function openPgPool(url: string, place: Omit<ConfigProblem, "message">, cwd: string): PgPoolLike {
-  const problem = postgresUrlProblem(url);
-  if (problem !== undefined) throw new PolicyConfigError([{ ...place, message: problem, fix: POSTGRES_URL_FIX }]);
-  const pg = loadOptionalPeer<PgModule & { default?: PgModule }>("pg", cwd);
-  if (pg === undefined) {
-    throw new PolicyConfigError([
-      { ...place, message: "the decision log is in PostgreSQL but the pg package is not installed", fix: "npm install pg" },
-    ]);
-  }
+  const problem = pgProblem(url, place, cwd);
+  if (problem !== undefined) throw new PolicyConfigError([problem]);
+  const pg = loadOptionalPeer<PgModule & { default?: PgModule }>("pg", cwd) as PgModule & { default?: PgModule };
   const Pool = pg.Pool ?? pg.default?.Pool;
   const pool = new Pool({ connectionString: url, max: 2, connectionTimeoutMillis: 2000, query_timeout: 5000, idleTimeoutMillis: 10_000 });
   pool.on("error", () => undefined);
   return pool;
 }
 
+/** Where the log's PostgreSQL URL was given: the environment, or the file's `logging.postgres_url`. */
+function pgPlace(loaded: LoadedPolicyFile, target: LogTarget & { kind: "postgres" }): Omit<ConfigProblem, "message"> {
+  return target.fromEnv
+    ? { file: "<environment>", path: "HEXARCH_LOG_POSTGRES_URL" }
+    : { file: loaded.file, ...loaded.locate(["logging", "postgres_url"]), path: "logging.postgres_url" };
+}
+
+/**
+ * What start-up refuses in the `logging:` section that the file alone cannot show, without opening anything:
+ * `redact` without `HEXARCH_LOG_KEY`, a PostgreSQL URL from the environment that is not one, a missing `pg` or a
+ * witness's missing package. `hexarch validate` reports the same problems, in the same words.
+ * @example logStartupProblems(loaded, { env: process.env, cwd: process.cwd() }) // [] when start-up would go on
+ */
+export function logStartupProblems(loaded: LoadedPolicyFile, source: Pick<LogSource, "env" | "cwd">): ConfigProblem[] {
+  const target = logTarget(loaded, source.env, source.cwd);
+  const section = loaded.spec.logging;
+  if (target === undefined || section === undefined) return [];
+  const problems: ConfigProblem[] = [];
+  const key = source.env["HEXARCH_LOG_KEY"];
+  if ((section.redact ?? []).length > 0 && (key === undefined || key === "")) {
+    problems.push({
+      file: loaded.file,
+      ...loaded.locate(["logging", "redact"]),
+      path: "logging.redact",
+      message: "redaction hashes with HEXARCH_LOG_KEY, which is not set; unkeyed hashes of addresses and user ids can be guessed back",
+      fix: "set HEXARCH_LOG_KEY to a long random secret (e.g. `openssl rand -hex 32`), or remove redact:",
+    });
+  }
+  const pg = target.kind === "postgres" ? pgProblem(target.url, pgPlace(loaded, target), source.cwd) : undefined;
+  if (pg !== undefined) problems.push(pg);
+  const witness = section.witness === undefined ? undefined : witnessStoreProblem(section.witness, witnessPlace(loaded), source.cwd);
+  if (witness !== undefined) problems.push(witness);
+  return problems;
+}
+
+function witnessPlace(loaded: LoadedPolicyFile): Omit<ConfigProblem, "message"> {
+  return { file: loaded.file, ...loaded.locate(["logging", "witness"]), path: "logging.witness" };
+}
+
 /**
  * The DecisionLog for a loaded policy file, or undefined when its `logging:` section is absent or disabled.
- * Throws PolicyConfigError for what the schema cannot see: a missing `pg`, or `redact` without `HEXARCH_LOG_KEY`.
+ * Throws PolicyConfigError for what the schema cannot see (logStartupProblems): a missing `pg`, or `redact` without
+ * `HEXARCH_LOG_KEY`.
  * @example const log = decisionLogFromConfig(loaded, { env: process.env, cwd: process.cwd(), logger, environment: "production" });
  */
 export function decisionLogFromConfig(loaded: LoadedPolicyFile, source: LogSource): DecisionLog | undefined {
   const target = logTarget(loaded, source.env, source.cwd);
   const section = loaded.spec.logging;
   if (target === undefined || section === undefined) return undefined;
+  const problems = logStartupProblems(loaded, source);
+  if (problems.length > 0) throw new PolicyConfigError(problems);
   const key = source.env["HEXARCH_LOG_KEY"];
   const redact = new Set(section.redact ?? []);
-  if (redact.size > 0 && (key === undefined || key === "")) {
-    throw new PolicyConfigError([
-      {
-        file: loaded.file,
-        ...loaded.locate(["logging", "redact"]),
-        path: "logging.redact",
-        message: "redaction hashes with HEXARCH_LOG_KEY, which is not set; unkeyed hashes of addresses and user ids can be guessed back",
-        fix: "set HEXARCH_LOG_KEY to a long random secret (e.g. `openssl rand -hex 32`), or remove redact:",
-      },
-    ]);
-  }
   let sink: LogSink;
   if (target.kind === "postgres") {
-    const place = target.fromEnv
-      ? { file: "<environment>", path: "HEXARCH_LOG_POSTGRES_URL" }
-      : { file: loaded.file, ...loaded.locate(["logging", "postgres_url"]), path: "logging.postgres_url" };
-    sink = new PostgresSink(openPgPool(target.url, place, source.cwd), target.table);
+    sink = new PostgresSink(openPgPool(target.url, pgPlace(loaded, target), source.cwd), target.table);
   } else {
     sink = new FileSink({ path: target.path, maxBytes: section.max_bytes, keep: section.keep ?? 5 });
   }
@@ -110,8 +142,7 @@ export function decisionLogFromConfig(loaded: LoadedPolicyFile, source: LogSourc
     .update(canonicalJson(loaded.spec as JsonValue))
     .digest("hex");
   const instance = source.env["HEXARCH_INSTANCE"];
-  const witnessPlace = { file: loaded.file, ...loaded.locate(["logging", "witness"]), path: "logging.witness" };
-  const witnessStore = section.witness === undefined ? undefined : openWitnessStore(section.witness, witnessPlace, source.cwd);
+  const witnessStore = section.witness === undefined ? undefined : openWitnessStore(section.witness, witnessPlace(loaded), source.cwd);
   return new DecisionLog({
     sink,
     chain: new Chain(mac, {

@@ -133,21 +133,32 @@ function httpWitness(url: string): WitnessStore {
 type IoredisConstructor = new (url: string, options: RedisOptions) => RedisWitnessClient;
 
 /**
+ * Why the witness at `url` cannot open (a URL of another kind, or its package not installed), at `place`; else undefined.
+ * @example witnessStoreProblem("ftp://x", { file: "hexarch.yaml", path: "logging.witness" }, process.cwd())?.message
+ */
+export function witnessStoreProblem(url: string, place: Omit<ConfigProblem, "message">, cwd: string): ConfigProblem | undefined {
+  const problem = witnessUrlProblem(url);
+  if (problem !== undefined) return { ...place, message: problem, fix: WITNESS_URL_FIX };
+  const scheme = new URL(url).protocol.slice(0, -1);
+  if (scheme === "http" || scheme === "https") return undefined;
+  const peer = scheme.startsWith("redis") ? "ioredis" : "pg";
+  if (loadOptionalPeer(peer, cwd) === undefined)
+    return { ...place, message: `the log witness is in ${scheme} but ${peer} is not installed`, fix: `npm install ${peer}` };
+  return undefined;
+}
+
+/**
  * The witness store `url` names, or a PolicyConfigError (at `place`) for a URL of another kind or a missing optional peer.
  * @example const store = openWitnessStore("redis://witness:6379", { file: "hexarch.yaml", path: "logging.witness" }, process.cwd());
  */
 export function openWitnessStore(url: string, place: Omit<ConfigProblem, "message">, cwd: string): WitnessStore {
-  const problem = witnessUrlProblem(url);
-  if (problem !== undefined) throw new PolicyConfigError([{ ...place, message: problem, fix: WITNESS_URL_FIX }]);
+  const problem = witnessStoreProblem(url, place, cwd);
+  if (problem !== undefined) throw new PolicyConfigError([problem]);
   const scheme = new URL(url).protocol.slice(0, -1);
   if (scheme === "http" || scheme === "https") return httpWitness(url);
   const peer = scheme.startsWith("redis") ? "ioredis" : "pg";
-  const loaded = loadOptionalPeer<(PgModule & { default?: PgModule }) | IoredisConstructor>(peer, cwd);
-  if (loaded === undefined) {
-    throw new PolicyConfigError([
-      { ...place, message: `the log witness is in ${scheme} but ${peer} is not installed`, fix: `npm install ${peer}` },
-    ]);
-  }
+  const loaded = loadOptionalPeer<(PgModule & { default?: PgModule }) | IoredisConstructor>(peer, cwd) as
+    (PgModule & { default?: PgModule }) | IoredisConstructor;
   if (peer === "ioredis") {
     const Redis = loaded as IoredisConstructor;
     const options: RedisOptions = {

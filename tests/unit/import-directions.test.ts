@@ -56,7 +56,7 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   "adapters/core": ["errors", "engine", "guardian", "stores/store.ts"],
   adapters: ["adapters/core", "errors", "engine", "guardian", "stores/store.ts"],
   server: ["errors", "engine", "guardian", "log", "stores", "adapters/core/index.ts", "package-version.ts", "optional-peer.ts"],
-  cli: ["index.ts", "engine", "log", "server", "adapters/core/index.ts", "package-version.ts"],
+  cli: ["index.ts", "engine", "guardian", "log", "server", "adapters/core/index.ts", "package-version.ts"],
   "index.ts": ["errors", "engine", "guardian", "stores"],
   "optional-peer.ts": [],
   "package-version.ts": [],

@@ -1,6 +1,8 @@
 // `hexarch validate [file]`: every problem at once, located, with its fix; exit 0 when valid, 1 when not.
 import type { Command } from "commander";
 import { PolicyConfigError } from "../../index.js";
+import { storeStartupProblems } from "../../guardian/store-from-config.js";
+import { logStartupProblems } from "../../log/settings.js";
 import { EXIT, type ExitCode } from "../exit-codes.js";
 import { loadPolicySource, type PolicySource } from "../policy-source.js";
 import type { Act } from "../program.js";
@@ -23,6 +25,10 @@ function validate(terminal: Terminal, file: string | undefined, options: Validat
   let source: PolicySource;
   try {
     source = loadPolicySource(terminal, file);
+    // What start-up refuses beyond the file (HEXARCH_LOG_KEY for redact:, packages for Redis and PostgreSQL) is invalid here too.
+    const where = { env: terminal.env, cwd: terminal.cwd };
+    const startup = [...storeStartupProblems(source.loaded, where), ...logStartupProblems(source.loaded, where)];
+    if (startup.length > 0) throw new PolicyConfigError(startup);
   } catch (error) {
     if (!(error instanceof PolicyConfigError) || options.json !== true) throw error;
     terminal.out(JSON.stringify({ valid: false, file: error.problems[0]?.file ?? file ?? null, problems: error.problems }, null, 2));
