@@ -369,6 +369,6 @@ export async function verifyStoredLog(
 ): Promise<VerifyReport> {
   const verifier = new LogVerifier(key, await log.checkpoints(), witness);
   for (const path of log.missing) verifier.missingFile(path);
-  for await (const line of log.lines()) verifier.line(line.where, line.text, line.last);
+  for await (const page of log.pages()) for (const line of page) verifier.line(line.where, line.text, line.last);
   return verifier.finish();
 }
