@@ -22,6 +22,8 @@ function hmacHex(key: crypto.KeyObject, text: string): string {
 
 /** SHA-256's block size in bytes: an HMAC key is padded (or first hashed) to it. */
 const BLOCK = 64;
+/** The largest buffer kept between MACs: a longer (hostile) line gets one of its own, not held once it is checked. */
+const KEPT_BYTES = 64 * 1024;
 
 /**
  * The chain's MAC under `key`: HMAC-SHA256 (RFC 2104), in hex, of `previous`, a newline and `canonical` (UTF-8), as
@@ -38,17 +40,20 @@ function chainHmac(key: Buffer): (previous: string, canonical: string) => string
     outer[i] = 0x5c ^ (secret[i] ?? 0);
   }
   return (previous, canonical) => {
-    // A UTF-16 unit takes at most 3 bytes in UTF-8 (a surrogate pair, two units, takes 4).
-    const most = BLOCK + 3 * (previous.length + 1 + canonical.length);
-    if (most > inner.length) {
-      const larger = Buffer.alloc(most);
-      inner.copy(larger, 0, 0, BLOCK);
-      inner = larger;
+    let buffer = inner;
+    // A UTF-16 unit takes at most 3 bytes in UTF-8 (a surrogate pair, two units, takes 4): only then is it counted.
+    if (BLOCK + 3 * (previous.length + 1 + canonical.length) > buffer.length) {
+      const bytes = BLOCK + Buffer.byteLength(previous, "utf8") + 1 + Buffer.byteLength(canonical, "utf8");
+      if (bytes > buffer.length) {
+        buffer = Buffer.allocUnsafe(bytes);
+        inner.copy(buffer, 0, 0, BLOCK);
+        if (bytes <= KEPT_BYTES) inner = buffer;
+      }
     }
-    let end = BLOCK + inner.write(previous, BLOCK, "utf8");
-    inner[end++] = 0x0a;
-    end += inner.write(canonical, end, "utf8");
-    crypto.hash("sha256", inner.subarray(0, end), "buffer").copy(outer, BLOCK);
+    let end = BLOCK + buffer.write(previous, BLOCK, "utf8");
+    buffer[end++] = 0x0a;
+    end += buffer.write(canonical, end, "utf8");
+    crypto.hash("sha256", buffer.subarray(0, end), "buffer").copy(outer, BLOCK);
     return crypto.hash("sha256", outer, "hex");
   };
 }
