@@ -16,6 +16,11 @@ if (!fromSource) buildBenchDist();
 const { createGuardian } = (await import(fromSource ? "../../src/index.js" : `${BENCH_DIST}index.js`)) as typeof Package;
 /** The CLI as users run it (the built bundle), or from source with BENCH_SOURCE=1. */
 const CLI = fromSource ? ["--import", "tsx", fileURLToPath(new URL("../../src/cli/main.ts", import.meta.url))] : [`${BENCH_DIST}cli.js`];
+/**
+ * BENCH_BASELINE_CLI: another build's cli.js (say, of the commit before a change, copied under .tmp/ so it finds node_modules),
+ * run in the same rounds, in turn with this one, so that before and after meet the same load.
+ */
+const BASELINE = process.env["BENCH_BASELINE_CLI"];
 /** Prints the process's peak RSS (KiB) and CPU time (µs, user + system) on stderr as it exits. */
 const USAGE =
   "data:text/javascript,process.on('exit',()=>{const u=process.resourceUsage();" +
@@ -45,9 +50,9 @@ async function writeLog(path: string, records: number): Promise<void> {
  * Runs the CLI once: its wall time and CPU time in seconds, and peak RSS in MB. On a machine shared with other work the
  * CPU time is the steadier figure (wall time waits for the cores too).
  */
-function run(args: readonly string[]): { seconds: number; cpuSeconds: number; rssMb: number } {
+function run(args: readonly string[], cli: readonly string[] = CLI): { seconds: number; cpuSeconds: number; rssMb: number } {
   const started = process.hrtime.bigint();
-  const child = spawnSync(process.execPath, ["--import", USAGE, ...CLI, ...args], {
+  const child = spawnSync(process.execPath, ["--import", USAGE, ...cli, ...args], {
     env: { ...process.env, HEXARCH_LOG_KEY: KEY },
     encoding: "utf8",
   });
@@ -67,29 +72,47 @@ for (const length of lengths) {
 const log = `${FOLDER}replay-${RECORDS}.log`;
 console.log(
   `hexarch replay: ${RECORDS} decisions (${(statSync(log).size / 1e6).toFixed(0)} MB, HMAC-SHA256), candidate = the same file, ` +
-    `${fromSource ? "CLI from source" : "built CLI"}, ${LOAD.rounds} rounds, one process; log verify alone on the same file each round`,
+    `${fromSource ? "CLI from source" : "built CLI"}, ${LOAD.rounds} rounds, one process; log verify alone on the same file each round` +
+    (BASELINE === undefined ? "" : `; baseline ${BASELINE} in turn`),
 );
 execFileSync(process.execPath, [...CLI, "replay", POLICY, "--log", log, "--fail-on-change"], {
   env: { ...process.env, HEXARCH_LOG_KEY: KEY },
 });
-const rates = { replay: [] as number[], replayCpu: [] as number[], verify: [] as number[], verifyCpu: [] as number[] };
+type Rates = { replay: number[]; replayCpu: number[]; verify: number[]; verifyCpu: number[] };
 const perSecond = (seconds: number): string => `${(RECORDS / seconds).toFixed(0)}/s`;
-for (let round = 1; round <= LOAD.rounds; round += 1) {
-  const replay = run(["replay", POLICY, "--log", log]);
-  const verify = run(["log", "verify", log]);
-  rates.replay.push(RECORDS / replay.seconds);
-  rates.replayCpu.push(RECORDS / replay.cpuSeconds);
-  rates.verify.push(RECORDS / verify.seconds);
-  rates.verifyCpu.push(RECORDS / verify.cpuSeconds);
+const med = (values: readonly number[]): string => median(values).toFixed(0);
+
+/** One round of one CLI: replay, then log verify alone, each in its own process; the rates go into `into`. */
+function round(label: string, cli: readonly string[], into: Rates): void {
+  const replay = run(["replay", POLICY, "--log", log], cli);
+  const verify = run(["log", "verify", log], cli);
+  into.replay.push(RECORDS / replay.seconds);
+  into.replayCpu.push(RECORDS / replay.cpuSeconds);
+  into.verify.push(RECORDS / verify.seconds);
+  into.verifyCpu.push(RECORDS / verify.cpuSeconds);
   console.log(
-    `round ${round}  replay ${replay.seconds.toFixed(2)} s wall (${perSecond(replay.seconds)}), ${replay.cpuSeconds.toFixed(2)} s CPU ` +
+    `${label}  replay ${replay.seconds.toFixed(2)} s wall (${perSecond(replay.seconds)}), ${replay.cpuSeconds.toFixed(2)} s CPU ` +
       `(${perSecond(replay.cpuSeconds)});  log verify alone ${verify.seconds.toFixed(2)} s wall (${perSecond(verify.seconds)}), ` +
       `${verify.cpuSeconds.toFixed(2)} s CPU (${perSecond(verify.cpuSeconds)})`,
   );
 }
-const med = (values: readonly number[]): string => median(values).toFixed(0);
-console.log(`\nmedian decisions/s: replay ${med(rates.replay)} wall, ${med(rates.replayCpu)} per CPU-second`);
-console.log(`median records/s:  log verify alone ${med(rates.verify)} wall, ${med(rates.verifyCpu)} per CPU-second`);
+
+const rates: Rates = { replay: [], replayCpu: [], verify: [], verifyCpu: [] };
+const baseline: Rates = { replay: [], replayCpu: [], verify: [], verifyCpu: [] };
+for (let n = 1; n <= LOAD.rounds; n += 1) {
+  // With a baseline, the two go first in turn, so neither always meets the machine warmer or busier.
+  const order = BASELINE === undefined ? ["this"] : n % 2 === 1 ? ["this", "baseline"] : ["baseline", "this"];
+  for (const which of order) {
+    if (which === "this") round(`round ${n}${BASELINE === undefined ? "" : " this    "}`, CLI, rates);
+    else round(`round ${n} baseline`, [BASELINE as string], baseline);
+  }
+}
+for (const [label, of] of BASELINE === undefined
+  ? [["", rates] as const]
+  : [["this     ", rates] as const, ["baseline ", baseline] as const]) {
+  console.log(`\n${label}median decisions/s: replay ${med(of.replay)} wall, ${med(of.replayCpu)} per CPU-second`);
+  console.log(`${label}median records/s:  log verify alone ${med(of.verify)} wall, ${med(of.verifyCpu)} per CPU-second`);
+}
 for (const length of lengths) {
   const { rssMb } = run(["replay", POLICY, "--log", `${FOLDER}replay-${length}.log`]);
   console.log(`peak RSS, replay of ${length} decisions: ${rssMb.toFixed(0)} MB`);

@@ -18,6 +18,8 @@ export interface StoredLog {
   /** Rotated files that should be there and are not (a gap in FILE.1 … FILE.N). */
   readonly missing: readonly string[];
   lines(): AsyncIterable<StoredLine>;
+  /** The same lines a page at a time (a read of a file, a query's rows): one wait per page rather than per line. */
+  pages(): AsyncIterable<readonly StoredLine[]>;
   checkpoints(): Promise<{ where: string; text: string }[]>;
   close(): Promise<void>;
 }
@@ -55,21 +57,33 @@ export function withRotated(path: string): string[] {
   return [...rotatedSet(path).files];
 }
 
-/** The lines of one file, numbered from 1, streamed so a large log is never held whole in memory. */
-export async function* fileLines(path: string): AsyncGenerator<StoredLine> {
+/** The lines of one file, numbered from 1, a read (1 MiB) at a time, streamed so a large log is never held whole in memory. */
+export async function* filePages(path: string): AsyncGenerator<StoredLine[]> {
   let rest = "";
   let number = 0;
   for await (const chunk of createReadStream(path, { encoding: "utf8", highWaterMark: 1 << 20 })) {
     const text = rest + (chunk as string);
+    const page: StoredLine[] = [];
     let start = 0;
     for (let end = text.indexOf("\n"); end !== -1; end = text.indexOf("\n", start)) {
       number += 1;
-      yield { where: `${path}:${number}`, text: text.slice(start, end), last: false };
+      page.push({ where: `${path}:${number}`, text: text.slice(start, end), last: false });
       start = end + 1;
     }
     rest = text.slice(start);
+    if (page.length > 0) yield page;
   }
-  if (rest !== "") yield { where: `${path}:${number + 1}`, text: rest, last: true };
+  if (rest !== "") yield [{ where: `${path}:${number + 1}`, text: rest, last: true }];
+}
+
+/** The lines of one file, numbered from 1, streamed so a large log is never held whole in memory. */
+export async function* fileLines(path: string): AsyncGenerator<StoredLine> {
+  for await (const page of filePages(path)) yield* page;
+}
+
+/** The lines of `pages`, one by one. */
+async function* linesOf(pages: AsyncIterable<readonly StoredLine[]>): AsyncGenerator<StoredLine> {
+  for await (const page of pages) yield* page;
 }
 
 /**
@@ -81,12 +95,14 @@ export function logFiles(files: readonly string[], options: { readonly rotated?:
   const set = files.length === 1 && files[0] !== undefined && options.rotated !== false ? rotatedSet(files[0]) : undefined;
   const paths = set === undefined ? [...files] : set.files;
   const bases = [...new Set(paths.map((path) => path.replace(/\.\d+$/, "")))];
+  async function* pages(): AsyncGenerator<StoredLine[]> {
+    for (const path of paths) yield* filePages(path);
+  }
   return {
     names: paths,
     missing: set?.missing ?? [],
-    async *lines() {
-      for (const path of paths) yield* fileLines(path);
-    },
+    pages,
+    lines: () => linesOf(pages()),
     async checkpoints() {
       return bases.flatMap((base) => {
         const path = checkpointPath(base);
@@ -108,18 +124,20 @@ const PAGE = 10_000;
  * @example const log = logTable(pool, "hexarch_decision_log");
  */
 export function logTable(pool: PgPoolLike, table: string): StoredLog {
+  async function* pages(): AsyncGenerator<StoredLine[]> {
+    let after = "0";
+    for (;;) {
+      const { rows } = await pool.query(`SELECT id::text AS row_id, line FROM ${table} WHERE id > $1 ORDER BY id LIMIT ${PAGE}`, [after]);
+      yield rows.map((row) => ({ where: `${table} row ${String(row["row_id"])}`, text: String(row["line"]), last: false }));
+      if (rows.length < PAGE) return;
+      after = String(rows[rows.length - 1]?.["row_id"]);
+    }
+  }
   return {
     names: [table],
     missing: [],
-    async *lines() {
-      let after = "0";
-      for (;;) {
-        const { rows } = await pool.query(`SELECT id::text AS row_id, line FROM ${table} WHERE id > $1 ORDER BY id LIMIT ${PAGE}`, [after]);
-        for (const row of rows) yield { where: `${table} row ${String(row["row_id"])}`, text: String(row["line"]), last: false };
-        if (rows.length < PAGE) return;
-        after = String(rows[rows.length - 1]?.["row_id"]);
-      }
-    },
+    pages,
+    lines: () => linesOf(pages()),
     async checkpoints() {
       const { rows } = await pool.query(`SELECT id::text AS row_id, line FROM ${table}_checkpoints ORDER BY id`);
       return rows.map((row) => ({ where: `${table}_checkpoints row ${String(row["row_id"])}`, text: String(row["line"]) }));

@@ -1,5 +1,5 @@
 // Reads one or more stored logs for replay in one streamed pass: verified line by line, merged by time across chains and logs.
-import type { StoredLog } from "./read.js";
+import type { StoredLine, StoredLog } from "./read.js";
 import { readDecision, type ReadRecord } from "./replay-record.js";
 import { LogVerifier, type VerifyReport } from "./verify.js";
 
@@ -122,32 +122,43 @@ export async function readForReplay(
   };
   if (verifier !== undefined) verifier.onRecord = take;
 
-  const emit = async (queued: Queued): Promise<void> => {
+  // A decision is replayed synchronously; only a settle is waited for, so a decision costs no turn of the event loop.
+  const emit = (queued: Queued): Promise<void> | undefined => {
     if (queued.at < emitted) late += 1;
     else emitted = queued.at;
     if ("decision" in queued) target.decision(queued.decision);
-    else await target.settle(queued.settle.id, queued.settle.cost);
+    else return target.settle(queued.settle.id, queued.settle.cost);
+    return undefined;
   };
 
-  const iterators = logs.map((log) => log.lines()[Symbol.asyncIterator]());
-  const open = new Set(iterators.keys());
+  // Each log is read a page at a time, and its lines taken one by one from the page: one wait per page, not per line.
+  const cursors = logs.map((log) => ({ pages: log.pages()[Symbol.asyncIterator](), page: [] as readonly StoredLine[], at: 0 }));
+  const open = new Set(cursors.keys());
   while (open.size > 0) {
     // The log read least far goes next, so logs written side by side are read side by side.
     if (logs.length > 1) current = leastRead(open, reached);
-    const next = await (iterators[current] as AsyncIterator<{ where: string; text: string; last: boolean }>).next();
-    if (next.done === true) {
-      open.delete(current);
+    const cursor = cursors[current] as (typeof cursors)[number];
+    const line = cursor.page[cursor.at];
+    if (line === undefined) {
+      const next = await cursor.pages.next();
+      if (next.done === true) open.delete(current);
+      else cursor.page = next.value;
+      cursor.at = 0;
       continue;
     }
-    const { where, text, last } = next.value;
-    if (verifier !== undefined) verifier.line(where, text, last);
-    else notRecords += readPlain(text, last, take) ? 0 : 1;
+    cursor.at += 1;
+    if (verifier !== undefined) verifier.line(line.where, line.text, line.last);
+    else notRecords += readPlain(line.text, line.last, take) ? 0 : 1;
     const frontier = logs.length === 1 ? (reached[0] as number) : (reached[leastRead(open, reached)] as number);
     while (heap.items.length > MERGE_RECORDS || (heap.items[0]?.at ?? Number.POSITIVE_INFINITY) <= frontier - MERGE_SLACK_MS) {
-      await emit(heap.pop() as Queued);
+      const settling = emit(heap.pop() as Queued);
+      if (settling !== undefined) await settling;
     }
   }
-  for (let queued = heap.pop(); queued !== undefined; queued = heap.pop()) await emit(queued);
+  for (let queued = heap.pop(); queued !== undefined; queued = heap.pop()) {
+    const settling = emit(queued);
+    if (settling !== undefined) await settling;
+  }
   return { report: verifier?.finish(), levels, late, notRecords };
 }
 

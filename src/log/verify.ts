@@ -3,7 +3,7 @@ import { canonicalJson } from "./canonical.js";
 import { checkpointBody, type Checkpoint } from "./chain.js";
 import { logMac, type LogMac } from "./mac.js";
 import type { StoredLog } from "./read.js";
-import { asText, parsedRecord, tornPieces, type ParsedRecord, type VerifyProblem, type VerifyReport } from "./verify-lines.js";
+import { asText, parsedRecord, sealedAfter, tornPieces, type ParsedRecord, type VerifyProblem, type VerifyReport } from "./verify-lines.js";
 
 export type { ChainSummary, VerifyProblem, VerifyReport } from "./verify-lines.js";
 
@@ -36,11 +36,6 @@ interface ChainState {
   suspect: { where: string; seq: number } | undefined;
   /** A sequence number jumped over: deleted, unless it turns up later (then the records were reordered). */
   skipped: Skip | undefined;
-}
-
-function macOf(mac: LogMac, previous: string, record: ParsedRecord): string {
-  const { mac: _written, ...unsealed } = record;
-  return mac.chain(previous, canonicalJson(unsealed));
 }
 
 /**
@@ -132,7 +127,7 @@ export class LogVerifier {
     if (text.trim() === "") return;
     const parsed = parsedRecord(text);
     if (parsed !== undefined) {
-      this.#record(where, parsed);
+      this.#record(where, parsed, text);
       return;
     }
     if (last) {
@@ -148,19 +143,20 @@ export class LogVerifier {
     this.#tornWrites.push(where);
     for (const piece of pieces) {
       const record = parsedRecord(piece);
-      if (record !== undefined) this.#record(where, record);
+      if (record !== undefined) this.#record(where, record, piece);
     }
   }
 
-  #record(where: string, record: ParsedRecord): void {
+  /** One record, parsed from `text` (its line, or a piece of a torn one). */
+  #record(where: string, record: ParsedRecord, text: string): void {
     const time = record["time"] ?? record["started"];
     if (typeof time === "string" && (this.#earliest === undefined || time < this.#earliest)) this.#earliest = time;
-    const state = this.#chains.get(record.chain) ?? this.#start(where, record);
+    const state = this.#chains.get(record.chain) ?? this.#start(where, record, text);
     if (state === undefined) return;
-    this.#follow(state, where, record);
+    this.#follow(state, where, record, text);
   }
 
-  #start(where: string, record: ParsedRecord): ChainState | undefined {
+  #start(where: string, record: ParsedRecord, text: string): ChainState | undefined {
     const state: ChainState = {
       id: record.chain,
       instance: typeof record["instance"] === "string" ? record["instance"] : undefined,
@@ -195,7 +191,7 @@ export class LogVerifier {
       state.head = record["prev"];
       state.continued = true;
       // A continued chain names no algorithm: a keyed verify tells a plain one by its first MAC.
-      if (this.#key !== undefined && macOf(this.#plain, record["prev"], record) === record.mac) this.#unkeyed(where, record);
+      if (this.#key !== undefined && sealedAfter(this.#plain, record["prev"], record, text)) this.#unkeyed(where, record);
     } else {
       this.#problem(
         where,
@@ -219,7 +215,7 @@ export class LogVerifier {
     );
   }
 
-  #follow(state: ChainState, where: string, record: ParsedRecord): void {
+  #follow(state: ChainState, where: string, record: ParsedRecord, text: string): void {
     if (state.skipped !== undefined) {
       if (record.seq === state.skipped.missing) {
         this.#problem(
@@ -230,11 +226,11 @@ export class LogVerifier {
           `seq ${state.skipped.found} comes before seq ${state.skipped.missing} (found at ${where})`,
         );
         state.skipped = undefined;
-      } else this.#followSkipped(state, state.skipped, where, record);
+      } else this.#followSkipped(state, state.skipped, where, record, text);
       return;
     }
     if (state.suspect !== undefined) {
-      const inserted = record.seq === state.suspect.seq && state.head !== undefined && macOf(state.mac, state.head, record) === record.mac;
+      const inserted = record.seq === state.suspect.seq && state.head !== undefined && sealedAfter(state.mac, state.head, record, text);
       this.#problem(
         state.suspect.where,
         state.id,
@@ -254,7 +250,7 @@ export class LogVerifier {
       state.skipped = { where, missing: state.expected, found: record.seq, head: record.mac, next: record.seq + 1, later: [] };
       return;
     }
-    if (macOf(state.mac, state.head, record) !== record.mac) {
+    if (!sealedAfter(state.mac, state.head, record, text)) {
       state.suspect = { where, seq: record.seq };
       return;
     }
@@ -288,8 +284,8 @@ export class LogVerifier {
   }
 
   /** Follows the run after a jump: links are checked, and each further jump in sequence numbers is kept to be named. */
-  #followSkipped(state: ChainState, skip: Skip, where: string, record: ParsedRecord): void {
-    if (record.seq === skip.next && macOf(state.mac, skip.head, record) === record.mac) {
+  #followSkipped(state: ChainState, skip: Skip, where: string, record: ParsedRecord, text: string): void {
+    if (record.seq === skip.next && sealedAfter(state.mac, skip.head, record, text)) {
       skip.head = record.mac;
       skip.next += 1;
     } else if (record.seq > skip.next) {
@@ -373,6 +369,6 @@ export async function verifyStoredLog(
 ): Promise<VerifyReport> {
   const verifier = new LogVerifier(key, await log.checkpoints(), witness);
   for (const path of log.missing) verifier.missingFile(path);
-  for await (const line of log.lines()) verifier.line(line.where, line.text, line.last);
+  for await (const page of log.pages()) for (const line of page) verifier.line(line.where, line.text, line.last);
   return verifier.finish();
 }
