@@ -79,7 +79,9 @@ export function withHexarch<Context = DefaultRouteContext, Req extends Request =
   const given = options ?? {};
   if ((given.trustProxy ?? false) === false && given.clientKey === undefined) warnNoClientIdentity(given.logger ?? SILENT_LOGGER, label);
   const guardian = given.guardian ?? sharedGuardian(ADAPTER).guardian;
-  const guard = fetchGuard(guardian, selectedPolicies(guardian, given.policy, label), given);
+  // Next sets X-Forwarded-For itself (to the socket's peer) on a direct request, so the header says nothing about a
+  // proxy here; without trustProxy or clientKey, HEXARCH_NEXT_NO_CLIENT above is the warning that applies.
+  const guard = fetchGuard(guardian, selectedPolicies(guardian, given.policy, label), given, false);
 
   const proceed = (verdict: FetchVerdict, request: Req, context: Context): Response | Promise<Response> => {
     if (!verdict.proceed) return verdict.response;

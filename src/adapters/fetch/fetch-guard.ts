@@ -109,23 +109,32 @@ function refusal(answer: Refusal): Response {
 }
 
 /**
- * Builds the guard for options validated beforehand, for one guardian and policy selection.
+ * Builds the guard for options validated beforehand, for one guardian and policy selection. `watchProxies: false`
+ * leaves out the proxy warnings, for a runtime that adds X-Forwarded-For itself (Next.js), where the header says
+ * nothing about a proxy.
  * @example
  * const guard = fetchGuard(guardian, ["safe_delete"], { trustProxy: 1 });
  * const verdict = await guard.check(request);
  * return verdict.proceed ? verdict.finish(await handle(request)) : verdict.response;
  */
-export function fetchGuard(guardian: Guardian, policies: readonly string[] | undefined, options: FetchGuardOptions): FetchGuard {
+export function fetchGuard(
+  guardian: Guardian,
+  policies: readonly string[] | undefined,
+  options: FetchGuardOptions,
+  watchProxies = true,
+): FetchGuard {
   const run = createHttpGuard<Request>({ guardian, policies, options });
   const clientOf = forwardedClient(options.trustProxy);
   const writeHeaders = headerWriter(options.headers, FIELD_NAMES);
   const { onDenied, trustProxy } = options;
   const trust: ProxyTrust = trustProxy === true ? "all" : trustProxy === undefined || trustProxy === false ? "none" : "some";
-  const watchProxies = proxyWatch<Headers>(options.logger ?? SILENT_LOGGER, (headers, peer) => ({
-    trust,
-    forwardedFor: headers.get("x-forwarded-for") ?? undefined,
-    peer,
-  }));
+  const watchForProxies = watchProxies
+    ? proxyWatch<Headers>(options.logger ?? SILENT_LOGGER, (headers, peer) => ({
+        trust,
+        forwardedFor: headers.get("x-forwarded-for") ?? undefined,
+        peer,
+      }))
+    : undefined;
 
   const verdictOf = (request: Request, handle: RequestLedger, answer: GuardAnswer | undefined): FetchVerdict | Promise<FetchVerdict> => {
     if (answer === undefined) return { proceed: true, decision: undefined, handle, finish: unchanged };
@@ -137,7 +146,7 @@ export function fetchGuard(guardian: Guardian, policies: readonly string[] | und
 
   const checkNow = (request: Request, peerAddress?: string): FetchVerdict | Promise<FetchVerdict> => {
     const headers = request.headers;
-    watchProxies(headers, peerAddress);
+    watchForProxies?.(headers, peerAddress);
     const ledger = ledgerFor(request);
     const answer = run(request, new FetchRequestView(request, headers, clientOf(headers, peerAddress)), ledger);
     return answer instanceof Promise ? answer.then((value) => verdictOf(request, ledger, value)) : verdictOf(request, ledger, answer);

@@ -93,6 +93,14 @@ describe("Fetch guard with a socket address (Bun, Deno)", () => {
     expect([await viaProxy("203.0.113.1"), await viaProxy("203.0.113.2"), await viaProxy("203.0.113.1")]).toEqual([200, 200, 429]);
   });
 
+  it("does not warn HEXARCH_XFF_UNTRUSTED for the X-Forwarded-For that next start adds to a direct request", async () => {
+    const codes: unknown[] = [];
+    const logger = { info() {}, error() {}, warn: (object: Record<string, unknown>) => void codes.push(object["code"]) };
+    const route = limitedRoute({ logger, clientKey: () => "one-user" });
+    expect(await statusesOf(route, [from("127.0.0.1")])).toEqual([200]);
+    expect(codes).toEqual([]);
+  });
+
   it("warns once, with its code, when a route has neither trustProxy nor clientKey", () => {
     const codes: unknown[] = [];
     const logger = { info() {}, error() {}, warn: (object: Record<string, unknown>) => void codes.push(object["code"]) };
