@@ -154,6 +154,10 @@ export const AuthorizeResponseSchema = z.object({
   policies: z.array(z.string()),
   id: z.string(),
   outcome,
+  confirm: z
+    .object({ how: z.string() })
+    .optional()
+    .describe("with outcome confirm (answered DENY): how to confirm, which this seed call cannot do itself"),
 });
 
 export type DecisionRequest = z.infer<typeof DecisionRequestSchema>;

@@ -99,6 +99,9 @@ export function eventRoutes(app: Hono<ServerEnv>, deps: ServerDeps): void {
   app.post("/v1/events/provider-calls", providerCall);
   app.post("/events/provider-calls", providerCall);
 
+  /** The seed's answer has no room for a token: a confirmation is DENY here, and goes through /v1/decisions. */
+  const AUTHORIZE_CONFIRM_HOW =
+    "/authorize answers DENY to a call that needs confirmation and issues no token: send the same call to POST /v1/decisions, whose confirm answer carries a confirm_token to repeat it with";
   app.post("/authorize", async function authorize(c) {
     const parsed = await readBody(c, AuthorizeRequestSchema);
     if (!parsed.ok) return parsed.response;
@@ -126,6 +129,7 @@ export function eventRoutes(app: Hono<ServerEnv>, deps: ServerDeps): void {
       policies,
       id,
       outcome: decision.outcome,
+      ...(decision.outcome === "confirm" ? { confirm: { how: AUTHORIZE_CONFIRM_HOW } } : {}),
     });
   });
 }
