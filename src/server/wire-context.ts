@@ -14,7 +14,8 @@ export function decisionBody(id: string, decision: Decision, dryRun: boolean): D
     allowed: decision.isAllowed(),
     reason: decision.reason,
     kind: decision.kind ?? null,
-    policy: decision.policyId ?? null,
+    // A `warn` outcome has no deciding rule; the policy that warned is the one to name (null said "no policy").
+    policy: decision.policyId ?? (decision.outcome === "warn" ? decision.warnings[0]?.rule?.policyId : undefined) ?? null,
     rule: rule === undefined ? null : { policy: rule.policyId, index: rule.index, summary: rule.summary },
     retry_after: decision.retryAfter ?? null,
     counters: decision.counters.map((c) => ({
