@@ -3,7 +3,7 @@
 import { contextError, type GuardContext } from "../engine/context.js";
 import { Decision, type CounterReport, type FindingKind, type Outcome } from "../engine/decision.js";
 import { PolicyViolation } from "./violation.js";
-import { toWireContext } from "./wire-context.js";
+import { toWireContext } from "../engine/wire-context.js";
 import { settleError } from "../engine/amount.js";
 import type { TokenUsage } from "../engine/pricing/usage.js";
 

@@ -1,27 +1,12 @@
 // A decision record as replay reads it: every field it uses checked for its type once, and the call context rebuilt from it.
 import type { GuardContext } from "../engine/context.js";
+import { toGuardContext, type WireContext } from "../engine/wire-context.js";
 
-/** The context fields of a decision record that replay reads, as written (snake case, personal fields maybe `h:…`). */
-export interface WrittenContext {
-  readonly operation?: string | readonly string[];
-  readonly resource?: string;
-  readonly resource_type?: string;
-  readonly route?: string;
+/** The context fields of a decision record that replay reads, as written: the decision API's (snake case, personal fields
+ * maybe `h:…`), and whether the route was folded and what was confirmed. */
+export interface WrittenContext extends WireContext {
   readonly route_folded?: true;
-  readonly method?: string;
-  readonly client?: string;
-  readonly user?: string;
-  readonly roles?: readonly string[];
-  readonly api_key?: string;
-  readonly environment?: string;
-  readonly feature?: string;
-  readonly facts?: Readonly<Record<string, string | number | boolean | null>>;
   readonly confirm?: boolean | readonly string[];
-  readonly cost?: number;
-  readonly model?: string;
-  readonly input_tokens?: number;
-  readonly max_output_tokens?: number;
-  readonly keys?: Readonly<Record<string, string>>;
 }
 
 /** A decision record checked for replay: `at` is its time in epoch ms. */
@@ -77,25 +62,10 @@ export function readDecision(record: Plain): ReadRecord | string {
 /** The call as the engine was asked to decide it: the written context back in the engine's terms, at the record's instant. */
 export function recordContext(record: ReadRecord): GuardContext {
   const c = record.context;
-  const context: { -readonly [K in keyof GuardContext]: GuardContext[K] } = { now: record.at };
-  if (c.operation !== undefined) context.operation = c.operation;
-  if (c.resource !== undefined) context.resource = c.resource;
-  if (c.resource_type !== undefined) context.resourceType = c.resource_type;
-  if (c.route !== undefined) context.route = c.route;
+  // The fields the decision API shares with the log map by its table; the log alone writes route_folded and confirm.
+  const context = toGuardContext(c);
+  context.now = record.at;
   if (c.route_folded === true) context.caseInsensitiveRoute = true;
-  if (c.method !== undefined) context.method = c.method;
-  if (c.client !== undefined) context.client = c.client;
-  if (c.user !== undefined) context.user = c.user;
-  if (c.roles !== undefined) context.roles = c.roles;
-  if (c.api_key !== undefined) context.apiKey = c.api_key;
-  if (c.environment !== undefined) context.environment = c.environment;
-  if (c.feature !== undefined) context.feature = c.feature;
-  if (c.facts !== undefined) context.facts = c.facts;
   if (c.confirm !== undefined) context.confirm = c.confirm;
-  if (c.cost !== undefined) context.cost = c.cost;
-  if (c.model !== undefined) context.model = c.model;
-  if (c.input_tokens !== undefined) context.inputTokens = c.input_tokens;
-  if (c.max_output_tokens !== undefined) context.maxOutputTokens = c.max_output_tokens;
-  if (c.keys !== undefined) context.keys = c.keys;
   return context;
 }

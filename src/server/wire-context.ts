@@ -1,4 +1,4 @@
-// A Decision as the JSON answer of POST /v1/decisions (the context's mapping is src/guardian/wire-context.ts, shared with the client).
+// A Decision as the JSON answer of POST /v1/decisions (the context's mapping is src/engine/wire-context.ts, shared with the client).
 import type { Decision } from "../engine/decision.js";
 import type { DecisionResponse } from "./schemas.js";
 

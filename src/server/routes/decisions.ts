@@ -16,7 +16,7 @@ import { reservedBy, usageCost } from "../reservation-id.js";
 import { NOT_YOURS, nonceOf } from "../reservations.js";
 import type { Ctx, ServerDeps, ServerEnv } from "../server-deps.js";
 import { decisionBody } from "../wire-context.js";
-import { toGuardContext } from "../../guardian/wire-context.js";
+import { toGuardContext } from "../../engine/wire-context.js";
 
 /** The policy ids a request names, or the answer refusing an unknown one. */
 function policyIds(c: Ctx, guardian: Guardian, policy: DecisionRequest["policy"]): readonly string[] | undefined | Response {

@@ -9,7 +9,7 @@ import { AuthorizeRequestSchema, ContextSchema, ProviderCallSchema, type Authori
 import { fieldErrors, type FieldError } from "../problem.js";
 import type { Ctx, ServerDeps, ServerEnv } from "../server-deps.js";
 import { sameTurnDecider } from "../../guardian/create-guardian.js";
-import { toGuardContext } from "../../guardian/wire-context.js";
+import { toGuardContext } from "../../engine/wire-context.js";
 
 /** One line saying what a provider call was, for the log's reason field. */
 function describeCall(event: ProviderCall): string {

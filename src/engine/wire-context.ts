@@ -1,22 +1,22 @@
-// The context as the decision API spells it (snake_case), and the one table that maps it to and from GuardContext.
-import type { GuardContext } from "../engine/context.js";
+// The context as the decision API and the decision log spell it (snake_case), and the one table that maps it to and from GuardContext.
+import type { GuardContext } from "./context.js";
 
 /** The context of a decision request on the wire. */
 export interface WireContext {
-  operation?: string | string[] | undefined;
+  operation?: string | readonly string[] | undefined;
   resource?: string | undefined;
   resource_type?: string | undefined;
   route?: string | undefined;
   method?: string | undefined;
   client?: string | undefined;
   user?: string | undefined;
-  roles?: string[] | undefined;
+  roles?: readonly string[] | undefined;
   api_key?: string | undefined;
   environment?: string | undefined;
-  facts?: Record<string, string | number | boolean | null> | undefined;
+  facts?: Readonly<Record<string, string | number | boolean | null>> | undefined;
   feature?: string | undefined;
   cost?: number | undefined;
-  keys?: Record<string, string> | undefined;
+  keys?: Readonly<Record<string, string>> | undefined;
   model?: string | undefined;
   input_tokens?: number | undefined;
   max_output_tokens?: number | undefined;
