@@ -5,7 +5,7 @@ import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
-import { describe, it } from "vitest";
+import { afterAll, beforeAll, describe, it } from "vitest";
 import { freePort, eventually } from "./redis.js";
 
 /** The bin folder of the newest PostgreSQL installed from the distribution's packages, if any. */
@@ -49,6 +49,23 @@ export function describeWithPostgres(name: string, need: PostgresNeed, body: () 
     console.warn(`[postgres tests] skipping "${name}": ${reason}`);
     describe.skip(`${name} (skipped: ${reason})`, body);
   }
+}
+
+/**
+ * Inside a describeWithPostgres body: the PostgreSQL of the suite, the environment's (DATABASE_URL) or else a server of
+ * its own, started before the suite's tests and removed after them. The returned function gives its URL once started.
+ * @example const postgresUrl = suitePostgres(); it("…", async () => { await sql(postgresUrl(), "SELECT 1"); });
+ */
+export function suitePostgres(): () => string {
+  let own: PostgresServer | undefined;
+  let url = "";
+  beforeAll(async () => {
+    const given = givenPostgresUrl();
+    if (given === undefined) own = await PostgresServer.start();
+    url = given ?? own?.url ?? "";
+  }, 60_000);
+  afterAll(() => own?.remove());
+  return () => url;
 }
 
 /** A table name no other test uses. */

@@ -9,7 +9,7 @@ import { logTable } from "../../../src/log/read.js";
 import { settleRecord } from "../../../src/log/records.js";
 import { verifyStoredLog, type VerifyReport } from "../../../src/log/verify.js";
 import { openWitnessStore } from "../../../src/log/witness-stores.js";
-import { describeWithPostgres, givenPostgresUrl, PostgresServer, uniqueTable } from "../../support/postgres.js";
+import { describeWithPostgres, suitePostgres, uniqueTable } from "../../support/postgres.js";
 import { describeWithRedis, redisForTests, uniquePrefix } from "../../support/redis.js";
 import { loggingGuardian, quickstartWithLogging } from "../../unit/log/log-support.js";
 
@@ -59,14 +59,9 @@ async function decide(guardian: Guardian, decisions: number): Promise<void> {
 }
 
 describeWithPostgres("attacks on a keyed log in PostgreSQL", "any", () => {
-  let own: PostgresServer | undefined;
+  const postgresUrl = suitePostgres();
   let url: string;
-  beforeAll(async () => {
-    const given = givenPostgresUrl();
-    if (given === undefined) own = await PostgresServer.start();
-    url = given ?? own?.url ?? "";
-  }, 60_000);
-  afterAll(() => own?.remove());
+  beforeAll(() => void (url = postgresUrl()));
 
   it("rows of a chain sealed with plain SHA-256, INSERTed among the real ones, are named as unkeyed", async () => {
     const table = uniqueTable("atk_rows");

@@ -6,23 +6,18 @@ import pg from "pg";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createGuardian } from "../../../src/index.js";
 import { runHexarch, tempProject } from "../../cli/run-hexarch.js";
-import { describeWithPostgres, givenPostgresUrl, PostgresServer, uniqueTable } from "../../support/postgres.js";
+import { describeWithPostgres, suitePostgres, uniqueTable } from "../../support/postgres.js";
 import { apiPolicy, at } from "./crafted-log.js";
 
 describeWithPostgres("hexarch replay from PostgreSQL", "any", () => {
-  let own: PostgresServer | undefined;
+  const postgresUrl = suitePostgres();
   let url: string;
   let project: ReturnType<typeof tempProject>;
-  beforeAll(async () => {
-    const given = givenPostgresUrl();
-    if (given === undefined) own = await PostgresServer.start();
-    url = given ?? own?.url ?? "";
+  beforeAll(() => {
+    url = postgresUrl();
     project = tempProject();
-  }, 60_000);
-  afterAll(async () => {
-    project.remove();
-    await own?.remove();
   });
+  afterAll(() => project.remove());
 
   it("replays two writers' chains in one table in time order, and refuses the table once a row is edited", async () => {
     const table = uniqueTable("replay");

@@ -15,7 +15,7 @@ import { PostgresSink } from "../../../src/log/postgres-sink.js";
 import type { RecordBody } from "../../../src/log/records.js";
 import { logTable } from "../../../src/log/read.js";
 import { verifyStoredLog } from "../../../src/log/verify.js";
-import { describeWithPostgres, givenPostgresUrl, PostgresServer, uniqueTable } from "../../support/postgres.js";
+import { describeWithPostgres, PostgresServer, suitePostgres, uniqueTable } from "../../support/postgres.js";
 import { loggingGuardian, quickstartWithLogging } from "../../unit/log/log-support.js";
 
 /** A guardian logging into `table` at `url`, with extra `logging:` lines. */
@@ -58,14 +58,9 @@ function errorCodes(): Logger & { codes: unknown[] } {
 }
 
 describeWithPostgres("decision log: Postgres sink", "any", () => {
-  let own: PostgresServer | undefined;
+  const postgresUrl = suitePostgres();
   let url: string;
-  beforeAll(async () => {
-    const given = givenPostgresUrl();
-    if (given === undefined) own = await PostgresServer.start();
-    url = given ?? own?.url ?? "";
-  }, 60_000);
-  afterAll(() => own?.remove());
+  beforeAll(() => void (url = postgresUrl()));
 
   it("does not store a row whose seq, type or time columns disagree with its line", async () => {
     const table = uniqueTable("log");
