@@ -42,7 +42,9 @@ export function checkpointBody(checkpoint: Omit<Checkpoint, "sig"> | Checkpoint)
  * @example sealRecord(mac, "", "c1", 0, { type: "header" })
  */
 export function sealRecord(mac: LogMac, previous: string, chain: string, seq: number, body: RecordBody): { line: string; mac: string } {
-  const [beforeMac, afterMac] = inCanonicalOrder(body) ? stringifiedSides(chain, seq, body) : canonicalSides(chain, seq, body);
+  // A member named __proto__ would set the prototype of stringifiedSides' objects instead of becoming a member.
+  const stringifiable = inCanonicalOrder(body) && !Object.hasOwn(body, "__proto__");
+  const [beforeMac, afterMac] = stringifiable ? stringifiedSides(chain, seq, body) : canonicalSides(chain, seq, body);
   // "chain" sorts before "mac" and "seq" after it, so neither side is ever empty.
   const digest = mac.chain(previous, `{${beforeMac},${afterMac}}`);
   return { line: `{${beforeMac},"mac":"${digest}",${afterMac}}`, mac: digest };

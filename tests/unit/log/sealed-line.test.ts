@@ -17,6 +17,14 @@ it("does not seal a line whose keys are out of canonical order, with the MAC in 
   expect(sealed.mac).toBe(mac.chain("previous", canonicalJson(unsealed as never)));
 });
 
+it("does not drop a top-level member named __proto__ from the sealed line or its MAC", () => {
+  const mac = logMac(undefined);
+  const body = JSON.parse('{"__proto__":1,"type":"decision"}') as RecordBody;
+  const sealed = sealRecord(mac, "previous", "c1", 3, body);
+  expect(sealed.line).toBe(canonicalJson({ ...body, chain: "c1", seq: 3, mac: sealed.mac }));
+  expect(sealed.mac).toBe(mac.chain("previous", canonicalJson({ ...body, chain: "c1", seq: 3 })));
+});
+
 /** A copy of `value` whose objects are built with their keys in sorted order. */
 function inSortedOrder(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(inSortedOrder);
