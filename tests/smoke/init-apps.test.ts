@@ -30,6 +30,7 @@ const SETUPS: readonly Setup[] = [
   { name: "koa-esm", framework: "koa", esm: true, typescript: false },
   { name: "koa-ts", framework: "koa", esm: true, typescript: true },
   { name: "next-js", framework: "next", esm: false, typescript: false, npmInit: true },
+  { name: "next-esm", framework: "next", esm: true, typescript: false },
   { name: "next-ts", framework: "next", esm: false, typescript: true },
 ];
 
