@@ -133,7 +133,7 @@ describe("every answer the decision server gives is in its OpenAPI document", ()
         await ask(keyed, method, at); // no key: 401
         await ask(bare, method, at, { headers: { host: "attacker.example" } }); // open server, another Host: 403
         if ((op as { "x-scope"?: string })["x-scope"] === "admin") await ask(keyed, method, at, { headers: decider }); // 403
-        for (let i = 0; i < 3; i++) await ask(limited, method, at); // over one call a second: 429
+        for (let i = 0; i < 4; i++) await ask(limited, method, at); // over one call a second: 429
       }
       if (op.requestBody !== undefined) {
         const headers = (op as { "x-scope"?: string })["x-scope"] === "admin" ? admin : decider;
