@@ -2,14 +2,14 @@
 // its own `npm install` of the packed tarball and the frameworks (nothing found in the repository's node_modules), then
 // the docs followed literally: `hexarch init` for Express and for Koa, its check line, the printed app pasted and
 // started (a 428 and a 429), and the README's and docs/frameworks.md's Express and Koa examples run as written.
-import { execFile } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { execFile, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { printedFile } from "../support/init-output.js";
-import { codeBlocks, readRepoFile, type CodeBlock } from "../support/markdown.js";
+import { codeBlocks, documentationFiles, readRepoFile, type CodeBlock } from "../support/markdown.js";
 import { confirmAndLimitStatuses, run, sharedInstall, startOnFreePort } from "../smoke/packed-app.js";
 
 const runAsync = promisify(execFile);
@@ -98,5 +98,18 @@ describe.each(["commonjs", "esm"] as const)("a newcomer in a %s folder from npm 
     writeFileSync(join(here, script), block.code);
     expect(output).toBeDefined();
     expect(run(process.execPath, [script], here, env)).toBe(output);
+  });
+});
+
+describe("what the README points a newcomer to, in the installed package", () => {
+  it("holds every page of docs/ and the decision server's Python client, which Python reads as valid", () => {
+    const installed = join(folders[0]?.path ?? "", "node_modules", "hexarch-guardrails");
+    for (const page of [...documentationFiles(), "examples/server/README.md"]) expect(existsSync(join(installed, page)), page).toBe(true);
+    const client = join(installed, "examples", "server", "hexarch_client.py");
+    expect(existsSync(client)).toBe(true);
+    if (spawnSync("python3", ["--version"]).status !== 0) return; // no Python on this machine: shipping it is what is checked
+    expect(spawnSync("python3", ["-c", "import ast, sys; ast.parse(open(sys.argv[1]).read())", client], { encoding: "utf8" }).stderr).toBe(
+      "",
+    );
   });
 });
