@@ -138,7 +138,7 @@ export function openApiDocument(): Record<string, unknown> {
         "Decisions from hexarch.yaml policies over HTTP. A refusal is a 200 carrying its decision; 4xx are bad requests and auth. " +
         "Any other path answers 404 with a problem body; a request whose headers or body arrive later than " +
         "--headers-timeout or --request-timeout is answered 408 and its connection closed; with --cors, preflight " +
-        "requests are answered 204.",
+        "requests are answered 204. HEAD on a GET route answers as the GET would, without the body.",
     },
     servers: [{ url: "/", description: "the server that serves this document (hexarch serve binds 127.0.0.1:8099 by default)" }],
     components: {

@@ -77,7 +77,8 @@ function operationOf(method: string, path: string): string {
   const bare = path.split("?")[0] ?? path;
   for (const [template, item] of Object.entries(doc.paths)) {
     const pattern = new RegExp(`^${template.replace(/\{[^}]+\}/g, "[^/]+").replace(/\./g, "\\.")}$`);
-    const op = item[method.toLowerCase()];
+    // HEAD is answered as the GET of the same path (the document says so once, in its description).
+    const op = item[method === "HEAD" ? "get" : method.toLowerCase()];
     if (pattern.test(bare) && op !== undefined) return op.operationId;
   }
   throw new Error(`no operation in the document for ${method} ${path}`);
@@ -135,6 +136,7 @@ describe("every answer the decision server gives is in its OpenAPI document", ()
         if ((op as { "x-scope"?: string })["x-scope"] === "admin") await ask(keyed, method, at, { headers: decider }); // 403
         for (let i = 0; i < 4; i++) await ask(limited, method, at); // over one call a second: 429
       }
+      if (method === "GET") await ask(keyed, "HEAD", at, { headers: admin });
       if (op.requestBody !== undefined) {
         const headers = (op as { "x-scope"?: string })["x-scope"] === "admin" ? admin : decider;
         await ask(keyed, method, at, { body: "{}", type: "text/plain", headers }); // 415
