@@ -3,7 +3,7 @@
 // the docs followed literally: `hexarch init` for Express and for Koa, its check line, the printed app pasted and
 // started (a 428 and a 429), and the README's and docs/frameworks.md's Express and Koa examples run as written.
 import { execFile, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -102,14 +102,19 @@ describe.each(["commonjs", "esm"] as const)("a newcomer in a %s folder from npm 
 });
 
 describe("what the README points a newcomer to, in the installed package", () => {
-  it("holds every page of docs/ and the decision server's Python client, which Python reads as valid", () => {
-    const installed = join(folders[0]?.path ?? "", "node_modules", "hexarch-guardrails");
+  it("holds every page the README maps, and `hexarch client python` prints the shipped Python client, which Python parses", () => {
+    const commonjs = folders[0] as Folder;
+    const installed = join(commonjs.path, "node_modules", "hexarch-guardrails");
     for (const page of [...documentationFiles(), "examples/server/README.md"]) expect(existsSync(join(installed, page)), page).toBe(true);
-    const client = join(installed, "examples", "server", "hexarch_client.py");
-    expect(existsSync(client)).toBe(true);
-    if (spawnSync("python3", ["--version"]).status !== 0) return; // no Python on this machine: shipping it is what is checked
-    expect(spawnSync("python3", ["-c", "import ast, sys; ast.parse(open(sys.argv[1]).read())", client], { encoding: "utf8" }).stderr).toBe(
-      "",
-    );
+    const printed = npx(commonjs, "client", "python");
+    expect(printed).toBe(readFileSync(join(installed, "examples", "server", "hexarch_client.py"), "utf8"));
+    writeFileSync(join(commonjs.path, "hexarch.py"), printed);
+    if (spawnSync("python3", ["--version"]).status !== 0) return; // no Python on this machine: the printed file is what is checked
+    const parsed = spawnSync("python3", ["-c", "import ast, sys; ast.parse(open(sys.argv[1]).read())", "hexarch.py"], {
+      cwd: commonjs.path,
+      encoding: "utf8",
+    });
+    expect(parsed.stderr).toBe("");
+    expect(parsed.status).toBe(0);
   });
 });
