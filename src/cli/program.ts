@@ -17,6 +17,7 @@ import { registerReplay } from "./commands/replay.js";
 import { registerServe } from "./commands/serve.js";
 import { registerKeys } from "./commands/keys.js";
 import { registerBudgets } from "./commands/budgets.js";
+import { registerClient } from "./commands/client.js";
 
 /** Wraps a command body so its exit code is recorded and its errors are reported the same way everywhere. */
 export type Act = <A extends unknown[]>(body: (...args: A) => ExitCode | Promise<ExitCode>) => (...args: A) => Promise<void>;
@@ -98,6 +99,7 @@ export function buildProgram(terminal: Terminal): { program: Command; exitCode: 
   registerServe(program, terminal, act);
   registerKeys(program, terminal, act);
   registerBudgets(program, terminal, act);
+  registerClient(program, terminal, act);
   return { program, exitCode: () => code };
 }
 

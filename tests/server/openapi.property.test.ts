@@ -62,6 +62,7 @@ describe("requests generated from the OpenAPI document", () => {
   it("knows every POST route", () => {
     expect(operations.map((o) => o.path).sort()).toEqual([
       "/authorize",
+      "/events/provider-calls",
       "/v1/decisions",
       "/v1/decisions/d_AAAAAAAAAAAAAAAA/settle",
       "/v1/events/provider-calls",

@@ -1,15 +1,14 @@
 // `hexarch init` from the packed tarball, in a fresh app of every setup: paste what it printed, start, get a 428 and a 429.
 // The Next.js JavaScript app starts as `npm init -y` leaves it ("type": "commonjs") and is built and served by Next itself.
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { connect } from "node:net";
 import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildNextApp, freePort, startNextApp } from "../e2e/next-server.js";
+import { buildNextApp, startNextApp } from "../e2e/next-server.js";
 import { printedFile } from "../support/init-output.js";
-import { appFolder, run, sharedInstall } from "./packed-app.js";
+import { appFolder, confirmAndLimitStatuses, run, sharedInstall, startOnFreePort } from "./packed-app.js";
 
 const TSX = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
 const SECRET = "smoke-secret-0123456789abcdef";
@@ -31,6 +30,7 @@ const SETUPS: readonly Setup[] = [
   { name: "koa-esm", framework: "koa", esm: true, typescript: false },
   { name: "koa-ts", framework: "koa", esm: true, typescript: true },
   { name: "next-js", framework: "next", esm: false, typescript: false, npmInit: true },
+  { name: "next-esm", framework: "next", esm: true, typescript: false },
   { name: "next-ts", framework: "next", esm: false, typescript: true },
 ];
 
@@ -54,35 +54,6 @@ beforeAll(async () => {
 afterAll(() => {
   for (const child of children) child.kill();
 });
-
-/** Resolves once something listens on `port`, polling with bare TCP connections (no request is counted). */
-async function listening(port: number, child: ChildProcess, output: () => string): Promise<void> {
-  for (let attempt = 0; attempt < 300; attempt++) {
-    if (child.exitCode !== null) throw new Error(`the app exited with ${child.exitCode}: ${output()}`);
-    const open = await new Promise<boolean>((resolve) => {
-      const socket = connect(port, "127.0.0.1", () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.once("error", () => resolve(false));
-    });
-    if (open) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`the app never listened on ${port}: ${output()}`);
-}
-
-async function statuses(url: string): Promise<{ delete: number; gets: number[] }> {
-  const deleted = await fetch(url, { method: "DELETE" });
-  await deleted.arrayBuffer();
-  const gets: number[] = [];
-  for (let i = 0; i < 101; i++) {
-    const answer = await fetch(url);
-    gets.push(answer.status);
-    await answer.arrayBuffer();
-  }
-  return { delete: deleted.status, gets };
-}
 
 describe("hexarch init's lines, pasted into a fresh app of each setup", () => {
   it.each(SETUPS)(
@@ -121,26 +92,16 @@ describe("hexarch init's lines, pasted into a fresh app of each setup", () => {
       if (setup.framework === "next" && setup.npmInit) {
         await buildNextApp(folder, { HEXARCH_SECRET: SECRET });
         const next = await startNextApp(folder, { HEXARCH_SECRET: SECRET });
-        result = await statuses(`${next.url}/items/7`).finally(() => next.stop());
+        result = await confirmAndLimitStatuses(`${next.url}/items/7`).finally(() => next.stop());
       } else if (setup.framework === "next") {
         writeFileSync(join(folder, "probe.mjs"), ROUTE_PROBE);
         const output = run(process.execPath, ["--import", TSX, "probe.mjs", pathToFileURL(join(folder, file)).href], folder, env);
         result = JSON.parse(output.trim().split("\n").at(-1) ?? "{}") as typeof result;
       } else {
-        const port = await freePort();
-        const args = setup.typescript ? ["--import", TSX, file] : [file];
-        const child = spawn(process.execPath, args, {
-          cwd: folder,
-          env: { ...env, PORT: String(port) },
-          stdio: ["ignore", "pipe", "pipe"],
-        });
-        children.push(child);
-        let output = "";
-        child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
-        child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
-        await listening(port, child, () => output);
-        result = await statuses(`http://127.0.0.1:${port}/items/7`);
-        child.kill();
+        const app = await startOnFreePort(setup.typescript ? ["--import", TSX, file] : [file], folder, env);
+        children.push(app.child);
+        result = await confirmAndLimitStatuses(`${app.url}/items/7`);
+        app.child.kill();
       }
       expect(result.delete).toBe(428);
       expect(result.gets.slice(0, 100).every((status) => status === 200)).toBe(true);

@@ -1,10 +1,12 @@
 // Smoke-test plumbing: pack and install the package once per run without touching dist/, start apps, send requests.
 import { execFile, execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { freePort } from "../e2e/next-server.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -172,4 +174,61 @@ export async function getsInARow(url: string, count: number): Promise<{ statuses
     await answer.arrayBuffer();
   }
   return { statuses, retryAfter };
+}
+
+/** Resolves once something listens on `port`, polling with bare TCP connections (no request is counted). */
+async function listening(port: number, child: ChildProcess, output: () => string): Promise<void> {
+  for (let attempt = 0; attempt < 300; attempt++) {
+    if (child.exitCode !== null) throw new Error(`the app exited with ${child.exitCode}: ${output()}`);
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = connect(port, "127.0.0.1", () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once("error", () => resolve(false));
+    });
+    if (open) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`the app never listened on ${port}: ${output()}`);
+}
+
+/**
+ * What `init`'s app answers at `url` (its /items/7): one DELETE (428 until confirmed), then 101 GETs (the 101st over the
+ * starter policy's 100 a minute).
+ */
+export async function confirmAndLimitStatuses(url: string): Promise<{ delete: number; gets: number[] }> {
+  const deleted = await fetch(url, { method: "DELETE" });
+  await deleted.arrayBuffer();
+  const gets: number[] = [];
+  for (let i = 0; i < 101; i++) {
+    const answer = await fetch(url);
+    gets.push(answer.status);
+    await answer.arrayBuffer();
+  }
+  return { delete: deleted.status, gets };
+}
+
+/**
+ * Starts `node <args>` in `cwd` with PORT set to a free port and resolves once it listens there (an app as `init`
+ * prints it reads PORT); rejects with its output if it exits first.
+ * @example const app = await startOnFreePort(["server.js"], folder, process.env); await fetch(`${app.url}/items/7`); app.child.kill();
+ */
+export async function startOnFreePort(
+  args: readonly string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+): Promise<{ child: ChildProcess; url: string }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, args, { cwd, env: { ...env, PORT: String(port) }, stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  try {
+    await listening(port, child, () => output);
+  } catch (error) {
+    child.kill();
+    throw error;
+  }
+  return { child, url: `http://127.0.0.1:${port}` };
 }
