@@ -5,7 +5,7 @@ import { Hono } from "hono";
 
 const app = new Hono();
 app.post("/v1/decisions", async (c) => {
-  const body = (await c.req.json()) as { context?: unknown };
+  const body = await c.req.json<{ context?: unknown }>();
   return c.json({ id: "bare", outcome: "allow", allowed: true, echoed: typeof body.context });
 });
 app.get("/cpu", (c) => {
