@@ -13,4 +13,4 @@ app.get("/cpu", (c) => {
   return c.json({ micros: user + system });
 });
 const server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, (info) => console.log(`PORT ${info.port}`));
-process.once("SIGTERM", () => server.close());
+for (const signal of ["SIGTERM", "SIGINT"] as const) process.once(signal, () => server.close());

@@ -38,4 +38,5 @@ const server = await startServer({
   },
 });
 console.log(`PORT ${server.port}`);
-process.once("SIGTERM", () => void server.close());
+// Closing lets the process end on its own, so a profiled run (bench:serve:profile) writes its profile.
+for (const signal of ["SIGTERM", "SIGINT"] as const) process.once(signal, () => void server.close());
