@@ -1,4 +1,4 @@
-// The Lua scripts of the counters on Redis: one atomic call per counter (fixed window, sliding window, bucket), the same arithmetic as in memory.
+// The Lua scripts of the counters on Redis (fixed window, sliding window, bucket): one atomic call per counter, as in memory.
 import { COUNTER_CEILING, type CounterReading } from "../store.js";
 import type { RedisClientLike } from "./connection.js";
 
