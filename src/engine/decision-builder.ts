@@ -86,7 +86,10 @@ export class DecisionBuilder {
     return this.finish(verdict, "store-failed", NO_PENDING, undefined, undefined);
   }
 
-  /** The decision of a finished evaluation; the verdict stays with it as the record explain() is built from. */
+  /**
+   * The decision of a finished evaluation: a refusal by its blocking finding, else allow (or warn with what it found).
+   * The verdict stays with it as the record explain() is built from.
+   */
   finish(
     verdict: Verdict,
     counting: Counting,
@@ -94,32 +97,20 @@ export class DecisionBuilder {
     counters: readonly CounterReport[] | undefined,
     countedAt: number | undefined,
   ): Decision {
-    const blocking = verdict.blocking;
-    if (blocking === undefined) return this.allowed(verdict, counting, kept, counters, countedAt);
     verdict.counting = counting;
-    return new Decision({
-      outcome: blocking.outcome,
-      kind: blocking.kind,
-      reason: blocking.reason,
-      rule: blocking.indexed.rule.ref,
-      retryAfter: blocking.retryAfter,
-      counters,
-      countedAt,
-      warnings: verdict.warnings,
-      explain: verdict,
-    });
-  }
-
-  /** The decision of an evaluation that lets the call go ahead (allow, or warn with what it found). */
-  allowed(
-    verdict: Verdict,
-    counting: Counting,
-    kept: readonly PendingCounter[],
-    counters: readonly CounterReport[] | undefined,
-    countedAt: number | undefined,
-  ): Decision {
-    verdict.counting = counting;
-    const { warnings, shadow } = verdict;
+    const { blocking, warnings, shadow } = verdict;
+    if (blocking !== undefined)
+      return new Decision({
+        outcome: blocking.outcome,
+        kind: blocking.kind,
+        reason: blocking.reason,
+        rule: blocking.indexed.rule.ref,
+        retryAfter: blocking.retryAfter,
+        counters,
+        countedAt,
+        warnings,
+        explain: verdict,
+      });
     return new Decision({
       outcome: warnings === undefined ? "allow" : "warn",
       reason: verdict.off ? "enforcement is off" : (shadow?.reason ?? warnings?.[0]?.message ?? ALLOW_REASON),

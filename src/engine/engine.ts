@@ -242,7 +242,7 @@ export class Engine {
       if (warnPoints !== undefined && reading.used >= warnPoints) verdict.warn(p.indexed, counterWarning(p, report, reading.used));
     }
     if (verdict.blocking !== undefined) return this.#build.finish(verdict, "counted-refused", NO_PENDING, reports, countedAt);
-    return this.#build.allowed(verdict, "kept", pending, reports, countedAt);
+    return this.#build.finish(verdict, "kept", pending, reports, countedAt);
   }
 
   /** #judge for a call past a limit: records the findings, gives back every point of a refused call (and shadowed ones). */
