@@ -14,7 +14,7 @@ export function profileFlags(dir: string): string[] {
 
 interface ProfileNode {
   readonly id: number;
-  readonly callFrame: { readonly functionName: string };
+  readonly callFrame: { readonly functionName: string; readonly url?: string };
   readonly children?: readonly number[];
 }
 

@@ -1,4 +1,4 @@
-// One benchmark decision server (hexarch serve on the Quick Start policies) with a bare JSON endpoint beside it; prints its port.
+// One benchmark decision server (hexarch serve on the Quick Start policies, one API key) with a CPU-time endpoint; prints its port.
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { startServer } from "../../src/server/start.js";
 import { BENCH_POLICIES, BENCH_SECRET } from "../policies.js";
 
-const [store = "memory", redisUrl = "", prefix = "bench:"] = process.argv.slice(2);
+const [store = "memory", redisUrl = "", prefix = "bench:", apiToken = ""] = process.argv.slice(2);
 const dir = mkdtempSync(join(tmpdir(), "hexarch-bench-serve-"));
 const policyFile = join(dir, "hexarch.yaml");
 const logging = store === "log" ? `\nlogging:\n  file: ${JSON.stringify(join(dir, "decisions.log"))}\n` : "";
@@ -23,17 +23,14 @@ const quiet = {
 const server = await startServer({
   policyFile,
   port: 0,
-  // The server's own per-caller limit stays on, raised out of reach as the policies' rate limit is.
+  // A key is required (the dev token), so every decision goes through auth; the server's own per-caller limit stays on,
+  // raised out of reach as the policies' rate limit is.
+  ...(apiToken === "" ? {} : { apiToken }),
   callerLimit: 1_000_000,
   logger: quiet,
   env: { HEXARCH_SECRET: BENCH_SECRET, ...(store === "redis" ? { HEXARCH_REDIS_URL: redisUrl } : {}) },
   cwd: dir,
   routes: (app) => {
-    // The baseline: the same middleware, auth and per-caller limit, a JSON body read and parsed, a JSON answer.
-    app.post("/v1/bench-bare", async (c) => {
-      const body = JSON.parse(await c.req.text()) as { context?: unknown };
-      return c.json({ id: "bare", outcome: "allow", allowed: true, echoed: typeof body.context });
-    });
     app.get("/cpu", (c) => {
       const { user, system } = process.cpuUsage();
       return c.json({ micros: user + system });
@@ -41,3 +38,5 @@ const server = await startServer({
   },
 });
 console.log(`PORT ${server.port}`);
+// Closing lets the process end on its own, so a profiled run (bench:serve:profile) writes its profile.
+for (const signal of ["SIGTERM", "SIGINT"] as const) process.once(signal, () => void server.close());

@@ -1,5 +1,5 @@
 // The engine: a compiled policy set and a call in, a Decision out. Checks first, then one batched counter update.
-import type { AdmittingRate, CounterReading, CounterStore } from "../stores/store.js";
+import type { AdmittingRate, CounterReading } from "../stores/store.js";
 import type { IndexedRule, Mode, PolicySet } from "./compile/policy-set.js";
 import { costProblem } from "./amount.js";
 import { toMicros, type Check } from "./compile/rule.js";
@@ -11,35 +11,23 @@ import {
   pendingCounters,
   withCounters,
   type CounterKeys,
-  type KeyFunction,
   type PendingCounter,
 } from "./counters.js";
-import { Decision, type CounterReport, type DecisionWarning, type RuleRef, type Settler } from "./decision.js";
-import type { Counting } from "./explain.js";
+import { Decision, type CounterReport, type DecisionWarning, type RuleRef } from "./decision.js";
 import { budgetWarning, counterFinding, neverFitsFinding, rateWarning, type Finding } from "./finding.js";
 import { ScopedCall, scopeMiss } from "./scope.js";
 import { boundedPrice, priceCall } from "./pricing/call-price.js";
-import { OpenReservations, Reservation } from "./reservation.js";
+import { OpenReservations } from "./reservation.js";
 import { priceFinding } from "./pricing/price-findings.js";
 import { modelName, modelNameProblem } from "./pricing/model-name.js";
-import { Verdict, type DecidingFinding } from "./verdict.js";
+import { Verdict } from "./verdict.js";
+import { DecisionBuilder, type Decided } from "./decision-builder.js";
+import type { EngineOptions } from "./engine-options.js";
+import { whenWindowsOpen } from "./time-window-search.js";
 import { countedWhenRefused, notCountedWhenRefused, refundOf, withoutGivenBack } from "./given-back.js";
 
 export type { KeyFunction } from "./counters.js";
-
-export interface EngineOptions {
-  readonly store: CounterStore;
-  /** Overrides every policy's mode; `off` skips evaluation entirely. */
-  readonly mode: Mode | "off" | undefined;
-  readonly environment: string;
-  readonly clock: () => number;
-  readonly keys: Readonly<Record<string, KeyFunction>>;
-  /** Namespace for counter keys, so apps and environments sharing a store stay apart. */
-  readonly prefix: string;
-  /** Seconds a client is told to wait after a store failure under a fail-closed policy. */
-  readonly storeRetryAfter: number;
-  readonly onStoreError: (error: unknown) => void;
-}
+export type { EngineOptions } from "./engine-options.js";
 
 /** One counter a call would count against, as `guardian.countersFor()` reports it. */
 export interface CounterSlot {
@@ -59,14 +47,8 @@ export interface CounterSlot {
   readonly rate: AdmittingRate | undefined;
 }
 
-const ALLOW_REASON = "no policy refused this call";
 const NO_RULES: readonly IndexedRule[] = Object.freeze([]);
 const NO_PENDING: readonly PendingCounter[] = Object.freeze([]);
-/** How far ahead a time-window refusal looks for the moment every window allows the call (the window search bound). */
-const MAX_WINDOW_SEARCH_MS = 8 * 86_400_000;
-
-/** A decision, or a promise of one when the store answers asynchronously. */
-type Decided = Decision | Promise<Decision>;
 
 /**
  * Evaluates calls against one compiled policy set. Construct once; `decide` is the hot path. With a store that
@@ -80,6 +62,7 @@ export class Engine {
   readonly #modes: readonly Mode[];
   /** Reservations waiting for their settle within a reservation_ttl. */
   readonly openReservations = new OpenReservations();
+  readonly #build: DecisionBuilder;
 
   constructor(set: PolicySet, options: EngineOptions) {
     this.set = set;
@@ -87,6 +70,7 @@ export class Engine {
     this.#counterKeys = counterKeys(set.rules, options.prefix);
     const forced = options.mode === "strict" || options.mode === "warn" ? options.mode : undefined;
     this.#modes = set.rules.map((indexed) => forced ?? indexed.policy.mode ?? set.mode);
+    this.#build = new DecisionBuilder(set, options, this.#modes, this.openReservations);
   }
 
   /** The rules a call reaches: every enabled policy through the index, or only the named policies. */
@@ -175,12 +159,12 @@ export class Engine {
     const options = this.#options;
     const call = this.#call(ctx, policyIds);
     const verdict = new Verdict(this.set, call, policyIds, options.mode === "off");
-    if (verdict.off) return this.#finish(verdict, "none", NO_PENDING, undefined, undefined);
+    if (verdict.off) return this.#build.finish(verdict, "none", NO_PENDING, undefined, undefined);
     // The one check of a stated cost: a cost no budget can count is refused before anything is counted.
     const { cost } = ctx;
     const costRefusal = cost === undefined ? undefined : costProblem(cost);
     const refusal = costRefusal === undefined ? this.#price(call, policyIds) : { kind: "cost" as const, reason: costRefusal };
-    if (refusal !== undefined) return this.#refuseCall(refusal);
+    if (refusal !== undefined) return this.#build.refusal(refusal);
     // Counters are listed as rules are reached, and touched only once every check has passed.
     let pending: PendingCounter[] | undefined;
     for (const indexed of this.#rulesFor(call, policyIds)) {
@@ -201,17 +185,17 @@ export class Engine {
       }
       if (rule.counters.length > 0) pending = withCounters(pending, indexed, call, this.#counterKeys, options.keys);
     }
-    if (verdict.blocking?.kind === "time") verdict.blocking = this.#whenWindowsOpen(call, policyIds, verdict.blocking);
-    if (pending === undefined) return this.#finish(verdict, "none", NO_PENDING, undefined, undefined);
+    if (verdict.blocking?.kind === "time") verdict.blocking = whenWindowsOpen(call, this.#timeWindows(call, policyIds), verdict.blocking);
+    if (pending === undefined) return this.#build.finish(verdict, "none", NO_PENDING, undefined, undefined);
     if ((cost !== undefined || call.price?.micros !== undefined) && verdict.blocking === undefined)
       pending = this.#withoutNeverFitting(verdict, pending);
     if (verdict.blocking !== undefined) {
       // A refused call counts only against the rate limits of `count: all` rules.
       const counted = countedWhenRefused(pending);
-      if (counted === undefined) return this.#finish(verdict, "refused-before", NO_PENDING, undefined, undefined);
+      if (counted === undefined) return this.#build.finish(verdict, "refused-before", NO_PENDING, undefined, undefined);
       pending = counted;
     }
-    if (pending.length === 0) return this.#finish(verdict, "none", NO_PENDING, undefined, undefined);
+    if (pending.length === 0) return this.#build.finish(verdict, "none", NO_PENDING, undefined, undefined);
 
     const { store } = options;
     let readings: readonly CounterReading[];
@@ -221,40 +205,25 @@ export class Engine {
       if (store.consumeSync === undefined) {
         return store.consume(pending, countedAt).then(
           (answered) => this.#judge(verdict, pending, answered, countedAt),
-          (error: unknown) => this.#storeFailure(verdict, pending, error),
+          (error: unknown) => this.#build.storeFailure(verdict, pending, error),
         );
       }
       readings = store.consumeSync(pending, countedAt);
     } catch (error) {
-      return this.#storeFailure(verdict, pending, error);
+      return this.#build.storeFailure(verdict, pending, error);
     }
     return this.#judge(verdict, pending, readings, countedAt);
   }
 
-  /**
-   * A time-window refusal whose Retry-After points at the first minute every enforced time window of the call allows:
-   * Friday 16:00-24:00 in one rule and the weekend in another reopen on Monday, not at Saturday midnight.
-   */
-  #whenWindowsOpen(call: ScopedCall, policyIds: readonly string[] | undefined, refusal: DecidingFinding): DecidingFinding {
+  /** The time windows of the enforced blocking rules a call reaches. */
+  #timeWindows(call: ScopedCall, policyIds: readonly string[] | undefined): Check[] {
     const windows: Check[] = [];
     for (const indexed of this.#rulesFor(call, policyIds)) {
       if (indexed.rule.action === "block" && this.#modes[indexed.seq] === "strict" && scopeMiss(indexed.rule.scope, call) === undefined) {
         for (const check of indexed.rule.checks) if (check.kind === "time") windows.push(check);
       }
     }
-    const now = call.now();
-    const giveUpAt = now + MAX_WINDOW_SEARCH_MS;
-    let at = now + (refusal.retryAfter ?? 0) * 1000;
-    for (let moved = true; moved && at < giveUpAt;) {
-      moved = false;
-      for (const window of windows) {
-        const failure = window.test(call.ctx, call.environment, at);
-        if (failure === undefined) continue;
-        at += Math.max(failure.retryAfter ?? 60, 1) * 1000;
-        moved = true;
-      }
-    }
-    return { ...refusal, retryAfter: Math.ceil((Math.min(at, giveUpAt) - now) / 1000) };
+    return windows;
   }
 
   /** Compares each counter with its limit and reports the counters: lean for a call within every limit, the usual case. */
@@ -272,8 +241,8 @@ export class Engine {
       const { warnPoints } = p.counter;
       if (warnPoints !== undefined && reading.used >= warnPoints) verdict.warn(p.indexed, counterWarning(p, report, reading.used));
     }
-    if (verdict.blocking !== undefined) return this.#finish(verdict, "counted-refused", NO_PENDING, reports, countedAt);
-    return this.#allowed(verdict, "kept", pending, reports, countedAt);
+    if (verdict.blocking !== undefined) return this.#build.finish(verdict, "counted-refused", NO_PENDING, reports, countedAt);
+    return this.#build.finish(verdict, "kept", pending, reports, countedAt);
   }
 
   /** #judge for a call past a limit: records the findings, gives back every point of a refused call (and shadowed ones). */
@@ -303,19 +272,8 @@ export class Engine {
       verdict.warn(p.indexed, counterWarning(p, report, used));
     }
     const kept = refused ? NO_PENDING : givenBack.length === 0 ? pending : withoutGivenBack(pending, givenBack);
-    const decision = this.#finish(verdict, refused ? "given-back" : "kept", kept, reports, countedAt);
-    return refunds === undefined ? decision : this.#refund(refunds, decision, countedAt);
-  }
-
-  /** The refusal of a call whose cost, token counts or model name cannot be used (the finding names the value): no rule evaluated. */
-  #refuseCall(finding: Finding): Decision {
-    const why = `not evaluated: ${finding.reason}`;
-    return new Decision({
-      outcome: "deny",
-      kind: finding.kind,
-      reason: finding.reason,
-      explain: () => this.set.rules.map((indexed) => ({ rule: indexed.rule.ref, applied: false, why })),
-    });
+    const decision = this.#build.finish(verdict, refused ? "given-back" : "kept", kept, reports, countedAt);
+    return refunds === undefined ? decision : this.#build.refund(refunds, decision, countedAt);
   }
 
   /**
@@ -335,115 +293,6 @@ export class Engine {
     }
     return fitting ?? pending;
   }
-
-  /** Gives points back; a failure is logged and never changes the decision. */
-  #refund(ops: readonly PendingCounter[], decision: Decision, now: number): Decided {
-    const { store, onStoreError } = this.#options;
-    try {
-      if (store.refundSync !== undefined) {
-        store.refundSync(ops, now);
-        return decision;
-      }
-      return store.refund(ops, now).then(
-        () => decision,
-        (error: unknown) => {
-          onStoreError(error);
-          return decision;
-        },
-      );
-    } catch (error) {
-      onStoreError(error);
-      return decision;
-    }
-  }
-
-  #storeFailure(verdict: Verdict, pending: readonly PendingCounter[], error: unknown): Decision {
-    this.#options.onStoreError(error);
-    // A call refused before counting (`count: all`) stays refused for its own reason.
-    if (verdict.blocking !== undefined) return this.#finish(verdict, "store-failed", NO_PENDING, undefined, undefined);
-    const message = `counter store ${this.#options.store.name} failed: ${error instanceof Error ? error.message : String(error)}`;
-    const closed = pending.find((p) => p.indexed.policy.fail === "closed");
-    if (closed !== undefined) {
-      verdict.add(closed.indexed, this.#modes[closed.indexed.seq] as Mode, {
-        kind: "store",
-        reason: message,
-        retryAfter: this.#options.storeRetryAfter,
-      });
-    } else {
-      verdict.warn(undefined, { kind: "store", message: `${message}; allowed because the policies fail open` });
-    }
-    return this.#finish(verdict, "store-failed", NO_PENDING, undefined, undefined);
-  }
-
-  /** The decision of a finished evaluation; the verdict stays with it as the record explain() is built from. */
-  #finish(
-    verdict: Verdict,
-    counting: Counting,
-    kept: readonly PendingCounter[],
-    counters: readonly CounterReport[] | undefined,
-    countedAt: number | undefined,
-  ): Decision {
-    const blocking = verdict.blocking;
-    if (blocking === undefined) return this.#allowed(verdict, counting, kept, counters, countedAt);
-    verdict.counting = counting;
-    return new Decision({
-      outcome: blocking.outcome,
-      kind: blocking.kind,
-      reason: blocking.reason,
-      rule: blocking.indexed.rule.ref,
-      retryAfter: blocking.retryAfter,
-      counters,
-      countedAt,
-      warnings: verdict.warnings,
-      explain: verdict,
-    });
-  }
-
-  /** The decision of an evaluation that lets the call go ahead (allow, or warn with what it found). */
-  #allowed(
-    verdict: Verdict,
-    counting: Counting,
-    kept: readonly PendingCounter[],
-    counters: readonly CounterReport[] | undefined,
-    countedAt: number | undefined,
-  ): Decision {
-    verdict.counting = counting;
-    const { warnings, shadow } = verdict;
-    return new Decision({
-      outcome: warnings === undefined ? "allow" : "warn",
-      reason: verdict.off ? "enforcement is off" : (shadow?.reason ?? warnings?.[0]?.message ?? ALLOW_REASON),
-      kind: shadow?.kind,
-      rule: shadow?.indexed.rule.ref,
-      wouldBe: shadow?.outcome,
-      counters,
-      countedAt,
-      warnings,
-      explain: verdict,
-      settle: this.#settler(kept, verdict.call),
-      price: verdict.call.price?.entry,
-    });
-  }
-
-  /**
-   * The reservation of the budgets a call reserved with its estimate (fixed-cost budgets need no settling), expiring
-   * after the shortest reservation_ttl among their rules.
-   */
-  #settler(kept: readonly PendingCounter[], call: ScopedCall): Settler | undefined {
-    let budgets: PendingCounter[] | undefined;
-    let ttlMs: number | undefined;
-    for (const p of kept) {
-      if (p.counter.kind !== "budget" || p.counter.fixedCostMicros !== undefined) continue;
-      (budgets ??= []).push(p);
-      const ttl = p.indexed.rule.reservationTtlMs;
-      if (ttl !== undefined && (ttlMs === undefined || ttl < ttlMs)) ttlMs = ttl;
-    }
-    return budgets === undefined ? undefined : new Reservation(budgets, this.#options, ttlMs, this.openReservations, call.now(), policyOf);
-  }
-}
-
-/** The policy whose counter it is. */
-function policyOf(p: PendingCounter): string {
-  return p.indexed.policy.id;
 }
 
 /** The warning of a counter past its warning threshold, `used` being its points after this call. */

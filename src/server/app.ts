@@ -1,9 +1,7 @@
 // The decision server's HTTP app: request ids, security headers, optional CORS, body limit, auth, and every route.
 import { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
-import { requestId } from "hono/request-id";
-import { secureHeaders } from "hono/secure-headers";
+import { bodyLimit } from "./body-limit.js";
 import { requireScope } from "./auth.js";
 import { openApiDocument } from "./openapi.js";
 import { sendProblem } from "./respond.js";
@@ -13,6 +11,7 @@ import { decisionRoutes } from "./routes/decisions.js";
 import { eventRoutes } from "./routes/events.js";
 import type { Ctx, ServerDeps, ServerEnv } from "./server-deps.js";
 import { healthOf } from "./health.js";
+import { standardHeaders } from "./standard-headers.js";
 
 /** Default most bytes of a request body: 1 MiB. */
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
@@ -23,18 +22,7 @@ export const DEFAULT_BODY_LIMIT = 1024 * 1024;
  */
 export function createApp(deps: ServerDeps): Hono<ServerEnv> {
   const app = new Hono<ServerEnv>();
-  app.use(requestId({ limitLength: 128 }));
-  app.use(
-    secureHeaders({
-      contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
-      crossOriginResourcePolicy: "same-origin",
-      strictTransportSecurity: false,
-    }),
-  );
-  app.use(async function noStore(c, next) {
-    await next();
-    c.header("Cache-Control", "no-store");
-  });
+  app.use(standardHeaders());
   if (deps.cors !== undefined)
     app.use(
       cors({

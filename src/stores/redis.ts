@@ -1,207 +1,21 @@
 // Counters shared by every process through Redis, on rate-limiter-flexible's RateLimiterRedis; every call bounded in time.
 import { RateLimiterRedis, type RateLimiterRes } from "rate-limiter-flexible";
-import { PolicyConfigError, type ConfigProblem } from "../errors/config-error.js";
-import { MemoryStore } from "./memory.js";
 import { Readiness, storeConnection, type RedisClientLike, type StoreConnection } from "./redis/connection.js";
 import { Deadlines } from "./redis/deadlines.js";
-import {
-  APP_TIME_SLACK_MS,
-  BUCKET_GIVE_BACK,
-  BUCKET_TAKE,
-  readingOf,
-  SLIDING_GIVE_BACK,
-  SLIDING_TAKE,
-  type TakeReply,
-} from "./redis/scripts.js";
-import {
-  COUNTER_CEILING,
-  uncountable,
-  type AdmittingRate,
-  type CounterOp,
-  type CounterReading,
-  type CounterShape,
-  type CounterStore,
-} from "./store.js";
+import { resolveOptions, type RedisStoreOptions, type ResolvedOptions } from "./redis/options.js";
+import { APP_TIME_SLACK_MS, COUNT_SCRIPT, defineScripts, readingOf, type ScriptedClient } from "./redis/scripts.js";
+import { RedisStoreError } from "./redis/store-error.js";
+import { uncountable, type AdmittingRate, type CounterOp, type CounterReading, type CounterShape, type CounterStore } from "./store.js";
 
 export type { RedisClientLike } from "./redis/connection.js";
-
-/** Options for RedisStore; validated once, in the constructor. */
-export interface RedisStoreOptions {
-  /** The app's ioredis client: `new Redis(url)` or `new Redis.Cluster(nodes)`. Required. */
-  readonly client: RedisClientLike;
-  /**
-   * Namespace of every key and its Redis Cluster hash tag: keys are `{prefix}:…`, so every key of one
-   * decision sits in one slot. A trailing `:` is dropped. Default: `hexarch`.
-   */
-  readonly prefix?: string;
-  /** Longest wait for Redis per store call, in milliseconds; then the call fails and each policy's fail mode applies. Default: 250. */
-  readonly timeoutMs?: number;
-  /**
-   * Keeps counting in this process while Redis is unavailable: `true` for a MemoryStore, or a store of your own.
-   * Limits then hold per process, not across processes. Default: false (store failures reach the fail mode).
-   */
-  readonly insurance?: boolean | CounterStore;
-  /** Quit the client when the store is closed. Default: false (the app that made the client closes it). */
-  readonly quitOnClose?: boolean;
-  /**
-   * Send the store's commands with ioredis auto-pipelining: when `client` does not have `enableAutoPipelining`
-   * on, the store opens one connection of its own with it (`client.duplicate()`), which ends when `client` ends
-   * or the store is closed. Default: true. `false` sends every command on `client` as it is.
-   */
-  readonly autoPipelining?: boolean;
-  /**
-   * Whose clock sliding windows and token buckets count on: `redis` (Redis `TIME`, one timeline for every process
-   * whatever their clocks say) or `app` (the instant the engine states, i.e. the guardian's `clock`: for tests that
-   * step time; processes must then agree on the time). Fixed windows always run on Redis key expiry. Default: `redis`.
-   */
-  readonly time?: "redis" | "app";
-}
-
-/** Why a Redis store call failed without an answer from Redis. */
-export type RedisStoreErrorCode = "HEXARCH_REDIS_TIMEOUT" | "HEXARCH_REDIS_UNAVAILABLE";
-
-/**
- * A RedisStore call that gave up: Redis did not answer within `timeoutMs`, or the client was not connected.
- * The engine turns it into the policy's fail mode; apps see it in logs.
- * @example
- * logger.error({ err }) // err.code === "HEXARCH_REDIS_TIMEOUT"
- */
-export class RedisStoreError extends Error {
-  readonly code: RedisStoreErrorCode;
-
-  constructor(code: RedisStoreErrorCode, message: string) {
-    super(message);
-    this.name = "RedisStoreError";
-    this.code = code;
-  }
-}
+export type { RedisStoreOptions } from "./redis/options.js";
+export { RedisStoreError, type RedisStoreErrorCode } from "./redis/store-error.js";
 
 /** Points large enough that the limiter itself never refuses: the engine compares against limits. */
 const UNLIMITED = Number.MAX_SAFE_INTEGER;
-const DEFAULT_TIMEOUT_MS = 250;
-
-/**
- * rate-limiter-flexible's counting script (`customIncrTtlLuaScript`), one Redis call leaner: INCRBY creates a
- * missing counter, and the expiry is set when PTTL finds none, instead of a `SET … NX EX` before every increment.
- * Same answer, `{points after, ms to expiry}`; about a fifth less Redis CPU per call. A counter taken past
- * COUNTER_CEILING is left at it (SET … KEEPTTL, Redis 6+), so every reading stays exact in Lua and in JavaScript.
- */
-const COUNT_SCRIPT = `local used = redis.call('incrby', KEYS[1], ARGV[1])
-if used > ${COUNTER_CEILING} then
-  redis.call('set', KEYS[1], '${COUNTER_CEILING}', 'KEEPTTL')
-  used = ${COUNTER_CEILING}
-end
-local ttl = redis.call('pttl', KEYS[1])
-if ttl == -1 then
-  redis.call('expire', KEYS[1], ARGV[2])
-  ttl = 1000 * ARGV[2]
-end
-return {used, ttl}`;
-
-interface ResolvedOptions {
-  readonly client: RedisClientLike;
-  readonly tag: string;
-  readonly timeoutMs: number;
-  readonly insurance: CounterStore | undefined;
-  readonly quitOnClose: boolean;
-  readonly autoPipelining: boolean;
-  readonly appTime: boolean;
-}
-
-function optionProblem(path: string, message: string, fix: string): ConfigProblem {
-  return { file: "<options>", path: `RedisStore.${path}`, message, fix };
-}
-
-function resolveOptions(options: RedisStoreOptions): ResolvedOptions {
-  const problems: ConfigProblem[] = [];
-  const {
-    client,
-    prefix = "hexarch",
-    timeoutMs = DEFAULT_TIMEOUT_MS,
-    insurance = false,
-    quitOnClose = false,
-    autoPipelining = true,
-    time = "redis",
-  } = options;
-  if (typeof client !== "object" || client === null || typeof client.status !== "string" || typeof client.defineCommand !== "function") {
-    problems.push(
-      optionProblem("client", "is not an ioredis client", "pass new Redis(url) or new Redis.Cluster(nodes) from the ioredis package"),
-    );
-  }
-  const tag = typeof prefix === "string" ? prefix.replace(/:+$/, "") : "";
-  if (tag === "" || /[{}\s]/.test(tag)) {
-    problems.push(
-      optionProblem("prefix", `${JSON.stringify(prefix)} cannot be a key prefix`, 'use letters, digits and ":._-", e.g. "myapp:prod"'),
-    );
-  }
-  if (typeof timeoutMs !== "number" || !Number.isFinite(timeoutMs) || timeoutMs <= 0) {
-    problems.push(
-      optionProblem(
-        "timeoutMs",
-        `${String(timeoutMs)} is not a positive number of milliseconds`,
-        `omit it for ${DEFAULT_TIMEOUT_MS}, or give e.g. 200`,
-      ),
-    );
-  }
-  const isStore =
-    typeof insurance === "object" &&
-    insurance !== null &&
-    typeof insurance.consume === "function" &&
-    typeof insurance.refund === "function";
-  if (typeof insurance !== "boolean" && !isStore) {
-    problems.push(
-      optionProblem("insurance", "is neither a boolean nor a counter store", "use true for an in-memory fallback, or pass a CounterStore"),
-    );
-  }
-  if (typeof autoPipelining !== "boolean") {
-    problems.push(
-      optionProblem(
-        "autoPipelining",
-        `${String(autoPipelining)} is not a boolean`,
-        "omit it (true), or give false to send on your client as it is",
-      ),
-    );
-  }
-  if (time !== "redis" && time !== "app") {
-    problems.push(
-      optionProblem(
-        "time",
-        `${JSON.stringify(time)} is neither "redis" nor "app"`,
-        'omit it (Redis TIME), or give "app" to count on the guardian\'s clock',
-      ),
-    );
-  }
-  if (problems.length > 0) throw new PolicyConfigError(problems, "RedisStore cannot be created");
-  const insured = insurance === true ? new MemoryStore() : isStore ? insurance : undefined;
-  return { client, tag, timeoutMs, insurance: insured, quitOnClose, autoPipelining, appTime: time === "app" };
-}
 
 function toReading(res: RateLimiterRes, now: number): CounterReading {
   return { used: res.consumedPoints, resetAt: now + Math.max(res.msBeforeNext, 0) };
-}
-
-/** The store's scripts, defined on its connection with `defineCommand` (EVALSHA, loaded on first use). */
-interface ScriptedClient {
-  hexarchSlidingTake(key: string, points: number, windowMs: number, limit: number, now: string, slackMs: number): Promise<TakeReply>;
-  hexarchBucketTake(
-    key: string,
-    points: number,
-    windowMs: number,
-    limit: number,
-    burst: number,
-    now: string,
-    slackMs: number,
-  ): Promise<TakeReply>;
-  hexarchSlidingGiveBack(key: string, points: number, mark: number): Promise<number>;
-  hexarchBucketGiveBack(key: string, points: number, windowMs: number, limit: number, mark: number): Promise<number>;
-}
-
-function defineScripts(client: RedisClientLike): ScriptedClient {
-  client.defineCommand("hexarchSlidingTake", { numberOfKeys: 1, lua: SLIDING_TAKE });
-  client.defineCommand("hexarchBucketTake", { numberOfKeys: 1, lua: BUCKET_TAKE });
-  client.defineCommand("hexarchSlidingGiveBack", { numberOfKeys: 1, lua: SLIDING_GIVE_BACK });
-  client.defineCommand("hexarchBucketGiveBack", { numberOfKeys: 1, lua: BUCKET_GIVE_BACK });
-  return client as unknown as ScriptedClient;
 }
 
 /** Redis expiries are whole seconds here; rounding up never ends a window early. */

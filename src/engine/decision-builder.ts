@@ -1,0 +1,149 @@
+// The end of an evaluation: a Verdict and what the store counted become a Decision (with its reservation, refunds and
+// store-failure handling).
+import type { IndexedRule, Mode, PolicySet } from "./compile/policy-set.js";
+import type { PendingCounter } from "./counters.js";
+import { Decision, type CounterReport, type Settler } from "./decision.js";
+import type { EngineOptions } from "./engine-options.js";
+import type { Counting } from "./explain.js";
+import type { Finding } from "./finding.js";
+import { OpenReservations, Reservation } from "./reservation.js";
+import type { ScopedCall } from "./scope.js";
+import type { Verdict } from "./verdict.js";
+
+const ALLOW_REASON = "no policy refused this call";
+const NO_PENDING: readonly PendingCounter[] = Object.freeze([]);
+
+/** A decision, or a promise of one when the store answers asynchronously. */
+export type Decided = Decision | Promise<Decision>;
+
+/** Builds the Decisions of one engine's evaluations; holds what they share (options, rule modes, open reservations). */
+export class DecisionBuilder {
+  readonly #set: PolicySet;
+  readonly #options: EngineOptions;
+  readonly #modes: readonly Mode[];
+  readonly #openReservations: OpenReservations;
+
+  constructor(set: PolicySet, options: EngineOptions, modes: readonly Mode[], openReservations: OpenReservations) {
+    this.#set = set;
+    this.#options = options;
+    this.#modes = modes;
+    this.#openReservations = openReservations;
+  }
+
+  /** The enforcement mode of a rule. */
+  modeOf(indexed: IndexedRule): Mode {
+    return this.#modes[indexed.seq] as Mode;
+  }
+
+  /** The refusal of a call whose cost, token counts or model name cannot be used (the finding names the value): no rule evaluated. */
+  refusal(finding: Finding): Decision {
+    const why = `not evaluated: ${finding.reason}`;
+    return new Decision({
+      outcome: "deny",
+      kind: finding.kind,
+      reason: finding.reason,
+      explain: () => this.#set.rules.map((indexed) => ({ rule: indexed.rule.ref, applied: false, why })),
+    });
+  }
+
+  /** Gives points back, then the decision; a failure is logged and never changes the decision. */
+  refund(ops: readonly PendingCounter[], decision: Decision, now: number): Decided {
+    const { store, onStoreError } = this.#options;
+    try {
+      if (store.refundSync !== undefined) {
+        store.refundSync(ops, now);
+        return decision;
+      }
+      return store.refund(ops, now).then(
+        () => decision,
+        (error: unknown) => {
+          onStoreError(error);
+          return decision;
+        },
+      );
+    } catch (error) {
+      onStoreError(error);
+      return decision;
+    }
+  }
+
+  /** The decision when the store failed to count: each policy's fail mode decides, a fail-closed one refusing. */
+  storeFailure(verdict: Verdict, pending: readonly PendingCounter[], error: unknown): Decision {
+    this.#options.onStoreError(error);
+    // A call refused before counting (`count: all`) stays refused for its own reason.
+    if (verdict.blocking !== undefined) return this.finish(verdict, "store-failed", NO_PENDING, undefined, undefined);
+    const message = `counter store ${this.#options.store.name} failed: ${error instanceof Error ? error.message : String(error)}`;
+    const closed = pending.find((p) => p.indexed.policy.fail === "closed");
+    if (closed !== undefined) {
+      verdict.add(closed.indexed, this.modeOf(closed.indexed), {
+        kind: "store",
+        reason: message,
+        retryAfter: this.#options.storeRetryAfter,
+      });
+    } else {
+      verdict.warn(undefined, { kind: "store", message: `${message}; allowed because the policies fail open` });
+    }
+    return this.finish(verdict, "store-failed", NO_PENDING, undefined, undefined);
+  }
+
+  /**
+   * The decision of a finished evaluation: a refusal by its blocking finding, else allow (or warn with what it found).
+   * The verdict stays with it as the record explain() is built from.
+   */
+  finish(
+    verdict: Verdict,
+    counting: Counting,
+    kept: readonly PendingCounter[],
+    counters: readonly CounterReport[] | undefined,
+    countedAt: number | undefined,
+  ): Decision {
+    verdict.counting = counting;
+    const { blocking, warnings, shadow } = verdict;
+    if (blocking !== undefined)
+      return new Decision({
+        outcome: blocking.outcome,
+        kind: blocking.kind,
+        reason: blocking.reason,
+        rule: blocking.indexed.rule.ref,
+        retryAfter: blocking.retryAfter,
+        counters,
+        countedAt,
+        warnings,
+        explain: verdict,
+      });
+    return new Decision({
+      outcome: warnings === undefined ? "allow" : "warn",
+      reason: verdict.off ? "enforcement is off" : (shadow?.reason ?? warnings?.[0]?.message ?? ALLOW_REASON),
+      kind: shadow?.kind,
+      rule: shadow?.indexed.rule.ref,
+      wouldBe: shadow?.outcome,
+      counters,
+      countedAt,
+      warnings,
+      explain: verdict,
+      settle: this.#settler(kept, verdict.call),
+      price: verdict.call.price?.entry,
+    });
+  }
+
+  /**
+   * The reservation of the budgets a call reserved with its estimate (fixed-cost budgets need no settling), expiring
+   * after the shortest reservation_ttl among their rules.
+   */
+  #settler(kept: readonly PendingCounter[], call: ScopedCall): Settler | undefined {
+    let budgets: PendingCounter[] | undefined;
+    let ttlMs: number | undefined;
+    for (const p of kept) {
+      if (p.counter.kind !== "budget" || p.counter.fixedCostMicros !== undefined) continue;
+      (budgets ??= []).push(p);
+      const ttl = p.indexed.rule.reservationTtlMs;
+      if (ttl !== undefined && (ttlMs === undefined || ttl < ttlMs)) ttlMs = ttl;
+    }
+    return budgets === undefined ? undefined : new Reservation(budgets, this.#options, ttlMs, this.#openReservations, call.now(), policyOf);
+  }
+}
+
+/** The policy whose counter it is. */
+function policyOf(p: PendingCounter): string {
+  return p.indexed.policy.id;
+}
