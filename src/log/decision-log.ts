@@ -4,7 +4,16 @@ import { Decision } from "../engine/decision.js";
 import { SILENT_LOGGER, type Logger } from "../errors/warnings.js";
 import type { Chain, Checkpoint, SealedBatch } from "./chain.js";
 import { closeBeforeExit } from "./close-before-exit.js";
-import { decisionRecord, gapRecord, settleRecord, type AskedPolicies, type RecordBody, type RecordShape } from "./records.js";
+import {
+  approvalRecord,
+  decisionRecord,
+  gapRecord,
+  settleRecord,
+  type ApprovalStepFields,
+  type AskedPolicies,
+  type RecordBody,
+  type RecordShape,
+} from "./records.js";
 import { PartialWrite, type LogSink } from "./sink.js";
 import type { Witness } from "./witness.js";
 
@@ -147,6 +156,14 @@ export class DecisionLog {
    */
   recordSettlement(id: string, policy: string | undefined, cost: number): void {
     this.#push({ body: settleRecord(id, this.#clock(), policy, cost) });
+  }
+
+  /**
+   * Records one step of an approval request (requested, approved or denied by someone, used, expired), at every level.
+   * @example log.recordApproval({ id: "ap_…", step: "approved", policy: "prod_delete", by: "ada" })
+   */
+  recordApproval(fields: ApprovalStepFields): void {
+    this.#push({ body: approvalRecord(this.#clock(), fields) });
   }
 
   #push(pending: Pending): void {

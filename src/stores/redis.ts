@@ -11,6 +11,7 @@ import {
   readingOf,
   SLIDING_GIVE_BACK,
   SLIDING_TAKE,
+  SWAP_TEXT,
   type TakeReply,
 } from "./redis/scripts.js";
 import {
@@ -194,6 +195,7 @@ interface ScriptedClient {
   ): Promise<TakeReply>;
   hexarchSlidingGiveBack(key: string, points: number, mark: number): Promise<number>;
   hexarchBucketGiveBack(key: string, points: number, windowMs: number, limit: number, mark: number): Promise<number>;
+  hexarchSwapText(key: string, expects: "0" | "1", expected: string, next: string, ttlMs: string): Promise<number>;
 }
 
 function defineScripts(client: RedisClientLike): ScriptedClient {
@@ -201,6 +203,7 @@ function defineScripts(client: RedisClientLike): ScriptedClient {
   client.defineCommand("hexarchBucketTake", { numberOfKeys: 1, lua: BUCKET_TAKE });
   client.defineCommand("hexarchSlidingGiveBack", { numberOfKeys: 1, lua: SLIDING_GIVE_BACK });
   client.defineCommand("hexarchBucketGiveBack", { numberOfKeys: 1, lua: BUCKET_GIVE_BACK });
+  client.defineCommand("hexarchSwapText", { numberOfKeys: 1, lua: SWAP_TEXT });
   return client as unknown as ScriptedClient;
 }
 
@@ -351,6 +354,14 @@ export class RedisStore implements CounterStore {
   getText(key: string): Promise<string | undefined> {
     const { client } = this.#connection;
     return this.#bounded(async () => (await client.get(this.#limiter.getKey(key))) ?? undefined);
+  }
+
+  /** The SWAP_TEXT script: compare and set in one step on Redis. Never falls back to insurance, as putText. */
+  swapText(key: string, expected: string | undefined, next: string, ttlMs: number): Promise<boolean> {
+    const redisKey = this.#limiter.getKey(key);
+    const ttl = String(Math.max(Math.ceil(ttlMs), 1));
+    const swap = () => this.#scripts.hexarchSwapText(redisKey, expected === undefined ? "0" : "1", expected ?? "", next, ttl);
+    return this.#bounded(async () => Number(await swap()) === 1);
   }
 
   /** Deletes one counter. Never falls back to insurance: a reset that did not reach Redis rejects. */

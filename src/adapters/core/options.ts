@@ -131,6 +131,7 @@ export const GUARDIAN_OPTION_SPEC = Object.freeze({
   storeRetryAfter: ["number"],
   env: ["object"],
   decisionLog: ["boolean"],
+  notifier: ["object"],
 } satisfies SpecOf<Omit<GuardianOptions, "environment" | "logger">>) as OptionSpec;
 
 const HEADER_SWITCHES = ["standard", "legacy", "budget", "retryAfter"];

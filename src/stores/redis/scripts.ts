@@ -113,3 +113,18 @@ export function readingOf(reply: TakeReply, now: number): CounterReading {
   if (retryIn !== "") return { used, resetAt, retryAt: retryIn === "-1" ? Number.POSITIVE_INFINITY : now + Number(retryIn) };
   return mark === "" ? { used, resetAt } : { used, resetAt, mark: Number(mark) };
 }
+
+/**
+ * Compare-and-set of a kept text. KEYS[1] the key; ARGV: 1 when a text is expected (0: only while there is none), the
+ * expected text, the new text, its lifetime in ms. Returns 1 when it replaced, else 0.
+ */
+export const SWAP_TEXT = `
+local current = redis.call('GET', KEYS[1])
+if ARGV[1] == '1' then
+  if current ~= ARGV[2] then return 0 end
+elseif current then
+  return 0
+end
+redis.call('SET', KEYS[1], ARGV[3], 'PX', tonumber(ARGV[4]))
+return 1
+`;
