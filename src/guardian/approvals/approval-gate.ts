@@ -53,9 +53,10 @@ export async function decideWithApproval(
       const approved = { ...ctx };
       grantApproval(approved, [presented.record.policy]);
       const decision = await decide(approved);
+      // Refused by another policy (a confirmation, a limit): the approval stays for the retry that passes them.
       if (decision.isAllowed()) desk.used(presented.record);
       else await desk.giveBack(presented.record);
-      return decision.isAllowed() ? decision : withApproval(decision, desk.view({ ...presented.record, status: "approved" }));
+      return decision;
     }
   }
   const decision = await decide(ctx);
