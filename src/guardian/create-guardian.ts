@@ -18,7 +18,7 @@ import { decisionLogFromConfig } from "../log/settings.js";
 import { loggedEngine } from "../log/logged-engine.js";
 import type { Notifier } from "../notify/notifier.js";
 import { approvalsFromConfig } from "./approvals/approvals-setup.js";
-import type { GuardianApprovals } from "./approvals/guardian-approvals.js";
+import type { ApprovalStepListener, GuardianApprovals } from "./approvals/guardian-approvals.js";
 import { contextCall } from "./approvals/approval-record.js";
 
 /** Options for createGuardian. Everything is optional: by default hexarch.yaml is discovered and counters live in memory. */
@@ -71,6 +71,11 @@ export interface GuardianOptions {
    * signed with `HEXARCH_SECRET`.
    */
   readonly notifier?: Notifier;
+  /**
+   * Called with every step of an approval request (requested, approved, denied, used, expired), beside the file's
+   * decision log: for a server that keeps its own log. Default: none.
+   */
+  readonly onApprovalStep?: ApprovalStepListener;
 }
 
 /** Options for protect(). */
@@ -301,6 +306,7 @@ export function createGuardian(options: GuardianOptions = {}): Guardian {
     logger,
     log,
     notifier: options.notifier,
+    onStep: options.onApprovalStep,
     decideFor: (ids) => (context) => decider.decideNow(context, ids),
   });
   /** Decides through the approval step when a rule asks for approval; else straight through the engine. */

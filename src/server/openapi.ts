@@ -2,6 +2,9 @@
 import { z } from "zod";
 import { packageVersion } from "../package-version.js";
 import {
+  ApprovalSchema,
+  ApproveRequestSchema,
+  DenyRequestSchema,
   AuthorizeRequestSchema,
   AuthorizeResponseSchema,
   DecisionRequestSchema,
@@ -64,6 +67,9 @@ export function openApiDocument(): Record<string, unknown> {
     Health: jsonSchema(HealthSchema, "output"),
     Problem: jsonSchema(ProblemSchema, "output"),
     KeyRequest: jsonSchema(KeyRequestSchema, "input"),
+    ApproveRequest: jsonSchema(ApproveRequestSchema, "input"),
+    DenyRequest: jsonSchema(DenyRequestSchema, "input"),
+    Approval: jsonSchema(ApprovalSchema, "output"),
   };
   const anyObject = { type: "object" };
   return {
@@ -155,6 +161,45 @@ export function openApiDocument(): Record<string, unknown> {
           "x-scope": "admin",
           responses: { "200": { description: "revoked", ...json(anyObject) }, ...problems(401, 403, 404) },
         },
+        parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }],
+      },
+      "/v1/approvals": {
+        get: {
+          summary: "pending approval requests, oldest first (a key with the approve or admin scope; never the dev token)",
+          security: secured,
+          "x-scope": "approve",
+          responses: { "200": { description: "{ approvals: [...] }", ...json(anyObject) }, ...problems(401, 403) },
+        },
+      },
+      "/v1/approvals/{id}": {
+        get: {
+          summary: "one approval request and what it asks",
+          security: secured,
+          "x-scope": "approve",
+          responses: { "200": { description: "the request", ...json(ref("Approval")) }, ...problems(401, 403, 404) },
+        },
+        parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }],
+      },
+      "/v1/approvals/{id}/approve": {
+        ...post(
+          "a person approves a pending request: the same call is then admitted once (409 when no longer pending)",
+          "ApproveRequest",
+          ref("Approval"),
+          "approve",
+          404,
+          409,
+        ),
+        parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }],
+      },
+      "/v1/approvals/{id}/deny": {
+        ...post(
+          "a person denies a pending request, saying why: the call is refused (deny) naming both",
+          "DenyRequest",
+          ref("Approval"),
+          "approve",
+          404,
+          409,
+        ),
         parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }],
       },
       "/metrics": {

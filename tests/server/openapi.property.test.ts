@@ -62,6 +62,8 @@ describe("requests generated from the OpenAPI document", () => {
   it("knows every POST route", () => {
     expect(operations.map((o) => o.path).sort()).toEqual([
       "/authorize",
+      "/v1/approvals/d_AAAAAAAAAAAAAAAA/approve",
+      "/v1/approvals/d_AAAAAAAAAAAAAAAA/deny",
       "/v1/decisions",
       "/v1/decisions/d_AAAAAAAAAAAAAAAA/settle",
       "/v1/events/provider-calls",

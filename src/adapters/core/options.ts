@@ -132,6 +132,7 @@ export const GUARDIAN_OPTION_SPEC = Object.freeze({
   env: ["object"],
   decisionLog: ["boolean"],
   notifier: ["object"],
+  onApprovalStep: ["function"],
 } satisfies SpecOf<Omit<GuardianOptions, "environment" | "logger">>) as OptionSpec;
 
 const HEADER_SWITCHES = ["standard", "legacy", "budget", "retryAfter"];

@@ -7,7 +7,8 @@ import { createNotifier } from "../../notify/create-notifier.js";
 import type { Notifier } from "../../notify/notifier.js";
 import type { CounterStore } from "../../stores/store.js";
 import type { DecideFn } from "./approval-gate.js";
-import { guardianApprovals, type GuardianApprovals } from "./guardian-approvals.js";
+import { guardianApprovals, type ApprovalStepListener, type GuardianApprovals } from "./guardian-approvals.js";
+import { approvalView } from "./approval-record.js";
 
 /** What the guardian hands over. */
 export interface ApprovalsSource {
@@ -19,6 +20,7 @@ export interface ApprovalsSource {
   readonly log: DecisionLog | undefined;
   /** The notifier given in the options, which wins over the file's targets. */
   readonly notifier: Notifier | undefined;
+  readonly onStep: ApprovalStepListener | undefined;
   readonly decideFor: (policies: readonly string[] | undefined) => DecideFn;
 }
 
@@ -42,22 +44,36 @@ export function approvalsFromConfig(
       clock: source.clock,
       baseUrl: loaded?.spec.approvals?.base_url,
       notifier,
-      record:
-        log === undefined
-          ? undefined
-          : (step, record) =>
-              log.recordApproval({
-                id: record.id,
-                step,
-                policy: record.policy,
-                by: step === "approved" || step === "denied" ? record.decided_by : undefined,
-                reason: step === "denied" ? record.reason : undefined,
-                expiresAt: step === "requested" ? record.expires_at : undefined,
-              }),
+      record: (step, record) => {
+        const details = {
+          ...approvalView(record, source.clock()),
+          policy: record.policy,
+          subject: record.subject,
+          created_at: new Date(record.created_at).toISOString(),
+        };
+        if (log !== undefined) approvalStepRecorder(log)(step, details);
+        source.onStep?.(step, details);
+      },
     },
     set,
     source.decideFor,
   );
   const asksApproval = set.rules.some((indexed) => indexed.rule.action === "require_approval");
   return { approvals, notifier: source.notifier === undefined ? notifier : undefined, asksApproval };
+}
+
+/**
+ * Writes each approval step into `log`: who decided with approved and denied, why with denied, the end with requested.
+ * @example createGuardian({ decisionLog: false, onApprovalStep: approvalStepRecorder(serverLog) })
+ */
+export function approvalStepRecorder(log: DecisionLog): ApprovalStepListener {
+  return (step, approval) =>
+    log.recordApproval({
+      id: approval.id,
+      step,
+      policy: approval.policy,
+      by: step === "approved" || step === "denied" ? approval.decided_by : undefined,
+      reason: step === "denied" ? approval.reason : undefined,
+      expiresAt: step === "requested" ? Date.parse(approval.expires_at) : undefined,
+    });
 }

@@ -20,6 +20,9 @@ export interface ApprovalDetails extends DecisionApproval {
   readonly created_at: string;
 }
 
+/** Hears every step of an approval request: `step` and the request as it stands after it. */
+export type ApprovalStepListener = (step: "requested" | "approved" | "denied" | "used" | "expired", approval: ApprovalDetails) => void;
+
 /** What an adapter or the decision server binds a call to, and the decision already made for it, if any. */
 export interface ApprovalCall {
   /** The policies asked (undefined: every policy). */
