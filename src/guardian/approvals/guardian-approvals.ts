@@ -101,7 +101,7 @@ export function guardianApprovals(
         await new Promise((resolve) => setTimeout(resolve, Math.min(WAIT_POLL_MS, Math.max(until - Date.now(), 1))));
       }
     },
-    decide: (context, call) => {
+    decide: async (context, call) => {
       const decide = decideFor(call.policies);
       // A decision made beforehand stands in only for a call without an id: with one, the call is decided as approved.
       const first = context.approval === undefined ? call.decided : undefined;
