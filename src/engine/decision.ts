@@ -334,11 +334,11 @@ export class Decision {
 }
 
 /**
- * The same decision with `approval` beside it: every field and the same explanation and reservation (its settle()
- * settles the original's).
- * @example withApproval(decision, { id, status: "pending", expires_at })
+ * A copy of a decision with the same fields and explanation, and these in place of its own: its settler (the original
+ * settles, by default), its approval.
+ * @example decisionWith(decision, { approval: { id, status: "pending", expires_at } })
  */
-export function withApproval(decision: Decision, approval: DecisionApproval): Decision {
+export function decisionWith(decision: Decision, changes: { readonly settle?: Settler; readonly approval?: DecisionApproval }): Decision {
   return new Decision({
     outcome: decision.outcome,
     reason: decision.reason,
@@ -350,8 +350,16 @@ export function withApproval(decision: Decision, approval: DecisionApproval): De
     warnings: decision.warnings,
     wouldBe: decision.wouldBe,
     explain: decision,
-    settle: { settle: (cost) => decision.settle(cost), estimate: decision.reserved, counters: decision.reservedCounters },
+    settle: changes.settle ?? { settle: (cost) => decision.settle(cost), estimate: decision.reserved, counters: decision.reservedCounters },
     price: decision.price,
-    approval,
+    approval: changes.approval ?? decision.approval,
   });
+}
+
+/**
+ * The same decision with `approval` beside it: every field and the same explanation and reservation.
+ * @example withApproval(decision, { id, status: "pending", expires_at })
+ */
+export function withApproval(decision: Decision, approval: DecisionApproval): Decision {
+  return decisionWith(decision, { approval });
 }
