@@ -247,8 +247,9 @@ export function storeContract(makeStore: StoreFactory): void {
 
   it("swaps a text only from the text expected, and of 20 swaps from one text at once exactly one wins", async () => {
     const store = makeStore();
-    expect(store.swapText).toBeTypeOf("function");
-    const swap = (expected: string | undefined, next: string) => store.swapText?.("approval:a1", expected, next, 60_000);
+    const swapText = store.swapText?.bind(store);
+    if (swapText === undefined) throw new Error(`the ${store.name} store has no swapText`);
+    const swap = (expected: string | undefined, next: string) => swapText("approval:a1", expected, next, 60_000);
     expect(await swap("pending", "approved")).toBe(false);
     expect(await store.getText?.("approval:a1")).toBeUndefined();
     expect(await swap(undefined, "pending")).toBe(true);
