@@ -58,7 +58,7 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   adapters: ["adapters/core", "errors", "engine", "guardian", "stores/store.ts"],
   server: ["errors", "engine", "guardian", "log", "stores", "notify", "adapters/core/index.ts", "package-version.ts", "optional-peer.ts"],
   cli: ["index.ts", "engine", "guardian", "log", "server", "adapters/core/index.ts", "package-version.ts"],
-  "index.ts": ["errors", "engine", "guardian", "stores"],
+  "index.ts": ["errors", "engine", "guardian", "stores", "notify/notifier.ts"],
   "optional-peer.ts": [],
   "package-version.ts": [],
 };
