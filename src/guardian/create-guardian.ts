@@ -309,9 +309,12 @@ export function createGuardian(options: GuardianOptions = {}): Guardian {
     onStep: options.onApprovalStep,
     decideFor: (ids) => (context) => decider.decideNow(context, ids),
   });
-  /** Decides through the approval step when a rule asks for approval; else straight through the engine. */
-  const decideCall = (context: GuardContext, ids: readonly string[] | undefined): Promise<Decision> =>
-    asksApproval ? approvals.decide(context, { policies: ids, binding: contextCall(context, ids) }) : decider.decide(context, ids);
+  /** Decides through the approval step a call that carries an id or that a require_approval rule refused. */
+  const decideCall = async (context: GuardContext, ids: readonly string[] | undefined): Promise<Decision> => {
+    const decided = !asksApproval || context.approval === undefined ? await decider.decide(context, ids) : undefined;
+    if (decided !== undefined && (!asksApproval || decided.kind !== "approval")) return decided;
+    return approvals.decide(context, { policies: ids, binding: contextCall(context, ids), decided });
+  };
   const check = (policyId: string | readonly string[], context: GuardContext = {}): Promise<Decision> => {
     const ids = idsFor(policyId);
     const refused = contextError(context, "check()");
