@@ -13,7 +13,19 @@ export type {
   DecisionWarning,
   ExplanationEntry,
   ReservedCounter,
+  DecisionApproval,
+  ApprovalStatus,
+  ApprovalRejection,
 } from "./engine/decision.js";
+export { ApprovalDecisionError } from "./guardian/approvals/guardian-approvals.js";
+export type {
+  GuardianApprovals,
+  ApprovalDetails,
+  ApprovalCall,
+  ApprovalStepListener,
+  ApprovalSubject,
+} from "./guardian/approvals/guardian-approvals.js";
+export type { Notifier, NotifyEvent } from "./notify/notifier.js";
 export { PolicyConfigError, formatProblem } from "./errors/config-error.js";
 export { PolicyViolation } from "./guardian/violation.js";
 export type { ConfigProblem } from "./errors/config-error.js";

@@ -14,6 +14,7 @@ import { registerTest } from "./commands/test.js";
 import { registerDiff } from "./commands/diff.js";
 import { registerLog } from "./commands/log.js";
 import { registerReplay } from "./commands/replay.js";
+import { registerApprovals } from "./commands/approvals.js";
 import { registerServe } from "./commands/serve.js";
 import { registerKeys } from "./commands/keys.js";
 import { registerBudgets } from "./commands/budgets.js";
@@ -100,6 +101,7 @@ export function buildProgram(terminal: Terminal): { program: Command; exitCode: 
   registerKeys(program, terminal, act);
   registerBudgets(program, terminal, act);
   registerClient(program, terminal, act);
+  registerApprovals(program, terminal, act);
   return { program, exitCode: () => code };
 }
 

@@ -39,8 +39,16 @@ export interface GuardContext {
   readonly facts?: Readonly<Record<string, unknown>>;
   /** Feature flag this call exercises. */
   readonly feature?: string;
-  /** Confirmation already obtained: `true` for every policy, or the ids of the confirmed policies. */
+  /**
+   * Confirmation already obtained: `true` for every policy, or the ids of the confirmed policies. It never stands for
+   * a person's approval (`require_approval`): see `approval`.
+   */
   readonly confirm?: boolean | readonly string[];
+  /**
+   * The id of the approval request this call retries with (from a refusal's `approval.id`). Admits the call once,
+   * after a person approved that request for this same call; not part of what the request is bound to.
+   */
+  readonly approval?: string;
   /**
    * Estimated cost of this call, charged against budgets (the policy's `cost` wins; default: the token estimate when
    * `model` is priced, else 1).
@@ -84,6 +92,7 @@ const CONTEXT_FIELDS = {
   facts: true,
   feature: true,
   confirm: true,
+  approval: true,
   cost: true,
   model: true,
   inputTokens: true,
@@ -115,6 +124,7 @@ function isContextField(name: string): boolean {
     case "facts":
     case "feature":
     case "confirm":
+    case "approval":
     case "cost":
     case "model":
     case "inputTokens":

@@ -27,7 +27,8 @@ export type FindingKind =
   | "store"
   | "cost"
   | "model"
-  | "ceiling";
+  | "ceiling"
+  | "approval";
 
 /** Points at one rule of one policy, and where it was written. */
 export interface RuleRef {
@@ -66,6 +67,31 @@ export interface CounterReport {
   readonly algorithm?: RateAlgorithm | undefined;
   /** A rate limit's most calls at once: the bucket's size for a token bucket, else the limit; undefined for a budget. */
   readonly burst?: number | undefined;
+}
+
+/** Where an approval request stands: waiting for a person, decided, admitted once, or past its time. */
+export type ApprovalStatus = "pending" | "approved" | "denied" | "used" | "expired";
+
+/** Why an approval id sent with a call admitted nothing: it names another call, it was used, or its time is over. */
+export type ApprovalRejection = "another-call" | "used" | "expired";
+
+/**
+ * The approval request a call under `require_approval` waits on, as 428 bodies, `violation.approval` and the decision
+ * API carry it (snake_case, as on the wire).
+ */
+export interface DecisionApproval {
+  readonly id: string;
+  readonly status: ApprovalStatus;
+  /** The approval page (`approvals.base_url` + `/approvals/{id}`), when the policy file names a base URL. */
+  readonly url?: string | undefined;
+  /** ISO 8601 instant after which the request admits nothing. */
+  readonly expires_at: string;
+  /** Why the approval id the call carried admitted nothing. */
+  readonly rejected?: ApprovalRejection | undefined;
+  /** Who approved or denied it. */
+  readonly decided_by?: string | undefined;
+  /** Why it was denied. */
+  readonly reason?: string | undefined;
 }
 
 /** Something the caller should know even though the call may go ahead. */
@@ -131,6 +157,8 @@ export interface DecisionInit {
   readonly settle?: Settle | Settler | undefined;
   /** The `prices:` entry of the call's model, which turns a usage given to settle() into a cost. */
   readonly price?: PriceEntry | undefined;
+  /** The approval request the call waits on, or the one that denied it. */
+  readonly approval?: DecisionApproval | undefined;
 }
 
 const NO_COUNTERS: readonly CounterReport[] = Object.freeze([]);
@@ -178,6 +206,11 @@ export class Decision {
   readonly wouldBe: Outcome | undefined;
   /** The `prices:` entry that priced the call's model (`explain` names it too), when the call stated a priced model. */
   readonly price: PriceEntry | undefined;
+  /**
+   * Under `require_approval`: the approval request this call waits on (`outcome` confirm, kind `approval`), or the
+   * one a person denied (`outcome` deny). Retry with its `id` (`context.approval`, or the `Hexarch-Approval` header).
+   */
+  readonly approval: DecisionApproval | undefined;
   readonly #explainer: Explainer;
   readonly #settler: Settler;
 
@@ -195,6 +228,7 @@ export class Decision {
     this.#explainer = explainerOf(init.explain);
     this.#settler = settlerOf(init.settle);
     this.price = init.price;
+    this.approval = init.approval;
   }
 
   /** True for `allow` and `warn`: the protected code may run. */
@@ -294,6 +328,38 @@ export class Decision {
       counters: this.counters,
       warnings: this.warnings,
       wouldBe: this.wouldBe,
+      ...(this.approval === undefined ? {} : { approval: this.approval }),
     };
   }
+}
+
+/**
+ * A copy of a decision with the same fields and explanation, and these in place of its own: its settler (the original
+ * settles, by default), its approval.
+ * @example decisionWith(decision, { approval: { id, status: "pending", expires_at } })
+ */
+export function decisionWith(decision: Decision, changes: { readonly settle?: Settler; readonly approval?: DecisionApproval }): Decision {
+  return new Decision({
+    outcome: decision.outcome,
+    reason: decision.reason,
+    kind: decision.kind,
+    rule: decision.rule,
+    retryAfter: decision.retryAfter,
+    counters: decision.counters,
+    countedAt: decision.countedAt,
+    warnings: decision.warnings,
+    wouldBe: decision.wouldBe,
+    explain: decision,
+    settle: changes.settle ?? { settle: (cost) => decision.settle(cost), estimate: decision.reserved, counters: decision.reservedCounters },
+    price: decision.price,
+    approval: changes.approval ?? decision.approval,
+  });
+}
+
+/**
+ * The same decision with `approval` beside it: every field and the same explanation and reservation.
+ * @example withApproval(decision, { id, status: "pending", expires_at })
+ */
+export function withApproval(decision: Decision, approval: DecisionApproval): Decision {
+  return decisionWith(decision, { approval });
 }

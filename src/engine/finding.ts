@@ -20,7 +20,7 @@ const CONDITIONS: ReadonlySet<FindingKind> = new Set(["environment", "facts", "a
 export function findingOutcome(action: Action, kind: FindingKind): Outcome {
   if (kind === "store") return "error";
   if (action === "warn") return "warn";
-  if (action === "require_confirmation" && !CONDITIONS.has(kind)) return "confirm";
+  if ((action === "require_confirmation" || action === "require_approval") && !CONDITIONS.has(kind)) return "confirm";
   return kind === "rate" || kind === "budget" ? "limit" : "deny";
 }
 
@@ -34,7 +34,9 @@ export function findingReason(indexed: IndexedRule, finding: Finding, outcome: O
   const detail = finding.reason === "" ? subject(indexed) : finding.reason;
   switch (outcome) {
     case "confirm":
-      return `Policy '${id}' requires confirmation: ${detail}`;
+      return indexed.rule.action === "require_approval"
+        ? `Policy '${id}' requires a person's approval: ${detail}`
+        : `Policy '${id}' requires confirmation: ${detail}`;
     case "limit":
       return `Policy '${id}' limit reached: ${detail}`;
     case "error":

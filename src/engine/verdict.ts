@@ -5,6 +5,7 @@ import type { DecisionWarning, ExplanationEntry, Explainer, Outcome } from "./de
 import { explainRules, type Counting, type EvaluationRecord, type RuleNote } from "./explain.js";
 import { findingOutcome, findingReason, type Finding } from "./finding.js";
 import type { ScopedCall } from "./scope.js";
+import { isApproved } from "./approval-grant.js";
 
 const SEVERITY: Record<Outcome, number> = { allow: 0, warn: 1, confirm: 2, limit: 3, deny: 4, error: 5 };
 
@@ -17,7 +18,9 @@ export interface DecidingFinding extends Finding {
   readonly indexed: IndexedRule;
 }
 
-function isConfirmed(ctx: GuardContext, policyId: string): boolean {
+function isConfirmed(ctx: GuardContext, policyId: string, action: string): boolean {
+  // Nothing the caller states stands for a person's approval: only a grant the approvals desk made for this call.
+  if (action === "require_approval") return isApproved(ctx, policyId);
   const confirm = ctx.confirm;
   return confirm === true || (Array.isArray(confirm) && confirm.includes(policyId));
 }
@@ -66,15 +69,16 @@ export class Verdict implements Explainer, EvaluationRecord {
     const { rule, policy } = indexed;
     const outcome = findingOutcome(rule.action, finding.kind);
     const reason = findingReason(indexed, finding, outcome);
-    if (outcome === "confirm" && isConfirmed(this.call.ctx, policy.id)) {
-      this.note(indexed, `${reason} (confirmed by the caller)`);
+    if (outcome === "confirm" && isConfirmed(this.call.ctx, policy.id, rule.action)) {
+      this.note(indexed, `${reason} (${rule.action === "require_approval" ? "approved by a person" : "confirmed by the caller"})`);
       return "confirmed";
     }
     if (outcome === "warn") {
       this.warn(indexed, { kind: "rule", rule: rule.ref, message: reason });
       return "warned";
     }
-    const found: DecidingFinding = { kind: finding.kind, reason, retryAfter: finding.retryAfter, outcome, indexed };
+    const kind = outcome === "confirm" && rule.action === "require_approval" ? "approval" : finding.kind;
+    const found: DecidingFinding = { kind, reason, retryAfter: finding.retryAfter, outcome, indexed };
     if (mode === "warn") {
       this.warn(undefined, { kind: "shadow", rule: rule.ref, message: `shadow mode: ${reason}`, wouldBe: outcome });
       this.note(indexed, reason);

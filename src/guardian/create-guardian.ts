@@ -16,6 +16,10 @@ import { resetCounters } from "../engine/reset.js";
 import { configWarning, SILENT_LOGGER, type Logger } from "../errors/warnings.js";
 import { decisionLogFromConfig } from "../log/settings.js";
 import { loggedEngine } from "../log/logged-engine.js";
+import type { Notifier } from "../notify/notifier.js";
+import { approvalsFromConfig } from "./approvals/approvals-setup.js";
+import type { ApprovalStepListener, GuardianApprovals } from "./approvals/guardian-approvals.js";
+import { contextCall } from "./approvals/approval-record.js";
 
 /** Options for createGuardian. Everything is optional: by default hexarch.yaml is discovered and counters live in memory. */
 export interface GuardianOptions {
@@ -62,6 +66,16 @@ export interface GuardianOptions {
    * section.
    */
   readonly decisionLog?: false;
+  /**
+   * Where events for the policy file's `notify:` targets go (approval requests). Default: a notifier for those targets,
+   * signed with `HEXARCH_SECRET`.
+   */
+  readonly notifier?: Notifier;
+  /**
+   * Called with every step of an approval request (requested, approved, denied, used, expired), beside the file's
+   * decision log: for a server that keeps its own log. Default: none.
+   */
+  readonly onApprovalStep?: ApprovalStepListener;
 }
 
 /** Options for protect(). */
@@ -117,6 +131,11 @@ export interface Guardian {
   reset(policyId: string, key?: string): Promise<void>;
   /** Throws PolicyConfigError (listing the known ids) when a policy id is unknown. */
   assertPolicy(policyId: string): void;
+  /**
+   * Approval requests of `require_approval` rules: approve, deny, list, wait.
+   * @example await guardian.approvals.approve(violation.approval.id, { by: "ada" });
+   */
+  readonly approvals: GuardianApprovals;
   /** Writes every queued decision-log record, then releases the log and the store. */
   close(): Promise<void>;
 }
@@ -279,10 +298,27 @@ export function createGuardian(options: GuardianOptions = {}): Guardian {
     if (single === undefined) assertPolicy(policyId);
     return single as readonly string[];
   };
+  const { approvals, notifier, asksApproval } = approvalsFromConfig(loaded, set, {
+    store,
+    prefix,
+    clock,
+    env,
+    logger,
+    log,
+    notifier: options.notifier,
+    onStep: options.onApprovalStep,
+    decideFor: (ids) => (context) => decider.decideNow(context, ids),
+  });
+  /** Decides through the approval step a call that carries an id or that a require_approval rule refused. */
+  const decideCall = async (context: GuardContext, ids: readonly string[] | undefined): Promise<Decision> => {
+    const decided = !asksApproval || context.approval === undefined ? await decider.decide(context, ids) : undefined;
+    if (decided !== undefined && (!asksApproval || decided.kind !== "approval")) return decided;
+    return approvals.decide(context, { policies: ids, binding: contextCall(context, ids), decided });
+  };
   const check = (policyId: string | readonly string[], context: GuardContext = {}): Promise<Decision> => {
     const ids = idsFor(policyId);
     const refused = contextError(context, "check()");
-    return refused === undefined ? decider.decide(context, ids) : Promise.reject(refused);
+    return refused === undefined ? decideCall(context, ids) : Promise.reject(refused);
   };
 
   const protect = <A extends unknown[], R>(policyId: string, fn: (...args: A) => R, protectOptions: ProtectOptions<A, R> = {}) => {
@@ -294,7 +330,8 @@ export function createGuardian(options: GuardianOptions = {}): Guardian {
       if (refused !== undefined) throw refused;
       const estimate = typeof cost === "function" ? cost(...args) : cost;
       // Awaited only when they are promises: a synchronous store and function cost no extra turn of the event loop.
-      const decided = decider.decideNow(estimate === undefined ? base : { ...base, cost: estimate }, ids);
+      const call = estimate === undefined ? base : { ...base, cost: estimate };
+      const decided = asksApproval ? decideCall(call, ids) : decider.decideNow(call, ids);
       const decision = decided instanceof Decision ? decided : await decided;
       if (decision.isDenied()) throw new PolicyViolation(decision);
       let result: Awaited<R>;
@@ -317,7 +354,7 @@ export function createGuardian(options: GuardianOptions = {}): Guardian {
     check,
     evaluate: (context) => {
       const refused = contextError(context, "evaluate()");
-      return refused === undefined ? decider.decide(context) : Promise.reject(refused);
+      return refused === undefined ? decideCall(context, undefined) : Promise.reject(refused);
     },
     countersFor: (context, policyIds) => {
       policyIds?.forEach(assertPolicy);
@@ -331,7 +368,9 @@ export function createGuardian(options: GuardianOptions = {}): Guardian {
       await resetCounters(set.policies.get(policyId) as CompiledPolicy, key, { store, prefix, clock });
     },
     assertPolicy,
+    approvals,
     close: async () => {
+      await notifier?.close();
       await log?.close();
       await store.close?.();
     },

@@ -1,10 +1,19 @@
 // The decision log: buffers records off the request path, writes them in sealed batches, and survives sink outages.
 import type { GuardContext } from "../engine/context.js";
-import { Decision } from "../engine/decision.js";
+import { decisionWith, type Decision } from "../engine/decision.js";
 import { SILENT_LOGGER, type Logger } from "../errors/warnings.js";
 import type { Chain, Checkpoint, SealedBatch } from "./chain.js";
 import { closeBeforeExit } from "./close-before-exit.js";
-import { decisionRecord, gapRecord, settleRecord, type AskedPolicies, type RecordBody, type RecordShape } from "./records.js";
+import {
+  approvalRecord,
+  decisionRecord,
+  gapRecord,
+  settleRecord,
+  type ApprovalStepFields,
+  type AskedPolicies,
+  type RecordBody,
+  type RecordShape,
+} from "./records.js";
 import { PartialWrite, type LogSink } from "./sink.js";
 import type { Witness } from "./witness.js";
 
@@ -115,23 +124,8 @@ export class DecisionLog {
     const id = givenId ?? `${this.#options.chain.id.slice(0, 8)}-${this.#counter}`;
     this.#push({ decision, context, id, at: this.#clock(), asked });
     if (!decision.counters.some((counter) => counter.kind === "budget")) return decision;
-    return new Decision({
-      outcome: decision.outcome,
-      reason: decision.reason,
-      kind: decision.kind,
-      rule: decision.rule,
-      retryAfter: decision.retryAfter,
-      counters: decision.counters,
-      countedAt: decision.countedAt,
-      warnings: decision.warnings,
-      wouldBe: decision.wouldBe,
-      explain: decision,
-      settle: {
-        settle: (cost) => this.#settled(decision, id, cost),
-        estimate: decision.reserved,
-        counters: decision.reservedCounters,
-      },
-      price: decision.price,
+    return decisionWith(decision, {
+      settle: { settle: (cost) => this.#settled(decision, id, cost), estimate: decision.reserved, counters: decision.reservedCounters },
     });
   }
 
@@ -147,6 +141,14 @@ export class DecisionLog {
    */
   recordSettlement(id: string, policy: string | undefined, cost: number): void {
     this.#push({ body: settleRecord(id, this.#clock(), policy, cost) });
+  }
+
+  /**
+   * Records one step of an approval request (requested, approved or denied by someone, used, expired), at every level.
+   * @example log.recordApproval({ id: "ap_…", step: "approved", policy: "prod_delete", by: "ada" })
+   */
+  recordApproval(fields: ApprovalStepFields): void {
+    this.#push({ body: approvalRecord(this.#clock(), fields) });
   }
 
   #push(pending: Pending): void {

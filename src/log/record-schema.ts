@@ -102,6 +102,18 @@ export const SettleRecordSchema = z.strictObject({
   cost: z.number(),
 });
 
+export const ApprovalRecordSchema = z.strictObject({
+  ...chained,
+  type: z.literal("approval"),
+  id: z.string().describe("The approval request's id (ap_…)"),
+  step: z.enum(["requested", "approved", "denied", "used", "expired"]),
+  time: instant,
+  policy: z.string().describe("The policy whose require_approval rule asked"),
+  by: z.string().optional().describe("Who approved or denied"),
+  reason: z.string().optional().describe("Why it was denied"),
+  expires_at: instant.optional().describe("With requested: when the request stops waiting"),
+});
+
 export const GapRecordSchema = z.strictObject({
   ...chained,
   type: z.literal("gap"),
@@ -123,6 +135,7 @@ export const LogRecordSchema = z.discriminatedUnion("type", [
   HeaderRecordSchema,
   DecisionRecordSchema,
   SettleRecordSchema,
+  ApprovalRecordSchema,
   GapRecordSchema,
   ContinueRecordSchema,
 ]);

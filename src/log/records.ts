@@ -18,7 +18,7 @@ export interface ChainFields {
 
 /** A record before it is chained: its type and its own fields (the chain adds `chain`, `seq` and `mac`). */
 export type RecordBody = {
-  readonly type: "header" | "decision" | "settle" | "gap" | "continue";
+  readonly type: "header" | "decision" | "settle" | "approval" | "gap" | "continue";
   readonly chain?: never;
   readonly seq?: never;
   readonly mac?: never;
@@ -169,6 +169,31 @@ export function decisionRecord(
 /** The record of a settlement: the real cost replacing the reservation of decision `id`. */
 export function settleRecord(id: string, at: number, policy: string | undefined, cost: number): RecordBody {
   return { type: "settle", id, time: new Date(at).toISOString(), policy, cost };
+}
+
+/** One step of an approval request, as `approvalRecord` writes it. */
+export interface ApprovalStepFields {
+  readonly id: string;
+  readonly step: "requested" | "approved" | "denied" | "used" | "expired";
+  readonly policy: string;
+  readonly by?: string | undefined;
+  readonly reason?: string | undefined;
+  /** Epoch milliseconds, written with `requested`. */
+  readonly expiresAt?: number | undefined;
+}
+
+/** The record of one step of an approval request: requested, approved or denied (by whom, why), used, expired. */
+export function approvalRecord(at: number, fields: ApprovalStepFields): RecordBody {
+  return {
+    by: fields.by,
+    expires_at: fields.expiresAt === undefined ? undefined : new Date(fields.expiresAt).toISOString(),
+    id: fields.id,
+    policy: fields.policy,
+    reason: fields.reason,
+    step: fields.step,
+    time: new Date(at).toISOString(),
+    type: "approval",
+  };
 }
 
 /** The record of records lost while the log could not be written. */

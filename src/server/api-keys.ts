@@ -5,11 +5,14 @@ import { dirname, join } from "node:path";
 import { z } from "zod";
 import { PolicyConfigError } from "../errors/config-error.js";
 
-/** What a key may do: `decide` (decisions, settle, events, explain, policies) or `admin` (also the log and metrics). */
-export type Scope = "decide" | "admin";
+/**
+ * What a key may do: `decide` (decisions, settle, events, explain, policies), `approve` (list, approve and deny approval
+ * requests: a person's key, never an app's) or `admin` (all of it, the log and metrics too).
+ */
+export type Scope = "decide" | "approve" | "admin";
 
 /** The scopes a key can be given. */
-export const SCOPES: readonly Scope[] = ["decide", "admin"];
+export const SCOPES: readonly Scope[] = ["decide", "approve", "admin"];
 
 /** Name of the keys file, in the policy file's folder. */
 export const KEYS_FILE_NAME = "hexarch.keys.json";
@@ -17,7 +20,7 @@ export const KEYS_FILE_NAME = "hexarch.keys.json";
 const StoredKeySchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9]{8}$/),
   name: z.string().min(1).max(128),
-  scopes: z.array(z.enum(["decide", "admin"])).min(1),
+  scopes: z.array(z.enum(["decide", "approve", "admin"])).min(1),
   hash: z.string().regex(/^sha256:[0-9a-f]{64}$/),
   created_at: z.string(),
   last_used_at: z.string().nullable(),
@@ -160,7 +163,7 @@ export class KeyRing {
   identify(token: string, now: number = Date.now()): Caller | undefined {
     const presented = digest(token);
     if (this.#devToken !== undefined && timingSafeEqual(presented, this.#devToken))
-      return { id: "dev-token", name: "dev token", scopes: SCOPES };
+      return { id: "dev-token", name: "dev token", scopes: ["decide", "admin"] };
     const id = KEY_SHAPE.exec(token)?.[1];
     const stored = id === undefined ? undefined : this.#byId.get(id);
     if (stored === undefined || !timingSafeEqual(presented, stored.digest)) return undefined;

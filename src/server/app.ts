@@ -9,6 +9,7 @@ import { adminRoutes } from "./routes/admin.js";
 import { keyRoutes } from "./routes/keys.js";
 import { decisionRoutes } from "./routes/decisions.js";
 import { eventRoutes } from "./routes/events.js";
+import { approvalRoutes } from "./routes/approvals.js";
 import type { Ctx, ServerDeps, ServerEnv } from "./server-deps.js";
 import { healthOf } from "./health.js";
 import { standardHeaders } from "./standard-headers.js";
@@ -57,6 +58,7 @@ export function createApp(deps: ServerDeps): Hono<ServerEnv> {
   app.get("/metrics", admin);
   app.use("/v1/keys", admin);
   app.use("/v1/keys/*", admin);
+  app.use("/v1/approvals/*", requireScope(deps, "approve")).use("/v1/approvals", requireScope(deps, "approve"));
   app.use("/v1/*", decide);
   app.use("/authorize", decide);
   app.use("/events/*", decide);
@@ -64,6 +66,7 @@ export function createApp(deps: ServerDeps): Hono<ServerEnv> {
   eventRoutes(app, deps);
   adminRoutes(app, deps);
   keyRoutes(app, deps, deps.manageKeys);
+  approvalRoutes(app, deps);
 
   app.notFound((c) => sendProblem(c, 404, `no route ${c.req.method} ${c.req.path}; see /openapi.json`));
   app.onError((error, c) => {

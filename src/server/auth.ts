@@ -25,6 +25,8 @@ function presented(header: string | undefined, apiKey: string | undefined): stri
  */
 export function requireScope(deps: ServerDeps, scope: Scope): MiddlewareHandler<ServerEnv> {
   return async function authorizeCaller(c, next) {
+    // A route under a narrower scope (/v1/approvals under approve) was authorized by its own middleware already.
+    if (c.get("caller") !== undefined) return next();
     let caller = OPEN_CALLER;
     const host = c.req.header("host");
     // An open server trusts whoever reaches it on loopback; a page from another site that rebinds its name to 127.0.0.1
@@ -42,6 +44,13 @@ export function requireScope(deps: ServerDeps, scope: Scope): MiddlewareHandler<
         return sendProblem(c, 403, `this key lacks the ${scope} scope (it has ${found.scopes.join(", ")})`);
       caller = found;
     }
+    // A person's approval is never given by whoever reaches an open server, nor by the dev token an app decides with.
+    if (scope === "approve" && (caller === OPEN_CALLER || caller.id === "dev-token"))
+      return sendProblem(
+        c,
+        403,
+        "approving needs an API key of its own with the approve (or admin) scope: hexarch keys create --scope approve --name <person>",
+      );
     c.set("caller", caller);
     if (deps.callerLimit !== undefined) {
       const decision = await sameTurnDecider(deps.callerLimit)({ apiKey: caller.id });

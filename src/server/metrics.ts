@@ -8,6 +8,8 @@ export interface ServerMetrics {
   readonly decisions: Counter<"policy" | "outcome">;
   readonly latency: Histogram;
   readonly storeFailures: Counter;
+  /** Notifications (approval requests) dropped: queue full, or every try failed. */
+  readonly notificationsDropped: Counter;
   readonly reloads: Counter<"result">;
 }
 
@@ -45,6 +47,11 @@ export function createMetrics(log: Pick<DecisionLog, "accepting"> | undefined): 
       registers,
     }),
     storeFailures: new Counter({ name: "hexarch_store_failures_total", help: "Counter store operations that failed", registers }),
+    notificationsDropped: new Counter({
+      name: "hexarch_notifications_dropped_total",
+      help: "Notifications to notify: targets dropped (queue full, or every try failed)",
+      registers,
+    }),
     reloads: new Counter({
       name: "hexarch_policy_reloads_total",
       help: "Policy file reloads, by result",

@@ -2,6 +2,9 @@
 import { z } from "zod";
 import { packageVersion } from "../package-version.js";
 import {
+  ApprovalSchema,
+  ApproveRequestSchema,
+  DenyRequestSchema,
   AuthorizeRequestSchema,
   AuthorizeResponseSchema,
   DecisionRequestSchema,
@@ -74,7 +77,7 @@ interface Operation {
   readonly operationId: string;
   readonly summary: string;
   /** Scope the key needs; undefined for the public routes. */
-  readonly scope?: "decide" | "admin";
+  readonly scope?: "decide" | "admin" | "approve";
   /** Component schema of the JSON body; undefined for routes without one. */
   readonly request?: string;
   /** The success answer: its status (default 200), description and `content`. */
@@ -126,6 +129,9 @@ export function openApiDocument(): Record<string, unknown> {
     Health: jsonSchema(HealthSchema, "output"),
     Problem: jsonSchema(ProblemSchema, "output"),
     KeyRequest: jsonSchema(KeyRequestSchema, "input"),
+    ApproveRequest: jsonSchema(ApproveRequestSchema, "input"),
+    DenyRequest: jsonSchema(DenyRequestSchema, "input"),
+    Approval: jsonSchema(ApprovalSchema, "output"),
   };
   const anyObject = json({ type: "object" });
   return {
@@ -272,6 +278,50 @@ export function openApiDocument(): Record<string, unknown> {
           meaning: { 404: "no active key with this id or name, or key management over HTTP is off" },
         }),
         parameters: idParameter("a key's id or name"),
+      },
+      "/v1/approvals": {
+        get: operation({
+          operationId: "listApprovals",
+          summary: "pending approval requests, oldest first (a key with the approve or admin scope; never the dev token)",
+          scope: "approve",
+          ok: { description: "{ approvals: [...] }", body: anyObject },
+          more: [STORE_DOWN],
+        }),
+      },
+      "/v1/approvals/{id}": {
+        get: operation({
+          operationId: "getApproval",
+          summary: "one approval request and what it asks",
+          scope: "approve",
+          ok: { description: "the request", body: json(ref("Approval")) },
+          more: [404, STORE_DOWN],
+          meaning: { 404: "no approval request with this id" },
+        }),
+        parameters: idParameter("an approval id from a 428's approval object"),
+      },
+      "/v1/approvals/{id}/approve": {
+        post: operation({
+          operationId: "approveApproval",
+          summary: "a person approves a pending request: the same call is then admitted once",
+          scope: "approve",
+          request: "ApproveRequest",
+          ok: { description: "the approved request", body: json(ref("Approval")) },
+          more: [404, 409, STORE_DOWN],
+          meaning: { 404: "no approval request with this id", 409: "the request is no longer pending" },
+        }),
+        parameters: idParameter("an approval id from a 428's approval object"),
+      },
+      "/v1/approvals/{id}/deny": {
+        post: operation({
+          operationId: "denyApproval",
+          summary: "a person denies a pending request, saying why: the call is refused (deny) naming both",
+          scope: "approve",
+          request: "DenyRequest",
+          ok: { description: "the denied request", body: json(ref("Approval")) },
+          more: [404, 409, STORE_DOWN],
+          meaning: { 404: "no approval request with this id", 409: "the request is no longer pending" },
+        }),
+        parameters: idParameter("an approval id from a 428's approval object"),
       },
       "/metrics": {
         get: operation({

@@ -6,6 +6,8 @@ import { parsePolicyText } from "../engine/config/load.js";
 import { formatProblem, PolicyConfigError } from "../errors/config-error.js";
 import type { KeyFunction } from "../engine/engine.js";
 import { createGuardian, type Guardian } from "../guardian/create-guardian.js";
+import type { ApprovalStepListener } from "../guardian/approvals/guardian-approvals.js";
+import type { Notifier } from "../notify/notifier.js";
 import type { Logger } from "../errors/warnings.js";
 import type { CounterStore } from "../stores/store.js";
 import { dryRunView } from "./dry-run-store.js";
@@ -28,6 +30,10 @@ export interface RuntimeOptions {
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly cwd: string;
   readonly logger: Logger;
+  /** Where approval requests are sent (the server's notifier, whose drops /metrics counts). */
+  readonly notifier?: Notifier | undefined;
+  /** Hears every approval step, for the server's decision log. */
+  readonly onApprovalStep?: ApprovalStepListener | undefined;
 }
 
 function load(options: RuntimeOptions): LoadedPolicies {
@@ -44,9 +50,14 @@ function load(options: RuntimeOptions): LoadedPolicies {
     cwd: options.cwd,
     logger: options.logger,
     decisionLog: false,
+    ...(options.notifier === undefined ? {} : { notifier: options.notifier }),
   } as const;
   return {
-    guardian: createGuardian({ ...common, store: options.store }),
+    guardian: createGuardian({
+      ...common,
+      store: options.store,
+      ...(options.onApprovalStep === undefined ? {} : { onApprovalStep: options.onApprovalStep }),
+    }),
     dryRun: createGuardian({ ...common, store: dryRunView(options.store) }),
     digest: createHash("sha256").update(text).digest("hex"),
     loadedAt: Date.now(),

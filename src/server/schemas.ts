@@ -48,6 +48,34 @@ export const DecisionRequestSchema = z.strictObject({
   context: ContextSchema.default({}),
   dry_run: z.boolean().optional().describe("decide without counting, recording or issuing tokens"),
   confirm_token: z.string().min(1).max(1024).optional().describe("token from a confirm answer: admits this same call once"),
+  approval: z
+    .string()
+    .min(1)
+    .max(100)
+    .optional()
+    .describe("id of an approval request (approval.id of a confirm answer): admits this same call once, after a person approved it"),
+});
+
+/** POST /v1/approvals/{id}/approve. */
+export const ApproveRequestSchema = z.strictObject({
+  by: z.string().min(1).max(200).optional().describe("who approves (default: the API key's name)"),
+});
+
+/** POST /v1/approvals/{id}/deny. */
+export const DenyRequestSchema = z.strictObject({
+  by: z.string().min(1).max(200).optional().describe("who denies (default: the API key's name)"),
+  reason: z.string().min(1).max(500).describe("why: the refused caller reads it"),
+});
+
+/** An approval request as the API shows it. */
+export const ApprovalSchema = z.object({
+  id: z.string(),
+  status: z.enum(["pending", "approved", "denied", "used", "expired"]),
+  url: z.string().optional().describe("the approval page (approvals.base_url), without any sign-in"),
+  expires_at: z.string(),
+  rejected: z.enum(["another-call", "used", "expired"]).optional().describe("why the approval id sent admitted nothing"),
+  decided_by: z.string().optional(),
+  reason: z.string().optional(),
 });
 
 /** POST /v1/explain: the same call, answered rule by rule and never counted. */
@@ -122,6 +150,9 @@ export const DecisionResponseSchema = z.object({
     .object({ token: z.string().optional(), expires_at: z.string().optional(), rejected: z.string().optional(), how: z.string() })
     .optional()
     .describe("with outcome confirm: repeat the same request with confirm_token"),
+  approval: ApprovalSchema.optional().describe(
+    "with outcome confirm (kind approval): a person must approve; then repeat the same request with approval: id. With deny: who denied and why",
+  ),
 });
 
 /** RFC 9457 problem details. */

@@ -19,6 +19,8 @@ import { DecisionIds } from "./reservation-id.js";
 import { ReservationBook } from "./reservations.js";
 import type { ServerDeps, ServerEnv } from "./server-deps.js";
 import { connectionLimits } from "./time-limits.js";
+import { createNotifier } from "../notify/create-notifier.js";
+import { approvalStepRecorder } from "../guardian/approvals/approvals-setup.js";
 import type { Hono } from "hono";
 
 /** How to run a decision server. */
@@ -129,10 +131,12 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const loaded = loadPolicyFile(path);
   const environment = env["HEXARCH_ENV"] ?? env["NODE_ENV"] ?? "development";
   const store = storeFromConfig(loaded, { env, cwd, logger }) ?? new MemoryStore();
-  const runtime = new PolicyRuntime({ path, store, env, cwd, logger });
   const log = decisionLogFromConfig(loaded, { env, cwd, logger, environment });
-  const secret = configuredSecret(undefined, env) ?? processConfirmSecret(logger);
   const metrics = createMetrics(log);
+  const notifier = createNotifier(loaded.spec.notify ?? [], { env, logger, onDrop: (count) => metrics.notificationsDropped.inc(count) });
+  const onApprovalStep = log === undefined ? undefined : approvalStepRecorder(log);
+  const runtime = new PolicyRuntime({ path, store, env, cwd, logger, notifier, onApprovalStep });
+  const secret = configuredSecret(undefined, env) ?? processConfirmSecret(logger);
   const ids = new DecisionIds(secret);
   const deps: ServerDeps = {
     runtime,
@@ -211,6 +215,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       server.close();
       writeLastUse();
       deps.reservations.close();
+      await notifier.close();
       await log?.close();
       await store.close?.();
     })());

@@ -36,5 +36,6 @@ export function decisionBody(id: string, decision: Decision, dryRun: boolean): D
     })),
     would_be: decision.wouldBe ?? null,
     dry_run: dryRun,
+    ...(decision.approval === undefined ? {} : { approval: decision.approval }),
   };
 }

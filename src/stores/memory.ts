@@ -214,6 +214,16 @@ export class MemoryStore implements CounterStore {
     return undefined;
   }
 
+  /** Compares and sets without waiting in between, so no other call of this process comes between the two. */
+  async swapText(key: string, expected: string | undefined, next: string, ttlMs: number): Promise<boolean> {
+    const kept = this.#texts.get(key);
+    const current = kept === undefined || kept.endsAt <= Date.now() ? undefined : kept.text;
+    if (current !== expected) return false;
+    this.#texts.set(key, { text: next, endsAt: Date.now() + Math.max(ttlMs, 1) });
+    this.#seen(this.#latest);
+    return true;
+  }
+
   async resetKey(key: string): Promise<void> {
     this.#entries.delete(key);
     this.#claims.delete(key);

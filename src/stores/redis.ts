@@ -167,6 +167,14 @@ export class RedisStore implements CounterStore {
     return this.#bounded(async () => (await client.get(this.#limiter.getKey(key))) ?? undefined);
   }
 
+  /** The SWAP_TEXT script: compare and set in one step on Redis. Never falls back to insurance, as putText. */
+  swapText(key: string, expected: string | undefined, next: string, ttlMs: number): Promise<boolean> {
+    const redisKey = this.#limiter.getKey(key);
+    const ttl = String(Math.max(Math.ceil(ttlMs), 1));
+    const swap = () => this.#scripts.hexarchSwapText(redisKey, expected === undefined ? "0" : "1", expected ?? "", next, ttl);
+    return this.#bounded(async () => Number(await swap()) === 1);
+  }
+
   /** Deletes one counter. Never falls back to insurance: a reset that did not reach Redis rejects. */
   resetKey(key: string): Promise<void> {
     return this.#bounded(async () => {

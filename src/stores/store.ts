@@ -128,6 +128,13 @@ export interface CounterStore {
   putText?(key: string, text: string, ttlMs: number): Promise<void>;
   /** Optional, with `putText`: the text kept under `key`, or undefined when there is none or its time is over. */
   getText?(key: string): Promise<string | undefined>;
+  /**
+   * Optional, with `putText`: replaces the text under `key` with `next` (kept `ttlMs`, wall time) only while it is
+   * exactly `expected` (`undefined`: only while there is none), in one atomic step; true when it replaced. Of many
+   * swaps from the same text at once, on any instance sharing the store, exactly one succeeds: approvals are taken
+   * once this way.
+   */
+  swapText?(key: string, expected: string | undefined, next: string, ttlMs: number): Promise<boolean>;
   /** Optional: deletes one counter, so it starts again from zero (`guardian.reset(policyId, key)`). */
   resetKey?(key: string): Promise<void>;
   /** Optional: deletes every counter whose key starts with `prefix` (`guardian.reset(policyId)`). */

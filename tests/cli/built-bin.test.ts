@@ -49,7 +49,7 @@ describe("the built hexarch executable", () => {
     expect(version.stdout.trim()).toBe(manifest.version);
     const valid = await runBin(["validate", "tests/fixtures/seed/full_template.yaml"]);
     expect(valid.code).toBe(0);
-    expect(valid.stdout).toContain("valid tests/fixtures/seed/full_template.yaml: 7 policies, 8 rules");
+    expect(valid.stdout).toContain("valid tests/fixtures/seed/full_template.yaml: 8 policies, 9 rules");
     const cases = await runBin(["test", "tests/fixtures/cases/quickstart.test.yaml"]);
     expect(cases.code).toBe(0);
     expect(cases.stdout.trimEnd().split("\n").at(-1)).toBe("5 passed, 0 failed");

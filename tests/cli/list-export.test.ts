@@ -15,7 +15,7 @@ describe("hexarch list", () => {
     const lines = run.stdout.trimEnd().split("\n");
     expect(lines[0]).toBe("full_template.yaml: enforcement warn");
     expect(lines[1]).toMatch(/^POLICY\s+MODE\s+ENABLED\s+RULE\s+KIND\s+LIMITS\s+SCOPE$/);
-    expect(lines).toHaveLength(2 + 8);
+    expect(lines).toHaveLength(2 + 9);
     expect(lines.find((l) => l.startsWith("webhook_bursts"))).toMatch(
       /#0\s+rate\s+60 requests per minute per client, token bucket, burst 20\s+route \/webhooks\/\*$/,
     );

@@ -56,7 +56,7 @@ describe("hexarch validate", () => {
     project = tempProject(["full_template.yaml"]);
     const run = await runHexarch(["validate", "full_template.yaml", "--json"], { cwd: project.dir });
     expect(run.code).toBe(0);
-    expect(JSON.parse(run.stdout)).toMatchObject({ valid: true, policies: 7, rules: 8, problems: [] });
+    expect(JSON.parse(run.stdout)).toMatchObject({ valid: true, policies: 8, rules: 9, problems: [] });
     expect(JSON.parse(run.stdout).notices[0]).toContain("the opa: section is accepted but unused");
   });
 

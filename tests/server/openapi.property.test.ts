@@ -63,6 +63,8 @@ describe("requests generated from the OpenAPI document", () => {
     expect(operations.map((o) => o.path).sort()).toEqual([
       "/authorize",
       "/events/provider-calls",
+      "/v1/approvals/d_AAAAAAAAAAAAAAAA/approve",
+      "/v1/approvals/d_AAAAAAAAAAAAAAAA/deny",
       "/v1/decisions",
       "/v1/decisions/d_AAAAAAAAAAAAAAAA/settle",
       "/v1/events/provider-calls",

@@ -6,6 +6,7 @@ import * as api from "../../src/index.js";
 
 /** Values a program can use at run time. Adding one is a feature, removing one a breaking change: update CHANGELOG.md. */
 const VALUES = [
+  "ApprovalDecisionError",
   "Decision",
   "MemoryStore",
   "PolicyConfigError",
@@ -21,6 +22,12 @@ const VALUES = [
 
 /** Types only. Same rule: every change here is announced in CHANGELOG.md. */
 const TYPES = [
+  "ApprovalCall",
+  "ApprovalDetails",
+  "ApprovalRejection",
+  "ApprovalStatus",
+  "ApprovalStepListener",
+  "ApprovalSubject",
   "CodePolicy",
   "CodeRule",
   "ConfigProblem",
@@ -29,15 +36,19 @@ const TYPES = [
   "CounterReport",
   "CounterSlot",
   "CounterStore",
+  "DecisionApproval",
   "DecisionWarning",
   "ExplanationEntry",
   "FindingKind",
   "GuardContext",
   "Guardian",
+  "GuardianApprovals",
   "GuardianOptions",
   "KeyFunction",
   "LimitFunction",
   "Logger",
+  "Notifier",
+  "NotifyEvent",
   "Outcome",
   "PriceEntry",
   "ProtectOptions",

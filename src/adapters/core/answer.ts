@@ -1,7 +1,7 @@
 // The HTTP contract: a decision in, the status, headers and body every adapter copies out.
 import type { Decision } from "../../engine/decision.js";
 import { DEFAULT_HEADERS, decisionHeaders, FIELD_NAMES, type HeaderSwitches, type HeaderTarget } from "./rate-headers.js";
-import { DEFAULT_PROBLEM_TYPE_BASE, problemFor, type ConfirmState, type ProblemBody } from "./problem.js";
+import { APPROVAL_HEADER, DEFAULT_PROBLEM_TYPE_BASE, problemFor, type ConfirmState, type ProblemBody } from "./problem.js";
 
 export type { HeaderTarget } from "./rate-headers.js";
 
@@ -37,6 +37,7 @@ export function answerFor(decision: Decision, options: AnswerOptions = {}): Http
   if (decision.isAllowed()) return { proceed: true, status: undefined, headers, body: undefined };
   const body = problemFor(decision, options.confirm, options.problemTypeBase ?? DEFAULT_PROBLEM_TYPE_BASE);
   headers["Content-Type"] = "application/problem+json";
+  if (decision.approval !== undefined) headers[APPROVAL_HEADER] = decision.approval.id;
   headers["Cache-Control"] = "no-store";
   return { proceed: false, status: body.status, headers, body };
 }

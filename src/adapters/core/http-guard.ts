@@ -53,6 +53,7 @@ export interface HttpGuardConfig<Req> {
 }
 
 const CONFIRM_HEADER_NAME = "hexarch-confirm";
+const APPROVAL_HEADER_NAME = "hexarch-approval";
 const CLAIM_PREFIX = "hexarch:confirm:";
 
 /** Resolves the `headers` option into switches. */
@@ -203,7 +204,16 @@ export function createHttpGuard<Req extends object>(config: HttpGuardConfig<Req>
       if (token !== undefined) await redeemToken(ledger, token, view, ctx);
       if (ledger.confirmed !== undefined) ctx.confirm = ledger.confirmed;
     }
-    const decision = await (decided ?? decide(ctx));
+    let decision = ctx.approval === undefined ? await (decided ?? decide(ctx)) : undefined;
+    if (decision === undefined || decision.kind === "approval") {
+      // A person's approval, bound to this very request: taken once when approved, else the request to wait on.
+      const bound = view.bodyUnseen?.() === true ? undefined : await binding(view, ctx);
+      if (bound !== undefined && !("status" in bound))
+        decision = await guardian.approvals.decide(ctx, { policies, binding: { ...bound, policies: policies ?? "*" }, decided: decision });
+      else if ((decision ??= await decide(ctx)).kind === "approval")
+        return conclude(req, view, ledger, decision, bound === undefined ? { unread: unreadBody(logger) } : { unbound: bound });
+      if (decision.kind === "approval") return conclude(req, view, ledger, decision);
+    }
     if (decision.outcome !== "confirm") return conclude(req, view, ledger, decision);
     if (ledger.tokenRejection === "unavailable") return conclude(req, view, ledger, unclaimable(decision));
     if (appConfirm !== undefined || decision.policyId === undefined) return conclude(req, view, ledger, decision);
@@ -214,6 +224,8 @@ export function createHttpGuard<Req extends object>(config: HttpGuardConfig<Req>
     if (skip?.(req) === true) return undefined;
     watchProxies(view);
     const ctx = buildContext(req, view);
+    const approval = view.header(APPROVAL_HEADER_NAME)?.trim().slice(0, MAX_TOKEN_LENGTH);
+    if (approval !== undefined && approval !== "") ctx.approval = approval;
     if (appConfirm !== undefined) return guardAsync(req, view, ledger, ctx, undefined);
     if (!ledger.tokenRead) {
       ledger.tokenRead = true;
@@ -221,6 +233,7 @@ export function createHttpGuard<Req extends object>(config: HttpGuardConfig<Req>
       if (token !== undefined) return guardAsync(req, view, ledger, ctx, token);
     }
     if (ledger.confirmed !== undefined) ctx.confirm = ledger.confirmed;
+    if (ctx.approval !== undefined) return guardAsync(req, view, ledger, ctx, undefined);
     const decided = decide(ctx);
     // The same-turn path: decided without waiting, and no token to issue or to claim.
     if (decided instanceof Decision && decided.outcome !== "confirm") return conclude(req, view, ledger, decided);

@@ -131,6 +131,8 @@ export const GUARDIAN_OPTION_SPEC = Object.freeze({
   storeRetryAfter: ["number"],
   env: ["object"],
   decisionLog: ["boolean"],
+  notifier: ["object"],
+  onApprovalStep: ["function"],
 } satisfies SpecOf<Omit<GuardianOptions, "environment" | "logger">>) as OptionSpec;
 
 const HEADER_SWITCHES = ["standard", "legacy", "budget", "retryAfter"];

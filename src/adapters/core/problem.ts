@@ -1,5 +1,5 @@
 // RFC 9457 problem details for a refused call: what happened, which policy and rule, and what the client can do next.
-import type { Decision, Outcome } from "../../engine/decision.js";
+import type { Decision, DecisionApproval, Outcome } from "../../engine/decision.js";
 import type { UnboundBody } from "./body-digest.js";
 import { CONFIRM_HEADER, type IssuedToken, type TokenRejection } from "./confirm-token.js";
 
@@ -16,6 +16,14 @@ const INVALID_COST_STATUS = 400;
 
 /** Default prefix of problem `type` URIs; the suffix names the problem (`rate-limited`, `confirmation-required`…). */
 export const DEFAULT_PROBLEM_TYPE_BASE = "urn:hexarch:problem:";
+
+/** The header that names an approval request: on a 428 or 403 answer, and on the retry that waits for it. */
+export const APPROVAL_HEADER = "Hexarch-Approval";
+
+/** A request a person decides, in a 428 or 403 body: its state and what the caller can do. */
+export interface ApprovalInstructions extends DecisionApproval {
+  readonly how: string;
+}
 
 /** How the client confirms, in a 428 body. */
 export interface ConfirmInstructions {
@@ -45,6 +53,7 @@ export interface ProblemBody {
   /** Seconds after which a retry can succeed. */
   readonly retry_after?: number;
   readonly confirm?: ConfirmInstructions;
+  readonly approval?: ApprovalInstructions;
 }
 
 /** What the 428 answer says about confirming. */
@@ -64,6 +73,8 @@ function nameAndTitle(decision: Decision, unbound: UnboundBody | undefined): rea
     return unbound.status === 413
       ? ["body-too-large", "Request body too large to confirm"]
       : ["body-not-bindable", "Request body cannot be confirmed"];
+  if (decision.approval !== undefined)
+    return decision.outcome === "deny" ? ["approval-denied", "Denied by an approver"] : ["approval-required", "Approval required"];
   switch (decision.outcome) {
     case "confirm":
       return ["confirmation-required", "Confirmation required"];
@@ -90,6 +101,14 @@ function confirmInstructions(state: ConfirmState): ConfirmInstructions {
     ...rejected,
     how: `repeat the same request (same method, path and body) with the header "${CONFIRM_HEADER}: <token>" before expires_at; a token works once`,
   };
+}
+
+function approvalInstructions(approval: DecisionApproval): ApprovalInstructions {
+  const how =
+    approval.status === "denied"
+      ? "a person denied this request; ask them, or change the call"
+      : `a person must approve this request${approval.url === undefined ? "" : " (at url)"}; then repeat the same request (same method, path and body) with the header "${APPROVAL_HEADER}: <id>" before expires_at; an approval works once`;
+  return { ...approval, how };
 }
 
 function unboundDetail(decision: Decision, unbound: UnboundBody): string {
@@ -121,6 +140,9 @@ export function problemFor(decision: Decision, confirm: ConfirmState = {}, typeB
     ...(decision.policyId === undefined ? {} : { policy: decision.policyId }),
     ...(rule === undefined ? {} : { rule: { index: rule.index, summary: rule.summary } }),
     ...(decision.retryAfter === undefined ? {} : { retry_after: Math.max(1, Math.ceil(decision.retryAfter)) }),
-    ...(decision.outcome === "confirm" && unbound === undefined ? { confirm: confirmInstructions(confirm) } : {}),
+    ...(decision.outcome === "confirm" && unbound === undefined && decision.approval === undefined
+      ? { confirm: confirmInstructions(confirm) }
+      : {}),
+    ...(decision.approval === undefined || unbound !== undefined ? {} : { approval: approvalInstructions(decision.approval) }),
   };
 }

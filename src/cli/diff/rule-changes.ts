@@ -13,7 +13,7 @@ export interface RuleChange {
 
 const WINDOW_FIELDS = ["allowed_hours", "forbidden_hours", "allowed_days", "forbidden_days", "timezone"] as const;
 const SCOPE_FIELDS = ["resource", "resource_types", "operation", "route", "methods", "environments", "feature"] as const;
-const ACTION_RANK = { warn: 0, require_confirmation: 1, block: 2 } as const;
+const ACTION_RANK = { warn: 0, require_confirmation: 1, require_approval: 2, block: 3 } as const;
 /** Monday 5 January 2026 00:00 UTC: the start of the reference week time windows are sampled over. */
 const REFERENCE_WEEK = Date.UTC(2026, 0, 5);
 const MINUTE = 60_000;

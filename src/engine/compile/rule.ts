@@ -20,7 +20,7 @@ import type { ModelName } from "../pricing/model-name.js";
 
 export { fromMicros, toMicros } from "../amount.js";
 
-export type Action = "block" | "warn" | "require_confirmation";
+export type Action = "block" | "warn" | "require_confirmation" | "require_approval";
 /** Who a counter is kept for. A custom key names a key function given to createGuardian. */
 export type KeyKind = (typeof BUILTIN_KEYS)[number] | { readonly custom: string };
 
@@ -102,7 +102,12 @@ export interface CompiledRule {
   readonly reservesByPrice: boolean;
   /** `reservation_ttl` in milliseconds: how long a reservation on the rule's budget waits for its settle. */
   readonly reservationTtlMs: number | undefined;
+  /** With `require_approval`: how long an approval request waits for a person, in milliseconds (default 900 s). */
+  readonly approvalTtlMs: number | undefined;
 }
+
+/** How long an approval request waits for a person when its rule names no `approval_ttl`: 900 s. */
+export const DEFAULT_APPROVAL_TTL_SECONDS = 900;
 
 function list(value: string | readonly string[] | undefined): readonly string[] | undefined {
   return value === undefined ? undefined : typeof value === "string" ? [value] : value;
@@ -122,7 +127,8 @@ function parseAction(spec: RuleSpec): { action: Action; warnPercent: number | un
   const warnPercent = match?.[2] === undefined ? spec.alert_at_percentage : Number(match[2]);
   if (spec.requires_approval === true) return { action: "require_confirmation", warnPercent };
   const named = match?.[1] ?? "block";
-  return { action: named === "warn" || named === "require_confirmation" ? named : "block", warnPercent };
+  const asks = named === "warn" || named === "require_confirmation" || named === "require_approval";
+  return { action: asks ? named : "block", warnPercent };
 }
 
 /** The points at or above which a counter warns: percent × limit / 100, exact for whole percents, rounded up. */
@@ -324,6 +330,7 @@ export function compileRule(
     needsPrice,
     reservesByPrice,
     reservationTtlMs: spec.reservation_ttl === undefined ? undefined : spec.reservation_ttl * 1000,
+    approvalTtlMs: action === "require_approval" ? (spec.approval_ttl ?? DEFAULT_APPROVAL_TTL_SECONDS) * 1000 : undefined,
   };
 }
 
@@ -342,6 +349,7 @@ function unconditionalKindOf(
 ): FindingKind | undefined {
   if (counters.length > 0 || maxCostMicros !== undefined || checks.some((check) => check.kind === "time")) return undefined;
   if (action === "require_confirmation") return "confirm";
+  if (action === "require_approval") return "approval";
   const declaresFeatureOn = spec.feature !== undefined && spec.enabled === true;
   return checks.length === 0 && !declaresFeatureOn ? "block" : undefined;
 }

@@ -38,11 +38,18 @@ export function describeTriggers(spec: RuleSpec, perCallFields: readonly string[
   if (spec.allowed_roles !== undefined) parts.push(`only roles ${spec.allowed_roles.join(", ")}`);
   if (spec.feature !== undefined) parts.push(`feature ${spec.feature}${spec.enabled === false ? " off" : ""}`);
   const action = spec.requires_approval === true ? "require_confirmation" : (spec.action ?? "block");
-  if (parts.length === 0) parts.push(action === "require_confirmation" ? "confirmation required" : action === "warn" ? "warn" : "blocked");
+  if (parts.length === 0) parts.push(UNCONDITIONAL_WORDS[action] ?? "blocked");
   else if (action !== "block") parts.push(`action ${action}`);
   if (spec.timezone !== undefined) parts.push(`in ${spec.timezone}`);
   return parts.join(", ");
 }
+
+/** What a rule with no trigger does, in the summary's words. */
+const UNCONDITIONAL_WORDS: Readonly<Record<string, string>> = {
+  require_confirmation: "confirmation required",
+  require_approval: "approval required",
+  warn: "warn",
+};
 
 /**
  * Which calls a rule covers, or undefined when it covers every call: `operation delete, resource openai`.

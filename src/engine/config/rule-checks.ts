@@ -200,6 +200,11 @@ function checkCompanions(rule: RuleSpec, path: RulePath, report: ProblemReport):
       });
     }
   }
+  if (rule.approval_ttl !== undefined && rule.action !== "require_approval")
+    report.add([...path, "approval_ttl"], {
+      message: "approval_ttl only applies to a rule with action: require_approval",
+      fix: "add action: require_approval to this rule, or remove approval_ttl:",
+    });
   for (const [route, at] of entries(rule.route ?? [], [...path, "route"])) {
     if (!route.startsWith("/")) report.add(at, { message: `route "${route}" must start with /`, fix: `write "/${route}"` });
   }

@@ -17,7 +17,7 @@ export const STARTER_FIX = [
 ].join("\n");
 
 /** Every action the schema accepts, as shown to people. */
-export const ACTION_CHOICES = "block, warn, require_confirmation, warn_at_N% (e.g. warn_at_80%)";
+export const ACTION_CHOICES = "block, warn, require_confirmation, require_approval, warn_at_N% (e.g. warn_at_80%)";
 
 /** The valid keys of the object `root` (default: the policy file schema) expects at `path`, or [] when that place is not an object. */
 export function validKeysAt(path: readonly PropertyKey[], root: z.ZodType = PolicyFileSchema): string[] {
@@ -95,7 +95,7 @@ function actionFix(value: unknown): string {
   const text = String(value);
   const threshold = /^warn[\s_-]*at[\s_-]*(\d+)\s*%?$/i.exec(text.trim());
   if (threshold !== null) return `did you mean "warn_at_${threshold[1]}%"? valid actions: ${ACTION_CHOICES}`;
-  const nearest = closestMatch(text, ["block", "warn", "require_confirmation"]);
+  const nearest = closestMatch(text, ["block", "warn", "require_confirmation", "require_approval"]);
   const lead = nearest === undefined ? "" : `did you mean "${nearest}"? `;
   return `${lead}valid actions: ${ACTION_CHOICES}`;
 }

@@ -7,8 +7,13 @@ import { RATE_WINDOWS, type RateLimitField } from "./rate-windows.js";
 /** The longest `reservation_ttl`: 31 days, a monthly budget's longest period. */
 export const MAX_RESERVATION_TTL_SECONDS = 31 * 86_400;
 
-/** `block`, `warn`, `require_confirmation`, or `warn_at_N%` (a budget/rate warning threshold; blocks at 100%). */
-export const ACTION_PATTERN = /^(block|warn|require_confirmation|warn_at_(\d{1,3})%)$/;
+/**
+ * `block`, `warn`, `require_confirmation`, `require_approval` (a person must approve), or `warn_at_N%` (a budget/rate
+ * warning threshold; blocks at 100%).
+ */
+export const ACTION_PATTERN = /^(block|warn|require_confirmation|require_approval|warn_at_(\d{1,3})%)$/;
+/** The longest `approval_ttl`: one week. */
+export const MAX_APPROVAL_TTL_SECONDS = 7 * 86_400;
 /** `HH:MM-HH:MM`, 24-hour clock; the end may be `24:00`; a range whose end is before its start crosses midnight. */
 export const HOUR_RANGE_PATTERN = /^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]|24):([0-5]\d)$/;
 
@@ -99,6 +104,13 @@ export const RuleSchema = z.strictObject({
   enabled: z.boolean().optional().describe("With feature: whether the feature is on"),
   requires_approval: z.boolean().optional().describe("With feature: calls need confirmation"),
   action: z.string().regex(ACTION_PATTERN).optional(),
+  approval_ttl: z
+    .number()
+    .int()
+    .positive()
+    .max(MAX_APPROVAL_TTL_SECONDS)
+    .optional()
+    .describe("With action require_approval: seconds a request waits for a person (default 900)"),
 });
 
 export const PolicySchema = z.strictObject({
@@ -159,6 +171,25 @@ export const LoggingSchema = z.strictObject({
     .describe("The log's name at the witness (default: file:<absolute path> or table:<postgres_table>)"),
 });
 
+/** One `notify:` target: a URL that receives signed JSON (a Slack incoming-webhook URL gets a Slack message). */
+export const NotifyTargetSchema = z.strictObject({
+  webhook: z
+    .string()
+    .url()
+    .regex(/^https?:\/\//i, "an http:// or https:// URL")
+    .describe("URL each event is POSTed to; hooks.slack.com URLs get a Slack-renderable message"),
+  secret: z.string().min(16).optional().describe("Key of this target's Hexarch-Signature (default: HEXARCH_SECRET)"),
+});
+
+export const ApprovalsSchema = z.strictObject({
+  base_url: z
+    .string()
+    .url()
+    .regex(/^https?:\/\//i, "an http:// or https:// URL")
+    .optional()
+    .describe("Where approvers open approval pages (hexarch serve), e.g. https://guard.example.com"),
+});
+
 /** A price per million tokens: 0 to MAX_AMOUNT, in whole millionths of the budget's unit. */
 const pricePerMtok = z
   .number()
@@ -184,6 +215,12 @@ export const PolicyFileSchema = z.strictObject({
     .record(z.string().min(1), PriceSchema)
     .optional()
     .describe('Model prices per million tokens, by exact name or glob ("claude-3-5-haiku*"); the most specific entry prices a call'),
+  notify: z
+    .array(NotifyTargetSchema)
+    .max(20)
+    .optional()
+    .describe("Where approval requests (and alerts) are sent: signed JSON POSTs, or Slack messages"),
+  approvals: ApprovalsSchema.optional(),
   policies: z.array(PolicySchema),
 });
 
@@ -192,3 +229,4 @@ export type PolicySpec = z.infer<typeof PolicySchema>;
 export type PriceSpec = z.infer<typeof PriceSchema>;
 export type LoggingSpec = z.infer<typeof LoggingSchema>;
 export type PolicyFileSpec = z.infer<typeof PolicyFileSchema>;
+export type NotifyTargetSpec = z.infer<typeof NotifyTargetSchema>;

@@ -53,11 +53,19 @@ async function decideRequest(deps: ServerDeps, c: Ctx, request: DecisionRequest)
   const log = deps.log;
   let decision: Decision;
   if (!dry && log?.required === true && !log.accepting()) decision = unrecordable(log);
-  else decision = await sameTurnDecider(dry ? dryRun : guardian, ids)(ctx);
+  else {
+    const decided = request.approval === undefined || dry ? await sameTurnDecider(dry ? dryRun : guardian, ids)(ctx) : undefined;
+    // A person's approval, bound to this caller and this very call: taken once when approved, else the request to wait on.
+    if (!dry && (decided === undefined || decided.kind === "approval")) {
+      const call = { ...ctx, ...(request.approval === undefined ? {} : { approval: request.approval }) };
+      const binding = { via: "decision-api", caller: subject.caller, policy: subject.policy ?? null, context: subject.context };
+      decision = await guardian.approvals.decide(call, { policies: ids, binding, decided });
+    } else decision = decided as Decision;
+  }
   const id = await deps.reservations.hold(c.get("caller"), decision, dry ? undefined : reservedBy(guardian, decision, ctx, ids));
   if (!dry) log?.record(decision, ctx, nonceOf(id), ids ?? "*");
   const body = decisionBody(id, decision, dry);
-  if (decision.outcome !== "confirm" || decision.policyId === undefined)
+  if (decision.outcome !== "confirm" || decision.policyId === undefined || decision.approval !== undefined)
     return rejected === undefined ? body : { ...body, confirm: { rejected, how: CONFIRM_HOW } };
   if (dry) return { ...body, confirm: { how: "a dry run issues no token; decide without dry_run to get one" } };
   const confirmed: readonly string[] = Array.isArray(ctx.confirm) ? ctx.confirm : [];

@@ -147,6 +147,7 @@ export interface ScriptedClient {
   ): Promise<TakeReply>;
   hexarchSlidingGiveBack(key: string, points: number, mark: number): Promise<number>;
   hexarchBucketGiveBack(key: string, points: number, windowMs: number, limit: number, mark: number): Promise<number>;
+  hexarchSwapText(key: string, expects: "0" | "1", expected: string, next: string, ttlMs: string): Promise<number>;
 }
 
 /** Defines the scripts on `client`; the same client, typed with them. */
@@ -155,5 +156,21 @@ export function defineScripts(client: RedisClientLike): ScriptedClient {
   client.defineCommand("hexarchBucketTake", { numberOfKeys: 1, lua: BUCKET_TAKE });
   client.defineCommand("hexarchSlidingGiveBack", { numberOfKeys: 1, lua: SLIDING_GIVE_BACK });
   client.defineCommand("hexarchBucketGiveBack", { numberOfKeys: 1, lua: BUCKET_GIVE_BACK });
+  client.defineCommand("hexarchSwapText", { numberOfKeys: 1, lua: SWAP_TEXT });
   return client as unknown as ScriptedClient;
 }
+
+/**
+ * Compare-and-set of a kept text. KEYS[1] the key; ARGV: 1 when a text is expected (0: only while there is none), the
+ * expected text, the new text, its lifetime in ms. Returns 1 when it replaced, else 0.
+ */
+export const SWAP_TEXT = `
+local current = redis.call('GET', KEYS[1])
+if ARGV[1] == '1' then
+  if current ~= ARGV[2] then return 0 end
+elseif current then
+  return 0
+end
+redis.call('SET', KEYS[1], ARGV[3], 'PX', tonumber(ARGV[4]))
+return 1
+`;

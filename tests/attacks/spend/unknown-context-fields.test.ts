@@ -32,6 +32,7 @@ const KNOWN: Required<GuardContext> = {
   facts: { a: true },
   feature: "f",
   confirm: false,
+  approval: "ap_unknown",
   cost: 0,
   model: "gpt-4o",
   inputTokens: 1,

@@ -245,6 +245,33 @@ export function storeContract(makeStore: StoreFactory): void {
     expect(await store.getText?.("reservation:kept")).toBe(long);
   });
 
+  it("swaps a text only from the text expected, and of 20 swaps from one text at once exactly one wins", async () => {
+    const store = makeStore();
+    const swapText = store.swapText?.bind(store);
+    if (swapText === undefined) throw new Error(`the ${store.name} store has no swapText`);
+    const swap = (expected: string | undefined, next: string) => swapText("approval:a1", expected, next, 60_000);
+    expect(await swap("pending", "approved")).toBe(false);
+    expect(await store.getText?.("approval:a1")).toBeUndefined();
+    expect(await swap(undefined, "pending")).toBe(true);
+    expect(await swap(undefined, "pending again")).toBe(false);
+    expect(await swap("pending", "approved")).toBe(true);
+    const wins = await Promise.all(Array.from({ length: 20 }, (_, i) => swap("approved", `used by ${i}`)));
+    expect(wins.filter(Boolean)).toHaveLength(1);
+    const winner = wins.indexOf(true);
+    expect(await store.getText?.("approval:a1")).toBe(`used by ${winner}`);
+    expect(await swap("approved", "used twice")).toBe(false);
+  });
+
+  it("a swapped text lives for its own time, and a text past its time counts as none", async () => {
+    const store = makeStore();
+    await store.putText?.("approval:brief", "pending", 50);
+    expect(await store.swapText?.("approval:brief", "pending", "approved", 50)).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    expect(await store.getText?.("approval:brief")).toBeUndefined();
+    expect(await store.swapText?.("approval:brief", "approved", "used", 60_000)).toBe(false);
+    expect(await store.swapText?.("approval:brief", undefined, "fresh", 60_000)).toBe(true);
+  });
+
   it("reads, sets and refunds counters without touching others", async () => {
     const store = makeStore();
     expect(await store.peek("a")).toBeUndefined();

@@ -1,0 +1,67 @@
+// The approval step around a decision: take an approved request once, or attach the request the call must wait on.
+import type { GuardContext } from "../../engine/context.js";
+import { Decision, withApproval } from "../../engine/decision.js";
+import { grantApproval } from "../../engine/approval-grant.js";
+import type { PolicySet } from "../../engine/compile/policy-set.js";
+import { DEFAULT_APPROVAL_TTL_SECONDS } from "../../engine/compile/rule.js";
+import type { ApprovalDesk } from "./approval-desk.js";
+import { subjectOf, type ApprovalRecord } from "./approval-record.js";
+
+/** Decides a context (the engine, logged when the file asks). */
+export type DecideFn = (ctx: GuardContext) => Decision | Promise<Decision>;
+
+/** The refusal of a call whose approval request a person denied: 403, naming who and why. */
+function deniedDecision(desk: ApprovalDesk, record: ApprovalRecord, decision?: Decision): Decision {
+  const why = record.reason === undefined || record.reason === "" ? "no reason given" : record.reason;
+  return new Decision({
+    outcome: "deny",
+    kind: "approval",
+    reason: `Policy '${record.policy}' needs a person's approval, and ${record.decided_by ?? "an approver"} denied it: ${why}`,
+    rule: decision?.rule,
+    warnings: decision?.warnings,
+    approval: desk.view(record),
+  });
+}
+
+/** The approval_ttl of the rule that asked for approval, in milliseconds. */
+function ttlOf(set: PolicySet, decision: Decision): number {
+  const rule = decision.rule === undefined ? undefined : set.policies.get(decision.rule.policyId)?.rules[decision.rule.index]?.rule;
+  return rule?.approvalTtlMs ?? DEFAULT_APPROVAL_TTL_SECONDS * 1000;
+}
+
+/**
+ * Decides a call under the approval protocol. With `ctx.approval` naming an approved request for this very call,
+ * the request is taken (once, across instances) and the call decided as approved; a call another policy then
+ * refuses gives the approval back. A call that needs approval gets its request (the one already asked for this call,
+ * or a new one) attached to the decision; a denied request refuses the call (403). Nothing else the call states
+ * (a confirmation, a forged or reused id) lets it through.
+ * @example const decision = await decideWithApproval(desk, set, ctx, binding, decide);
+ */
+export async function decideWithApproval(
+  desk: ApprovalDesk,
+  set: PolicySet,
+  ctx: GuardContext,
+  binding: string,
+  decide: DecideFn,
+): Promise<Decision> {
+  let rejected: "another-call" | "used" | "expired" | undefined;
+  if (ctx.approval !== undefined) {
+    const presented = await desk.present(ctx.approval, binding);
+    if (presented.kind === "denied") return deniedDecision(desk, presented.record);
+    if (presented.kind === "rejected") rejected = presented.rejection;
+    if (presented.kind === "admit") {
+      const approved = { ...ctx };
+      grantApproval(approved, [presented.record.policy]);
+      const decision = await decide(approved);
+      // Refused by another policy (a confirmation, a limit): the approval stays for the retry that passes them.
+      if (decision.isAllowed()) desk.used(presented.record);
+      else await desk.giveBack(presented.record);
+      return decision;
+    }
+  }
+  const decision = await decide(ctx);
+  if (decision.outcome !== "confirm" || decision.kind !== "approval" || decision.policyId === undefined) return decision;
+  const record = await desk.request(decision.policyId, binding, subjectOf(ctx, decision.reason), ttlOf(set, decision));
+  if (record.status === "denied") return deniedDecision(desk, record, decision);
+  return withApproval(decision, desk.view(record, rejected));
+}
