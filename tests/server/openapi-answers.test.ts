@@ -40,6 +40,11 @@ let keyed: TestServer;
 let bare: TestServer;
 /** No keys and one call a second: 429. */
 let limited: TestServer;
+/** Keys, one call a second and a Redis nobody answers at: 503 then 429 on the routes an open server never serves (approve). */
+let keyedDown: TestServer;
+/** An approve key per approve-scoped route, each with its own one-a-second limit. */
+let downApprovers: Record<string, string>[];
+let approveRoutes = 0;
 let admin: Record<string, string>;
 let decider: Record<string, string>;
 let otherDecider: Record<string, string>;
@@ -102,7 +107,8 @@ async function ask(
 const concrete = (template: string, id = "x"): string => template.replace(/\{[^}]+\}/g, id);
 
 beforeAll(async () => {
-  const logged = `${SERVER_POLICIES}logging:\n  file: decisions.log\n`;
+  const approval = "  - id: prod_delete\n    rules:\n      - operation: delete\n        action: require_approval\n";
+  const logged = `${SERVER_POLICIES}${approval}logging:\n  file: decisions.log\n`;
   keyed = await startTestServer(logged, { callerLimit: 0, manageKeys: true, bodyLimit: BODY_LIMIT });
   const keys = keysFileFor(keyed.policyFile);
   admin = bearer(createKey(keys, "ops", ["admin"]).key);
@@ -111,10 +117,13 @@ beforeAll(async () => {
   keyed.server.reload();
   bare = await startTestServer(`${SERVER_POLICIES}store:\n  redis_url: redis://127.0.0.1:1\n`, { callerLimit: 0 });
   limited = await startTestServer(SERVER_POLICIES, { callerLimit: 1 });
+  keyedDown = await startTestServer(`${SERVER_POLICIES}store:\n  redis_url: redis://127.0.0.1:1\n`, { callerLimit: 1 });
+  downApprovers = [0, 1, 2, 3].map((n) => bearer(createKey(keysFileFor(keyedDown.policyFile), `person-${n}`, ["approve"]).key));
+  keyedDown.server.reload();
   doc = JSON.parse((await send(keyed, "GET", "/openapi.json")).text) as Doc;
 });
 afterAll(async () => {
-  await Promise.all([keyed?.stop(), bare?.stop(), limited?.stop()]);
+  await Promise.all([keyed?.stop(), bare?.stop(), limited?.stop(), keyedDown?.stop()]);
 });
 
 /** Every documented operation as [method, path template, operation]. */
@@ -133,12 +142,23 @@ describe("every answer the decision server gives is in its OpenAPI document", ()
       if (op.security.length > 0) {
         await ask(keyed, method, at); // no key: 401
         await ask(bare, method, at, { headers: { host: "attacker.example" } }); // open server, another Host: 403
-        if ((op as { "x-scope"?: string })["x-scope"] === "admin") await ask(keyed, method, at, { headers: decider }); // 403
+        const scope = (op as { "x-scope"?: string })["x-scope"];
+        if (scope === "admin" || scope === "approve") await ask(keyed, method, at, { headers: decider }); // 403
         for (let i = 0; i < 4; i++) await ask(limited, method, at); // over one call a second: 429
+        // An open server never lets anyone approve: the store failing (503) and the limit (429) need keys.
+        const wellFormed = concrete(path, `ap_${"A".repeat(22)}`);
+        if (scope === "approve")
+          for (let i = 0; i < 4; i++)
+            await ask(keyedDown, method, wellFormed, {
+              // One key per route: its first call meets the store (503), the next ones the key's limit (429).
+              headers: downApprovers[approveRoutes] ?? {},
+              ...(method === "POST" ? { body: path.endsWith("/deny") ? { reason: "r" } : {} } : {}),
+            });
+        if (scope === "approve") approveRoutes += 1;
       }
       if (method === "GET") await ask(keyed, "HEAD", at, { headers: admin });
       if (op.requestBody !== undefined) {
-        const headers = (op as { "x-scope"?: string })["x-scope"] === "admin" ? admin : decider;
+        const headers = ["admin", "approve"].includes((op as { "x-scope"?: string })["x-scope"] ?? "") ? admin : decider;
         await ask(keyed, method, at, { body: "{}", type: "text/plain", headers }); // 415
         await ask(keyed, method, at, { body: "{", headers }); // 400
         await ask(keyed, method, at, { body: JSON.stringify({ pad: "x".repeat(BODY_LIMIT) }), headers }); // 413
@@ -191,6 +211,28 @@ describe("every answer the decision server gives is in its OpenAPI document", ()
       ["DELETE", "/v1/keys/x"],
     ] as const)
       await ask(bare, method, path, method === "POST" ? { body: { name: "ci", scopes: ["decide"] } } : {}); // off: 404
+
+    const drop = { policy: "prod_delete", context: { operation: "delete", resource: "users" } };
+    const asked = JSON.parse((await ask(keyed, "POST", "/v1/decisions", { body: drop, headers: decider })).text) as {
+      approval: { id: string };
+    };
+    const approvalId = asked.approval.id;
+    await ask(keyed, "GET", "/v1/approvals", { headers: admin });
+    await ask(keyed, "GET", `/v1/approvals/${approvalId}`, { headers: admin });
+    await ask(keyed, "GET", "/v1/approvals/nobody", { headers: admin }); // 404
+    for (const verdict of ["approve", "deny"]) {
+      const nobody = `/v1/approvals/ap_${"B".repeat(22)}/${verdict}`;
+      await ask(keyed, "POST", nobody, { body: verdict === "deny" ? { reason: "no" } : {}, headers: admin }); // 404
+      await ask(keyed, "POST", `/v1/approvals/${approvalId}/${verdict}`, { body: { by: 7 }, headers: admin }); // 400
+    }
+    const second = JSON.parse(
+      (await ask(keyed, "POST", "/v1/decisions", { body: { ...drop, context: { ...drop.context, resource: "orders" } }, headers: decider }))
+        .text,
+    ) as { approval: { id: string } };
+    await ask(keyed, "POST", `/v1/approvals/${approvalId}/approve`, { body: { by: "ops" }, headers: admin });
+    await ask(keyed, "POST", `/v1/approvals/${approvalId}/deny`, { body: { reason: "late" }, headers: admin }); // 409
+    await ask(keyed, "POST", `/v1/approvals/${second.approval.id}/deny`, { body: { reason: "no" }, headers: admin });
+    await ask(keyed, "POST", `/v1/approvals/${second.approval.id}/approve`, { body: {}, headers: admin }); // 409
   });
 
   it("finds each answer's status and content type described for its operation", () => {
