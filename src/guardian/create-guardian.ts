@@ -94,6 +94,18 @@ export interface Guardian {
   check(policyId: string | readonly string[], context?: GuardContext): Promise<Decision>;
   /** Decides a call against every enabled policy whose rules match it (what `hexarch()` middleware does); context as check(). */
   evaluate(context: GuardContext): Promise<Decision>;
+  /**
+   * The decider port of hexarch's hot paths (the HTTP adapters, the decision server): decides like `check(policyIds)`,
+   * or like `evaluate()` without ids, and hands back the Decision itself when the store answered in the same turn
+   * (MemoryStore), else a promise of it. Checks neither the ids (check them once with `assertPolicy` where the caller
+   * is set up) nor the context's field names (build it from known fields): both cost per call and are the caller's.
+   * A guardian made another way (a test double, a wrapper) implements it, with `check()`/`evaluate()` if need be.
+   * @example
+   * ["safe_delete"].forEach((id) => guardian.assertPolicy(id)); // once, at set-up
+   * const decided = guardian.decideNow({ method: "DELETE", route: "/users/7" }, ["safe_delete"]);
+   * const decision = decided instanceof Decision ? decided : await decided;
+   */
+  decideNow(context: GuardContext, policyIds?: readonly string[]): Decision | Promise<Decision>;
   /** Wraps a function so it runs only when the policy allows; otherwise it rejects with PolicyViolation without running. */
   protect<A extends unknown[], R>(
     policyId: string,
@@ -119,29 +131,6 @@ export interface Guardian {
   assertPolicy(policyId: string): void;
   /** Writes every queued decision-log record, then releases the log and the store. */
   close(): Promise<void>;
-}
-
-/** Decides a call and hands back the Decision itself when the store answered synchronously, else a promise of it. */
-type SameTurnDecide = (context: GuardContext, policyIds?: readonly string[]) => Decision | Promise<Decision>;
-
-/** The same-turn decider of each guardian createGuardian made (see sameTurnDecider). */
-const sameTurn = new WeakMap<Guardian, SameTurnDecide>();
-
-/**
- * For hexarch's own hot paths (the HTTP adapters, the decision server), not for apps: a function deciding calls
- * against `policyIds` (checked here, once: an unknown id throws PolicyConfigError) or against every matching
- * policy, which returns the Decision itself when the store answered synchronously (MemoryStore), else a promise
- * of it. A Guardian that createGuardian did not make decides through its check() or evaluate().
- * @example const decide = sameTurnDecider(guardian, ["safe_delete"]); const decided = decide(ctx);
- */
-export function sameTurnDecider(
-  guardian: Guardian,
-  policyIds?: readonly string[],
-): (context: GuardContext) => Decision | Promise<Decision> {
-  policyIds?.forEach((id) => guardian.assertPolicy(id));
-  const decide = sameTurn.get(guardian);
-  if (decide !== undefined) return (context) => decide(context, policyIds);
-  return policyIds === undefined ? (context) => guardian.evaluate(context) : (context) => guardian.check(policyIds, context);
 }
 
 const MODES = ["strict", "warn", "off"] as const;
@@ -319,6 +308,7 @@ export function createGuardian(options: GuardianOptions = {}): Guardian {
       const refused = contextError(context, "evaluate()");
       return refused === undefined ? decider.decide(context) : Promise.reject(refused);
     },
+    decideNow: (context, policyIds) => decider.decideNow(context, policyIds),
     countersFor: (context, policyIds) => {
       policyIds?.forEach(assertPolicy);
       const refused = contextError(context, "countersFor()");
@@ -336,6 +326,5 @@ export function createGuardian(options: GuardianOptions = {}): Guardian {
       await store.close?.();
     },
   };
-  sameTurn.set(guardian, (context, policyIds) => decider.decideNow(context, policyIds));
   return guardian;
 }

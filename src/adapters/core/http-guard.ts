@@ -1,7 +1,7 @@
 // The request flow every adapter runs: context, confirmation token, decision, answer, events, per-request handle.
 import type { GuardContext } from "../../engine/context.js";
 import { Decision } from "../../engine/decision.js";
-import { sameTurnDecider, type Guardian } from "../../guardian/create-guardian.js";
+import type { Guardian } from "../../guardian/create-guardian.js";
 import { SILENT_LOGGER, type Logger } from "../../errors/warnings.js";
 import { answerFor, type HttpAnswer } from "./answer.js";
 import { bodyDigest, type UnboundBody } from "./body-digest.js";
@@ -130,7 +130,9 @@ export function createHttpGuard<Req extends object>(config: HttpGuardConfig<Req>
   const problemTypeBase = options.problemTypeBase ?? DEFAULT_PROBLEM_TYPE_BASE;
   const tokens = tokenIssuer(config, logger);
   const plainAnswer = { headers, problemTypeBase };
-  const decide = sameTurnDecider(guardian, policies);
+  // Ids checked here, once: an unknown one throws PolicyConfigError at set-up instead of deciding nothing per request.
+  policies?.forEach((id) => guardian.assertPolicy(id));
+  const decide = (ctx: GuardContext): Decision | Promise<Decision> => guardian.decideNow(ctx, policies);
   const failsOpen = (ids: readonly string[]): boolean => ids.every((id) => guardian.policies.policies.get(id)?.fail === "open");
   const watchProxies = proxyWatch<HttpRequestView>(logger, (view) => view.proxySight?.());
 

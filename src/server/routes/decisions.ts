@@ -1,7 +1,7 @@
 // POST /v1/decisions, /v1/explain and /v1/decisions/{id}/settle: the engine's answer over HTTP, a refusal being a 200.
 import type { Hono } from "hono";
 import type { Decision } from "../../engine/decision.js";
-import { sameTurnDecider, type Guardian } from "../../guardian/create-guardian.js";
+import type { Guardian } from "../../guardian/create-guardian.js";
 import { unrecordable } from "../../log/logged-engine.js";
 import type { JsonValue } from "../../log/canonical.js";
 import { readBody, sendProblem } from "../respond.js";
@@ -53,7 +53,7 @@ async function decideRequest(deps: ServerDeps, c: Ctx, request: DecisionRequest)
   const log = deps.log;
   let decision: Decision;
   if (!dry && log?.required === true && !log.accepting()) decision = unrecordable(log);
-  else decision = await sameTurnDecider(dry ? dryRun : guardian, ids)(ctx);
+  else decision = await (dry ? dryRun : guardian).decideNow(ctx, ids);
   const id = await deps.reservations.hold(c.get("caller"), decision, dry ? undefined : reservedBy(guardian, decision, ctx, ids));
   if (!dry) log?.record(decision, ctx, nonceOf(id), ids ?? "*");
   const body = decisionBody(id, decision, dry);
@@ -96,7 +96,7 @@ export function decisionRoutes(app: Hono<ServerEnv>, deps: ServerDeps): void {
     const { dryRun } = deps.runtime.current;
     const ids = policyIds(c, dryRun, parsed.value.policy);
     if (ids instanceof Response) return ids;
-    const decision = await sameTurnDecider(dryRun, ids)(toGuardContext(parsed.value.context));
+    const decision = await dryRun.decideNow(toGuardContext(parsed.value.context), ids);
     const rules = decision
       .explain()
       .map((e) => ({ policy: e.rule.policyId, index: e.rule.index, summary: e.rule.summary, applied: e.applied, why: e.why }));
