@@ -1,20 +1,14 @@
 // Express adapter: `app.use(hexarch())` applies every policy, `guard(id)` one policy to one route.
 import type { NextFunction, Request, RequestHandler, Response } from "express";
 import type { Decision } from "../engine/decision.js";
-import type { Guardian } from "../guardian/create-guardian.js";
-import { adapterEntries, type BoundHexarch } from "./core/adapter-entries.js";
 import {
-  createHttpGuard,
-  headerWriter,
-  RequestLedger,
+  defineAdapter,
   setAnswerHeaders,
   WIRE_NAMES,
-  type GuardAnswer,
-  type Guarded,
+  type AdapterOptions,
+  type AdapterSpecOf,
+  type BoundHexarch,
   type GuardianChoice,
-  type GuardSetup,
-  type HttpGuardOptions,
-  type OnDenied,
   type Refusal,
 } from "./core/index.js";
 import { ExpressRequestView } from "./express/request-view.js";
@@ -29,13 +23,11 @@ export interface DeniedRequest {
   readonly next: NextFunction;
 }
 
-/** Options of `guard()` (and of `hexarch()`, which adds the guardian options). */
-export interface ExpressGuardOptions extends HttpGuardOptions<Request> {
-  /** The guardian to use. Default: the one of the first `hexarch()`, else one created from the discovered policy file. */
-  readonly guardian?: Guardian;
-  /** Answers refused requests instead of the problem+json response. Default: hexarch's answer. */
-  readonly onDenied?: OnDenied<DeniedRequest>;
-}
+/**
+ * Options of `guard()` (and of `hexarch()`, which adds the guardian options). `guardian` defaults to the
+ * process-wide guardian (`processGuardian`); `onDenied` answers refused requests instead of the problem+json response.
+ */
+export type ExpressGuardOptions = AdapterOptions<Request, DeniedRequest, void>;
 
 /** Options of `hexarch()`: guard options plus, when no `guardian` is given, the options to create one. */
 export type HexarchOptions = ExpressGuardOptions & GuardianChoice;
@@ -43,46 +35,34 @@ export type HexarchOptions = ExpressGuardOptions & GuardianChoice;
 /** The `hexarch()` middleware, with its guardian and a `guard()` (sharing its guardian and options) bound to it. */
 export type HexarchMiddleware = BoundHexarch<ExpressGuardOptions, RequestHandler>;
 
-const ADAPTER = "express";
-const ADAPTER_SPEC = { onDenied: ["function"] } as const;
-
-function middleware(setup: GuardSetup<ExpressGuardOptions>, policies: readonly string[] | undefined): RequestHandler {
-  const run = createHttpGuard<Request>({ guardian: setup.guardian, policies, options: setup.options });
-  const writeHeaders = headerWriter(setup.options.headers, WIRE_NAMES);
-  const { onDenied } = setup.options;
-
-  const respond = (answer: GuardAnswer | undefined, ledger: RequestLedger, req: Request, res: Response, next: NextFunction): void => {
-    if (answer === undefined) return next();
-    if (answer.proceed) {
-      writeHeaders(res, answer.decision);
-      ledger.watchEnd(res);
-      return next();
+const express = defineAdapter<ExpressGuardOptions, ExpressRequestView, void, RequestHandler>({
+  name: "express",
+  spec: { onDenied: ["function"] } satisfies AdapterSpecOf<ExpressGuardOptions>,
+  fieldNames: WIRE_NAMES,
+  middleware: (guardRequest) =>
+    function hexarchGuard(req, res, next) {
+      void guardRequest(new ExpressRequestView(req, res, next));
+    },
+  proceed(view, decision, writeHeaders) {
+    if (decision !== undefined) {
+      writeHeaders(view.res, decision);
+      view.ledger.watchEnd(view.res);
     }
+    view.next();
+  },
+  refuse({ request, res, next }, answer, onDenied) {
     setAnswerHeaders(res, answer.headers);
-    if (onDenied !== undefined) {
-      const handled = onDenied({ decision: answer.decision, answer, req, res, next });
-      // Express 4 does not catch a promise a middleware returns: a handler's rejection goes to the error handlers.
-      if (handled instanceof Promise) handled.catch(next);
+    if (onDenied === undefined) {
+      res.statusCode = answer.status;
+      res.end(JSON.stringify(answer.body));
       return;
     }
-    res.statusCode = answer.status;
-    res.end(JSON.stringify(answer.body));
-  };
-
-  return function hexarchGuard(req: Request, res: Response, next: NextFunction): void {
-    const ledger = (res.locals.hexarch as RequestLedger | undefined) ?? (res.locals.hexarch = new RequestLedger());
-    let answer: Guarded | undefined;
-    try {
-      answer = run(req, new ExpressRequestView(req), ledger);
-    } catch (error) {
-      return next(error);
-    }
-    if (answer instanceof Promise) answer.then((value) => respond(value, ledger, req, res, next), next);
-    else respond(answer, ledger, req, res, next);
-  };
-}
-
-const entries = adapterEntries<ExpressGuardOptions, RequestHandler>(ADAPTER, ADAPTER_SPEC, middleware);
+    const handled = onDenied({ decision: answer.decision, answer, req: request, res, next });
+    // Express 4 does not catch a promise a middleware returns: a handler's rejection goes to the error handlers.
+    if (handled instanceof Promise) handled.catch(next);
+  },
+  fail: (view, error) => view.next(error),
+});
 
 /**
  * Applies every enabled policy whose rules match each request. Loads and validates the policy file now: a broken
@@ -94,7 +74,7 @@ const entries = adapterEntries<ExpressGuardOptions, RequestHandler>(ADAPTER, ADA
  * app.use(hexarch({ policyFile: "config/hexarch.yaml", headers: { legacy: true } }));
  */
 export function hexarch(options?: HexarchOptions): HexarchMiddleware {
-  return entries.hexarch(options);
+  return express.hexarch(options);
 }
 
 /**
@@ -106,7 +86,7 @@ export function hexarch(options?: HexarchOptions): HexarchMiddleware {
  * app.post("/chat", guard("api_budget", { resource: "openai", cost: (req) => estimate(req.body) }), chat);
  */
 export function guard(policyId: string | readonly string[], options?: ExpressGuardOptions): RequestHandler {
-  return entries.guard(policyId, options);
+  return express.guard(policyId, options);
 }
 
 export type { OnDenied, RequestHandle } from "./core/index.js";

@@ -1,19 +1,14 @@
 // Koa adapter: `app.use(hexarch())` applies every policy, `guard(id)` one policy to one route.
 import type { Context, Middleware, Next } from "koa";
 import type { Decision } from "../engine/decision.js";
-import type { Guardian } from "../guardian/create-guardian.js";
-import { adapterEntries, type BoundHexarch } from "./core/adapter-entries.js";
 import {
-  createHttpGuard,
-  headerWriter,
-  RequestLedger,
+  defineAdapter,
   setAnswerHeaders,
   WIRE_NAMES,
-  type GuardAnswer,
+  type AdapterOptions,
+  type AdapterSpecOf,
+  type BoundHexarch,
   type GuardianChoice,
-  type GuardSetup,
-  type HttpGuardOptions,
-  type OnDenied,
   type Refusal,
 } from "./core/index.js";
 import { KoaRequestView } from "./koa/request-view.js";
@@ -30,13 +25,11 @@ export interface DeniedRequest {
 /** @deprecated The same type under the name every adapter uses: `DeniedRequest`. */
 export type DeniedContext = DeniedRequest;
 
-/** Options of `guard()` (and of `hexarch()`, which adds the guardian options). */
-export interface KoaGuardOptions extends HttpGuardOptions<Context> {
-  /** The guardian to use. Default: the one of the first `hexarch()`, else one created from the discovered policy file. */
-  readonly guardian?: Guardian;
-  /** Answers refused requests instead of the problem+json response. Default: hexarch's answer. */
-  readonly onDenied?: OnDenied<DeniedRequest>;
-}
+/**
+ * Options of `guard()` (and of `hexarch()`, which adds the guardian options). `guardian` defaults to the
+ * process-wide guardian (`processGuardian`); `onDenied` answers refused requests instead of the problem+json response.
+ */
+export type KoaGuardOptions = AdapterOptions<Context, DeniedRequest, void>;
 
 /** Options of `hexarch()`: guard options plus, when no `guardian` is given, the options to create one. */
 export type HexarchOptions = KoaGuardOptions & GuardianChoice;
@@ -44,21 +37,22 @@ export type HexarchOptions = KoaGuardOptions & GuardianChoice;
 /** The `hexarch()` middleware, with its guardian and a `guard()` (sharing its guardian and options) bound to it. */
 export type HexarchMiddleware = BoundHexarch<KoaGuardOptions, Middleware>;
 
-const ADAPTER = "koa";
-const ADAPTER_SPEC = { onDenied: ["function"] } as const;
-
-function middleware(setup: GuardSetup<KoaGuardOptions>, policies: readonly string[] | undefined): Middleware {
-  const run = createHttpGuard<Context>({ guardian: setup.guardian, policies, options: setup.options });
-  const writeHeaders = headerWriter(setup.options.headers, WIRE_NAMES);
-  const { onDenied } = setup.options;
-
-  const respond = (answer: GuardAnswer | undefined, ledger: RequestLedger, ctx: Context, next: Next): unknown => {
-    if (answer === undefined) return next();
-    if (answer.proceed) {
-      if (!ctx.res.headersSent) writeHeaders(ctx.res, answer.decision);
+const koa = defineAdapter<KoaGuardOptions, KoaRequestView, unknown, Middleware>({
+  name: "koa",
+  spec: { onDenied: ["function"] } satisfies AdapterSpecOf<KoaGuardOptions>,
+  fieldNames: WIRE_NAMES,
+  middleware: (guardRequest) =>
+    function hexarchGuard(ctx, next) {
+      return guardRequest(new KoaRequestView(ctx, next));
+    },
+  proceed({ request: ctx, ledger, next }, decision, writeHeaders) {
+    if (decision !== undefined) {
+      if (!ctx.res.headersSent) writeHeaders(ctx.res, decision);
       ledger.watchEnd(ctx.res);
-      return next();
     }
+    return next();
+  },
+  refuse({ request: ctx, next }, answer, onDenied) {
     const { "Content-Type": contentType, ...policyHeaders } = answer.headers;
     setAnswerHeaders(ctx.res, policyHeaders);
     if (onDenied !== undefined) return onDenied({ decision: answer.decision, answer, ctx, next });
@@ -66,16 +60,8 @@ function middleware(setup: GuardSetup<KoaGuardOptions>, policies: readonly strin
     ctx.type = contentType as string;
     ctx.body = JSON.stringify(answer.body);
     return undefined;
-  };
-
-  return function hexarchGuard(ctx: Context, next: Next): unknown {
-    const ledger = (ctx.state.hexarch as RequestLedger | undefined) ?? (ctx.state.hexarch = new RequestLedger());
-    const answer = run(ctx, new KoaRequestView(ctx), ledger);
-    return answer instanceof Promise ? answer.then((value) => respond(value, ledger, ctx, next)) : respond(answer, ledger, ctx, next);
-  };
-}
-
-const entries = adapterEntries<KoaGuardOptions, Middleware>(ADAPTER, ADAPTER_SPEC, middleware);
+  },
+});
 
 /**
  * Applies every enabled policy whose rules match each request. Loads and validates the policy file now: a broken
@@ -89,7 +75,7 @@ const entries = adapterEntries<KoaGuardOptions, Middleware>(ADAPTER, ADAPTER_SPE
  * app.use(hexarch({ policyFile: "config/hexarch.yaml", headers: { legacy: true } }));
  */
 export function hexarch(options?: HexarchOptions): HexarchMiddleware {
-  return entries.hexarch(options);
+  return koa.hexarch(options);
 }
 
 /**
@@ -101,7 +87,7 @@ export function hexarch(options?: HexarchOptions): HexarchMiddleware {
  * router.post("/chat", guard("api_budget", { resource: "openai", cost: (ctx) => estimate(ctx.request.body) }), chat);
  */
 export function guard(policyId: string | readonly string[], options?: KoaGuardOptions): Middleware {
-  return entries.guard(policyId, options);
+  return koa.guard(policyId, options);
 }
 
 export type { OnDenied, RequestHandle } from "./core/index.js";

@@ -12,7 +12,7 @@ import {
 import { existingSharedGuardian, offerSharedGuardian, sharedGuardian } from "./shared-guardian.js";
 
 /** A guardian with the options a `hexarch()` or `guard()` runs with. */
-export interface GuardSetup<Options> {
+export interface AdapterSetup<Options> {
   readonly guardian: Guardian;
   readonly options: Options;
 }
@@ -25,6 +25,18 @@ function guardianOptionsIn(options: Record<string, unknown>): Record<string, unk
   const picked: Record<string, unknown> = {};
   for (const key of GUARDIAN_KEYS) if (options[key] !== undefined) picked[key] = options[key];
   return picked;
+}
+
+function guardianOptionsRefused(given: readonly string[], label: string, reason: string): PolicyConfigError {
+  return new PolicyConfigError(
+    given.map((key) => ({
+      file: "<options>",
+      path: `${label}.${key}`,
+      message: `"${key}" ${reason}`,
+      fix: "create one guardian in a shared module (createGuardian({ ... })) and pass it as guardian, or use HEXARCH_POLICY_FILE / HEXARCH_REDIS_URL",
+    })),
+    `invalid options for ${label}`,
+  );
 }
 
 function withoutGuardianOptions<Options extends object>(options: Options): Options {
@@ -45,11 +57,13 @@ export function setupHexarch<Options extends AnyHttpOptions>(
   options: Options | undefined,
   label: string,
   adapterSpec: OptionSpec = {},
-): GuardSetup<Options> {
-  validateOptions(options, { ...HTTP_OPTION_SPEC, ...GUARDIAN_OPTION_SPEC, ...adapterSpec }, label);
+  noGuardianOptions?: string,
+): AdapterSetup<Options> {
   const given = (options ?? {}) as Options;
   const guardianOptions = guardianOptionsIn(given as Record<string, unknown>);
   const creates = Object.keys(guardianOptions).length > 0;
+  if (creates && noGuardianOptions !== undefined) throw guardianOptionsRefused(Object.keys(guardianOptions), label, noGuardianOptions);
+  validateOptions(options, { ...HTTP_OPTION_SPEC, ...GUARDIAN_OPTION_SPEC, ...adapterSpec }, label);
   if (given.guardian !== undefined && creates) {
     throw new PolicyConfigError(
       [
@@ -69,7 +83,8 @@ export function setupHexarch<Options extends AnyHttpOptions>(
   if (guardian === undefined && creates) guardian = createGuardian({ ...guardianOptions, ...environment, ...logger });
   if (guardian === undefined) {
     const existing = existingSharedGuardian<Options>(adapter);
-    guardian = existing?.guardian ?? createGuardian({ ...environment, ...logger });
+    if (existing !== undefined) guardian = existing.guardian;
+    else guardian = noGuardianOptions === undefined ? createGuardian({ ...environment, ...logger }) : sharedGuardian(adapter).guardian;
   }
   const resolved = withoutGuardianOptions(given);
   offerSharedGuardian(adapter, guardian, resolved);
@@ -86,10 +101,10 @@ export function setupGuard<Options extends AnyHttpOptions>(
   adapter: string,
   policyIds: readonly string[],
   options: Options | undefined,
-  parent: GuardSetup<Options> | undefined,
+  parent: AdapterSetup<Options> | undefined,
   label: string,
   adapterSpec: OptionSpec = {},
-): GuardSetup<Options> {
+): AdapterSetup<Options> {
   validateOptions(options, { ...HTTP_OPTION_SPEC, ...adapterSpec }, label);
   if (policyIds.length === 0) {
     throw new PolicyConfigError([
@@ -98,8 +113,29 @@ export function setupGuard<Options extends AnyHttpOptions>(
   }
   const given = (options ?? {}) as Options;
   const base = parent ?? (given.guardian === undefined ? sharedGuardian<Options>(adapter) : undefined);
-  const guardian = given.guardian ?? (base as GuardSetup<Options>).guardian;
-  for (const id of policyIds) guardian.assertPolicy(id);
+  const guardian = given.guardian ?? (base as AdapterSetup<Options>).guardian;
   const inherited = base?.options ?? ({} as Options);
   return { guardian, options: { ...inherited, ...given } };
+}
+
+/**
+ * The policy ids a `policy` option selects (undefined = every policy): an empty list throws PolicyConfigError at
+ * set-up (each id is checked against the guardian where the guard is built, `createHttpGuard`).
+ * @example selectedPolicies("safe_delete", "withHexarch()") // ["safe_delete"]
+ */
+export function selectedPolicies(policy: string | readonly string[] | undefined, label: string): readonly string[] | undefined {
+  if (policy === undefined) return undefined;
+  const ids = typeof policy === "string" ? [policy] : [...policy];
+  if (ids.length > 0) return ids;
+  throw new PolicyConfigError(
+    [
+      {
+        file: "<options>",
+        path: `${label}.policy`,
+        message: "an empty list of policy ids",
+        fix: "name a policy, or leave policy out to apply every policy",
+      },
+    ],
+    `invalid options for ${label}`,
+  );
 }

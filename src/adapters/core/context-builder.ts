@@ -25,7 +25,7 @@ export interface HttpRequestView {
   /** The request body (parsed, raw or a string) for the confirmation token's digest; read only when a token is involved. */
   body(): unknown;
   /** What the request shows about proxies, for the one-time proxy warnings; absent where the adapter checks itself. */
-  proxySight?(): ProxySight;
+  proxySight?(): ProxySight | undefined;
   /** True when the request has a body that no parser read before hexarch (no token can be bound to it). */
   bodyUnseen?(): boolean;
 }

@@ -1,6 +1,6 @@
 // An Express request as the core reads it.
-import type { Request } from "express";
-import type { HttpRequestView } from "../core/index.js";
+import type { NextFunction, Request, Response } from "express";
+import { RequestLedger, type AdapterView } from "../core/index.js";
 import { nodeRequestHeader } from "../core/node-header.js";
 import { announcesBody, type ProxySight, type ProxyTrust } from "../core/request-warnings.js";
 
@@ -16,31 +16,38 @@ function proxyTrust(setting: unknown): ProxyTrust {
 
 /**
  * Method, URL, headers, `req.ip` (so `trust proxy` decides about X-Forwarded-For), the socket's address and the
- * parsed body, each read when the core asks; paths compare without case (see `caseSensitive`).
+ * parsed body, each read when the core asks; paths compare without case (see `caseSensitive`). Carries the
+ * response and `next` the answer goes through, and the request's ledger (`res.locals.hexarch`).
  */
-export class ExpressRequestView implements HttpRequestView {
-  readonly #req: Request;
+export class ExpressRequestView implements AdapterView<Request> {
+  readonly request: Request;
+  readonly res: Response;
+  readonly next: NextFunction;
+  readonly ledger: RequestLedger;
 
-  constructor(req: Request) {
-    this.#req = req;
+  constructor(req: Request, res: Response, next: NextFunction) {
+    this.request = req;
+    this.res = res;
+    this.next = next;
+    this.ledger = (res.locals.hexarch as RequestLedger | undefined) ?? (res.locals.hexarch = new RequestLedger());
   }
 
   get method(): string {
-    return this.#req.method;
+    return this.request.method;
   }
 
   get url(): string {
-    return this.#req.originalUrl;
+    return this.request.originalUrl;
   }
 
   /** `req.ip`; when `trust proxy` is off that is the socket's peer address, read directly to skip proxy parsing. */
   get clientAddress(): string | undefined {
-    const req = this.#req;
+    const req = this.request;
     return appSetting(req, "trust proxy") === false ? req.socket.remoteAddress : req.ip;
   }
 
   get peerAddress(): string | undefined {
-    return this.#req.socket.remoteAddress;
+    return this.request.socket.remoteAddress;
   }
 
   /**
@@ -53,15 +60,15 @@ export class ExpressRequestView implements HttpRequestView {
   }
 
   header(name: string): string | undefined {
-    return nodeRequestHeader(this.#req, name);
+    return nodeRequestHeader(this.request, name);
   }
 
   body(): unknown {
-    return this.#req.body as unknown;
+    return this.request.body as unknown;
   }
 
   proxySight(): ProxySight {
-    const req = this.#req;
+    const req = this.request;
     return {
       trust: proxyTrust(appSetting(req, "trust proxy")),
       forwardedFor: nodeRequestHeader(req, "x-forwarded-for"),
@@ -70,6 +77,6 @@ export class ExpressRequestView implements HttpRequestView {
   }
 
   bodyUnseen(): boolean {
-    return this.#req.body === undefined && announcesBody(this.#req.headers);
+    return this.request.body === undefined && announcesBody(this.request.headers);
   }
 }

@@ -1,6 +1,6 @@
 // A Koa context as the core reads it.
-import type { Context } from "koa";
-import type { HttpRequestView } from "../core/index.js";
+import type { Context, Next } from "koa";
+import { RequestLedger, type AdapterView } from "../core/index.js";
 import { nodeRequestHeader } from "../core/node-header.js";
 import { announcesBody, type ProxySight, type ProxyTrust } from "../core/request-warnings.js";
 
@@ -12,13 +12,18 @@ function koaProxyTrust(ctx: Context): ProxyTrust {
 /**
  * Method, URL, headers, the client address as `ctx.ip` gives it (so `app.proxy` decides about X-Forwarded-For;
  * with `proxy` off that is the socket address, read directly), the socket address, case-insensitive routing (as
- * @koa/router) and the body a body parser left; each read when the core asks.
+ * @koa/router) and the body a body parser left; each read when the core asks. Carries `next` and the request's
+ * ledger (`ctx.state.hexarch`).
  */
-export class KoaRequestView implements HttpRequestView {
-  readonly #ctx: Context;
+export class KoaRequestView implements AdapterView<Context> {
+  readonly request: Context;
+  readonly next: Next;
+  readonly ledger: RequestLedger;
 
-  constructor(ctx: Context) {
-    this.#ctx = ctx;
+  constructor(ctx: Context, next: Next) {
+    this.request = ctx;
+    this.next = next;
+    this.ledger = (ctx.state.hexarch as RequestLedger | undefined) ?? (ctx.state.hexarch = new RequestLedger());
   }
 
   /** @koa/router's default; a router made with `sensitive: true` is out of reach of app-level middleware. */
@@ -27,33 +32,33 @@ export class KoaRequestView implements HttpRequestView {
   }
 
   get method(): string {
-    return this.#ctx.req.method ?? "GET";
+    return this.request.req.method ?? "GET";
   }
 
   get url(): string {
-    return this.#ctx.originalUrl;
+    return this.request.originalUrl;
   }
 
   get clientAddress(): string | undefined {
-    const ctx = this.#ctx;
+    const ctx = this.request;
     if (!ctx.app.proxy) return ctx.req.socket.remoteAddress;
     return ctx.ip === "" ? undefined : ctx.ip;
   }
 
   get peerAddress(): string | undefined {
-    return this.#ctx.req.socket.remoteAddress;
+    return this.request.req.socket.remoteAddress;
   }
 
   header(name: string): string | undefined {
-    return nodeRequestHeader(this.#ctx.req, name);
+    return nodeRequestHeader(this.request.req, name);
   }
 
   body(): unknown {
-    return (this.#ctx.request as { body?: unknown }).body;
+    return (this.request.request as { body?: unknown }).body;
   }
 
   proxySight(): ProxySight {
-    const ctx = this.#ctx;
+    const ctx = this.request;
     return {
       trust: koaProxyTrust(ctx),
       forwardedFor: nodeRequestHeader(ctx.req, ctx.app.proxyIpHeader.toLowerCase()),
@@ -62,6 +67,6 @@ export class KoaRequestView implements HttpRequestView {
   }
 
   bodyUnseen(): boolean {
-    return this.body() === undefined && announcesBody(this.#ctx.req.headers);
+    return this.body() === undefined && announcesBody(this.request.req.headers);
   }
 }
