@@ -1,23 +1,11 @@
 // Express adapter: `app.use(hexarch())` applies every policy, `guard(id)` one policy to one route.
 import type { NextFunction, Request, RequestHandler, Response } from "express";
-import type { Decision } from "../engine/decision.js";
-import {
-  defineAdapter,
-  setAnswerHeaders,
-  WIRE_NAMES,
-  type AdapterOptions,
-  type AdapterSpecOf,
-  type BoundHexarch,
-  type GuardianChoice,
-  type Refusal,
-} from "./core/index.js";
+import { defineAdapter, setAnswerHeaders, WIRE_NAMES } from "./core/index.js";
+import type { AdapterOptions, AdapterSpecOf, BoundHexarch, GuardianChoice, RefusedRequest } from "./core/index.js";
 import { ExpressRequestView } from "./express/request-view.js";
 
-/** What a custom refusal handler (`onDenied`) receives. */
-export interface DeniedRequest {
-  readonly decision: Decision;
-  /** The answer hexarch would send: status, headers (already set on `res`), problem body. */
-  readonly answer: Refusal;
+/** What a custom refusal handler (`onDenied`) receives; the answer's headers are already set on `res`. */
+export interface DeniedRequest extends RefusedRequest {
   readonly req: Request;
   readonly res: Response;
   readonly next: NextFunction;
@@ -28,12 +16,6 @@ export interface DeniedRequest {
  * process-wide guardian (`processGuardian`); `onDenied` answers refused requests instead of the problem+json response.
  */
 export type ExpressGuardOptions = AdapterOptions<Request, DeniedRequest, void>;
-
-/** Options of `hexarch()`: guard options plus, when no `guardian` is given, the options to create one. */
-export type HexarchOptions = ExpressGuardOptions & GuardianChoice;
-
-/** The `hexarch()` middleware, with its guardian and a `guard()` (sharing its guardian and options) bound to it. */
-export type HexarchMiddleware = BoundHexarch<ExpressGuardOptions, RequestHandler>;
 
 const express = defineAdapter<ExpressGuardOptions, ExpressRequestView, void, RequestHandler>({
   name: "express",
@@ -64,30 +46,33 @@ const express = defineAdapter<ExpressGuardOptions, ExpressRequestView, void, Req
   fail: (view, error) => view.next(error),
 });
 
+/** Options of `hexarch()`: guard options plus, when no `guardian` is given, the options to create one. */
+export type HexarchOptions = ExpressGuardOptions & GuardianChoice;
+
+/** The `hexarch()` middleware, with its guardian and a `guard()` (sharing its guardian and options) bound to it. */
+export type HexarchMiddleware = BoundHexarch<ExpressGuardOptions, RequestHandler>;
+
 /**
  * Applies every enabled policy whose rules match each request. Loads and validates the policy file now: a broken
  * file or a bad option throws PolicyConfigError at start-up, never per request. The handler never runs unless the
- * decision is allow or warn. The first `hexarch()` becomes the guardian of bare `guard()` calls.
+ * decision is allow or warn. Without a guardian of its own it uses the process-wide one (`processGuardian`), and
+ * fills it when it is empty.
  * @example
  * app.use(express.json());
  * app.use(hexarch());                                  // finds hexarch.yaml
  * app.use(hexarch({ policyFile: "config/hexarch.yaml", headers: { legacy: true } }));
  */
-export function hexarch(options?: HexarchOptions): HexarchMiddleware {
-  return express.hexarch(options);
-}
+export const hexarch: (options?: HexarchOptions) => HexarchMiddleware = express.hexarch;
 
 /**
- * Applies one policy (or several) to one route. An unknown id throws PolicyConfigError at start-up listing the
- * known ids. Scopes the request does not state count as matching, so `guard("safe_delete")` covers any DELETE.
- * Uses the guardian of the first `hexarch()`, else one created from the discovered policy file.
+ * Applies one policy (or several) to one route; an unknown id throws PolicyConfigError at start-up listing the
+ * known ids. Scopes the request does not state count as matching: `guard("safe_delete")` covers any DELETE.
+ * Uses the process-wide guardian (`processGuardian`) with the options of the first `hexarch()` on it.
  * @example
  * app.delete("/users/:id", guard("safe_delete"), deleteUser);
  * app.post("/chat", guard("api_budget", { resource: "openai", cost: (req) => estimate(req.body) }), chat);
  */
-export function guard(policyId: string | readonly string[], options?: ExpressGuardOptions): RequestHandler {
-  return express.guard(policyId, options);
-}
+export const guard: (policyId: string | readonly string[], options?: ExpressGuardOptions) => RequestHandler = express.guard;
 
 export type { OnDenied, RequestHandle } from "./core/index.js";
 export type { HexarchLocals } from "./express-locals.js";

@@ -30,9 +30,9 @@ const fetchAdapter = defineAdapter<FetchGuardOptions, FetchRequestView, FetchVer
 /**
  * Creates a guard for Web `Request`s. Loads and validates the policy file now: a broken file, an unknown policy id
  * or a bad option throws PolicyConfigError here, never per request. Without `guardian` or guardian options, guards
- * share one process-wide guardian created from the discovered policy file; the first guard created with guardian
- * options becomes that shared one. `check()` never runs the handler for you: send `response` when `proceed` is
- * false, else run the handler and pass its response through `finish()`.
+ * share the process-wide guardian (`processGuardian`); a guard set up while it is empty fills it. `check()` never
+ * runs the handler for you: send `response` when `proceed` is false, else run the handler and pass its response
+ * through `finish()`.
  * @example
  * const guard = createFetchGuard({ policy: "safe_delete" });
  * Bun.serve({
@@ -44,7 +44,7 @@ const fetchAdapter = defineAdapter<FetchGuardOptions, FetchRequestView, FetchVer
  * });
  */
 export function createFetchGuard(options?: FetchHexarchOptions): FetchGuard {
-  return fetchAdapter.hexarch(options, "createFetchGuard()");
+  return fetchAdapter.setUp(options, "createFetchGuard()");
 }
 
 export type { DeniedRequest, FetchDenied, FetchGuard, FetchGuardOptions, FetchVerdict } from "./fetch/fetch-guard.js";

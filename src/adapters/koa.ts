@@ -1,23 +1,11 @@
 // Koa adapter: `app.use(hexarch())` applies every policy, `guard(id)` one policy to one route.
 import type { Context, Middleware, Next } from "koa";
-import type { Decision } from "../engine/decision.js";
-import {
-  defineAdapter,
-  setAnswerHeaders,
-  WIRE_NAMES,
-  type AdapterOptions,
-  type AdapterSpecOf,
-  type BoundHexarch,
-  type GuardianChoice,
-  type Refusal,
-} from "./core/index.js";
 import { KoaRequestView } from "./koa/request-view.js";
+import { defineAdapter, setAnswerHeaders, WIRE_NAMES, type AdapterOptions, type AdapterSpecOf } from "./core/index.js";
+import type { BoundHexarch, GuardianChoice, RefusedRequest } from "./core/index.js";
 
-/** What a custom refusal handler (`onDenied`) receives. */
-export interface DeniedRequest {
-  readonly decision: Decision;
-  /** The answer hexarch would send: status, headers (set on `ctx` already, except Content-Type), problem body. */
-  readonly answer: Refusal;
+/** What a custom refusal handler (`onDenied`) receives; the answer's headers are set on `ctx`, except Content-Type. */
+export interface DeniedRequest extends RefusedRequest {
   readonly ctx: Context;
   readonly next: Next;
 }
@@ -67,28 +55,24 @@ const koa = defineAdapter<KoaGuardOptions, KoaRequestView, unknown, Middleware>(
  * Applies every enabled policy whose rules match each request. Loads and validates the policy file now: a broken
  * file or a bad option throws PolicyConfigError at start-up, never per request. Downstream middleware never runs
  * unless the decision is allow or warn. The client is `ctx.ip`, so `app.proxy` decides whether X-Forwarded-For
- * counts. Put a body parser first so a confirmation token also covers the request body. The first `hexarch()`
- * becomes the guardian of bare `guard()` calls.
+ * counts. Put a body parser first so a confirmation token also covers the request body. Without a guardian of its
+ * own it uses the process-wide one (`processGuardian`), and fills it when it is empty.
  * @example
  * app.use(bodyParser());
  * app.use(hexarch());                                  // finds hexarch.yaml
  * app.use(hexarch({ policyFile: "config/hexarch.yaml", headers: { legacy: true } }));
  */
-export function hexarch(options?: HexarchOptions): HexarchMiddleware {
-  return koa.hexarch(options);
-}
+export const hexarch: (options?: HexarchOptions) => HexarchMiddleware = koa.hexarch;
 
 /**
- * Applies one policy (or several) to one route. An unknown id throws PolicyConfigError at start-up listing the
- * known ids. Scopes the request does not state count as matching, so `guard("safe_delete")` covers any DELETE.
- * Uses the guardian of the first `hexarch()`, else one created from the discovered policy file.
+ * Applies one policy (or several) to the router's route. An unknown id throws PolicyConfigError when the route is
+ * built, listing the known ids. A scope the request does not state counts as matching (`guard("safe_delete")`
+ * covers any DELETE). The guardian is `processGuardian`'s, the options those of the first `hexarch()` on it.
  * @example
  * router.delete("/users/:id", guard("safe_delete"), deleteUser);
  * router.post("/chat", guard("api_budget", { resource: "openai", cost: (ctx) => estimate(ctx.request.body) }), chat);
  */
-export function guard(policyId: string | readonly string[], options?: KoaGuardOptions): Middleware {
-  return koa.guard(policyId, options);
-}
+export const guard: (policyId: string | readonly string[], options?: KoaGuardOptions) => Middleware = koa.guard;
 
 export type { OnDenied, RequestHandle } from "./core/index.js";
 export type { HexarchState } from "./koa-locals.js";

@@ -76,7 +76,7 @@ export function withHexarch<Context = DefaultRouteContext, Req extends Request =
 ): (request: Req, context: Context) => Response | Promise<Response> {
   const label = routeLabel(options?.policy);
   if (onEdgeRuntime()) throw edgeRuntimeError(label);
-  const checkRoute = next.hexarch(options, label);
+  const checkRoute = next.setUp(options, label);
 
   const proceed = (verdict: FetchVerdict, request: Req, context: Context): Response | Promise<Response> => {
     if (!verdict.proceed) return verdict.response;

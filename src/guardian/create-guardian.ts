@@ -16,6 +16,7 @@ import { resetCounters } from "../engine/reset.js";
 import { configWarning, SILENT_LOGGER, type Logger } from "../errors/warnings.js";
 import { decisionLogFromConfig } from "../log/settings.js";
 import { loggedEngine } from "../log/logged-engine.js";
+import { releaseProcessGuardian } from "./process-guardian.js";
 
 /** Options for createGuardian. Everything is optional: by default hexarch.yaml is discovered and counters live in memory. */
 export interface GuardianOptions {
@@ -129,7 +130,10 @@ export interface Guardian {
   reset(policyId: string, key?: string): Promise<void>;
   /** Throws PolicyConfigError (listing the known ids) when a policy id is unknown. */
   assertPolicy(policyId: string): void;
-  /** Writes every queued decision-log record, then releases the log and the store. */
+  /**
+   * Writes every queued decision-log record, then releases the log and the store. When this guardian is the
+   * process-wide one (`processGuardian`), the slot empties: the next adapter set up fills it afresh.
+   */
   close(): Promise<void>;
 }
 
@@ -322,6 +326,7 @@ export function createGuardian(options: GuardianOptions = {}): Guardian {
     },
     assertPolicy,
     close: async () => {
+      releaseProcessGuardian(guardian);
       await log?.close();
       await store.close?.();
     },

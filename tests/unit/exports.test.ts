@@ -17,6 +17,7 @@ const VALUES = [
   "createRemoteGuardian",
   "formatProblem",
   "operationForMethod",
+  "processGuardian",
 ];
 
 /** Types only. Same rule: every change here is announced in CHANGELOG.md. */
@@ -40,6 +41,7 @@ const TYPES = [
   "Logger",
   "Outcome",
   "PriceEntry",
+  "ProcessGuardian",
   "ProtectOptions",
   "RemoteCheckOptions",
   "RemoteGuardian",

@@ -9,7 +9,7 @@ import {
   type HttpGuardOptions,
   type OptionSpec,
 } from "./options.js";
-import { existingSharedGuardian, offerSharedGuardian, sharedGuardian } from "./shared-guardian.js";
+import { processGuardian } from "../../guardian/process-guardian.js";
 
 /** A guardian with the options a `hexarch()` or `guard()` runs with. */
 export interface AdapterSetup<Options> {
@@ -18,6 +18,17 @@ export interface AdapterSetup<Options> {
 }
 
 type AnyHttpOptions = HttpGuardOptions<never> & GuardianChoice;
+
+/**
+ * By adapter, the options of its first `hexarch()` that used the process-wide guardian: the adapter's bare `guard()`
+ * calls inherit them while that guardian is still the process-wide one.
+ */
+const firstHexarch = new Map<string, { readonly guardian: Guardian; readonly options: unknown }>();
+
+/** The process-wide guardian, created from the discovered policy file when none is in place. */
+function processWide(creating: GuardianOptions = {}): Guardian {
+  return processGuardian.obtain(() => createGuardian(creating));
+}
 
 const GUARDIAN_KEYS = Object.keys(GUARDIAN_OPTION_SPEC) as (keyof GuardianOptions)[];
 
@@ -48,8 +59,10 @@ function withoutGuardianOptions<Options extends object>(options: Options): Optio
 /**
  * Sets up an adapter's `hexarch()`: validates the options (HTTP options, guardian options and the adapter's own),
  * uses `options.guardian`, else creates a guardian from the guardian options (a broken policy file throws
- * PolicyConfigError here), else shares the adapter's process-wide one. The first `hexarch()` becomes the
- * process-wide guardian that bare `guard()` calls use.
+ * PolicyConfigError here), else shares the process-wide one (`processGuardian`). When none is in place, the
+ * guardian of this `hexarch()` becomes it. The adapter's bare `guard()` calls inherit the options of its first
+ * `hexarch()` on the process-wide guardian.
+ * `noGuardianOptions` (why) refuses options that would create a guardian.
  * @example const { guardian, options } = setupHexarch("express", userOptions, "hexarch()", { onDenied: ["function"] });
  */
 export function setupHexarch<Options extends AnyHttpOptions>(
@@ -79,22 +92,20 @@ export function setupHexarch<Options extends AnyHttpOptions>(
   }
   const environment = typeof given.environment === "string" ? { environment: given.environment } : {};
   const logger = given.logger === undefined ? {} : { logger: given.logger };
-  let guardian = given.guardian;
-  if (guardian === undefined && creates) guardian = createGuardian({ ...guardianOptions, ...environment, ...logger });
-  if (guardian === undefined) {
-    const existing = existingSharedGuardian<Options>(adapter);
-    if (existing !== undefined) guardian = existing.guardian;
-    else guardian = noGuardianOptions === undefined ? createGuardian({ ...environment, ...logger }) : sharedGuardian(adapter).guardian;
-  }
+  let guardian = given.guardian ?? (creates ? createGuardian({ ...guardianOptions, ...environment, ...logger }) : undefined);
+  if (guardian === undefined) guardian = processWide({ ...environment, ...logger });
+  else if (processGuardian() === undefined) processGuardian.set(guardian);
   const resolved = withoutGuardianOptions(given);
-  offerSharedGuardian(adapter, guardian, resolved);
+  if (guardian === processGuardian() && firstHexarch.get(adapter)?.guardian !== guardian)
+    firstHexarch.set(adapter, { guardian, options: resolved });
   return { guardian, options: resolved };
 }
 
 /**
  * Sets up an adapter's `guard(policyId)`: validates the options, checks every id exists (an unknown id throws
  * PolicyConfigError listing the known ones) and merges the options over those of the `hexarch()` it belongs to,
- * or of the adapter's process-wide guardian (created from the discovered policy file when none exists yet).
+ * else uses the process-wide guardian (created from the discovered policy file when none is in place) with the
+ * options of the adapter's first `hexarch()` on it.
  * @example const { guardian, options } = setupGuard("express", ["safe_delete"], { resource: "db" }, undefined, 'guard("safe_delete")');
  */
 export function setupGuard<Options extends AnyHttpOptions>(
@@ -112,9 +123,11 @@ export function setupGuard<Options extends AnyHttpOptions>(
     ]);
   }
   const given = (options ?? {}) as Options;
-  const base = parent ?? (given.guardian === undefined ? sharedGuardian<Options>(adapter) : undefined);
-  const guardian = given.guardian ?? (base as AdapterSetup<Options>).guardian;
-  const inherited = base?.options ?? ({} as Options);
+  if (parent !== undefined) return { guardian: given.guardian ?? parent.guardian, options: { ...parent.options, ...given } };
+  if (given.guardian !== undefined) return { guardian: given.guardian, options: given };
+  const guardian = processWide();
+  const first = firstHexarch.get(adapter);
+  const inherited = first?.guardian === guardian ? (first.options as Options) : undefined;
   return { guardian, options: { ...inherited, ...given } };
 }
 

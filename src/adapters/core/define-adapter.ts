@@ -26,6 +26,13 @@ export interface AdapterView<Req> extends HttpRequestView {
   readonly ledger: RequestLedger;
 }
 
+/** What every adapter's `onDenied` receives, besides the framework's own request objects. */
+export interface RefusedRequest {
+  readonly decision: Decision;
+  /** The answer hexarch would send: status, headers, problem body (how far headers are set already: see the adapter). */
+  readonly answer: Refusal;
+}
+
 /** The options every adapter's guards take: the HTTP options, a guardian, a refusal handler. */
 export interface AdapterOptions<Req, Denied, Answered> extends HttpGuardOptions<Req> {
   /** The guardian to use. Default: the process-wide guardian (`processGuardian`). */
@@ -73,15 +80,17 @@ export type BoundHexarch<Options, Middleware> = Middleware & {
   guard(policyId: string | readonly string[], options?: Options): Middleware;
 };
 
-/** An adapter's entry points, as `defineAdapter` builds them. */
+/** An adapter's entry points, as `defineAdapter` builds them: an adapter exports them under its own names. */
 export interface Adapter<Options, Middleware> {
+  /** `hexarch()`: every policy; validates the options and picks or creates the guardian once. */
+  readonly hexarch: (options?: Options & GuardianChoice) => BoundHexarch<Options, Middleware>;
+  /** `guard(id)`: named policies, inheriting the options of this adapter's first `hexarch()` on the process-wide guardian. */
+  readonly guard: (policyId: string | readonly string[], options?: Options) => Middleware;
   /**
-   * Every policy (or those `options.policy` names, where the adapter takes `policy`): validates the options and picks
-   * or creates the guardian once; a broken policy file or a bad option throws PolicyConfigError here.
+   * Like `hexarch()` under another name for messages (`createFetchGuard()`, `withHexarch()`), and for the policies
+   * `options.policy` names when the adapter takes `policy`. A bad option or policy file throws PolicyConfigError here.
    */
-  hexarch(options?: Options & GuardianChoice, label?: string): BoundHexarch<Options, Middleware>;
-  /** Named policies, inheriting the options of the process-wide guardian's `hexarch()` of this adapter. */
-  guard(policyId: string | readonly string[], options?: Options): Middleware;
+  readonly setUp: (options: (Options & GuardianChoice) | undefined, label: string) => BoundHexarch<Options, Middleware>;
 }
 
 function rethrow(_view: unknown, error: unknown): never {
@@ -106,7 +115,7 @@ function withDefaults<Options extends object>(options: Options, defaults: Partia
  *   proceed: (view, decision, writeHeaders) => { if (decision) writeHeaders(view.ctx.res, decision); return view.next(); },
  *   refuse: (view, refusal) => { view.ctx.status = refusal.status; view.ctx.body = refusal.body; },
  * });
- * export const hexarch = (options?: HexarchOptions) => adapter.hexarch(options);
+ * export const hexarch: (options?: HexarchOptions) => HexarchMiddleware = adapter.hexarch;
  */
 export function defineAdapter<Options extends AnyAdapterOptions, View extends AdapterView<unknown>, Out, Middleware extends object>(
   translation: AdapterTranslation<Options, View, Out, Middleware>,
@@ -145,15 +154,21 @@ export function defineAdapter<Options extends AnyAdapterOptions, View extends Ad
     return build(setupGuard<Options>(name, ids, options, parent, label, spec), ids);
   };
 
+  const setUp = (options: (Options & GuardianChoice) | undefined, label: string): BoundHexarch<Options, Middleware> => {
+    const setup = setupHexarch<Options & GuardianChoice>(name, options, label, spec, translation.noGuardianOptions);
+    translation.checkOptions?.(setup.options, label);
+    const resolved = { guardian: setup.guardian, options: withDefaults<Options>(setup.options, translation.defaults) };
+    const policies = selectedPolicies((resolved.options as { policy?: string | readonly string[] }).policy, label);
+    const bound = (policyId: string | readonly string[], guardOptions?: Options): Middleware => guardWith(policyId, guardOptions, setup);
+    return Object.assign(build(resolved, policies), { guardian: setup.guardian, guard: bound });
+  };
   return {
-    hexarch(options, label = "hexarch()") {
-      const setup = setupHexarch<Options & GuardianChoice>(name, options, label, spec, translation.noGuardianOptions);
-      translation.checkOptions?.(setup.options, label);
-      const resolved = { guardian: setup.guardian, options: withDefaults<Options>(setup.options, translation.defaults) };
-      const policies = selectedPolicies((resolved.options as { policy?: string | readonly string[] }).policy, label);
-      const bound = (policyId: string | readonly string[], guardOptions?: Options): Middleware => guardWith(policyId, guardOptions, setup);
-      return Object.assign(build(resolved, policies), { guardian: setup.guardian, guard: bound });
+    hexarch: function hexarch(options) {
+      return setUp(options, "hexarch()");
     },
-    guard: (policyId, options) => guardWith(policyId, options, undefined),
+    guard: function guard(policyId, options) {
+      return guardWith(policyId, options, undefined);
+    },
+    setUp,
   };
 }

@@ -29,8 +29,6 @@ export { ledgerFor, RequestLedger } from "./request-ledger.js";
 export type { RequestHandle } from "./request-ledger.js";
 export { contextBuilder, toContext } from "./context-builder.js";
 export type { ContextBuilder, HttpRequestView } from "./context-builder.js";
-export { existingSharedGuardian, offerSharedGuardian, sharedGuardian } from "./shared-guardian.js";
-export type { SharedGuardian } from "./shared-guardian.js";
 export type { AdapterSetup } from "./adapter-setup.js";
 export { defineAdapter } from "./define-adapter.js";
 export type {
@@ -41,4 +39,5 @@ export type {
   AdapterView,
   BoundHexarch,
   GuardRequest,
+  RefusedRequest,
 } from "./define-adapter.js";

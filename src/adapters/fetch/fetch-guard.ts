@@ -9,6 +9,7 @@ import {
   type AdapterTranslation,
   type HeaderWriter,
   type Refusal,
+  type RefusedRequest,
   type RequestHandle,
 } from "../core/index.js";
 import type { ProxyTrust } from "../core/request-warnings.js";
@@ -16,10 +17,7 @@ import { checkTrustProxy, forwardedClient, type TrustProxy } from "./forwarded-c
 import { FetchRequestView } from "./request-view.js";
 
 /** What a custom refusal handler (`onDenied`) receives. */
-export interface DeniedRequest {
-  readonly decision: Decision;
-  /** The answer hexarch would send: status, headers, problem body. */
-  readonly answer: Refusal;
+export interface DeniedRequest extends RefusedRequest {
   readonly request: Request;
 }
 
