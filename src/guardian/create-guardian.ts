@@ -312,7 +312,8 @@ export function createGuardian(options: GuardianOptions = {}): Guardian {
       const refused = contextError(context, "evaluate()");
       return refused === undefined ? decider.decide(context) : Promise.reject(refused);
     },
-    decideNow: (context, policyIds) => decider.decideNow(context, policyIds),
+    // Bound, not wrapped: the adapters' hot path goes straight to the engine (or the decision log in front of it).
+    decideNow: decider.decideNow.bind(decider),
     countersFor: (context, policyIds) => {
       policyIds?.forEach(assertPolicy);
       const refused = contextError(context, "countersFor()");

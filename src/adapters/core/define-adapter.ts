@@ -144,6 +144,8 @@ export function defineAdapter<Options extends AnyAdapterOptions, View extends Ad
           (value) => answer(view, value),
           (error: unknown) => fail(view, error),
         );
+      // The same-turn path, answered here without a second call: most requests go on with their headers written.
+      if (guarded?.proceed === true) return proceed(view, guarded.decision, writeHeaders);
       return answer(view, guarded);
     }, setup);
   };

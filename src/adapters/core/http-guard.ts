@@ -132,9 +132,8 @@ export function createHttpGuard<Req extends object>(config: HttpGuardConfig<Req>
   const plainAnswer = { headers, problemTypeBase };
   // Ids checked here, once: an unknown one throws PolicyConfigError at set-up instead of deciding nothing per request.
   policies?.forEach((id) => guardian.assertPolicy(id));
-  const decide = (ctx: GuardContext): Decision | Promise<Decision> => guardian.decideNow(ctx, policies);
   const failsOpen = (ids: readonly string[]): boolean => ids.every((id) => guardian.policies.policies.get(id)?.fail === "open");
-  const watchProxies = proxyWatch<HttpRequestView>(logger, (view) => view.proxySight?.());
+  const watchProxies = proxyWatch(logger);
 
   /** What a token binds for this request, or why its body cannot be bound (then no token is issued or redeemed). */
   const binding = async (view: HttpRequestView, ctx: GuardContext): Promise<ConfirmBinding | UnboundBody> => {
@@ -205,7 +204,7 @@ export function createHttpGuard<Req extends object>(config: HttpGuardConfig<Req>
       if (token !== undefined) await redeemToken(ledger, token, view, ctx);
       if (ledger.confirmed !== undefined) ctx.confirm = ledger.confirmed;
     }
-    const decision = await (decided ?? decide(ctx));
+    const decision = await (decided ?? guardian.decideNow(ctx, policies));
     if (decision.outcome !== "confirm") return conclude(req, view, ledger, decision);
     if (ledger.tokenRejection === "unavailable") return conclude(req, view, ledger, unclaimable(decision));
     if (appConfirm !== undefined || decision.policyId === undefined) return conclude(req, view, ledger, decision);
@@ -223,7 +222,7 @@ export function createHttpGuard<Req extends object>(config: HttpGuardConfig<Req>
       if (token !== undefined) return guardAsync(req, view, ledger, ctx, token);
     }
     if (ledger.confirmed !== undefined) ctx.confirm = ledger.confirmed;
-    const decided = decide(ctx);
+    const decided = guardian.decideNow(ctx, policies);
     // The same-turn path: decided without waiting, and no token to issue or to claim.
     if (decided instanceof Decision && decided.outcome !== "confirm") return conclude(req, view, ledger, decided);
     return guardAsync(req, view, ledger, ctx, undefined, decided);

@@ -15,48 +15,36 @@ function proxyTrust(setting: unknown): ProxyTrust {
 }
 
 /**
- * Method, URL, headers, `req.ip` (so `trust proxy` decides about X-Forwarded-For), the socket's address and the
- * parsed body, each read when the core asks; paths compare without case (see `caseSensitive`). Carries the
- * response and `next` the answer goes through, and the request's ledger (`res.locals.hexarch`).
+ * Method, URL, `req.ip` (so `trust proxy` decides about X-Forwarded-For) and the socket's address, read once as the
+ * view is made; headers and the parsed body when the core asks. Paths compare without case: the app's `case
+ * sensitive routing` setting reaches only the app's own router, a `Router()` made with defaults matches without
+ * case, and the middleware cannot see which router will serve a request (folding can only widen a rule). Carries
+ * the response and `next` the answer goes through, and the request's ledger (`res.locals.hexarch`).
  */
 export class ExpressRequestView implements AdapterView<Request> {
-  readonly request: Request;
-  readonly res: Response;
-  readonly next: NextFunction;
-  readonly ledger: RequestLedger;
+  // Declared, not initialized: the constructor sets each field once, with no field initializer to run per request.
+  declare readonly request: Request;
+  declare readonly res: Response;
+  declare readonly next: NextFunction;
+  declare readonly ledger: RequestLedger;
+  declare readonly method: string;
+  declare readonly url: string;
+  declare readonly clientAddress: string | undefined;
+  declare readonly peerAddress: string | undefined;
+  declare readonly caseSensitive: boolean;
 
   constructor(req: Request, res: Response, next: NextFunction) {
+    const peer = req.socket.remoteAddress;
     this.request = req;
     this.res = res;
     this.next = next;
     this.ledger = (res.locals.hexarch as RequestLedger | undefined) ?? (res.locals.hexarch = new RequestLedger());
-  }
-
-  get method(): string {
-    return this.request.method;
-  }
-
-  get url(): string {
-    return this.request.originalUrl;
-  }
-
-  /** `req.ip`; when `trust proxy` is off that is the socket's peer address, read directly to skip proxy parsing. */
-  get clientAddress(): string | undefined {
-    const req = this.request;
-    return appSetting(req, "trust proxy") === false ? req.socket.remoteAddress : req.ip;
-  }
-
-  get peerAddress(): string | undefined {
-    return this.request.socket.remoteAddress;
-  }
-
-  /**
-   * Always false: route scopes compare in lower case. The app's `case sensitive routing` setting reaches only the
-   * app's own router; a `Router()` made with defaults matches without case, and the middleware cannot see which
-   * router will serve a request. Folding can only widen a rule, never let a spelling past it.
-   */
-  get caseSensitive(): boolean {
-    return false;
+    this.method = req.method;
+    this.url = req.originalUrl;
+    // `req.ip`; when `trust proxy` is off that is the socket's peer address, read directly to skip proxy parsing.
+    this.clientAddress = appSetting(req, "trust proxy") === false ? peer : req.ip;
+    this.peerAddress = peer;
+    this.caseSensitive = false;
   }
 
   header(name: string): string | undefined {

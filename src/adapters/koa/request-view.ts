@@ -10,43 +10,34 @@ function koaProxyTrust(ctx: Context): ProxyTrust {
 }
 
 /**
- * Method, URL, headers, the client address as `ctx.ip` gives it (so `app.proxy` decides about X-Forwarded-For;
- * with `proxy` off that is the socket address, read directly), the socket address, case-insensitive routing (as
- * @koa/router) and the body a body parser left; each read when the core asks. Carries `next` and the request's
- * ledger (`ctx.state.hexarch`).
+ * Method, URL, the client address as `ctx.ip` gives it (so `app.proxy` decides about X-Forwarded-For; with `proxy`
+ * off that is the socket address, read directly), the socket address and case-insensitive routing (as @koa/router),
+ * read once as the view is made; headers and the body a body parser left when the core asks. Carries `next` and the
+ * request's ledger (`ctx.state.hexarch`).
  */
 export class KoaRequestView implements AdapterView<Context> {
-  readonly request: Context;
-  readonly next: Next;
-  readonly ledger: RequestLedger;
+  // Declared, not initialized: the constructor sets each field once, with no field initializer to run per request.
+  declare readonly request: Context;
+  declare readonly next: Next;
+  declare readonly ledger: RequestLedger;
+  declare readonly method: string;
+  declare readonly url: string;
+  declare readonly clientAddress: string | undefined;
+  declare readonly peerAddress: string | undefined;
+  /** @koa/router's default; a router made with `sensitive: true` is out of reach of app-level middleware. */
+  declare readonly caseSensitive: boolean;
 
   constructor(ctx: Context, next: Next) {
+    const req = ctx.req;
+    const peer = req.socket.remoteAddress;
     this.request = ctx;
     this.next = next;
     this.ledger = (ctx.state.hexarch as RequestLedger | undefined) ?? (ctx.state.hexarch = new RequestLedger());
-  }
-
-  /** @koa/router's default; a router made with `sensitive: true` is out of reach of app-level middleware. */
-  get caseSensitive(): boolean {
-    return false;
-  }
-
-  get method(): string {
-    return this.request.req.method ?? "GET";
-  }
-
-  get url(): string {
-    return this.request.originalUrl;
-  }
-
-  get clientAddress(): string | undefined {
-    const ctx = this.request;
-    if (!ctx.app.proxy) return ctx.req.socket.remoteAddress;
-    return ctx.ip === "" ? undefined : ctx.ip;
-  }
-
-  get peerAddress(): string | undefined {
-    return this.request.req.socket.remoteAddress;
+    this.method = req.method ?? "GET";
+    this.url = ctx.originalUrl;
+    this.clientAddress = !ctx.app.proxy ? peer : ctx.ip === "" ? undefined : ctx.ip;
+    this.peerAddress = peer;
+    this.caseSensitive = false;
   }
 
   header(name: string): string | undefined {
