@@ -26,6 +26,8 @@ const INTEGRATION = [
   "tests/integration/log/**/*.test.ts",
   "tests/integration/postgres/**/*.test.ts",
   "tests/integration/server/**/*.test.ts",
+  // Tests that spawn a process (the CLI, python3): slower and needing more of the machine than an in-process file.
+  "tests/integration/cli/**/*.test.ts",
   "tests/integration/docs/**/*.test.ts",
   "tests/contract/stores/redis.test.ts",
   // Attack suites that need Redis, PostgreSQL or a server process; the rest of tests/attacks/ runs with the unit files.

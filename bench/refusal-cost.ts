@@ -1,7 +1,6 @@
 // What one refusal costs in process: a 429 decision, a 428 decision with its token signed, a body digested.
 import { bodyDigest } from "../src/adapters/core/body-digest.js";
 import { ConfirmTokens } from "../src/adapters/core/confirm-token.js";
-import { sameTurnDecider } from "../src/guardian/create-guardian.js";
 import { createGuardian, MemoryStore } from "../src/index.js";
 
 /** Rounds per measurement; the median is reported, so one round slowed by the shared machine does not decide. */
@@ -41,8 +40,7 @@ const policies = createGuardian({
     { id: "confirm", rules: [{ operation: "delete", action: "require_confirmation" }] },
   ],
 });
-const decideNow = sameTurnDecider(policies);
-void decideNow({ operation: "read", client: "c" });
+void policies.decideNow({ operation: "read", client: "c" });
 const tokens = new ConfirmTokens({
   secret: "bench-secret-0123456789abcdef",
   ttlMs: 300_000,
@@ -56,8 +54,8 @@ if (typeof digest !== "string") throw new Error(`the bench body cannot be bound:
 const binding = { method: "DELETE", target: "/accounts/1", bodyDigest: digest, client: "203.0.113.9" };
 
 const figures: [string, number][] = [
-  ["429 decision (memory store, over the limit)", measure(() => decideNow({ operation: "read", client: "c" }))],
-  ["428 decision (confirmation required)", measure(() => decideNow({ operation: "delete", client: "c" }))],
+  ["429 decision (memory store, over the limit)", measure(() => policies.decideNow({ operation: "read", client: "c" }))],
+  ["428 decision (confirmation required)", measure(() => policies.decideNow({ operation: "delete", client: "c" }))],
   ["token signed (HMAC-SHA256, 16 random bytes)", measure(() => tokens.issue(binding, ["confirm"]))],
   ["body digest, parsed JSON of 1 KiB", measure(() => bodyDigest(small))],
   ["body digest, parsed JSON of 64 KiB", measure(() => bodyDigest(large))],

@@ -1,6 +1,8 @@
 // The package's main entry: the engine, its value types and errors, and the counter stores.
 export { createGuardian } from "./guardian/create-guardian.js";
 export type { Guardian, GuardianOptions, ProtectOptions } from "./guardian/create-guardian.js";
+export { processGuardian } from "./guardian/process-guardian.js";
+export type { ProcessGuardian } from "./guardian/process-guardian.js";
 export type { CodePolicy, CodeRule, LimitFunction } from "./engine/config/code-policies.js";
 export type { GuardContext } from "./engine/context.js";
 export { operationForMethod } from "./engine/context.js";

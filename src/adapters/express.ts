@@ -1,41 +1,50 @@
 // Express adapter: `app.use(hexarch())` applies every policy, `guard(id)` one policy to one route.
 import type { NextFunction, Request, RequestHandler, Response } from "express";
-import type { Decision } from "../engine/decision.js";
-import type { Guardian } from "../guardian/create-guardian.js";
-import { adapterEntries, type BoundHexarch } from "./core/adapter-entries.js";
-import {
-  createHttpGuard,
-  headerWriter,
-  RequestLedger,
-  setAnswerHeaders,
-  WIRE_NAMES,
-  type GuardAnswer,
-  type Guarded,
-  type GuardianChoice,
-  type GuardSetup,
-  type HttpGuardOptions,
-  type OnDenied,
-  type Refusal,
-} from "./core/index.js";
+import { defineAdapter, setAnswerHeaders, WIRE_NAMES } from "./core/index.js";
+import type { AdapterOptions, AdapterSpecOf, BoundHexarch, GuardianChoice, RefusedRequest } from "./core/index.js";
 import { ExpressRequestView } from "./express/request-view.js";
 
-/** What a custom refusal handler (`onDenied`) receives. */
-export interface DeniedRequest {
-  readonly decision: Decision;
-  /** The answer hexarch would send: status, headers (already set on `res`), problem body. */
-  readonly answer: Refusal;
+/** What a custom refusal handler (`onDenied`) receives; the answer's headers are already set on `res`. */
+export interface DeniedRequest extends RefusedRequest {
   readonly req: Request;
   readonly res: Response;
   readonly next: NextFunction;
 }
 
-/** Options of `guard()` (and of `hexarch()`, which adds the guardian options). */
-export interface ExpressGuardOptions extends HttpGuardOptions<Request> {
-  /** The guardian to use. Default: the one of the first `hexarch()`, else one created from the discovered policy file. */
-  readonly guardian?: Guardian;
-  /** Answers refused requests instead of the problem+json response. Default: hexarch's answer. */
-  readonly onDenied?: OnDenied<DeniedRequest>;
-}
+/**
+ * Options of `guard()` (and of `hexarch()`, which adds the guardian options). `guardian` defaults to the
+ * process-wide guardian (`processGuardian`); `onDenied` answers refused requests instead of the problem+json response.
+ */
+export type ExpressGuardOptions = AdapterOptions<Request, DeniedRequest, void>;
+
+const express = defineAdapter<ExpressGuardOptions, ExpressRequestView, void, RequestHandler>({
+  name: "express",
+  spec: { onDenied: ["function"] } satisfies AdapterSpecOf<ExpressGuardOptions>,
+  fieldNames: WIRE_NAMES,
+  middleware: (guardRequest) =>
+    function hexarchGuard(req, res, next) {
+      void guardRequest(new ExpressRequestView(req, res, next));
+    },
+  proceed(view, decision, writeHeaders) {
+    if (decision !== undefined) {
+      writeHeaders(view.res, decision);
+      view.ledger.watchEnd(view.res);
+    }
+    view.next();
+  },
+  refuse({ request, res, next }, answer, onDenied) {
+    setAnswerHeaders(res, answer.headers);
+    if (onDenied === undefined) {
+      res.statusCode = answer.status;
+      res.end(JSON.stringify(answer.body));
+      return;
+    }
+    const handled = onDenied({ decision: answer.decision, answer, req: request, res, next });
+    // Express 4 does not catch a promise a middleware returns: a handler's rejection goes to the error handlers.
+    if (handled instanceof Promise) handled.catch(next);
+  },
+  fail: (view, error) => view.next(error),
+});
 
 /** Options of `hexarch()`: guard options plus, when no `guardian` is given, the options to create one. */
 export type HexarchOptions = ExpressGuardOptions & GuardianChoice;
@@ -43,71 +52,27 @@ export type HexarchOptions = ExpressGuardOptions & GuardianChoice;
 /** The `hexarch()` middleware, with its guardian and a `guard()` (sharing its guardian and options) bound to it. */
 export type HexarchMiddleware = BoundHexarch<ExpressGuardOptions, RequestHandler>;
 
-const ADAPTER = "express";
-const ADAPTER_SPEC = { onDenied: ["function"] } as const;
-
-function middleware(setup: GuardSetup<ExpressGuardOptions>, policies: readonly string[] | undefined): RequestHandler {
-  const run = createHttpGuard<Request>({ guardian: setup.guardian, policies, options: setup.options });
-  const writeHeaders = headerWriter(setup.options.headers, WIRE_NAMES);
-  const { onDenied } = setup.options;
-
-  const respond = (answer: GuardAnswer | undefined, ledger: RequestLedger, req: Request, res: Response, next: NextFunction): void => {
-    if (answer === undefined) return next();
-    if (answer.proceed) {
-      writeHeaders(res, answer.decision);
-      ledger.watchEnd(res);
-      return next();
-    }
-    setAnswerHeaders(res, answer.headers);
-    if (onDenied !== undefined) {
-      const handled = onDenied({ decision: answer.decision, answer, req, res, next });
-      // Express 4 does not catch a promise a middleware returns: a handler's rejection goes to the error handlers.
-      if (handled instanceof Promise) handled.catch(next);
-      return;
-    }
-    res.statusCode = answer.status;
-    res.end(JSON.stringify(answer.body));
-  };
-
-  return function hexarchGuard(req: Request, res: Response, next: NextFunction): void {
-    const ledger = (res.locals.hexarch as RequestLedger | undefined) ?? (res.locals.hexarch = new RequestLedger());
-    let answer: Guarded | undefined;
-    try {
-      answer = run(req, new ExpressRequestView(req), ledger);
-    } catch (error) {
-      return next(error);
-    }
-    if (answer instanceof Promise) answer.then((value) => respond(value, ledger, req, res, next), next);
-    else respond(answer, ledger, req, res, next);
-  };
-}
-
-const entries = adapterEntries<ExpressGuardOptions, RequestHandler>(ADAPTER, ADAPTER_SPEC, middleware);
-
 /**
  * Applies every enabled policy whose rules match each request. Loads and validates the policy file now: a broken
  * file or a bad option throws PolicyConfigError at start-up, never per request. The handler never runs unless the
- * decision is allow or warn. The first `hexarch()` becomes the guardian of bare `guard()` calls.
+ * decision is allow or warn. Without a guardian of its own it uses the process-wide one (`processGuardian`), and
+ * fills it when it is empty.
  * @example
  * app.use(express.json());
  * app.use(hexarch());                                  // finds hexarch.yaml
  * app.use(hexarch({ policyFile: "config/hexarch.yaml", headers: { legacy: true } }));
  */
-export function hexarch(options?: HexarchOptions): HexarchMiddleware {
-  return entries.hexarch(options);
-}
+export const hexarch: (options?: HexarchOptions) => HexarchMiddleware = express.hexarch;
 
 /**
- * Applies one policy (or several) to one route. An unknown id throws PolicyConfigError at start-up listing the
- * known ids. Scopes the request does not state count as matching, so `guard("safe_delete")` covers any DELETE.
- * Uses the guardian of the first `hexarch()`, else one created from the discovered policy file.
+ * Applies one policy (or several) to one route; an unknown id throws PolicyConfigError at start-up listing the
+ * known ids. Scopes the request does not state count as matching: `guard("safe_delete")` covers any DELETE.
+ * Uses the process-wide guardian (`processGuardian`) with the options of the first `hexarch()` on it.
  * @example
  * app.delete("/users/:id", guard("safe_delete"), deleteUser);
  * app.post("/chat", guard("api_budget", { resource: "openai", cost: (req) => estimate(req.body) }), chat);
  */
-export function guard(policyId: string | readonly string[], options?: ExpressGuardOptions): RequestHandler {
-  return entries.guard(policyId, options);
-}
+export const guard: (policyId: string | readonly string[], options?: ExpressGuardOptions) => RequestHandler = express.guard;
 
 export type { OnDenied, RequestHandle } from "./core/index.js";
 export type { HexarchLocals } from "./express-locals.js";

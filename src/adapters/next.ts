@@ -1,8 +1,7 @@
 // Next.js adapter: `withHexarch(handler, options)` guards App Router route handlers on the Node.js runtime.
-import { PolicyConfigError } from "../errors/config-error.js";
-import { GUARDIAN_OPTION_SPEC, HTTP_OPTION_SPEC, sharedGuardian, validateOptions, type RequestHandle } from "./core/index.js";
-import { FETCH_OPTION_SPEC, fetchGuard, selectedPolicies, type FetchGuardOptions, type FetchVerdict } from "./fetch/fetch-guard.js";
-import { checkTrustProxy } from "./fetch/forwarded-client.js";
+import { defineAdapter, type RequestHandle } from "./core/index.js";
+import { fetchAnswers, type FetchGuardOptions, type FetchVerdict } from "./fetch/fetch-guard.js";
+import type { FetchRequestView } from "./fetch/request-view.js";
 import { SILENT_LOGGER } from "../errors/warnings.js";
 import { warnNoClientIdentity } from "./core/request-warnings.js";
 import { edgeRuntimeError, onEdgeRuntime, routeLabel } from "./next/edge-runtime.js";
@@ -21,23 +20,27 @@ export interface DefaultRouteContext {
   readonly params: Promise<Record<string, string | string[] | undefined>>;
 }
 
-const ADAPTER = "next";
-const SPEC = { ...HTTP_OPTION_SPEC, ...FETCH_OPTION_SPEC };
-const GUARDIAN_CREATING = Object.keys(GUARDIAN_OPTION_SPEC);
+/** The verdict on one request to a route, without a promise when nothing had to wait. */
+type CheckRoute = (request: Request) => FetchVerdict | Promise<FetchVerdict>;
 
-function refuseGuardianOptions(options: object | undefined, label: string): void {
-  const given = GUARDIAN_CREATING.filter((key) => (options as Record<string, unknown> | undefined)?.[key] !== undefined);
-  if (given.length === 0) return;
-  throw new PolicyConfigError(
-    given.map((key) => ({
-      file: "<options>",
-      path: `${label}.${key}`,
-      message: `"${key}" would create a guardian per route, so routes would not share counters`,
-      fix: "create one guardian in a shared module (createGuardian({ ... })) and pass it as guardian, or use HEXARCH_POLICY_FILE / HEXARCH_REDIS_URL",
-    })),
-    `invalid options for ${label}`,
-  );
-}
+// Next sets X-Forwarded-For itself (to the socket's peer) on a direct request, so the header says nothing about a
+// proxy here: no proxy warnings; without trustProxy or clientKey, HEXARCH_NEXT_NO_CLIENT is the warning that applies.
+const answers = fetchAnswers(false);
+
+const next = defineAdapter<FetchGuardOptions, FetchRequestView, FetchVerdict, CheckRoute>({
+  ...answers,
+  name: "next",
+  noGuardianOptions: "would create a guardian per route, so routes would not share counters",
+  checkOptions(options, label) {
+    answers.checkOptions?.(options, label);
+    if ((options.trustProxy ?? false) === false && options.clientKey === undefined)
+      warnNoClientIdentity(options.logger ?? SILENT_LOGGER, label);
+  },
+  middleware(guardRequest, { options }) {
+    const viewOf = answers.viewsFor(options);
+    return (request) => guardRequest(viewOf(request));
+  },
+});
 
 /**
  * Wraps an App Router route handler. The handler runs only when the decision is allow or warn, and receives the route
@@ -73,15 +76,7 @@ export function withHexarch<Context = DefaultRouteContext, Req extends Request =
 ): (request: Req, context: Context) => Response | Promise<Response> {
   const label = routeLabel(options?.policy);
   if (onEdgeRuntime()) throw edgeRuntimeError(label);
-  refuseGuardianOptions(options, label);
-  validateOptions(options, SPEC, label);
-  checkTrustProxy(options?.trustProxy, label);
-  const given = options ?? {};
-  if ((given.trustProxy ?? false) === false && given.clientKey === undefined) warnNoClientIdentity(given.logger ?? SILENT_LOGGER, label);
-  const guardian = given.guardian ?? sharedGuardian(ADAPTER).guardian;
-  // Next sets X-Forwarded-For itself (to the socket's peer) on a direct request, so the header says nothing about a
-  // proxy here; without trustProxy or clientKey, HEXARCH_NEXT_NO_CLIENT above is the warning that applies.
-  const guard = fetchGuard(guardian, selectedPolicies(guardian, given.policy, label), given, false);
+  const checkRoute = next.setUp(options, label);
 
   const proceed = (verdict: FetchVerdict, request: Req, context: Context): Response | Promise<Response> => {
     if (!verdict.proceed) return verdict.response;
@@ -93,7 +88,7 @@ export function withHexarch<Context = DefaultRouteContext, Req extends Request =
   // response comes back without a promise, which Next.js's async-context tracking makes costly per request.
   return function hexarchRoute(request: Req, context: Context): Response | Promise<Response> {
     try {
-      const verdict = guard.checkNow(request);
+      const verdict = checkRoute(request);
       return verdict instanceof Promise ? verdict.then((value) => proceed(value, request, context)) : proceed(verdict, request, context);
     } catch (error) {
       return Promise.reject(error);

@@ -20,6 +20,7 @@ import type { Notifier } from "../notify/notifier.js";
 import { approvalsFromConfig } from "./approvals/approvals-setup.js";
 import type { ApprovalStepListener, GuardianApprovals } from "./approvals/guardian-approvals.js";
 import { contextCall } from "./approvals/approval-record.js";
+import { releaseProcessGuardian } from "./process-guardian.js";
 
 /** Options for createGuardian. Everything is optional: by default hexarch.yaml is discovered and counters live in memory. */
 export interface GuardianOptions {
@@ -108,6 +109,18 @@ export interface Guardian {
   check(policyId: string | readonly string[], context?: GuardContext): Promise<Decision>;
   /** Decides a call against every enabled policy whose rules match it (what `hexarch()` middleware does); context as check(). */
   evaluate(context: GuardContext): Promise<Decision>;
+  /**
+   * The decider port of hexarch's hot paths (the HTTP adapters, the decision server): decides like `check(policyIds)`,
+   * or like `evaluate()` without ids, and hands back the Decision itself when the store answered in the same turn
+   * (MemoryStore), else a promise of it. Checks neither the ids (check them once with `assertPolicy` where the caller
+   * is set up) nor the context's field names (build it from known fields): both cost per call and are the caller's.
+   * A guardian made another way (a test double, a wrapper) implements it, with `check()`/`evaluate()` if need be.
+   * @example
+   * ["safe_delete"].forEach((id) => guardian.assertPolicy(id)); // once, at set-up
+   * const decided = guardian.decideNow({ method: "DELETE", route: "/users/7" }, ["safe_delete"]);
+   * const decision = decided instanceof Decision ? decided : await decided;
+   */
+  decideNow(context: GuardContext, policyIds?: readonly string[]): Decision | Promise<Decision>;
   /** Wraps a function so it runs only when the policy allows; otherwise it rejects with PolicyViolation without running. */
   protect<A extends unknown[], R>(
     policyId: string,
@@ -136,31 +149,11 @@ export interface Guardian {
    * @example await guardian.approvals.approve(violation.approval.id, { by: "ada" });
    */
   readonly approvals: GuardianApprovals;
-  /** Writes every queued decision-log record, then releases the log and the store. */
+  /**
+   * Writes every queued decision-log record, then releases the log and the store. When this guardian is the
+   * process-wide one (`processGuardian`), the slot empties: the next adapter set up fills it afresh.
+   */
   close(): Promise<void>;
-}
-
-/** Decides a call and hands back the Decision itself when the store answered synchronously, else a promise of it. */
-type SameTurnDecide = (context: GuardContext, policyIds?: readonly string[]) => Decision | Promise<Decision>;
-
-/** The same-turn decider of each guardian createGuardian made (see sameTurnDecider). */
-const sameTurn = new WeakMap<Guardian, SameTurnDecide>();
-
-/**
- * For hexarch's own hot paths (the HTTP adapters, the decision server), not for apps: a function deciding calls
- * against `policyIds` (checked here, once: an unknown id throws PolicyConfigError) or against every matching
- * policy, which returns the Decision itself when the store answered synchronously (MemoryStore), else a promise
- * of it. A Guardian that createGuardian did not make decides through its check() or evaluate().
- * @example const decide = sameTurnDecider(guardian, ["safe_delete"]); const decided = decide(ctx);
- */
-export function sameTurnDecider(
-  guardian: Guardian,
-  policyIds?: readonly string[],
-): (context: GuardContext) => Decision | Promise<Decision> {
-  policyIds?.forEach((id) => guardian.assertPolicy(id));
-  const decide = sameTurn.get(guardian);
-  if (decide !== undefined) return (context) => decide(context, policyIds);
-  return policyIds === undefined ? (context) => guardian.evaluate(context) : (context) => guardian.check(policyIds, context);
 }
 
 const MODES = ["strict", "warn", "off"] as const;
@@ -356,6 +349,8 @@ export function createGuardian(options: GuardianOptions = {}): Guardian {
       const refused = contextError(context, "evaluate()");
       return refused === undefined ? decideCall(context, undefined) : Promise.reject(refused);
     },
+    // Bound, not wrapped: the adapters' hot path goes straight to the engine (or the decision log in front of it).
+    decideNow: decider.decideNow.bind(decider),
     countersFor: (context, policyIds) => {
       policyIds?.forEach(assertPolicy);
       const refused = contextError(context, "countersFor()");
@@ -370,11 +365,11 @@ export function createGuardian(options: GuardianOptions = {}): Guardian {
     assertPolicy,
     approvals,
     close: async () => {
+      releaseProcessGuardian(guardian);
       await notifier?.close();
       await log?.close();
       await store.close?.();
     },
   };
-  sameTurn.set(guardian, (context, policyIds) => decider.decideNow(context, policyIds));
   return guardian;
 }

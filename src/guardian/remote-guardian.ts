@@ -90,6 +90,11 @@ export class RemoteDecision extends Decision {
 export interface RemoteGuardian {
   check(policyId: string | readonly string[], context?: GuardContext, options?: RemoteCheckOptions): Promise<RemoteDecision>;
   evaluate(context: GuardContext, options?: RemoteCheckOptions): Promise<RemoteDecision>;
+  /**
+   * The decider port every guardian has (see `Guardian.decideNow`): `check(policyIds)` or `evaluate()`. A server's
+   * answer always takes a round trip, so this is always a promise.
+   */
+  decideNow(context: GuardContext, policyIds?: readonly string[]): Promise<RemoteDecision>;
   protect<A extends unknown[], R>(
     policyId: string,
     fn: (...args: A) => R,
@@ -230,6 +235,7 @@ export function createRemoteGuardian(options: RemoteGuardianOptions): RemoteGuar
   return {
     check: (policyId, context = {}, check) => decide(typeof policyId === "string" ? [policyId] : policyId, context, check),
     evaluate: (context, check) => decide(undefined, context, check),
+    decideNow: (context, policyIds) => decide(policyIds, context),
     protect:
       <A extends unknown[], R>(policyId: string, fn: (...args: A) => R, protectOptions: Parameters<RemoteGuardian["protect"]>[2] = {}) =>
       async (...args: A): Promise<Awaited<R>> => {

@@ -1,5 +1,4 @@
 // Who may call: a bearer API key (or the dev token) with the route's scope, and at most the server's own limit per key.
-import { sameTurnDecider } from "../guardian/create-guardian.js";
 import type { MiddlewareHandler } from "hono";
 import type { Caller, Scope } from "./api-keys.js";
 import { sendProblem } from "./respond.js";
@@ -53,7 +52,7 @@ export function requireScope(deps: ServerDeps, scope: Scope): MiddlewareHandler<
       );
     c.set("caller", caller);
     if (deps.callerLimit !== undefined) {
-      const decision = await sameTurnDecider(deps.callerLimit)({ apiKey: caller.id });
+      const decision = await deps.callerLimit.decideNow({ apiKey: caller.id });
       if (decision.isDenied()) {
         const retry = String(decision.retryAfter ?? 1);
         return sendProblem(

@@ -18,6 +18,7 @@ const VALUES = [
   "createRemoteGuardian",
   "formatProblem",
   "operationForMethod",
+  "processGuardian",
 ];
 
 /** Types only. Same rule: every change here is announced in CHANGELOG.md. */
@@ -51,6 +52,7 @@ const TYPES = [
   "NotifyEvent",
   "Outcome",
   "PriceEntry",
+  "ProcessGuardian",
   "ProtectOptions",
   "RemoteCheckOptions",
   "RemoteGuardian",

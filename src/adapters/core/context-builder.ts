@@ -25,7 +25,7 @@ export interface HttpRequestView {
   /** The request body (parsed, raw or a string) for the confirmation token's digest; read only when a token is involved. */
   body(): unknown;
   /** What the request shows about proxies, for the one-time proxy warnings; absent where the adapter checks itself. */
-  proxySight?(): ProxySight;
+  proxySight?(): ProxySight | undefined;
   /** True when the request has a body that no parser read before hexarch (no token can be bound to it). */
   bodyUnseen?(): boolean;
 }
@@ -91,26 +91,26 @@ export function contextBuilder<Req>(
   }
   const { operation, clientKey, caseSensitive } = options;
   const ipv6Prefix = options.ipv6Prefix ?? 64;
-  const operationOf = (req: Req, method: string): string | readonly string[] =>
-    (typeof operation === "function" ? operation(req) : operation) ?? operationForMethod(method);
-  const clientOf = (view: HttpRequestView): string | undefined => {
-    const address = view.clientAddress;
-    if (address === undefined) return undefined;
-    const key = ipClientKey(address, ipv6Prefix);
-    if (key !== undefined) return key;
-    // No IP address (a proxy's odd X-Forwarded-For entry): the socket's peer, never a fresh key per spelling.
+  /** A client address that is no IP address (a proxy's odd X-Forwarded-For entry): the socket's peer, never a fresh key per spelling. */
+  const peerKey = (view: HttpRequestView, address: string): string => {
     const peer = view.peerAddress;
     return peer === undefined ? address : (ipClientKey(peer, ipv6Prefix) ?? peer);
   };
-  return (req, view) => {
+  // Operation and client are worked out inline: the function runs per request, and each call it saves shows.
+  return function buildContext(req, view) {
     const method = view.method;
     const folded = !(caseSensitive ?? view.caseSensitive ?? true);
+    let client = clientKey?.(req);
+    if (client === undefined) {
+      const address = view.clientAddress;
+      client = address === undefined ? undefined : (ipClientKey(address, ipv6Prefix) ?? peerKey(view, address));
+    }
     // One object shape for every request: client is written even when unknown (undefined reads as "not stated").
     const ctx = {
       method,
       route: routePath(view.url, folded),
-      operation: operationOf(req, method),
-      client: clientKey?.(req) ?? clientOf(view),
+      operation: (typeof operation === "function" ? operation(req) : operation) ?? operationForMethod(method),
+      client,
     } as Writable<GuardContext>;
     // Stated only when true, so a context (and `hexarch explain --json`) says nothing new for case-sensitive apps.
     if (folded) ctx.caseInsensitiveRoute = true;

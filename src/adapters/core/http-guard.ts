@@ -1,7 +1,7 @@
 // The request flow every adapter runs: context, confirmation token, decision, answer, events, per-request handle.
 import type { GuardContext } from "../../engine/context.js";
 import { Decision } from "../../engine/decision.js";
-import { sameTurnDecider, type Guardian } from "../../guardian/create-guardian.js";
+import type { Guardian } from "../../guardian/create-guardian.js";
 import { SILENT_LOGGER, type Logger } from "../../errors/warnings.js";
 import { answerFor, type HttpAnswer } from "./answer.js";
 import { bodyDigest, type UnboundBody } from "./body-digest.js";
@@ -131,9 +131,10 @@ export function createHttpGuard<Req extends object>(config: HttpGuardConfig<Req>
   const problemTypeBase = options.problemTypeBase ?? DEFAULT_PROBLEM_TYPE_BASE;
   const tokens = tokenIssuer(config, logger);
   const plainAnswer = { headers, problemTypeBase };
-  const decide = sameTurnDecider(guardian, policies);
+  // Ids checked here, once: an unknown one throws PolicyConfigError at set-up instead of deciding nothing per request.
+  policies?.forEach((id) => guardian.assertPolicy(id));
   const failsOpen = (ids: readonly string[]): boolean => ids.every((id) => guardian.policies.policies.get(id)?.fail === "open");
-  const watchProxies = proxyWatch<HttpRequestView>(logger, (view) => view.proxySight?.());
+  const watchProxies = proxyWatch(logger);
 
   /** What a token binds for this request, or why its body cannot be bound (then no token is issued or redeemed). */
   const binding = async (view: HttpRequestView, ctx: GuardContext): Promise<ConfirmBinding | UnboundBody> => {
@@ -204,13 +205,13 @@ export function createHttpGuard<Req extends object>(config: HttpGuardConfig<Req>
       if (token !== undefined) await redeemToken(ledger, token, view, ctx);
       if (ledger.confirmed !== undefined) ctx.confirm = ledger.confirmed;
     }
-    let decision = ctx.approval === undefined ? await (decided ?? decide(ctx)) : undefined;
+    let decision = ctx.approval === undefined ? await (decided ?? guardian.decideNow(ctx, policies)) : undefined;
     if (decision === undefined || decision.kind === "approval") {
       // A person's approval, bound to this very request: taken once when approved, else the request to wait on.
       const bound = view.bodyUnseen?.() === true ? undefined : await binding(view, ctx);
       if (bound !== undefined && !("status" in bound))
         decision = await guardian.approvals.decide(ctx, { policies, binding: { ...bound, policies: policies ?? "*" }, decided: decision });
-      else if ((decision ??= await decide(ctx)).kind === "approval")
+      else if ((decision ??= await guardian.decideNow(ctx, policies)).kind === "approval")
         return conclude(req, view, ledger, decision, bound === undefined ? { unread: unreadBody(logger) } : { unbound: bound });
       if (decision.kind === "approval") return conclude(req, view, ledger, decision);
     }
@@ -234,7 +235,7 @@ export function createHttpGuard<Req extends object>(config: HttpGuardConfig<Req>
     }
     if (ledger.confirmed !== undefined) ctx.confirm = ledger.confirmed;
     if (ctx.approval !== undefined) return guardAsync(req, view, ledger, ctx, undefined);
-    const decided = decide(ctx);
+    const decided = guardian.decideNow(ctx, policies);
     // The same-turn path: decided without waiting, and no token to issue or to claim.
     if (decided instanceof Decision && decided.outcome !== "confirm") return conclude(req, view, ledger, decided);
     return guardAsync(req, view, ledger, ctx, undefined, decided);

@@ -1,4 +1,4 @@
-// The framework-free HTTP contract shared by the Express, Koa and Next.js adapters.
+// The framework-free HTTP contract every adapter plugs into: defineAdapter() and the pieces it is made of.
 export { answerFor, setAnswerHeaders } from "./answer.js";
 export type { AnswerOptions, HeaderTarget, HttpAnswer } from "./answer.js";
 export { bodyDigest } from "./body-digest.js";
@@ -29,7 +29,15 @@ export { ledgerFor, RequestLedger } from "./request-ledger.js";
 export type { RequestHandle } from "./request-ledger.js";
 export { contextBuilder, toContext } from "./context-builder.js";
 export type { ContextBuilder, HttpRequestView } from "./context-builder.js";
-export { existingSharedGuardian, offerSharedGuardian, sharedGuardian } from "./shared-guardian.js";
-export type { SharedGuardian } from "./shared-guardian.js";
-export { setupGuard, setupHexarch } from "./adapter-setup.js";
-export type { GuardSetup } from "./adapter-setup.js";
+export type { AdapterSetup } from "./adapter-setup.js";
+export { defineAdapter } from "./define-adapter.js";
+export type {
+  Adapter,
+  AdapterOptions,
+  AdapterSpecOf,
+  AdapterTranslation,
+  AdapterView,
+  BoundHexarch,
+  GuardRequest,
+  RefusedRequest,
+} from "./define-adapter.js";

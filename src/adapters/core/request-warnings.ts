@@ -39,17 +39,14 @@ function warn(logger: Logger, code: string, message: string): void {
  * arrives while proxies are not trusted (every client behind the proxy shares its limit), `HEXARCH_TRUST_PROXY_DIRECT`
  * when every proxy is trusted but a public address reaches the app directly (any client can pick its own
  * X-Forwarded-For and a fresh limit).
- * `read` gives undefined for requests it cannot tell about.
- * @example const watch = proxyWatch(logger, (view: HttpRequestView) => view.proxySight?.()); watch(view);
+ * A request whose `proxySight()` is absent or undefined tells nothing (an adapter that checks itself).
+ * @example const watch = proxyWatch(logger); watch(view);
  */
-export function proxyWatch<Src>(
-  logger: Logger,
-  read: (src: Src, peer: string | undefined) => ProxySight | undefined,
-): (src: Src, peer?: string) => void {
+export function proxyWatch(logger: Logger): (view: { proxySight?(): ProxySight | undefined }) => void {
   let left = WATCHED_REQUESTS;
-  return (src, given) => {
+  return function watchProxies(view) {
     if (left === 0) return;
-    const sight = read(src, given);
+    const sight = view.proxySight?.();
     if (sight === undefined) return;
     left--;
     const { trust, forwardedFor, peer } = sight;

@@ -1,46 +1,38 @@
-// The Fetch request flow: a Web Request in, either a refusal Response or a handle and headers for the handler's Response.
+// The Fetch translation: a Web Request read through FetchRequestView; the answer a verdict with a refusal Response, or a
+// handle and headers for the handler's Response. Shared by createFetchGuard() and Next's withHexarch().
 import type { Decision } from "../../engine/decision.js";
-import { PolicyConfigError } from "../../errors/config-error.js";
 import type { Guardian } from "../../guardian/create-guardian.js";
 import {
-  createHttpGuard,
   FIELD_NAMES,
-  headerWriter,
-  ledgerFor,
-  type GuardAnswer,
+  type AdapterOptions,
+  type AdapterSpecOf,
+  type AdapterTranslation,
   type HeaderWriter,
-  type HttpGuardOptions,
-  type OnDenied,
   type Refusal,
+  type RefusedRequest,
   type RequestHandle,
-  type RequestLedger,
 } from "../core/index.js";
-import { SILENT_LOGGER } from "../../errors/warnings.js";
-import { proxyWatch, type ProxyTrust } from "../core/request-warnings.js";
-import { forwardedClient, type TrustProxy } from "./forwarded-client.js";
+import type { ProxyTrust } from "../core/request-warnings.js";
+import { checkTrustProxy, forwardedClient, type TrustProxy } from "./forwarded-client.js";
 import { FetchRequestView } from "./request-view.js";
 
 /** What a custom refusal handler (`onDenied`) receives. */
-export interface DeniedRequest {
-  readonly decision: Decision;
-  /** The answer hexarch would send: status, headers, problem body. */
-  readonly answer: Refusal;
+export interface DeniedRequest extends RefusedRequest {
   readonly request: Request;
 }
 
 /** @deprecated The same type under the name every adapter uses: `DeniedRequest`. */
 export type FetchDenied = DeniedRequest;
 
-/** Options of a Fetch guard (and of Next's `withHexarch`). */
-export interface FetchGuardOptions extends HttpGuardOptions<Request> {
-  /** The guardian to use. Default: the adapter's process-wide one, created from the discovered policy file. */
-  readonly guardian?: Guardian;
+/**
+ * Options of a Fetch guard (and of Next's `withHexarch`). `guardian` defaults to the process-wide guardian
+ * (`processGuardian`); `onDenied` answers refused requests instead of the problem+json response.
+ */
+export interface FetchGuardOptions extends AdapterOptions<Request, DeniedRequest, Response> {
   /** Policy id(s) to apply. Default: every policy whose rules match the request (as `hexarch()` does). */
   readonly policy?: string | readonly string[];
   /** Whether X-Forwarded-For names the client: `true`, or the number of proxies in front of the app. Default: false. */
   readonly trustProxy?: TrustProxy;
-  /** Answers refused requests instead of the problem+json response. Default: hexarch's answer. */
-  readonly onDenied?: OnDenied<DeniedRequest, Response>;
 }
 
 /** The verdict on one request. */
@@ -73,7 +65,11 @@ export interface FetchGuard {
 }
 
 /** The option names only Fetch guards accept, with their kinds, for validation. */
-export const FETCH_OPTION_SPEC = { policy: ["string", "array"], trustProxy: ["boolean", "number"], onDenied: ["function"] } as const;
+export const FETCH_OPTION_SPEC = {
+  policy: ["string", "array"],
+  trustProxy: ["boolean", "number"],
+  onDenied: ["function"],
+} as const satisfies AdapterSpecOf<FetchGuardOptions>;
 
 /** Adds fields to a response's headers, leaving those the handler set alone. */
 class HandlerHeadersFirst {
@@ -108,84 +104,42 @@ function refusal(answer: Refusal): Response {
   return new Response(JSON.stringify(answer.body), { status: answer.status, headers: answer.headers });
 }
 
-/**
- * Builds the guard for options validated beforehand, for one guardian and policy selection. `watchProxies: false`
- * leaves out the proxy warnings, for a runtime that adds X-Forwarded-For itself (Next.js), where the header says
- * nothing about a proxy.
- * @example
- * const guard = fetchGuard(guardian, ["safe_delete"], { trustProxy: 1 });
- * const verdict = await guard.check(request);
- * return verdict.proceed ? verdict.finish(await handle(request)) : verdict.response;
- */
-export function fetchGuard(
-  guardian: Guardian,
-  policies: readonly string[] | undefined,
-  options: FetchGuardOptions,
-  watchProxies = true,
-): FetchGuard {
-  const run = createHttpGuard<Request>({ guardian, policies, options });
-  const clientOf = forwardedClient(options.trustProxy);
-  const writeHeaders = headerWriter(options.headers, FIELD_NAMES);
-  const { onDenied, trustProxy } = options;
-  const trust: ProxyTrust = trustProxy === true ? "all" : trustProxy === undefined || trustProxy === false ? "none" : "some";
-  const watchForProxies = watchProxies
-    ? proxyWatch<Headers>(options.logger ?? SILENT_LOGGER, (headers, peer) => ({
-        trust,
-        forwardedFor: headers.get("x-forwarded-for") ?? undefined,
-        peer,
-      }))
-    : undefined;
-
-  const verdictOf = (request: Request, handle: RequestLedger, answer: GuardAnswer | undefined): FetchVerdict | Promise<FetchVerdict> => {
-    if (answer === undefined) return { proceed: true, decision: undefined, handle, finish: unchanged };
-    const { decision } = answer;
-    if (answer.proceed) return { proceed: true, decision, handle, finish: finisher(writeHeaders, decision) };
-    if (onDenied === undefined) return { proceed: false, decision, response: refusal(answer) };
-    return Promise.resolve(onDenied({ decision, answer, request })).then((response) => ({ proceed: false, decision, response }));
-  };
-
-  const checkNow = (request: Request, peerAddress?: string): FetchVerdict | Promise<FetchVerdict> => {
-    const headers = request.headers;
-    watchForProxies?.(headers, peerAddress);
-    const ledger = ledgerFor(request);
-    const answer = run(request, new FetchRequestView(request, headers, clientOf(headers, peerAddress)), ledger);
-    return answer instanceof Promise ? answer.then((value) => verdictOf(request, ledger, value)) : verdictOf(request, ledger, answer);
-  };
-
-  return {
-    guardian,
-    checkNow,
-    async check(request, peerAddress) {
-      return checkNow(request, peerAddress);
-    },
-  };
+function proxyTrust(trustProxy: TrustProxy | undefined): ProxyTrust {
+  return trustProxy === true ? "all" : trustProxy === undefined || trustProxy === false ? "none" : "some";
 }
 
+/** The Fetch translation but for its middleware: how a Web Request is answered. */
+type FetchAnswers = Omit<AdapterTranslation<FetchGuardOptions, FetchRequestView, FetchVerdict, never>, "name" | "middleware">;
+
 /**
- * The policy ids a `policy` option selects (undefined = every policy), each checked against the guardian: an empty
- * list or an unknown id throws PolicyConfigError at construction.
- * @example selectedPolicies(guardian, "safe_delete", "withHexarch()") // ["safe_delete"]
+ * How every Fetch-based adapter reads and answers: the view of a Web Request, verdicts, `trustProxy` checked once.
+ * `watchProxies: false` leaves out the proxy warnings, for a runtime that adds X-Forwarded-For itself (Next.js).
+ * @example defineAdapter({ ...fetchAnswers(true), name: "fetch", middleware: (guardRequest, setup) => ... })
  */
-export function selectedPolicies(
-  guardian: Guardian,
-  policy: string | readonly string[] | undefined,
-  label: string,
-): readonly string[] | undefined {
-  if (policy === undefined) return undefined;
-  const ids = typeof policy === "string" ? [policy] : [...policy];
-  if (ids.length === 0) {
-    throw new PolicyConfigError(
-      [
-        {
-          file: "<options>",
-          path: `${label}.policy`,
-          message: "an empty list of policy ids",
-          fix: "name a policy, or leave policy out to apply every policy",
-        },
-      ],
-      `invalid options for ${label}`,
-    );
-  }
-  for (const id of ids) guardian.assertPolicy(id);
-  return ids;
+export function fetchAnswers(watchProxies: boolean): FetchAnswers & {
+  /** Made once per guard: the view of each request, given the peer address the server saw. */
+  viewsFor(options: FetchGuardOptions): (request: Request, peer?: string) => FetchRequestView;
+} {
+  return {
+    spec: FETCH_OPTION_SPEC,
+    fieldNames: FIELD_NAMES,
+    checkOptions: (options, label) => checkTrustProxy(options.trustProxy, label),
+    viewsFor({ trustProxy }) {
+      const clientOf = forwardedClient(trustProxy);
+      const trust = watchProxies ? proxyTrust(trustProxy) : undefined;
+      return (request, peer) => new FetchRequestView(request, peer, clientOf, trust);
+    },
+    proceed: (view, decision, writeHeaders) => ({
+      proceed: true,
+      decision,
+      handle: view.ledger,
+      finish: decision === undefined ? unchanged : finisher(writeHeaders, decision),
+    }),
+    refuse(view, answer, onDenied) {
+      const { decision } = answer;
+      if (onDenied === undefined) return { proceed: false, decision, response: refusal(answer) };
+      const handled = Promise.resolve(onDenied({ decision, answer, request: view.request }));
+      return handled.then((response) => ({ proceed: false, decision, response }));
+    },
+  };
 }

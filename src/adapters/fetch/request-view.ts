@@ -1,5 +1,9 @@
 // A Web `Request` seen through the core's structural HttpRequestView, for Next.js and other Fetch-based servers.
-import type { HttpRequestView } from "../core/index.js";
+import { ledgerFor, type AdapterView, type RequestLedger } from "../core/index.js";
+import type { ProxySight, ProxyTrust } from "../core/request-warnings.js";
+
+/** The client address from the headers and the peer address (see `forwardedClient`). */
+type ClientOf = (headers: Headers, peer: string | undefined) => string | undefined;
 
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\b/i;
 
@@ -21,20 +25,29 @@ function pathAndQuery(url: string): string {
  * once (Next.js hands route handlers a request whose property reads go through a proxy). The body is read from a
  * clone, only when a confirmation token is involved, so the handler can still read it: JSON bodies are parsed (a
  * token then survives a different key order, as with a parsed body in Express), other bodies are hashed as text.
+ * `trust` (how far forwarding headers count) is given where the proxy warnings apply: Next.js adds X-Forwarded-For
+ * itself, so there the header says nothing about a proxy and no trust is given.
  */
-export class FetchRequestView implements HttpRequestView {
-  readonly #request: Request;
+export class FetchRequestView implements AdapterView<Request> {
+  readonly request: Request;
+  readonly ledger: RequestLedger;
   readonly #headers: Headers;
   readonly clientAddress: string | undefined;
   readonly url: string;
   readonly method: string;
+  readonly #peer: string | undefined;
+  readonly #trust: ProxyTrust | undefined;
 
-  constructor(request: Request, headers: Headers, clientAddress: string | undefined) {
-    this.#request = request;
+  constructor(request: Request, peer: string | undefined, clientOf: ClientOf, trust: ProxyTrust | undefined) {
+    const headers = request.headers;
+    this.request = request;
+    this.ledger = ledgerFor(request);
     this.#headers = headers;
-    this.clientAddress = clientAddress;
+    this.clientAddress = clientOf(headers, peer);
     this.url = pathAndQuery(request.url);
     this.method = request.method;
+    this.#peer = peer;
+    this.#trust = trust;
   }
 
   header(name: string): string | undefined {
@@ -42,8 +55,8 @@ export class FetchRequestView implements HttpRequestView {
   }
 
   async body(): Promise<unknown> {
-    if (this.#request.body === null || this.#request.bodyUsed) return undefined;
-    const text = await this.#request.clone().text();
+    if (this.request.body === null || this.request.bodyUsed) return undefined;
+    const text = await this.request.clone().text();
     if (text === "") return undefined;
     if (!JSON_TYPE.test(this.#headers.get("content-type") ?? "")) return text;
     try {
@@ -51,5 +64,10 @@ export class FetchRequestView implements HttpRequestView {
     } catch {
       return text;
     }
+  }
+
+  proxySight(): ProxySight | undefined {
+    if (this.#trust === undefined) return undefined;
+    return { trust: this.#trust, forwardedFor: this.#headers.get("x-forwarded-for") ?? undefined, peer: this.#peer };
   }
 }

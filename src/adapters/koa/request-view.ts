@@ -1,8 +1,9 @@
 // A Koa context as the core reads it.
-import type { Context } from "koa";
-import type { HttpRequestView } from "../core/index.js";
+import type { Context, Next } from "koa";
+import { RequestLedger } from "../core/index.js";
 import { nodeRequestHeader } from "../core/node-header.js";
-import { announcesBody, type ProxySight, type ProxyTrust } from "../core/request-warnings.js";
+import { NodeRequestView } from "../core/node-request-view.js";
+import type { ProxySight, ProxyTrust } from "../core/request-warnings.js";
 
 function koaProxyTrust(ctx: Context): ProxyTrust {
   if (!ctx.app.proxy) return "none";
@@ -10,58 +11,29 @@ function koaProxyTrust(ctx: Context): ProxyTrust {
 }
 
 /**
- * Method, URL, headers, the client address as `ctx.ip` gives it (so `app.proxy` decides about X-Forwarded-For;
- * with `proxy` off that is the socket address, read directly), the socket address, case-insensitive routing (as
- * @koa/router) and the body a body parser left; each read when the core asks.
+ * A Koa context: the client is `ctx.ip` (so `app.proxy` decides about X-Forwarded-For; with `proxy` off, the
+ * socket's address, read directly); the body is the one a body parser left. Carries `next`; the ledger is
+ * `ctx.state.hexarch`.
  */
-export class KoaRequestView implements HttpRequestView {
-  readonly #ctx: Context;
+export class KoaRequestView extends NodeRequestView<Context> {
+  declare readonly next: Next;
 
-  constructor(ctx: Context) {
-    this.#ctx = ctx;
-  }
-
-  /** @koa/router's default; a router made with `sensitive: true` is out of reach of app-level middleware. */
-  get caseSensitive(): boolean {
-    return false;
-  }
-
-  get method(): string {
-    return this.#ctx.req.method ?? "GET";
-  }
-
-  get url(): string {
-    return this.#ctx.originalUrl;
-  }
-
-  get clientAddress(): string | undefined {
-    const ctx = this.#ctx;
-    if (!ctx.app.proxy) return ctx.req.socket.remoteAddress;
-    return ctx.ip === "" ? undefined : ctx.ip;
-  }
-
-  get peerAddress(): string | undefined {
-    return this.#ctx.req.socket.remoteAddress;
-  }
-
-  header(name: string): string | undefined {
-    return nodeRequestHeader(this.#ctx.req, name);
+  constructor(ctx: Context, next: Next) {
+    const ledger = (ctx.state.hexarch as RequestLedger | undefined) ?? (ctx.state.hexarch = new RequestLedger());
+    super(ctx, ctx.req, ledger, ctx.originalUrl, !ctx.app.proxy || ctx.ip === "" ? undefined : ctx.ip);
+    this.next = next;
   }
 
   body(): unknown {
-    return (this.#ctx.request as { body?: unknown }).body;
+    return (this.request.request as { body?: unknown }).body;
   }
 
   proxySight(): ProxySight {
-    const ctx = this.#ctx;
+    const ctx = this.request;
     return {
       trust: koaProxyTrust(ctx),
       forwardedFor: nodeRequestHeader(ctx.req, ctx.app.proxyIpHeader.toLowerCase()),
-      peer: ctx.req.socket.remoteAddress,
+      peer: this.peerAddress,
     };
-  }
-
-  bodyUnseen(): boolean {
-    return this.body() === undefined && announcesBody(this.#ctx.req.headers);
   }
 }

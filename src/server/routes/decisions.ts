@@ -1,7 +1,7 @@
 // POST /v1/decisions, /v1/explain and /v1/decisions/{id}/settle: the engine's answer over HTTP, a refusal being a 200.
 import type { Hono } from "hono";
 import type { Decision } from "../../engine/decision.js";
-import { sameTurnDecider, type Guardian } from "../../guardian/create-guardian.js";
+import type { Guardian } from "../../guardian/create-guardian.js";
 import { unrecordable } from "../../log/logged-engine.js";
 import type { JsonValue } from "../../log/canonical.js";
 import { readBody, sendProblem } from "../respond.js";
@@ -54,7 +54,7 @@ async function decideRequest(deps: ServerDeps, c: Ctx, request: DecisionRequest)
   let decision: Decision;
   if (!dry && log?.required === true && !log.accepting()) decision = unrecordable(log);
   else {
-    const decided = request.approval === undefined || dry ? await sameTurnDecider(dry ? dryRun : guardian, ids)(ctx) : undefined;
+    const decided = request.approval === undefined || dry ? await (dry ? dryRun : guardian).decideNow(ctx, ids) : undefined;
     // A person's approval, bound to this caller and this very call: taken once when approved, else the request to wait on.
     if (!dry && (decided === undefined || decided.kind === "approval")) {
       const call = { ...ctx, ...(request.approval === undefined ? {} : { approval: request.approval }) };
@@ -104,7 +104,7 @@ export function decisionRoutes(app: Hono<ServerEnv>, deps: ServerDeps): void {
     const { dryRun } = deps.runtime.current;
     const ids = policyIds(c, dryRun, parsed.value.policy);
     if (ids instanceof Response) return ids;
-    const decision = await sameTurnDecider(dryRun, ids)(toGuardContext(parsed.value.context));
+    const decision = await dryRun.decideNow(toGuardContext(parsed.value.context), ids);
     const rules = decision
       .explain()
       .map((e) => ({ policy: e.rule.policyId, index: e.rule.index, summary: e.rule.summary, applied: e.applied, why: e.why }));

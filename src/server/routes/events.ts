@@ -8,7 +8,6 @@ import { NOT_YOURS, nonceOf } from "../reservations.js";
 import { AuthorizeRequestSchema, ContextSchema, ProviderCallSchema, type AuthorizeRequest, type ProviderCall } from "../schemas.js";
 import { fieldErrors, type FieldError } from "../problem.js";
 import type { Ctx, ServerDeps, ServerEnv } from "../server-deps.js";
-import { sameTurnDecider } from "../../guardian/create-guardian.js";
 import { toGuardContext } from "../../engine/wire-context.js";
 
 /** One line saying what a provider call was, for the log's reason field. */
@@ -109,7 +108,7 @@ export function eventRoutes(app: Hono<ServerEnv>, deps: ServerDeps): void {
     const mapped = authorizeContext(parsed.value);
     if ("errors" in mapped) return sendProblem(c, 400, mapped.errors.map((e) => `${e.path}: ${e.message}`).join("; "), mapped.errors);
     const ctx = { ...mapped.context, now: Date.now() };
-    const decision = await sameTurnDecider(guardian)(ctx);
+    const decision = await guardian.decideNow(ctx);
     // Held like any decision's reservation, so the id settles it (POST /v1/decisions/{id}/settle or a provider-call event).
     const id = await deps.reservations.hold(c.get("caller"), decision, reservedBy(guardian, decision, ctx, undefined));
     deps.log?.record(decision, ctx, nonceOf(id), "*");

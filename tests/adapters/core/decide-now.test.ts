@@ -1,6 +1,8 @@
-// sameTurnDecider(): the adapters' hot path answers without a promise on a synchronous store, as evaluate()/check() would.
+// Guardian.decideNow(), the decider port: the adapters' hot path answers without a promise on a synchronous store.
 import { describe, expect, it } from "vitest";
-import { createGuardian, sameTurnDecider, type Guardian } from "../../../src/guardian/create-guardian.js";
+import { createGuardian, type Guardian } from "../../../src/guardian/create-guardian.js";
+import { createRemoteGuardian } from "../../../src/guardian/remote-guardian.js";
+import { createHttpGuard, RequestLedger, type HttpRequestView } from "../../../src/adapters/core/index.js";
 import { Decision } from "../../../src/engine/decision.js";
 import { PolicyConfigError } from "../../../src/errors/config-error.js";
 import type { CounterStore } from "../../../src/stores/store.js";
@@ -28,11 +30,11 @@ function asyncOnly(store: MemoryStore): CounterStore {
   };
 }
 
-describe("sameTurnDecider", () => {
+describe("Guardian.decideNow", () => {
   it("returns the Decision itself on the memory store and counts like evaluate()", () => {
     const guardian = createGuardian({ policyText: POLICIES });
     const outcomes = [1, 2, 3].map(() => {
-      const decided = sameTurnDecider(guardian)({ client: "a", operation: "read" });
+      const decided = guardian.decideNow({ client: "a", operation: "read" });
       expect(decided).toBeInstanceOf(Decision);
       return (decided as Decision).outcome;
     });
@@ -41,33 +43,71 @@ describe("sameTurnDecider", () => {
 
   it("decides only the named policies when ids are given", () => {
     const guardian = createGuardian({ policyText: POLICIES });
-    const decided = sameTurnDecider(guardian, ["confirm_deletes"])({ client: "a", operation: "delete" }) as Decision;
+    const decided = guardian.decideNow({ client: "a", operation: "delete" }, ["confirm_deletes"]) as Decision;
     expect([decided.outcome, decided.policyId, decided.counters.length]).toEqual(["confirm", "confirm_deletes", 0]);
   });
 
-  it("refuses an unknown policy id when it is made, instead of deciding nothing on every call", () => {
+  it("refuses an unknown policy id where an adapter is set up, instead of deciding nothing on every call", () => {
     const guardian = createGuardian({ policyText: POLICIES });
-    expect(() => sameTurnDecider(guardian, ["confirm_delete"])).toThrow(PolicyConfigError);
-    expect(() => sameTurnDecider(guardian, ["confirm_delete"])).toThrow(/use one of: two, confirm_deletes/);
+    const setUp = (): unknown => createHttpGuard({ guardian, policies: ["confirm_delete"], options: {} });
+    expect(setUp).toThrow(PolicyConfigError);
+    expect(setUp).toThrow(/use one of: two, confirm_deletes/);
   });
 
   it("returns a promise when the store only answers asynchronously", async () => {
     const guardian = createGuardian({ policyText: POLICIES, store: asyncOnly(new MemoryStore()) });
-    const decided = sameTurnDecider(guardian)({ client: "a" });
+    const decided = guardian.decideNow({ client: "a" });
     expect(decided).toBeInstanceOf(Promise);
     expect((await decided).outcome).toBe("allow");
   });
 
-  it("decides through check() and evaluate() for a Guardian that createGuardian did not make", async () => {
+  it("is how an adapter decides, for a Guardian that createGuardian did not make too", () => {
     const made = createGuardian({ policyText: POLICIES });
-    const wrapped: Guardian = { ...made };
-    const decided = sameTurnDecider(wrapped, ["confirm_deletes"])({ client: "a", operation: "delete" });
-    expect(decided).toBeInstanceOf(Promise);
-    expect((await decided).outcome).toBe("confirm");
-    expect((await sameTurnDecider(wrapped)({ client: "a" })).outcome).toBe("allow");
+    const asked: (readonly string[] | undefined)[] = [];
+    const double: Guardian = {
+      ...made,
+      decideNow: (context, policyIds) => {
+        asked.push(policyIds);
+        return made.decideNow(context, policyIds);
+      },
+    };
+    const view: HttpRequestView = {
+      method: "DELETE",
+      url: "/users/7",
+      clientAddress: "203.0.113.9",
+      header: () => undefined,
+      body: () => undefined,
+    };
+    const answer = createHttpGuard({ guardian: double, policies: ["two"], options: {} })({}, view, new RequestLedger());
+    expect(answer).not.toBeInstanceOf(Promise);
+    expect(asked).toEqual([["two"]]);
+    expect((answer as { decision: Decision }).decision.outcome).toBe("allow");
   });
 
-  it("is not part of the public Guardian", () => {
-    expect(Object.keys(createGuardian({ policyText: POLICIES }))).not.toContain("decideNow");
+  it("is on the remote guardian too: a server's decision for the ids given, as check() would ask", async () => {
+    const bodies: unknown[] = [];
+    const answer = {
+      id: "d1",
+      outcome: "confirm",
+      reason: "confirm it",
+      kind: null,
+      rule: null,
+      retry_after: null,
+      counters: [],
+      warnings: [],
+      would_be: null,
+    };
+    const remote = createRemoteGuardian({
+      url: "http://decisions.test",
+      fail: "closed",
+      fetch: (async (_url: string, init: RequestInit) => {
+        bodies.push(JSON.parse(init.body as string));
+        return Response.json(answer);
+      }) as typeof fetch,
+    });
+    const decided = remote.decideNow({ operation: "delete" }, ["confirm_deletes"]);
+    expect(decided).toBeInstanceOf(Promise);
+    expect((await decided).outcome).toBe("confirm");
+    expect(bodies).toEqual([{ policy: "confirm_deletes", context: { operation: "delete" } }]);
   });
 });

@@ -56,7 +56,8 @@ describe("proxies", () => {
 
   it("warns when every proxy is trusted and a public address reaches the app, not a local one", () => {
     const logger = recordingLogger();
-    const watch = proxyWatch<string>(logger, (peer) => ({ trust: "all", forwardedFor: undefined, peer }));
+    const watchProxies = proxyWatch(logger);
+    const watch = (peer: string): void => watchProxies({ proxySight: () => ({ trust: "all", forwardedFor: undefined, peer }) });
     watch("10.0.0.2");
     watch("127.0.0.1");
     expect(logger.codes).toEqual([]);

@@ -1,4 +1,5 @@
 // hexarch() and guard() on real Koa 3 with @koa/router: start-up validation, ctx.state.hexarch, ctx.ip, custom answers.
+import { processGuardian } from "../../../src/guardian/process-guardian.js";
 import Router from "@koa/router";
 import Koa from "koa";
 import { mkdtempSync, writeFileSync } from "node:fs";
@@ -52,6 +53,9 @@ describe("requests", () => {
   });
 
   it("@koa/router: DELETE with guard('safe_delete') answers 428, then passes once with the token", async () => {
+    // As in a fresh process: this file's hexarch() fills the process-wide guardian the bare guard() below shares
+    // (other files of this worker may have filled it first).
+    await processGuardian.close();
     const app = new Koa();
     const router = new Router();
     const removed: string[] = [];

@@ -4,9 +4,9 @@ import { promisify } from "node:util";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestServer, type TestServer } from "./serve-support.js";
+import { startTestServer, type TestServer } from "../../server/serve-support.js";
 
-const EXAMPLE = join(import.meta.dirname, "../../examples/server");
+const EXAMPLE = join(import.meta.dirname, "../../../examples/server");
 const hasPython = spawnSync("python3", ["--version"]).status === 0;
 
 describe.skipIf(!hasPython)("examples/server Python client (@guard decorator)", () => {

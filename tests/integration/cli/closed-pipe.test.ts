@@ -2,7 +2,7 @@
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ROOT, SEED } from "./run-hexarch.js";
+import { ROOT, SEED } from "../../cli/run-hexarch.js";
 
 /** Runs the CLI's own executable with its standard output closed before it writes anything. */
 function runIntoClosedPipe(args: readonly string[]): Promise<{ code: number | null; stderr: string }> {
