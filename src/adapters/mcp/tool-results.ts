@@ -69,8 +69,9 @@ function whenToRetry(decision: Decision): string {
 export function refusalText(refused: RefusedCall): string {
   const { tool, decision } = refused;
   const head = `The tool "${tool}" was not run: ${decision.reason}.`;
-  const advice = decision.outcome === "confirm" ? confirmationAdvice(refused.confirmation, refused.detail) : whenToRetry(decision);
-  return `${head} ${advice}`;
+  if (decision.outcome === "confirm") return `${head} ${confirmationAdvice(refused.confirmation, refused.detail)}`;
+  // A rate limit's reason ends with its own "retry in N s".
+  return decision.kind === "rate" ? head : `${head} ${whenToRetry(decision)}`;
 }
 
 /**
@@ -78,7 +79,7 @@ export function refusalText(refused: RefusedCall): string {
  * and the decision under `_meta["hexarch/decision"]`. Never a protocol error: the model reads it like any tool error.
  * @example
  * refusalResult({ tool: "search", decision })
- * // { isError: true, content: [{ type: "text", text: "The tool \"search\" was not run: … Retry in 42 seconds." }],
+ * // { isError: true, content: [{ type: "text", text: "The tool \"search\" was not run: … retry in 42 s." }],
  * //   _meta: { "hexarch/decision": { outcome: "limit", retry_after: 42, … } } }
  */
 export function refusalResult(refused: RefusedCall): CallToolResult {

@@ -105,7 +105,7 @@ describe("guardTools: limits and budgets", () => {
     expect(meta).toMatchObject({ outcome: "limit", policy: "search_rate", kind: "rate" });
     expect(meta?.["retry_after"]).toBeGreaterThanOrEqual(1);
     expect(meta?.["retry_after"]).toBeLessThanOrEqual(60);
-    expect(textOf(sixth)).toMatch(/^The tool "search" was not run: .*Retry in \d+ seconds\.$/);
+    expect(textOf(sixth)).toMatch(/^The tool "search" was not run: Policy 'search_rate' limit reached: .*; retry in \d+ s\.$/);
   });
 
   it("a session's budget holds across 50 concurrent calls", async () => {
