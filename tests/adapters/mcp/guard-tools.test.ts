@@ -1,28 +1,19 @@
 // guardTools() with the SDK's real Client over the in-memory transport: confirmation, rate limits, budgets, sessions, listings.
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createGuardian } from "../../../src/index.js";
 import { guardTools } from "../../../src/adapters/mcp.js";
 import {
-  connect,
+  connectClosingAfterEach,
   decisionMetaOf,
   guardedServer,
   registerTestTools,
   textOf,
   TOOL_POLICY,
-  type Connected,
   type RunCounts,
 } from "./harness.js";
 
-const open: Connected[] = [];
-async function connected(...args: Parameters<typeof connect>): Promise<Connected> {
-  const connection = await connect(...args);
-  open.push(connection);
-  return connection;
-}
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((connection) => connection.close()));
-});
+const connected = connectClosingAfterEach();
 
 describe("guardTools: confirmation before destructive tools", () => {
   it("a destructiveHint tool never runs for a client without elicitation; the refusal says what to do", async () => {

@@ -3,6 +3,7 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { ElicitRequestSchema, type CallToolResult, type ElicitResult } from "@modelcontextprotocol/sdk/types.js";
+import { afterEach } from "vitest";
 import { z } from "zod";
 import { createGuardian, type Guardian } from "../../../src/index.js";
 import { guardTools, type GuardToolsOptions } from "../../../src/adapters/mcp.js";
@@ -111,4 +112,17 @@ export function textOf(result: unknown): string {
 /** The decision a refusal carries under _meta. */
 export function decisionMetaOf(result: unknown): Record<string, unknown> | undefined {
   return (result as CallToolResult)._meta?.["hexarch/decision"] as Record<string, unknown> | undefined;
+}
+
+/** A `connect` for one test file: every connection it makes is closed after each test. */
+export function connectClosingAfterEach(): typeof connect {
+  const open: Connected[] = [];
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((connection) => connection.close()));
+  });
+  return async (server, elicitation) => {
+    const connection = await connect(server, elicitation);
+    open.push(connection);
+    return connection;
+  };
 }

@@ -1,17 +1,9 @@
 // Attacks on confirmation: answers of the wrong shape, a client that never answers or fails, cancels, races of many calls.
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createGuardian } from "../../../src/index.js";
-import { connect, decisionMetaOf, guardedServer, TOOL_POLICY, type Connected, type Elicitation } from "../../adapters/mcp/harness.js";
+import { connectClosingAfterEach, decisionMetaOf, guardedServer, TOOL_POLICY, type Elicitation } from "../../adapters/mcp/harness.js";
 
-const open: Connected[] = [];
-async function connected(...args: Parameters<typeof connect>): Promise<Connected> {
-  const connection = await connect(...args);
-  open.push(connection);
-  return connection;
-}
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((connection) => connection.close()));
-});
+const connected = connectClosingAfterEach();
 
 const DELETE = { name: "delete_file", arguments: { path: "a.txt" } };
 

@@ -1,19 +1,11 @@
 // Attacks on who a call is and what it states: spoofed sessions, hostile arguments and names, a context that lies.
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createGuardian } from "../../../src/index.js";
 import { guardTools } from "../../../src/adapters/mcp.js";
-import { connect, decisionMetaOf, guardedServer, textOf, TOOL_POLICY, type Connected } from "../../adapters/mcp/harness.js";
+import { connectClosingAfterEach, decisionMetaOf, guardedServer, textOf, TOOL_POLICY, type Connected } from "../../adapters/mcp/harness.js";
 
-const open: Connected[] = [];
-async function connected(...args: Parameters<typeof connect>): Promise<Connected> {
-  const connection = await connect(...args);
-  open.push(connection);
-  return connection;
-}
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((connection) => connection.close()));
-});
+const connected = connectClosingAfterEach();
 
 async function exhaustSearches(connection: Connected): Promise<void> {
   for (let i = 0; i < 5; i += 1) expect((await connection.client.callTool({ name: "search", arguments: { q: "x" } })).isError).toBeFalsy();
