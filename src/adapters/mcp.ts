@@ -17,7 +17,7 @@ import {
   type ServerParts,
   type ToolCallExtra,
 } from "./mcp/server-hooks.js";
-import { checkContextOption, contextFor, type ToolCall, type ToolContextOption } from "./mcp/tool-context.js";
+import { checkContextOption, contextFor, factsSourceFor, type ToolCall, type ToolContextOption } from "./mcp/tool-context.js";
 import { refusalResult } from "./mcp/tool-results.js";
 
 /** Options of `guardTools()`, besides those that create a guardian. */
@@ -61,8 +61,11 @@ const MCP_OPTION_SPEC: OptionSpec = {
   logger: ["object"],
 };
 
-/** The decision of each running call, by its request's abort signal (which every copy of `extra` shares). */
-const decisions = new WeakMap<AbortSignal, Decision>();
+/**
+ * The decision of each running call, by its request's abort signal (which every copy of `extra` shares). A Map, not a
+ * WeakMap: every entry is deleted when its call returns, and a WeakMap's short-lived keys cost the collector more.
+ */
+const decisions = new Map<AbortSignal, Decision>();
 
 /**
  * The decision that let this tool call run, for its handler: settle a model call's reservation with the provider's
@@ -103,7 +106,10 @@ async function decideCall(guard: ToolGuard, call: ToolCall): Promise<Decision | 
   let context: GuardContext;
   let decision: Decision;
   try {
-    context = await contextFor(call, clientOf(parts.protocol, call.extra), options.context, options.environment);
+    // Only a `context` function can make the call wait before its decision.
+    const source = factsSourceFor(options.context, call.name);
+    const facts: unknown = typeof source === "function" ? await source(call) : source;
+    context = contextFor(call, clientOf(parts.protocol, call.extra), facts, options.environment);
     decision = await guardian.evaluate(context);
   } catch (error) {
     guard.logger.error({ err: error, tool: call.name }, "hexarch: could not decide an MCP tool call; it was refused");
@@ -112,6 +118,9 @@ async function decideCall(guard: ToolGuard, call: ToolCall): Promise<Decision | 
     return refusalResult({ tool: call.name, decision });
   }
   const confirmed: string[] = [];
+  // `require_approval` (issue 31, not here yet) goes in this loop: a `confirm` decision carrying an approval asks in
+  // elicitation's URL mode (the approval page) instead of the form, and a client without URL mode gets the refusal
+  // with the approval URL; the call runs only once the approval is granted. See docs/mcp.md.
   while (decision.outcome === "confirm" && decision.policyId !== undefined && !confirmed.includes(decision.policyId)) {
     const answer = await askToConfirm(parts.protocol, call.name, decision, call.extra, guard.confirmTimeoutMs);
     if (!answer.confirmed) {
@@ -191,7 +200,6 @@ export function guardTools<Server extends McpServer>(server: Server, options?: G
   const confirmTimeoutMs = checkConfirmTimeout(options?.confirmTimeout);
   const parts = serverParts(server);
   const setup = setupHexarch<GuardToolsOptions>(ADAPTER, options, LABEL, MCP_OPTION_SPEC);
-  // Where `require_approval` (issue 31) will go: a `confirm` decision carrying an approval asks in URL mode instead.
   const guard: ToolGuard = {
     guardian: setup.guardian,
     parts,

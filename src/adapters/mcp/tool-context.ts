@@ -102,22 +102,17 @@ export function checkContextOption(context: ToolContextOption | undefined): void
 }
 
 /** The facts source for a tool: the one function, or the tool's own entry (an own property only: `constructor` is a tool name like any). */
-function sourceFor(context: ToolContextOption | undefined, tool: string): ToolFactsSource | undefined {
+export function factsSourceFor(context: ToolContextOption | undefined, tool: string): ToolFactsSource | undefined {
   if (context === undefined || typeof context === "function") return context;
   return Object.hasOwn(context, tool) ? context[tool] : undefined;
 }
 
 /**
  * The context of one call: resource = the tool, `resource_type: mcp_tool`, the operation its annotations give, the
- * client and user, then the facts `context` states for it (which may change the operation). Rejects with a TypeError
- * when a `context` function fails or returns something that is not a tool's facts.
+ * client and user, then `facts` (what `context` stated for it, which may change the operation). Throws a TypeError
+ * when `facts` is not a tool's facts.
  */
-export async function contextFor(
-  call: ToolCall,
-  client: string,
-  context: ToolContextOption | undefined,
-  environment: string | undefined,
-): Promise<GuardContext> {
+export function contextFor(call: ToolCall, client: string, facts: unknown, environment: string | undefined): GuardContext {
   const user = userOf(call.extra.authInfo);
   const base: GuardContext = {
     resource: call.name,
@@ -127,11 +122,9 @@ export async function contextFor(
     ...(user === undefined ? {} : { user }),
     ...(environment === undefined ? {} : { environment }),
   };
-  const source = sourceFor(context, call.name);
-  const facts: unknown = typeof source === "function" ? await source(call) : source;
+  if (facts === undefined) return base;
   const problem = factsProblem(facts, `the context of "${call.name}"`);
   if (problem !== undefined) throw new TypeError(problem);
-  if (facts === undefined) return base;
   // A fact stated as undefined leaves the default in place: `operation: undefined` must not unscope the call.
   const merged: Record<string, unknown> & GuardContext = { ...base };
   for (const [field, value] of Object.entries(facts as ToolFacts)) if (value !== undefined) merged[field] = value;
