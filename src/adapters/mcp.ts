@@ -100,8 +100,23 @@ interface ToolGuard {
   readonly confirmTimeoutMs: number;
 }
 
-/** Decides one call, asking the person for each policy that wants confirmation: the decision to run on, or the refusal. */
-async function decideCall(guard: ToolGuard, call: ToolCall): Promise<Decision | CallToolResult> {
+/** What deciding a call ends in: run it under this decision, or answer with this refusal. */
+type Verdict = { readonly run: Decision } | { readonly refusal: CallToolResult };
+
+/** Calls `onDecision`; an app callback that throws is logged, and never turns the call into a protocol error. */
+function report(guard: ToolGuard, decision: Decision, call: ToolCall): void {
+  try {
+    guard.options.onDecision?.(decision, call);
+  } catch (error) {
+    guard.logger.error({ err: error, tool: call.name }, "hexarch: onDecision threw");
+  }
+}
+
+/**
+ * Decides one call, asking the person for each policy that wants confirmation. A tagged result, not `instanceof`:
+ * a guardian from the package's other module format (require beside import) makes Decisions of another class.
+ */
+async function decideCall(guard: ToolGuard, call: ToolCall): Promise<Verdict> {
   const { guardian, parts, options } = guard;
   let context: GuardContext;
   let decision: Decision;
@@ -114,8 +129,8 @@ async function decideCall(guard: ToolGuard, call: ToolCall): Promise<Decision | 
   } catch (error) {
     guard.logger.error({ err: error, tool: call.name }, "hexarch: could not decide an MCP tool call; it was refused");
     decision = couldNotDecide(error);
-    options.onDecision?.(decision, call);
-    return refusalResult({ tool: call.name, decision });
+    report(guard, decision, call);
+    return { refusal: refusalResult({ tool: call.name, decision }) };
   }
   const confirmed: string[] = [];
   // `require_approval` (issue 31, not here yet) goes in this loop: a `confirm` decision carrying an approval asks in
@@ -124,14 +139,14 @@ async function decideCall(guard: ToolGuard, call: ToolCall): Promise<Decision | 
   while (decision.outcome === "confirm" && decision.policyId !== undefined && !confirmed.includes(decision.policyId)) {
     const answer = await askToConfirm(parts.protocol, call.name, decision, call.extra, guard.confirmTimeoutMs);
     if (!answer.confirmed) {
-      options.onDecision?.(decision, call);
-      return refusalResult({ tool: call.name, decision, confirmation: answer.failure, detail: answer.detail });
+      report(guard, decision, call);
+      return { refusal: refusalResult({ tool: call.name, decision, confirmation: answer.failure, detail: answer.detail }) };
     }
     confirmed.push(decision.policyId);
     decision = await guardian.evaluate({ ...context, confirm: confirmed });
   }
-  options.onDecision?.(decision, call);
-  return decision.isAllowed() ? decision : refusalResult({ tool: call.name, decision });
+  report(guard, decision, call);
+  return decision.isAllowed() ? { run: decision } : { refusal: refusalResult({ tool: call.name, decision }) };
 }
 
 /** Ends a reservation the handler did not settle at its estimate (a settle the handler made already wins). */
@@ -150,14 +165,14 @@ function guardedRunner(guard: ToolGuard, inner: RequestRunner): RequestRunner {
     const tool = typeof name === "string" ? guard.parts.toolNamed(name) : undefined;
     if (tool === undefined) return inner(request, extra);
     const call: ToolCall = { name: name as string, arguments: argumentsOf(request), annotations: tool.annotations, extra };
-    const decided = await decideCall(guard, call);
-    if (!(decided instanceof Decision)) return decided;
-    decisions.set(extra.signal, decided);
+    const verdict = await decideCall(guard, call);
+    if ("refusal" in verdict) return verdict.refusal;
+    decisions.set(extra.signal, verdict.run);
     try {
       return await inner(request, extra);
     } finally {
       decisions.delete(extra.signal);
-      spendEstimate(guard, call.name, decided);
+      spendEstimate(guard, call.name, verdict.run);
     }
   };
 }
