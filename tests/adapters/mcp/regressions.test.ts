@@ -22,14 +22,15 @@ describe("guardTools regressions", () => {
 
   it("a guardian whose Decisions are of another class (the package's other module format) still runs allowed calls", async () => {
     // A second copy of the decision module stands in for the CommonJS build's Decision beside the ES module's.
-    const other = (await import("../../../src/engine/decision.js?other-copy" as string)) as { Decision: typeof Decision };
+    const copy: string = "../../../src/engine/decision.js?other-copy";
+    const other = (await import(copy)) as { Decision: typeof Decision };
     expect(other.Decision).not.toBe(Decision);
     const inner = createGuardian({ policyText: TOOL_POLICY, env: {} });
     const guardian: Guardian = {
       ...inner,
       evaluate: async (context) => {
         const decided = await inner.evaluate(context);
-        return new other.Decision({ outcome: decided.outcome, reason: decided.reason, rule: decided.rule }) as unknown as Decision;
+        return new other.Decision({ outcome: decided.outcome, reason: decided.reason, rule: decided.rule });
       },
     };
     const { server, runs } = guardedServer(guardian);
