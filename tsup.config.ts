@@ -10,6 +10,7 @@ const ENTRIES = {
   fetch: "src/adapters/fetch.ts",
   next: "src/adapters/next.ts",
   "next-edge": "src/adapters/next/edge.ts",
+  mcp: "src/adapters/mcp.ts",
 };
 
 /**

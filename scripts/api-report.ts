@@ -7,7 +7,7 @@ import { Extractor, ExtractorConfig, ExtractorLogLevel, type IConfigFile } from 
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 /** Each entry point users import (package.json "exports"), by the name of its declaration bundle in dist/. */
-const ENTRIES = ["index", "express", "koa", "fetch", "next"] as const;
+const ENTRIES = ["index", "express", "koa", "fetch", "next", "mcp"] as const;
 const REPORTS = join(ROOT, "api");
 const update = process.argv.includes("--update");
 

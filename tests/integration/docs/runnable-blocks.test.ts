@@ -23,6 +23,7 @@ const ENTRIES: Record<string, string> = {
   "hexarch-guardrails/koa": "src/adapters/koa.ts",
   "hexarch-guardrails/fetch": "src/adapters/fetch.ts",
   "hexarch-guardrails/next": "src/adapters/next.ts",
+  "hexarch-guardrails/mcp": "src/adapters/mcp.ts",
 };
 
 /** Pages that state no example of their own: the security model is a map of the attack suites. */
