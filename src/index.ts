@@ -27,3 +27,5 @@ export type { TokenUsage } from "./engine/pricing/usage.js";
 export type { PriceEntry } from "./engine/pricing/price-table.js";
 export { createRemoteGuardian, RemoteDecision } from "./guardian/remote-guardian.js";
 export type { RemoteGuardian, RemoteGuardianOptions, RemoteCheckOptions } from "./guardian/remote-guardian.js";
+export type { Notifier, NotifyEvent } from "./notify/notifier.js";
+export type { TelemetryOption } from "./observe/telemetry.js";

@@ -16,6 +16,11 @@ import { resetCounters } from "../engine/reset.js";
 import { configWarning, SILENT_LOGGER, type Logger } from "../errors/warnings.js";
 import { decisionLogFromConfig } from "../log/settings.js";
 import { loggedEngine } from "../log/logged-engine.js";
+import type { Notifier } from "../notify/notifier.js";
+import { BudgetAlerts } from "../observe/budget-alerts.js";
+import { observedDecider } from "../observe/observed-decider.js";
+import { decisionTelemetry, type TelemetryOption } from "../observe/telemetry.js";
+import { observeOptions } from "../observe/observe-options.js";
 
 /** Options for createGuardian. Everything is optional: by default hexarch.yaml is discovered and counters live in memory. */
 export interface GuardianOptions {
@@ -62,6 +67,19 @@ export interface GuardianOptions {
    * section.
    */
   readonly decisionLog?: false;
+  /**
+   * OpenTelemetry, used when `@opentelemetry/api` is installed: decision metrics through the global meter (register
+   * the meter provider before creating the guardian) and an event per decision on the active span. `{ spans: true }`
+   * makes a span per decision instead; `false` turns it off. Default: on, with events. See docs/observability.md.
+   */
+  readonly telemetry?: TelemetryOption;
+  /**
+   * Where budget alerts go (`budget.warning`, `budget.exhausted`), once per threshold, period and key across every
+   * process sharing the store. Default: none, no alerts. See docs/budgets.md.
+   */
+  readonly notifier?: Notifier;
+  /** The budgets page budget alerts link to, e.g. `https://hexarch.example.com/budgets`. Default: no link. */
+  readonly budgetsPageUrl?: string;
 }
 
 /** Options for protect(). */
@@ -227,6 +245,7 @@ function clockOption(clock: unknown): () => number {
 export function createGuardian(options: GuardianOptions = {}): Guardian {
   const env = options.env ?? process.env;
   const clock = clockOption(options.clock);
+  const observing = observeOptions(options);
   const mode = readMode(options, env);
   const loaded = joinPolicySources(loadFile(options, env), options.policies);
   const set = compilePolicySet(loaded);
@@ -238,6 +257,9 @@ export function createGuardian(options: GuardianOptions = {}): Guardian {
   const store: CounterStore = options.store ?? storeFromConfig(loaded, { env, cwd, logger }) ?? new MemoryStore({ clock });
   const environment = options.environment ?? env["HEXARCH_ENV"] ?? env["NODE_ENV"] ?? "development";
   const prefix = options.prefix ?? "hexarch:";
+  const log = options.decisionLog === false ? undefined : decisionLogFromConfig(loaded, { env, cwd, logger, environment, clock });
+  const telemetrySources = { set, store, prefix, clock, logger };
+  const telemetry = decisionTelemetry(observing.telemetry, { ...telemetrySources, log }, cwd);
   const engine = new Engine(set, {
     store,
     mode,
@@ -247,13 +269,17 @@ export function createGuardian(options: GuardianOptions = {}): Guardian {
     prefix,
     storeRetryAfter: options.storeRetryAfter ?? 5,
     onStoreError: (error) => {
+      telemetry?.storeFailed(store.name);
       logger.error({ err: error, store: store.name }, "hexarch: counter store failed");
       configWarning(logger, "HEXARCH_STORE_UNAVAILABLE", `counter store ${store.name} failed; policies follow their fail mode`);
     },
   });
 
-  const log = options.decisionLog === false ? undefined : decisionLogFromConfig(loaded, { env, cwd, logger, environment, clock });
-  const decider = log === undefined ? engine : loggedEngine(engine, log);
+  const { notifier } = observing;
+  const alerts =
+    notifier === undefined ? undefined : new BudgetAlerts({ ...telemetrySources, notifier, pageUrl: observing.budgetsPageUrl });
+  const logged = log === undefined ? engine : loggedEngine(engine, log);
+  const decider = telemetry === undefined && alerts === undefined ? logged : observedDecider(logged, telemetry, alerts);
 
   const assertPolicy = (policyId: string): void => {
     if (set.policies.has(policyId)) return;

@@ -38,6 +38,8 @@ const TYPES = [
   "KeyFunction",
   "LimitFunction",
   "Logger",
+  "Notifier",
+  "NotifyEvent",
   "Outcome",
   "PriceEntry",
   "ProtectOptions",
@@ -49,6 +51,7 @@ const TYPES = [
   "RedisStoreOptions",
   "ReservedCounter",
   "RuleRef",
+  "TelemetryOption",
   "TokenUsage",
 ];
 

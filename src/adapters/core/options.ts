@@ -131,6 +131,9 @@ export const GUARDIAN_OPTION_SPEC = Object.freeze({
   storeRetryAfter: ["number"],
   env: ["object"],
   decisionLog: ["boolean"],
+  telemetry: ["boolean", "object"],
+  notifier: ["object"],
+  budgetsPageUrl: ["string"],
 } satisfies SpecOf<Omit<GuardianOptions, "environment" | "logger">>) as OptionSpec;
 
 const HEADER_SWITCHES = ["standard", "legacy", "budget", "retryAfter"];
