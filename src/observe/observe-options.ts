@@ -12,7 +12,9 @@ export interface ObserveOptions {
 }
 
 const OptionsSchema = z.object({
-  telemetry: z.union([z.literal(false), z.strictObject({ spans: z.boolean().optional() })]).optional(),
+  telemetry: z
+    .union([z.literal(false), z.strictObject({ spans: z.boolean().optional(), timeEvery: z.int().min(1).max(1_000_000).optional() })])
+    .optional(),
   notifier: z
     .custom<Notifier>(
       (value) =>
@@ -27,7 +29,7 @@ const OptionsSchema = z.object({
 });
 
 const FIXES: Readonly<Record<string, string>> = {
-  telemetry: "pass false, {} or { spans: true }, or leave it out",
+  telemetry: "pass false, or { spans?: boolean, timeEvery?: a whole number from 1 }, or leave it out",
   notifier: "pass a Notifier (send and close), or leave it out",
   budgetsPageUrl: "pass the page's full address, e.g. https://hexarch.example.com/budgets",
 };

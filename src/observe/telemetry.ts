@@ -10,14 +10,18 @@ import { loadOptionalPeer } from "../optional-peer.js";
 import { packageVersion } from "../package-version.js";
 import type { CounterStore } from "../stores/store.js";
 import { budgetTotals } from "./budget-totals.js";
+import { DecisionCounts } from "./decision-counts.js";
 
 /** The instrumentation scope hexarch's meter and tracer are named after. */
 export const SCOPE_NAME = "hexarch-guardrails";
 
 /** Bucket bounds of `hexarch.decision.duration`, in seconds: the decision server's Prometheus buckets. */
 const DURATION_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1];
-/** Most attribute sets kept ready (policy × outcome × kind); past it, sets are built per decision. */
-const MAX_ATTRIBUTE_SETS = 1_024;
+/**
+ * One decision in this many is timed by default: recording a value in the SDK's histogram costs more than a decision
+ * on the memory store, so timing every one would double its cost (bench/README.md, issue 34).
+ */
+const DEFAULT_TIME_EVERY = 64;
 
 /** What the guardian tells telemetry beside the decisions themselves. */
 export interface TelemetrySources {
@@ -45,19 +49,22 @@ export class DecisionTelemetry {
   readonly #tracer: Tracer;
   readonly #spans: boolean;
   /** Undefined under the API's no-op meter: nothing is timed or counted then. */
-  readonly #decisions: Counter | undefined;
+  readonly #counts: DecisionCounts | undefined;
   readonly #duration: Histogram | undefined;
   readonly #storeFailures: Counter | undefined;
-  readonly #attributeSets = new Map<string, Attributes>();
+  /** One decision in this many is timed for the duration histogram. */
+  readonly #timeEvery: number;
+  #untilTimed = 0;
 
-  constructor(api: typeof OtelApi, meter: Meter, sources: TelemetrySources, spans: boolean) {
+  constructor(api: typeof OtelApi, meter: Meter, sources: TelemetrySources, option: TelemetrySettings) {
     this.#api = api;
     this.#tracer = api.trace.getTracer(SCOPE_NAME, packageVersion());
-    this.#spans = spans;
+    this.#spans = option.spans === true;
+    this.#timeEvery = option.timeEvery ?? DEFAULT_TIME_EVERY;
     if (meter === api.createNoopMeter()) return;
-    this.#decisions = meter.createCounter("hexarch.decisions", { description: "Decisions made, by policy, outcome and kind" });
+    this.#counts = countsOf(meter);
     this.#duration = meter.createHistogram("hexarch.decision.duration", {
-      description: "Time from a call to its decision",
+      description: `Time from a call to its decision, for one decision in ${this.#timeEvery}`,
       unit: "s",
       advice: { explicitBucketBoundaries: DURATION_BUCKETS },
     });
@@ -70,19 +77,23 @@ export class DecisionTelemetry {
         .addCallback((result) => result.observe(log.accepting() ? 1 : 0));
   }
 
-  /** Marks the start of a decision: its span, when spans are asked for, and its start time, when metrics are kept. */
+  /** Marks the start of a decision: its span, when spans are asked for, and its start time, when this one is timed. */
   start(): TelemetryStart | undefined {
-    if (!this.#spans) return this.#duration === undefined ? undefined : { span: undefined, startedAt: performance.now() };
-    return { span: this.#tracer.startSpan("hexarch.decide"), startedAt: performance.now() };
+    const span = this.#spans ? this.#tracer.startSpan("hexarch.decide") : undefined;
+    if (this.#duration !== undefined && --this.#untilTimed <= 0) {
+      this.#untilTimed = this.#timeEvery;
+      return { span, startedAt: performance.now() };
+    }
+    return span === undefined ? undefined : { span, startedAt: Number.NaN };
   }
 
-  /** Records one decision: counter, duration, and an event on the active span (or the decision's own span). */
+  /** Records one decision: its count, its duration when timed, and an event on the active span (or its own span). */
   record(decision: Decision, context: GuardContext, policyIds: readonly string[] | undefined, started: TelemetryStart | undefined): void {
     const policy = decision.policyId ?? askedPolicies(policyIds);
-    if (this.#decisions !== undefined) {
-      const attributes = this.#attributes(policy, decision);
-      this.#decisions.add(1, attributes);
-      if (started !== undefined) this.#duration?.record((performance.now() - started.startedAt) / 1000, attributes);
+    if (this.#counts !== undefined) {
+      const counted = this.#counts.add(policy, decision);
+      if (started !== undefined && !Number.isNaN(started.startedAt))
+        this.#duration?.record((performance.now() - started.startedAt) / 1000, counted.attributes);
     }
     const span = started?.span ?? this.#api.trace.getActiveSpan();
     if (span === undefined || !span.isRecording()) return;
@@ -102,17 +113,25 @@ export class DecisionTelemetry {
   storeFailed(store: string): void {
     this.#storeFailures?.add(1, { store });
   }
+}
 
-  /** The attribute set of a decision, made once per policy, outcome and kind. */
-  #attributes(policy: string, decision: Decision): Attributes {
-    const kind = decision.kind ?? "none";
-    const id = `${policy}\u0000${decision.outcome}\u0000${kind}`;
-    const known = this.#attributeSets.get(id);
-    if (known !== undefined) return known;
-    const made = Object.freeze({ policy, outcome: decision.outcome, kind });
-    if (this.#attributeSets.size < MAX_ATTRIBUTE_SETS) this.#attributeSets.set(id, made);
-    return made;
-  }
+/**
+ * The decision counts of every guardian using `meter`, observed once: an observable instrument keeps one value per
+ * attribute set, so two guardians observing their own counts would hide each other's.
+ */
+const countsByMeter = new WeakMap<Meter, DecisionCounts>();
+
+function countsOf(meter: Meter): DecisionCounts {
+  const known = countsByMeter.get(meter);
+  if (known !== undefined) return known;
+  const counts = new DecisionCounts();
+  countsByMeter.set(meter, counts);
+  meter
+    .createObservableCounter("hexarch.decisions", { description: "Decisions made, by policy, outcome and kind" })
+    .addCallback((result) => {
+      for (const counted of counts.sets()) result.observe(counted.count, counted.attributes);
+    });
+  return counts;
 }
 
 /** The policies a decision was asked of: `*` for every matching policy, else their ids. */
@@ -153,8 +172,19 @@ function observeBudgets(meter: Meter, sources: TelemetrySources): void {
   );
 }
 
-/** How telemetry is configured: `false` turns it off; `spans: true` makes a span per decision instead of an event. */
-export type TelemetryOption = false | { readonly spans?: boolean | undefined };
+/** How telemetry is configured, when on. */
+export interface TelemetrySettings {
+  /** A span per decision (a child of the active span) instead of an event on the active span. Default: false. */
+  readonly spans?: boolean | undefined;
+  /** Times one decision in this many for `hexarch.decision.duration` (1: every decision). Default: 64. */
+  readonly timeEvery?: number | undefined;
+}
+
+/**
+ * OpenTelemetry for a guardian: `false` turns it off; settings tune it.
+ * @example createGuardian({ telemetry: { spans: true } })
+ */
+export type TelemetryOption = false | TelemetrySettings;
 
 /**
  * The guardian's telemetry, or undefined when it is turned off or `@opentelemetry/api` is not installed (then
@@ -169,5 +199,5 @@ export function decisionTelemetry(
   if (option === false) return undefined;
   const api = loadOptionalPeer<typeof OtelApi>("@opentelemetry/api", cwd);
   if (api === undefined) return undefined;
-  return new DecisionTelemetry(api, api.metrics.getMeter(SCOPE_NAME, packageVersion()), sources, option?.spans === true);
+  return new DecisionTelemetry(api, api.metrics.getMeter(SCOPE_NAME, packageVersion()), sources, option ?? {});
 }

@@ -12,7 +12,7 @@ import {
 } from "@opentelemetry/sdk-metrics";
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createGuardian, type CounterStore } from "../../../src/index.js";
+import { createGuardian, type CounterStore, type TelemetryOption } from "../../../src/index.js";
 import { MemoryStore } from "../../../src/stores/memory.js";
 
 const POLICY = `
@@ -73,10 +73,17 @@ function points(metric: MetricData | undefined): DataPoint<unknown>[] {
 describe("OpenTelemetry", () => {
   // One store for the file: the SDK's instruments are cumulative across guardians, so counts below add up per test.
   const store: CounterStore = new MemoryStore();
-  const guardian = () => createGuardian({ policyText: POLICY, env: {}, store, prefix: `otel-${Math.random()}:` });
+  const guardian = (telemetry?: TelemetryOption) =>
+    createGuardian({
+      policyText: POLICY,
+      env: {},
+      store,
+      prefix: `otel-${Math.random()}:`,
+      ...(telemetry === undefined ? {} : { telemetry }),
+    });
 
   it("counts decisions by policy, outcome and kind, and times them in seconds", async () => {
-    const g = guardian();
+    const g = guardian({ timeEvery: 1 });
     for (let i = 0; i < 3; i++) await g.check("api", { client: "203.0.113.7" });
     const byName = await exported();
     const decisions = points(byName.get("hexarch.decisions")).filter((p) => p.attributes["policy"] === "api");
@@ -162,6 +169,18 @@ describe("OpenTelemetry", () => {
     expect([decision.outcome, decision.kind]).toEqual(["error", "store"]);
     const failures = points((await exported()).get("hexarch.store.failures")).filter((p) => p.attributes["store"] === "broken");
     expect(failures.map((p) => p.value)).toEqual([1]);
+  });
+
+  it("times one decision in timeEvery", async () => {
+    const timed = async () =>
+      points((await exported()).get("hexarch.decision.duration"))
+        .filter((p) => p.attributes["policy"] === "ai_spend")
+        .reduce((n, p) => n + (p.value as Histogram).count, 0);
+    const before = await timed();
+    const g = guardian({ timeEvery: 4 });
+    for (let i = 0; i < 9; i++) await g.check("ai_spend", { resource: "llm", user: "dave", cost: 0.001 });
+    // Decisions 1, 5 and 9: this guardian's own countdown.
+    expect(await timed()).toBe(before + 3);
   });
 
   it("records nothing when turned off", async () => {
