@@ -27,6 +27,10 @@ export interface BudgetRow {
   /** Spent and reserved at the end of the period if the burn rate holds. */
   readonly projected: number;
   readonly periodEndsAt: string;
+  /** The IANA time zone the period follows. */
+  readonly timezone: string;
+  /** The warning threshold as a fraction of the limit (`warn_at_80%`: 0.8), or null without one. */
+  readonly warnAt: number | null;
 }
 
 const DAY_MS = 86_400_000;
@@ -100,5 +104,7 @@ function row(
     burnPerDay: fromMicros(Math.round(perMs * DAY_MS)),
     projected: fromMicros(projected),
     periodEndsAt: new Date(period.endsAt).toISOString(),
+    timezone: counter.timezone,
+    warnAt: counter.warnPoints === undefined ? null : Math.round((counter.warnPoints / counter.limitMicros) * 10_000) / 10_000,
   };
 }

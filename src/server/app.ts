@@ -11,6 +11,7 @@ import { adminRoutes } from "./routes/admin.js";
 import { keyRoutes } from "./routes/keys.js";
 import { decisionRoutes } from "./routes/decisions.js";
 import { eventRoutes } from "./routes/events.js";
+import { budgetRoutes } from "./routes/budgets.js";
 import type { Ctx, ServerDeps, ServerEnv } from "./server-deps.js";
 import { healthOf } from "./health.js";
 
@@ -29,6 +30,7 @@ export function createApp(deps: ServerDeps): Hono<ServerEnv> {
       contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
       crossOriginResourcePolicy: "same-origin",
       strictTransportSecurity: false,
+      overwrite: false,
     }),
   );
   app.use(async function noStore(c, next) {
@@ -76,6 +78,7 @@ export function createApp(deps: ServerDeps): Hono<ServerEnv> {
   eventRoutes(app, deps);
   adminRoutes(app, deps);
   keyRoutes(app, deps, deps.manageKeys);
+  budgetRoutes(app, deps);
 
   app.notFound((c) => sendProblem(c, 404, `no route ${c.req.method} ${c.req.path}; see /openapi.json`));
   app.onError((error, c) => {

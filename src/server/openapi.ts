@@ -157,6 +157,15 @@ export function openApiDocument(): Record<string, unknown> {
         },
         parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }],
       },
+      "/budgets/data": {
+        get: {
+          summary:
+            "each budget and key this period (spent, reserved, limit, warning threshold, burn rate, projection, reset time) and the budget refusals of the last day; the budgets page polls it",
+          security: secured,
+          "x-scope": "view",
+          responses: { "200": { description: "budgets", ...json(anyObject) }, ...problems(401, 403, 503) },
+        },
+      },
       "/metrics": {
         get: {
           summary: "Prometheus metrics",
