@@ -57,15 +57,22 @@ async function budgetsView(deps: ServerDeps): Promise<BudgetsView> {
 function pageHeaders(nonce: string): Record<string, string> {
   return {
     "Content-Type": "text/html; charset=utf-8",
+    // The form's post then names its origin (under no-referrer, Chromium sends Origin: null).
+    "Referrer-Policy": "same-origin",
     "Content-Security-Policy": `default-src 'none'; style-src 'nonce-${nonce}'; script-src 'nonce-${nonce}'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`,
   };
 }
 
-/** True when a form post comes from this server's own page: its Origin names the Host it was sent to (no login CSRF). */
+/**
+ * True when a form post comes from this server's own page (no login CSRF): its Origin names the Host it was sent to, or,
+ * where a browser withholds the Origin (`null` under some referrer policies), it says the post is same-origin in
+ * Sec-Fetch-Site, a header no page can set.
+ */
 function sameOrigin(c: Ctx): boolean {
   const origin = c.req.header("origin");
   const host = c.req.header("host");
-  if (origin === undefined || host === undefined) return false;
+  if (origin === undefined || origin === "null") return c.req.header("sec-fetch-site") === "same-origin";
+  if (host === undefined) return false;
   try {
     return new URL(origin).host === host;
   } catch {

@@ -177,6 +177,16 @@ describe("cross-site requests", () => {
       req.end(body);
     });
     expect(bare).toEqual({ status: 403, cookie: undefined });
+    // A browser that withholds the Origin says where the post came from in Sec-Fetch-Site, which no page can set.
+    for (const site of ["cross-site", "same-site", "none"]) {
+      const withheld = await fetch(`${t.server.url}/budgets/sign-in`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded", origin: "null", "sec-fetch-site": site },
+        body: `key=${encodeURIComponent(viewKey)}`,
+        redirect: "manual",
+      });
+      expect(withheld.status, site).toBe(403);
+    }
     const out = await fetch(`${t.server.url}/budgets/sign-out`, {
       method: "POST",
       headers: { origin: "https://evil.example" },
