@@ -28,4 +28,4 @@ export type { PriceEntry } from "./engine/pricing/price-table.js";
 export { createRemoteGuardian, RemoteDecision } from "./guardian/remote-guardian.js";
 export type { RemoteGuardian, RemoteGuardianOptions, RemoteCheckOptions } from "./guardian/remote-guardian.js";
 export type { Notifier, NotifyEvent } from "./notify/notifier.js";
-export type { TelemetryOption } from "./observe/telemetry.js";
+export type { TelemetryOption, TelemetrySettings } from "./observe/telemetry.js";

@@ -1,20 +1,11 @@
 // What OpenTelemetry costs an allowed decision: without it, with the API and its no-op meter, with an SDK in-memory reader.
 import { metrics } from "@opentelemetry/api";
-import { AggregationTemporality, InMemoryMetricExporter, MeterProvider, PeriodicExportingMetricReader } from "@opentelemetry/sdk-metrics";
 import { createGuardian, type Guardian } from "../../src/index.js";
+import { CLIENTS, POLICY, registerInMemoryReader } from "./setup.js";
 
 /** Allowed decisions per measured run. */
 const CALLS = Number(process.env["BENCH_CALLS"] ?? 200_000);
 const ROUNDS = Number(process.env["BENCH_ROUNDS"] ?? 7);
-const POLICY = `
-policies:
-  - id: api
-    rules:
-      - requests_per_minute: 1000000000
-        key: client
-`;
-const CLIENTS = Array.from({ length: 1_000 }, (_, i) => `198.51.${i >> 8}.${i & 255}`);
-
 type Variant = "without" | "noop" | "reader";
 const VARIANTS: readonly Variant[] = ["without", "noop", "reader"];
 
@@ -31,12 +22,7 @@ function guardianFor(variant: Variant): { guardian: Guardian; done: () => Promis
   metrics.disable();
   if (variant === "without") return { guardian: createGuardian({ policyText: POLICY, env: {}, telemetry: false }), done: async () => {} };
   if (variant === "noop") return { guardian: createGuardian({ policyText: POLICY, env: {} }), done: async () => {} };
-  const reader = new PeriodicExportingMetricReader({
-    exporter: new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE),
-    exportIntervalMillis: 3_600_000,
-  });
-  const provider = new MeterProvider({ readers: [reader] });
-  metrics.setGlobalMeterProvider(provider);
+  const provider = registerInMemoryReader();
   return { guardian: createGuardian({ policyText: POLICY, env: {} }), done: () => provider.shutdown() };
 }
 

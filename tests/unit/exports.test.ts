@@ -52,6 +52,7 @@ const TYPES = [
   "ReservedCounter",
   "RuleRef",
   "TelemetryOption",
+  "TelemetrySettings",
   "TokenUsage",
 ];
 

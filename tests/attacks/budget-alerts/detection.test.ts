@@ -22,6 +22,20 @@ function recorder(): Notifier & { events: NotifyEvent[] } {
 const settleAlerts = () => new Promise((resolve) => setTimeout(resolve, 20));
 
 const quiet = { info() {}, warn() {}, error() {} };
+
+/** A memory store whose claimOnce is replaced. */
+function withClaim(claimOnce: CounterStore["claimOnce"]): CounterStore {
+  const memory = new MemoryStore();
+  return {
+    name: "claims-replaced",
+    consume: (ops, now) => memory.consume(ops, now),
+    refund: (ops, now) => memory.refund(ops, now),
+    peek: (key, shape, now) => memory.peek(key, shape, now),
+    set: (key, used, windowMs) => memory.set(key, used, windowMs),
+    keysWithPrefix: (prefix) => memory.keysWithPrefix(prefix),
+    claimOnce,
+  };
+}
 const DAY_ONE = Date.parse("2026-12-07T10:00:00Z");
 
 function setup(options: { store?: CounterStore; clock?: () => number; notifier?: Notifier } = {}) {
@@ -123,20 +137,12 @@ describe("budget alerts", () => {
 
 describe("budget alerts under attack", () => {
   it("a store that cannot claim sends no alert and leaves the decision as it was; a later call sends it", async () => {
-    const memory = new MemoryStore();
     let down = true;
-    const flaky: CounterStore = {
-      name: "flaky",
-      consume: (ops, now) => memory.consume(ops, now),
-      refund: (ops, now) => memory.refund(ops, now),
-      peek: (key, shape, now) => memory.peek(key, shape, now),
-      set: (key, used, windowMs) => memory.set(key, used, windowMs),
-      keysWithPrefix: (prefix) => memory.keysWithPrefix(prefix),
-      claimOnce: (key, ttlMs) => {
-        if (down) throw new Error("claims are down");
-        return memory.claimOnce(key, ttlMs);
-      },
-    };
+    const claims = new MemoryStore();
+    const flaky = withClaim((key, ttlMs) => {
+      if (down) throw new Error("claims are down");
+      return claims.claimOnce(key, ttlMs);
+    });
     const events = recorder();
     const { guardian } = setup({ store: flaky, notifier: events });
     const decisions = [];
@@ -165,15 +171,7 @@ describe("budget alerts under attack", () => {
   });
 
   it("a claim that never answers does not hold the decision", async () => {
-    const memory = new MemoryStore();
-    const hanging: CounterStore = {
-      name: "hanging",
-      consume: (ops, now) => memory.consume(ops, now),
-      refund: (ops, now) => memory.refund(ops, now),
-      peek: (key, shape, now) => memory.peek(key, shape, now),
-      set: (key, used, windowMs) => memory.set(key, used, windowMs),
-      claimOnce: () => new Promise<boolean>(() => {}),
-    };
+    const hanging = withClaim(() => new Promise<boolean>(() => {}));
     const { guardian } = setup({ store: hanging });
     for (let i = 0; i < 8; i++) await guardian.check("ai_spend", { resource: "llm", user: "ada", cost: 1 });
     const past = await guardian.check("ai_spend", { resource: "llm", user: "ada", cost: 1 });
