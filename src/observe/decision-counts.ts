@@ -16,9 +16,23 @@ export interface CountedSet {
  */
 export class DecisionCounts {
   readonly #byPolicy = new Map<string, Map<string, Map<string, CountedSet>>>();
+  /** The set counted last, with what it was found by: calls in a row mostly have the same policy, outcome and kind. */
+  #last: { policy: string; outcome: string; kind: string | undefined; counted: CountedSet } | undefined;
 
   /** Counts one decision of `policy`; returns its set (with its attributes, for the duration histogram). */
   add(policy: string, decision: Decision): CountedSet {
+    const last = this.#last;
+    if (last !== undefined && last.policy === policy && last.outcome === decision.outcome && last.kind === decision.kind) {
+      last.counted.count++;
+      return last.counted;
+    }
+    const counted = this.#find(policy, decision);
+    counted.count++;
+    this.#last = { policy, outcome: decision.outcome, kind: decision.kind, counted };
+    return counted;
+  }
+
+  #find(policy: string, decision: Decision): CountedSet {
     let byOutcome = this.#byPolicy.get(policy);
     if (byOutcome === undefined) this.#byPolicy.set(policy, (byOutcome = new Map<string, Map<string, CountedSet>>()));
     const { outcome } = decision;
@@ -27,7 +41,6 @@ export class DecisionCounts {
     const kind = decision.kind ?? "none";
     let counted = byKind.get(kind);
     if (counted === undefined) byKind.set(kind, (counted = { attributes: Object.freeze({ policy, outcome, kind }), count: 0 }));
-    counted.count++;
     return counted;
   }
 
