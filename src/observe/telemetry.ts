@@ -21,7 +21,7 @@ const DURATION_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0
  * One decision in this many is timed by default: recording a value in the SDK's histogram costs more than a decision
  * on the memory store, so timing every one would double its cost (bench/README.md, issue 34).
  */
-const DEFAULT_TIME_EVERY = 64;
+const DEFAULT_TIME_EVERY = 256;
 
 /** What the guardian tells telemetry beside the decisions themselves. */
 export interface TelemetrySources {
@@ -188,7 +188,7 @@ function observeBudgets(meter: Meter, sources: TelemetrySources): void {
 export interface TelemetrySettings {
   /** A span per decision (a child of the active span) instead of an event on the active span. Default: false. */
   readonly spans?: boolean | undefined;
-  /** Times one decision in this many for `hexarch.decision.duration` (1: every decision). Default: 64. */
+  /** Times one decision in this many for `hexarch.decision.duration` (1: every decision). Default: 256. */
   readonly timeEvery?: number | undefined;
 }
 
