@@ -17,9 +17,8 @@ export function observedDecider(inner: Decider, telemetry: DecisionTelemetry | u
     policyIds: readonly string[] | undefined,
     started: TelemetryStart | undefined,
   ) => {
-    telemetry?.record(decision, context, policyIds, started);
     alerts?.inspect(decision);
-    return decision;
+    return telemetry === undefined ? decision : telemetry.record(decision, context, policyIds, started);
   };
   const decideNow = (context: GuardContext, policyIds?: readonly string[]): Decision | Promise<Decision> => {
     const started = telemetry?.start();

@@ -11,6 +11,7 @@ import { packageVersion } from "../package-version.js";
 import type { CounterStore } from "../stores/store.js";
 import { budgetTotals } from "./budget-totals.js";
 import { DecisionCounts } from "./decision-counts.js";
+import { reportingUsage } from "./usage-event.js";
 
 /** The instrumentation scope hexarch's meter and tracer are named after. */
 export const SCOPE_NAME = "hexarch-guardrails";
@@ -87,8 +88,16 @@ export class DecisionTelemetry {
     return span === undefined ? undefined : { span, startedAt: Number.NaN };
   }
 
-  /** Records one decision: its count, its duration when timed, and an event on the active span (or its own span). */
-  record(decision: Decision, context: GuardContext, policyIds: readonly string[] | undefined, started: TelemetryStart | undefined): void {
+  /**
+   * Records one decision: its count, its duration when timed, and an event on the active span (or its own span). A priced
+   * decision comes back made to add the tokens of the usage it is settled with to that span.
+   */
+  record(
+    decision: Decision,
+    context: GuardContext,
+    policyIds: readonly string[] | undefined,
+    started: TelemetryStart | undefined,
+  ): Decision {
     const policy = decision.policyId ?? askedPolicies(policyIds);
     if (this.#counts !== undefined) {
       const counted = this.#counts.add(policy, decision);
@@ -96,17 +105,17 @@ export class DecisionTelemetry {
         this.#duration?.record((performance.now() - started.startedAt) / 1000, counted.attributes);
     }
     const span = started?.span ?? (contextManagerRegistered() ? this.#api.trace.getActiveSpan() : undefined);
-    if (span === undefined || !span.isRecording()) return;
+    if (span === undefined || !span.isRecording()) return decision;
     const event: Attributes = { "hexarch.decision.id": randomUUID(), "hexarch.policy": policy, "hexarch.outcome": decision.outcome };
     if (decision.kind !== undefined) event["hexarch.kind"] = decision.kind;
     if (decision.price !== undefined) addGenAi(event, context);
-    if (started?.span === undefined) {
-      span.addEvent("hexarch.decision", event);
-      return;
+    if (started?.span === undefined) span.addEvent("hexarch.decision", event);
+    else {
+      span.setAttributes(event);
+      if (decision.isDenied()) span.setStatus({ code: this.#api.SpanStatusCode.ERROR, message: decision.reason });
+      span.end();
     }
-    span.setAttributes(event);
-    if (decision.isDenied()) span.setStatus({ code: this.#api.SpanStatusCode.ERROR, message: decision.reason });
-    span.end();
+    return decision.price === undefined || decision.isDenied() ? decision : reportingUsage(decision, span);
   }
 
   /** Counts one failed store operation. */

@@ -127,7 +127,14 @@ describe("OpenTelemetry", () => {
     const g = guardian();
     const tracer = trace.getTracer("test");
     await tracer.startActiveSpan("request", async (span) => {
-      await g.check("ai_spend", { resource: "llm", user: "carol", model: "gpt-4o", inputTokens: 1200, maxOutputTokens: 800 });
+      const decision = await g.check("ai_spend", {
+        resource: "llm",
+        user: "carol",
+        model: "gpt-4o",
+        inputTokens: 1200,
+        maxOutputTokens: 800,
+      });
+      await decision.settle({ prompt_tokens: 1100, completion_tokens: 350 });
       span.end();
     });
     const [request] = spanExporter.getFinishedSpans();
@@ -140,6 +147,8 @@ describe("OpenTelemetry", () => {
       "gen_ai.request.max_tokens": 800,
     });
     expect(event?.attributes?.["hexarch.decision.id"]).toMatch(/^[0-9a-f-]{36}$/);
+    const settled = request?.events.find((e) => e.name === "hexarch.settle");
+    expect(settled?.attributes).toEqual({ "gen_ai.usage.input_tokens": 1100, "gen_ai.usage.output_tokens": 350 });
   });
 
   it("makes a span per decision when asked, refusals marked as errors", async () => {
