@@ -297,3 +297,25 @@ export class Decision {
     };
   }
 }
+
+/**
+ * The fields of `decision` with another way to settle it: for a wrapper that must see the settle (the decision log,
+ * OpenTelemetry) and hands out a decision that is otherwise the same.
+ * @example new Decision(resettled(decision, (cost) => recordThenSettle(cost)))
+ */
+export function resettled(decision: Decision, settle: (cost: number) => Promise<void>): DecisionInit {
+  return {
+    outcome: decision.outcome,
+    reason: decision.reason,
+    kind: decision.kind,
+    rule: decision.rule,
+    retryAfter: decision.retryAfter,
+    counters: decision.counters,
+    countedAt: decision.countedAt,
+    warnings: decision.warnings,
+    wouldBe: decision.wouldBe,
+    explain: decision,
+    settle: { settle, estimate: decision.reserved, counters: decision.reservedCounters, handOver: () => decision.handOver() },
+    price: decision.price,
+  };
+}

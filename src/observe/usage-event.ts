@@ -1,6 +1,6 @@
 // A priced decision whose settle(usage) also tells its span the tokens the model used (GenAI semantic conventions).
 import type { Span } from "@opentelemetry/api";
-import { Decision } from "../engine/decision.js";
+import { Decision, resettled } from "../engine/decision.js";
 import { isUsage, readUsage, type TokenUsage } from "../engine/pricing/usage.js";
 
 /** The same decision; settling it with a provider's usage adds a `hexarch.settle` event to `span` first. */
@@ -8,25 +8,7 @@ class UsageReportingDecision extends Decision {
   readonly #span: Span;
 
   constructor(decision: Decision, span: Span) {
-    super({
-      outcome: decision.outcome,
-      reason: decision.reason,
-      kind: decision.kind,
-      rule: decision.rule,
-      retryAfter: decision.retryAfter,
-      counters: decision.counters,
-      countedAt: decision.countedAt,
-      warnings: decision.warnings,
-      wouldBe: decision.wouldBe,
-      explain: decision,
-      settle: {
-        settle: (cost) => decision.settle(cost),
-        estimate: decision.reserved,
-        counters: decision.reservedCounters,
-        handOver: () => decision.handOver(),
-      },
-      price: decision.price,
-    });
+    super(resettled(decision, (cost) => decision.settle(cost)));
     this.#span = span;
   }
 
