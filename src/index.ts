@@ -41,3 +41,4 @@ export type { TokenUsage } from "./engine/pricing/usage.js";
 export type { PriceEntry } from "./engine/pricing/price-table.js";
 export { createRemoteGuardian, RemoteDecision } from "./guardian/remote-guardian.js";
 export type { RemoteGuardian, RemoteGuardianOptions, RemoteCheckOptions } from "./guardian/remote-guardian.js";
+export type { TelemetryOption, TelemetrySettings } from "./observe/telemetry.js";

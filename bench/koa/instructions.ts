@@ -2,44 +2,17 @@
 // shared machine is not. Each variant runs loop.ts twice (N and 5N requests); the difference over 4N requests
 // leaves out start-up. Needs valgrind. Counts user-space instructions only: the kernel's share of a real request
 // (sockets) is not in them, so ratios here overstate what the HTTP bench shows.
-import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { callgrindInstructions } from "../callgrind.js";
 import { buildBenchDist } from "../http-load.js";
 
 const VARIANTS = ["bare", "floor-rlf", "hexarch"] as const;
 const LOOP = fileURLToPath(new URL("./loop.ts", import.meta.url));
-const TSX = fileURLToPath(new URL("../../node_modules/tsx/dist/loader.mjs", import.meta.url));
 const REQUESTS = Number(process.env["BENCH_REQUESTS"] ?? 50_000);
 
-/**
- * Instructions of one run, as callgrind totals them. `--single-threaded` compiles on the main thread; the hash and
- * random seeds are fixed and garbage collection follows a schedule of its own, not the heap's growth, so what
- * varies between runs of one tree is little more than timers (about ±3% per request over 200,000 requests).
- */
-function instructions(variant: string, requests: number): number {
-  const args = [
-    "--tool=callgrind",
-    "--callgrind-out-file=/dev/null",
-    process.execPath,
-    "--single-threaded",
-    "--hash-seed=1",
-    "--random-seed=1",
-    "--predictable-gc-schedule",
-    "--import",
-    TSX,
-    LOOP,
-    variant,
-    String(requests),
-  ];
-  const run = spawnSync("valgrind", args, { encoding: "utf8" });
-  const collected = /Collected : (\d+)/.exec(run.stderr ?? "");
-  if (run.status !== 0 || collected === null)
-    throw new Error(`callgrind on ${variant} failed (${run.error?.message ?? `exit ${run.status}`}): ${run.stderr?.slice(-500)}`);
-  return Number(collected[1]);
-}
-
 function perRequest(variant: string): number {
-  return (instructions(variant, 5 * REQUESTS) - instructions(variant, REQUESTS)) / (4 * REQUESTS);
+  const instructions = (requests: number) => callgrindInstructions(LOOP, [variant, String(requests)]);
+  return (instructions(5 * REQUESTS) - instructions(REQUESTS)) / (4 * REQUESTS);
 }
 
 buildBenchDist();

@@ -334,12 +334,12 @@ export class Decision {
 }
 
 /**
- * A copy of a decision with the same fields and explanation, and these in place of its own: its settler (the original
- * settles, by default), its approval.
- * @example decisionWith(decision, { approval: { id, status: "pending", expires_at } })
+ * The fields of `decision`, with these in place of its own: its settler (by default the original settles, and hands
+ * over its reservation), its approval.
+ * @example new Decision(decisionInit(decision, { approval }))
  */
-export function decisionWith(decision: Decision, changes: { readonly settle?: Settler; readonly approval?: DecisionApproval }): Decision {
-  return new Decision({
+function decisionInit(decision: Decision, changes: { readonly settle?: Settler; readonly approval?: DecisionApproval }): DecisionInit {
+  return {
     outcome: decision.outcome,
     reason: decision.reason,
     kind: decision.kind,
@@ -350,10 +350,24 @@ export function decisionWith(decision: Decision, changes: { readonly settle?: Se
     warnings: decision.warnings,
     wouldBe: decision.wouldBe,
     explain: decision,
-    settle: changes.settle ?? { settle: (cost) => decision.settle(cost), estimate: decision.reserved, counters: decision.reservedCounters },
+    settle: changes.settle ?? {
+      settle: (cost) => decision.settle(cost),
+      estimate: decision.reserved,
+      counters: decision.reservedCounters,
+      handOver: () => decision.handOver(),
+    },
     price: decision.price,
     approval: changes.approval ?? decision.approval,
-  });
+  };
+}
+
+/**
+ * A copy of a decision with the same fields and explanation, and these in place of its own: its settler (the original
+ * settles, by default), its approval.
+ * @example decisionWith(decision, { approval: { id, status: "pending", expires_at } })
+ */
+export function decisionWith(decision: Decision, changes: { readonly settle?: Settler; readonly approval?: DecisionApproval }): Decision {
+  return new Decision(decisionInit(decision, changes));
 }
 
 /**
@@ -362,4 +376,15 @@ export function decisionWith(decision: Decision, changes: { readonly settle?: Se
  */
 export function withApproval(decision: Decision, approval: DecisionApproval): Decision {
   return decisionWith(decision, { approval });
+}
+
+/**
+ * The fields of `decision` with another way to settle it: for a wrapper that must see the settle (the decision log,
+ * OpenTelemetry) and hands out a decision that is otherwise the same.
+ * @example new Decision(resettled(decision, (cost) => recordThenSettle(cost)))
+ */
+export function resettled(decision: Decision, settle: (cost: number) => Promise<void>): DecisionInit {
+  return decisionInit(decision, {
+    settle: { settle, estimate: decision.reserved, counters: decision.reservedCounters, handOver: () => decision.handOver() },
+  });
 }

@@ -21,6 +21,10 @@ import { approvalsFromConfig } from "./approvals/approvals-setup.js";
 import type { ApprovalStepListener, GuardianApprovals } from "./approvals/guardian-approvals.js";
 import { contextCall } from "./approvals/approval-record.js";
 import { releaseProcessGuardian } from "./process-guardian.js";
+import { BudgetAlerts } from "../observe/budget-alerts.js";
+import { observedDecider } from "../observe/observed-decider.js";
+import { decisionTelemetry, type TelemetryOption } from "../observe/telemetry.js";
+import { observeOptions } from "../observe/observe-options.js";
 
 /** Options for createGuardian. Everything is optional: by default hexarch.yaml is discovered and counters live in memory. */
 export interface GuardianOptions {
@@ -68,8 +72,9 @@ export interface GuardianOptions {
    */
   readonly decisionLog?: false;
   /**
-   * Where events for the policy file's `notify:` targets go (approval requests). Default: a notifier for those targets,
-   * signed with `HEXARCH_SECRET`.
+   * Where events for the policy file's `notify:` targets go: approval requests and budget alerts (`budget.warning`,
+   * `budget.exhausted`, once per threshold, period and key across every process sharing the store). Default: a
+   * notifier for those targets, signed with `HEXARCH_SECRET`; none when the file has no `notify:`.
    */
   readonly notifier?: Notifier;
   /**
@@ -77,6 +82,15 @@ export interface GuardianOptions {
    * decision log: for a server that keeps its own log. Default: none.
    */
   readonly onApprovalStep?: ApprovalStepListener;
+  /**
+   * OpenTelemetry, used when `@opentelemetry/api` is installed: decision metrics through the global meter (register
+   * the meter provider before creating the guardian) and an event per decision on the active span. `{ spans: true }`
+   * makes a span per decision instead; `false` turns it off. Default: on, with events. See docs/observability.md.
+   */
+  readonly telemetry?: TelemetryOption;
+  /** The budgets page budget alerts link to, e.g. `https://hexarch.example.com/budgets`. Default: the policy file's
+   * `approvals.base_url` with `/budgets`, else no link. */
+  readonly budgetsPageUrl?: string;
 }
 
 /** Options for protect(). */
@@ -239,6 +253,7 @@ function clockOption(clock: unknown): () => number {
 export function createGuardian(options: GuardianOptions = {}): Guardian {
   const env = options.env ?? process.env;
   const clock = clockOption(options.clock);
+  const observing = observeOptions(options);
   const mode = readMode(options, env);
   const loaded = joinPolicySources(loadFile(options, env), options.policies);
   const set = compilePolicySet(loaded);
@@ -250,6 +265,9 @@ export function createGuardian(options: GuardianOptions = {}): Guardian {
   const store: CounterStore = options.store ?? storeFromConfig(loaded, { env, cwd, logger }) ?? new MemoryStore({ clock });
   const environment = options.environment ?? env["HEXARCH_ENV"] ?? env["NODE_ENV"] ?? "development";
   const prefix = options.prefix ?? "hexarch:";
+  const log = options.decisionLog === false ? undefined : decisionLogFromConfig(loaded, { env, cwd, logger, environment, clock });
+  const telemetrySources = { set, store, prefix, clock, logger };
+  const telemetry = decisionTelemetry(observing.telemetry, { ...telemetrySources, log }, cwd);
   const engine = new Engine(set, {
     store,
     mode,
@@ -259,13 +277,30 @@ export function createGuardian(options: GuardianOptions = {}): Guardian {
     prefix,
     storeRetryAfter: options.storeRetryAfter ?? 5,
     onStoreError: (error) => {
+      telemetry?.storeFailed(store.name);
       logger.error({ err: error, store: store.name }, "hexarch: counter store failed");
       configWarning(logger, "HEXARCH_STORE_UNAVAILABLE", `counter store ${store.name} failed; policies follow their fail mode`);
     },
   });
 
-  const log = options.decisionLog === false ? undefined : decisionLogFromConfig(loaded, { env, cwd, logger, environment, clock });
-  const decider = log === undefined ? engine : loggedEngine(engine, log);
+  const { approvals, notifier, asksApproval } = approvalsFromConfig(loaded, set, {
+    store,
+    prefix,
+    clock,
+    env,
+    logger,
+    log,
+    notifier: observing.notifier,
+    onStep: options.onApprovalStep,
+    decideFor: (ids) => (context) => decider.decideNow(context, ids),
+  });
+  // Budget alerts go to the same targets as approval requests: the notifier given, else the file's own.
+  const alertsTo = observing.notifier ?? notifier;
+  const baseUrl = loaded?.spec.approvals?.base_url;
+  const pageUrl = observing.budgetsPageUrl ?? (baseUrl === undefined ? undefined : `${baseUrl.replace(/\/+$/, "")}/budgets`);
+  const alerts = alertsTo === undefined ? undefined : new BudgetAlerts({ ...telemetrySources, notifier: alertsTo, pageUrl });
+  const logged = log === undefined ? engine : loggedEngine(engine, log);
+  const decider = telemetry === undefined && alerts === undefined ? logged : observedDecider(logged, telemetry, alerts);
 
   const assertPolicy = (policyId: string): void => {
     if (set.policies.has(policyId)) return;
@@ -291,17 +326,6 @@ export function createGuardian(options: GuardianOptions = {}): Guardian {
     if (single === undefined) assertPolicy(policyId);
     return single as readonly string[];
   };
-  const { approvals, notifier, asksApproval } = approvalsFromConfig(loaded, set, {
-    store,
-    prefix,
-    clock,
-    env,
-    logger,
-    log,
-    notifier: options.notifier,
-    onStep: options.onApprovalStep,
-    decideFor: (ids) => (context) => decider.decideNow(context, ids),
-  });
   /** Decides through the approval step a call that carries an id or that a require_approval rule refused. */
   const decideCall = async (context: GuardContext, ids: readonly string[] | undefined): Promise<Decision> => {
     const decided = !asksApproval || context.approval === undefined ? await decider.decide(context, ids) : undefined;

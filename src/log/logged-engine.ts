@@ -40,6 +40,14 @@ export function loggedEngine(engine: Decider, log: DecisionLog): Decider {
       ? log.record(decided, context, undefined, asked)
       : decided.then((decision) => log.record(decision, context, undefined, asked));
   };
+  return deciderOf(decideNow);
+}
+
+/**
+ * The Decider of a `decideNow`: `decide` is the same call, always as a promise (a throw becomes a rejection).
+ * @example return deciderOf((context, policyIds) => engine.decideNow(context, policyIds));
+ */
+export function deciderOf(decideNow: Decider["decideNow"]): Decider {
   return {
     decideNow,
     decide: (context, policyIds) => {

@@ -7,12 +7,12 @@ import { PolicyConfigError } from "../errors/config-error.js";
 
 /**
  * What a key may do: `decide` (decisions, settle, events, explain, policies), `approve` (list, approve and deny approval
- * requests: a person's key, never an app's) or `admin` (all of it, the log and metrics too).
+ * requests: a person's key, never an app's), `view` (read the budgets page, nothing else) or `admin` (all of it, the log and metrics too).
  */
-export type Scope = "decide" | "approve" | "admin";
+export type Scope = "decide" | "approve" | "view" | "admin";
 
 /** The scopes a key can be given. */
-export const SCOPES: readonly Scope[] = ["decide", "approve", "admin"];
+export const SCOPES: readonly Scope[] = ["decide", "approve", "view", "admin"];
 
 /** Name of the keys file, in the policy file's folder. */
 export const KEYS_FILE_NAME = "hexarch.keys.json";
@@ -20,7 +20,7 @@ export const KEYS_FILE_NAME = "hexarch.keys.json";
 const StoredKeySchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9]{8}$/),
   name: z.string().min(1).max(128),
-  scopes: z.array(z.enum(["decide", "approve", "admin"])).min(1),
+  scopes: z.array(z.enum(["decide", "approve", "view", "admin"])).min(1),
   hash: z.string().regex(/^sha256:[0-9a-f]{64}$/),
   created_at: z.string(),
   last_used_at: z.string().nullable(),
@@ -169,6 +169,13 @@ export class KeyRing {
     if (stored === undefined || !timingSafeEqual(presented, stored.digest)) return undefined;
     this.lastUsed.set(stored.id, now);
     return { id: stored.id, name: stored.name, scopes: stored.scopes };
+  }
+
+  /** The caller of a key id still in force (a sign-in session names its key by id), or undefined once revoked. */
+  callerById(id: string): Caller | undefined {
+    if (id === "dev-token") return this.#devToken === undefined ? undefined : { id, name: "dev token", scopes: SCOPES };
+    const stored = this.#byId.get(id);
+    return stored === undefined ? undefined : { id: stored.id, name: stored.name, scopes: stored.scopes };
   }
 }
 

@@ -77,7 +77,7 @@ interface Operation {
   readonly operationId: string;
   readonly summary: string;
   /** Scope the key needs; undefined for the public routes. */
-  readonly scope?: "decide" | "admin" | "approve";
+  readonly scope?: "decide" | "admin" | "approve" | "view";
   /** Component schema of the JSON body; undefined for routes without one. */
   readonly request?: string;
   /** The success answer: its status (default 200), description and `content`. */
@@ -322,6 +322,16 @@ export function openApiDocument(): Record<string, unknown> {
           meaning: { 404: "no approval request with this id", 409: "the request is no longer pending" },
         }),
         parameters: idParameter("an approval id from a 428's approval object"),
+      },
+      "/budgets/data": {
+        get: operation({
+          operationId: "getBudgets",
+          summary:
+            "each budget and key this period (spent, reserved, limit, warning threshold, burn rate, projection, reset time) and the budget refusals of the last day; the budgets page polls it (a view or admin key, or the page's sign-in cookie)",
+          scope: "view",
+          ok: { description: "budgets", body: anyObject },
+          more: [STORE_DOWN],
+        }),
       },
       "/metrics": {
         get: operation({

@@ -143,7 +143,7 @@ describe("every answer the decision server gives is in its OpenAPI document", ()
         await ask(keyed, method, at); // no key: 401
         await ask(bare, method, at, { headers: { host: "attacker.example" } }); // open server, another Host: 403
         const scope = (op as { "x-scope"?: string })["x-scope"];
-        if (scope === "admin" || scope === "approve") await ask(keyed, method, at, { headers: decider }); // 403
+        if (scope === "admin" || scope === "approve" || scope === "view") await ask(keyed, method, at, { headers: decider }); // 403
         for (let i = 0; i < 4; i++) await ask(limited, method, at); // over one call a second: 429
         // An open server never lets anyone approve: the store failing (503) and the limit (429) need keys.
         const wellFormed = concrete(path, `ap_${"A".repeat(22)}`);
@@ -171,6 +171,8 @@ describe("every answer the decision server gives is in its OpenAPI document", ()
     await ask(keyed, "GET", "/openapi.json");
     await ask(keyed, "GET", "/metrics", { headers: admin });
     await ask(keyed, "GET", "/v1/policies", { headers: decider });
+    await ask(keyed, "GET", "/budgets/data", { headers: admin });
+    await ask(bare, "GET", "/budgets/data"); // the store is down: 503
     await ask(keyed, "GET", "/v1/policies/tight", { headers: decider });
     await ask(keyed, "GET", "/v1/policies/nope", { headers: decider });
 

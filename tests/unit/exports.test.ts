@@ -62,6 +62,8 @@ const TYPES = [
   "RedisStoreOptions",
   "ReservedCounter",
   "RuleRef",
+  "TelemetryOption",
+  "TelemetrySettings",
   "TokenUsage",
 ];
 

@@ -133,6 +133,8 @@ export const GUARDIAN_OPTION_SPEC = Object.freeze({
   decisionLog: ["boolean"],
   notifier: ["object"],
   onApprovalStep: ["function"],
+  telemetry: ["boolean", "object"],
+  budgetsPageUrl: ["string"],
 } satisfies SpecOf<Omit<GuardianOptions, "environment" | "logger">>) as OptionSpec;
 
 const HEADER_SWITCHES = ["standard", "legacy", "budget", "retryAfter"];

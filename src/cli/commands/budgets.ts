@@ -1,7 +1,7 @@
 // `hexarch budgets`: each budget's period, spent, reserved, remaining, burn rate and projection, per key, from Redis.
 import type { Command } from "commander";
 import { EXIT, UsageError, type ExitCode } from "../exit-codes.js";
-import { budgetRows, type BudgetRow } from "../budgets/budget-report.js";
+import { budgetRows, type BudgetRow } from "../../engine/budget-rows.js";
 import { guardianFor, loadPolicySource } from "../policy-source.js";
 import type { Act } from "../program.js";
 import { parseInstant } from "../request.js";

@@ -24,7 +24,7 @@ function keysPath(terminal: Terminal, flags: KeysFlags): string {
 
 function create(terminal: Terminal, flags: KeysFlags & { readonly scope: string[]; readonly name: string }): ExitCode {
   const unknown = flags.scope.filter((scope) => !(SCOPES as readonly string[]).includes(scope));
-  if (unknown.length > 0) throw new UsageError(`unknown scope ${unknown.join(", ")}: use decide or admin`);
+  if (unknown.length > 0) throw new UsageError(`unknown scope ${unknown.join(", ")}: use decide, view or admin`);
   const path = keysPath(terminal, flags);
   const { key, stored } = createKey(path, flags.name, flags.scope as Scope[]);
   terminal.out(key);
@@ -84,7 +84,7 @@ export function registerKeys(program: Command, terminal: Terminal, act: Act): vo
     .requiredOption("--name <name>", "what the key is for, e.g. ci")
     .option(
       "--scope <scope>",
-      "decide (decisions, settle, events) or admin (also the log and metrics); repeat for both",
+      "decide (decisions, settle, events), view (the budgets page only) or admin (all, also the log and metrics); repeat for more",
       (value: string, previous: string[] = []) => [...previous, value],
     )
     .addHelpText("after", "\nExample:\n  $ hexarch keys create --scope decide --name ci\n")

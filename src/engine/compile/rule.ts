@@ -47,6 +47,8 @@ export interface BudgetCounter {
   readonly limitMicros: number;
   readonly window: "day" | "month";
   readonly period: (epochMs: number) => Period;
+  /** The IANA time zone its periods follow (`timezone:`, default UTC). */
+  readonly timezone: string;
   readonly key: KeyKind;
   readonly fixedCostMicros: number | undefined;
   /** Millionths spent at or above which the rule warns (its warning threshold), when it has one. */
@@ -200,6 +202,7 @@ function compileCounters(
       warnPoints: warnPointsOf(warnPercent, limitMicros),
       window,
       period: periodTracker(getZone(spec.timezone ?? "UTC"), window),
+      timezone: spec.timezone ?? "UTC",
       key: keyKind(spec.key, "global"),
       fixedCostMicros: spec.cost === undefined ? undefined : toMicros(spec.cost),
     });

@@ -2,8 +2,7 @@
 import type { Hono } from "hono";
 import type { CompiledPolicy } from "../../engine/compile/policy-set.js";
 import { recordMatcher } from "../../log/query.js";
-import { logFiles, logTable, type StoredLog } from "../../log/read.js";
-import { openPgPool } from "../../log/settings.js";
+import { lastRecords } from "../log-records.js";
 import { sendProblem } from "../respond.js";
 import type { ServerDeps, ServerEnv } from "../server-deps.js";
 
@@ -20,14 +19,6 @@ function describePolicy(policy: CompiledPolicy): Record<string, unknown> {
 
 const OUTCOMES = new Set(["allow", "warn", "confirm", "limit", "deny", "error"]);
 const MAX_RECORDS = 1000;
-
-/** The log GET /v1/decisions reads, opened per request (the file is read as it stands now). */
-function openLog(deps: ServerDeps): StoredLog | undefined {
-  const target = deps.logTarget;
-  if (target === undefined) return undefined;
-  if (target.kind === "file") return logFiles([target.path]);
-  return logTable(openPgPool(target.url, { file: "<server>", path: "logging.postgres_url" }, process.cwd()), target.table);
-}
 
 /**
  * Adds the reading routes to `app`.
@@ -69,30 +60,12 @@ export function adminRoutes(app: Hono<ServerEnv>, deps: ServerDeps): void {
         : []),
     ];
     if (errors.length > 0) return sendProblem(c, 400, errors.map((e) => `${e.path}: ${e.message}`).join("; "), errors);
-    const log = openLog(deps);
-    if (log === undefined) return sendProblem(c, 404, "this server keeps no decision log: add a logging: section to the policy file");
-    await deps.log?.flush();
     const matches = recordMatcher(
       { policy: query["policy"], outcome: query["outcome"], since, until, kind: undefined, client: undefined, user: undefined },
       deps.logKey,
     );
-    const found: unknown[] = [];
-    try {
-      for await (const line of log.lines()) {
-        if (line.last) continue;
-        let record: unknown;
-        try {
-          record = JSON.parse(line.text);
-        } catch {
-          continue;
-        }
-        if (!matches(record)) continue;
-        found.push(record);
-        if (found.length > limit) found.shift();
-      }
-    } finally {
-      await log.close();
-    }
+    const found = await lastRecords(deps, matches, limit);
+    if (found === undefined) return sendProblem(c, 404, "this server keeps no decision log: add a logging: section to the policy file");
     return c.json({ decisions: found });
   });
 

@@ -9,9 +9,9 @@ import type { ServerDeps, ServerEnv } from "../server-deps.js";
 export const KeyRequestSchema = z.strictObject({
   name: z.string().min(1).max(128),
   scopes: z
-    .array(z.enum(["decide", "approve", "admin"]))
+    .array(z.enum(["decide", "approve", "view", "admin"]))
     .min(1)
-    .max(2),
+    .max(4),
 });
 
 /**

@@ -1,10 +1,10 @@
-// What `hexarch budgets` reports for each budget and key: spent, reserved, remaining, burn rate and projection.
-import type { PolicySet } from "../../engine/compile/policy-set.js";
-import type { BudgetCounter } from "../../engine/compile/rule.js";
-import { fromMicros } from "../../engine/amount.js";
-import { counterKeyBase } from "../../engine/counters.js";
-import { SETTLED_SUFFIX } from "../../engine/reservation.js";
-import type { CounterStore } from "../../index.js";
+// Each budget and key as `hexarch budgets`, the budgets page and alerts report it: spent, reserved, burn rate, projection.
+import type { CounterStore } from "../stores/store.js";
+import type { IndexedRule, PolicySet } from "./compile/policy-set.js";
+import type { BudgetCounter } from "./compile/rule.js";
+import { fromMicros } from "./amount.js";
+import { counterKeyBase } from "./counters.js";
+import { SETTLED_SUFFIX } from "./reservation.js";
 
 /** One budget counter of the current period, for one key (partition). */
 export interface BudgetRow {
@@ -27,6 +27,10 @@ export interface BudgetRow {
   /** Spent and reserved at the end of the period if the burn rate holds. */
   readonly projected: number;
   readonly periodEndsAt: string;
+  /** The IANA time zone the period follows. */
+  readonly timezone: string;
+  /** The warning threshold as a fraction of the limit (`warn_at_80%`: 0.8), or null without one. */
+  readonly warnAt: number | null;
 }
 
 const DAY_MS = 86_400_000;
@@ -45,19 +49,33 @@ export async function budgetRows(set: PolicySet, store: CounterStore, prefix: st
     for (const [c, counter] of indexed.rule.counters.entries()) {
       if (counter.kind !== "budget") continue;
       const base = counterKeyBase(prefix, indexed, c);
-      const period = counter.period(now);
-      const ending = `:${period.id}`;
+      const ending = `:${counter.period(now).id}`;
       for (const key of (await store.keysWithPrefix(base)).sort()) {
-        if (!key.endsWith(ending)) continue;
-        const used = (await store.peek(key))?.used ?? 0;
-        const settled = counter.fixedCostMicros === undefined ? ((await store.peek(key + SETTLED_SUFFIX))?.used ?? 0) : used;
-        rows.push(
-          row(indexed.policy.id, indexed.rule.ref.index, counter, key.slice(base.length, -ending.length), used, settled, period, now),
-        );
+        if (key.endsWith(ending)) rows.push(await budgetRow(indexed, c, key.slice(base.length, -ending.length), store, prefix, now));
       }
     }
   }
   return rows;
+}
+
+/**
+ * The row of budget counter `c` of a rule for one key (partition), in the period running at `now`: two `peek`s.
+ * @example await budgetRow(indexed, 0, "alice", guardian.store, "hexarch:", Date.now())
+ */
+export async function budgetRow(
+  indexed: IndexedRule,
+  c: number,
+  partition: string,
+  store: CounterStore,
+  prefix: string,
+  now: number,
+): Promise<BudgetRow> {
+  const counter = indexed.rule.counters[c] as BudgetCounter;
+  const period = counter.period(now);
+  const key = `${counterKeyBase(prefix, indexed, c)}${partition}:${period.id}`;
+  const used = (await store.peek(key))?.used ?? 0;
+  const settled = counter.fixedCostMicros === undefined ? ((await store.peek(key + SETTLED_SUFFIX))?.used ?? 0) : used;
+  return row(indexed.policy.id, indexed.rule.ref.index, counter, partition, used, settled, period, now);
 }
 
 function row(
@@ -86,5 +104,7 @@ function row(
     burnPerDay: fromMicros(Math.round(perMs * DAY_MS)),
     projected: fromMicros(projected),
     periodEndsAt: new Date(period.endsAt).toISOString(),
+    timezone: counter.timezone,
+    warnAt: counter.warnPoints === undefined ? null : Math.round((counter.warnPoints / counter.limitMicros) * 10_000) / 10_000,
   };
 }
