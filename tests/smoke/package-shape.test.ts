@@ -48,17 +48,18 @@ beforeAll(async () => {
 }, 900_000);
 
 describe("the packed tarball", () => {
-  // About 335 kB for the code and schemas (the log's witness and `hexarch replay` added about 35 kB in session 13), plus
-  // about 55 kB for docs/, the examples and bench/README.md, which ship so that every link of the README and docs/
-  // resolves in node_modules (issue 30; bench/README.md alone is 29 kB of it). What this guards against is a build
-  // that ships what it should not (source maps, tests, a node_modules), which adds far more.
-  it("holds the LICENSE and no source maps, and stays under 450 kB", () => {
+  // About 420 kB for the code and schemas (session 14 added approvals, the MCP adapter, OpenTelemetry and the budgets
+  // page: about 85 kB), plus about 115 kB for docs/ (a 60 kB screenshot of the budgets page among them), the examples
+  // and bench/README.md, which ship so that every link of the README and docs/ resolves in node_modules (issue 30).
+  // What this guards against is a build that ships what it should not (source maps, tests, a node_modules), which
+  // adds far more.
+  it("holds the LICENSE and no source maps, and stays under 600 kB", () => {
     expect(entries).toContain("package/LICENSE");
     expect(readFileSync(join(shared.root, "node_modules/hexarch-guardrails/LICENSE"), "utf8")).toContain(
       "Copyright (c) 2026 the hexarch-guardrails authors",
     );
     expect(entries.filter((entry) => entry.endsWith(".map"))).toEqual([]);
-    expect(statSync(shared.tarball).size).toBeLessThan(450 * 1024);
+    expect(statSync(shared.tarball).size).toBeLessThan(600 * 1024);
   });
 
   it("does not bundle a second engine into the executable: cli.js imports the library's chunks", () => {
