@@ -19,6 +19,7 @@ import { registerServe } from "./commands/serve.js";
 import { registerKeys } from "./commands/keys.js";
 import { registerBudgets } from "./commands/budgets.js";
 import { registerClient } from "./commands/client.js";
+import { registerNotify } from "./commands/notify.js";
 
 /** Wraps a command body so its exit code is recorded and its errors are reported the same way everywhere. */
 export type Act = <A extends unknown[]>(body: (...args: A) => ExitCode | Promise<ExitCode>) => (...args: A) => Promise<void>;
@@ -102,6 +103,7 @@ export function buildProgram(terminal: Terminal): { program: Command; exitCode: 
   registerBudgets(program, terminal, act);
   registerClient(program, terminal, act);
   registerApprovals(program, terminal, act);
+  registerNotify(program, terminal, act);
   return { program, exitCode: () => code };
 }
 
