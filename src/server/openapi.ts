@@ -110,6 +110,21 @@ function operation(op: Operation): Record<string, unknown> {
 const idParameter = (description: string): unknown[] => [
   { name: "id", in: "path", required: true, description, schema: { type: "string" } },
 ];
+/** The path item of POST /v1/approvals/{id}/approve or /deny: a person's verdict on a pending request. */
+function approvalVerdict(verdict: "approve" | "deny", summary: string, request: string): Record<string, unknown> {
+  return {
+    post: operation({
+      operationId: `${verdict}Approval`,
+      summary,
+      scope: "approve",
+      request,
+      ok: { description: `the ${verdict === "approve" ? "approved" : "denied"} request`, body: json(ref("Approval")) },
+      more: [404, 409, STORE_DOWN],
+      meaning: { 404: "no approval request with this id", 409: "the request is no longer pending" },
+    }),
+    parameters: idParameter("an approval id from a 428's approval object"),
+  };
+}
 const KEYS_OFF = { 404: "key management over HTTP is off (start the server with --manage-keys)" };
 
 /**
@@ -299,30 +314,16 @@ export function openApiDocument(): Record<string, unknown> {
         }),
         parameters: idParameter("an approval id from a 428's approval object"),
       },
-      "/v1/approvals/{id}/approve": {
-        post: operation({
-          operationId: "approveApproval",
-          summary: "a person approves a pending request: the same call is then admitted once",
-          scope: "approve",
-          request: "ApproveRequest",
-          ok: { description: "the approved request", body: json(ref("Approval")) },
-          more: [404, 409, STORE_DOWN],
-          meaning: { 404: "no approval request with this id", 409: "the request is no longer pending" },
-        }),
-        parameters: idParameter("an approval id from a 428's approval object"),
-      },
-      "/v1/approvals/{id}/deny": {
-        post: operation({
-          operationId: "denyApproval",
-          summary: "a person denies a pending request, saying why: the call is refused (deny) naming both",
-          scope: "approve",
-          request: "DenyRequest",
-          ok: { description: "the denied request", body: json(ref("Approval")) },
-          more: [404, 409, STORE_DOWN],
-          meaning: { 404: "no approval request with this id", 409: "the request is no longer pending" },
-        }),
-        parameters: idParameter("an approval id from a 428's approval object"),
-      },
+      "/v1/approvals/{id}/approve": approvalVerdict(
+        "approve",
+        "a person approves a pending request: the same call is then admitted once",
+        "ApproveRequest",
+      ),
+      "/v1/approvals/{id}/deny": approvalVerdict(
+        "deny",
+        "a person denies a pending request, saying why: the call is refused (deny) naming both",
+        "DenyRequest",
+      ),
       "/budgets/data": {
         get: operation({
           operationId: "getBudgets",
