@@ -58,7 +58,7 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   "adapters/core": ["errors", "engine", "guardian", "stores/store.ts"],
   adapters: ["adapters/core", "errors", "engine", "guardian", "stores/store.ts"],
   server: ["errors", "engine", "guardian", "log", "stores", "notify", "adapters/core/index.ts", "package-version.ts", "optional-peer.ts"],
-  cli: ["index.ts", "engine", "guardian", "log", "server", "adapters/core/index.ts", "package-version.ts"],
+  cli: ["index.ts", "engine", "guardian", "log", "notify", "server", "adapters/core/index.ts", "package-version.ts"],
   "index.ts": ["errors", "engine", "guardian", "stores", "notify", "observe"],
   "optional-peer.ts": [],
   "package-version.ts": [],
