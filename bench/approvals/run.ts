@@ -1,22 +1,16 @@
 // Click → admission on Redis: from a person's approve() on one instance to the waiting caller's admitted retry on another.
 import { Redis } from "ioredis";
 import { createGuardian, RedisStore } from "../../src/index.js";
+import { APPROVE_DELETES } from "../../tests/support/approval-policy.js";
 
 const url = process.env["REDIS_URL"] ?? "redis://127.0.0.1:6379";
 const ROUNDS = Number(process.env["ROUNDS"] ?? 200);
-const POLICY = `
-policies:
-  - id: prod_delete
-    rules:
-      - operation: delete
-        action: require_approval
-`;
 
 const client = new Redis(url, { maxRetriesPerRequest: 1 });
 const prefix = `bench-approvals-${process.pid}`;
 // The caller's instance and the approver's instance: two guardians, one Redis, as two processes would be.
-const caller = createGuardian({ policyText: POLICY, store: new RedisStore({ client, prefix }) });
-const approver = createGuardian({ policyText: POLICY, store: new RedisStore({ client, prefix }) });
+const caller = createGuardian({ policyText: APPROVE_DELETES, store: new RedisStore({ client, prefix }) });
+const approver = createGuardian({ policyText: APPROVE_DELETES, store: new RedisStore({ client, prefix }) });
 
 const latencies: number[] = [];
 for (let round = 0; round < ROUNDS; round++) {

@@ -4,18 +4,11 @@ import request from "supertest";
 import { describe, expect, it } from "vitest";
 import { hexarch } from "../../../src/adapters/express.js";
 import { createGuardian } from "../../../src/index.js";
-
-const POLICY = `
-policies:
-  - id: prod_delete
-    rules:
-      - operation: delete
-        action: require_approval
-`;
+import { APPROVE_DELETES } from "../../support/approval-policy.js";
 
 describe("hostile Hexarch-Approval values against Express", () => {
   it("each is answered 428 with this call's own pending request, and the handler never runs", async () => {
-    const guardian = createGuardian({ policyText: POLICY });
+    const guardian = createGuardian({ policyText: APPROVE_DELETES });
     let runs = 0;
     const app = express();
     app.use(express.json());
@@ -45,7 +38,7 @@ describe("hostile Hexarch-Approval values against Express", () => {
   });
 
   it("a changed body is another call: the approval of the first body never admits it", async () => {
-    const guardian = createGuardian({ policyText: POLICY });
+    const guardian = createGuardian({ policyText: APPROVE_DELETES });
     const app = express();
     app.use(express.json());
     app.use(hexarch({ guardian, secret: "hostile-ids-secret-0123456789abcdef" }));

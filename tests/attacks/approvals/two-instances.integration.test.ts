@@ -2,14 +2,8 @@
 import { describe, expect, it } from "vitest";
 import { createGuardian, MemoryStore, RedisStore, type CounterStore, type Guardian } from "../../../src/index.js";
 import { describeWithRedis, suiteRedisClient, uniquePrefix } from "../../support/redis.js";
+import { APPROVE_DELETES } from "../../support/approval-policy.js";
 
-const POLICY = `
-policies:
-  - id: prod_delete
-    rules:
-      - operation: delete
-        action: require_approval
-`;
 const DROP = { operation: "delete", resource: "users", client: "203.0.113.9" };
 
 describeWithRedis("approvals across two instances on one Redis", "any", () => {
@@ -17,7 +11,7 @@ describeWithRedis("approvals across two instances on one Redis", "any", () => {
 
   function instances(): [Guardian, Guardian] {
     const prefix = uniquePrefix("approvals");
-    const make = () => createGuardian({ policyText: POLICY, store: new RedisStore({ client: client(), prefix }) });
+    const make = () => createGuardian({ policyText: APPROVE_DELETES, store: new RedisStore({ client: client(), prefix }) });
     return [make(), make()];
   }
 
@@ -56,7 +50,7 @@ describe("approvals on a store that cannot swap", () => {
       set: (key, used, windowMs, rate, now) => store.set(key, used, windowMs, rate, now),
       claimOnce: (key, ttlMs) => store.claimOnce(key, ttlMs),
     };
-    const g = createGuardian({ policyText: POLICY, store: narrow });
+    const g = createGuardian({ policyText: APPROVE_DELETES, store: narrow });
     await expect(g.check("prod_delete", DROP)).rejects.toThrow(/the narrow store cannot keep approval requests/);
   });
 });
