@@ -19,7 +19,7 @@ import { loggedEngine } from "../log/logged-engine.js";
 import type { Notifier } from "../notify/notifier.js";
 import { approvalsFromConfig } from "./approvals/approvals-setup.js";
 import type { ApprovalStepListener, GuardianApprovals } from "./approvals/guardian-approvals.js";
-import { contextCall } from "./approvals/approval-record.js";
+import { contextCall, pageUnder } from "./approvals/approval-record.js";
 import { releaseProcessGuardian } from "./process-guardian.js";
 import { BudgetAlerts } from "../observe/budget-alerts.js";
 import { observedDecider } from "../observe/observed-decider.js";
@@ -296,8 +296,7 @@ export function createGuardian(options: GuardianOptions = {}): Guardian {
   });
   // Budget alerts go to the same targets as approval requests: the notifier given, else the file's own.
   const alertsTo = observing.notifier ?? notifier;
-  const baseUrl = loaded?.spec.approvals?.base_url;
-  const pageUrl = observing.budgetsPageUrl ?? (baseUrl === undefined ? undefined : `${baseUrl.replace(/\/+$/, "")}/budgets`);
+  const pageUrl = observing.budgetsPageUrl ?? pageUnder(loaded?.spec.approvals?.base_url, "budgets");
   const alerts = alertsTo === undefined ? undefined : new BudgetAlerts({ ...telemetrySources, notifier: alertsTo, pageUrl });
   const logged = log === undefined ? engine : loggedEngine(engine, log);
   const decider = telemetry === undefined && alerts === undefined ? logged : observedDecider(logged, telemetry, alerts);

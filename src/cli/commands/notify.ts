@@ -1,5 +1,6 @@
 // `hexarch notify test`: a sample of every event to every `notify:` target of the policy file, each delivery reported.
 import type { Command } from "commander";
+import { approvalUrl, pageUnder } from "../../guardian/approvals/approval-record.js";
 import { createNotifier } from "../../notify/create-notifier.js";
 import type { NotifyEvent } from "../../notify/notifier.js";
 import { EXIT, UsageError } from "../exit-codes.js";
@@ -12,7 +13,8 @@ const TIMEOUT_MS = 5000;
 
 /** A sample of each event hexarch sends, marked `test: true` so a receiver can tell it from a real one. */
 function sampleEvents(now: number, baseUrl: string | undefined): NotifyEvent[] {
-  const base = baseUrl?.replace(/\/+$/, "");
+  const budgetsPage = pageUnder(baseUrl, "budgets");
+  const approvalPage = approvalUrl(baseUrl, "ap_sample");
   const expires = new Date(now + 900_000).toISOString();
   const budget = {
     test: true,
@@ -24,7 +26,7 @@ function sampleEvents(now: number, baseUrl: string | undefined): NotifyEvent[] {
     limit: 100,
     warnAt: 80,
     periodEndsAt: new Date(now + 3_600_000).toISOString(),
-    ...(base === undefined ? {} : { page: `${base}/budgets` }),
+    ...(budgetsPage === undefined ? {} : { page: budgetsPage }),
   };
   return [
     {
@@ -33,7 +35,7 @@ function sampleEvents(now: number, baseUrl: string | undefined): NotifyEvent[] {
       approval: { id: "ap_sample", status: "pending", expires_at: expires },
       policy: "prod_delete",
       subject: { method: "DELETE", path: "/users/42", client: "sample" },
-      ...(base === undefined ? {} : { url: `${base}/approvals/ap_sample` }),
+      ...(approvalPage === undefined ? {} : { url: approvalPage }),
     },
     { type: "budget.warning", ...budget, spent: 81, reserved: 2, projected: 120 },
     { type: "budget.exhausted", ...budget, spent: 100, reserved: 0, projected: 140 },

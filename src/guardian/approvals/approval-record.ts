@@ -121,11 +121,18 @@ export function statusAt(record: ApprovalRecord, now: number): ApprovalStatus {
   return (record.status === "pending" || record.status === "approved") && now >= record.expires_at ? "expired" : record.status;
 }
 
+/**
+ * A page of `hexarch serve` under the policy file's `approvals.base_url`, or undefined without one.
+ * @example pageUnder("https://guard.example.com/", "budgets") // "https://guard.example.com/budgets"
+ */
+export function pageUnder(baseUrl: string | undefined, path: string): string | undefined {
+  return baseUrl === undefined ? undefined : `${baseUrl.replace(/\/+$/, "")}/${path}`;
+}
+
 /** The page of a request, with the link key when there is one: `<base_url>/approvals/<id>?key=…`. */
 export function approvalUrl(baseUrl: string | undefined, id: string, linkKey?: string): string | undefined {
-  if (baseUrl === undefined) return undefined;
-  const page = `${baseUrl.replace(/\/+$/, "")}/approvals/${id}`;
-  return linkKey === undefined ? page : `${page}?key=${linkKey}`;
+  const page = pageUnder(baseUrl, `approvals/${id}`);
+  return page === undefined || linkKey === undefined ? page : `${page}?key=${linkKey}`;
 }
 
 /** The record as a decision, a 428 body and the API carry it. */
