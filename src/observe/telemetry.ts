@@ -78,6 +78,19 @@ export class DecisionTelemetry {
         .addCallback((result) => result.observe(log.accepting() ? 1 : 0));
   }
 
+  /**
+   * True when every decision is counted or spanned. When false (the no-op meter, spans off), a decision only becomes an
+   * event on the active span, if there is one: see `spanMayBeActive()`.
+   */
+  get perDecision(): boolean {
+    return this.#counts !== undefined || this.#spans;
+  }
+
+  /** False while no context manager is registered, so no span can be active and `record` would do nothing. */
+  spanMayBeActive(): boolean {
+    return contextManagerRegistered();
+  }
+
   /** Marks the start of a decision: its span, when spans are asked for, and its start time, when this one is timed. */
   start(): TelemetryStart | undefined {
     const span = this.#spans ? this.#tracer.startSpan("hexarch.decide") : undefined;
@@ -98,14 +111,14 @@ export class DecisionTelemetry {
     policyIds: readonly string[] | undefined,
     started: TelemetryStart | undefined,
   ): Decision {
-    const policy = decision.policyId ?? askedPolicies(policyIds);
     if (this.#counts !== undefined) {
-      const counted = this.#counts.add(policy, decision);
+      const counted = this.#counts.add(decision.policyId ?? askedPolicies(policyIds), decision);
       if (started !== undefined && !Number.isNaN(started.startedAt))
         this.#duration?.record((performance.now() - started.startedAt) / 1000, counted.attributes);
     }
     const span = started?.span ?? (contextManagerRegistered() ? this.#api.trace.getActiveSpan() : undefined);
     if (span === undefined || !span.isRecording()) return decision;
+    const policy = decision.policyId ?? askedPolicies(policyIds);
     const event: Attributes = { "hexarch.decision.id": randomUUID(), "hexarch.policy": policy, "hexarch.outcome": decision.outcome };
     if (decision.kind !== undefined) event["hexarch.kind"] = decision.kind;
     if (decision.price !== undefined) addGenAi(event, context);
@@ -149,8 +162,13 @@ function countsOf(meter: Meter): DecisionCounts {
  * its registrations under `Symbol.for("opentelemetry.js.api.1")` on globalThis; one property read tells.
  */
 function contextManagerRegistered(): boolean {
-  return (globalThis as Record<symbol, { context?: unknown } | undefined>)[API_REGISTRY]?.context !== undefined;
+  // The API makes the object once and keeps it (unregistering deletes its properties), so it is read from globalThis once.
+  apiRegistry ??= (globalThis as Record<symbol, { context?: unknown } | undefined>)[API_REGISTRY];
+  return apiRegistry?.context !== undefined;
 }
+
+/** The API's registrations, once it has made them. */
+let apiRegistry: { context?: unknown } | undefined;
 
 /** The key of the API's global registrations for its major version 1, the one the peer range allows. */
 const API_REGISTRY = Symbol.for("opentelemetry.js.api.1");
