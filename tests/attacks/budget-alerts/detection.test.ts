@@ -12,6 +12,9 @@ policies:
         action: "warn_at_80%"
 `;
 
+/** The instant of every call: 10 h into 7 December 2026. */
+const DAY_ONE = Date.parse("2026-12-07T10:00:00Z");
+
 /** A notifier that keeps what it is sent. */
 function recorder(): Notifier & { events: NotifyEvent[] } {
   const events: NotifyEvent[] = [];
@@ -25,7 +28,7 @@ const quiet = { info() {}, warn() {}, error() {} };
 
 /** A memory store whose claimOnce is replaced. */
 function withClaim(claimOnce: CounterStore["claimOnce"]): CounterStore {
-  const memory = new MemoryStore();
+  const memory = new MemoryStore({ clock: () => DAY_ONE });
   return {
     name: "claims-replaced",
     consume: (ops, now) => memory.consume(ops, now),
@@ -36,7 +39,6 @@ function withClaim(claimOnce: CounterStore["claimOnce"]): CounterStore {
     claimOnce,
   };
 }
-const DAY_ONE = Date.parse("2026-12-07T10:00:00Z");
 
 function setup(options: { store?: CounterStore; clock?: () => number; notifier?: Notifier } = {}) {
   const notifier = options.notifier ?? recorder();
@@ -46,7 +48,8 @@ function setup(options: { store?: CounterStore; clock?: () => number; notifier?:
     logger: quiet,
     notifier,
     budgetsPageUrl: "https://hexarch.example.com/budgets",
-    store: options.store ?? new MemoryStore(),
+    // The store reads budgets at the guardian's instant: a store on the wall clock would find DAY_ONE's counters gone.
+    store: options.store ?? new MemoryStore({ clock: options.clock ?? (() => DAY_ONE) }),
     clock: options.clock ?? (() => DAY_ONE),
   });
   return { guardian, notifier };
@@ -124,7 +127,7 @@ describe("budget alerts", () => {
   });
 
   it("does not send again from a second guardian on the same store (a restart on a shared store)", async () => {
-    const store = new MemoryStore();
+    const store = new MemoryStore({ clock: () => DAY_ONE });
     const first = setup({ store });
     for (let i = 0; i < 9; i++) await first.guardian.check("ai_spend", { resource: "llm", user: "ada", cost: 1 });
     const second = setup({ store });
