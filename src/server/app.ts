@@ -10,6 +10,7 @@ import { keyRoutes } from "./routes/keys.js";
 import { decisionRoutes } from "./routes/decisions.js";
 import { eventRoutes } from "./routes/events.js";
 import { approvalRoutes } from "./routes/approvals.js";
+import { approvalPageRoutes } from "./routes/approval-page.js";
 import { budgetRoutes } from "./routes/budgets.js";
 import type { Ctx, ServerDeps, ServerEnv } from "./server-deps.js";
 import { healthOf } from "./health.js";
@@ -69,6 +70,7 @@ export function createApp(deps: ServerDeps): Hono<ServerEnv> {
   keyRoutes(app, deps, deps.manageKeys);
   approvalRoutes(app, deps);
   budgetRoutes(app, deps);
+  approvalPageRoutes(app, deps);
 
   app.notFound((c) => sendProblem(c, 404, `no route ${c.req.method} ${c.req.path}; see /openapi.json`));
   app.onError((error, c) => {

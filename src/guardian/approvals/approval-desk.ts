@@ -215,10 +215,13 @@ export class ApprovalDesk {
     return this.#decide(id, "denied", by, reason);
   }
 
-  /** True when `key` is the link key of this pending request (the notification's link). */
+  /**
+   * True when `key` is the link key of this request and it is still pending: the notification's link decides once, and
+   * opens nothing after (nor after the request's time is over).
+   */
   async linkOpens(id: string, key: string): Promise<boolean> {
     const record = await this.get(id);
-    return record !== undefined && linkKeyMatches(record, key);
+    return record?.status === "pending" && linkKeyMatches(record, key);
   }
 
   async #decide(id: string, status: "approved" | "denied", by: string, reason: string | undefined): Promise<ApprovalRecord> {

@@ -1,5 +1,6 @@
 // The budgets page as plain HTML: each budget and key as a bar, with a small script that refreshes it from /budgets/data.
 import type { BudgetRow } from "../../engine/budget-rows.js";
+import { escapeHtml } from "../html.js";
 
 /** What the page and its JSON endpoint show: the budgets, when they were read, and the recent refusals. */
 export interface BudgetsView {
@@ -7,13 +8,6 @@ export interface BudgetsView {
   readonly budgets: readonly (BudgetRow & { readonly resetsLocal: string })[];
   /** Budget refusals from the decision log, newest first; null when the server keeps no log. */
   readonly refusals: readonly { readonly time: string; readonly policy: string; readonly key: string; readonly reason: string }[] | null;
-}
-
-const ESCAPES: Readonly<Record<string, string>> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
-
-/** Text made safe for HTML content and quoted attributes. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ESCAPES[c] as string);
 }
 
 /** An amount as `hexarch budgets` prints it: up to six decimals, no trailing zeros. */

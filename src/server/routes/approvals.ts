@@ -12,9 +12,8 @@ function refused(c: Ctx, error: unknown): Response {
 }
 
 /** Who decided, as recorded: the name given and the key that gave it, or the key's name alone. */
-function approver(c: Ctx, given: string | undefined): string {
-  const key = c.get("caller").name;
-  return given === undefined ? key : `${given} (key ${key})`;
+export function decidedBy(given: string | undefined, keyName: string): string {
+  return given === undefined ? keyName : `${given} (key ${keyName})`;
 }
 
 /**
@@ -36,7 +35,7 @@ export function approvalRoutes(app: Hono<ServerEnv>, deps: ServerDeps): void {
   app.post("/v1/approvals/:id/approve", async function approve(c) {
     const parsed = await readBody(c, ApproveRequestSchema);
     if (!parsed.ok) return parsed.response;
-    const by = approver(c, parsed.value.by);
+    const by = decidedBy(parsed.value.by, c.get("caller").name);
     try {
       return c.json(await approvals().approve(c.req.param("id"), { by }));
     } catch (error) {
@@ -47,7 +46,7 @@ export function approvalRoutes(app: Hono<ServerEnv>, deps: ServerDeps): void {
   app.post("/v1/approvals/:id/deny", async function deny(c) {
     const parsed = await readBody(c, DenyRequestSchema);
     if (!parsed.ok) return parsed.response;
-    const by = approver(c, parsed.value.by);
+    const by = decidedBy(parsed.value.by, c.get("caller").name);
     try {
       return c.json(await approvals().deny(c.req.param("id"), { by, reason: parsed.value.reason }));
     } catch (error) {

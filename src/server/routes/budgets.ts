@@ -1,5 +1,4 @@
 // GET /budgets (the page), GET /budgets/data (its JSON), POST /budgets/sign-in and /budgets/sign-out: for `view` or `admin` keys.
-import { randomBytes } from "node:crypto";
 import type { Hono, MiddlewareHandler } from "hono";
 import { budgetRows } from "../../engine/budget-rows.js";
 import { recordMatcher, type DecisionEntry } from "../../log/query.js";
@@ -7,8 +6,9 @@ import { requireScope } from "../auth.js";
 import { budgetsPage, signInPage, type BudgetsView } from "../budgets-page/page.js";
 import { lastRecords } from "../log-records.js";
 import { sendProblem } from "../respond.js";
-import type { Ctx, ServerDeps, ServerEnv } from "../server-deps.js";
-import { mayView, ViewSessions } from "../view-session.js";
+import { formFields, isHttps, newNonce, pageHeaders, sameOrigin } from "../html.js";
+import { BUDGETS_SESSION, PageSessions } from "../page-sessions.js";
+import type { ServerDeps, ServerEnv } from "../server-deps.js";
 
 /** The counter prefix of the server's guardian (createGuardian's default). */
 const PREFIX = "hexarch:";
@@ -53,37 +53,6 @@ async function budgetsView(deps: ServerDeps): Promise<BudgetsView> {
   };
 }
 
-/** The page's Content-Security-Policy: its own style and script (by nonce), fetches to itself, forms to itself. */
-function pageHeaders(nonce: string): Record<string, string> {
-  return {
-    "Content-Type": "text/html; charset=utf-8",
-    // The form's post then names its origin (under no-referrer, Chromium sends Origin: null).
-    "Referrer-Policy": "same-origin",
-    "Content-Security-Policy": `default-src 'none'; style-src 'nonce-${nonce}'; script-src 'nonce-${nonce}'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`,
-  };
-}
-
-/**
- * True when a form post comes from this server's own page (no login CSRF): its Origin names the Host it was sent to, or,
- * where a browser withholds the Origin (`null` under some referrer policies), it says the post is same-origin in
- * Sec-Fetch-Site, a header no page can set.
- */
-function sameOrigin(c: Ctx): boolean {
-  const origin = c.req.header("origin");
-  const host = c.req.header("host");
-  if (origin === undefined || origin === "null") return c.req.header("sec-fetch-site") === "same-origin";
-  if (host === undefined) return false;
-  try {
-    return new URL(origin).host === host;
-  } catch {
-    return false;
-  }
-}
-
-function isHttps(c: Ctx): boolean {
-  return new URL(c.req.url).protocol === "https:";
-}
-
 /**
  * Adds the budgets page to `app`. A browser signs in once with a key (one password field) and gets a session cookie
  * (HttpOnly, SameSite=Strict, 8 hours); scripts may send the key as a bearer instead. An open loopback server needs no
@@ -91,7 +60,7 @@ function isHttps(c: Ctx): boolean {
  * @example budgetRoutes(app, deps)
  */
 export function budgetRoutes(app: Hono<ServerEnv>, deps: ServerDeps): void {
-  const sessions = new ViewSessions();
+  const sessions = new PageSessions(BUDGETS_SESSION);
   const bearer = requireScope(deps, "view");
 
   const viewAccess: MiddlewareHandler<ServerEnv> = async function viewAccess(c, next) {
@@ -103,14 +72,14 @@ export function budgetRoutes(app: Hono<ServerEnv>, deps: ServerDeps): void {
     }
     if (c.req.header("authorization") !== undefined || c.req.header("x-api-key") !== undefined) return bearer(c, next);
     if (c.req.path === "/budgets") {
-      const nonce = randomBytes(16).toString("base64");
+      const nonce = newNonce();
       return c.body(signInPage(nonce), 401, pageHeaders(nonce));
     }
     return sendProblem(c, 401, "sign in at /budgets, or send an API key with the view scope: Authorization: Bearer hxk_…");
   };
 
   app.get("/budgets", viewAccess, async function budgets(c) {
-    const nonce = randomBytes(16).toString("base64");
+    const nonce = newNonce();
     return c.body(budgetsPage(await budgetsView(deps), nonce), 200, pageHeaders(nonce));
   });
 
@@ -120,11 +89,10 @@ export function budgetRoutes(app: Hono<ServerEnv>, deps: ServerDeps): void {
 
   app.post("/budgets/sign-in", async function signIn(c) {
     if (!sameOrigin(c)) return sendProblem(c, 403, "sign in from the budgets page of this server (the form's Origin must be this server)");
-    const form = await c.req.parseBody().catch(() => ({}));
-    const key = (form as Record<string, unknown>)["key"];
-    const caller = typeof key === "string" && key.length <= 256 ? deps.keys.current.identify(key.trim()) : undefined;
-    if (caller === undefined || !mayView(caller)) {
-      const nonce = randomBytes(16).toString("base64");
+    const key = (await formFields(c, 256))["key"];
+    const caller = key === undefined ? undefined : deps.keys.current.identify(key.trim());
+    if (caller === undefined || !sessions.may(caller)) {
+      const nonce = newNonce();
       const problem = caller === undefined ? "That key is wrong or revoked." : "That key lacks the view scope.";
       return c.body(signInPage(nonce, problem), caller === undefined ? 401 : 403, pageHeaders(nonce));
     }

@@ -7,18 +7,8 @@ import { chromium, type Browser } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { runHexarch, ROOT } from "../../cli/run-hexarch.js";
 import { startTestServer, type TestServer } from "../../server/serve-support.js";
+import { CHROMIUM, CHROMIUM_ARGS } from "../../support/chromium.js";
 import { describeWithRedis, redisForTests, uniquePrefix } from "../../support/redis.js";
-
-const CHROMIUM = "/usr/bin/chromium";
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-];
 
 function policies(prefix: string): string {
   return `store:
