@@ -69,14 +69,18 @@ const QUIET_LOGGER: Logger = Object.freeze({ info() {}, warn() {}, error() {} })
 
 /**
  * A guardian over an already loaded policy file. Custom counter keys (`key: tenant`) read the request's `keys`
- * and otherwise fall back to the client, as the engine does when a key function returns nothing.
+ * and otherwise fall back to the client, as the engine does when a key function returns nothing. It writes no decision
+ * log (the CLI evaluates calls that never happened) unless `writesLog`: a person's approval from the CLI is a step the
+ * app's log must hold, appended as a chain of this process's own.
  * @example guardianFor(source, { clock: () => at, store: new MemoryStore() })
  */
 export function guardianFor(
   source: PolicySource,
   options: Pick<GuardianOptions, "clock" | "store" | "env" | "environment" | "cwd">,
+  writesLog = false,
 ): Guardian {
   const keys: Record<string, KeyFunction> = {};
   for (const name of source.set.customKeys.keys()) keys[name] = () => undefined;
-  return createGuardian({ ...options, policyFile: source.path, keys, logger: QUIET_LOGGER, decisionLog: false });
+  const log = writesLog ? {} : { decisionLog: false as const };
+  return createGuardian({ ...options, policyFile: source.path, keys, logger: QUIET_LOGGER, ...log });
 }

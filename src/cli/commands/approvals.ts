@@ -45,7 +45,8 @@ function serverDesk(url: string, key: string | undefined): Desk {
 function storeDesk(terminal: Terminal, options: SourceOptions): Desk {
   const source = loadPolicySource(terminal, options.file);
   const env = options.redisUrl === undefined ? terminal.env : { ...terminal.env, HEXARCH_REDIS_URL: options.redisUrl };
-  const guardian = guardianFor(source, { env, cwd: terminal.cwd });
+  // The decisions made here are steps of the app's decision log: the file's logging: section is written to.
+  const guardian = guardianFor(source, { env, cwd: terminal.cwd }, true);
   if (guardian.store.name !== "redis") {
     void guardian.close();
     throw new UsageError(

@@ -1,5 +1,5 @@
 // hexarch approvals: list, show, approve and deny requests an app asked, from its Redis or through a running server.
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createGuardian } from "../../../src/index.js";
@@ -57,6 +57,31 @@ describeWithRedis("hexarch approvals on the app's Redis", "any", () => {
     expect((await app.check("prod_delete", { ...DROP, resource: "orders" })).reason).toMatch(/grace denied it: not today/);
     expect((await cli("list")).stdout).toBe("");
     await app.close();
+  });
+
+  it("writes the person's decision to the app's decision log, as a chain of its own that verifies with the app's", async () => {
+    const file = join(project.dir, "hexarch.yaml");
+    const log = join(project.dir, "decisions.log");
+    writeFileSync(file, `store:\n  redis_url: "${redis?.url ?? ""}"\n  prefix: "${uniquePrefix("approvals-log")}"\nlogging:\n  file: "${log}"\n${RULES}`);
+    const app = createGuardian({ policyFile: file });
+    const id = (await app.check("prod_delete", DROP)).approval?.id ?? "";
+    const approved = await runHexarch(["approvals", "approve", id, "--by", "ada"], { cwd: project.dir });
+    expect(approved.code).toBe(0);
+    expect((await app.check("prod_delete", { ...DROP, approval: id })).outcome).toBe("allow");
+    await app.close();
+    const steps = readFileSync(log, "utf8")
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as { type?: string; step?: string; by?: string })
+      .filter((record) => record.type === "approval")
+      .map((record) => `${record.step} ${record.by ?? "-"}`)
+      .sort();
+    // Two writers (the app and the CLI), each its own chain: the order of their lines in the file is not fixed.
+    expect(steps.filter((step) => !step.startsWith("used"))).toEqual(["approved ada", "requested -"]);
+    expect(steps.filter((step) => step.startsWith("used"))).toHaveLength(1);
+    const verified = await runHexarch(["log", "verify", log], { cwd: project.dir });
+    expect(verified.stderr).toBe("");
+    expect(verified.code).toBe(0);
   });
 
   it("refuses a store in memory, which only the app holds", async () => {
