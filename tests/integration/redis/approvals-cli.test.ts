@@ -62,7 +62,10 @@ describeWithRedis("hexarch approvals on the app's Redis", "any", () => {
   it("writes the person's decision to the app's decision log, as a chain of its own that verifies with the app's", async () => {
     const file = join(project.dir, "hexarch.yaml");
     const log = join(project.dir, "decisions.log");
-    writeFileSync(file, `store:\n  redis_url: "${redis?.url ?? ""}"\n  prefix: "${uniquePrefix("approvals-log")}"\nlogging:\n  file: "${log}"\n${RULES}`);
+    writeFileSync(
+      file,
+      `store:\n  redis_url: "${redis?.url ?? ""}"\n  prefix: "${uniquePrefix("approvals-log")}"\nlogging:\n  file: "${log}"\n${RULES}`,
+    );
     const app = createGuardian({ policyFile: file });
     const id = (await app.check("prod_delete", DROP)).approval?.id ?? "";
     const approved = await runHexarch(["approvals", "approve", id, "--by", "ada"], { cwd: project.dir });
