@@ -209,9 +209,12 @@ export function createHttpGuard<Req extends object>(config: HttpGuardConfig<Req>
     if (decision === undefined || decision.kind === "approval") {
       // A person's approval, bound to this very request: taken once when approved, else the request to wait on.
       const bound = view.bodyUnseen?.() === true ? undefined : await binding(view, ctx);
-      if (bound !== undefined && !("status" in bound))
-        decision = await guardian.approvals.decide(ctx, { policies, binding: { ...bound, policies: policies ?? "*" }, decided: decision });
-      else if ((decision ??= await guardian.decideNow(ctx, policies)).kind === "approval")
+      if (bound !== undefined && !("status" in bound)) {
+        const call = { policies, binding: { ...bound, policies: policies ?? "*" }, decided: decision, admittedBy: ledger.approvalTaken };
+        decision = await guardian.approvals.decide(ctx, call);
+        // Taken by this guard: a later guard of the same request (hexarch() then guard()) counts it without taking it again.
+        if (decision.isAllowed() && decision.approval?.status === "used") ledger.approvalTaken = decision.approval.id;
+      } else if ((decision ??= await guardian.decideNow(ctx, policies)).kind === "approval")
         return conclude(req, view, ledger, decision, bound === undefined ? { unread: unreadBody(logger) } : { unbound: bound });
       if (decision.kind === "approval") return conclude(req, view, ledger, decision);
     }

@@ -39,6 +39,8 @@ export class RequestLedger implements RequestHandle {
   /** True once the confirmation header was read: one token is redeemed once per request. */
   tokenRead = false;
   tokenRejection: TokenRejection | undefined;
+  /** The approval id an earlier guard of this request took (its decision allowed the request), if any. */
+  approvalTaken: string | undefined;
   #confirmed: string[] | undefined;
   /** True once charged (or ended): a request settles once. */
   #charged = false;

@@ -54,9 +54,13 @@ export async function decideWithApproval(
       grantApproval(approved, [presented.record.policy]);
       const decision = await decide(approved);
       // Refused by another policy (a confirmation, a limit): the approval stays for the retry that passes them.
-      if (decision.isAllowed()) desk.used(presented.record);
-      else await desk.giveBack(presented.record);
-      return decision;
+      if (!decision.isAllowed()) {
+        await desk.giveBack(presented.record);
+        return decision;
+      }
+      desk.used(presented.record);
+      // The allowed decision says which approval it took (status used): a later guard of the same request relies on it.
+      return withApproval(decision, desk.view(presented.record));
     }
   }
   const decision = await decide(ctx);
@@ -64,4 +68,19 @@ export async function decideWithApproval(
   const record = await desk.request(decision.policyId, binding, subjectOf(ctx, decision.reason), ttlOf(set, decision));
   if (record.status === "denied") return deniedDecision(desk, record, decision);
   return withApproval(decision, desk.view(record, rejected));
+}
+
+/**
+ * Decides a later guard of a request an approval already admitted (an HTTP request passing `hexarch()` and then
+ * `guard()`): the approval, taken by the earlier guard, counts here for its policy without being taken again. Only the
+ * adapter's per-request ledger names `admittedId`, and only after an allowed decision that carried it, so no caller
+ * can state it; a request that is not used (another process's, or still pending) grants nothing.
+ */
+export async function decideAdmitted(desk: ApprovalDesk, ctx: GuardContext, admittedId: string, decide: DecideFn): Promise<Decision> {
+  const record = await desk.get(admittedId);
+  if (record?.status !== "used") return decide(ctx);
+  const approved = { ...ctx };
+  grantApproval(approved, [record.policy]);
+  const decision = await decide(approved);
+  return decision.isAllowed() ? withApproval(decision, desk.view(record)) : decision;
 }

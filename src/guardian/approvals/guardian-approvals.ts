@@ -4,7 +4,7 @@ import type { Decision, DecisionApproval } from "../../engine/decision.js";
 import type { PolicySet } from "../../engine/compile/policy-set.js";
 import type { JsonValue } from "../../log/canonical.js";
 import { ApprovalDecisionError, ApprovalDesk, type ApprovalDeskOptions } from "./approval-desk.js";
-import { decideWithApproval, type DecideFn } from "./approval-gate.js";
+import { decideAdmitted, decideWithApproval, type DecideFn } from "./approval-gate.js";
 import { approvalBinding, type ApprovalRecord, type ApprovalSubject } from "./approval-record.js";
 
 export { ApprovalDecisionError } from "./approval-desk.js";
@@ -31,6 +31,12 @@ export interface ApprovalCall {
   readonly binding: Readonly<Record<string, JsonValue | undefined>>;
   /** The decision already made for a call that carries no approval id (saves deciding twice); ignored with an id. */
   readonly decided?: Decision | undefined;
+  /**
+   * For a later guard of one HTTP request: the approval id an earlier guard of the same request was admitted by (its
+   * allowed decision carried `approval.status: "used"`). Its policy counts as approved here without being taken again.
+   * Only server-side per-request state may set it, never a value the caller sent.
+   */
+  readonly admittedBy?: string | undefined;
 }
 
 /**
@@ -103,6 +109,8 @@ export function guardianApprovals(
     },
     decide: async (context, call) => {
       const decide = decideFor(call.policies);
+      if (call.admittedBy !== undefined && call.admittedBy === context.approval)
+        return decideAdmitted(open(), context, call.admittedBy, decide);
       // A decision made beforehand stands in only for a call without an id: with one, the call is decided as approved.
       const first = context.approval === undefined ? call.decided : undefined;
       return decideWithApproval(open(), set, context, approvalBinding(call.binding), first === undefined ? decide : oneShot(first, decide));
