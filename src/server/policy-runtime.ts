@@ -7,6 +7,7 @@ import { formatProblem, PolicyConfigError } from "../errors/config-error.js";
 import type { KeyFunction } from "../engine/engine.js";
 import { createGuardian, type Guardian } from "../guardian/create-guardian.js";
 import type { ApprovalStepListener } from "../guardian/approvals/guardian-approvals.js";
+import type { NotifyTarget } from "../notify/create-notifier.js";
 import type { Notifier } from "../notify/notifier.js";
 import type { Logger } from "../errors/warnings.js";
 import type { CounterStore } from "../stores/store.js";
@@ -18,6 +19,8 @@ export interface LoadedPolicies {
   readonly guardian: Guardian;
   /** Decides against the same counters without changing them (`dry_run`, explain). */
   readonly dryRun: Guardian;
+  /** The file's `notify:` targets (where approval requests go). */
+  readonly notify: readonly NotifyTarget[];
   /** SHA-256 of the file's text. */
   readonly digest: string;
   readonly loadedAt: number;
@@ -59,6 +62,7 @@ function load(options: RuntimeOptions): LoadedPolicies {
       ...(options.onApprovalStep === undefined ? {} : { onApprovalStep: options.onApprovalStep }),
     }),
     dryRun: createGuardian({ ...common, store: dryRunView(options.store) }),
+    notify: loaded.spec.notify ?? [],
     digest: createHash("sha256").update(text).digest("hex"),
     loadedAt: Date.now(),
   };

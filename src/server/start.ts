@@ -20,6 +20,7 @@ import { ReservationBook } from "./reservations.js";
 import type { ServerDeps, ServerEnv } from "./server-deps.js";
 import { connectionLimits } from "./time-limits.js";
 import { createNotifier } from "../notify/create-notifier.js";
+import { ReloadableNotifier } from "./reloadable-notifier.js";
 import { approvalStepRecorder } from "../guardian/approvals/approvals-setup.js";
 import type { Hono } from "hono";
 
@@ -133,7 +134,8 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const store = storeFromConfig(loaded, { env, cwd, logger }) ?? new MemoryStore();
   const log = decisionLogFromConfig(loaded, { env, cwd, logger, environment });
   const metrics = createMetrics(log);
-  const notifier = createNotifier(loaded.spec.notify ?? [], { env, logger, onDrop: (count) => metrics.notificationsDropped.inc(count) });
+  const notifierOptions = { env, logger, onDrop: (count: number) => metrics.notificationsDropped.inc(count) };
+  const notifier = new ReloadableNotifier(loaded.spec.notify ?? [], (targets) => createNotifier(targets, notifierOptions));
   const onApprovalStep = log === undefined ? undefined : approvalStepRecorder(log);
   const runtime = new PolicyRuntime({ path, store, env, cwd, logger, notifier, onApprovalStep });
   const secret = configuredSecret(undefined, env) ?? processConfirmSecret(logger);
@@ -177,6 +179,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const reload = (): boolean => {
     reloadKeys();
     const taken = runtime.reload();
+    if (taken) notifier.retarget(runtime.current.notify);
     metrics.reloads.inc({ result: taken ? "ok" : "refused" });
     return taken;
   };

@@ -4,6 +4,8 @@ import { writeFileSync } from "node:fs";
 import { request } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, describe, expect, it } from "vitest";
+import { APPROVE_DELETES } from "../support/approval-policy.js";
+import { startWebhookReceiver } from "../support/webhook-receiver.js";
 import { startTestServer, type TestServer } from "./serve-support.js";
 
 const ONE = `policies:
@@ -52,6 +54,28 @@ describe("hot reload", () => {
     expect((await server.post("/v1/decisions", { policy: "api", context: { resource: "api", user: "u" } })).body.outcome).toBe("allow");
     writeFileSync(server.policyFile, ONE);
     await until(async () => (await server.get("/health")).body.status === "ok", 2000);
+  });
+
+  it("sends approval requests to the notify: targets of the reloaded file, not the ones it started with", async () => {
+    const before = await startWebhookReceiver();
+    const after = await startWebhookReceiver();
+    const policies = (hook: string) => `notify:\n  - webhook: "${hook}"\n${APPROVE_DELETES}`;
+    try {
+      t = await startTestServer(policies(before.url));
+      const drop = (resource: string) => ({ policy: "prod_delete", context: { operation: "delete", resource } });
+      const first = (await t.post("/v1/decisions", drop("users"))).body.approval.id as string;
+      await before.next((body) => body.includes(first));
+      writeFileSync(t.policyFile, policies(after.url));
+      expect(t.server.reload()).toBe(true);
+      const second = (await t.post("/v1/decisions", drop("orders"))).body.approval.id as string;
+      await after.next((body) => body.includes(second));
+      expect(before.got.some((delivery) => delivery.body.includes(second))).toBe(false);
+    } finally {
+      await t?.stop();
+      t = undefined;
+      await before.close();
+      await after.close();
+    }
   });
 
   it("reloads on SIGHUP", async () => {
