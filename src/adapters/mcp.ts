@@ -44,7 +44,8 @@ export interface McpGuardOptions {
   readonly confirmTimeout?: number;
   /**
    * Seconds a call under `require_approval` waits for a person to decide once the client opened the approval page
-   * (never past the request's `approval_ttl`). Default: 300.
+   * (never past the request's `approval_ttl`). The request outlives the wait: the same call retried after a person
+   * approved runs once. Default: 50, under the 60 s after which the SDK's Client gives up on a request.
    */
   readonly approvalTimeout?: number;
   /** Called with every decision (a refused one included) and its call. Default: none. */
@@ -59,7 +60,7 @@ export type GuardToolsOptions = McpGuardOptions & GuardianChoice;
 const ADAPTER = "mcp";
 const LABEL = "guardTools()";
 const DEFAULT_CONFIRM_TIMEOUT_SECONDS = 120;
-const DEFAULT_APPROVAL_TIMEOUT_SECONDS = 300;
+const DEFAULT_APPROVAL_TIMEOUT_SECONDS = 50;
 const MCP_OPTION_SPEC: OptionSpec = {
   guardian: ["object"],
   context: ["function", "object"],
