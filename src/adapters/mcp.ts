@@ -8,7 +8,7 @@ import { PolicyConfigError } from "../errors/config-error.js";
 import { SILENT_LOGGER, type Logger } from "../errors/warnings.js";
 import { setupHexarch } from "./core/adapter-setup.js";
 import { GUARDIAN_OPTION_SPEC, validateOptions, type GuardianChoice, type OptionSpec } from "./core/index.js";
-import { approvalIdOf, askForApproval, decideUnderApproval, toolBinding, type ApprovalAnswer } from "./mcp/approval.js";
+import { approvalIdOf, argumentsShown, askForApproval, decideUnderApproval, toolBinding, type ApprovalAnswer } from "./mcp/approval.js";
 import { askToConfirm, type ConfirmationAnswer } from "./mcp/confirm.js";
 import {
   clientOf,
@@ -133,7 +133,7 @@ async function decideOnce(guard: ToolGuard, call: ToolCall, ctx: GuardContext): 
   if (decided !== undefined && decided.kind !== "approval") return decided;
   const binding = toolBinding(call.name, call.arguments, ctx.client ?? "");
   if (binding === undefined) return decided ?? (await guardian.decideNow(ctx));
-  return decideUnderApproval(guardian, ctx, binding, decided);
+  return decideUnderApproval(guardian, ctx, binding, decided, argumentsShown(call.arguments));
 }
 
 /**

@@ -4,6 +4,7 @@ import type { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import type { GuardContext } from "../../engine/context.js";
 import type { Decision, DecisionApproval } from "../../engine/decision.js";
 import type { Guardian } from "../../guardian/create-guardian.js";
+import type { ShownFacts } from "../../guardian/approvals/approval-record.js";
 import type { Logger } from "../../errors/warnings.js";
 import { bodyDigest } from "../core/body-digest.js";
 import type { RawToolCall, ToolCallExtra } from "./server-hooks.js";
@@ -11,6 +12,11 @@ import { APPROVAL_META_KEY, type ConfirmationFailure } from "./tool-results.js";
 
 /** The longest approval id read from a call's `_meta` (ids are 25 characters; anything longer names no request). */
 const MAX_APPROVAL_ID = 100;
+
+/** How many arguments the approval page shows, and how many characters of each name and value. */
+const SHOWN_ARGUMENTS = 20;
+const SHOWN_NAME_LENGTH = 64;
+const SHOWN_VALUE_LENGTH = 200;
 
 /** What makes a tool call this call, for its approval: the tool, a digest of its arguments, the session. */
 export type ToolBinding = Readonly<Record<string, string>>;
@@ -22,6 +28,32 @@ export type ToolBinding = Readonly<Record<string, string>>;
 export function toolBinding(tool: string, args: unknown, client: string): ToolBinding | undefined {
   const digest = bodyDigest(args);
   return typeof digest === "string" ? { via: "mcp", tool, arguments: digest, client } : undefined;
+}
+
+function clipped(text: string, length: number): string {
+  return text.length <= length ? text : `${text.slice(0, length - 1)}…`;
+}
+
+function shownValue(value: unknown): string | number | boolean | null {
+  if (value === null || typeof value === "number" || typeof value === "boolean") return value;
+  if (typeof value === "string") return clipped(value, SHOWN_VALUE_LENGTH);
+  try {
+    return clipped(JSON.stringify(value) ?? typeof value, SHOWN_VALUE_LENGTH);
+  } catch {
+    return "(not shown)";
+  }
+}
+
+/**
+ * The arguments as the person deciding sees them on the approval page and in notifications: `arguments.<name>` facts,
+ * the first 20, names and values clipped (the agent wrote them: the page escapes them, and they decide nothing).
+ */
+export function argumentsShown(args: Readonly<Record<string, unknown>>): ShownFacts {
+  const names = Object.keys(args);
+  const shown: Record<string, string | number | boolean | null> = {};
+  for (const name of names.slice(0, SHOWN_ARGUMENTS)) shown[`arguments.${clipped(name, SHOWN_NAME_LENGTH)}`] = shownValue(args[name]);
+  if (names.length > SHOWN_ARGUMENTS) shown["arguments not shown"] = names.length - SHOWN_ARGUMENTS;
+  return shown;
 }
 
 /**
@@ -38,15 +70,17 @@ export function approvalIdOf(request: RawToolCall): string | undefined {
 /**
  * Decides a call a `require_approval` rule refused (`decided`), or one carrying an approval id, under the guardian's
  * approval protocol, bound to `binding`: the request already asked for this call (or a new one); when a person
- * approved it, the approval is taken here (once, across instances) and the call decided as approved.
+ * approved it, the approval is taken here (once, across instances) and the call decided as approved. A new request
+ * shows the person `shown` (the call's arguments).
  */
 export async function decideUnderApproval(
   guardian: Guardian,
   ctx: GuardContext,
   binding: ToolBinding,
   decided: Decision | undefined,
+  shown: ShownFacts,
 ): Promise<Decision> {
-  const decision = await guardian.approvals.decide(ctx, { binding, decided });
+  const decision = await guardian.approvals.decide(ctx, { binding, decided, shown });
   const approval = decision.approval;
   if (decision.outcome !== "confirm" || decision.kind !== "approval" || approval?.status !== "approved") return decision;
   return guardian.approvals.decide({ ...ctx, approval: approval.id }, { binding });

@@ -37,6 +37,11 @@ export interface ApprovalCall {
    * Only server-side per-request state may set it, never a value the caller sent.
    */
   readonly admittedBy?: string | undefined;
+  /**
+   * Facts a person is shown about the call besides the context's (an MCP tool call's arguments), as entries of the
+   * request's `subject.facts`. Default: none.
+   */
+  readonly shown?: Readonly<Record<string, string | number | boolean | null>> | undefined;
 }
 
 /**
@@ -114,7 +119,8 @@ export function guardianApprovals(
         return decideAdmitted(open(), context, call.admittedBy, decide);
       // A decision made beforehand stands in only for a call without an id: with one, the call is decided as approved.
       const first = context.approval === undefined ? call.decided : undefined;
-      return decideWithApproval(open(), set, context, approvalBinding(call.binding), first === undefined ? decide : oneShot(first, decide));
+      const decideFirst = first === undefined ? decide : oneShot(first, decide);
+      return decideWithApproval(open(), set, context, approvalBinding(call.binding), decideFirst, call.shown);
     },
     linkOpens: (id, key) => open().linkOpens(id, key),
   };

@@ -180,6 +180,22 @@ describe("require_approval over MCP: a client without elicitation", () => {
     expect([first.runs["delete_file"], second.runs["delete_file"]]).toEqual([1, undefined]);
   });
 
+  it("the person deciding is shown the tool, the session and the arguments, clipped", async () => {
+    const guardian = approvalGuardian();
+    const { server } = guardedServer(guardian);
+    const { client } = await connected(server);
+    const asked = approvalOf(await client.callTool(DELETE));
+    const many = Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`extra${i}`, i]));
+    const crowded = approvalOf(await client.callTool({ name: "delete_file", arguments: { path: "x".repeat(1_000), ...many } }));
+    const [request, crowdedRequest] = await Promise.all([guardian.approvals.get(asked.id), guardian.approvals.get(crowded.id)]);
+    expect(request?.subject).toMatchObject({ resource: "delete_file", operation: "delete", facts: { "arguments.path": "a.txt" } });
+    expect(request?.subject.client).toMatch(/^mcp-connection:/);
+    const facts = crowdedRequest?.subject.facts ?? {};
+    expect(String(facts["arguments.path"])).toHaveLength(200);
+    expect(Object.keys(facts)).toHaveLength(21);
+    expect(facts["arguments not shown"]).toBe(11);
+  });
+
   it("a denied request answers every retry with who denied it and why", async () => {
     const guardian = approvalGuardian();
     const { server, runs } = guardedServer(guardian);
