@@ -145,6 +145,18 @@ describe("MCP attacks: require_approval", () => {
     expect(runs.count).toBe(1);
   });
 
+  it("arguments too large to bind: refused without a request, and never run", async () => {
+    const guardian = createGuardian({ policyText: APPROVE_DELETES_WITH_PAGES, env: {} });
+    const { server, runs } = dropServer(guardian);
+    const agent = await connected(server);
+    const huge = await agent.client.callTool({ name: "drop_table", arguments: { database: "prod", table: "x".repeat(1_100_000) } });
+    expect(huge.isError).toBe(true);
+    expect(decisionMetaOf(huge)).toMatchObject({ outcome: "confirm", kind: "approval" });
+    expect(decisionMetaOf(huge)?.["approval"]).toBeUndefined();
+    expect(await guardian.approvals.list()).toEqual([]);
+    expect(runs.count).toBe(0);
+  });
+
   it("an elicitation/complete the client sends of its own, before any elicitation, admits nothing", async () => {
     const guardian = createGuardian({ policyText: APPROVE_DELETES_WITH_PAGES, env: {} });
     const { server, runs } = dropServer(guardian);
