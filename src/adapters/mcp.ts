@@ -91,7 +91,9 @@ export function toolDecision(extra: { readonly signal: AbortSignal }): Decision 
   return decisions.get(extra.signal);
 }
 
-function couldNotDecide(error: unknown): Decision {
+/** The refusal of a call that could not be decided (a context function or the store failed), logged. */
+function couldNotDecide(guard: ToolGuard, call: ToolCall, error: unknown): Decision {
+  guard.logger.error({ err: error, tool: call.name }, "hexarch: could not decide an MCP tool call; it was refused");
   const message = error instanceof Error ? error.message : String(error);
   return new Decision({ outcome: "error", reason: `the guardrail could not decide the call (${message})` });
 }
@@ -136,6 +138,15 @@ async function decideOnce(guard: ToolGuard, call: ToolCall, ctx: GuardContext): 
   return decideUnderApproval(guardian, ctx, binding, decided, argumentsShown(call.arguments));
 }
 
+/** decideOnce, or the refusal of a call that could not be decided. */
+async function decideOrRefuse(guard: ToolGuard, call: ToolCall, ctx: GuardContext): Promise<Decision> {
+  try {
+    return await decideOnce(guard, call, ctx);
+  } catch (error) {
+    return couldNotDecide(guard, call, error);
+  }
+}
+
 /**
  * Decides one call, asking the person for each policy that wants confirmation (a form) or approval (the approval page,
  * in URL mode; the call goes on once a person decided). A tagged result, not `instanceof`: a guardian from the
@@ -149,18 +160,16 @@ async function decideCall(guard: ToolGuard, call: ToolCall, approvalId: string |
     return { refusal: refusalResult({ tool: call.name, decision, ...why }) };
   };
   let context: GuardContext;
-  let decision: Decision;
   try {
     // Only a `context` function can make the call wait before its decision.
     const source = factsSourceFor(options.context, call.name);
     const facts: unknown = typeof source === "function" ? await source(call) : source;
     context = contextFor(call, clientOf(parts.protocol, call.extra), facts, options.environment);
-    if (approvalId !== undefined) context = { ...context, approval: approvalId };
-    decision = await decideOnce(guard, call, context);
   } catch (error) {
-    guard.logger.error({ err: error, tool: call.name }, "hexarch: could not decide an MCP tool call; it was refused");
-    return refuse(couldNotDecide(error));
+    return refuse(couldNotDecide(guard, call, error));
   }
+  if (approvalId !== undefined) context = { ...context, approval: approvalId };
+  let decision = await decideOrRefuse(guard, call, context);
   const confirmed: string[] = [];
   const approvalsAsked: string[] = [];
   while (decision.outcome === "confirm" && decision.policyId !== undefined) {
@@ -177,12 +186,7 @@ async function decideCall(guard: ToolGuard, call: ToolCall, approvalId: string |
       if (!answer.confirmed) return refuse(decision, answer);
       confirmed.push(policy);
     }
-    try {
-      decision = await decideOnce(guard, call, { ...context, confirm: confirmed });
-    } catch (error) {
-      guard.logger.error({ err: error, tool: call.name }, "hexarch: could not decide an MCP tool call; it was refused");
-      return refuse(couldNotDecide(error));
-    }
+    decision = await decideOrRefuse(guard, call, { ...context, confirm: confirmed });
   }
   report(guard, decision, call);
   return decision.isAllowed() ? { run: decision } : { refusal: refusalResult({ tool: call.name, decision }) };

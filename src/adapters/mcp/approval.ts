@@ -145,6 +145,8 @@ export async function askForApproval(
   } catch (error) {
     return { decided: false, failure: "unanswered", detail: error instanceof Error ? error.message : String(error) };
   }
+  // A call the client cancelled while it waited leaves an approval for the retry: it is not taken now.
+  if (extra.signal.aborted) return { decided: false, failure: "unanswered", detail: "the call was cancelled" };
   if (found.status === "pending") return { decided: false, failure: "waiting" };
   if (found.status === "approved" || found.status === "denied") {
     await protocol

@@ -145,6 +145,39 @@ describe("MCP attacks: require_approval", () => {
     expect(runs.count).toBe(1);
   });
 
+  it("a call cancelled as a person approves never runs, and leaves the approval for the retry", async () => {
+    const guardian = createGuardian({ policyText: APPROVE_DELETES_WITH_PAGES, env: {} });
+    const runs = { count: 0 };
+    const server = guardTools(new McpServer({ name: "db", version: "1.0.0" }), { guardian, approvalTimeout: 5 });
+    server.registerTool("drop_table", { inputSchema: { table: z.string() }, annotations: { destructiveHint: true } }, () => {
+      runs.count += 1;
+      return { content: [{ type: "text", text: "dropped" }] };
+    });
+    const shown: string[] = [];
+    const { client } = await connected(
+      server,
+      (params) => {
+        shown.push((params as ElicitRequestURLParams).url);
+        return { action: "accept" };
+      },
+      { url: {} },
+    );
+    const controller = new AbortController();
+    const call = { name: "drop_table", arguments: { table: "users" } };
+    const waiting = client.callTool(call, undefined, { signal: controller.signal });
+    await expect.poll(() => shown.length).toBe(1);
+    const id = (shown[0] as string).slice((shown[0] as string).lastIndexOf("/") + 1);
+    // A person approves just as the client gives up: the wait sees both at its next look.
+    await guardian.approvals.approve(id, { by: "ada" });
+    controller.abort("changed my mind");
+    await expect(waiting).rejects.toThrow();
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    expect(runs.count).toBe(0);
+    expect((await guardian.approvals.get(id))?.status).toBe("approved");
+    expect((await client.callTool(call)).isError).toBeFalsy();
+    expect(runs.count).toBe(1);
+  });
+
   it("arguments too large to bind: refused without a request, and never run", async () => {
     const guardian = createGuardian({ policyText: APPROVE_DELETES_WITH_PAGES, env: {} });
     const { server, runs } = dropServer(guardian);
