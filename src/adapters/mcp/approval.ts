@@ -18,6 +18,9 @@ const SHOWN_ARGUMENTS = 20;
 const SHOWN_NAME_LENGTH = 64;
 const SHOWN_VALUE_LENGTH = 200;
 
+/** How often a call waiting for a person reports progress, when its client asked for progress (a `progressToken`). */
+const PROGRESS_EVERY_MS = 10_000;
+
 /** What makes a tool call this call, for its approval: the tool, a digest of its arguments, the session. */
 export type ToolBinding = Readonly<Record<string, string>>;
 
@@ -105,6 +108,24 @@ export type ApprovalAnswer =
   { readonly decided: true } | { readonly decided: false; readonly failure: ConfirmationFailure; readonly detail?: string };
 
 /**
+ * Tells a client that asked for progress (`_meta.progressToken`) that the call is waiting for a person: now, then every
+ * 10 s, so a client that resets its request timeout on progress keeps waiting. Returns the function that stops it.
+ */
+function reportWaiting(extra: ToolCallExtra, id: string): () => void {
+  const progressToken = extra._meta?.progressToken;
+  if (progressToken === undefined) return () => {};
+  let progress = 0;
+  const report = (): void => {
+    const params = { progressToken, progress: progress++, message: `waiting for a person to decide approval request ${id}` };
+    // A notification that cannot be sent means the connection is gone, which ends the call's wait anyway.
+    extra.sendNotification({ method: "notifications/progress", params }).catch(() => {});
+  };
+  report();
+  const timer = setInterval(report, PROGRESS_EVERY_MS);
+  return () => clearInterval(timer);
+}
+
+/**
  * Shows the person behind the client the approval page through an elicitation in URL mode, on the call's own request
  * (the page's address only: never a key that approves), then waits for a person to decide. Accepting the elicitation
  * only opens the page: the call goes on when the request is decided, and whoever decides signs in on the page or
@@ -136,6 +157,7 @@ export async function askForApproval(
   if (answer.action === "decline") return { decided: false, failure: "declined" };
   if (answer.action !== "accept") return { decided: false, failure: "cancelled" };
   const untilExpiry = Date.parse(approval.expires_at) - Date.now();
+  const stopReporting = reportWaiting(extra, approval.id);
   let found;
   try {
     found = await guardian.approvals.wait(approval.id, {
@@ -144,6 +166,8 @@ export async function askForApproval(
     });
   } catch (error) {
     return { decided: false, failure: "unanswered", detail: error instanceof Error ? error.message : String(error) };
+  } finally {
+    stopReporting();
   }
   // A call the client cancelled while it waited leaves an approval for the retry: it is not taken now.
   if (extra.signal.aborted) return { decided: false, failure: "unanswered", detail: "the call was cancelled" };

@@ -110,6 +110,27 @@ describe("require_approval over MCP: a client with URL-mode elicitation", () => 
     expect(runs["delete_file"]).toBe(1);
   });
 
+  it("a client that asks for progress hears the call is waiting for a person, so it can keep its request open", async () => {
+    const guardian = approvalGuardian();
+    const { server, runs } = guardedServer(guardian);
+    const { client } = await connected(
+      server,
+      (params) => {
+        setTimeout(() => void guardian.approvals.approve(idInPage((params as ElicitRequestURLParams).url), { by: "ada" }), 150);
+        return { action: "accept" };
+      },
+      URL_MODE,
+    );
+    const heard: string[] = [];
+    const result = await client.callTool(DELETE, undefined, {
+      onprogress: (progress) => heard.push(progress.message ?? ""),
+      resetTimeoutOnProgress: true,
+    });
+    expect(result.isError).toBeFalsy();
+    expect(heard[0]).toMatch(/^waiting for a person to decide approval request ap_/);
+    expect(runs["delete_file"]).toBe(1);
+  });
+
   it("a client with form elicitation only is not shown a form for an approval: it gets the URL in the error", async () => {
     const { server, runs } = guardedServer(approvalGuardian());
     const { client, asked } = await connected(server, { action: "accept", content: { confirm: true } });
