@@ -24,22 +24,26 @@ function idInPage(url: string): string {
   return url.slice(url.lastIndexOf("/") + 1);
 }
 
+/**
+ * A URL-mode client's answer: it opens the page (accepts), and a person, elsewhere, decides with `decide` `afterMs`
+ * later. Every elicitation it is sent goes into `shown`.
+ */
+function openAndLetAPersonDecide(decide: (id: string) => Promise<unknown>, afterMs: number, shown: ElicitRequestURLParams[] = []) {
+  return (params: unknown) => {
+    const asked = params as ElicitRequestURLParams;
+    shown.push(asked);
+    setTimeout(() => void decide(idInPage(asked.url)), afterMs);
+    return { action: "accept" as const };
+  };
+}
+
 describe("require_approval over MCP: a client with URL-mode elicitation", () => {
   it("shows the page without any key; the tool runs once after a person approves, and the client hears it is complete", async () => {
     const guardian = approvalGuardian();
     const { server, runs } = guardedServer(guardian);
     const shown: ElicitRequestURLParams[] = [];
-    const { client } = await connected(
-      server,
-      (params) => {
-        const asked = params as ElicitRequestURLParams;
-        shown.push(asked);
-        // A person, elsewhere, approves a moment after the page opened.
-        setTimeout(() => void guardian.approvals.approve(idInPage(asked.url), { by: "ada" }), 150);
-        return { action: "accept" };
-      },
-      URL_MODE,
-    );
+    const approve = (id: string) => guardian.approvals.approve(id, { by: "ada" });
+    const { client } = await connected(server, openAndLetAPersonDecide(approve, 150, shown), URL_MODE);
     const completed: string[] = [];
     client.setNotificationHandler(ElicitationCompleteNotificationSchema, (note) => {
       completed.push(note.params.elicitationId);
@@ -61,15 +65,8 @@ describe("require_approval over MCP: a client with URL-mode elicitation", () => 
   it("a person denies: the result is an error naming who denied and why, and the tool never runs", async () => {
     const guardian = approvalGuardian();
     const { server, runs } = guardedServer(guardian);
-    const { client } = await connected(
-      server,
-      (params) => {
-        const id = idInPage((params as ElicitRequestURLParams).url);
-        setTimeout(() => void guardian.approvals.deny(id, { by: "grace", reason: "not on a Friday" }), 100);
-        return { action: "accept" };
-      },
-      URL_MODE,
-    );
+    const deny = (id: string) => guardian.approvals.deny(id, { by: "grace", reason: "not on a Friday" });
+    const { client } = await connected(server, openAndLetAPersonDecide(deny, 100), URL_MODE);
     const result = await client.callTool(DELETE);
     expect(result.isError).toBe(true);
     expect(textOf(result)).toContain("grace denied it: not on a Friday");
@@ -113,14 +110,8 @@ describe("require_approval over MCP: a client with URL-mode elicitation", () => 
   it("a client that asks for progress hears the call is waiting for a person, so it can keep its request open", async () => {
     const guardian = approvalGuardian();
     const { server, runs } = guardedServer(guardian);
-    const { client } = await connected(
-      server,
-      (params) => {
-        setTimeout(() => void guardian.approvals.approve(idInPage((params as ElicitRequestURLParams).url), { by: "ada" }), 150);
-        return { action: "accept" };
-      },
-      URL_MODE,
-    );
+    const approve = (id: string) => guardian.approvals.approve(id, { by: "ada" });
+    const { client } = await connected(server, openAndLetAPersonDecide(approve, 150), URL_MODE);
     const heard: string[] = [];
     const result = await client.callTool(DELETE, undefined, {
       onprogress: (progress) => heard.push(progress.message ?? ""),

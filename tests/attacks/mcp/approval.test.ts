@@ -14,9 +14,9 @@ const connected = connectClosingAfterEach();
 const DROP = { database: "prod", table: "users" };
 
 /** A guarded server with one destructive tool of two arguments, counting its runs. */
-function dropServer(guardian: Guardian): { server: McpServer; runs: { count: number; tables: string[] } } {
+function dropServer(guardian: Guardian, approvalTimeout = 0.05): { server: McpServer; runs: { count: number; tables: string[] } } {
   const runs = { count: 0, tables: [] as string[] };
-  const server = guardTools(new McpServer({ name: "db", version: "1.0.0" }), { guardian, approvalTimeout: 0.05 });
+  const server = guardTools(new McpServer({ name: "db", version: "1.0.0" }), { guardian, approvalTimeout });
   server.registerTool(
     "drop_table",
     { inputSchema: { database: z.string(), table: z.string() }, annotations: { destructiveHint: true } },
@@ -50,6 +50,25 @@ function variations(ownId: string, otherCallsId: string): CallToolRequest["param
     { name: "drop_table", arguments: { ...DROP, confirm: true } },
     { name: "drop_table", arguments: DROP, _meta: { confirm: true, approved: true, "hexarch/decision": { outcome: "allow" } } },
   ];
+}
+
+/** A client that opens every approval page it is shown (accepts the URL elicitation) and keeps its addresses. */
+async function pageOpeningClient(server: McpServer): Promise<Connected & { shown: string[] }> {
+  const shown: string[] = [];
+  const connection = await connected(
+    server,
+    (params) => {
+      shown.push((params as ElicitRequestURLParams).url);
+      return { action: "accept" };
+    },
+    { url: {} },
+  );
+  return { ...connection, shown };
+}
+
+/** The approval id at the end of a page's address. */
+function idInPage(url: string): string {
+  return url.slice(url.lastIndexOf("/") + 1);
 }
 
 /** Accepts every URL elicitation itself (no person), then says the elicitation is complete itself. */
@@ -118,55 +137,29 @@ describe("MCP attacks: require_approval", () => {
 
   it("20 calls waiting on the page at once when a person approves: exactly one runs, the others get a fresh request", async () => {
     const guardian = createGuardian({ policyText: APPROVE_DELETES_WITH_PAGES, env: {} });
-    const runs = { count: 0 };
-    const server = guardTools(new McpServer({ name: "db", version: "1.0.0" }), { guardian, approvalTimeout: 5 });
-    server.registerTool("drop_table", { inputSchema: { table: z.string() }, annotations: { destructiveHint: true } }, () => {
-      runs.count += 1;
-      return { content: [{ type: "text", text: "dropped" }] };
-    });
-    const shown: string[] = [];
-    const { client } = await connected(
-      server,
-      (params) => {
-        shown.push((params as ElicitRequestURLParams).url);
-        return { action: "accept" };
-      },
-      { url: {} },
-    );
-    const calls = Array.from({ length: 20 }, () => client.callTool({ name: "drop_table", arguments: { table: "users" } }));
+    const { server, runs } = dropServer(guardian, 5);
+    const { client, shown } = await pageOpeningClient(server);
+    const calls = Array.from({ length: 20 }, () => client.callTool({ name: "drop_table", arguments: DROP }));
     await expect.poll(() => shown.length).toBe(20);
     expect(new Set(shown).size).toBe(1);
     const [page] = shown as [string];
-    await guardian.approvals.approve(page.slice(page.lastIndexOf("/") + 1), { by: "ada" });
+    await guardian.approvals.approve(idInPage(page), { by: "ada" });
     const results = await Promise.all(calls);
     const refused = results.filter((result) => result.isError === true);
     expect(refused).toHaveLength(19);
-    expect(refused.every((result) => !page.endsWith(approvalIdOf(result)))).toBe(true);
+    expect(refused.every((result) => approvalIdOf(result) !== idInPage(page))).toBe(true);
     expect(runs.count).toBe(1);
   });
 
   it("a call cancelled as a person approves never runs, and leaves the approval for the retry", async () => {
     const guardian = createGuardian({ policyText: APPROVE_DELETES_WITH_PAGES, env: {} });
-    const runs = { count: 0 };
-    const server = guardTools(new McpServer({ name: "db", version: "1.0.0" }), { guardian, approvalTimeout: 5 });
-    server.registerTool("drop_table", { inputSchema: { table: z.string() }, annotations: { destructiveHint: true } }, () => {
-      runs.count += 1;
-      return { content: [{ type: "text", text: "dropped" }] };
-    });
-    const shown: string[] = [];
-    const { client } = await connected(
-      server,
-      (params) => {
-        shown.push((params as ElicitRequestURLParams).url);
-        return { action: "accept" };
-      },
-      { url: {} },
-    );
+    const { server, runs } = dropServer(guardian, 5);
+    const { client, shown } = await pageOpeningClient(server);
     const controller = new AbortController();
-    const call = { name: "drop_table", arguments: { table: "users" } };
+    const call = { name: "drop_table", arguments: DROP };
     const waiting = client.callTool(call, undefined, { signal: controller.signal });
     await expect.poll(() => shown.length).toBe(1);
-    const id = (shown[0] as string).slice((shown[0] as string).lastIndexOf("/") + 1);
+    const id = idInPage(shown[0] as string);
     // A person approves just as the client gives up: the wait sees both at its next look.
     await guardian.approvals.approve(id, { by: "ada" });
     controller.abort("changed my mind");
