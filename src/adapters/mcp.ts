@@ -8,7 +8,8 @@ import { PolicyConfigError } from "../errors/config-error.js";
 import { SILENT_LOGGER, type Logger } from "../errors/warnings.js";
 import { setupHexarch } from "./core/adapter-setup.js";
 import { GUARDIAN_OPTION_SPEC, validateOptions, type GuardianChoice, type OptionSpec } from "./core/index.js";
-import { askToConfirm } from "./mcp/confirm.js";
+import { approvalIdOf, argumentsShown, askForApproval, decideUnderApproval, toolBinding, type ApprovalAnswer } from "./mcp/approval.js";
+import { askToConfirm, type ConfirmationAnswer } from "./mcp/confirm.js";
 import {
   clientOf,
   hookToolCalls,
@@ -39,8 +40,14 @@ export interface McpGuardOptions {
   readonly context?: ToolContextOption;
   /** Deployment environment of the calls. Default: the guardian's. */
   readonly environment?: string;
-  /** Seconds a person has to answer a confirmation question. Default: 120. */
+  /** Seconds a person has to answer a confirmation question, or to open an approval page. Default: 120. */
   readonly confirmTimeout?: number;
+  /**
+   * Seconds a call under `require_approval` waits for a person to decide once the client opened the approval page
+   * (never past the request's `approval_ttl`). The request outlives the wait: the same call retried after a person
+   * approved runs once. Default: 50, under the 60 s after which the SDK's Client gives up on a request.
+   */
+  readonly approvalTimeout?: number;
   /** Called with every decision (a refused one included) and its call. Default: none. */
   readonly onDecision?: (decision: Decision, call: ToolCall) => void;
   /** pino-shaped logger for settle failures and calls that could not be decided. Default: silent. */
@@ -53,11 +60,13 @@ export type GuardToolsOptions = McpGuardOptions & GuardianChoice;
 const ADAPTER = "mcp";
 const LABEL = "guardTools()";
 const DEFAULT_CONFIRM_TIMEOUT_SECONDS = 120;
+const DEFAULT_APPROVAL_TIMEOUT_SECONDS = 50;
 const MCP_OPTION_SPEC: OptionSpec = {
   guardian: ["object"],
   context: ["function", "object"],
   environment: ["string"],
   confirmTimeout: ["number"],
+  approvalTimeout: ["number"],
   onDecision: ["function"],
   logger: ["object"],
 };
@@ -82,7 +91,9 @@ export function toolDecision(extra: { readonly signal: AbortSignal }): Decision 
   return decisions.get(extra.signal);
 }
 
-function couldNotDecide(error: unknown): Decision {
+/** The refusal of a call that could not be decided (a context function or the store failed), logged. */
+function couldNotDecide(guard: ToolGuard, call: ToolCall, error: unknown): Decision {
+  guard.logger.error({ err: error, tool: call.name }, "hexarch: could not decide an MCP tool call; it was refused");
   const message = error instanceof Error ? error.message : String(error);
   return new Decision({ outcome: "error", reason: `the guardrail could not decide the call (${message})` });
 }
@@ -99,6 +110,7 @@ interface ToolGuard {
   readonly options: McpGuardOptions;
   readonly logger: Logger;
   readonly confirmTimeoutMs: number;
+  readonly approvalTimeoutMs: number;
 }
 
 /** What deciding a call ends in: run it under this decision, or answer with this refusal. */
@@ -114,37 +126,67 @@ function report(guard: ToolGuard, decision: Decision, call: ToolCall): void {
 }
 
 /**
- * Decides one call, asking the person for each policy that wants confirmation. A tagged result, not `instanceof`:
- * a guardian from the package's other module format (require beside import) makes Decisions of another class.
+ * Decides the call once: the engine, then the approval step when a `require_approval` rule refused it or the call
+ * sends back an approval id, bound to the tool, its arguments and the session (computed only then).
  */
-async function decideCall(guard: ToolGuard, call: ToolCall): Promise<Verdict> {
-  const { guardian, parts, options } = guard;
+async function decideOnce(guard: ToolGuard, call: ToolCall, ctx: GuardContext): Promise<Decision> {
+  const { guardian } = guard;
+  const decided = ctx.approval === undefined ? await guardian.decideNow(ctx) : undefined;
+  if (decided !== undefined && decided.kind !== "approval") return decided;
+  const binding = toolBinding(call.name, call.arguments, ctx.client ?? "");
+  if (binding === undefined) return decided ?? (await guardian.decideNow(ctx));
+  return decideUnderApproval(guardian, ctx, binding, decided, argumentsShown(call.arguments));
+}
+
+/** decideOnce, or the refusal of a call that could not be decided. */
+async function decideOrRefuse(guard: ToolGuard, call: ToolCall, ctx: GuardContext): Promise<Decision> {
+  try {
+    return await decideOnce(guard, call, ctx);
+  } catch (error) {
+    return couldNotDecide(guard, call, error);
+  }
+}
+
+/**
+ * Decides one call, asking the person for each policy that wants confirmation (a form) or approval (the approval page,
+ * in URL mode; the call goes on once a person decided). A tagged result, not `instanceof`: a guardian from the
+ * package's other module format (require beside import) makes Decisions of another class.
+ */
+async function decideCall(guard: ToolGuard, call: ToolCall, approvalId: string | undefined): Promise<Verdict> {
+  const { parts, options } = guard;
+  const refuse = (decision: Decision, failure?: ConfirmationAnswer | ApprovalAnswer): Verdict => {
+    report(guard, decision, call);
+    const why = failure === undefined || !("failure" in failure) ? {} : { confirmation: failure.failure, detail: failure.detail };
+    return { refusal: refusalResult({ tool: call.name, decision, ...why }) };
+  };
   let context: GuardContext;
-  let decision: Decision;
   try {
     // Only a `context` function can make the call wait before its decision.
     const source = factsSourceFor(options.context, call.name);
     const facts: unknown = typeof source === "function" ? await source(call) : source;
     context = contextFor(call, clientOf(parts.protocol, call.extra), facts, options.environment);
-    decision = await guardian.evaluate(context);
   } catch (error) {
-    guard.logger.error({ err: error, tool: call.name }, "hexarch: could not decide an MCP tool call; it was refused");
-    decision = couldNotDecide(error);
-    report(guard, decision, call);
-    return { refusal: refusalResult({ tool: call.name, decision }) };
+    return refuse(couldNotDecide(guard, call, error));
   }
+  if (approvalId !== undefined) context = { ...context, approval: approvalId };
+  let decision = await decideOrRefuse(guard, call, context);
   const confirmed: string[] = [];
-  // `require_approval` (issue 31, not here yet) goes in this loop: a `confirm` decision carrying an approval asks in
-  // elicitation's URL mode (the approval page) instead of the form, and a client without URL mode gets the refusal
-  // with the approval URL; the call runs only once the approval is granted. See docs/mcp.md.
-  while (decision.outcome === "confirm" && decision.policyId !== undefined && !confirmed.includes(decision.policyId)) {
-    const answer = await askToConfirm(parts.protocol, call.name, decision, call.extra, guard.confirmTimeoutMs);
-    if (!answer.confirmed) {
-      report(guard, decision, call);
-      return { refusal: refusalResult({ tool: call.name, decision, confirmation: answer.failure, detail: answer.detail }) };
+  const approvalsAsked: string[] = [];
+  while (decision.outcome === "confirm" && decision.policyId !== undefined) {
+    const policy = decision.policyId;
+    if (decision.kind === "approval") {
+      if (decision.approval === undefined || approvalsAsked.includes(policy)) break;
+      const times = { answerMs: guard.confirmTimeoutMs, decideMs: guard.approvalTimeoutMs };
+      const answer = await askForApproval(parts.protocol, guard.guardian, call.name, decision.approval, call.extra, times, guard.logger);
+      if (!answer.decided) return refuse(decision, answer);
+      approvalsAsked.push(policy);
+    } else {
+      if (confirmed.includes(policy)) break;
+      const answer = await askToConfirm(parts.protocol, call.name, decision, call.extra, guard.confirmTimeoutMs);
+      if (!answer.confirmed) return refuse(decision, answer);
+      confirmed.push(policy);
     }
-    confirmed.push(decision.policyId);
-    decision = await guardian.evaluate({ ...context, confirm: confirmed });
+    decision = await decideOrRefuse(guard, call, { ...context, confirm: confirmed });
   }
   report(guard, decision, call);
   return decision.isAllowed() ? { run: decision } : { refusal: refusalResult({ tool: call.name, decision }) };
@@ -166,7 +208,7 @@ function guardedRunner(guard: ToolGuard, inner: RequestRunner): RequestRunner {
     const tool = typeof name === "string" ? guard.parts.toolNamed(name) : undefined;
     if (tool === undefined) return inner(request, extra);
     const call: ToolCall = { name: name as string, arguments: argumentsOf(request), annotations: tool.annotations, extra };
-    const verdict = await decideCall(guard, call);
+    const verdict = await decideCall(guard, call, approvalIdOf(request));
     if ("refusal" in verdict) return verdict.refusal;
     decisions.set(extra.signal, verdict.run);
     try {
@@ -178,16 +220,17 @@ function guardedRunner(guard: ToolGuard, inner: RequestRunner): RequestRunner {
   };
 }
 
-function checkConfirmTimeout(seconds: number | undefined): number {
-  if (seconds === undefined) return DEFAULT_CONFIRM_TIMEOUT_SECONDS * 1000;
+/** A timeout option in milliseconds: `fallback` seconds when not given; a bad one throws PolicyConfigError. */
+function checkTimeout(option: "confirmTimeout" | "approvalTimeout", seconds: number | undefined, fallback: number): number {
+  if (seconds === undefined) return fallback * 1000;
   if (Number.isFinite(seconds) && seconds > 0 && seconds <= 86_400) return seconds * 1000;
   throw new PolicyConfigError(
     [
       {
         file: "<options>",
-        path: `${LABEL}.confirmTimeout`,
-        message: `${seconds} is not a time to answer`,
-        fix: "use a positive number of seconds up to 86400, e.g. 120",
+        path: `${LABEL}.${option}`,
+        message: `${seconds} is not a time to ${option === "confirmTimeout" ? "answer" : "wait"}`,
+        fix: `use a positive number of seconds up to 86400, e.g. ${fallback}`,
       },
     ],
     `invalid options for ${LABEL}`,
@@ -201,9 +244,10 @@ function checkConfirmTimeout(seconds: number | undefined): number {
  * write, otherwise delete), `client` = the transport's session id (else one id per connection), `user` from the
  * request's auth info. A refusal is a tool result (`isError: true`, a text saying what was refused and when to retry,
  * the decision under `_meta["hexarch/decision"]`), never a protocol error. `require_confirmation` asks the person
- * through an elicitation form when the client supports it, and runs the tool only after they accept. Listings are
- * unchanged. Loads the policy file now: a broken file or a bad option throws PolicyConfigError here.
- * Returns the server, guarded.
+ * through an elicitation form when the client supports it, and runs the tool only after they accept.
+ * `require_approval` shows the approval page through an elicitation in URL mode (or the refusal carries its address)
+ * and runs the tool once, after a person approved this very call (tool, arguments, session). Listings are unchanged.
+ * Loads the policy file now: a broken file or a bad option throws PolicyConfigError here. Returns the server, guarded.
  * @example
  * const server = guardTools(new McpServer({ name: "files", version: "1.0.0" }));      // finds hexarch.yaml
  * server.registerTool("delete_file", { inputSchema: { path: z.string() }, annotations: { destructiveHint: true } }, deleteFile);
@@ -213,7 +257,8 @@ export function guardTools<Server extends McpServer>(server: Server, options?: G
   // The MCP options alone first, so an HTTP-only option (headers, secret…) is named as unknown here.
   validateOptions(options, { ...GUARDIAN_OPTION_SPEC, ...MCP_OPTION_SPEC }, LABEL);
   checkContextOption(options?.context);
-  const confirmTimeoutMs = checkConfirmTimeout(options?.confirmTimeout);
+  const confirmTimeoutMs = checkTimeout("confirmTimeout", options?.confirmTimeout, DEFAULT_CONFIRM_TIMEOUT_SECONDS);
+  const approvalTimeoutMs = checkTimeout("approvalTimeout", options?.approvalTimeout, DEFAULT_APPROVAL_TIMEOUT_SECONDS);
   const parts = serverParts(server);
   const setup = setupHexarch<GuardToolsOptions>(ADAPTER, options, LABEL, MCP_OPTION_SPEC);
   const guard: ToolGuard = {
@@ -222,12 +267,13 @@ export function guardTools<Server extends McpServer>(server: Server, options?: G
     options: setup.options,
     logger: setup.options.logger ?? SILENT_LOGGER,
     confirmTimeoutMs,
+    approvalTimeoutMs,
   };
   hookToolCalls(parts.protocol, (inner) => guardedRunner(guard, inner));
   return server;
 }
 
-export { DECISION_META_KEY } from "./mcp/tool-results.js";
+export { APPROVAL_META_KEY, DECISION_META_KEY } from "./mcp/tool-results.js";
 export type { ConfirmationFailure, RefusalMeta } from "./mcp/tool-results.js";
 export { TOOL_RESOURCE_TYPE, operationOf } from "./mcp/tool-context.js";
 export type { ToolCall, ToolContextOption, ToolFacts, ToolFactsSource } from "./mcp/tool-context.js";

@@ -5,7 +5,7 @@ import { grantApproval } from "../../engine/approval-grant.js";
 import type { PolicySet } from "../../engine/compile/policy-set.js";
 import { DEFAULT_APPROVAL_TTL_SECONDS } from "../../engine/compile/rule.js";
 import type { ApprovalDesk } from "./approval-desk.js";
-import { subjectOf, type ApprovalRecord } from "./approval-record.js";
+import { subjectOf, type ApprovalRecord, type ShownFacts } from "./approval-record.js";
 
 /** Decides a context (the engine, logged when the file asks). */
 export type DecideFn = (ctx: GuardContext) => Decision | Promise<Decision>;
@@ -34,7 +34,7 @@ function ttlOf(set: PolicySet, decision: Decision): number {
  * the request is taken (once, across instances) and the call decided as approved; a call another policy then
  * refuses gives the approval back. A call that needs approval gets its request (the one already asked for this call,
  * or a new one) attached to the decision; a denied request refuses the call (403). Nothing else the call states
- * (a confirmation, a forged or reused id) lets it through.
+ * (a confirmation, a forged or reused id) lets it through. A new request shows a person `shown` beside the context's facts.
  * @example const decision = await decideWithApproval(desk, set, ctx, binding, decide);
  */
 export async function decideWithApproval(
@@ -43,6 +43,7 @@ export async function decideWithApproval(
   ctx: GuardContext,
   binding: string,
   decide: DecideFn,
+  shown?: ShownFacts,
 ): Promise<Decision> {
   let rejected: "another-call" | "used" | "expired" | undefined;
   if (ctx.approval !== undefined) {
@@ -65,7 +66,7 @@ export async function decideWithApproval(
   }
   const decision = await decide(ctx);
   if (decision.outcome !== "confirm" || decision.kind !== "approval" || decision.policyId === undefined) return decision;
-  const record = await desk.request(decision.policyId, binding, subjectOf(ctx, decision.reason), ttlOf(set, decision));
+  const record = await desk.request(decision.policyId, binding, subjectOf(ctx, decision.reason, shown), ttlOf(set, decision));
   if (record.status === "denied") return deniedDecision(desk, record, decision);
   return withApproval(decision, desk.view(record, rejected));
 }

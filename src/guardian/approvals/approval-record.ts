@@ -93,8 +93,14 @@ export function contextCall(ctx: GuardContext, policyIds: readonly string[] | un
   return { via: "context", policies: policyIds === undefined ? "*" : [...policyIds], call: JSON.parse(JSON.stringify(call)) as JsonValue };
 }
 
-/** What a person is asked, from the call's context and the reason it was refused. */
-export function subjectOf(ctx: GuardContext, reason: string): ApprovalSubject {
+/** Scalar facts a person is shown about a call. */
+export type ShownFacts = Readonly<Record<string, string | number | boolean | null>>;
+
+/**
+ * What a person is asked, from the call's context and the reason it was refused; `shown` adds facts the context does
+ * not hold (an MCP call's arguments), after the context's own.
+ */
+export function subjectOf(ctx: GuardContext, reason: string, shown?: ShownFacts): ApprovalSubject {
   const operation = ctx.operation === undefined ? undefined : typeof ctx.operation === "string" ? ctx.operation : ctx.operation.join(", ");
   const facts: Record<string, string | number | boolean | null> = {};
   for (const [name, value] of Object.entries(ctx.facts ?? {}))
@@ -111,7 +117,7 @@ export function subjectOf(ctx: GuardContext, reason: string): ApprovalSubject {
     client: ctx.client,
     user: ctx.user,
     environment: ctx.environment,
-    facts: ctx.facts === undefined ? undefined : facts,
+    facts: ctx.facts === undefined && shown === undefined ? undefined : { ...facts, ...shown },
   };
   return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as ApprovalSubject;
 }

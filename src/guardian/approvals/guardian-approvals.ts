@@ -37,6 +37,11 @@ export interface ApprovalCall {
    * Only server-side per-request state may set it, never a value the caller sent.
    */
   readonly admittedBy?: string | undefined;
+  /**
+   * Facts a person is shown about the call besides the context's (an MCP tool call's arguments), as entries of the
+   * request's `subject.facts`. Default: none.
+   */
+  readonly shown?: Readonly<Record<string, string | number | boolean | null>> | undefined;
 }
 
 /**
@@ -57,10 +62,11 @@ export interface GuardianApprovals {
   /** One request, whatever it stands at, or undefined for an unknown id. */
   get(id: string): Promise<ApprovalDetails | undefined>;
   /**
-   * Waits until a person decided the request (or its time is over, or `timeoutMs` passed: default 60 s) and gives it
-   * as it then stands; `status` stays `pending` after a timeout. Rejects with ApprovalDecisionError for an unknown id.
+   * Waits until a person decided the request (or its time is over, or `timeoutMs` passed: default 60 s, or `signal`
+   * aborted) and gives it as it then stands; `status` stays `pending` after a timeout or an abort. Rejects with
+   * ApprovalDecisionError for an unknown id.
    */
-  wait(id: string, options?: { readonly timeoutMs?: number }): Promise<ApprovalDetails>;
+  wait(id: string, options?: { readonly timeoutMs?: number; readonly signal?: AbortSignal }): Promise<ApprovalDetails>;
   /**
    * For hexarch's HTTP adapters and decision server: decides a call under the approval protocol, bound to the given
    * fields (an approval admits only the call it was asked for).
@@ -103,7 +109,7 @@ export function guardianApprovals(
         const found = await get(id);
         if (found === undefined)
           throw new ApprovalDecisionError("HEXARCH_APPROVAL_UNKNOWN", `no approval request ${JSON.stringify(id.slice(0, 40))}`);
-        if (found.status !== "pending" || Date.now() >= until) return found;
+        if (found.status !== "pending" || Date.now() >= until || options.signal?.aborted === true) return found;
         await new Promise((resolve) => setTimeout(resolve, Math.min(WAIT_POLL_MS, Math.max(until - Date.now(), 1))));
       }
     },
@@ -113,7 +119,8 @@ export function guardianApprovals(
         return decideAdmitted(open(), context, call.admittedBy, decide);
       // A decision made beforehand stands in only for a call without an id: with one, the call is decided as approved.
       const first = context.approval === undefined ? call.decided : undefined;
-      return decideWithApproval(open(), set, context, approvalBinding(call.binding), first === undefined ? decide : oneShot(first, decide));
+      const decideFirst = first === undefined ? decide : oneShot(first, decide);
+      return decideWithApproval(open(), set, context, approvalBinding(call.binding), decideFirst, call.shown);
     },
     linkOpens: (id, key) => open().linkOpens(id, key),
   };

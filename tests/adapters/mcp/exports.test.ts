@@ -3,9 +3,20 @@ import { describe, expect, it } from "vitest";
 import * as mcp from "../../../src/adapters/mcp.js";
 
 describe("hexarch-guardrails/mcp exports", () => {
-  it("exports guardTools, toolDecision, operationOf and the two constants, nothing else", () => {
-    expect(Object.keys(mcp).sort()).toEqual(["DECISION_META_KEY", "TOOL_RESOURCE_TYPE", "guardTools", "operationOf", "toolDecision"]);
-    expect([mcp.DECISION_META_KEY, mcp.TOOL_RESOURCE_TYPE]).toEqual(["hexarch/decision", "mcp_tool"]);
+  it("exports guardTools, toolDecision, operationOf and the three constants, nothing else", () => {
+    expect(Object.keys(mcp).sort()).toEqual([
+      "APPROVAL_META_KEY",
+      "DECISION_META_KEY",
+      "TOOL_RESOURCE_TYPE",
+      "guardTools",
+      "operationOf",
+      "toolDecision",
+    ]);
+    expect([mcp.APPROVAL_META_KEY, mcp.DECISION_META_KEY, mcp.TOOL_RESOURCE_TYPE]).toEqual([
+      "hexarch/approval",
+      "hexarch/decision",
+      "mcp_tool",
+    ]);
   });
 
   it("operationOf reads annotations with MCP's defaults", () => {

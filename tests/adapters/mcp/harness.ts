@@ -2,7 +2,7 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { ElicitRequestSchema, type CallToolResult, type ElicitResult } from "@modelcontextprotocol/sdk/types.js";
+import { ElicitRequestSchema, type CallToolResult, type ClientCapabilities, type ElicitResult } from "@modelcontextprotocol/sdk/types.js";
 import { afterEach } from "vitest";
 import { z } from "zod";
 import { createGuardian, type Guardian } from "../../../src/index.js";
@@ -67,10 +67,20 @@ export interface Connected {
   close(): Promise<void>;
 }
 
-/** Connects the SDK's Client to `server` over a fresh in-memory pair, answering elicitations as `elicitation` says. */
-export async function connect(server: McpServer, elicitation: Elicitation = "unsupported"): Promise<Connected> {
+/** The elicitation modes a test client declares when it answers elicitations: form (the default), URL, or both. */
+export type ElicitationModes = NonNullable<ClientCapabilities["elicitation"]>;
+
+/**
+ * Connects the SDK's Client to `server` over a fresh in-memory pair, answering elicitations as `elicitation` says,
+ * in the modes `modes` declares.
+ */
+export async function connect(
+  server: McpServer,
+  elicitation: Elicitation = "unsupported",
+  modes: ElicitationModes = { form: {} },
+): Promise<Connected> {
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-  const capabilities = elicitation === "unsupported" ? {} : { elicitation: { form: {} } };
+  const capabilities = elicitation === "unsupported" ? {} : { elicitation: modes };
   const client = new Client({ name: "test-client", version: "1.0.0" }, { capabilities });
   const asked = { count: 0, messages: [] as string[] };
   if (elicitation !== "unsupported") {
@@ -120,8 +130,8 @@ export function connectClosingAfterEach(): typeof connect {
   afterEach(async () => {
     await Promise.all(open.splice(0).map((connection) => connection.close()));
   });
-  return async (server, elicitation) => {
-    const connection = await connect(server, elicitation);
+  return async (server, elicitation, modes) => {
+    const connection = await connect(server, elicitation, modes);
     open.push(connection);
     return connection;
   };

@@ -30,6 +30,8 @@ describe("guardTools() options", () => {
       /"confirm" is not a fact a tool states/,
     ],
     ["a confirmTimeout of 0", { guardian, confirmTimeout: 0 }, /confirmTimeout/],
+    ["an approvalTimeout that is not a number", { guardian, approvalTimeout: "5 min" }, /approvalTimeout/],
+    ["an approvalTimeout over a day", { guardian, approvalTimeout: 86_401 }, /approvalTimeout.*not a time to wait/],
     ["a guardian together with a policy file", { guardian, policyFile: "hexarch.yaml" }, /guardian was given together with policyFile/],
   ])("%s throws PolicyConfigError at start-up", (_label, options, message) => {
     expect(problemOf(() => guardTools(fresh(), options as never))).toMatch(message);

@@ -26,12 +26,12 @@ describe("guardTools regressions", () => {
     const other = (await import(copy)) as { Decision: typeof Decision };
     expect(other.Decision).not.toBe(Decision);
     const inner = createGuardian({ policyText: TOOL_POLICY, env: {} });
+    const copyOf = (decided: Decision) => new other.Decision({ outcome: decided.outcome, reason: decided.reason, rule: decided.rule });
+    // The guard decides through the decider port, as the HTTP adapters do.
     const guardian: Guardian = {
       ...inner,
-      evaluate: async (context) => {
-        const decided = await inner.evaluate(context);
-        return new other.Decision({ outcome: decided.outcome, reason: decided.reason, rule: decided.rule });
-      },
+      evaluate: async (context) => copyOf(await inner.evaluate(context)),
+      decideNow: async (context, policyIds) => copyOf(await inner.decideNow(context, policyIds)),
     };
     const { server, runs } = guardedServer(guardian);
     const { client } = await connected(server);

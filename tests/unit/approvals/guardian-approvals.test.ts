@@ -137,6 +137,17 @@ describe("check() and protect() under require_approval", () => {
     await expect(g.approvals.wait("ap_nope", { timeoutMs: 10 })).rejects.toMatchObject({ code: "HEXARCH_APPROVAL_UNKNOWN" });
   });
 
+  it("wait() returns the pending request as soon as its signal aborts, long before its timeout", async () => {
+    const g = guardian();
+    const id = (await g.check("prod_delete", DROP)).approval?.id ?? "";
+    const controller = new AbortController();
+    const started = Date.now();
+    const waiting = g.approvals.wait(id, { timeoutMs: 10_000, signal: controller.signal });
+    setTimeout(() => controller.abort(), 50);
+    expect(await waiting).toMatchObject({ id, status: "pending" });
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+
   it("writes every step into the decision log: requested, approved (by), used, denied (by, why), expired", async () => {
     const dir = mkdtempSync(join(tmpdir(), "hexarch-approvals-log-"));
     let now = Date.now();
