@@ -132,7 +132,7 @@ export function refusalText(refused: RefusedCall): string {
   if (decision.outcome === "confirm" && decision.kind === "approval")
     return (
       `${head} No approval request could be made for this call (its arguments cannot be bound to one: over 1 MiB, ` +
-      "or not JSON; or a second approval policy applies to it); retrying will not help."
+      "or not JSON); retrying will not help."
     );
   if (decision.outcome === "confirm") return `${head} ${confirmationAdvice(refused.confirmation, refused.detail)}`;
   // A rate limit's reason ends with its own "retry in N s".

@@ -35,6 +35,9 @@ function ttlOf(set: PolicySet, decision: Decision): number {
  * refuses gives the approval back. A call that needs approval gets its request (the one already asked for this call,
  * or a new one) attached to the decision; a denied request refuses the call (403). Nothing else the call states
  * (a confirmation, a forged or reused id) lets it through. A new request shows a person `shown` beside the context's facts.
+ * A call under two `require_approval` policies has a request for each: once the id of one is presented and taken, the
+ * other's request for this same call is taken too when a person approved it, else it is the one the call waits on
+ * (presenting the pending one of the two waits on it, not on the approved one).
  * @example const decision = await decideWithApproval(desk, set, ctx, binding, decide);
  */
 export async function decideWithApproval(
@@ -46,29 +49,50 @@ export async function decideWithApproval(
   shown?: ShownFacts,
 ): Promise<Decision> {
   let rejected: "another-call" | "used" | "expired" | undefined;
+  const taken: ApprovalRecord[] = [];
+  /** True when the id presented is a request of this very call: then its other approved requests are taken with it. */
+  let ownCall = false;
   if (ctx.approval !== undefined) {
     const presented = await desk.present(ctx.approval, binding);
     if (presented.kind === "denied") return deniedDecision(desk, presented.record);
     if (presented.kind === "rejected") rejected = presented.rejection;
-    if (presented.kind === "admit") {
-      const approved = { ...ctx };
-      grantApproval(approved, [presented.record.policy]);
-      const decision = await decide(approved);
-      // Refused by another policy (a confirmation, a limit): the approval stays for the retry that passes them.
-      if (!decision.isAllowed()) {
-        await desk.giveBack(presented.record);
-        return decision;
-      }
-      desk.used(presented.record);
-      // The allowed decision says which approval it took (status used): a later guard of the same request relies on it.
-      return withApproval(decision, desk.view(presented.record));
-    }
+    if (presented.kind === "admit") taken.push(presented.record);
+    ownCall = presented.kind === "admit" || presented.kind === "pending";
   }
-  const decision = await decide(ctx);
-  if (decision.outcome !== "confirm" || decision.kind !== "approval" || decision.policyId === undefined) return decision;
-  const record = await desk.request(decision.policyId, binding, subjectOf(ctx, decision.reason, shown), ttlOf(set, decision));
-  if (record.status === "denied") return deniedDecision(desk, record, decision);
-  return withApproval(decision, desk.view(record, rejected));
+  // Refused by another policy (a confirmation, a limit, a person): the approvals taken stay for the retry that passes.
+  const giveBack = () => Promise.all(taken.map((record) => desk.giveBack(record)));
+  for (;;) {
+    const asked = taken.length === 0 ? ctx : { ...ctx };
+    if (taken.length > 0)
+      grantApproval(
+        asked,
+        taken.map((record) => record.policy),
+      );
+    const decision = await decide(asked);
+    if (decision.isAllowed()) {
+      for (const record of taken) desk.used(record);
+      // The allowed decision says which approval it took (status used): a later guard of the same request relies on it.
+      return taken[0] === undefined ? decision : withApproval(decision, desk.view(taken[0]));
+    }
+    if (decision.outcome !== "confirm" || decision.kind !== "approval" || decision.policyId === undefined) {
+      await giveBack();
+      return decision;
+    }
+    const record = await desk.request(decision.policyId, binding, subjectOf(ctx, decision.reason, shown), ttlOf(set, decision));
+    if (record.status === "denied") {
+      await giveBack();
+      return deniedDecision(desk, record, decision);
+    }
+    if (ownCall && record.status === "approved" && !taken.some((held) => held.id === record.id)) {
+      const presented = await desk.present(record.id, binding);
+      if (presented.kind === "admit") {
+        taken.push(presented.record);
+        continue;
+      }
+    }
+    await giveBack();
+    return withApproval(decision, desk.view(record, rejected));
+  }
 }
 
 /**
