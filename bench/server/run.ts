@@ -5,6 +5,7 @@ import autocannon from "autocannon";
 import { fileURLToPath } from "node:url";
 import { RedisServer } from "../../tests/support/redis.js";
 import { inTurn, median, startTsServer } from "../http-load.js";
+import { BENCH_BODY as BODY, BENCH_TOKEN as TOKEN } from "./request.js";
 
 const SERVER = fileURLToPath(new URL("./server.ts", import.meta.url));
 const BARE = fileURLToPath(new URL("./bare.ts", import.meta.url));
@@ -16,10 +17,6 @@ const LOAD = {
   connections: Number(process.env["BENCH_CONNECTIONS"] ?? 20),
   rounds: Number(process.env["BENCH_ROUNDS"] ?? 5),
 };
-/** The dev token the bench server requires: every decision is authenticated. */
-const TOKEN = "bench-token-0123456789abcdef0123456789";
-/** The call every request decides: the Express bench's GET /items, as a decision request. */
-const BODY = JSON.stringify({ context: { route: "/items", method: "GET", client: "203.0.113.9" } });
 const VARIANTS = ["bare", "health", "decisions"] as const;
 type Variant = (typeof VARIANTS)[number];
 /** Each hexarch variant's target, as a share of bare's throughput in the same round. */
