@@ -15,6 +15,8 @@ console.log(
 );
 const TARGETS: readonly (readonly [string, string, number])[] = [
   ["hexarch", "bare", 0.9],
+  // Issue 29: hexarch against a hand-written rate-limiter-flexible consume() guard sending the same two fields.
+  ["hexarch", "floor-rlf", 1.0],
   ["hexarch-no-headers", "bare", 0.9],
   ["floor", "bare", 0.9],
   ["floor-rlf", "bare", 0.9],

@@ -7,13 +7,12 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { monotonicMicros, profileFlags, stopAndReadProfile, type CpuProfile } from "../cpu-profile.js";
 import { startTsServer } from "../http-load.js";
+import { BENCH_BODY as BODY, BENCH_TOKEN as TOKEN } from "./request.js";
 
 const SERVER = fileURLToPath(new URL("./server.ts", import.meta.url));
 const BARE = fileURLToPath(new URL("./bare.ts", import.meta.url));
 const DURATION = Number(process.env["BENCH_DURATION"] ?? 5);
 const CONNECTIONS = Number(process.env["BENCH_CONNECTIONS"] ?? 20);
-const TOKEN = "bench-token-0123456789abcdef0123456789";
-const BODY = JSON.stringify({ context: { route: "/items", method: "GET", client: "203.0.113.9" } });
 const TOP = 15;
 
 interface Span {

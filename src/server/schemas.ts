@@ -4,11 +4,26 @@ import { z } from "zod";
 /** Longest string accepted in a context field. */
 const TEXT = 1024;
 const text = z.string().max(TEXT);
-const id = z
-  .string()
-  .min(1)
-  .max(128)
-  .regex(/^[A-Za-z0-9_.-]+$/, "letters, digits, _ . - only");
+/** What a policy id may hold, and its most characters. */
+export const POLICY_ID = { pattern: /^[A-Za-z0-9_.-]+$/, most: 128 } as const;
+const id = z.string().min(1).max(POLICY_ID.most).regex(POLICY_ID.pattern, "letters, digits, _ . - only");
+
+/**
+ * The context fields that are one string of at most so many characters. ContextSchema builds them from this table, and
+ * so does the quick check of plain decision requests (`plain-request.ts`).
+ */
+export const TEXT_FIELD_LIMITS = {
+  resource: TEXT,
+  resource_type: TEXT,
+  route: TEXT,
+  method: 16,
+  client: TEXT,
+  user: TEXT,
+  api_key: TEXT,
+  environment: 128,
+  feature: TEXT,
+} as const;
+const textField = (name: keyof typeof TEXT_FIELD_LIMITS) => z.string().max(TEXT_FIELD_LIMITS[name]).optional();
 
 /** A fact's value: what `require_facts` compares. */
 const factValue = z.union([z.string().max(TEXT), z.number(), z.boolean(), z.null()]);
@@ -20,17 +35,17 @@ export const ContextSchema = z
       .union([text, z.array(text).max(16)])
       .optional()
       .describe("read, create, update, delete, or the app's own tag(s)"),
-    resource: text.optional().describe("the resource used, e.g. openai"),
-    resource_type: text.optional(),
-    route: text.optional().describe("request path, e.g. /users/7"),
-    method: z.string().max(16).optional().describe("HTTP method, upper case"),
-    client: text.optional().describe("client identity: an address or another stable id"),
-    user: text.optional().describe("authenticated user id"),
+    resource: textField("resource").describe("the resource used, e.g. openai"),
+    resource_type: textField("resource_type"),
+    route: textField("route").describe("request path, e.g. /users/7"),
+    method: textField("method").describe("HTTP method, upper case"),
+    client: textField("client").describe("client identity: an address or another stable id"),
+    user: textField("user").describe("authenticated user id"),
     roles: z.array(text).max(64).optional(),
-    api_key: text.optional().describe("the end user's API key (or a digest of it), for key: api_key counters"),
-    environment: z.string().max(128).optional(),
+    api_key: textField("api_key").describe("the end user's API key (or a digest of it), for key: api_key counters"),
+    environment: textField("environment"),
     facts: z.record(z.string().max(128), factValue).optional().describe("facts checked by require_facts"),
-    feature: text.optional(),
+    feature: textField("feature"),
     cost: z.number().min(0).max(1e9).optional().describe("estimated cost, reserved against budgets until settled"),
     model: z.string().min(1).max(256).optional().describe("the AI model the call uses, priced by the file's prices:"),
     input_tokens: z.number().int().min(0).max(1e9).optional().describe("input tokens the call sends"),

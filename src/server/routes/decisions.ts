@@ -12,6 +12,7 @@ import {
   type DecisionRequest,
   type DecisionResponse,
 } from "../schemas.js";
+import { plainDecisionRequest } from "../plain-request.js";
 import { reservedBy, usageCost } from "../reservation-id.js";
 import { NOT_YOURS, nonceOf } from "../reservations.js";
 import type { Ctx, ServerDeps, ServerEnv } from "../server-deps.js";
@@ -88,7 +89,7 @@ async function decideRequest(deps: ServerDeps, c: Ctx, request: DecisionRequest)
 export function decisionRoutes(app: Hono<ServerEnv>, deps: ServerDeps): void {
   const { metrics } = deps;
   app.post("/v1/decisions", async function decisions(c) {
-    const parsed = await readBody(c, DecisionRequestSchema);
+    const parsed = await readBody(c, DecisionRequestSchema, plainDecisionRequest);
     if (!parsed.ok) return parsed.response;
     const stop = metrics.latency.startTimer();
     const answer = await decideRequest(deps, c, parsed.value);
