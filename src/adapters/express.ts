@@ -52,7 +52,7 @@ const express = defineAdapter<ExpressGuardOptions, ExpressRequestView, void, Req
   proceed(view, decision, writeHeaders) {
     if (decision !== undefined) {
       writeHeaders(view.res, decision);
-      view.ledger.watchEnd(view.res);
+      if (decision.reserved !== undefined) view.ledger.watchEnd(view.res);
     }
     view.next();
   },

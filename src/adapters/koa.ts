@@ -57,7 +57,7 @@ const koa = defineAdapter<KoaGuardOptions, KoaRequestView, unknown, Middleware>(
   proceed({ request: ctx, ledger, next }, decision, writeHeaders) {
     if (decision !== undefined) {
       if (!ctx.res.headersSent) writeHeaders(ctx.res, decision);
-      ledger.watchEnd(ctx.res);
+      if (decision.reserved !== undefined) ledger.watchEnd(ctx.res);
     }
     return next();
   },

@@ -22,12 +22,15 @@ export class DecisionBuilder {
   readonly #options: EngineOptions;
   readonly #modes: readonly Mode[];
   readonly #openReservations: OpenReservations;
+  /** Whether any rule has a budget a call reserves an estimate on (no fixed `cost`): else no decision has one to settle. */
+  readonly #reserves: boolean;
 
   constructor(set: PolicySet, options: EngineOptions, modes: readonly Mode[], openReservations: OpenReservations) {
     this.#set = set;
     this.#options = options;
     this.#modes = modes;
     this.#openReservations = openReservations;
+    this.#reserves = set.rules.some((indexed) => indexed.rule.counters.some((c) => c.kind === "budget" && c.fixedCostMicros === undefined));
   }
 
   /** The enforcement mode of a rule. */
@@ -121,7 +124,7 @@ export class DecisionBuilder {
       countedAt,
       warnings,
       explain: verdict,
-      settle: this.#settler(kept, verdict.call),
+      settle: this.#reserves ? this.#settler(kept, verdict.call) : undefined,
       price: verdict.call.price?.entry,
     });
   }

@@ -27,21 +27,27 @@ function isConfirmed(ctx: GuardContext, policyId: string, action: string): boole
 
 /**
  * Findings of one call, kept with its decision as the record that explain() is built from on demand (one object
- * per evaluation). Lists are created on first use: most calls find nothing.
+ * per evaluation). Lists are created on first use: most calls find nothing. Fields are declared and set once in the
+ * constructor, so a verdict per decision runs no field initializer.
  */
 export class Verdict implements Explainer, EvaluationRecord {
-  blocking: DecidingFinding | undefined;
-  shadow: DecidingFinding | undefined;
-  warnings: DecisionWarning[] | undefined;
-  notes: RuleNote[] | undefined;
+  declare blocking: DecidingFinding | undefined;
+  declare shadow: DecidingFinding | undefined;
+  declare warnings: DecisionWarning[] | undefined;
+  declare notes: RuleNote[] | undefined;
   /** How far the call got with its counters; set when the decision is made. */
-  counting: Counting = "none";
-  readonly set: PolicySet;
-  readonly call: ScopedCall;
-  readonly policyIds: readonly string[] | undefined;
-  readonly off: boolean;
+  declare counting: Counting;
+  declare readonly set: PolicySet;
+  declare readonly call: ScopedCall;
+  declare readonly policyIds: readonly string[] | undefined;
+  declare readonly off: boolean;
 
   constructor(set: PolicySet, call: ScopedCall, policyIds: readonly string[] | undefined, off: boolean) {
+    this.blocking = undefined;
+    this.shadow = undefined;
+    this.warnings = undefined;
+    this.notes = undefined;
+    this.counting = "none";
     this.set = set;
     this.call = call;
     this.policyIds = policyIds;

@@ -87,7 +87,7 @@ function isPlainIPv4(text: string, start: number, end: number): boolean {
       parts++;
       value = 0;
       digits = 0;
-    } else if (isDigit(code)) {
+    } else if (code >= ZERO && code <= NINE) {
       value = value * 10 + code - ZERO;
       digits++;
     } else {

@@ -88,8 +88,8 @@ function tokenIssuer(config: HttpGuardConfig<never>, logger: Logger): () => Conf
     }));
 }
 
+/** Logs a decision that is no plain allow: a store error as an error, every other outcome as a warning. */
 function logDecision(logger: Logger, decision: Decision, view: HttpRequestView): void {
-  if (decision.outcome === "allow") return;
   const entry = { hexarch: decision.toJSON(), method: view.method, url: view.url };
   if (decision.outcome === "error") logger.error(entry, `hexarch: ${decision.reason}`);
   else logger.warn(entry, `hexarch: ${decision.outcome}: ${decision.reason}`);
@@ -186,7 +186,7 @@ export function createHttpGuard<Req extends object>(config: HttpGuardConfig<Req>
     const answer: GuardAnswer = decision.isAllowed() ? { proceed: true, decision } : refusal(ledger, decision, confirm);
     ledger.record(decision, logger);
     onDecision?.(decision, req);
-    logDecision(logger, decision, view);
+    if (decision.outcome !== "allow") logDecision(logger, decision, view);
     return answer;
   };
 
@@ -235,8 +235,8 @@ export function createHttpGuard<Req extends object>(config: HttpGuardConfig<Req>
       ledger.tokenRead = true;
       const token = view.header(CONFIRM_HEADER_NAME);
       if (token !== undefined) return guardAsync(req, view, ledger, ctx, token);
-    }
-    if (ledger.confirmed !== undefined) ctx.confirm = ledger.confirmed;
+      // Policies are confirmed only by a token redeemed once the header was read: none yet for this request.
+    } else if (ledger.confirmed !== undefined) ctx.confirm = ledger.confirmed;
     if (ctx.approval !== undefined) return guardAsync(req, view, ledger, ctx, undefined);
     const decided = guardian.decideNow(ctx, policies);
     // The same-turn path: decided without waiting, and no token to issue or to claim.
