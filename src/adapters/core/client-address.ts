@@ -1,5 +1,8 @@
-// Turns a peer address, however a proxy spelled it, into one stable client key: IPv4, or IPv6 grouped by prefix.
+// Turns a peer address, however a proxy spelled it, into one stable client key: IPv4, or IPv6 grouped by prefix; and
+// watches the first requests for proxies set up so that the client address is not the client's.
 import ipaddr from "ipaddr.js";
+import type { Logger } from "../../errors/warnings.js";
+import { warn } from "./request-warnings.js";
 
 const MAPPED_PREFIX = "::ffff:";
 const DOT = 46;
@@ -107,4 +110,61 @@ function maskIPv6(bytes: number[], prefix: number): string {
     return byte & ((0xff << (8 - keep)) & 0xff);
   });
   return ipaddr.fromByteArray(masked).toString();
+}
+
+/** How far the app trusts forwarding headers: not at all, every hop (`trust proxy: true`), or some hops. */
+export type ProxyTrust = "none" | "all" | "some";
+
+/** What a request shows about the proxies in front of the app. */
+export interface ProxySight {
+  readonly trust: ProxyTrust;
+  /** The X-Forwarded-For header, when the request has one. */
+  readonly forwardedFor: string | undefined;
+  /** The socket's peer address, when known. */
+  readonly peer: string | undefined;
+}
+
+/**
+ * Requests watched for proxy set-up mistakes per guard: a proxy adds X-Forwarded-For to every request, so a
+ * misconfiguration shows in the first ones, and later requests skip the header read.
+ */
+const WATCHED_REQUESTS = 100;
+
+/** Whether an address is on the public internet (not loopback, private, link-local…): a client, not a local proxy. */
+function isPublic(address: string): boolean {
+  if (!ipaddr.isValid(address)) return false;
+  const parsed = ipaddr.process(address);
+  return parsed.range() === "unicast";
+}
+
+/**
+ * Watches the first requests of one guard and warns once per logger: `HEXARCH_XFF_UNTRUSTED` when X-Forwarded-For
+ * arrives while proxies are not trusted (every client behind the proxy shares its limit), `HEXARCH_TRUST_PROXY_DIRECT`
+ * when every proxy is trusted but a public address reaches the app directly (any client can pick its own
+ * X-Forwarded-For and a fresh limit).
+ * A request whose `proxySight()` is absent or undefined tells nothing (an adapter that checks itself).
+ * @example const watch = proxyWatch(logger); watch(view);
+ */
+export function proxyWatch(logger: Logger): (view: { proxySight?(): ProxySight | undefined }) => void {
+  let left = WATCHED_REQUESTS;
+  return function watchProxies(view) {
+    if (left === 0) return;
+    const sight = view.proxySight?.();
+    if (sight === undefined) return;
+    left--;
+    const { trust, forwardedFor, peer } = sight;
+    if (trust === "none" && forwardedFor !== undefined) {
+      warn(
+        logger,
+        "HEXARCH_XFF_UNTRUSTED",
+        'a request carries X-Forwarded-For but proxies are not trusted, so every client behind the proxy shares one limit: trust the proxies in front of the app (Express `app.set("trust proxy", 1)`, Koa `app.proxy = true`, Fetch/Next `trustProxy: 1`)',
+      );
+    } else if (trust === "all" && peer !== undefined && isPublic(peer)) {
+      warn(
+        logger,
+        "HEXARCH_TRUST_PROXY_DIRECT",
+        `every proxy is trusted but ${peer} reached the app directly, so a client can send any X-Forwarded-For and get a fresh limit each time: trust only the number of proxies in front of the app, e.g. \`app.set("trust proxy", 1)\``,
+      );
+    }
+  };
 }

@@ -1,8 +1,8 @@
 // The structural request every adapter hands to the core, and its turning into a GuardContext.
-import { operationForMethod, type GuardContext } from "../../engine/context.js";
+import { METHOD_OPERATIONS, operationForMethod, type GuardContext } from "../../engine/context.js";
 import { routePath } from "../../engine/route-path.js";
 import { ipClientKey } from "./client-address.js";
-import type { ProxySight } from "./request-warnings.js";
+import type { ProxySight } from "./client-address.js";
 import type { FromRequest, HttpGuardOptions, RequestFacts } from "./options.js";
 
 /** What the core needs to know about a request, whatever framework received it. */
@@ -109,7 +109,8 @@ export function contextBuilder<Req>(
     const ctx = {
       method,
       route: routePath(view.url, folded),
-      operation: (typeof operation === "function" ? operation(req) : operation) ?? operationForMethod(method),
+      operation:
+        (typeof operation === "function" ? operation(req) : operation) ?? METHOD_OPERATIONS.get(method) ?? operationForMethod(method),
       client,
     } as Writable<GuardContext>;
     // Stated only when true, so a context (and `hexarch explain --json`) says nothing new for case-sensitive apps.

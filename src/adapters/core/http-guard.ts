@@ -19,7 +19,8 @@ import {
 import { DEFAULT_PROBLEM_TYPE_BASE, type ConfirmState } from "./problem.js";
 import type { RequestLedger } from "./request-ledger.js";
 import { contextBuilder, type HttpRequestView, type Writable } from "./context-builder.js";
-import { proxyWatch, unreadBody } from "./request-warnings.js";
+import { proxyWatch } from "./client-address.js";
+import { unreadBody } from "./request-warnings.js";
 
 /** A refusal: the status, headers and problem body to answer with, and the decision behind it. */
 export type Refusal = Extract<HttpAnswer, { proceed: false }> & { readonly decision: Decision };

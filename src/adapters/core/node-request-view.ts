@@ -1,7 +1,8 @@
 // What every view of a Node IncomingMessage (Express, Koa) holds: read once as the view is made, headers on demand.
 import type { IncomingMessage } from "node:http";
 import type { AdapterView } from "./define-adapter.js";
-import { announcesBody, type ProxySight, type ProxyTrust } from "./request-warnings.js";
+import type { ProxySight, ProxyTrust } from "./client-address.js";
+import { announcesBody } from "./request-warnings.js";
 import type { RequestLedger } from "./request-ledger.js";
 
 /** The parts of Node's IncomingMessage a header is read from. */
