@@ -18,8 +18,10 @@ import {
 } from "./rate-headers.js";
 import { DEFAULT_PROBLEM_TYPE_BASE, type ConfirmState } from "./problem.js";
 import type { RequestLedger } from "./request-ledger.js";
+import type { AdapterSetup } from "./adapter-setup.js";
+import type { AdapterTranslation, AdapterView, AnyAdapterOptions, GuardRequest } from "./define-adapter.js";
 import { contextBuilder, type HttpRequestView, type Writable } from "./context-builder.js";
-import { proxyWatch } from "./client-address.js";
+import { proxyWatch } from "./context-builder.js";
 import { unreadBody } from "./request-warnings.js";
 
 /** A refusal: the status, headers and problem body to answer with, and the decision behind it. */
@@ -243,5 +245,47 @@ export function createHttpGuard<Req extends object>(config: HttpGuardConfig<Req>
     // The same-turn path: decided without waiting, and no token to issue or to claim.
     if (decided instanceof Decision && decided.outcome !== "confirm") return conclude(req, view, ledger, decided);
     return guardAsync(req, view, ledger, ctx, undefined, decided);
+  };
+}
+
+function rethrow(_view: unknown, error: unknown): never {
+  throw error;
+}
+
+/**
+ * The core's per-request function for one guard of an adapter (what `defineAdapter` hands to the translation's
+ * `middleware`): runs the request flow on the view and answers through the translation's `proceed` or `refuse`, once;
+ * a request that waits on nothing is answered without a promise. Errors go to the translation's `fail`.
+ */
+export function guardRequestFor<Options extends AnyAdapterOptions, View extends AdapterView<unknown>, Out>(
+  translation: AdapterTranslation<Options, View, Out, unknown>,
+  setup: AdapterSetup<Options>,
+  policies: readonly string[] | undefined,
+): GuardRequest<View, Out> {
+  const { guardian, options } = setup;
+  const { proceed, refuse } = translation;
+  const fail: (view: View, error: unknown) => Out = translation.fail ?? rethrow;
+  const run = createHttpGuard<object>({ guardian, policies, options: options as unknown as HttpGuardOptions<object> });
+  const writeHeaders = headerWriter(options.headers, translation.fieldNames);
+  const onDenied = options.onDenied as Options["onDenied"];
+  const answer = (view: View, guarded: GuardAnswer | undefined): Out | Promise<Out> => {
+    if (guarded === undefined) return proceed(view, undefined, writeHeaders);
+    return guarded.proceed ? proceed(view, guarded.decision, writeHeaders) : refuse(view, guarded, onDenied);
+  };
+  return function guardAndAnswer(view) {
+    let guarded;
+    try {
+      guarded = run(view.request as object, view, view.ledger);
+    } catch (error) {
+      return fail(view, error);
+    }
+    if (guarded instanceof Promise)
+      return guarded.then(
+        (value) => answer(view, value),
+        (error: unknown) => fail(view, error),
+      );
+    // The same-turn path, answered here without a second call: most requests go on with their headers written.
+    if (guarded?.proceed === true) return proceed(view, guarded.decision, writeHeaders);
+    return answer(view, guarded);
   };
 }
