@@ -2,7 +2,7 @@
 export { answerFor, setAnswerHeaders } from "./answer.js";
 export type { AnswerOptions, HeaderTarget, HttpAnswer } from "./answer.js";
 export { bodyDigest } from "./body-digest.js";
-export { clientKeyForAddress } from "./client-address.js";
+export { clientKeyForAddress } from "./context-builder.js";
 export { configuredSecret, processConfirmSecret, MIN_SECRET_LENGTH } from "./confirm-secret.js";
 export { ConfirmTokens, CONFIRM_HEADER, MAX_TOKEN_LENGTH } from "./confirm-token.js";
 export type { ConfirmBinding, ConfirmTokenOptions, IssuedToken, TokenCheck, TokenRejection } from "./confirm-token.js";

@@ -1,7 +1,7 @@
 // What every view of a Node IncomingMessage (Express, Koa) holds: read once as the view is made, headers on demand.
 import type { IncomingMessage } from "node:http";
 import type { AdapterView } from "./define-adapter.js";
-import type { ProxySight, ProxyTrust } from "./client-address.js";
+import type { ProxySight, ProxyTrust } from "./context-builder.js";
 import { announcesBody } from "./request-warnings.js";
 import type { RequestLedger } from "./request-ledger.js";
 

@@ -1,4 +1,4 @@
-// One-time warnings about a set-up hexarch can only see in requests: client identity, an unread body (proxies: client-address.ts).
+// One-time warnings about a set-up hexarch can only see in requests: client identity, an unread body (proxies: context-builder.ts).
 import { configWarning, type Logger } from "../../errors/warnings.js";
 
 /** Where each warning is explained: the README section of the same name. */
