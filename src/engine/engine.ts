@@ -7,6 +7,10 @@ import type { GuardContext } from "./context.js";
 import {
   counterKeys,
   counterReport,
+  countedWhenRefused,
+  notCountedWhenRefused,
+  refundOf,
+  withoutGivenBack,
   limitPoints,
   pendingCounters,
   withCounters,
@@ -23,7 +27,6 @@ import { modelName, modelNameProblem } from "./pricing/model-name.js";
 import { DecisionBuilder, Verdict, type Decided } from "./decision-builder.js";
 import type { EngineOptions } from "./engine-options.js";
 import { whenWindowsOpen } from "./time-window-search.js";
-import { countedWhenRefused, notCountedWhenRefused, refundOf, withoutGivenBack } from "./given-back.js";
 
 export type { KeyFunction } from "./counters.js";
 export type { EngineOptions } from "./engine-options.js";

@@ -3,7 +3,6 @@ import type { GuardContext } from "../../engine/context.js";
 import { Decision } from "../../engine/decision.js";
 import type { Guardian } from "../../guardian/create-guardian.js";
 import { SILENT_LOGGER, type Logger } from "../../errors/warnings.js";
-import { answerFor, type HttpAnswer } from "./answer.js";
 import { bodyDigest, type UnboundBody } from "./body-digest.js";
 import { configuredSecret, processConfirmSecret } from "./confirm-secret.js";
 import { ConfirmTokens, MAX_TOKEN_LENGTH, type ConfirmBinding } from "./confirm-token.js";
@@ -16,12 +15,11 @@ import {
   type HeaderSwitches,
   type HeaderTarget,
 } from "./rate-headers.js";
-import { DEFAULT_PROBLEM_TYPE_BASE, type ConfirmState } from "./problem.js";
+import { answerFor, DEFAULT_PROBLEM_TYPE_BASE, type ConfirmState, type HttpAnswer } from "./problem.js";
 import type { RequestLedger } from "./request-ledger.js";
 import type { AdapterSetup } from "./adapter-setup.js";
 import type { AdapterTranslation, AdapterView, AnyAdapterOptions, GuardRequest } from "./define-adapter.js";
-import { contextBuilder, type HttpRequestView, type Writable } from "./context-builder.js";
-import { proxyWatch } from "./context-builder.js";
+import { contextBuilder, proxyWatch, type HttpRequestView, type Writable } from "./context-builder.js";
 import { unreadBody } from "./request-warnings.js";
 
 /** A refusal: the status, headers and problem body to answer with, and the decision behind it. */
@@ -130,6 +128,8 @@ export function createHttpGuard<Req extends object>(config: HttpGuardConfig<Req>
   const buildContext = contextBuilder(options);
   const headers = headerSwitches(options.headers);
   const logger = options.logger ?? SILENT_LOGGER;
+  // Decisions are logged only to a logger the app gave: the silent one would take every refusal's entry and drop it.
+  const logsDecisions = options.logger !== undefined;
   const { skip, onDecision, confirm: appConfirm } = options;
   const problemTypeBase = options.problemTypeBase ?? DEFAULT_PROBLEM_TYPE_BASE;
   const tokens = tokenIssuer(config, logger);
@@ -189,7 +189,7 @@ export function createHttpGuard<Req extends object>(config: HttpGuardConfig<Req>
     const answer: GuardAnswer = decision.isAllowed() ? { proceed: true, decision } : refusal(ledger, decision, confirm);
     ledger.record(decision, logger);
     onDecision?.(decision, req);
-    if (decision.outcome !== "allow") logDecision(logger, decision, view);
+    if (logsDecisions && decision.outcome !== "allow") logDecision(logger, decision, view);
     return answer;
   };
 

@@ -2,7 +2,6 @@
 import type { IncomingMessage } from "node:http";
 import type { AdapterView } from "./define-adapter.js";
 import type { ProxySight, ProxyTrust } from "./context-builder.js";
-import { announcesBody } from "./request-warnings.js";
 import type { RequestLedger } from "./request-ledger.js";
 
 /** The parts of Node's IncomingMessage a header is read from. */
@@ -82,8 +81,12 @@ export abstract class NodeRequestView<Req> implements AdapterView<Req> {
 
   abstract body(): unknown;
 
+  /** No parsed body, while the headers announce one (a non-zero Content-Length, or Transfer-Encoding). */
   bodyUnseen(): boolean {
-    return this.body() === undefined && announcesBody(this.node.headers);
+    if (this.body() !== undefined) return false;
+    const { headers } = this.node;
+    const length = headers["content-length"];
+    return (length !== undefined && length !== "0") || headers["transfer-encoding"] !== undefined;
   }
 
   /** Read from what the view already holds, so the proxy warnings never call back into the framework's adapter. */

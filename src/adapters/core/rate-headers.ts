@@ -220,7 +220,10 @@ export function writeDecisionHeaders(
  * @example decisionHeaders(decision, DEFAULT_HEADERS, Date.now())
  */
 export function decisionHeaders(decision: Decision, switches: HeaderSwitches, at?: number): Record<string, string> {
-  return fieldRecord((target) => writeDecisionHeaders(target, decision, switches, FIELD_NAMES, at));
+  // Written out rather than through fieldRecord(): every refusal's answer is built here, and the closure shows.
+  const record = new FieldRecord();
+  writeDecisionHeaders(record, decision, switches, FIELD_NAMES, at);
+  return record.fields;
 }
 
 /**

@@ -28,9 +28,3 @@ export function warnNoClientIdentity(logger: Logger, label: string): void {
     `${label} has neither trustProxy nor clientKey, so every caller counts as one client ("unknown-client") and per-client limits act as one global limit`,
   );
 }
-
-/** Whether Node request headers announce a body (a non-zero Content-Length, or Transfer-Encoding). */
-export function announcesBody(headers: { readonly [name: string]: string | string[] | undefined }): boolean {
-  const length = headers["content-length"];
-  return (length !== undefined && length !== "0") || headers["transfer-encoding"] !== undefined;
-}
