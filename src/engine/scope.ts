@@ -13,7 +13,7 @@ export type ScopeMiss = "resource" | "resource type" | "operation" | "route" | "
  * rule index (`candidates`) recognises as the last call's, so it skips gathering the same rules again.
  */
 const METHOD_TAG_LISTS: ReadonlyMap<string, readonly string[]> = new Map(
-  ["read", "create", "update", "delete"].map((tag) => [tag, Object.freeze([tag])] as const),
+  ["read", "create", "update", "delete"].map((tag) => [tag, [tag]] as const),
 );
 
 /** Normalizes the context's operation tags (lower case, as a list). */
