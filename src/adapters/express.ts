@@ -1,8 +1,8 @@
 // Express adapter: `app.use(hexarch())` applies every policy, `guard(id)` one policy to one route.
 import type { NextFunction, Request, RequestHandler, Response } from "express";
-import { defineAdapter, setAnswerHeaders, WIRE_NAMES } from "./core/index.js";
+import { defineAdapter, RequestLedger, setAnswerHeaders, WIRE_NAMES } from "./core/index.js";
 import type { AdapterOptions, AdapterSpecOf, BoundHexarch, GuardianChoice, RefusedRequest } from "./core/index.js";
-import { ExpressRequestView } from "./express/request-view.js";
+import { NodeRequestView } from "./core/node-request-view.js";
 
 /** What a custom refusal handler (`onDenied`) receives; the answer's headers are already set on `res`. */
 export interface DeniedRequest extends RefusedRequest {
@@ -17,6 +17,30 @@ export interface DeniedRequest extends RefusedRequest {
  */
 export type ExpressGuardOptions = AdapterOptions<Request, DeniedRequest, void>;
 
+/**
+ * An Express request as the core reads it: the client is `req.ip` (so `trust proxy` decides about X-Forwarded-For;
+ * with it off, the socket's address, read directly to skip proxy parsing). Carries the response and `next` the answer
+ * goes through; the ledger is `res.locals.hexarch`.
+ */
+class ExpressRequestView extends NodeRequestView<Request> {
+  declare readonly res: Response;
+  declare readonly next: NextFunction;
+
+  constructor(req: Request, res: Response, next: NextFunction) {
+    const ledger = (res.locals.hexarch as RequestLedger | undefined) ?? (res.locals.hexarch = new RequestLedger());
+    // `trust proxy` as it was given (Express types app settings as `any`): `true` trusts every hop, `false` or unset none.
+    const trust = (req.app?.settings as Record<string, unknown> | undefined)?.["trust proxy"];
+    const proxyTrust = trust === true ? "all" : trust === false || trust === undefined ? "none" : "some";
+    super(req, req, ledger, req.originalUrl, trust === false ? undefined : req.ip, proxyTrust, "x-forwarded-for");
+    this.res = res;
+    this.next = next;
+  }
+
+  body(): unknown {
+    return this.request.body as unknown;
+  }
+}
+
 const express = defineAdapter<ExpressGuardOptions, ExpressRequestView, void, RequestHandler>({
   name: "express",
   spec: { onDenied: ["function"] } satisfies AdapterSpecOf<ExpressGuardOptions>,
@@ -28,7 +52,7 @@ const express = defineAdapter<ExpressGuardOptions, ExpressRequestView, void, Req
   proceed(view, decision, writeHeaders) {
     if (decision !== undefined) {
       writeHeaders(view.res, decision);
-      view.ledger.watchEnd(view.res);
+      if (decision.reserved !== undefined) view.ledger.watchEnd(view.res);
     }
     view.next();
   },

@@ -1,7 +1,7 @@
 // Koa adapter: `app.use(hexarch())` applies every policy, `guard(id)` one policy to one route.
 import type { Context, Middleware, Next } from "koa";
-import { KoaRequestView } from "./koa/request-view.js";
-import { defineAdapter, setAnswerHeaders, WIRE_NAMES, type AdapterOptions, type AdapterSpecOf } from "./core/index.js";
+import { defineAdapter, RequestLedger, setAnswerHeaders, WIRE_NAMES, type AdapterOptions, type AdapterSpecOf } from "./core/index.js";
+import { NodeRequestView } from "./core/node-request-view.js";
 import type { BoundHexarch, GuardianChoice, RefusedRequest } from "./core/index.js";
 
 /** What a custom refusal handler (`onDenied`) receives; the answer's headers are set on `ctx`, except Content-Type. */
@@ -25,6 +25,27 @@ export type HexarchOptions = KoaGuardOptions & GuardianChoice;
 /** The `hexarch()` middleware, with its guardian and a `guard()` (sharing its guardian and options) bound to it. */
 export type HexarchMiddleware = BoundHexarch<KoaGuardOptions, Middleware>;
 
+/**
+ * A Koa context as the core reads it: the client is `ctx.ip` (so `app.proxy` decides about X-Forwarded-For; with
+ * `proxy` off, the socket's address, read directly); the body is the one a body parser left. Carries `next`; the
+ * ledger is `ctx.state.hexarch`.
+ */
+class KoaRequestView extends NodeRequestView<Context> {
+  declare readonly next: Next;
+
+  constructor(ctx: Context, next: Next) {
+    const ledger = (ctx.state.hexarch as RequestLedger | undefined) ?? (ctx.state.hexarch = new RequestLedger());
+    const { app } = ctx;
+    const proxyTrust = !app.proxy ? "none" : app.maxIpsCount > 0 ? "some" : "all";
+    super(ctx, ctx.req, ledger, ctx.originalUrl, !app.proxy || ctx.ip === "" ? undefined : ctx.ip, proxyTrust, app.proxyIpHeader);
+    this.next = next;
+  }
+
+  body(): unknown {
+    return (this.request.request as { body?: unknown }).body;
+  }
+}
+
 const koa = defineAdapter<KoaGuardOptions, KoaRequestView, unknown, Middleware>({
   name: "koa",
   spec: { onDenied: ["function"] } satisfies AdapterSpecOf<KoaGuardOptions>,
@@ -36,7 +57,7 @@ const koa = defineAdapter<KoaGuardOptions, KoaRequestView, unknown, Middleware>(
   proceed({ request: ctx, ledger, next }, decision, writeHeaders) {
     if (decision !== undefined) {
       if (!ctx.res.headersSent) writeHeaders(ctx.res, decision);
-      ledger.watchEnd(ctx.res);
+      if (decision.reserved !== undefined) ledger.watchEnd(ctx.res);
     }
     return next();
   },

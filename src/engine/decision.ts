@@ -167,16 +167,6 @@ const NO_RESERVED: readonly ReservedCounter[] = Object.freeze([]);
 const NOTHING_TO_EXPLAIN: Explainer = { explain: () => [] };
 const NOTHING_TO_SETTLE: Settler = { settle: async () => {} };
 
-function explainerOf(explain: DecisionInit["explain"]): Explainer {
-  if (explain === undefined) return NOTHING_TO_EXPLAIN;
-  return typeof explain === "function" ? { explain } : explain;
-}
-
-function settlerOf(settle: DecisionInit["settle"]): Settler {
-  if (settle === undefined) return NOTHING_TO_SETTLE;
-  return typeof settle === "function" ? { settle } : settle;
-}
-
 /**
  * The answer for one call. A refusal is a value, not an exception: test it with `isAllowed()` / `isDenied()`.
  * @example
@@ -225,8 +215,10 @@ export class Decision {
     this.countedAt = init.countedAt;
     this.warnings = init.warnings ?? NO_WARNINGS;
     this.wouldBe = init.wouldBe;
-    this.#explainer = explainerOf(init.explain);
-    this.#settler = settlerOf(init.settle);
+    // An explainer or settler given as a function is wrapped; absent, one that does nothing stands in.
+    const { explain, settle } = init;
+    this.#explainer = explain === undefined ? NOTHING_TO_EXPLAIN : typeof explain === "function" ? { explain } : explain;
+    this.#settler = settle === undefined ? NOTHING_TO_SETTLE : typeof settle === "function" ? { settle } : settle;
     this.price = init.price;
     this.approval = init.approval;
   }

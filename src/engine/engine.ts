@@ -7,6 +7,10 @@ import type { GuardContext } from "./context.js";
 import {
   counterKeys,
   counterReport,
+  countedWhenRefused,
+  notCountedWhenRefused,
+  refundOf,
+  withoutGivenBack,
   limitPoints,
   pendingCounters,
   withCounters,
@@ -20,11 +24,9 @@ import { boundedPrice, priceCall } from "./pricing/call-price.js";
 import { OpenReservations } from "./reservation.js";
 import { priceFinding } from "./pricing/price-findings.js";
 import { modelName, modelNameProblem } from "./pricing/model-name.js";
-import { Verdict } from "./verdict.js";
-import { DecisionBuilder, type Decided } from "./decision-builder.js";
+import { DecisionBuilder, Verdict, type Decided } from "./decision-builder.js";
 import type { EngineOptions } from "./engine-options.js";
 import { whenWindowsOpen } from "./time-window-search.js";
-import { countedWhenRefused, notCountedWhenRefused, refundOf, withoutGivenBack } from "./given-back.js";
 
 export type { KeyFunction } from "./counters.js";
 export type { EngineOptions } from "./engine-options.js";
@@ -103,7 +105,7 @@ export class Engine {
    */
   #price(call: ScopedCall, policyIds: readonly string[] | undefined): Finding | undefined {
     const { ctx } = call;
-    if (ctx.model === undefined && ctx.inputTokens === undefined && ctx.maxOutputTokens === undefined) return undefined;
+    if (!call.statesPrice) return undefined;
     const priced = priceCall(ctx, this.set.prices);
     if (typeof priced === "string") return { kind: "cost", reason: priced };
     if (priced.model !== undefined) {
@@ -143,7 +145,7 @@ export class Engine {
   decide(ctx: GuardContext, policyIds?: readonly string[]): Promise<Decision> {
     let decided: Decided;
     try {
-      decided = this.#decide(ctx, policyIds);
+      decided = this.decideNow(ctx, policyIds);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -151,11 +153,7 @@ export class Engine {
   }
 
   /** Like decide(), but hands back the Decision itself when the store answered synchronously; may throw. */
-  decideNow(ctx: GuardContext, policyIds?: readonly string[]): Decision | Promise<Decision> {
-    return this.#decide(ctx, policyIds);
-  }
-
-  #decide(ctx: GuardContext, policyIds: readonly string[] | undefined): Decided {
+  decideNow(ctx: GuardContext, policyIds?: readonly string[]): Decided {
     const options = this.#options;
     const call = this.#call(ctx, policyIds);
     const verdict = new Verdict(this.set, call, policyIds, options.mode === "off");
@@ -163,11 +161,17 @@ export class Engine {
     // The one check of a stated cost: a cost no budget can count is refused before anything is counted.
     const { cost } = ctx;
     const costRefusal = cost === undefined ? undefined : costProblem(cost);
-    const refusal = costRefusal === undefined ? this.#price(call, policyIds) : { kind: "cost" as const, reason: costRefusal };
+    const refusal =
+      costRefusal !== undefined
+        ? { kind: "cost" as const, reason: costRefusal }
+        : call.statesPrice
+          ? this.#price(call, policyIds)
+          : undefined;
     if (refusal !== undefined) return this.#build.refusal(refusal);
     // Counters are listed as rules are reached, and touched only once every check has passed.
     let pending: PendingCounter[] | undefined;
-    for (const indexed of this.#rulesFor(call, policyIds)) {
+    const rules = policyIds === undefined ? this.set.index.candidates(call) : this.#rulesFor(call, policyIds);
+    for (const indexed of rules) {
       const { rule } = indexed;
       if (scopeMiss(rule.scope, call) !== undefined) continue;
       let failed = false;

@@ -1,7 +1,6 @@
-// Decides whether a rule's scope covers a call, and says which part did not when it does not.
+// Decides whether a rule's scope covers a call, and says which part did not when it does not; checks the call's instant.
 import type { Scope } from "./compile/rule.js";
 import type { GuardContext } from "./context.js";
-import { checkedInstant } from "./instant.js";
 import type { CallPrice } from "./pricing/call-price.js";
 import type { ModelName } from "./pricing/model-name.js";
 import { firstSegment, pathSegments, type RouteMatcher } from "./route.js";
@@ -9,35 +8,53 @@ import { firstSegment, pathSegments, type RouteMatcher } from "./route.js";
 /** The scope dimension that excluded a call. */
 export type ScopeMiss = "resource" | "resource type" | "operation" | "route" | "method" | "environment" | "feature";
 
+/**
+ * One shared list per operation tag an HTTP method maps to: a call tagged `read` gets the same list each time, which the
+ * rule index (`candidates`) recognises as the last call's, so it skips gathering the same rules again.
+ */
+const METHOD_TAG_LISTS: ReadonlyMap<string, readonly string[]> = new Map(
+  ["read", "create", "update", "delete"].map((tag) => [tag, [tag]] as const),
+);
+
 /** Normalizes the context's operation tags (lower case, as a list). */
 export function operationsOf(ctx: GuardContext): readonly string[] | undefined {
   const op = ctx.operation;
   if (op === undefined) return undefined;
-  return typeof op === "string" ? [op.toLowerCase()] : op.map((o) => o.toLowerCase());
+  if (typeof op !== "string") return op.map((o) => o.toLowerCase());
+  return METHOD_TAG_LISTS.get(op) ?? [op.toLowerCase()];
 }
 
-/** A call prepared once for scope tests: operation tags lower-cased, the path split only when a rule needs it. */
+/**
+ * A call prepared once for scope tests: operation tags lower-cased, the path split only when a rule needs it. Fields
+ * are declared and set once in the constructor, so making a call per decision runs no field initializer.
+ */
 export class ScopedCall {
-  readonly ctx: GuardContext;
-  readonly operations: readonly string[] | undefined;
-  readonly environment: string;
+  declare readonly ctx: GuardContext;
+  declare readonly operations: readonly string[] | undefined;
+  declare readonly environment: string;
   /** When true (a policy was named explicitly), a dimension the call does not state counts as matching. */
-  readonly lenient: boolean;
+  declare readonly lenient: boolean;
   /** What the call costs a budget, when it states a model or token counts (set by the engine before any rule). */
-  price: CallPrice | undefined = undefined;
+  declare price: CallPrice | undefined;
   /** The call's model name in the forms model patterns compare against (set by the engine with the price). */
-  model: ModelName | undefined = undefined;
-  readonly #clock: () => number;
-  #now: number | undefined;
-  #segments: readonly string[] | undefined;
+  declare model: ModelName | undefined;
+  /** Whether the call states a model or token counts, and so must be priced. */
+  declare readonly statesPrice: boolean;
+  declare private readonly clock: () => number;
+  declare private instant: number | undefined;
+  declare private pathParts: readonly string[] | undefined;
 
   constructor(ctx: GuardContext, environment: string, lenient: boolean, clock: () => number) {
     this.ctx = ctx;
     this.operations = operationsOf(ctx);
     this.environment = environment;
     this.lenient = lenient;
-    this.#clock = clock;
-    if (ctx.now !== undefined) this.#now = checkedInstant(ctx.now, "context.now");
+    this.price = undefined;
+    this.model = undefined;
+    this.statesPrice = ctx.model !== undefined || ctx.inputTokens !== undefined || ctx.maxOutputTokens !== undefined;
+    this.clock = clock;
+    this.instant = ctx.now === undefined ? undefined : checkedInstant(ctx.now, "context.now");
+    this.pathParts = undefined;
   }
 
   /**
@@ -45,20 +62,20 @@ export class ScopedCall {
    * once and only when a rule needs it.
    */
   now(): number {
-    return (this.#now ??= checkedInstant(this.#clock(), "clock"));
+    return (this.instant ??= checkedInstant(this.clock(), "clock"));
   }
 
   /** The path's segments, or undefined when the call states no route. */
   segments(): readonly string[] | undefined {
-    if (this.#segments === undefined && this.ctx.route !== undefined) this.#segments = pathSegments(this.ctx.route);
-    return this.#segments;
+    if (this.pathParts === undefined && this.ctx.route !== undefined) this.pathParts = pathSegments(this.ctx.route);
+    return this.pathParts;
   }
 
   /** The path's first segment, or undefined when the call states no route. */
   routeHead(): string | undefined {
     const route = this.ctx.route;
     if (route === undefined) return undefined;
-    return this.#segments === undefined ? firstSegment(route) : (this.#segments[0] ?? "");
+    return this.pathParts === undefined ? firstSegment(route) : (this.pathParts[0] ?? "");
   }
 }
 
@@ -123,4 +140,39 @@ export function describeMiss(miss: ScopeMiss, call: ScopedCall): string {
   };
   const value = stated[miss];
   return value === undefined ? `the call states no ${miss}` : `${miss} ${value} is outside the rule's scope`;
+}
+
+/**
+ * Largest distance from the epoch accepted for an instant, in milliseconds: the Date range (±8.64e15) less some
+ * 460 days at each end, room for the lookups that reach past the instant (a month's end, a time window's next
+ * opening, the zone offsets around them).
+ */
+export const MAX_INSTANT_MS = 8.6e15;
+
+function describe(value: unknown): string {
+  if (typeof value === "string") return `the string ${JSON.stringify(value)}`;
+  if (value === null) return "null";
+  if (typeof value === "boolean" || typeof value === "bigint") return `${typeof value} ${value}`;
+  if (typeof value === "symbol") return `symbol ${value.toString()}`;
+  return value === undefined ? "undefined" : `an ${typeof value}`;
+}
+
+/**
+ * The instant, when it is a number of epoch milliseconds within ±MAX_INSTANT_MS; else throws a TypeError (not a
+ * number) or RangeError (NaN, ±Infinity, out of range) naming `source` and the value, and saying what to give.
+ * @example checkedInstant(ctx.now, "context.now")
+ */
+export function checkedInstant(value: unknown, source: "context.now" | "clock"): number {
+  if (typeof value === "number" && Math.abs(value) <= MAX_INSTANT_MS) return value;
+  const fromClock = source === "clock";
+  const name = fromClock ? "clock (createGuardian's clock option)" : source;
+  if (typeof value !== "number") {
+    throw new TypeError(
+      `${name} must ${fromClock ? "return" : "be"} a number of epoch milliseconds, got ${describe(value)}${fromClock ? "" : "; leave it out for the guardian's clock"}`,
+    );
+  }
+  const fix = fromClock ? "the clock must return epoch milliseconds" : "give the call's instant as epoch milliseconds";
+  throw new RangeError(
+    `${name} ${fromClock ? "returned" : "is"} ${value}: ${fix} within ±8.6e15 (as Date.now() does)${fromClock ? "" : ", or leave it out for the guardian's clock"}`,
+  );
 }

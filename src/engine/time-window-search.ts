@@ -1,7 +1,7 @@
 // When a call refused by time windows may go ahead: the first minute every enforced window of the call allows.
 import type { Check } from "./compile/rule.js";
 import type { ScopedCall } from "./scope.js";
-import type { DecidingFinding } from "./verdict.js";
+import type { DecidingFinding } from "./decision-builder.js";
 
 /** How far ahead a time-window refusal looks for the moment every window allows the call (the window search bound). */
 const MAX_WINDOW_SEARCH_MS = 8 * 86_400_000;

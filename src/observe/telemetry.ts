@@ -11,6 +11,7 @@ import { packageVersion } from "../package-version.js";
 import type { CounterStore } from "../stores/store.js";
 import { budgetTotals } from "./budget-totals.js";
 import { DecisionCounts } from "./decision-counts.js";
+import { contextManagerRegistered } from "./observed-decider.js";
 import { reportingUsage } from "./usage-event.js";
 
 /** The instrumentation scope hexarch's meter and tracer are named after. */
@@ -80,15 +81,10 @@ export class DecisionTelemetry {
 
   /**
    * True when every decision is counted or spanned. When false (the no-op meter, spans off), a decision only becomes an
-   * event on the active span, if there is one: see `spanMayBeActive()`.
+   * event on the active span, if there is one: see `contextManagerRegistered()`.
    */
   get perDecision(): boolean {
     return this.#counts !== undefined || this.#spans;
-  }
-
-  /** False while no context manager is registered, so no span can be active and `record` would do nothing. */
-  spanMayBeActive(): boolean {
-    return contextManagerRegistered();
   }
 
   /** Marks the start of a decision: its span, when spans are asked for, and its start time, when this one is timed. */
@@ -155,23 +151,6 @@ function countsOf(meter: Meter): DecisionCounts {
     });
   return counts;
 }
-
-/**
- * True once a context manager is registered: without one no span is ever active, and asking the API costs as much as
- * 8% of an allowed decision on the memory store (about 80 ns against 850 ns, bench/README.md, issue 34). The API keeps
- * its registrations under `Symbol.for("opentelemetry.js.api.1")` on globalThis; one property read tells.
- */
-function contextManagerRegistered(): boolean {
-  // The API makes the object once and keeps it (unregistering deletes its properties), so it is read from globalThis once.
-  apiRegistry ??= (globalThis as Record<symbol, { context?: unknown } | undefined>)[API_REGISTRY];
-  return apiRegistry?.context !== undefined;
-}
-
-/** The API's registrations, once it has made them. */
-let apiRegistry: { context?: unknown } | undefined;
-
-/** The key of the API's global registrations for its major version 1, the one the peer range allows. */
-const API_REGISTRY = Symbol.for("opentelemetry.js.api.1");
 
 /** The policies a decision was asked of: `*` for every matching policy, else their ids. */
 function askedPolicies(policyIds: readonly string[] | undefined): string {

@@ -4,6 +4,7 @@ import { SlidingLog } from "./admitting/sliding-log.js";
 import { PolicyConfigError } from "../errors/config-error.js";
 import {
   COUNTER_CEILING,
+  MAX_POINTS,
   uncountable,
   type AdmittingRate,
   type CounterOp,
@@ -140,27 +141,30 @@ export class MemoryStore implements CounterStore {
     }
   }
 
-  #consumeAt(ops: readonly CounterOp[], now: number): readonly CounterReading[] {
-    const refused = uncountable(ops);
-    if (refused !== undefined) throw refused;
-    this.#seen(now);
-    const readings = new Array<CounterReading>(ops.length);
-    for (let i = 0; i < ops.length; i++) readings[i] = this.#take(ops[i] as CounterOp, now);
-    return readings;
-  }
-
   #refundAt(ops: readonly CounterOp[], now: number): void {
     const refused = uncountable(ops);
     if (refused !== undefined) throw refused;
     for (const op of ops) this.#giveBack(op, now);
   }
 
-  readonly consumeSync: CounterStore["consumeSync"] = (ops, now = this.#clock()) => this.#consumeAt(ops, now);
+  /**
+   * Counts a batch at `now`: every op is checked before any counter moves, so a batch with one op it cannot count
+   * counts nothing (`uncountable` names that op). The check is written out here, on the path of every decision.
+   */
+  readonly consumeSync: NonNullable<CounterStore["consumeSync"]> = (ops, now = this.#clock()) => {
+    for (const { points } of ops)
+      if (!(points >= 0 && points <= MAX_POINTS && Number.isInteger(points))) throw uncountable(ops) as RangeError;
+    if (now > this.#latest) this.#latest = now;
+    if (this.#sweeper === undefined) this.#seen(now);
+    const readings = new Array<CounterReading>(ops.length);
+    for (let i = 0; i < ops.length; i++) readings[i] = this.#take(ops[i] as CounterOp, now);
+    return readings;
+  };
 
   readonly refundSync: CounterStore["refundSync"] = (ops, now = this.#clock()) => this.#refundAt(ops, now);
 
   async consume(ops: readonly CounterOp[], now = this.#clock()): Promise<readonly CounterReading[]> {
-    return this.#consumeAt(ops, now);
+    return this.consumeSync(ops, now);
   }
 
   async refund(ops: readonly CounterOp[], now = this.#clock()): Promise<void> {

@@ -6,14 +6,15 @@
 //                                        `.guardian` and a bound `.guard()`
 //   adapter.guard(policyId, options?)  → the framework's middleware over named policies
 // The translation builds one AdapterView per request (the request as the core reads it, plus `request`, what the
-// app's option functions receive, and `ledger`, the request's record) and hands it to the core's `guardRequest`;
-// the core answers through `proceed` or `refuse`. Options validation, the process-wide guardian, `onDenied`,
-// confirmation tokens, rate headers and the ledger's bookkeeping live in the core, once.
+// app's option functions receive, and `ledger`, the request's record) and hands it to the core's per-request function
+// (`guardAndAnswer`, http-guard.ts); the core answers through `proceed` or `refuse`. Options validation, the
+// process-wide guardian, `onDenied`, confirmation tokens, rate headers and the ledger's bookkeeping live in the core,
+// once.
 import type { Decision } from "../../engine/decision.js";
 import type { Guardian } from "../../guardian/create-guardian.js";
 import { selectedPolicies, setupGuard, setupHexarch, type AdapterSetup } from "./adapter-setup.js";
 import type { HttpRequestView } from "./context-builder.js";
-import { createHttpGuard, headerWriter, type GuardAnswer, type HeaderWriter, type Refusal } from "./http-guard.js";
+import { guardRequestFor, type HeaderWriter, type Refusal } from "./http-guard.js";
 import type { GuardianChoice, HttpGuardOptions, OnDenied, OptionSpec, SpecOf } from "./options.js";
 import type { FieldNames } from "./rate-headers.js";
 import type { RequestLedger } from "./request-ledger.js";
@@ -45,7 +46,7 @@ export interface AdapterOptions<Req, Denied, Answered> extends HttpGuardOptions<
 export type AdapterSpecOf<Options> = SpecOf<Omit<Options, keyof HttpGuardOptions<never> | "guardian">>;
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- an adapter's Denied and Answered are its own
-type AnyAdapterOptions = AdapterOptions<never, any, any>;
+export type AnyAdapterOptions = AdapterOptions<never, any, any>;
 
 /** The core's per-request function for one guard: reads the view, decides, answers through the translation. */
 export type GuardRequest<View, Out> = (view: View) => Out | Promise<Out>;
@@ -93,10 +94,6 @@ export interface Adapter<Options, Middleware> {
   readonly setUp: (options: (Options & GuardianChoice) | undefined, label: string) => BoundHexarch<Options, Middleware>;
 }
 
-function rethrow(_view: unknown, error: unknown): never {
-  throw error;
-}
-
 function withDefaults<Options extends object>(options: Options, defaults: Partial<Options> | undefined): Options {
   if (defaults === undefined) return options;
   const merged: Record<string, unknown> = { ...(options as Record<string, unknown>) };
@@ -120,35 +117,10 @@ function withDefaults<Options extends object>(options: Options, defaults: Partia
 export function defineAdapter<Options extends AnyAdapterOptions, View extends AdapterView<unknown>, Out, Middleware extends object>(
   translation: AdapterTranslation<Options, View, Out, Middleware>,
 ): Adapter<Options, Middleware> {
-  const { name, spec, fieldNames, proceed, refuse } = translation;
-  const fail: (view: View, error: unknown) => Out = translation.fail ?? rethrow;
+  const { name, spec } = translation;
 
-  const build = (setup: AdapterSetup<Options>, policies: readonly string[] | undefined): Middleware => {
-    const { guardian, options } = setup;
-    const run = createHttpGuard<object>({ guardian, policies, options: options as unknown as HttpGuardOptions<object> });
-    const writeHeaders = headerWriter(options.headers, fieldNames);
-    const onDenied = options.onDenied as Options["onDenied"];
-    const answer = (view: View, guarded: GuardAnswer | undefined): Out | Promise<Out> => {
-      if (guarded === undefined) return proceed(view, undefined, writeHeaders);
-      return guarded.proceed ? proceed(view, guarded.decision, writeHeaders) : refuse(view, guarded, onDenied);
-    };
-    return translation.middleware(function guardRequest(view) {
-      let guarded;
-      try {
-        guarded = run(view.request as object, view, view.ledger);
-      } catch (error) {
-        return fail(view, error);
-      }
-      if (guarded instanceof Promise)
-        return guarded.then(
-          (value) => answer(view, value),
-          (error: unknown) => fail(view, error),
-        );
-      // The same-turn path, answered here without a second call: most requests go on with their headers written.
-      if (guarded?.proceed === true) return proceed(view, guarded.decision, writeHeaders);
-      return answer(view, guarded);
-    }, setup);
-  };
+  const build = (setup: AdapterSetup<Options>, policies: readonly string[] | undefined): Middleware =>
+    translation.middleware(guardRequestFor<Options, View, Out>(translation, setup, policies), setup);
 
   const guardWith = (policyId: string | readonly string[], options: Options | undefined, parent: AdapterSetup<Options> | undefined) => {
     const ids = typeof policyId === "string" ? [policyId] : [...policyId];

@@ -3,7 +3,6 @@ import type { GuardContext } from "../../engine/context.js";
 import { Decision } from "../../engine/decision.js";
 import type { Guardian } from "../../guardian/create-guardian.js";
 import { SILENT_LOGGER, type Logger } from "../../errors/warnings.js";
-import { answerFor, type HttpAnswer } from "./answer.js";
 import { bodyDigest, type UnboundBody } from "./body-digest.js";
 import { configuredSecret, processConfirmSecret } from "./confirm-secret.js";
 import { ConfirmTokens, MAX_TOKEN_LENGTH, type ConfirmBinding } from "./confirm-token.js";
@@ -16,10 +15,12 @@ import {
   type HeaderSwitches,
   type HeaderTarget,
 } from "./rate-headers.js";
-import { DEFAULT_PROBLEM_TYPE_BASE, type ConfirmState } from "./problem.js";
+import { answerFor, DEFAULT_PROBLEM_TYPE_BASE, type ConfirmState, type HttpAnswer } from "./problem.js";
 import type { RequestLedger } from "./request-ledger.js";
-import { contextBuilder, type HttpRequestView, type Writable } from "./context-builder.js";
-import { proxyWatch, unreadBody } from "./request-warnings.js";
+import type { AdapterSetup } from "./adapter-setup.js";
+import type { AdapterTranslation, AdapterView, AnyAdapterOptions, GuardRequest } from "./define-adapter.js";
+import { contextBuilder, proxyWatch, type HttpRequestView, type Writable } from "./context-builder.js";
+import { unreadBody } from "./request-warnings.js";
 
 /** A refusal: the status, headers and problem body to answer with, and the decision behind it. */
 export type Refusal = Extract<HttpAnswer, { proceed: false }> & { readonly decision: Decision };
@@ -88,8 +89,8 @@ function tokenIssuer(config: HttpGuardConfig<never>, logger: Logger): () => Conf
     }));
 }
 
+/** Logs a decision that is no plain allow: a store error as an error, every other outcome as a warning. */
 function logDecision(logger: Logger, decision: Decision, view: HttpRequestView): void {
-  if (decision.outcome === "allow") return;
   const entry = { hexarch: decision.toJSON(), method: view.method, url: view.url };
   if (decision.outcome === "error") logger.error(entry, `hexarch: ${decision.reason}`);
   else logger.warn(entry, `hexarch: ${decision.outcome}: ${decision.reason}`);
@@ -127,6 +128,8 @@ export function createHttpGuard<Req extends object>(config: HttpGuardConfig<Req>
   const buildContext = contextBuilder(options);
   const headers = headerSwitches(options.headers);
   const logger = options.logger ?? SILENT_LOGGER;
+  // Decisions are logged only to a logger the app gave: the silent one would take every refusal's entry and drop it.
+  const logsDecisions = options.logger !== undefined;
   const { skip, onDecision, confirm: appConfirm } = options;
   const problemTypeBase = options.problemTypeBase ?? DEFAULT_PROBLEM_TYPE_BASE;
   const tokens = tokenIssuer(config, logger);
@@ -186,7 +189,7 @@ export function createHttpGuard<Req extends object>(config: HttpGuardConfig<Req>
     const answer: GuardAnswer = decision.isAllowed() ? { proceed: true, decision } : refusal(ledger, decision, confirm);
     ledger.record(decision, logger);
     onDecision?.(decision, req);
-    logDecision(logger, decision, view);
+    if (logsDecisions && decision.outcome !== "allow") logDecision(logger, decision, view);
     return answer;
   };
 
@@ -235,12 +238,54 @@ export function createHttpGuard<Req extends object>(config: HttpGuardConfig<Req>
       ledger.tokenRead = true;
       const token = view.header(CONFIRM_HEADER_NAME);
       if (token !== undefined) return guardAsync(req, view, ledger, ctx, token);
-    }
-    if (ledger.confirmed !== undefined) ctx.confirm = ledger.confirmed;
+      // Policies are confirmed only by a token redeemed once the header was read: none yet for this request.
+    } else if (ledger.confirmed !== undefined) ctx.confirm = ledger.confirmed;
     if (ctx.approval !== undefined) return guardAsync(req, view, ledger, ctx, undefined);
     const decided = guardian.decideNow(ctx, policies);
     // The same-turn path: decided without waiting, and no token to issue or to claim.
     if (decided instanceof Decision && decided.outcome !== "confirm") return conclude(req, view, ledger, decided);
     return guardAsync(req, view, ledger, ctx, undefined, decided);
+  };
+}
+
+function rethrow(_view: unknown, error: unknown): never {
+  throw error;
+}
+
+/**
+ * The core's per-request function for one guard of an adapter (what `defineAdapter` hands to the translation's
+ * `middleware`): runs the request flow on the view and answers through the translation's `proceed` or `refuse`, once;
+ * a request that waits on nothing is answered without a promise. Errors go to the translation's `fail`.
+ */
+export function guardRequestFor<Options extends AnyAdapterOptions, View extends AdapterView<unknown>, Out>(
+  translation: AdapterTranslation<Options, View, Out, unknown>,
+  setup: AdapterSetup<Options>,
+  policies: readonly string[] | undefined,
+): GuardRequest<View, Out> {
+  const { guardian, options } = setup;
+  const { proceed, refuse } = translation;
+  const fail: (view: View, error: unknown) => Out = translation.fail ?? rethrow;
+  const run = createHttpGuard<object>({ guardian, policies, options: options as unknown as HttpGuardOptions<object> });
+  const writeHeaders = headerWriter(options.headers, translation.fieldNames);
+  const onDenied = options.onDenied as Options["onDenied"];
+  const answer = (view: View, guarded: GuardAnswer | undefined): Out | Promise<Out> => {
+    if (guarded === undefined) return proceed(view, undefined, writeHeaders);
+    return guarded.proceed ? proceed(view, guarded.decision, writeHeaders) : refuse(view, guarded, onDenied);
+  };
+  return function guardAndAnswer(view) {
+    let guarded;
+    try {
+      guarded = run(view.request as object, view, view.ledger);
+    } catch (error) {
+      return fail(view, error);
+    }
+    if (guarded instanceof Promise)
+      return guarded.then(
+        (value) => answer(view, value),
+        (error: unknown) => fail(view, error),
+      );
+    // The same-turn path, answered here without a second call: most requests go on with their headers written.
+    if (guarded?.proceed === true) return proceed(view, guarded.decision, writeHeaders);
+    return answer(view, guarded);
   };
 }

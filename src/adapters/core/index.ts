@@ -1,8 +1,8 @@
 // The framework-free HTTP contract every adapter plugs into: defineAdapter() and the pieces it is made of.
-export { answerFor, setAnswerHeaders } from "./answer.js";
-export type { AnswerOptions, HeaderTarget, HttpAnswer } from "./answer.js";
+export { answerFor, setAnswerHeaders } from "./problem.js";
+export type { AnswerOptions, HeaderTarget, HttpAnswer } from "./problem.js";
 export { bodyDigest } from "./body-digest.js";
-export { clientKeyForAddress } from "./client-address.js";
+export { clientKeyForAddress } from "./context-builder.js";
 export { configuredSecret, processConfirmSecret, MIN_SECRET_LENGTH } from "./confirm-secret.js";
 export { ConfirmTokens, CONFIRM_HEADER, MAX_TOKEN_LENGTH } from "./confirm-token.js";
 export type { ConfirmBinding, ConfirmTokenOptions, IssuedToken, TokenCheck, TokenRejection } from "./confirm-token.js";

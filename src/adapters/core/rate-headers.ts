@@ -89,7 +89,6 @@ function counterName(c: CounterReport, rates: readonly CounterReport[]): string 
 
 /** The fields of a policy's only rate counter that stay the same from request to request. */
 interface LoneCounterFields {
-  readonly rule: RuleRef;
   readonly limit: number;
   readonly windowSeconds: number;
   /** The whole `RateLimit-Policy` value. */
@@ -105,17 +104,12 @@ interface LoneCounterFields {
  */
 const loneCounterFields = new WeakMap<RuleRef, LoneCounterFields>();
 
-/** True when remembered fields were made for this counter's rule, limit and window. */
-function madeFor(fields: LoneCounterFields | undefined, c: CounterReport): fields is LoneCounterFields {
-  return fields !== undefined && fields.rule === c.rule && fields.limit === c.limit && fields.windowSeconds === c.windowSeconds;
-}
-
+/** The remembered fields of this counter's rule, made again when its limit or window is not what they were made for. */
 function fieldsOfLoneCounter(c: CounterReport): LoneCounterFields {
   let fields = loneCounterFields.get(c.rule);
-  if (!madeFor(fields, c)) {
+  if (fields === undefined || fields.limit !== c.limit || fields.windowSeconds !== c.windowSeconds) {
     const name = sfString(c.rule.policyId);
     fields = {
-      rule: c.rule,
       limit: c.limit,
       windowSeconds: c.windowSeconds,
       policy: `${name};q=${c.limit};w=${c.windowSeconds}`,
@@ -126,14 +120,16 @@ function fieldsOfLoneCounter(c: CounterReport): LoneCounterFields {
   return fields;
 }
 
+/** The two fields of a decision whose only counter is a rate limit, the usual case: the policy field is remembered. */
+function writeLoneRateFields(target: HeaderTarget, names: FieldNames, only: CounterReport, now: number): void {
+  const fields = fieldsOfLoneCounter(only);
+  target.setHeader(names.policy, fields.policy);
+  target.setHeader(names.state, `${fields.statePrefix}${only.remaining};t=${Math.max(0, Math.ceil((only.resetAt - now) / 1000))}`);
+}
+
 function writeStandardFields(target: HeaderTarget, names: FieldNames, counters: readonly CounterReport[], now: number): void {
   const only = counters.length === 1 ? counters[0] : undefined;
-  if (only !== undefined && only.kind === "rate") {
-    const fields = fieldsOfLoneCounter(only);
-    target.setHeader(names.policy, fields.policy);
-    target.setHeader(names.state, `${fields.statePrefix}${only.remaining};t=${secondsUntil(only.resetAt, now)}`);
-    return;
-  }
+  if (only !== undefined && only.kind === "rate") return writeLoneRateFields(target, names, only, now);
   const rates = counters.filter((c) => c.kind === "rate");
   let policy = "";
   let state = "";
@@ -204,7 +200,11 @@ export function writeDecisionHeaders(
   at?: number,
 ): void {
   const counters = decision.counters;
-  if (counters.length > 0 && (switches.standard || switches.legacy || switches.budget)) {
+  const only = counters.length === 1 ? counters[0] : undefined;
+  if (only?.kind === "rate" && !switches.legacy) {
+    // One rate counter and no legacy fields: the two standard fields are all there is to write (no budget to warn of).
+    if (switches.standard) writeLoneRateFields(target, names, only, at ?? decision.countedAt ?? Date.now());
+  } else if (counters.length > 0 && (switches.standard || switches.legacy || switches.budget)) {
     const now = at ?? decision.countedAt ?? Date.now();
     if (switches.standard) writeStandardFields(target, names, counters, now);
     if (switches.legacy) writeLegacyFields(target, names, counters);
@@ -220,7 +220,10 @@ export function writeDecisionHeaders(
  * @example decisionHeaders(decision, DEFAULT_HEADERS, Date.now())
  */
 export function decisionHeaders(decision: Decision, switches: HeaderSwitches, at?: number): Record<string, string> {
-  return fieldRecord((target) => writeDecisionHeaders(target, decision, switches, FIELD_NAMES, at));
+  // Written out rather than through fieldRecord(): every refusal's answer is built here, and the closure shows.
+  const record = new FieldRecord();
+  writeDecisionHeaders(record, decision, switches, FIELD_NAMES, at);
+  return record.fields;
 }
 
 /**

@@ -12,7 +12,7 @@ import {
   type RefusedRequest,
   type RequestHandle,
 } from "../core/index.js";
-import type { ProxyTrust } from "../core/request-warnings.js";
+import type { ProxyTrust } from "../core/context-builder.js";
 import { checkTrustProxy, forwardedClient, type TrustProxy } from "./forwarded-client.js";
 import { FetchRequestView } from "./request-view.js";
 

@@ -1,6 +1,6 @@
 // The client address of a Fetch request: the peer the server saw, or X-Forwarded-For when the app trusts its proxies.
 import { PolicyConfigError } from "../../errors/config-error.js";
-import { ipClientKey } from "../core/client-address.js";
+import { ipClientKey } from "../core/context-builder.js";
 
 /**
  * Whether forwarding headers count: `false` ignores them; `true` trusts every proxy (the leftmost X-Forwarded-For

@@ -1,6 +1,6 @@
 // A Web `Request` seen through the core's structural HttpRequestView, for Next.js and other Fetch-based servers.
 import { ledgerFor, type AdapterView, type RequestLedger } from "../core/index.js";
-import type { ProxySight, ProxyTrust } from "../core/request-warnings.js";
+import type { ProxySight, ProxyTrust } from "../core/context-builder.js";
 
 /** The client address from the headers and the peer address (see `forwardedClient`). */
 type ClientOf = (headers: Headers, peer: string | undefined) => string | undefined;

@@ -2,7 +2,7 @@
 import { createServer, type IncomingMessage } from "node:http";
 import { connect, type AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { nodeRequestHeader } from "../../../src/adapters/core/node-header.js";
+import { nodeRequestHeader } from "../../../src/adapters/core/node-request-view.js";
 
 /** Sends a raw HTTP request (header lines exactly as given) and hands back the request Node parsed. */
 let received: (lines: readonly string[]) => Promise<IncomingMessage>;

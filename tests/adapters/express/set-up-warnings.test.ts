@@ -3,7 +3,7 @@ import express from "express";
 import request from "supertest";
 import { describe, expect, it } from "vitest";
 import { hexarch } from "../../../src/adapters/express.js";
-import { proxyWatch } from "../../../src/adapters/core/request-warnings.js";
+import { proxyWatch } from "../../../src/adapters/core/context-builder.js";
 import type { Logger } from "../../../src/errors/warnings.js";
 import { guardianFor, SECRET } from "./app.js";
 
