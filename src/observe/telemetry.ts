@@ -87,6 +87,11 @@ export class DecisionTelemetry {
     return this.#counts !== undefined || this.#spans;
   }
 
+  /** True when each decision gets a span of its own (the `spans` setting), which must end even when deciding throws. */
+  get spanEach(): boolean {
+    return this.#spans;
+  }
+
   /** Marks the start of a decision: its span, when spans are asked for, and its start time, when this one is timed. */
   start(): TelemetryStart | undefined {
     const span = this.#spans ? this.#tracer.startSpan("hexarch.decide") : undefined;
