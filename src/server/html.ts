@@ -10,7 +10,7 @@ export function escapeHtml(text: string): string {
 }
 
 /** A fresh nonce for one page's style and script. */
-export function newNonce(): string {
+function newNonce(): string {
   return randomBytes(16).toString("base64");
 }
 
@@ -18,7 +18,7 @@ export function newNonce(): string {
  * A page's headers. Its Content-Security-Policy lets run only its own style and script (by nonce), fetch only from
  * itself and post forms only to itself; no site may frame it.
  */
-export function pageHeaders(nonce: string): Record<string, string> {
+function pageHeaders(nonce: string): Record<string, string> {
   return {
     "Content-Type": "text/html; charset=utf-8",
     // The form's post then names its origin (under no-referrer, Chromium sends Origin: null), and a page's address
@@ -26,6 +26,15 @@ export function pageHeaders(nonce: string): Record<string, string> {
     "Referrer-Policy": "same-origin",
     "Content-Security-Policy": `default-src 'none'; style-src 'nonce-${nonce}'; script-src 'nonce-${nonce}'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`,
   };
+}
+
+/**
+ * An HTML answer with the page headers, rendered with a fresh nonce.
+ * @example return sendPage(c, 401, (nonce) => signInPage(nonce));
+ */
+export function sendPage(c: Ctx, status: 200 | 401 | 403 | 404 | 409, render: (nonce: string) => string): Response {
+  const nonce = newNonce();
+  return c.body(render(nonce), status, pageHeaders(nonce));
 }
 
 /**

@@ -3,19 +3,13 @@ import type { Hono } from "hono";
 import { APPROVAL_ID } from "../../guardian/approvals/approval-record.js";
 import { ApprovalDecisionError, type ApprovalDetails } from "../../guardian/approvals/guardian-approvals.js";
 import { approvalPage, approvalNoticePage, approvalSignInPage, type PageAccess } from "../approval-page/page.js";
-import { formFields, isHttps, newNonce, pageHeaders, sameOrigin } from "../html.js";
+import { formFields, isHttps, sameOrigin, sendPage } from "../html.js";
 import { APPROVALS_SESSION, PageSessions } from "../page-sessions.js";
 import type { Ctx, ServerDeps, ServerEnv } from "../server-deps.js";
 import { decidedBy } from "./approvals.js";
 
 /** The longest key (an API key or a link key) a form may carry. */
 const MAX_KEY = 256;
-
-/** An HTML answer with the page headers. */
-function html(c: Ctx, status: 200 | 401 | 403 | 404 | 409, render: (nonce: string) => string): Response {
-  const nonce = newNonce();
-  return c.body(render(nonce), status, pageHeaders(nonce));
-}
 
 /**
  * Adds the approval page to `app`. A person reaches a request's page signed in with an `approve` or `admin` key (a
@@ -41,11 +35,11 @@ export function approvalPageRoutes(app: Hono<ServerEnv>, deps: ServerDeps): void
     const noKeys = deps.keys.required
       ? undefined
       : "This server has no API keys: create one with hexarch keys create --scope approve --name <you>, or open the link sent to the notification targets.";
-    return html(c, status, (nonce) => approvalSignInPage(nonce, id, problem ?? noKeys));
+    return sendPage(c, status, (nonce) => approvalSignInPage(nonce, id, problem ?? noKeys));
   };
 
   const unknown = (c: Ctx) =>
-    html(c, 404, (nonce) => approvalNoticePage(nonce, "No approval request with this id (or it is long past its time)."));
+    sendPage(c, 404, (nonce) => approvalNoticePage(nonce, "No approval request with this id (or it is long past its time)."));
 
   app.get("/approvals/:id", async function approvalPageOf(c) {
     const id = c.req.param("id");
@@ -62,14 +56,14 @@ export function approvalPageRoutes(app: Hono<ServerEnv>, deps: ServerDeps): void
       );
     const found = await approvals().get(id);
     if (found === undefined) return unknown(c);
-    return html(c, 200, (nonce) => approvalPage(found, access, nonce));
+    return sendPage(c, 200, (nonce) => approvalPage(found, access, nonce));
   });
 
   /** Approve or deny from the page: the person's access, the form's fields, then the desk's verdict shown on the page. */
   const decide = (verb: "approve" | "deny") =>
     async function decideFromPage(c: Ctx): Promise<Response> {
       if (!sameOrigin(c))
-        return html(c, 403, (nonce) =>
+        return sendPage(c, 403, (nonce) =>
           approvalNoticePage(nonce, "Decide from this server's own approval page (the form's Origin must be this server)."),
         );
       const id = c.req.param("id") ?? "";
@@ -85,7 +79,7 @@ export function approvalPageRoutes(app: Hono<ServerEnv>, deps: ServerDeps): void
       if (verb === "deny" && reason === "") return show(c, id, access, "Say why you deny it: the caller is told.");
       try {
         const decided = verb === "approve" ? await approvals().approve(id, { by }) : await approvals().deny(id, { by, reason });
-        return html(c, 200, (nonce) =>
+        return sendPage(c, 200, (nonce) =>
           approvalPage(decided, access, nonce, verb === "approve" ? "You approved this request." : "You denied this request."),
         );
       } catch (error) {
@@ -98,14 +92,14 @@ export function approvalPageRoutes(app: Hono<ServerEnv>, deps: ServerDeps): void
   const show = async (c: Ctx, id: string, access: PageAccess, notice: string, status: 200 | 409 = 200): Promise<Response> => {
     const found: ApprovalDetails | undefined = await approvals().get(id);
     if (found === undefined) return unknown(c);
-    return html(c, status, (nonce) => approvalPage(found, access, nonce, notice));
+    return sendPage(c, status, (nonce) => approvalPage(found, access, nonce, notice));
   };
 
   app.post("/approvals/:id/approve", decide("approve"));
   app.post("/approvals/:id/deny", decide("deny"));
 
   app.post("/approvals/sign-in", async function approvalSignIn(c) {
-    if (!sameOrigin(c)) return html(c, 403, (nonce) => approvalNoticePage(nonce, "Sign in from this server's own approval page."));
+    if (!sameOrigin(c)) return sendPage(c, 403, (nonce) => approvalNoticePage(nonce, "Sign in from this server's own approval page."));
     const form = await formFields(c, MAX_KEY);
     const id = form["id"] ?? "";
     if (!APPROVAL_ID.test(id)) return unknown(c);
@@ -117,8 +111,8 @@ export function approvalPageRoutes(app: Hono<ServerEnv>, deps: ServerDeps): void
   });
 
   app.post("/approvals/sign-out", function approvalSignOut(c) {
-    if (!sameOrigin(c)) return html(c, 403, (nonce) => approvalNoticePage(nonce, "Sign out from this server's own approval page."));
+    if (!sameOrigin(c)) return sendPage(c, 403, (nonce) => approvalNoticePage(nonce, "Sign out from this server's own approval page."));
     c.header("Set-Cookie", sessions.cleared(isHttps(c)));
-    return html(c, 200, (nonce) => approvalNoticePage(nonce, "Signed out."));
+    return sendPage(c, 200, (nonce) => approvalNoticePage(nonce, "Signed out."));
   });
 }

@@ -6,7 +6,7 @@ import { requireScope } from "../auth.js";
 import { budgetsPage, signInPage, type BudgetsView } from "../budgets-page/page.js";
 import { lastRecords } from "../log-records.js";
 import { sendProblem } from "../respond.js";
-import { formFields, isHttps, newNonce, pageHeaders, sameOrigin } from "../html.js";
+import { formFields, isHttps, sameOrigin, sendPage } from "../html.js";
 import { BUDGETS_SESSION, PageSessions } from "../page-sessions.js";
 import type { ServerDeps, ServerEnv } from "../server-deps.js";
 
@@ -72,15 +72,14 @@ export function budgetRoutes(app: Hono<ServerEnv>, deps: ServerDeps): void {
     }
     if (c.req.header("authorization") !== undefined || c.req.header("x-api-key") !== undefined) return bearer(c, next);
     if (c.req.path === "/budgets") {
-      const nonce = newNonce();
-      return c.body(signInPage(nonce), 401, pageHeaders(nonce));
+      return sendPage(c, 401, (nonce) => signInPage(nonce));
     }
     return sendProblem(c, 401, "sign in at /budgets, or send an API key with the view scope: Authorization: Bearer hxk_…");
   };
 
   app.get("/budgets", viewAccess, async function budgets(c) {
-    const nonce = newNonce();
-    return c.body(budgetsPage(await budgetsView(deps), nonce), 200, pageHeaders(nonce));
+    const view = await budgetsView(deps);
+    return sendPage(c, 200, (nonce) => budgetsPage(view, nonce));
   });
 
   app.get("/budgets/data", viewAccess, async function budgetsData(c) {
@@ -92,9 +91,8 @@ export function budgetRoutes(app: Hono<ServerEnv>, deps: ServerDeps): void {
     const key = (await formFields(c, 256))["key"];
     const caller = key === undefined ? undefined : deps.keys.current.identify(key.trim());
     if (caller === undefined || !sessions.may(caller)) {
-      const nonce = newNonce();
       const problem = caller === undefined ? "That key is wrong or revoked." : "That key lacks the view scope.";
-      return c.body(signInPage(nonce, problem), caller === undefined ? 401 : 403, pageHeaders(nonce));
+      return sendPage(c, caller === undefined ? 401 : 403, (nonce) => signInPage(nonce, problem));
     }
     c.header("Set-Cookie", sessions.cookie(caller, Date.now(), isHttps(c)));
     return c.redirect("/budgets", 303);
