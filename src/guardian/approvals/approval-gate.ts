@@ -23,6 +23,16 @@ function deniedDecision(desk: ApprovalDesk, record: ApprovalRecord, decision?: D
   });
 }
 
+/** A copy of `ctx` the engine lets past the `require_approval` rules of the policies these approvals were asked for. */
+function approvedFor(ctx: GuardContext, approvals: readonly ApprovalRecord[]): GuardContext {
+  const approved = { ...ctx };
+  grantApproval(
+    approved,
+    approvals.map((record) => record.policy),
+  );
+  return approved;
+}
+
 /** The approval_ttl of the rule that asked for approval, in milliseconds. */
 function ttlOf(set: PolicySet, decision: Decision): number {
   const rule = decision.rule === undefined ? undefined : set.policies.get(decision.rule.policyId)?.rules[decision.rule.index]?.rule;
@@ -62,12 +72,7 @@ export async function decideWithApproval(
   // Refused by another policy (a confirmation, a limit, a person): the approvals taken stay for the retry that passes.
   const giveBack = () => Promise.all(taken.map((record) => desk.giveBack(record)));
   for (;;) {
-    const asked = taken.length === 0 ? ctx : { ...ctx };
-    if (taken.length > 0)
-      grantApproval(
-        asked,
-        taken.map((record) => record.policy),
-      );
+    const asked = taken.length === 0 ? ctx : approvedFor(ctx, taken);
     const decision = await decide(asked);
     if (decision.isAllowed()) {
       for (const record of taken) desk.used(record);
@@ -104,8 +109,6 @@ export async function decideWithApproval(
 export async function decideAdmitted(desk: ApprovalDesk, ctx: GuardContext, admittedId: string, decide: DecideFn): Promise<Decision> {
   const record = await desk.get(admittedId);
   if (record?.status !== "used") return decide(ctx);
-  const approved = { ...ctx };
-  grantApproval(approved, [record.policy]);
-  const decision = await decide(approved);
+  const decision = await decide(approvedFor(ctx, [record]));
   return decision.isAllowed() ? withApproval(decision, desk.view(record)) : decision;
 }
